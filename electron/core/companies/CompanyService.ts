@@ -1,0 +1,228 @@
+// Companies: creation, edits, the SQL -> Customer stage, and linking users to them.
+import type { MethodOutput, ParsedInput } from '../../../shared/api';
+import type { Company, CompanyStage } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import type { CompanyWrite } from '../db/CompanyRepository';
+import { type CompanyRow, type ContactRow, toCompany } from '../db/rows';
+import type { ServiceContext } from '../ServiceContext';
+import { checkCompanyStageMove, isCompanyPromotion } from '../stages/stageRules';
+
+type SignUpCompany = NonNullable<ParsedInput<'contacts.signUp'>['company']>;
+
+export class CompanyService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private mustGet(id: string, field = 'id'): CompanyRow {
+    const row = this.ctx.store.companies.byId(id);
+    if (!row) throw new AppError('NOT_FOUND', `${field}: no company with id ${id}`, { field });
+    return row;
+  }
+
+  private mustGetContact(id: string): ContactRow {
+    const row = this.ctx.store.contacts.byId(id);
+    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${id}`, { field: 'contactId' });
+    return row;
+  }
+
+  private checkExternalId(externalId: string | null | undefined, selfId?: string, field = 'externalId'): void {
+    if (!externalId) return;
+    const other = this.ctx.store.companies.byExternalId(externalId);
+    if (other && other.id !== selfId) {
+      throw new AppError('CONFLICT', `${field}: company ${other.id} (${other.name}) already has company id ${externalId}`, {
+        field,
+        details: { existingId: other.id },
+      });
+    }
+  }
+
+  toCompany(pk: number): Company {
+    return toCompany(this.ctx.store.companies.byPk(pk)!);
+  }
+
+  /** Inserts a company with its history and outbox entry; call inside a transaction. */
+  private insertRow(fields: {
+    externalId: string | null;
+    name: string;
+    plan: string | null;
+    monthlySpend: number | null;
+    stage: CompanyStage | null;
+    customAttributes: Record<string, unknown>;
+  }, at: number): CompanyRow {
+    const { store, actor } = this.ctx;
+    const id = this.ctx.newId();
+    const pk = store.companies.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
+    if (fields.stage) {
+      store.history.add({ entityType: 'company', entityId: id, fromStage: null, toStage: fields.stage, at, actor, source: 'local' });
+    }
+    store.outbox.append({ entityType: 'company', entityId: id, op: 'company.create', payload: fields, at });
+    return store.companies.byPk(pk)!;
+  }
+
+  private moveStage(row: CompanyRow, stage: CompanyStage, at: number): void {
+    const { store, actor } = this.ctx;
+    store.companies.update(row.pk, { stage, updatedAt: at });
+    store.history.add({ entityType: 'company', entityId: row.id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
+    store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.setStage', payload: { from: row.stage, stage }, at });
+  }
+
+  create(input: ParsedInput<'companies.create'>): Company {
+    const company = this.ctx.store.transaction(() => {
+      this.checkExternalId(input.externalId);
+      const row = this.insertRow(
+        {
+          externalId: input.externalId ?? null,
+          name: input.name,
+          plan: input.plan ?? null,
+          monthlySpend: input.monthlySpend ?? null,
+          stage: input.stage,
+          customAttributes: Object.fromEntries(Object.entries(input.customAttributes ?? {}).filter(([, v]) => v !== null)),
+        },
+        this.ctx.now(),
+      );
+      return toCompany(row);
+    });
+    this.ctx.events.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
+    return company;
+  }
+
+  /** Sign-up step: find the company by the customer's id or create it; make it at least SQL. */
+  ensureForSignUp(input: SignUpCompany, at: number): CompanyRow {
+    const existing = this.ctx.store.companies.byExternalId(input.externalId);
+    if (!existing) {
+      if (!input.name) {
+        throw new AppError('VALIDATION', `company.name: company ${input.externalId} does not exist yet; give its name to create it`, {
+          field: 'company.name',
+        });
+      }
+      return this.insertRow(
+        {
+          externalId: input.externalId,
+          name: input.name,
+          plan: input.plan ?? null,
+          monthlySpend: input.monthlySpend ?? null,
+          stage: 'sql',
+          customAttributes: {},
+        },
+        at,
+      );
+    }
+    if (isCompanyPromotion(existing.stage, 'sql')) {
+      this.moveStage(existing, 'sql', at);
+      return this.ctx.store.companies.byPk(existing.pk)!;
+    }
+    return existing;
+  }
+
+  get(id: string): MethodOutput<'companies.get'> {
+    const row = this.mustGet(id);
+    return {
+      ...toCompany(row),
+      users: this.ctx.store.companies.users(row.pk),
+      history: this.ctx.store.history.forEntity(row.id),
+    };
+  }
+
+  list(q: ParsedInput<'companies.list'>): MethodOutput<'companies.list'> {
+    const page = this.ctx.store.companies.list(q);
+    return { items: page.rows.map(toCompany), total: page.total };
+  }
+
+  update({ id, patch }: ParsedInput<'companies.update'>): Company {
+    const { store } = this.ctx;
+    let changedAny = false;
+    const company = store.transaction(() => {
+      const row = this.mustGet(id);
+      const current = toCompany(row);
+      const changes: Record<string, unknown> = {};
+      const write: CompanyWrite = {};
+      for (const key of ['externalId', 'name', 'plan', 'monthlySpend'] as const) {
+        const next = patch[key];
+        if (next === undefined || next === current[key]) continue;
+        if (key === 'externalId' && current.externalId && current.intercomId) {
+          // Intercom's company_id is set once and cannot change afterwards
+          throw new AppError('VALIDATION', 'externalId: the company id cannot change once the company is in Intercom', {
+            field: 'externalId',
+          });
+        }
+        changes[key] = next;
+        write[key] = next;
+      }
+      if (patch.customAttributes) {
+        const delta = Object.fromEntries(Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v));
+        if (Object.keys(delta).length > 0) {
+          changes.customAttributes = delta;
+          write.customAttributes = JSON.stringify(
+            Object.fromEntries(Object.entries({ ...current.customAttributes, ...patch.customAttributes }).filter(([, v]) => v !== null)),
+          );
+        }
+      }
+      if (Object.keys(changes).length === 0) return current;
+      this.checkExternalId(changes.externalId as string | null | undefined, id);
+      const at = this.ctx.now();
+      store.companies.update(row.pk, { ...write, updatedAt: at });
+      if ('name' in changes) for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
+      store.outbox.append({ entityType: 'company', entityId: id, op: 'company.update', payload: changes, at });
+      changedAny = true;
+      return toCompany(store.companies.byPk(row.pk)!);
+    });
+    if (changedAny) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
+    return company;
+  }
+
+  setStage({ id, stage, confirm }: ParsedInput<'companies.setStage'>): Company {
+    const { store } = this.ctx;
+    let changed = false;
+    const company = store.transaction(() => {
+      const row = this.mustGet(id);
+      if (row.stage === stage) return toCompany(row);
+      checkCompanyStageMove(row.stage, stage, row.name, confirm);
+      this.moveStage(row, stage, this.ctx.now());
+      changed = true;
+      return toCompany(store.companies.byPk(row.pk)!);
+    });
+    if (changed) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
+    return company;
+  }
+
+  /** Links inside the caller's transaction; returns false when already linked. */
+  linkRows(contactPk: number, contactId: string, companyPk: number, companyId: string, at: number): boolean {
+    const { store } = this.ctx;
+    if (!store.links.link(contactPk, companyPk, at)) return false;
+    store.contacts.update(contactPk, { updatedAt: at });
+    store.contacts.reindex(contactPk);
+    store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'company.link', payload: { companyId }, at });
+    return true;
+  }
+
+  link({ contactId, companyId }: ParsedInput<'companies.link'>): MethodOutput<'companies.link'> {
+    const { store } = this.ctx;
+    const changed = store.transaction(() => {
+      const contact = this.mustGetContact(contactId);
+      const company = this.mustGet(companyId, 'companyId');
+      return this.linkRows(contact.pk, contact.id, company.pk, company.id, this.ctx.now());
+    });
+    if (changed) this.emitLinkChange(contactId, companyId, 'company.link');
+    return { contactId, companyId, changed };
+  }
+
+  unlink({ contactId, companyId }: ParsedInput<'companies.unlink'>): MethodOutput<'companies.unlink'> {
+    const { store } = this.ctx;
+    const changed = store.transaction(() => {
+      const contact = this.mustGetContact(contactId);
+      const company = this.mustGet(companyId, 'companyId');
+      if (!store.links.unlink(contact.pk, company.pk)) return false;
+      const at = this.ctx.now();
+      store.contacts.update(contact.pk, { updatedAt: at });
+      store.contacts.reindex(contact.pk);
+      store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'company.unlink', payload: { companyId }, at });
+      return true;
+    });
+    if (changed) this.emitLinkChange(contactId, companyId, 'company.unlink');
+    return { contactId, companyId, changed };
+  }
+
+  private emitLinkChange(contactId: string, companyId: string, op: string) {
+    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op });
+    this.ctx.events.emit('changed', { entity: 'company', ids: [companyId], op });
+  }
+}

@@ -1,0 +1,79 @@
+// The outbox: one entry per local change, in order, waiting for Intercom. It also derives each
+// record's sync state from its entries, so the table can filter on it through an index.
+import type { Database } from 'better-sqlite3';
+import type { EntityType, OutboxOp, OutboxStatus } from '../../../shared/domain';
+import { type OutboxRow } from './rows';
+import { Statements } from './Statements';
+
+export interface NewOutboxEntry {
+  entityType: EntityType;
+  entityId: string;
+  op: OutboxOp;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export interface OutboxQuery {
+  status?: OutboxStatus[];
+  entityId?: string;
+  limit: number;
+  offset?: number;
+}
+
+const SYNC_STATE_SQL = (table: string) => `
+  UPDATE ${table} SET sync_state = CASE
+    WHEN EXISTS (SELECT 1 FROM outbox WHERE entity_id = @id AND status = 'failed') THEN 'failed'
+    WHEN intercom_id IS NULL THEN 'local'
+    WHEN EXISTS (SELECT 1 FROM outbox WHERE entity_id = @id AND status IN ('pending', 'in_flight')) THEN 'pending'
+    ELSE 'synced' END
+  WHERE id = @id`;
+
+export class OutboxRepository {
+  private readonly st: Statements;
+  constructor(db: Database) {
+    this.st = new Statements(db);
+  }
+
+  append(e: NewOutboxEntry): number {
+    const info = this.st
+      .get(
+        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at);
+    this.refreshSyncState(e.entityType, e.entityId);
+    return Number(info.lastInsertRowid);
+  }
+
+  refreshSyncState(entityType: EntityType, entityId: string): void {
+    this.st.get(SYNC_STATE_SQL(entityType === 'contact' ? 'contacts' : 'companies')).run({ id: entityId });
+  }
+
+  /** Oldest first, with a display label joined from the record. */
+  list(q: OutboxQuery): { rows: OutboxRow[]; total: number } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const statuses = [...new Set(q.status ?? ['pending', 'in_flight', 'failed'])];
+    clauses.push(`o.status IN (${statuses.map(() => '?').join(', ')})`);
+    params.push(...statuses);
+    if (q.entityId) {
+      clauses.push('o.entity_id = ?');
+      params.push(q.entityId);
+    }
+    const where = `WHERE ${clauses.join(' AND ')}`;
+    const rows = this.st
+      .get<OutboxRow>(
+        `SELECT o.*, CASE o.entity_type
+                  WHEN 'contact' THEN (SELECT coalesce(c.name, c.email) FROM contacts c WHERE c.id = o.entity_id)
+                  ELSE (SELECT co.name FROM companies co WHERE co.id = o.entity_id) END AS label
+         FROM outbox o ${where} ORDER BY o.seq LIMIT ? OFFSET ?`,
+      )
+      .all(...params, q.limit, q.offset ?? 0);
+    const total = (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox o ${where}`).get(...params) as { n: number }).n;
+    return { rows, total };
+  }
+
+  countWaiting(): number {
+    return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')`).get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,39 @@
+// The stage history: every stage change of a contact or company, who made it and from where.
+import type { Database } from 'better-sqlite3';
+import type { EntityType, StageChange } from '../../../shared/domain';
+import { type StageHistoryRow, toStageChange } from './rows';
+import { Statements } from './Statements';
+
+export interface NewStageChange {
+  entityType: EntityType;
+  entityId: string;
+  fromStage: string | null;
+  toStage: string | null;
+  at: number;
+  actor: string;
+  source: 'local' | 'intercom';
+}
+
+export class StageHistoryRepository {
+  private readonly st: Statements;
+  constructor(db: Database) {
+    this.st = new Statements(db);
+  }
+
+  add(c: NewStageChange): void {
+    this.st
+      .get(
+        `INSERT INTO stage_history (entity_type, entity_id, from_stage, to_stage, at, actor, source)
+         VALUES (@entityType, @entityId, @fromStage, @toStage, @at, @actor, @source)`,
+      )
+      .run(c);
+  }
+
+  /** Newest first. */
+  forEntity(entityId: string, limit = 200): StageChange[] {
+    return this.st
+      .get<StageHistoryRow>('SELECT * FROM stage_history WHERE entity_id = ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(entityId, limit)
+      .map(toStageChange);
+  }
+}

@@ -1,0 +1,45 @@
+// Keyset ("seek") paging over an ORDER BY <column>, pk that may hold NULLs. SQLite sorts NULL
+// first ascending and last descending; the predicate below continues after (value, pk) in
+// exactly that order, so a deep page costs as much as the first one.
+import { AppError } from '../../../shared/errors';
+
+export interface Cursor {
+  f: string; // sort field the cursor was made for
+  d: 'asc' | 'desc';
+  v: string | number | null;
+  p: number; // pk of the last row seen
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(raw: string, field: string, dir: 'asc' | 'desc'): Cursor {
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION', 'cursor: is not a cursor returned by a previous page', { field: 'cursor' });
+  }
+  const ok =
+    typeof c === 'object' &&
+    c !== null &&
+    (c as Cursor).f === field &&
+    (c as Cursor).d === dir &&
+    typeof (c as Cursor).p === 'number' &&
+    ['string', 'number'].includes(typeof (c as Cursor).v) !== ((c as Cursor).v === null);
+  if (!ok) {
+    throw new AppError('VALIDATION', 'cursor: does not match this sort; start again from the first page', { field: 'cursor' });
+  }
+  return c as Cursor;
+}
+
+/** SQL predicate (with params) selecting rows strictly after the cursor. */
+export function afterCursor(expr: string, pkExpr: string, c: Cursor): { sql: string; params: unknown[] } {
+  if (c.d === 'asc') {
+    if (c.v === null) return { sql: `((${expr} IS NULL AND ${pkExpr} > ?) OR ${expr} IS NOT NULL)`, params: [c.p] };
+    return { sql: `(${expr} > ? OR (${expr} = ? AND ${pkExpr} > ?))`, params: [c.v, c.v, c.p] };
+  }
+  if (c.v === null) return { sql: `(${expr} IS NULL AND ${pkExpr} < ?)`, params: [c.p] };
+  return { sql: `(${expr} < ? OR (${expr} = ? AND ${pkExpr} < ?) OR ${expr} IS NULL)`, params: [c.v, c.v, c.p] };
+}

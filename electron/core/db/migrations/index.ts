@@ -1,0 +1,8 @@
+// Every migration, in order. Append only: a migration that has shipped is never edited.
+import type { Migration } from '../migrate';
+import { migration0001 } from './0001-contacts-companies';
+import { migration0002 } from './0002-history-outbox-settings';
+import { migration0003 } from './0003-search-index';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,200 @@
+// Contacts (leads and users): offline lead entry, edits, stage moves and the sign-up flow.
+// Every change is one transaction: the row, its stage history and its outbox entries.
+import type { MethodOutput, ParsedInput } from '../../../shared/api';
+import type { Contact, ContactRef, CustomAttributes } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import type { ContactWrite } from '../db/ContactRepository';
+import { type ContactRow, toContact } from '../db/rows';
+import type { ServiceContext } from '../ServiceContext';
+import { checkContactStageMove } from '../stages/stageRules';
+import type { CompanyService } from '../companies/CompanyService';
+
+const describe = (r: Pick<ContactRow, 'name' | 'email' | 'id'>) => r.name ?? r.email ?? r.id;
+
+export class ContactService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly companies: CompanyService,
+  ) {}
+
+  private mustGet(id: string, field = 'id'): ContactRow {
+    const row = this.ctx.store.contacts.byId(id);
+    if (!row) throw new AppError('NOT_FOUND', `${field}: no contact with id ${id}`, { field });
+    return row;
+  }
+
+  /** Refuses a visitor id or external id that already belongs to another contact. */
+  private checkIdentity(fields: { visitorId?: string | null; externalId?: string | null }, selfId?: string): void {
+    const { contacts } = this.ctx.store;
+    const checks = [
+      ['visitorId', 'visitor id', fields.visitorId, (v: string) => contacts.byVisitorId(v)],
+      ['externalId', 'user id', fields.externalId, (v: string) => contacts.byExternalId(v)],
+    ] as const;
+    for (const [field, label, value, find] of checks) {
+      if (!value) continue;
+      const other = find(value);
+      if (other && other.id !== selfId) {
+        throw new AppError('CONFLICT', `${field}: contact ${other.id} (${describe(other)}) already has ${label} ${value}`, {
+          field,
+          details: { existingId: other.id },
+        });
+      }
+    }
+  }
+
+  create(input: ParsedInput<'contacts.create'>): MethodOutput<'contacts.create'> {
+    const { store, actor } = this.ctx;
+    const result = store.transaction(() => {
+      this.checkIdentity(input);
+      const id = this.ctx.newId();
+      const at = this.ctx.now();
+      const fields = {
+        role: input.role,
+        email: input.email ?? null,
+        name: input.name ?? null,
+        phone: input.phone ?? null,
+        visitorId: input.visitorId ?? null,
+        externalId: input.externalId ?? null,
+        stage: input.stage,
+        customAttributes: dropNulls(input.customAttributes ?? {}),
+      };
+      const pk = store.contacts.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
+      store.history.add({ entityType: 'contact', entityId: id, fromStage: null, toStage: input.stage, at, actor, source: 'local' });
+      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.create', payload: fields, at });
+      const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
+      return { contact: toContact(store.contacts.byPk(pk)!), sameEmail };
+    });
+    this.ctx.events.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
+    return result;
+  }
+
+  get(id: string): MethodOutput<'contacts.get'> {
+    const { store } = this.ctx;
+    const row = this.mustGet(id);
+    return {
+      ...toContact(row),
+      companies: store.links.companiesOf(row.pk),
+      history: store.history.forEntity(row.id),
+      sameEmail: row.email ? store.contacts.byEmail(row.email, row.id) : [],
+    };
+  }
+
+  list(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
+    const { store } = this.ctx;
+    const page = store.contacts.list(q);
+    const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
+    return {
+      items: page.rows.map((r) => ({ ...toContact(r), companies: companies.get(r.pk) ?? [] })),
+      total: page.total,
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  update({ id, patch }: ParsedInput<'contacts.update'>): Contact {
+    const { store } = this.ctx;
+    let changedAny = false;
+    const contact = store.transaction(() => {
+      const row = this.mustGet(id);
+      const current = toContact(row);
+      const changes: Record<string, unknown> = {};
+      const write: ContactWrite = {};
+      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId'] as const) {
+        const next = patch[key];
+        if (next === undefined || next === current[key]) continue;
+        changes[key] = next;
+        write[key] = next;
+      }
+      if (patch.customAttributes) {
+        const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
+        const delta = Object.fromEntries(
+          Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v && !(v === null && !(k in current.customAttributes))),
+        );
+        if (Object.keys(delta).length > 0) {
+          changes.customAttributes = delta;
+          write.customAttributes = JSON.stringify(merged);
+        }
+      }
+      const email = 'email' in changes ? (changes.email as string | null) : current.email;
+      const name = 'name' in changes ? (changes.name as string | null) : current.name;
+      if (!email && !name) {
+        throw new AppError('VALIDATION', `${'email' in changes ? 'email' : 'name'}: a contact needs an email or a name`, {
+          field: 'email' in changes ? 'email' : 'name',
+        });
+      }
+      if (Object.keys(changes).length === 0) return current;
+      this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
+      const at = this.ctx.now();
+      store.contacts.update(row.pk, { ...write, updatedAt: at });
+      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.update', payload: changes, at });
+      changedAny = true;
+      return toContact(store.contacts.byPk(row.pk)!);
+    });
+    if (changedAny) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
+    return contact;
+  }
+
+  setStage({ id, stage, confirm }: ParsedInput<'contacts.setStage'>): Contact {
+    const { store, actor } = this.ctx;
+    let changed = false;
+    const contact = store.transaction(() => {
+      const row = this.mustGet(id);
+      if (row.stage === stage) return toContact(row);
+      checkContactStageMove(row.stage, stage, describe(row), confirm);
+      const at = this.ctx.now();
+      store.contacts.update(row.pk, { stage, updatedAt: at });
+      store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
+      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+      changed = true;
+      return toContact(store.contacts.byPk(row.pk)!);
+    });
+    if (changed) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
+    return contact;
+  }
+
+  /**
+   * The sign-up flow: the contact becomes a user with the customer's user id and stage
+   * signed_up; its company (found by the customer's company id, or created) is linked and
+   * reaches at least SQL.
+   */
+  signUp({ id, externalId, company }: ParsedInput<'contacts.signUp'>): MethodOutput<'contacts.signUp'> {
+    const { store, actor } = this.ctx;
+    const result = store.transaction(() => {
+      const row = this.mustGet(id);
+      if (row.external_id && row.external_id !== externalId) {
+        throw new AppError('CONFLICT', `externalId: ${describe(row)} already signed up with user id ${row.external_id}`, {
+          field: 'externalId',
+          details: { existingId: row.id, existingExternalId: row.external_id },
+        });
+      }
+      this.checkIdentity({ externalId }, id);
+      const at = this.ctx.now();
+      const stageChanged = row.stage !== 'signed_up';
+      if (stageChanged || row.role !== 'user' || row.external_id !== externalId) {
+        store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: at });
+        if (stageChanged) {
+          store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: 'signed_up', at, actor, source: 'local' });
+        }
+        store.outbox.append({
+          entityType: 'contact',
+          entityId: id,
+          op: 'contact.signUp',
+          payload: { role: 'user', externalId, stage: 'signed_up', from: row.stage, visitorId: row.visitor_id, email: row.email },
+          at,
+        });
+      }
+      const co = company ? this.companies.ensureForSignUp(company, at) : null;
+      if (co) this.companies.linkRows(row.pk, id, co.pk, co.id, at);
+      return {
+        contact: toContact(store.contacts.byPk(row.pk)!),
+        company: co ? this.companies.toCompany(co.pk) : null,
+      };
+    });
+    this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
+    if (result.company) this.ctx.events.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
+    return result;
+  }
+}
+
+function dropNulls(attrs: CustomAttributes): CustomAttributes {
+  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== null));
+}

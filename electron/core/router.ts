@@ -1,0 +1,83 @@
+// The router: contract -> handlers. It parses every input with the method's zod schema, runs
+// the handler, and turns every throw into `{ ok:false, error }` with a code from the closed
+// set. Unexpected errors are logged here and reach callers only as a plain INTERNAL message.
+import type { z } from 'zod';
+import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
+import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
+
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
+};
+
+export interface RouterOptions {
+  /** Check every output against the contract (on in tests; costs a parse per call). */
+  validateOutput?: boolean;
+  log?: (message: string, error: unknown) => void;
+}
+
+export type Call = (method: string, input: unknown) => Promise<Result<unknown>>;
+
+/** A zod failure as a VALIDATION error naming the first field at fault. */
+export function validationError(error: z.ZodError, rawInput?: unknown): ErrorPayload {
+  const issue = error.issues[0]!;
+  let path = issue.path.map(String).join('.');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    path = path ? `${path}.${key}` : key;
+    message = 'is not a known field';
+  }
+  if (issue.code === 'invalid_type' && valueAt(rawInput, issue.path) === undefined) message = 'is required';
+  const field = path || 'input';
+  return { code: 'VALIDATION', message: `${field}: ${message}`, field };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function sqliteCode(e: unknown): string | undefined {
+  return e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string'
+    ? (e as { code: string }).code
+    : undefined;
+}
+
+export function toErrorPayload(e: unknown, log?: RouterOptions['log']): ErrorPayload {
+  if (e instanceof AppError) return e.toPayload();
+  const code = sqliteCode(e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return { code: 'BUSY', message: 'The local store is busy with another change; try again in a moment.' };
+  }
+  log?.('unexpected error in handler', e);
+  return { code: 'INTERNAL', message: 'Something went wrong inside Lead Console; nothing was changed. Details are in the log.' };
+}
+
+export function createRouter(handlers: Handlers, options: RouterOptions = {}): Call {
+  return async (method, rawInput) => {
+    if (!isMethodName(method)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `There is no API method named "${String(method).slice(0, 100)}".` } };
+    }
+    const spec = contract[method];
+    const parsed = spec.input.safeParse(rawInput === null ? undefined : rawInput);
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error, rawInput) };
+    try {
+      const handler = handlers[method] as (input: unknown) => unknown;
+      const value = await handler(parsed.data);
+      if (options.validateOutput) {
+        const out = spec.output.safeParse(value);
+        if (!out.success) {
+          options.log?.(`output of ${method} breaks the contract`, out.error);
+          return { ok: false, error: { code: 'INTERNAL', message: `The answer to ${method} did not match the contract.` } };
+        }
+      }
+      return { ok: true, value };
+    } catch (e) {
+      return { ok: false, error: toErrorPayload(e, options.log) };
+    }
+  };
+}

@@ -1,0 +1,188 @@
+// The records the console works with, as zod schemas and their types. Pure: no node, DOM or
+// electron imports, so the renderer and the main process share the exact same rules.
+import { z } from 'zod';
+
+export const CONTACT_STAGES = ['lead', 'signed_up'] as const;
+export const COMPANY_STAGES = ['sql', 'customer'] as const;
+export const ROLES = ['lead', 'user'] as const;
+export const SYNC_STATES = ['local', 'pending', 'synced', 'failed'] as const;
+
+export const ContactStage = z.enum(CONTACT_STAGES);
+export const CompanyStage = z.enum(COMPANY_STAGES);
+export const Role = z.enum(ROLES);
+/**
+ * local: Intercom has never seen this record; pending: known to Intercom, local changes wait;
+ * synced: nothing waits; failed: an outbox entry for it was refused by Intercom.
+ */
+export const SyncState = z.enum(SYNC_STATES);
+
+export type ContactStage = z.infer<typeof ContactStage>;
+export type CompanyStage = z.infer<typeof CompanyStage>;
+export type Role = z.infer<typeof Role>;
+export type SyncState = z.infer<typeof SyncState>;
+
+/** Position in the funnel; a lower rank after a higher one is a demotion and needs confirming. */
+export const CONTACT_STAGE_RANK: Record<ContactStage, number> = { lead: 0, signed_up: 1 };
+export const COMPANY_STAGE_RANK: Record<CompanyStage, number> = { sql: 0, customer: 1 };
+
+// Any C0/C1 control character (tab, newline, NUL, escape ...) is refused in single-line fields.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A single-line human text field: trimmed, bounded, no control characters. */
+export function text(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((s) => !CONTROL_CHARS.test(s), { message: 'must not contain control characters' });
+}
+
+/** An identifier from another system (visitor cookie, the customer's user or company id). */
+export const ExternalRef = z
+  .string()
+  .trim()
+  .min(1, { message: 'must not be empty' })
+  .max(255, { message: 'must be at most 255 characters' })
+  .refine((s) => !CONTROL_CHARS.test(s), { message: 'must not contain control characters' });
+
+/** Emails are trimmed and lower-cased before they are checked or stored. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, { message: 'must be at most 254 characters' })
+  .pipe(z.email({ message: 'is not a valid email address' }));
+
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+export const Name = text(200).pipe(z.string().min(1, { message: 'must not be empty' }));
+export const Phone = z
+  .string()
+  .trim()
+  .max(40, { message: 'must be at most 40 characters' })
+  .regex(/^\+?[0-9 ()./-]*$/, { message: 'may contain only digits, spaces and + ( ) - . /' })
+  .refine((s) => (s.match(/[0-9]/g)?.length ?? 0) >= 4, { message: 'must contain at least 4 digits' });
+
+export const LocalId = z.uuid({ message: 'must be a local id (UUID)' });
+
+const AttributeKey = z
+  .string()
+  .min(1, { message: 'attribute names must not be empty' })
+  .max(190, { message: 'attribute names must be at most 190 characters' })
+  .regex(/^[^\u0000-\u001f\u007f-\u009f.$[\]]+$/, { message: 'attribute names must not contain . $ [ ] or control characters' });
+const AttributeValue = z.union([z.string().max(1000, { message: 'must be at most 1000 characters' }), z.number().finite(), z.boolean(), z.null()]);
+
+/** Flat custom attributes, as Intercom accepts them: scalar values only. */
+export const CustomAttributes = z
+  .record(AttributeKey, AttributeValue)
+  .refine((o) => Object.keys(o).length <= 100, { message: 'at most 100 custom attributes' });
+export type CustomAttributes = z.infer<typeof CustomAttributes>;
+
+export const Timestamp = z.iso.datetime({ message: 'must be an ISO 8601 UTC time' });
+
+export const CompanyRef = z.object({
+  id: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  stage: CompanyStage.nullable(),
+});
+export type CompanyRef = z.infer<typeof CompanyRef>;
+
+export const ContactRef = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  role: Role,
+  stage: ContactStage,
+});
+export type ContactRef = z.infer<typeof ContactRef>;
+
+export const Contact = z.object({
+  id: z.string(),
+  role: Role,
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  visitorId: z.string().nullable(),
+  externalId: z.string().nullable(),
+  intercomId: z.string().nullable(),
+  stage: ContactStage,
+  customAttributes: CustomAttributes,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  lastActivityAt: Timestamp.nullable(),
+  syncState: SyncState,
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const ContactListItem = Contact.extend({ companies: z.array(CompanyRef) });
+export type ContactListItem = z.infer<typeof ContactListItem>;
+
+export const Company = z.object({
+  id: z.string(),
+  externalId: z.string().nullable(),
+  intercomId: z.string().nullable(),
+  name: z.string(),
+  plan: z.string().nullable(),
+  monthlySpend: z.number().nullable(),
+  stage: CompanyStage.nullable(),
+  customAttributes: CustomAttributes,
+  userCount: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  syncState: SyncState,
+});
+export type Company = z.infer<typeof Company>;
+
+export const ENTITY_TYPES = ['contact', 'company'] as const;
+export const EntityType = z.enum(ENTITY_TYPES);
+export type EntityType = z.infer<typeof EntityType>;
+
+export const StageChange = z.object({
+  id: z.number().int(),
+  entityType: EntityType,
+  entityId: z.string(),
+  fromStage: z.string().nullable(),
+  toStage: z.string().nullable(),
+  at: Timestamp,
+  actor: z.string(),
+  source: z.enum(['local', 'intercom']),
+});
+export type StageChange = z.infer<typeof StageChange>;
+
+export const OUTBOX_OPS = [
+  'contact.create',
+  'contact.update',
+  'contact.setStage',
+  'contact.signUp',
+  'company.create',
+  'company.update',
+  'company.setStage',
+  'company.link',
+  'company.unlink',
+] as const;
+export const OutboxOp = z.enum(OUTBOX_OPS);
+export type OutboxOp = z.infer<typeof OutboxOp>;
+
+export const OUTBOX_STATUSES = ['pending', 'in_flight', 'failed', 'done'] as const;
+export const OutboxStatus = z.enum(OUTBOX_STATUSES);
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
+export const OutboxItem = z.object({
+  seq: z.number().int(),
+  entityType: EntityType,
+  entityId: z.string(),
+  /** Display label of the record (name or email), so the outbox view reads without lookups. */
+  label: z.string().nullable(),
+  op: OutboxOp,
+  payload: z.record(z.string(), z.unknown()),
+  status: OutboxStatus,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
