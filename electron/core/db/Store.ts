@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { CompanyRepository } from './CompanyRepository';
 import { ContactRepository } from './ContactRepository';
+import { fingerprint, type Fingerprint } from './fingerprint';
 import { LinkRepository } from './LinkRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, type OpenOptions } from './openDatabase';
@@ -38,6 +39,10 @@ export class Store {
 
   get schemaVersion(): number {
     return schemaVersion(this.db);
+  }
+
+  fingerprint(): Fingerprint {
+    return fingerprint(this.db);
   }
 
   close(): void {

@@ -1,0 +1,17 @@
+// Preload (sandboxed): exposes the contract-derived `window.api` and nothing else; the page
+// never sees ipcRenderer itself.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_EVENT_CHANNEL } from '../../shared/api';
+import type { Result } from '../../shared/errors';
+import { buildPreloadApi } from './apiSurface';
+
+const api = buildPreloadApi(
+  (channel, input) => ipcRenderer.invoke(channel, input) as Promise<Result<unknown>>,
+  (listener) => {
+    const handler = (_e: IpcRendererEvent, msg: { name: string; payload: unknown }) => listener(msg.name, msg.payload);
+    ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+  },
+);
+
+contextBridge.exposeInMainWorld('api', api);
