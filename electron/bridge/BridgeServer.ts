@@ -1,0 +1,270 @@
+// Browser mode: the same router as the desktop app, served over HTTP on 127.0.0.1 only.
+//   POST /api/<method>   JSON body = the method's input; Bearer token; 200 { ok, value | error }
+//   GET  /api/events     pushed events as server-sent events (Bearer token)
+//   GET  /               the built renderer (it reads the token from the URL fragment)
+// Requests whose Host is not this server (DNS rebinding) or whose Origin is another site are
+// refused with 403 before anything else happens.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { isMethodName } from '../../shared/api';
+import type { ErrorPayload, Result } from '../../shared/errors';
+import type { Core } from '../core/app';
+import { RENDERER_CSP } from '../core/csp';
+
+export const BRIDGE_HOST = '127.0.0.1';
+const MAX_BODY = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export interface BridgeOptions {
+  core: Pick<Core, 'call' | 'subscribe'>;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+  /** Folder with the built renderer (index.html); without it only /api is served. */
+  rendererDir?: string;
+  /** When set, `<dataDir>/bridge.json` (mode 0600) records the URL and token. */
+  dataDir?: string;
+}
+
+export interface Bridge {
+  url: string;
+  /** The URL to open: carries the token in its fragment, which browsers never send to servers. */
+  openUrl: string;
+  port: number;
+  token: string;
+  infoFile: string | null;
+  close(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(data),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(data);
+}
+
+const fail = (res: http.ServerResponse, status: number, error: ErrorPayload) => sendJson(res, status, { ok: false, error } satisfies Result<never>);
+
+function tokensEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(Object.assign(new Error('body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const rendererDir = options.rendererDir ? path.resolve(options.rendererDir) : null;
+  const streams = new Set<http.ServerResponse>();
+  let port = 0;
+
+  const allowedHosts = () => new Set([`${BRIDGE_HOST}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://${BRIDGE_HOST}:${port}`, `http://localhost:${port}`]);
+
+  const authorized = (req: http.IncomingMessage) => {
+    const h = req.headers.authorization;
+    return typeof h === 'string' && h.startsWith('Bearer ') && tokensEqual(h.slice(7).trim(), token);
+  };
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    if (!authorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return fail(res, 401, { code: 'AUTH', message: 'Missing or wrong token: open the link that `npm start` printed (it changes on each start).' });
+    }
+    if (pathname === '/api/events') {
+      if (req.method !== 'GET') return fail(res, 405, { code: 'VALIDATION', message: 'method: use GET for /api/events', field: 'method' });
+      return openEventStream(req, res);
+    }
+    const method = decodeURIComponent(pathname.slice('/api/'.length));
+    if (!isMethodName(method)) {
+      return fail(res, 404, { code: 'UNKNOWN_METHOD', message: `There is no API method named "${method.slice(0, 100)}".` });
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return fail(res, 405, { code: 'VALIDATION', message: 'method: API calls are POST requests', field: 'method' });
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (type && !/^application\/json\b/i.test(type)) {
+      return fail(res, 415, { code: 'VALIDATION', message: 'body: send JSON (Content-Type: application/json)', field: 'body' });
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 400;
+      return fail(res, status, { code: 'VALIDATION', message: status === 413 ? 'body: larger than 1 MiB' : 'body: could not be read', field: 'body' });
+    }
+    let input: unknown = undefined;
+    if (raw.trim() !== '') {
+      try {
+        input = JSON.parse(raw);
+      } catch {
+        return fail(res, 400, { code: 'VALIDATION', message: 'body: is not valid JSON', field: 'body' });
+      }
+    }
+    const result = await options.core.call(method, input);
+    sendJson(res, 200, result);
+  }
+
+  function openEventStream(req: http.IncomingMessage, res: http.ServerResponse) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const unsubscribe = options.core.subscribe((name, payload) => {
+      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    };
+    req.on('close', end);
+    res.on('error', end);
+  }
+
+  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      return res.end();
+    }
+    if (!rendererDir) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('The renderer is not built: run `npm run build`.\n');
+    }
+    let rel = pathname === '/' ? '/index.html' : pathname;
+    let file = path.resolve(rendererDir, '.' + rel);
+    if (!file.startsWith(rendererDir + path.sep)) {
+      res.writeHead(403);
+      return res.end();
+    }
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      // client-side routes fall back to the app; missing assets are a plain 404
+      if (path.extname(rel)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        return res.end('Not found\n');
+      }
+      rel = '/index.html';
+      file = path.join(rendererDir, 'index.html');
+      if (!fs.existsSync(file)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        return res.end('The renderer is not built: run `npm run build`.\n');
+      }
+    }
+    const ext = path.extname(file);
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      'Content-Security-Policy': RENDERER_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': ext === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(file).pipe(res);
+  }
+
+  const server = http.createServer((req, res) => {
+    const host = req.headers.host ?? '';
+    if (!allowedHosts().has(host.toLowerCase())) {
+      return fail(res, 403, { code: 'FORBIDDEN', message: 'Forbidden host: Lead Console answers only on 127.0.0.1.' });
+    }
+    const origin = req.headers.origin;
+    if ((origin !== undefined && !allowedOrigins().has(origin)) || req.headers['sec-fetch-site'] === 'cross-site') {
+      return fail(res, 403, { code: 'FORBIDDEN', message: 'Forbidden origin: requests from other sites are refused.' });
+    }
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', `http://${host}`).pathname;
+    } catch {
+      return fail(res, 400, { code: 'VALIDATION', message: 'url: malformed', field: 'url' });
+    }
+    if (pathname === '/api' || pathname.startsWith('/api/')) {
+      handleApi(req, res, pathname).catch(() => {
+        if (!res.headersSent) fail(res, 500, { code: 'INTERNAL', message: 'The request could not be handled.' });
+        else res.end();
+      });
+      return;
+    }
+    serveStatic(req, res, pathname);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, BRIDGE_HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${BRIDGE_HOST}:${port}/`;
+  const openUrl = `${url}#token=${token}`;
+
+  let infoFile: string | null = null;
+  if (options.dataDir) {
+    infoFile = path.join(options.dataDir, 'bridge.json');
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    fs.writeFileSync(infoFile, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {
+      mode: 0o600,
+    });
+    fs.chmodSync(infoFile, 0o600); // writeFileSync keeps the mode of a file that already existed
+  }
+
+  return {
+    url,
+    openUrl,
+    port,
+    token,
+    infoFile,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of streams) s.end();
+        streams.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

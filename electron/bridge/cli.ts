@@ -1,0 +1,66 @@
+// Browser-mode entry point (built to out/main/bridge.js): opens the store in the data folder,
+// serves the renderer and the API on 127.0.0.1, prints the URL to open, and shuts down cleanly
+// on Ctrl+C.
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import { createCore } from '../core/app';
+import { parseStartArgs, START_USAGE } from '../core/cliArgs';
+import { startBridge } from './BridgeServer';
+
+const DEFAULT_PORT = 4477;
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function main() {
+  const opts = parseStartArgs(process.argv.slice(2));
+  if (opts.help) {
+    console.log(START_USAGE);
+    return;
+  }
+  const rendererDir = process.env.LEAD_CONSOLE_RENDERER_DIR || path.resolve(__dirname, '../renderer');
+  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion() });
+  let bridge;
+  try {
+    bridge = await startBridge({ core, port: opts.port ?? DEFAULT_PORT, rendererDir, dataDir: opts.dataDir });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' && opts.port === null) {
+      console.log(`Port ${DEFAULT_PORT} is taken; using a free port instead.`);
+      bridge = await startBridge({ core, port: 0, rendererDir, dataDir: opts.dataDir });
+    } else {
+      core.dispose();
+      throw e;
+    }
+  }
+  console.log(`Lead Console is running in browser mode.
+  Data folder: ${opts.dataDir}
+  Open this link in your browser (it carries this session's access token):
+
+    ${bridge.openUrl}
+
+  The link is also saved in ${bridge.infoFile} (readable only by you). Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await bridge.close();
+    core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof AppError) console.error(`Lead Console could not start: ${e.message}`);
+  else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
+  else console.error('Lead Console could not start:', e);
+  process.exit(1);
+});

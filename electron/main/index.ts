@@ -1,0 +1,125 @@
+// Electron main process: app lifecycle, the window, the IPC binding and the native module
+// choice. The engine itself is electron/core (createCore), exactly as in browser mode.
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AppError } from '../../shared/errors';
+import { createCore, type Core } from '../core/app';
+import { parseStartArgs } from '../core/cliArgs';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
+import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
+import { RENDERER_CSP } from '../core/csp';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const rendererDir = path.join(__dirname, '../renderer');
+let core: Core | null = null;
+
+function fail(title: string, message: string): never {
+  console.error(`${title}: ${message}`);
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+  throw new Error(message);
+}
+
+/** Serves the built renderer from app://lead-console/ with the CSP, never from file://. */
+function serveRenderer() {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = path.resolve(rendererDir, '.' + rel);
+    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file)) return new Response('Not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', RENDERER_CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Lead Console',
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/`);
+  return win;
+}
+
+function lockDown() {
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // links to the web open in the user's browser; nothing opens inside the app
+      if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+}
+
+async function start() {
+  const opts = parseStartArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  app.setPath('userData', opts.dataDir);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  lockDown();
+  serveRenderer();
+
+  const nativeBinding = app.isPackaged ? undefined : electronSqliteBinding(app.getAppPath(), process.versions.electron);
+  if (nativeBinding === null) fail('Lead Console cannot open its database', ELECTRON_SQLITE_HELP);
+
+  try {
+    core = createCore({ dataDir: opts.dataDir, mode: 'desktop', version: app.getVersion(), nativeBinding: nativeBinding ?? undefined });
+  } catch (e) {
+    fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
+  }
+  bindIpc(ipcMain, core);
+  forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+
+  let win = createWindow();
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) win = createWindow();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => {
+  core?.dispose();
+  core = null;
+});
+
+void start();
