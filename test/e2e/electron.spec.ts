@@ -9,11 +9,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 
 async function runtime() {
-  const mod = (await import('../../electron/launcher/electronRuntime.mjs')) as {
-    electronBinary(): string | null;
-    electronSqliteReady(): boolean;
-    hasDisplay(): boolean;
-  };
+  const mod = await import('../../electron/launcher/electronRuntime.mjs');
   if (!mod.electronBinary()) return { bin: null, why: 'no Electron binary in node_modules/electron (run `npm run setup:electron` where the internet is reachable)' };
   if (!mod.electronSqliteReady()) return { bin: null, why: 'no better-sqlite3 build for Electron in .electron-native/ (run `npm run setup:electron`)' };
   if (!mod.hasDisplay()) return { bin: null, why: 'no display (run under xvfb-run)' };

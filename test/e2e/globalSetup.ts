@@ -1,5 +1,5 @@
 // Builds the app once before the end-to-end tests if the sources changed since the last build.
 export default async function globalSetup() {
-  const { ensureBuilt } = (await import('../../electron/launcher/build.mjs')) as { ensureBuilt: (o?: { quiet?: boolean }) => boolean };
+  const { ensureBuilt } = await import('../../electron/launcher/build.mjs');
   ensureBuilt({ quiet: true });
 }
