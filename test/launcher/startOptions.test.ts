@@ -1,0 +1,50 @@
+// `npm start` options and the default data folder, shared by the desktop app and browser mode.
+import path from 'node:path';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseStartArgs } from '../../electron/core/cliArgs';
+import { defaultDataDir } from '../../electron/core/paths';
+import { hasDisplay } from '../../electron/launcher/electronRuntime.mjs';
+
+describe('parseStartArgs', () => {
+  it('reads --browser, --data and --port in both spellings', () => {
+    const a = parseStartArgs(['--browser', '--data', 'some/dir', '--port', '5000'], {});
+    expect(a).toMatchObject({ browser: true, dataDir: path.resolve('some/dir'), port: 5000 });
+    const b = parseStartArgs(['--data=/tmp/x', '--port=0'], {});
+    expect(b).toMatchObject({ browser: false, dataDir: '/tmp/x', port: 0 });
+  });
+
+  it('defaults to the per-user data folder and no fixed port', () => {
+    const a = parseStartArgs([], { XDG_CONFIG_HOME: '/home/u/.cfg' });
+    expect(a.port).toBeNull();
+    if (process.platform === 'linux') expect(a.dataDir).toBe('/home/u/.cfg/Lead Console');
+  });
+
+  it('refuses a bad port or a missing value, naming the option', () => {
+    expect(() => parseStartArgs(['--port', 'http'], {})).toThrow(/--port: "http" is not a port number/);
+    expect(() => parseStartArgs(['--port', '70000'], {})).toThrow(/--port/);
+    expect(() => parseStartArgs(['--data'], {})).toThrow(/--data: needs a value/);
+  });
+
+  it('ignores switches it does not own (Electron and Chromium add their own)', () => {
+    expect(parseStartArgs(['--no-sandbox', '--enable-logging', '--browser'], {}).browser).toBe(true);
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('matches Electron userData for each OS', () => {
+    expect(defaultDataDir({}, 'linux')).toBe(path.join(os.homedir(), '.config', 'Lead Console'));
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe('/x/Lead Console');
+    expect(defaultDataDir({}, 'darwin')).toBe(path.join(os.homedir(), 'Library', 'Application Support', 'Lead Console'));
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32')).toBe(path.join('C:\\Users\\u\\AppData\\Roaming', 'Lead Console'));
+  });
+});
+
+describe('hasDisplay', () => {
+  it('needs DISPLAY or WAYLAND_DISPLAY on Linux only', () => {
+    expect(hasDisplay({}, 'linux')).toBe(false);
+    expect(hasDisplay({ DISPLAY: ':99' }, 'linux')).toBe(true);
+    expect(hasDisplay({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
+    expect(hasDisplay({}, 'darwin')).toBe(true);
+  });
+});
