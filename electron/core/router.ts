@@ -53,6 +53,10 @@ export function toErrorPayload(e: unknown, log?: RouterOptions['log']): ErrorPay
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return { code: 'BUSY', message: 'The local store is busy with another change; try again in a moment.' };
   }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    // another writer (a second window, a script) took the same identity between check and write
+    return { code: 'CONFLICT', message: 'A record with the same identity was saved at the same moment; reload and try again.' };
+  }
   log?.('unexpected error in handler', e);
   return { code: 'INTERNAL', message: 'Something went wrong inside Lead Console; nothing was changed. Details are in the log.' };
 }
