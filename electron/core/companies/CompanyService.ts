@@ -148,7 +148,10 @@ export class CompanyService {
         write[key] = next;
       }
       if (patch.customAttributes) {
-        const delta = Object.fromEntries(Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v));
+        // removing (null) an attribute the company does not have is no change
+        const delta = Object.fromEntries(
+          Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v && !(v === null && !Object.hasOwn(current.customAttributes, k))),
+        );
         if (Object.keys(delta).length > 0) {
           changes.customAttributes = delta;
           write.customAttributes = JSON.stringify(

@@ -22,9 +22,8 @@ export function checkMigrations(migrations: readonly Migration[]): void {
   });
 }
 
-/** Brings the database to `target` (default: the newest known). Returns the versions applied. */
-export function migrate(db: Database, migrations: readonly Migration[], target = migrations.length): number[] {
-  checkMigrations(migrations);
+/** Refuses a database written by a newer build; cheap and read-only, so it can run before anything writes. */
+export function checkNotNewer(db: Database, migrations: readonly Migration[]): void {
   const current = schemaVersion(db);
   const newest = migrations.length;
   if (current > newest) {
@@ -34,6 +33,14 @@ export function migrate(db: Database, migrations: readonly Migration[], target =
         'Update the app, or open another data folder.',
     );
   }
+}
+
+/** Brings the database to `target` (default: the newest known). Returns the versions applied. */
+export function migrate(db: Database, migrations: readonly Migration[], target = migrations.length): number[] {
+  checkMigrations(migrations);
+  checkNotNewer(db, migrations);
+  const current = schemaVersion(db);
+  const newest = migrations.length;
   if (target > newest || target < current) throw new Error(`cannot migrate from ${current} to ${target}`);
   const pending = migrations.filter((m) => m.version > current && m.version <= target);
   if (pending.length === 0) return [];

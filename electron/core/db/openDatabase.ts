@@ -4,7 +4,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate, type Migration } from './migrate';
+import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
 export interface OpenOptions {
@@ -22,16 +22,19 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     readonly: options.readonly ?? false,
   });
   try {
-    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000'); // first, so the version check below waits out another writer too
+    const migrations = options.migrations ?? MIGRATIONS;
+    if (!options.readonly) {
+      // before the switch to WAL, which rewrites the file header: a refused file stays as it was
+      checkMigrations(migrations);
+      checkNotNewer(db, migrations);
+      db.pragma('journal_mode = WAL');
+    }
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL'); // safe with WAL: a crash loses no committed transaction's integrity
-    db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536'); // 64 MiB page cache: the list indexes of 1M contacts stay hot
     db.pragma('temp_store = MEMORY');
-    if (!options.readonly) {
-      const migrations = options.migrations ?? MIGRATIONS;
-      migrate(db, migrations, options.targetVersion ?? migrations.length);
-    }
+    if (!options.readonly) migrate(db, migrations, options.targetVersion ?? migrations.length);
     return db;
   } catch (e) {
     db.close();

@@ -107,7 +107,7 @@ export class ContactService {
       if (patch.customAttributes) {
         const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
         const delta = Object.fromEntries(
-          Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v && !(v === null && !(k in current.customAttributes))),
+          Object.entries(patch.customAttributes).filter(([k, v]) => current.customAttributes[k] !== v && !(v === null && !Object.hasOwn(current.customAttributes, k))),
         );
         if (Object.keys(delta).length > 0) {
           changes.customAttributes = delta;

@@ -1,0 +1,326 @@
+// One test per migration, Signal-style: open a real file at version N-1, put rows in the shape
+// of that schema, migrate to N and check the rows survived and the new structure is there.
+// Plus the runner's guards: a newer database, a bad migration list, a failing step, a downgrade.
+import type { Database } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contract } from '../../shared/api';
+import { LinkRepository } from '../../electron/core/db/LinkRepository';
+import { OutboxRepository } from '../../electron/core/db/OutboxRepository';
+import { SettingsRepository } from '../../electron/core/db/SettingsRepository';
+import { StageHistoryRepository } from '../../electron/core/db/StageHistoryRepository';
+import { Store } from '../../electron/core/db/Store';
+import {
+  foreignKeyViolations,
+  foreignKeysEnabled,
+  insertRow,
+  integrityCheck,
+  journalMode,
+  listIndexes,
+  listTables,
+  selectRows,
+  setJournalMode,
+  setUserVersion,
+  tableInfo,
+  userVersion,
+} from '../../electron/core/db/inspect';
+import { checkMigrations, migrate, type Migration } from '../../electron/core/db/migrate';
+import { LATEST_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
+import { closeDatabase, openDatabase } from '../../electron/core/db/openDatabase';
+import { makeTempDir, removeTempDir } from '../helpers/testCore';
+
+let dir: string;
+let file: string;
+const open: Database[] = [];
+
+function openAt(targetVersion?: number, extra: Parameters<typeof openDatabase>[1] = {}): Database {
+  const db = openDatabase(file, { ...extra, targetVersion });
+  open.push(db);
+  return db;
+}
+
+beforeEach(() => {
+  dir = makeTempDir('lead-console-migrations-');
+  file = path.join(dir, 'store.sqlite');
+});
+
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+  removeTempDir(dir);
+});
+
+const T0 = Date.UTC(2024, 0, 1);
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A contact row in the shape every schema version since 1 has. */
+function contactRow(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    id: uuid(n),
+    role: 'lead',
+    email: `person${n}@example.test`,
+    name: `Person ${n}`,
+    stage: 'lead',
+    created_at: T0 + n,
+    updated_at: T0 + n,
+    ...extra,
+  };
+}
+
+function companyRow(n: number, name: string, extra: Record<string, unknown> = {}) {
+  return { id: uuid(1000 + n), external_id: `co-${n}`, name, created_at: T0 + n, updated_at: T0 + n, ...extra };
+}
+
+const tableNames = (db: Database) => listTables(db).map((t) => t.name);
+const indexNames = (db: Database, table: string) => listIndexes(db, table).map((i) => i.name);
+const fileDigest = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+describe('migration runner', () => {
+  it('lists migrations 1..N in order, and opening without a target reaches the newest', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+    const db = openAt();
+    expect(userVersion(db)).toBe(LATEST_VERSION);
+    // opening again finds nothing to do
+    expect(migrate(db, MIGRATIONS)).toEqual([]);
+  });
+
+  it('opens in WAL mode with foreign keys enforced', () => {
+    const db = openAt();
+    expect(journalMode(db)).toBe('wal');
+    expect(foreignKeysEnabled(db)).toBe(true);
+    // enforced, not just switched on: a link to rows that do not exist is refused
+    expect(() => insertRow(db, 'contact_companies', { contact_pk: 4242, company_pk: 4343, created_at: T0 })).toThrow(/FOREIGN KEY/);
+    db.close();
+    // and the settings hold on the next open of the same file
+    const again = openAt();
+    expect(journalMode(again)).toBe('wal');
+    expect(foreignKeysEnabled(again)).toBe(true);
+  });
+
+  it('refuses a database written by a newer build and leaves the file untouched', () => {
+    const db = openAt();
+    insertRow(db, 'contacts', contactRow(1));
+    setUserVersion(db, 99);
+    closeDatabase(db);
+    const before = fileDigest(file);
+
+    expect(() => openAt()).toThrow(/newer version of Lead Console \(schema 99; this build knows up to 3\)/);
+    expect(fileDigest(file)).toBe(before);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuses a newer database that is not in WAL mode without switching its journal', () => {
+    const db = openAt();
+    expect(setJournalMode(db, 'delete')).toBe('delete');
+    setUserVersion(db, LATEST_VERSION + 1);
+    db.close();
+    const before = fileDigest(file);
+
+    expect(() => openAt()).toThrow(/newer version/);
+    // switching to WAL rewrites the file header: a refused file must not even get that
+    expect(fileDigest(file)).toBe(before);
+  });
+
+  it('refuses a migration list that is not 1, 2, 3 ... in order, before touching the file', () => {
+    const [m1, m2, m3] = MIGRATIONS as [Migration, Migration, Migration];
+    expect(() => checkMigrations([m1, m3, m2])).toThrow(/has version 3, expected 2/);
+    expect(() => checkMigrations([m1, m1])).toThrow(/has version 1, expected 2/);
+    expect(() => checkMigrations([m2, m3])).toThrow(/expected 1/);
+    expect(() => checkMigrations([m1, m2, m3])).not.toThrow();
+
+    expect(() => openAt(undefined, { migrations: [m1, m3, m2] })).toThrow(/versions must be 1, 2, 3/);
+    const db = openAt(0);
+    expect(userVersion(db)).toBe(0);
+    expect(tableNames(db)).toEqual([]);
+  });
+
+  it('runs pending steps in one transaction: a failing step leaves the version and schema as they were', () => {
+    openAt(1).close();
+    const [m1, m2] = MIGRATIONS as [Migration, Migration];
+    const broken: Migration = {
+      version: 3,
+      name: 'broken',
+      up: () => {
+        throw new Error('step 3 failed');
+      },
+    };
+    expect(() => openAt(undefined, { migrations: [m1, m2, broken] })).toThrow(/step 3 failed/);
+    const db = openAt(1);
+    expect(userVersion(db)).toBe(1);
+    // step 2 ran before step 3 failed, and was rolled back with it
+    expect(tableNames(db)).not.toContain('stage_history');
+    expect(tableNames(db)).not.toContain('outbox');
+  });
+
+  it('refuses to go backwards (target below the current version)', () => {
+    openAt().close();
+    expect(() => openAt(2)).toThrow(/cannot migrate from 3 to 2/);
+  });
+});
+
+describe('0001 contacts-companies', () => {
+  it('creates STRICT contacts, companies and links with identity and list indexes', () => {
+    const db = openAt(0);
+    expect(userVersion(db)).toBe(0);
+    expect(tableNames(db)).toEqual([]);
+
+    expect(migrate(db, MIGRATIONS, 1)).toEqual([1]);
+    expect(userVersion(db)).toBe(1);
+
+    const tables = listTables(db);
+    expect(tables.map((t) => t.name)).toEqual(['companies', 'contact_companies', 'contacts']);
+    expect(tables.every((t) => t.strict)).toBe(true);
+    expect(tables.find((t) => t.name === 'contact_companies')!.withoutRowid).toBe(true);
+
+    expect(tableInfo(db, 'contacts').map((c) => c.name)).toEqual([
+      'pk', 'id', 'role', 'email', 'name', 'phone', 'visitor_id', 'external_id', 'intercom_id', 'stage',
+      'custom_attributes', 'created_at', 'updated_at', 'last_activity_at', 'sync_state',
+    ]);
+    expect(tableInfo(db, 'companies').map((c) => c.name)).toContain('user_count');
+
+    const contactIx = listIndexes(db, 'contacts');
+    for (const name of ['contacts_visitor_id', 'contacts_external_id', 'contacts_intercom_id']) {
+      expect(contactIx.find((i) => i.name === name), name).toMatchObject({ unique: true, partial: true });
+    }
+    // every sortable column has an index ending in pk (stable, keyset-able pages)
+    for (const cols of [['email', 'pk'], ['name COLLATE NOCASE', 'pk'], ['updated_at', 'pk'], ['created_at', 'pk'], ['phone', 'pk']]) {
+      expect(contactIx.some((i) => JSON.stringify(i.columns) === JSON.stringify(cols)), cols.join(',')).toBe(true);
+    }
+    expect(indexNames(db, 'companies')).toEqual(
+      expect.arrayContaining(['companies_external_id', 'companies_intercom_id', 'companies_by_name', 'companies_by_users']),
+    );
+    expect(listIndexes(db, 'contact_companies').some((i) => i.columns.join(',') === 'company_pk,contact_pk')).toBe(true);
+
+    // rows in the v1 shape go in, and the constraints hold
+    const alice = insertRow(db, 'contacts', contactRow(1));
+    const bob = insertRow(db, 'contacts', contactRow(2, { visitor_id: null }));
+    insertRow(db, 'contacts', contactRow(3, { visitor_id: null })); // many NULL visitor ids are fine
+    const acme = insertRow(db, 'companies', companyRow(1, 'Acme'));
+    insertRow(db, 'contact_companies', { contact_pk: alice, company_pk: acme, created_at: T0 });
+    insertRow(db, 'contact_companies', { contact_pk: bob, company_pk: acme, created_at: T0 });
+    expect(selectRows(db, 'contacts')[0]).toMatchObject({ sync_state: 'local', custom_attributes: '{}' });
+
+    expect(() => insertRow(db, 'contacts', contactRow(4, { role: 'admin' }))).toThrow(/CHECK/);
+    expect(() => insertRow(db, 'contacts', contactRow(5, { stage: 'customer' }))).toThrow(/CHECK/);
+    expect(() => insertRow(db, 'contacts', contactRow(6, { created_at: 'yesterday' }))).toThrow(/cannot store TEXT value in INTEGER column/);
+    expect(() => insertRow(db, 'contacts', contactRow(7, { custom_attributes: '{not json' }))).toThrow(/CHECK/);
+    expect(() => insertRow(db, 'contacts', contactRow(8, { id: uuid(1) }))).toThrow(/UNIQUE/);
+    insertRow(db, 'contacts', contactRow(9, { visitor_id: 'v-1' }));
+    expect(() => insertRow(db, 'contacts', contactRow(10, { visitor_id: 'v-1' }))).toThrow(/UNIQUE/);
+    expect(() => insertRow(db, 'companies', companyRow(2, 'Acme again', { external_id: 'co-1' }))).toThrow(/UNIQUE/);
+    expect(() => insertRow(db, 'companies', companyRow(3, 'Staged', { stage: 'lead' }))).toThrow(/CHECK/);
+    expect(() => insertRow(db, 'contact_companies', { contact_pk: alice, company_pk: acme, created_at: T0 })).toThrow(/UNIQUE|PRIMARY/);
+    expect(selectRows(db, 'contacts')).toHaveLength(4);
+    expect(selectRows(db, 'contact_companies')).toHaveLength(2);
+    expect(foreignKeyViolations(db)).toEqual([]);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
+describe('0002 history-outbox-settings', () => {
+  it('keeps v1 rows and adds STRICT stage history, outbox and settings that the repositories can use', () => {
+    const db = openAt(1);
+    const alice = insertRow(db, 'contacts', contactRow(1, { phone: '+44 20 7946 0000', custom_attributes: '{"plan":"pro"}' }));
+    insertRow(db, 'contacts', contactRow(2, { name: null }));
+    const acme = insertRow(db, 'companies', companyRow(1, 'Acme', { stage: 'sql', monthly_spend: 99.5 }));
+    expect(new LinkRepository(db).link(alice, acme, T0)).toBe(true);
+    const v1 = {
+      contacts: selectRows(db, 'contacts'),
+      companies: selectRows(db, 'companies'),
+      contact_companies: selectRows(db, 'contact_companies'),
+    };
+    expect(v1.companies[0]).toMatchObject({ user_count: 1 });
+    db.close();
+
+    const db2 = openAt(2);
+    expect(userVersion(db2)).toBe(2);
+    for (const [table, rows] of Object.entries(v1)) expect(selectRows(db2, table), table).toEqual(rows);
+
+    const tables = listTables(db2);
+    for (const name of ['stage_history', 'outbox', 'settings']) {
+      expect(tables.find((t) => t.name === name), name).toMatchObject({ strict: true });
+    }
+    expect(tableNames(db2)).not.toContain('contact_search');
+    expect(indexNames(db2, 'stage_history')).toEqual(['stage_history_by_entity', 'stage_history_by_stage']);
+    expect(indexNames(db2, 'outbox')).toEqual(['outbox_by_entity', 'outbox_by_status']);
+    expect(listIndexes(db2, 'outbox').find((i) => i.name === 'outbox_by_status')!.columns).toEqual(['status', 'seq']);
+
+    // the v2 repositories work on the migrated file
+    const outbox = new OutboxRepository(db2);
+    const aliceId = uuid(1);
+    const s1 = outbox.append({ entityType: 'contact', entityId: aliceId, op: 'contact.create', payload: { name: 'Person 1' }, at: T0 });
+    const s2 = outbox.append({ entityType: 'contact', entityId: aliceId, op: 'contact.update', payload: { phone: null }, at: T0 + 1 });
+    expect(s2).toBeGreaterThan(s1);
+    const page = outbox.list({ limit: 10 });
+    expect(page.total).toBe(2);
+    expect(page.rows.map((r) => [r.op, r.status, r.label])).toEqual([
+      ['contact.create', 'pending', 'Person 1'],
+      ['contact.update', 'pending', 'Person 1'],
+    ]);
+    const history = new StageHistoryRepository(db2);
+    history.add({ entityType: 'contact', entityId: aliceId, fromStage: 'lead', toStage: 'signed_up', at: T0, actor: 'me', source: 'local' });
+    expect(history.forEntity(aliceId)).toMatchObject([{ fromStage: 'lead', toStage: 'signed_up', actor: 'me', source: 'local' }]);
+    expect(() =>
+      history.add({ entityType: 'contact', entityId: aliceId, fromStage: null, toStage: 'lead', at: T0, actor: 'me', source: 'elsewhere' as 'local' }),
+    ).toThrow(/CHECK/);
+    const settings = new SettingsRepository(db2);
+    settings.set('intercom.region', 'eu', T0);
+    settings.set('intercom.region', 'us', T0 + 1);
+    expect(settings.get('intercom.region')).toBe('us');
+    expect(selectRows(db2, 'settings')).toHaveLength(1);
+    expect(integrityCheck(db2)).toEqual(['ok']);
+  });
+});
+
+describe('0003 search-index', () => {
+  it('indexes the contacts, companies and links stored at v2 so search finds them', () => {
+    const db = openAt(2);
+    const jane = insertRow(db, 'contacts', contactRow(1, { name: 'Jane Doe', email: 'jane@acme.test' }));
+    const jose = insertRow(db, 'contacts', contactRow(2, { name: 'José Núñez', email: 'jose@globex.test' }));
+    insertRow(db, 'contacts', contactRow(3, { name: null, email: 'nameless@initech.test' }));
+    insertRow(db, 'contacts', contactRow(4, { name: 'Lonely Lead', email: null }));
+    const acme = insertRow(db, 'companies', companyRow(1, 'Acme Rockets'));
+    const globex = insertRow(db, 'companies', companyRow(2, 'Globex', { external_id: 'GLX-42' }));
+    insertRow(db, 'companies', companyRow(3, 'Umbrella', { external_id: null }));
+    const links = new LinkRepository(db);
+    links.link(jane, acme, T0);
+    links.link(jose, acme, T0);
+    links.link(jose, globex, T0);
+    const v2Contacts = selectRows(db, 'contacts');
+    db.close();
+
+    const db3 = openAt(3);
+    expect(userVersion(db3)).toBe(3);
+    expect(selectRows(db3, 'contacts')).toEqual(v2Contacts);
+    expect(listTables(db3).filter((t) => t.type === 'virtual').map((t) => t.name)).toEqual(['company_search', 'contact_search']);
+
+    const store = new Store(db3);
+    // one search entry per stored row, built by the migration itself
+    expect(store.fingerprint().counts).toMatchObject({ contacts: 4, contact_search: 4, companies: 3, company_search: 3 });
+
+    const contactQuery = (search: string) => contract['contacts.list'].input.parse({ search, sort: { field: 'name', dir: 'asc' } });
+    const names = (search: string) => store.contacts.list(contactQuery(search)).rows.map((r) => r.name ?? r.email);
+    expect(names('acme')).toEqual(['Jane Doe', 'José Núñez']); // by company name, from the links
+    expect(names('rock')).toEqual(['Jane Doe', 'José Núñez']); // second word of the company name, as a prefix
+    expect(names('glob')).toEqual(['José Núñez']); // both the email and the second company
+    expect(names('jose nunez')).toEqual(['José Núñez']); // diacritics folded
+    expect(names('initech')).toEqual(['nameless@initech.test']); // email only
+    expect(names('lonely')).toEqual(['Lonely Lead']); // name only
+    expect(names('umbrella')).toEqual([]);
+
+    const companyQuery = (search: string) => contract['companies.list'].input.parse({ search });
+    const companyNames = (search: string) => store.companies.list(companyQuery(search)).rows.map((r) => r.name);
+    expect(companyNames('um')).toEqual(['Umbrella']);
+    expect(companyNames('glx')).toEqual(['Globex']); // by external id
+    expect(companyNames('acme roc')).toEqual(['Acme Rockets']);
+
+    // and the repositories keep the index in step from now on
+    store.companies.update(acme, { name: 'Rocket Works' });
+    for (const pk of store.companies.contactPks(acme)) store.contacts.reindex(pk);
+    expect(names('acme')).toEqual(['Jane Doe']); // still in her email, no longer José's companies
+    expect(names('works')).toEqual(['Jane Doe', 'José Núñez']);
+    expect(integrityCheck(db3)).toEqual(['ok']);
+  });
+});

@@ -1,0 +1,278 @@
+// The layer rules of DESIGN.md, checked on the source tree as it is (whatever exists of
+// electron/, shared/, renderer/ and the root config files), by parsing every file:
+//   - 'electron' is imported only in electron/main and electron/preload;
+//   - shared/ is pure: no node builtins, no Node or DOM globals, nothing from electron/ or renderer/;
+//   - SQL text and SQLite calls live only in electron/core/db;
+//   - an API method name is written as a string only in shared/api.ts (and tests), except where
+//     TypeScript checks it against the contract: in a type, in the `Handlers` map, or as the
+//     method argument of the typed client's `call`.
+// The checks are tested on small made-up sources first, so a silently blind check cannot pass.
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../../shared/api';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCAN_DIRS = ['electron', 'shared', 'renderer'];
+const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const SKIP_DIRS = new Set(['node_modules', 'out', 'dist', 'build', 'release']);
+
+function listSources(): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+      const child = path.posix.join(rel, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name)) walk(child);
+      } else if (SOURCE.test(entry.name)) out.push(child);
+    }
+  };
+  for (const dir of SCAN_DIRS) if (fs.existsSync(path.join(ROOT, dir))) walk(dir);
+  for (const entry of fs.readdirSync(ROOT, { withFileTypes: true })) if (entry.isFile() && SOURCE.test(entry.name)) out.push(entry.name);
+  return out.sort();
+}
+
+const under = (file: string, dir: string) => file === dir || file.startsWith(`${dir}/`);
+
+// ---- what a file holds, read from its syntax tree ----
+
+interface Facts {
+  imports: { spec: string; line: number }[];
+  /** Text of every string and template literal, and whether TypeScript checks it against the contract. */
+  strings: { text: string; line: number; typeChecked: boolean }[];
+  /** `<receiver>.prepare(`, `.pragma(`, `.exec(` calls. */
+  sqlCalls: { name: string; line: number }[];
+  /** Free identifiers that are Node or DOM globals. */
+  globals: { name: string; line: number }[];
+}
+
+const NODE_GLOBALS = new Set(['process', 'Buffer', 'require', '__dirname', '__filename', 'setImmediate']);
+const DOM_GLOBALS = new Set([
+  'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'Element', 'XMLHttpRequest',
+  'EventSource', 'WebSocket', 'indexedDB', 'alert', 'fetch',
+]);
+
+function scriptKind(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[mc]?js$/.test(file)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+/** An object literal whose declared type is the router's `Handlers` (so its keys are checked). */
+function isHandlersObject(obj: ts.Node): boolean {
+  const p = obj.parent;
+  const typeName = (t: ts.TypeNode | undefined) => (t && ts.isTypeReferenceNode(t) ? t.typeName.getText() : undefined);
+  if (ts.isVariableDeclaration(p)) return typeName(p.type) === 'Handlers';
+  if (ts.isSatisfiesExpression(p)) return typeName(p.type) === 'Handlers';
+  return false;
+}
+
+function isTypeChecked(node: ts.Node): boolean {
+  const p = node.parent;
+  if (ts.isLiteralTypeNode(p)) return true; // ParsedInput<'contacts.list'>
+  if (ts.isPropertyAssignment(p) && p.name === node && ts.isObjectLiteralExpression(p.parent)) return isHandlersObject(p.parent);
+  // client.call('contacts.list', ...): `call<M extends MethodName>` rejects anything else
+  if (ts.isCallExpression(p) && p.arguments[0] === node && ts.isPropertyAccessExpression(p.expression)) {
+    return p.expression.name.text === 'call';
+  }
+  return false;
+}
+
+function isFreeIdentifier(node: ts.Identifier): boolean {
+  const p = node.parent;
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (p as ts.PropertyAccessExpression).name === node) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p)) && p.name === node) {
+    return false;
+  }
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) && p.name === node) return false;
+  if (ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p)) return false;
+  return true;
+}
+
+function readFacts(file: string, text: string): Facts {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const facts: Facts = { imports: [], strings: [], sqlCalls: [], globals: [] };
+  const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      facts.imports.push({ spec: node.moduleSpecifier.text, line: line(node) });
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const e = node.moduleReference.expression;
+      if (ts.isStringLiteral(e)) facts.imports.push({ spec: e.text, line: line(node) });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      facts.imports.push({ spec: node.argument.literal.text, line: line(node) });
+    } else if (ts.isCallExpression(node)) {
+      const [arg] = node.arguments;
+      const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
+      if ((isRequire || node.expression.kind === ts.SyntaxKind.ImportKeyword) && arg && ts.isStringLiteralLike(arg)) {
+        facts.imports.push({ spec: arg.text, line: line(node) });
+      }
+      if (ts.isPropertyAccessExpression(node.expression)) {
+        const name = node.expression.name.text;
+        const receiver = node.expression.expression;
+        const sqlish = name === 'prepare' || name === 'pragma';
+        // RegExp#exec is fine; a database's exec takes SQL text
+        const dbExec =
+          name === 'exec' &&
+          !ts.isRegularExpressionLiteral(receiver) &&
+          ((arg !== undefined && (ts.isStringLiteralLike(arg) || ts.isTemplateExpression(arg))) || /db|database|sqlite|store/i.test(receiver.getText(sf)));
+        if (sqlish || dbExec) facts.sqlCalls.push({ name, line: line(node) });
+      }
+    }
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      facts.strings.push({ text: node.text, line: line(node), typeChecked: isTypeChecked(node) });
+    } else if (ts.isTemplateExpression(node)) {
+      const parts = [node.head.text, ...node.templateSpans.map((s) => s.literal.text)];
+      facts.strings.push({ text: parts.join(' ? '), line: line(node), typeChecked: false });
+    } else if (ts.isIdentifier(node) && (NODE_GLOBALS.has(node.text) || DOM_GLOBALS.has(node.text)) && isFreeIdentifier(node)) {
+      facts.globals.push({ name: node.text, line: line(node) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return facts;
+}
+
+// ---- the rules ----
+
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]!);
+const isElectron = (spec: string) => spec === 'electron' || spec.startsWith('electron/');
+
+const SQL_TEXT = [
+  /\b(SELECT|INSERT|UPDATE|DELETE)\b[\s\S]*\b(FROM|INTO|SET)\b/,
+  /\b(CREATE|DROP|ALTER)\s+(VIRTUAL\s+)?(TABLE|INDEX|VIEW|TRIGGER)\b/,
+  /\bPRAGMA\s+\w+/,
+];
+
+const METHOD_IN_TEXT = METHOD_NAMES.map((m) => ({ m, re: new RegExp(`(?<![\\w.])${m.replace('.', '\\.')}(?!\\w)`) }));
+
+type Rule = 'electron' | 'shared' | 'sql' | 'methodNames';
+
+function check(file: string, text: string): Record<Rule, string[]> {
+  const f = readFacts(file, text);
+  const at = (line: number, msg: string) => `${file}:${line}: ${msg}`;
+  const out: Record<Rule, string[]> = { electron: [], shared: [], sql: [], methodNames: [] };
+
+  if (!under(file, 'electron/main') && !under(file, 'electron/preload')) {
+    for (const i of f.imports) if (isElectron(i.spec)) out.electron.push(at(i.line, `imports '${i.spec}' outside electron/main and electron/preload`));
+  }
+
+  if (under(file, 'shared')) {
+    for (const i of f.imports) {
+      if (isBuiltin(i.spec)) out.shared.push(at(i.line, `imports the node builtin '${i.spec}'`));
+      if (isElectron(i.spec)) out.shared.push(at(i.line, `imports '${i.spec}'`));
+      if (i.spec.startsWith('.')) {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), i.spec));
+        if (!under(target, 'shared')) out.shared.push(at(i.line, `imports '${i.spec}' from outside shared/`));
+      }
+    }
+    for (const g of f.globals) out.shared.push(at(g.line, `uses the ${NODE_GLOBALS.has(g.name) ? 'Node' : 'DOM'} global '${g.name}'`));
+  }
+
+  if (!under(file, 'electron/core/db')) {
+    for (const s of f.strings) {
+      const hit = SQL_TEXT.find((re) => re.test(s.text));
+      if (hit) out.sql.push(at(s.line, `SQL text outside electron/core/db: ${JSON.stringify(s.text.slice(0, 60))}`));
+    }
+    for (const c of f.sqlCalls) out.sql.push(at(c.line, `.${c.name}( outside electron/core/db`));
+    for (const i of f.imports) if (i.spec === 'better-sqlite3') out.sql.push(at(i.line, 'imports better-sqlite3 outside electron/core/db'));
+  }
+
+  if (file !== 'shared/api.ts') {
+    for (const s of f.strings) {
+      if (s.typeChecked) continue;
+      for (const { m, re } of METHOD_IN_TEXT) {
+        if (re.test(s.text)) out.methodNames.push(at(s.line, `method name '${m}' typed by hand (derive it from shared/api.ts)`));
+      }
+    }
+  }
+  return out;
+}
+
+// ---- the checks, first on made-up sources, then on the tree ----
+
+describe('the layer checks themselves', () => {
+  it('see electron imported where it must not be', () => {
+    expect(check('electron/core/x.ts', `import { app } from 'electron';`).electron).toHaveLength(1);
+    expect(check('electron/core/x.ts', `import type { IpcMain } from 'electron';`).electron).toHaveLength(1);
+    expect(check('renderer/src/x.tsx', `const e = require('electron');`).electron).toHaveLength(1);
+    expect(check('electron/bridge/x.ts', `const e = await import('electron');`).electron).toHaveLength(1);
+    expect(check('shared/x.ts', `type W = import('electron').BrowserWindow;`).electron).toHaveLength(1);
+    expect(check('electron/main/x.ts', `import { app } from 'electron';`).electron).toEqual([]);
+    expect(check('electron/preload/x.ts', `import { contextBridge } from 'electron';`).electron).toEqual([]);
+    expect(check('electron/core/x.ts', `import { defineConfig } from 'electron-vite';`).electron).toEqual([]);
+  });
+
+  it('see node and DOM in shared/', () => {
+    expect(check('shared/x.ts', `import fs from 'node:fs';`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `import path from 'path';`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `import { readFile } from 'fs/promises';`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `import { Store } from '../electron/core/db/Store';`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `export const h = () => window.location.hash;`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `export const e = process.env.HOME;`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `export const b = Buffer.from('x');`).shared).toHaveLength(1);
+    expect(check('shared/x.ts', `import { z } from 'zod'; import { a } from './domain'; const o = { window: 1 }; o.window;`).shared).toEqual([]);
+    expect(check('electron/core/x.ts', `import fs from 'node:fs';`).shared).toEqual([]);
+  });
+
+  it('see SQL outside electron/core/db', () => {
+    const sqlText = 'select id from contacts where pk = ?'.toUpperCase();
+    expect(check('electron/core/leads/x.ts', `const q = ${JSON.stringify(sqlText)};`).sql).toHaveLength(1);
+    expect(check('electron/core/leads/x.ts', 'const q = `' + 'update contacts set name = ${n}'.toUpperCase() + '`;').sql).toHaveLength(1);
+    expect(check('renderer/src/x.ts', `db.prepare(q);`).sql).toHaveLength(1);
+    expect(check('electron/main/x.ts', `db.pragma(q);`).sql).toHaveLength(1);
+    expect(check('electron/bridge/x.ts', `this.db.exec(sql);`).sql).toHaveLength(1);
+    expect(check('electron/bridge/x.ts', `import Database from 'better-sqlite3';`).sql).toHaveLength(1);
+    expect(check('electron/core/db/x.ts', `db.prepare(${JSON.stringify(sqlText)});`).sql).toEqual([]);
+    expect(check('renderer/src/x.ts', `/token=(\\w+)/.exec(hash); re.exec(text); const s = 'Select a contact from the list';`).sql).toEqual([]);
+  });
+
+  it('see a method name typed by hand, and allow it where TypeScript checks it', () => {
+    expect(check('electron/bridge/x.ts', `ipcRenderer.invoke('api:contacts.list', {});`).methodNames).toHaveLength(1);
+    expect(check('renderer/src/x.ts', "fetch('/api/contacts.create', {});").methodNames).toHaveLength(1);
+    expect(check('renderer/src/x.ts', "const m = 'companies.link'; switch (x) { case 'outbox.list': }").methodNames).toHaveLength(2);
+    expect(check('electron/core/x.ts', `const h = { 'contacts.get': f };`).methodNames).toHaveLength(1);
+    expect(check('electron/core/x.ts', `type P = ParsedInput<'contacts.list'>;`).methodNames).toEqual([]);
+    expect(check('electron/core/x.ts', `const h: Handlers = { 'contacts.get': f };`).methodNames).toEqual([]);
+    expect(check('electron/core/x.ts', `const h = { 'contacts.get': f } satisfies Handlers;`).methodNames).toEqual([]);
+    expect(check('renderer/src/x.ts', `await client.call('contacts.list', {});`).methodNames).toEqual([]);
+    expect(check('renderer/src/x.ts', `const s = 'contacts.listing or mycontacts.list'; const o = 'contact.create';`).methodNames).toEqual([]);
+    expect(check('shared/api.ts', `export const contract = { 'contacts.list': {} };`).methodNames).toEqual([]);
+  });
+});
+
+describe('the source tree keeps its layers', () => {
+  const files = listSources();
+  const results = new Map(files.map((f) => [f, check(f, fs.readFileSync(path.join(ROOT, f), 'utf8'))]));
+  const all = (rule: Rule) => [...results.values()].flatMap((r) => r[rule]);
+
+  it('scans the engine, the contract and whatever else exists', () => {
+    expect(files).toEqual(expect.arrayContaining(['shared/api.ts', 'electron/core/app.ts', 'electron/core/db/Store.ts', 'electron/preload/apiSurface.ts']));
+    expect(files.some((f) => f.startsWith('test/'))).toBe(false);
+    // the SQL check really reads the repositories (where SQL is allowed) and finds it there
+    const inDb = files.filter((f) => under(f, 'electron/core/db'));
+    const sqlInDb = inDb.filter((f) => readFacts(f, fs.readFileSync(path.join(ROOT, f), 'utf8')).strings.some((s) => SQL_TEXT.some((re) => re.test(s.text))));
+    expect(sqlInDb).toEqual(expect.arrayContaining(['electron/core/db/ContactRepository.ts', 'electron/core/db/OutboxRepository.ts']));
+  });
+
+  it("imports 'electron' only in electron/main and electron/preload", () => {
+    expect(all('electron')).toEqual([]);
+  });
+
+  it('keeps shared/ free of node, DOM and the other layers', () => {
+    expect(all('shared')).toEqual([]);
+  });
+
+  it('keeps SQL in electron/core/db', () => {
+    expect(all('sql')).toEqual([]);
+  });
+
+  it('writes API method names only in shared/api.ts', () => {
+    expect(all('methodNames')).toEqual([]);
+  });
+});
