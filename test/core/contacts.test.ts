@@ -505,6 +505,7 @@ describe('contacts.signUp', () => {
     const again = await t.api.call('contacts.signUp', { id, externalId: 'user-7', company: { externalId: 'co-7' } });
     expect(again.company).toMatchObject({ id: company!.id, userCount: 1 });
     expect(t.core.store.fingerprint()).toEqual(before);
+    expect(takeEvents()).toEqual([]);
   });
 
   it('finds an existing company by its external id and promotes it to SQL', async () => {

@@ -86,7 +86,7 @@ export class CompanyService {
   }
 
   /** Sign-up step: find the company by the customer's id or create it; make it at least SQL. */
-  ensureForSignUp(input: SignUpCompany, at: number): CompanyRow {
+  ensureForSignUp(input: SignUpCompany, at: number): { row: CompanyRow; changed: boolean } {
     const existing = this.ctx.store.companies.byExternalId(input.externalId);
     if (!existing) {
       if (!input.name) {
@@ -94,7 +94,7 @@ export class CompanyService {
           field: 'company.name',
         });
       }
-      return this.insertRow(
+      const row = this.insertRow(
         {
           externalId: input.externalId,
           name: input.name,
@@ -105,12 +105,13 @@ export class CompanyService {
         },
         at,
       );
+      return { row, changed: true };
     }
     if (isCompanyPromotion(existing.stage, 'sql')) {
       this.moveStage(existing, 'sql', at);
-      return this.ctx.store.companies.byPk(existing.pk)!;
+      return { row: this.ctx.store.companies.byPk(existing.pk)!, changed: true };
     }
-    return existing;
+    return { row: existing, changed: false };
   }
 
   get(id: string): MethodOutput<'companies.get'> {

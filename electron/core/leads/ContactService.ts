@@ -158,6 +158,7 @@ export class ContactService {
    */
   signUp({ id, externalId, company }: ParsedInput<'contacts.signUp'>): MethodOutput<'contacts.signUp'> {
     const { store, actor } = this.ctx;
+    let changes = { contact: false, company: false };
     const result = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.external_id && row.external_id !== externalId) {
@@ -169,7 +170,8 @@ export class ContactService {
       this.checkIdentity({ externalId }, id);
       const at = this.ctx.now();
       const stageChanged = row.stage !== 'signed_up';
-      if (stageChanged || row.role !== 'user' || row.external_id !== externalId) {
+      const contactChanged = stageChanged || row.role !== 'user' || row.external_id !== externalId;
+      if (contactChanged) {
         store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: at });
         if (stageChanged) {
           store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: 'signed_up', at, actor, source: 'local' });
@@ -183,14 +185,16 @@ export class ContactService {
         });
       }
       const co = company ? this.companies.ensureForSignUp(company, at) : null;
-      if (co) this.companies.linkRows(row.pk, id, co.pk, co.id, at);
+      const linked = co ? this.companies.linkRows(row.pk, id, co.row.pk, co.row.id, at) : false;
+      changes = { contact: contactChanged || linked, company: Boolean(co?.changed) || linked };
       return {
         contact: toContact(store.contacts.byPk(row.pk)!),
-        company: co ? this.companies.toCompany(co.pk) : null,
+        company: co ? this.companies.toCompany(co.row.pk) : null,
       };
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
-    if (result.company) this.ctx.events.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
+    // a repeated sign-up that changes nothing stays silent, like any other no-op edit
+    if (changes.contact) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
+    if (result.company && changes.company) this.ctx.events.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
     return result;
   }
 }
