@@ -67,8 +67,9 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): C
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `There is no API method named "${String(method).slice(0, 100)}".` } };
     }
     const spec = contract[method];
-    const parsed = spec.input.safeParse(rawInput === null ? undefined : rawInput);
-    if (!parsed.success) return { ok: false, error: validationError(parsed.error, rawInput) };
+    const input = rawInput === null ? undefined : rawInput;
+    const parsed = spec.input.safeParse(input);
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error, input) };
     try {
       const handler = handlers[method] as (input: unknown) => unknown;
       const value = await handler(parsed.data);

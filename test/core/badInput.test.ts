@@ -160,6 +160,11 @@ describe('bad input is refused with VALIDATION naming the field, and changes not
     await expectRefused(method, input(), { code: 'VALIDATION', field });
   });
 
+  it('says plainly that a missing input is required', async () => {
+    const res = await t.core.call('contacts.get', null);
+    expect(res).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'input', message: 'input: is required' } });
+  });
+
   it('also refuses identity clashes without changing anything', async () => {
     await expectRefused('contacts.create', { name: 'Imposter', visitorId: 'v-jane' }, { code: 'CONFLICT', field: 'visitorId' });
     await expectRefused('companies.create', { name: 'Acme again', externalId: 'co-acme' }, { code: 'CONFLICT', field: 'externalId' });
