@@ -2,12 +2,19 @@
 import type { Database } from 'better-sqlite3';
 import type { ParsedInput } from '../../../shared/api';
 import { CONTACT_STAGES, ROLES, SYNC_STATES, type ContactRef } from '../../../shared/domain';
-import { afterCursor, decodeCursor, encodeCursor } from './keyset';
+import { decodeCursor, encodeCursor, seekAfter, type SeekRange } from './keyset';
+import { CONTACT_SEARCH_PREFIXES } from './migrations/0003-search-index';
 import { type ContactRow, toContactRef } from './rows';
-import { toFtsQuery } from './searchQuery';
+import { searchWords, toFtsQuery } from './searchQuery';
 import { Statements } from './Statements';
 
 export type ContactListQuery = ParsedInput<'contacts.list'>;
+
+/** A statement and the values for its placeholders. */
+export interface BoundSql {
+  sql: string;
+  params: unknown[];
+}
 
 /** Columns a caller may write, API name -> SQL column. */
 const WRITABLE = {
@@ -38,7 +45,9 @@ export interface NewContactRow {
   createdAt: number;
 }
 
-const SORT_EXPR: Record<ContactListQuery['sort']['field'], string> = {
+type SortField = ContactListQuery['sort']['field'];
+
+const SORT_EXPR: Record<SortField, string> = {
   name: 'c.name COLLATE NOCASE',
   email: 'c.email',
   role: 'c.role',
@@ -50,7 +59,7 @@ const SORT_EXPR: Record<ContactListQuery['sort']['field'], string> = {
   lastActivityAt: 'c.last_activity_at',
   syncState: 'c.sync_state',
 };
-const SORT_COLUMN: Record<ContactListQuery['sort']['field'], keyof ContactRow> = {
+const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   name: 'name',
   email: 'email',
   role: 'role',
@@ -62,6 +71,48 @@ const SORT_COLUMN: Record<ContactListQuery['sort']['field'], keyof ContactRow> =
   lastActivityAt: 'last_activity_at',
   syncState: 'sync_state',
 };
+
+/** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
+const NOT_NULL_SORTS = new Set<SortField>(['role', 'stage', 'createdAt', 'updatedAt', 'syncState']);
+/** Sorts with a (stage, column, pk) index, so a stage filter and the sort share one index. */
+const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
+const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
+
+/**
+ * Rough costs in microseconds (measured at 1M contacts, `npm run bench`) that pick how a page
+ * is read; only their ratios matter.
+ */
+const COST = {
+  /** Step to the next entry of an index. */
+  indexStep: 0.1,
+  /** Read a table row by pk to check a filter the index does not hold. */
+  rowLookup: 1.5,
+  /** Gather one match and feed it to the sorter. */
+  gatherRow: 1.5,
+  /** Put one search match into the in-memory set. */
+  searchRow: 0.35,
+  /**
+   * Ask the search index whether one row matches: a lookup in every segment of the index, so
+   * 15-40 µs on a merged index and ~200 µs with the ten or so segments of an index that grew
+   * one change at a time.
+   */
+  probeBase: 10,
+  probePerSegment: 20,
+};
+
+interface EnumFilter {
+  column: 'stage' | 'role' | 'sync_state';
+  values: string[];
+}
+interface ListFilters {
+  fts: string | null;
+  /** Every search word is short enough to be answered by a prefix index (see `probe`). */
+  shortWords: boolean;
+  enums: EnumFilter[];
+  companyId: string | null;
+}
+/** How a page is read; see the note above `ContactRepository.filters`. */
+export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
 
 export class ContactRepository {
   private readonly st: Statements;
@@ -132,56 +183,184 @@ export class ContactRepository {
       .run(pk);
   }
 
-  /** Builds the WHERE clause shared by the page query and its count. */
-  private where(q: ContactListQuery): { clauses: string[]; params: unknown[] } {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    const fts = toFtsQuery(q.search);
-    if (fts) {
-      clauses.push('c.pk IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)');
-      params.push(fts);
-    }
-    const inList = (col: string, values: readonly string[] | undefined, all: readonly string[]) => {
+  // ---- the table: one page plus the exact total -------------------------------------------
+  //
+  // The total comes first, from the cheapest exact source: the trigger-kept contact_counts
+  // for stage / role / sync-state filters, the search index alone for a search with no other
+  // filter (every contact has exactly one search entry: insert and reindex keep it so), else a
+  // count over the joined filters. Knowing how many rows match, the page is read the cheaper
+  // of two ways (SQLite cannot guess how many rows a search matches, so it is told):
+  //   walk:   read the sort index in order and keep the rows that match, stopping after the
+  //           page; cheap when matches are dense (about (offset + limit) * all / total steps).
+  //           A search is checked per row against the search index (a probe, when every word
+  //           is short enough for a prefix index) or against the set of matches built once.
+  //   gather: collect the matches (from the search index, or a filter's index), then sort
+  //           them; cheap when they are few.
+  // A page at an offset is read as its pks first (walking the index only), then the rows.
+
+  /** Filters and search as SQL pieces; the search predicate's form depends on the plan. */
+  private filters(q: ContactListQuery): ListFilters {
+    const enums: EnumFilter[] = [];
+    const inList = (column: EnumFilter['column'], values: readonly string[] | undefined, all: readonly string[]) => {
       const distinct = [...new Set(values ?? [])];
       if (distinct.length === 0 || distinct.length >= all.length) return; // no filter, or every value
-      clauses.push(`${col} IN (${distinct.map(() => '?').join(', ')})`);
-      params.push(...distinct);
+      enums.push({ column, values: distinct });
     };
-    inList('c.stage', q.filter.stage, CONTACT_STAGES);
-    inList('c.role', q.filter.role, ROLES);
-    inList('c.sync_state', q.filter.syncState, SYNC_STATES);
-    if (q.filter.companyId) {
-      clauses.push(
-        'c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))',
-      );
-      params.push(q.filter.companyId);
+    inList('stage', q.filter.stage, CONTACT_STAGES);
+    inList('role', q.filter.role, ROLES);
+    inList('sync_state', q.filter.syncState, SYNC_STATES);
+    return {
+      fts: toFtsQuery(q.search),
+      // JS length >= characters FTS5 counts (surrogate pairs, combining marks), so never too short
+      shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
+      enums,
+      companyId: q.filter.companyId ?? null,
+    };
+  }
+
+  /** Contacts matching only the enum filters (all contacts when there are none), exactly. */
+  private countByEnums(enums: EnumFilter[]): number {
+    const where = enums.map((f) => `${f.column} IN (${f.values.map(() => '?').join(', ')})`);
+    const sql = `SELECT coalesce(sum(n), 0) AS n FROM contact_counts${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return (this.st.get<{ n: number }>(sql).get(...enums.flatMap((f) => f.values)) as { n: number }).n;
+  }
+
+  /** The statement behind the total, chosen as described above. */
+  private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
+    if (!f.fts && !f.companyId) return { byEnums: f.enums };
+    if (f.fts && !f.companyId && f.enums.length === 0) {
+      return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
     }
-    return { clauses, params };
+    const w = this.whereSql(f, 'in', true);
+    return { sql: `SELECT count(*) AS n FROM contacts c WHERE ${w.sql}`, params: w.params };
+  }
+
+  private runCount(c: BoundSql | { byEnums: EnumFilter[] }): number {
+    if ('byEnums' in c) return this.countByEnums(c.byEnums);
+    return (this.st.get<{ n: number }>(c.sql).get(...c.params) as { n: number }).n;
+  }
+
+  /**
+   * WHERE text for the filters. `search` picks the form of the search predicate; `indexable`
+   * false wraps the enum filters in unary + so SQLite walks the sort index instead of
+   * gathering by a filter's index (the stage filter stays usable where a (stage, sort) index
+   * serves both).
+   */
+  private whereSql(f: ListFilters, search: 'in' | 'set' | 'probe' | 'driver', indexable: boolean, sortField?: SortField): BoundSql {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (f.fts) {
+      if (search === 'in') clauses.push('c.pk IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)');
+      if (search === 'set') clauses.push('+c.pk IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)');
+      if (search === 'probe') clauses.push('EXISTS (SELECT 1 FROM contact_search s WHERE s.rowid = c.pk AND s.contact_search MATCH ?)');
+      if (search === 'driver') clauses.push('s.contact_search MATCH ?');
+      params.push(f.fts);
+    }
+    for (const e of f.enums) {
+      const keep = indexable || (e.column === 'stage' && sortField !== undefined && STAGE_PAIRED_SORTS.has(sortField));
+      clauses.push(`${keep ? '' : '+'}c.${e.column} IN (${e.values.map(() => '?').join(', ')})`);
+      params.push(...e.values);
+    }
+    if (f.companyId) {
+      clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
+      params.push(f.companyId);
+    }
+    return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
+  }
+
+  /** How to read the page, from the exact total; see the note above `filters`. */
+  private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
+    if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
+    if (!f.fts && f.enums.length === 0) return 'plain';
+    if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
+    const all = this.countByEnums([]);
+    const want = (q.cursor ? 0 : (q.offset ?? 0)) + q.limit;
+    const steps = (want * all) / Math.max(total, 1); // sort index entries walked to fill the page
+    // walking checks enum filters the sort index does not hold against the table row
+    const perStep = f.enums.length ? COST.rowLookup : 0;
+    const gather = total * COST.gatherRow;
+    if (!f.fts) return steps * (COST.indexStep + perStep) < gather ? 'walk' : 'plain';
+    const ftsMatches = total; // a lower bound when enum filters narrow the search further
+    const set = ftsMatches * COST.searchRow + steps * (COST.indexStep + perStep);
+    const probe = f.shortWords ? steps * (COST.probeBase + COST.probePerSegment * this.searchSegments() + perStep) : Infinity;
+    const best = Math.min(gather, set, probe);
+    return best === probe ? 'walk-probe' : best === set ? 'walk-set' : 'gather-search';
+  }
+
+  /**
+   * Segments in the contact search index (FTS5 keeps one row per segment and term page in its
+   * %_idx table). If a future FTS5 stores them otherwise, assume a grown, unmerged index.
+   */
+  private searchSegments(): number {
+    try {
+      return Math.max(1, (this.st.get<{ n: number }>('SELECT count(DISTINCT segid) AS n FROM contact_search_idx').get() as { n: number }).n);
+    } catch {
+      return 10;
+    }
+  }
+
+  /** One page statement: the rows (or, for a deep page, their pks) in order. */
+  private pageSql(q: ContactListQuery, f: ListFilters, plan: PagePlan, seek: SeekRange | null, limit: number, offset: number, pksOnly: boolean): BoundSql {
+    const expr = SORT_EXPR[q.sort.field];
+    const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
+    const cols = pksOnly ? 'c.pk' : 'c.*';
+    const search = plan === 'walk-probe' ? 'probe' : plan === 'walk-set' ? 'set' : plan === 'gather-search' ? 'driver' : 'in';
+    const w = this.whereSql(f, search, plan !== 'walk' && plan !== 'walk-probe' && plan !== 'walk-set', q.sort.field);
+    const where = seek ? `${w.sql} AND ${seek.sql}` : w.sql;
+    const from = plan === 'gather-search' ? 'contact_search s CROSS JOIN contacts c ON c.pk = s.rowid' : 'contacts c';
+    return {
+      sql: `SELECT ${cols} FROM ${from} WHERE ${where} ORDER BY ${expr} ${dir}, c.pk ${dir} LIMIT ? OFFSET ?`,
+      params: [...w.params, ...(seek?.params ?? []), limit, offset],
+    };
+  }
+
+  /** Statements for the page, in the order they run (a seek may need a second range). */
+  private pageStatements(
+    q: ContactListQuery,
+    f: ListFilters,
+    total: number,
+    forced?: PagePlan,
+  ): { plan: PagePlan; ranges: (SeekRange | null)[]; offset: number } {
+    const plan = forced ?? this.choosePlan(q, f, total);
+    if (!q.cursor) return { plan, ranges: [null], offset: q.offset ?? 0 };
+    const cursor = decodeCursor(q.cursor, q.sort.field, q.sort.dir);
+    return { plan, ranges: seekAfter(SORT_EXPR[q.sort.field], 'c.pk', cursor, NOT_NULL_SORTS.has(q.sort.field)), offset: 0 };
+  }
+
+  /** The page statement for one range: a deep offset reads pks from the index first, then rows. */
+  private pageStatement(q: ContactListQuery, f: ListFilters, plan: PagePlan, seek: SeekRange | null, limit: number, offset: number): BoundSql {
+    if (offset === 0) return this.pageSql(q, f, plan, seek, limit, 0, false);
+    const inner = this.pageSql(q, f, plan, seek, limit, offset, true);
+    const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
+    return {
+      sql: `SELECT c.* FROM contacts c WHERE c.pk IN (${inner.sql}) ORDER BY ${SORT_EXPR[q.sort.field]} ${dir}, c.pk ${dir}`,
+      params: inner.params,
+    };
+  }
+
+  /**
+   * The statements behind `list`, bare: the total and one page of rows, without the next
+   * page's cursor and without mapping. The benchmark times it as the baseline the API call is compared with. `plan`
+   * forces how the page is read (tests check every plan gives the same rows).
+   */
+  listBare(q: ContactListQuery, options: { plan?: PagePlan } = {}): { rows: ContactRow[]; total: number } {
+    const f = this.filters(q);
+    if (q.cursor) decodeCursor(q.cursor, q.sort.field, q.sort.dir); // a bad cursor fails even when nothing matches
+    const total = this.runCount(this.countSql(f));
+    const rows: ContactRow[] = [];
+    if (total === 0 || (!q.cursor && (q.offset ?? 0) >= total)) return { rows, total }; // nothing on this page
+    const { plan, ranges, offset } = this.pageStatements(q, f, total, options.plan);
+    for (const seek of ranges) {
+      const page = this.pageStatement(q, f, plan, seek, q.limit - rows.length, offset);
+      rows.push(...this.st.get<ContactRow>(page.sql).all(...page.params));
+      if (rows.length >= q.limit) break;
+    }
+    return { rows, total };
   }
 
   /** One page of the table plus the total for the same filters. */
   list(q: ContactListQuery): { rows: ContactRow[]; total: number; nextCursor: string | null } {
-    const { clauses, params } = this.where(q);
-    const expr = SORT_EXPR[q.sort.field];
-    const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
-    const pageClauses = [...clauses];
-    const pageParams = [...params];
-    let offset = q.offset ?? 0;
-    if (q.cursor) {
-      const seek = afterCursor(expr, 'c.pk', decodeCursor(q.cursor, q.sort.field, q.sort.dir));
-      pageClauses.push(seek.sql);
-      pageParams.push(...seek.params);
-      offset = 0;
-    }
-    const whereSql = (cs: string[]) => (cs.length ? `WHERE ${cs.join(' AND ')}` : '');
-    const rows = this.st
-      .get<ContactRow>(
-        `SELECT c.* FROM contacts c ${whereSql(pageClauses)} ORDER BY ${expr} ${dir}, c.pk ${dir} LIMIT ? OFFSET ?`,
-      )
-      .all(...pageParams, q.limit, offset);
-    const total = (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM contacts c ${whereSql(clauses)}`).get(...params) as {
-      n: number;
-    }).n;
+    const { rows, total } = this.listBare(q);
     const last = rows[rows.length - 1];
     const nextCursor =
       last && rows.length === q.limit
@@ -190,16 +369,23 @@ export class ContactRepository {
     return { rows, total, nextCursor };
   }
 
-  /** The SQL `list` runs, exposed for the benchmark's bare-statement baseline. */
-  explainList(q: ContactListQuery): { pageSql: string; countSql: string; params: unknown[] } {
-    const { clauses, params } = this.where(q);
-    const expr = SORT_EXPR[q.sort.field];
-    const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
-    const w = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    return {
-      pageSql: `SELECT c.* FROM contacts c ${w} ORDER BY ${expr} ${dir}, c.pk ${dir} LIMIT ? OFFSET ?`,
-      countSql: `SELECT count(*) AS n FROM contacts c ${w}`,
-      params,
-    };
+  /**
+   * The statements `list` would run for a query, for EXPLAIN QUERY PLAN and diagnostics. The
+   * page's form depends on the total, so this runs the count.
+   */
+  explainList(
+    q: ContactListQuery,
+    options: { plan?: PagePlan } = {},
+  ): { plan: PagePlan; total: number; count: BoundSql | null; page: (BoundSql & { queryPlan: string[] })[] } {
+    const f = this.filters(q);
+    const countSql = this.countSql(f);
+    const total = this.runCount(countSql);
+    const { plan, ranges, offset } = this.pageStatements(q, f, Math.max(total, 1), options.plan);
+    const page = ranges.map((seek) => {
+      const s = this.pageStatement(q, f, plan, seek, q.limit, offset);
+      const details = this.st.db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as { detail: string }[];
+      return { ...s, queryPlan: details.map((d) => d.detail) };
+    });
+    return { plan, total, count: 'byEnums' in countSql ? null : countSql, page };
   }
 }

@@ -34,12 +34,28 @@ export function decodeCursor(raw: string, field: string, dir: 'asc' | 'desc'): C
   return c as Cursor;
 }
 
-/** SQL predicate (with params) selecting rows strictly after the cursor. */
-export function afterCursor(expr: string, pkExpr: string, c: Cursor): { sql: string; params: unknown[] } {
+/** A predicate (with params) selecting one run of rows, contiguous in the sort index. */
+export interface SeekRange {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The rows strictly after the cursor, as one or two ranges to read in order (the second only
+ * when the first runs out). Each range is written so SQLite seeks the (value, pk) index to the
+ * cursor instead of scanning from the top of the table:
+ *   asc,  v set:  value >= v AND (value > v OR pk > p)   (NULLs sort first, so none follow)
+ *   asc,  v null: NULLs after p, then every non-NULL value
+ *   desc, v set:  value <= v AND (value < v OR pk < p), then the NULLs (they sort last)
+ *   desc, v null: NULLs before p
+ * `notNull` drops the NULL range for columns that cannot hold one.
+ */
+export function seekAfter(expr: string, pkExpr: string, c: Cursor, notNull = false): SeekRange[] {
   if (c.d === 'asc') {
-    if (c.v === null) return { sql: `((${expr} IS NULL AND ${pkExpr} > ?) OR ${expr} IS NOT NULL)`, params: [c.p] };
-    return { sql: `(${expr} > ? OR (${expr} = ? AND ${pkExpr} > ?))`, params: [c.v, c.v, c.p] };
+    if (c.v === null) return [{ sql: `(${expr} IS NULL AND ${pkExpr} > ?)`, params: [c.p] }, { sql: `${expr} IS NOT NULL`, params: [] }];
+    return [{ sql: `(${expr} >= ? AND (${expr} > ? OR ${pkExpr} > ?))`, params: [c.v, c.v, c.p] }];
   }
-  if (c.v === null) return { sql: `(${expr} IS NULL AND ${pkExpr} < ?)`, params: [c.p] };
-  return { sql: `(${expr} < ? OR (${expr} = ? AND ${pkExpr} < ?) OR ${expr} IS NULL)`, params: [c.v, c.v, c.p] };
+  if (c.v === null) return [{ sql: `(${expr} IS NULL AND ${pkExpr} < ?)`, params: [c.p] }];
+  const before: SeekRange = { sql: `(${expr} <= ? AND (${expr} < ? OR ${pkExpr} < ?))`, params: [c.v, c.v, c.p] };
+  return notNull ? [before] : [before, { sql: `${expr} IS NULL`, params: [] }];
 }

@@ -2,8 +2,40 @@
 // cross the API as ISO strings.
 import type { Company, CompanyRef, Contact, ContactRef, CustomAttributes, StageChange, OutboxItem } from '../../../shared/domain';
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+const MS_PER_DAY = 86_400_000;
+const YEAR_10000 = 253_402_300_800_000;
+
+/**
+ * Exactly `new Date(ms).toISOString()`, in plain arithmetic: the built-in is a runtime call
+ * that costs about a microsecond, and a table page maps three times per row.
+ */
+export function iso(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= YEAR_10000) return new Date(ms).toISOString();
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  // days since 1970-01-01 -> civil date (H. Hinnant's days_from_civil, inverted)
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
+}
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+/** Custom attributes as stored; most rows hold none, and '{}' needs no parser. */
+const parseAttributes = (json: string): CustomAttributes => (json === '{}' ? {} : (JSON.parse(json) as CustomAttributes));
 
 export interface ContactRow {
   pk: number;
@@ -34,7 +66,7 @@ export function toContact(r: ContactRow): Contact {
     externalId: r.external_id,
     intercomId: r.intercom_id,
     stage: r.stage,
-    customAttributes: JSON.parse(r.custom_attributes) as CustomAttributes,
+    customAttributes: parseAttributes(r.custom_attributes),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
@@ -75,7 +107,7 @@ export function toCompany(r: CompanyRow): Company {
     plan: r.plan,
     monthlySpend: r.monthly_spend,
     stage: r.stage,
-    customAttributes: JSON.parse(r.custom_attributes) as CustomAttributes,
+    customAttributes: parseAttributes(r.custom_attributes),
     userCount: r.user_count ?? 0,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),

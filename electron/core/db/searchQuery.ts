@@ -3,13 +3,14 @@
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** The words of the search text as they are searched for: at most 8, each at most 64 long. */
+export function searchWords(text: string | undefined): string[] {
+  return (text?.match(WORD) ?? []).slice(0, 8).map((w) => w.slice(0, 64));
+}
+
 /** Returns null when the text holds nothing searchable (then no search filter applies). */
 export function toFtsQuery(text: string | undefined): string | null {
-  if (!text) return null;
-  const words = text.match(WORD);
-  if (!words || words.length === 0) return null;
-  return words
-    .slice(0, 8)
-    .map((w) => `"${w.slice(0, 64)}"*`)
-    .join(' AND ');
+  const words = searchWords(text);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"*`).join(' AND ');
 }

@@ -30,7 +30,9 @@ export const migration0001: Migration = {
     CREATE UNIQUE INDEX contacts_intercom_id ON contacts (intercom_id) WHERE intercom_id IS NOT NULL;
 
     -- one index per sortable column, each ending in pk so pages are stable and keyset-able;
-    -- the stage pairs serve the most common filter with the two most common sorts
+    -- the stage pairs serve the most common filter with the two most common sorts. The list
+    -- reads a page by walking one of these in order (see ContactRepository.list), so a deep
+    -- offset skips index entries only, never table rows.
     CREATE INDEX contacts_by_email ON contacts (email, pk);
     CREATE INDEX contacts_by_name ON contacts (name COLLATE NOCASE, pk);
     CREATE INDEX contacts_by_updated ON contacts (updated_at, pk);
@@ -40,6 +42,7 @@ export const migration0001: Migration = {
     CREATE INDEX contacts_by_external ON contacts (external_id, pk);
     CREATE INDEX contacts_by_role ON contacts (role, pk);
     CREATE INDEX contacts_by_sync ON contacts (sync_state, pk);
+    CREATE INDEX contacts_by_stage ON contacts (stage, pk);
     CREATE INDEX contacts_by_stage_updated ON contacts (stage, updated_at, pk);
     CREATE INDEX contacts_by_stage_name ON contacts (stage, name COLLATE NOCASE, pk);
 

@@ -1,0 +1,202 @@
+// Bulk load of companies, contacts and links (benchmarks, large imports): one transaction,
+// cached statements, the search index and companies.user_count kept exactly as the
+// repositories keep them. No history or outbox entries: seeded rows stand for data that
+// already exists, not for local changes waiting for Intercom.
+import type { Database } from 'better-sqlite3';
+import type { CompanyRow, ContactRow } from './rows';
+import { RECOUNT_CONTACTS } from './migrations/0003-search-index';
+import { Statements } from './Statements';
+
+export type BulkCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
+export type BulkContact = Omit<ContactRow, 'pk'> & {
+  /** Local pks of the companies this contact belongs to (as returned by `addCompanies`). */
+  company_pks: readonly number[];
+};
+
+const CONTACT_COLUMNS = [
+  'id',
+  'role',
+  'email',
+  'name',
+  'phone',
+  'visitor_id',
+  'external_id',
+  'intercom_id',
+  'stage',
+  'custom_attributes',
+  'created_at',
+  'updated_at',
+  'last_activity_at',
+  'sync_state',
+] as const;
+const COMPANY_COLUMNS = [
+  'id',
+  'external_id',
+  'intercom_id',
+  'name',
+  'plan',
+  'monthly_spend',
+  'stage',
+  'custom_attributes',
+  'created_at',
+  'updated_at',
+  'sync_state',
+] as const;
+
+const insertSql = (table: string, cols: readonly string[]) =>
+  `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+
+/** Tables whose plain (non-unique) indexes are rebuilt after the load instead of kept in step. */
+const DEFERRED_INDEX_TABLES = ['contacts', 'contact_companies'];
+
+export interface LoadOptions {
+  /**
+   * Page cache for the load in MiB (default 256): the unique indexes take random inserts, and
+   * a cache that holds them keeps the rate flat as the table grows. Restored afterwards.
+   */
+  cacheMiB?: number;
+}
+
+/** Where a load's time went, in milliseconds. */
+export interface LoadTimings {
+  /** Inserting rows, links and search entries (the `fill` callback). */
+  rowsMs: number;
+  /** Building the deferred indexes and recounting contact_counts. */
+  indexesMs: number;
+  /** Merging the search indexes. */
+  searchMs: number;
+  analyzeMs: number;
+  /** Copying the load from the WAL into the database file. */
+  checkpointMs: number;
+}
+
+export class BulkSeeder {
+  private readonly st: Statements;
+  /** Company names by pk, so a contact's search entry is written without a query per row. */
+  private readonly companyNames = new Map<number, string>();
+  private loading = false;
+  /** Rows written by this seeder so far. */
+  readonly counts = { companies: 0, contacts: 0, links: 0 };
+
+  constructor(private readonly db: Database) {
+    this.st = new Statements(db);
+  }
+
+  /**
+   * Runs `fill` (which calls `addCompanies` / `addContacts`) as one transaction: a crash or a
+   * throw leaves the store as it was. The plain list indexes are dropped first and built once
+   * at the end from their own definitions (a sort per index instead of a million random
+   * inserts); unique indexes stay, so identity conflicts still fail the load. The count
+   * triggers are off during the load and contact_counts is recounted after it. Afterwards the
+   * search index is merged into one segment and the planner statistics are refreshed.
+   */
+  load(fill: (seeder: this) => void, options: LoadOptions = {}): LoadTimings {
+    if (this.loading) throw new Error('bulk load already running');
+    const cacheBefore = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 256)}`);
+    this.loading = true;
+    const timings: LoadTimings = { rowsMs: 0, indexesMs: 0, searchMs: 0, analyzeMs: 0, checkpointMs: 0 };
+    let t = performance.now();
+    const lap = (key: keyof LoadTimings) => {
+      const now = performance.now();
+      timings[key] += now - t;
+      t = now;
+    };
+    try {
+      this.db.transaction(() => {
+        const deferred = this.db
+          .prepare(
+            `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
+             AND tbl_name IN (${DEFERRED_INDEX_TABLES.map(() => '?').join(', ')}) ORDER BY name`,
+          )
+          .all(...DEFERRED_INDEX_TABLES) as { name: string; sql: string }[];
+        // a count trigger costs more per row here than the insert itself (each firing opens a
+        // statement journal); the counts are recounted once at the end instead
+        const triggers = this.db
+          .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contact\\_counts\\_%' ESCAPE '\\' ORDER BY name`)
+          .all() as { name: string; sql: string }[];
+        for (const ix of deferred) this.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
+        for (const tr of triggers) this.db.exec(`DROP TRIGGER "${tr.name.replace(/"/g, '""')}"`);
+        fill(this);
+        lap('rowsMs');
+        for (const ix of deferred) this.db.exec(ix.sql);
+        for (const tr of triggers) this.db.exec(tr.sql);
+        this.db.exec(RECOUNT_CONTACTS);
+        lap('indexesMs');
+        // one segment, as after FTS5's 'optimize': a search's per-row probe costs per segment
+        this.db.exec(`INSERT INTO contact_search (contact_search) VALUES ('optimize')`);
+        this.db.exec(`INSERT INTO company_search (company_search) VALUES ('optimize')`);
+        lap('searchMs');
+        // sampled statistics, as PRAGMA optimize gathers them on close: enough for the planner
+        const limit = this.db.pragma('analysis_limit', { simple: true }) as number;
+        this.db.pragma('analysis_limit = 2000');
+        this.db.exec('ANALYZE');
+        this.db.pragma(`analysis_limit = ${limit}`);
+        lap('analyzeMs');
+      }).immediate();
+    } finally {
+      this.loading = false;
+      this.companyNames.clear();
+      this.db.pragma(`cache_size = ${cacheBefore}`);
+    }
+    this.db.pragma('wal_checkpoint(TRUNCATE)'); // the load's pages now live in the main file
+    lap('checkpointMs');
+    return timings;
+  }
+
+  /** Inserts companies; returns their pks in input order. */
+  addCompanies(rows: readonly BulkCompany[]): number[] {
+    const insert = this.st.get(insertSql('companies', COMPANY_COLUMNS));
+    const index = this.st.get('INSERT INTO company_search (rowid, name, external_id) VALUES (?, ?, ?)');
+    return this.db.transaction(() =>
+      rows.map((r) => {
+        const pk = Number(insert.run(COMPANY_COLUMNS.map((c) => r[c])).lastInsertRowid);
+        index.run(pk, r.name, r.external_id ?? '');
+        this.companyNames.set(pk, r.name);
+        this.counts.companies++;
+        return pk;
+      }),
+    )();
+  }
+
+  /** Inserts contacts with their company links and search entries. */
+  addContacts(rows: readonly BulkContact[]): void {
+    const insert = this.st.get(insertSql('contacts', CONTACT_COLUMNS));
+    const link = this.st.get('INSERT INTO contact_companies (contact_pk, company_pk, created_at) VALUES (?, ?, ?)');
+    const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (?, ?, ?, ?)');
+    const bump = this.st.get('UPDATE companies SET user_count = user_count + ? WHERE pk = ?');
+    const users = new Map<number, number>();
+    this.db.transaction(() => {
+      const entries: [number, string, string, string][] = [];
+      for (const r of rows) {
+        const pk = Number(insert.run(CONTACT_COLUMNS.map((c) => r[c])).lastInsertRowid);
+        const names: string[] = [];
+        for (const companyPk of new Set(r.company_pks)) {
+          link.run(pk, companyPk, r.created_at);
+          this.counts.links++;
+          users.set(companyPk, (users.get(companyPk) ?? 0) + 1);
+          names.push(this.companyName(companyPk));
+        }
+        // the same text ContactRepository.reindex writes for this contact
+        entries.push([pk, r.name ?? '', r.email ?? '', names.join(' ')]);
+        this.counts.contacts++;
+      }
+      // Search entries go in after the rows, in one run: a statement that opens a savepoint
+      // (a trigger, a foreign key) makes FTS5 flush its pending terms to a new segment, and
+      // interleaved with the rows that would be one tiny segment per contact.
+      for (const e of entries) index.run(e);
+      for (const [companyPk, n] of users) bump.run(n, companyPk);
+    })();
+  }
+
+  private companyName(pk: number): string {
+    let name = this.companyNames.get(pk);
+    if (name === undefined) {
+      const row = this.st.get<{ name: string }>('SELECT name FROM companies WHERE pk = ?').get(pk);
+      if (!row) throw new Error(`bulk load: no company with pk ${pk}`);
+      name = row.name;
+      this.companyNames.set(pk, name);
+    }
+    return name;
+  }
+}
