@@ -2,10 +2,10 @@
 // id, the list, edits (a rename reaches its users' search entries), the SQL -> Customer stage,
 // and linking users. Every change is checked in the row, the history, the outbox and the events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMPANY_SORT_FIELDS, events as eventSchemas } from '../../shared/api';
+import { COMPANY_SORT_FIELDS } from '../../shared/api';
 import type { Company } from '../../shared/domain';
 import { expectedOrder, type SortValue } from '../helpers/order';
-import { removeTempDir, startCore, TEST_ACTOR, type TestCore } from '../helpers/testCore';
+import { outboxItems, removeTempDir, startCore, takeEvents as takeHarnessEvents, TEST_ACTOR, type TestCore } from '../helpers/testCore';
 
 let t: TestCore;
 beforeEach(() => {
@@ -18,14 +18,9 @@ afterEach(() => {
 
 const MISSING_ID = '3f0c2a4e-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 
-const outbox = async () => (await t.api.call('outbox.list', { limit: 500 })).items;
+const outbox = () => outboxItems(t);
 const ops = async () => (await outbox()).map((o) => o.op);
-
-function takeEvents() {
-  const out = t.events.splice(0);
-  for (const e of out) expect(eventSchemas[e.name].safeParse(e.payload).success).toBe(true);
-  return out.map((e) => ({ name: e.name, ...(e.payload as object) }));
-}
+const takeEvents = () => takeHarnessEvents(t);
 
 async function contact(name: string) {
   return (await t.api.call('contacts.create', { name })).contact.id;

@@ -2,10 +2,10 @@
 // (search as you type, filters, sorts, offset and cursor pages), edits, stage moves and the
 // sign-up flow. Every change is checked in the row, the history, the outbox and the events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTACT_SORT_FIELDS, events as eventSchemas, type MethodOutput } from '../../shared/api';
+import { CONTACT_SORT_FIELDS, type MethodOutput } from '../../shared/api';
 import type { ContactListItem } from '../../shared/domain';
 import { expectedOrder, type SortValue } from '../helpers/order';
-import { removeTempDir, startCore, TEST_ACTOR, type TestCore } from '../helpers/testCore';
+import { outboxItems, removeTempDir, startCore, takeEvents as takeHarnessEvents, TEST_ACTOR, type TestCore } from '../helpers/testCore';
 
 let t: TestCore;
 beforeEach(() => {
@@ -19,17 +19,9 @@ afterEach(() => {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING_ID = '3f0c2a4e-1b2c-4d3e-8f9a-0b1c2d3e4f5a';
 
-async function outbox() {
-  return (await t.api.call('outbox.list', { limit: 500 })).items;
-}
+const outbox = () => outboxItems(t);
 const ops = async () => (await outbox()).map((o) => o.op);
-
-/** Events pushed since the last call, each checked against the contract's event schema. */
-function takeEvents() {
-  const out = t.events.splice(0);
-  for (const e of out) expect(eventSchemas[e.name].safeParse(e.payload).success).toBe(true);
-  return out.map((e) => ({ name: e.name, ...(e.payload as object) }));
-}
+const takeEvents = () => takeHarnessEvents(t);
 
 describe('contacts.create', () => {
   it('stores a lead with a normalised email and the defaults, with history, outbox entry and event', async () => {

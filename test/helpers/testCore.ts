@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../electron/core/app';
-import type { EventName } from '../../shared/api';
+import { expect } from 'vitest';
+import { events as eventSchemas, type EventName, type MethodOutput } from '../../shared/api';
 import { createClient, type Client } from '../../shared/client';
 import type { ErrorPayload, Result } from '../../shared/errors';
 
@@ -83,4 +84,16 @@ export function startCore(dir = makeTempDir(), clock = new TestClock()): TestCor
     },
   };
   return harness;
+}
+
+/** Everything waiting in the outbox (oldest first). */
+export async function outboxItems(t: TestCore): Promise<MethodOutput<'outbox.list'>['items']> {
+  return (await t.api.call('outbox.list', { limit: 500 })).items;
+}
+
+/** Events pushed since the last call, each checked against the contract's event schema. */
+export function takeEvents(t: TestCore): Array<{ name: EventName } & Record<string, unknown>> {
+  const out = t.events.splice(0);
+  for (const e of out) expect(eventSchemas[e.name].safeParse(e.payload).success).toBe(true);
+  return out.map((e) => ({ name: e.name, ...(e.payload as object) }));
 }
