@@ -146,6 +146,46 @@ export const contract = {
     input: z.object({ id: LocalId, stage: ContactStage, confirm: z.boolean().optional() }).strict(),
     output: Contact,
   },
+  'contacts.setStageMany': {
+    input: z
+      .object({
+        ids: z
+          .array(LocalId)
+          .min(1, { message: 'select at least one contact' })
+          .max(10_000, { message: 'at most 10,000 contacts at once' }),
+        stage: ContactStage,
+        confirm: z.boolean().optional(),
+        /** Count what would change, write nothing: the confirmation says how many. */
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      /** Contacts whose stage changes (or would). */
+      changed: z.number().int(),
+      /** Contacts already at that stage. */
+      unchanged: z.number().int(),
+      /** How many of the changes are demotions (these need `confirm`). */
+      demotions: z.number().int(),
+      dryRun: z.boolean(),
+    }),
+  },
+  /** Existing contacts a new lead would duplicate, for the warning while typing. */
+  'contacts.findMatches': {
+    input: z
+      .object({
+        email: z.string().max(254).optional(),
+        visitorId: z.string().max(255).optional(),
+        externalId: z.string().max(255).optional(),
+        /** Leave this contact out (when editing it). */
+        exceptId: LocalId.optional(),
+      })
+      .strict(),
+    output: z.object({
+      email: z.array(ContactRef),
+      visitorId: ContactRef.nullable(),
+      externalId: ContactRef.nullable(),
+    }),
+  },
   'contacts.signUp': {
     input: z
       .object({

@@ -68,6 +68,8 @@ export function createCore(options: CoreOptions): Core {
     'contacts.list': (i) => contacts.list(i),
     'contacts.update': (i) => contacts.update(i),
     'contacts.setStage': (i) => contacts.setStage(i),
+    'contacts.setStageMany': (i) => contacts.setStageMany(i),
+    'contacts.findMatches': (i) => contacts.findMatches(i),
     'contacts.signUp': (i) => contacts.signUp(i),
     'companies.create': (i) => companies.create(i),
     'companies.get': (i) => companies.get(i.id),

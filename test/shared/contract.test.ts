@@ -30,6 +30,8 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.list': { search: 'contract', limit: 5 },
   'contacts.update': { id: NOBODY, patch: { name: 'X' } },
   'contacts.setStage': { id: NOBODY, stage: 'signed_up' },
+  'contacts.setStageMany': { ids: [NOBODY], stage: 'signed_up', dryRun: true },
+  'contacts.findMatches': { email: 'contract@example.test', visitorId: 'v-contract' },
   'contacts.signUp': { id: NOBODY, externalId: 'u-1' },
   'companies.create': { name: 'Contract Co' },
   'companies.get': { id: NOBODY },

@@ -1,10 +1,10 @@
 // Contacts (leads and users): offline lead entry, edits, stage moves and the sign-up flow.
 // Every change is one transaction: the row, its stage history and its outbox entries.
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import type { Contact, ContactRef, CustomAttributes } from '../../../shared/domain';
+import { CONTACT_STAGE_RANK, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { ContactWrite } from '../db/ContactRepository';
-import { type ContactRow, toContact } from '../db/rows';
+import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 import { checkContactStageMove } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
@@ -150,6 +150,62 @@ export class ContactService {
     });
     if (changed) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
     return contact;
+  }
+
+  /**
+   * One stage for many contacts, in one transaction: all change or none. Demotions among them
+   * need `confirm`; `dryRun` only counts, so the confirmation can say how many change.
+   */
+  setStageMany({ ids, stage, confirm, dryRun }: ParsedInput<'contacts.setStageMany'>): MethodOutput<'contacts.setStageMany'> {
+    const { store, actor } = this.ctx;
+    const changedIds: string[] = [];
+    const result = store.transaction(() => {
+      const seen = new Set<string>();
+      const moves: ContactRow[] = [];
+      let demotions = 0;
+      let firstDemotion: ContactRow | null = null;
+      ids.forEach((id, i) => {
+        if (seen.has(id)) return;
+        seen.add(id);
+        const row = this.mustGet(id, `ids.${i}`);
+        if (row.stage === stage) return;
+        if (CONTACT_STAGE_RANK[stage] < CONTACT_STAGE_RANK[row.stage]) {
+          demotions++;
+          firstDemotion ??= row;
+        }
+        moves.push(row);
+      });
+      const counts = { changed: moves.length, unchanged: seen.size - moves.length, demotions };
+      if (dryRun) return { ...counts, dryRun: true };
+      if (firstDemotion && !confirm) {
+        const r: ContactRow = firstDemotion;
+        const what = demotions === 1 ? describe(r) : `${demotions.toLocaleString('en')} contacts`;
+        checkContactStageMove(r.stage, stage, what, confirm);
+      }
+      const at = this.ctx.now();
+      for (const row of moves) {
+        store.contacts.update(row.pk, { stage, updatedAt: at });
+        store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
+        store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+        changedIds.push(row.id);
+      }
+      return { ...counts, dryRun: false };
+    });
+    if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
+    return result;
+  }
+
+  findMatches(q: ParsedInput<'contacts.findMatches'>): MethodOutput<'contacts.findMatches'> {
+    const { contacts } = this.ctx.store;
+    const except = (r: ContactRow | undefined) => (r && r.id !== q.exceptId ? toContactRef(r) : null);
+    const email = q.email ? normalizeEmail(q.email) : '';
+    const visitorId = q.visitorId?.trim();
+    const externalId = q.externalId?.trim();
+    return {
+      email: email ? contacts.byEmail(email, q.exceptId) : [],
+      visitorId: visitorId ? except(contacts.byVisitorId(visitorId)) : null,
+      externalId: externalId ? except(contacts.byExternalId(externalId)) : null,
+    };
   }
 
   /**
