@@ -1,0 +1,134 @@
+// The app frame: sidebar, the current screen, the record panel, the status bar, and the
+// window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
+import { useEffect } from 'react';
+import { ConfirmHost, Dialog } from '../ui/Dialog';
+import { LeadsView } from '../leads/LeadsView';
+import { CompaniesView } from '../companies/CompaniesView';
+import { CompanyPanel } from '../companies/CompanyPanel';
+import { ContactPanel } from '../contact/ContactPanel';
+import { NewLeadDialog } from '../newLead/NewLeadDialog';
+import { OutboxView } from '../outbox/OutboxView';
+import { syncNavWithHash, useNav, type View } from './navStore';
+import { useShortcut, useShortcutList } from './shortcuts';
+import { StatusBar } from './StatusBar';
+import { useToasts } from './toastStore';
+
+const NAV: { view: View; label: string; key: string }[] = [
+  { view: 'leads', label: 'Leads', key: 'g l' },
+  { view: 'companies', label: 'Companies', key: 'g c' },
+  { view: 'outbox', label: 'Outbox', key: 'g o' },
+];
+
+export function Frame() {
+  const view = useNav((s) => s.view);
+  const panel = useNav((s) => s.panel);
+  const go = useNav((s) => s.go);
+  const closePanel = useNav((s) => s.closePanel);
+  const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
+  const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
+
+  useEffect(() => syncNavWithHash(), []);
+  useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
+  useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
+  useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
+  useShortcut('1 2 3', (e) => go(NAV[Number(e.key) - 1]!.view), { description: 'Go to Leads, Companies, Outbox', label: '1 / 2 / 3' });
+
+  return (
+    <div className="frame">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">Lead Console</div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.view}>
+              <button
+                type="button"
+                className={`nav-item ${view === n.view ? 'active' : ''}`}
+                aria-current={view === n.view ? 'page' : undefined}
+                onClick={() => go(n.view)}
+              >
+                {n.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-later" aria-label="Coming later">
+          <span>Funnel</span>
+          <span>Segments</span>
+          <span>Settings</span>
+        </div>
+        <div className="sidebar-foot">
+          <button type="button" className="primary new-lead-button" onClick={() => setNewLeadOpen(true)} aria-keyshortcuts="n">
+            New lead <kbd>n</kbd>
+          </button>
+          <button type="button" className="link" onClick={() => setShortcutsOpen(true)} aria-keyshortcuts="?">
+            Shortcuts <kbd>?</kbd>
+          </button>
+        </div>
+      </nav>
+      <main id="main" className={`content ${panel ? 'with-panel' : ''}`} tabIndex={-1}>
+        <div className="view">
+          {view === 'leads' && <LeadsView />}
+          {view === 'companies' && <CompaniesView />}
+          {view === 'outbox' && <OutboxView />}
+        </div>
+        {panel && (
+          <aside className="panel" aria-label={panel.kind === 'contact' ? 'Contact' : 'Company'} data-testid={`${panel.kind}-panel`}>
+            {panel.kind === 'contact' ? <ContactPanel key={panel.id} id={panel.id} /> : <CompanyPanel key={panel.id} id={panel.id} />}
+          </aside>
+        )}
+      </main>
+      <StatusBar />
+      <NewLeadDialog />
+      <ShortcutsDialog />
+      <ConfirmHost />
+      <Toasts />
+    </div>
+  );
+}
+
+function ShortcutsDialog() {
+  const open = useNav((s) => s.shortcutsOpen);
+  const setOpen = useNav((s) => s.setShortcutsOpen);
+  const list = useShortcutList((s) => s.list);
+  return (
+    <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" testId="shortcuts-dialog">
+      <dl className="shortcut-list">
+        {[...list]
+          .sort((a, b) => a.description.localeCompare(b.description))
+          .map((s) => (
+            <div key={s.id}>
+              <dt>
+                <kbd>{s.keys}</kbd>
+              </dt>
+              <dd>{s.description}</dd>
+            </div>
+          ))}
+      </dl>
+      <div className="dialog-actions">
+        <button type="button" onClick={() => setOpen(false)} autoFocus>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+function Toasts() {
+  const toasts = useToasts((s) => s.toasts);
+  const dismiss = useToasts((s) => s.dismiss);
+  return (
+    <div className="toasts" aria-live="polite" data-testid="toasts">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+          <span>{t.text}</span>
+          <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// Where the user is: the screen, the record open in the side panel, and the new-lead form.
+// Mirrored in the URL hash (#/leads, #/companies?company=<id>, #/leads?contact=<id>) so reload
+// and back/forward keep the place.
+import { create } from 'zustand';
+
+export const VIEWS = ['leads', 'companies', 'outbox'] as const;
+export type View = (typeof VIEWS)[number];
+
+export type Panel = { kind: 'contact'; id: string } | { kind: 'company'; id: string } | null;
+
+interface NavState {
+  view: View;
+  panel: Panel;
+  newLeadOpen: boolean;
+  shortcutsOpen: boolean;
+  go(view: View): void;
+  openContact(id: string): void;
+  openCompany(id: string): void;
+  closePanel(): void;
+  setNewLeadOpen(open: boolean): void;
+  setShortcutsOpen(open: boolean): void;
+}
+
+export function parseHash(hash: string): { view: View; panel: Panel } {
+  const m = /^#\/([a-z]+)(?:\?(.*))?$/.exec(hash);
+  const view = (VIEWS as readonly string[]).includes(m?.[1] ?? '') ? (m![1] as View) : 'leads';
+  const params = new URLSearchParams(m?.[2] ?? '');
+  const contact = params.get('contact');
+  const company = params.get('company');
+  const panel: Panel = contact ? { kind: 'contact', id: contact } : company ? { kind: 'company', id: company } : null;
+  return { view, panel };
+}
+
+export function formatHash(view: View, panel: Panel): string {
+  return `#/${view}${panel ? `?${panel.kind}=${encodeURIComponent(panel.id)}` : ''}`;
+}
+
+export const useNav = create<NavState>()((set) => ({
+  ...parseHash(typeof location === 'undefined' ? '' : location.hash),
+  newLeadOpen: false,
+  shortcutsOpen: false,
+  go: (view) => set((s) => ({ view, panel: s.view === view ? s.panel : null })),
+  openContact: (id) => set({ panel: { kind: 'contact', id } }),
+  openCompany: (id) => set({ panel: { kind: 'company', id } }),
+  closePanel: () => set({ panel: null }),
+  setNewLeadOpen: (newLeadOpen) => set({ newLeadOpen }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
+}));
+
+/** Keeps the hash and the store in step (call once, from the frame). */
+export function syncNavWithHash(): () => void {
+  const write = () => {
+    const { view, panel } = useNav.getState();
+    const next = formatHash(view, panel);
+    if (location.hash !== next) history.pushState(null, '', next);
+  };
+  const unsub = useNav.subscribe((s, prev) => {
+    if (s.view !== prev.view || s.panel !== prev.panel) write();
+  });
+  const onPop = () => useNav.setState(parseHash(location.hash));
+  window.addEventListener('popstate', onPop);
+  history.replaceState(null, '', formatHash(useNav.getState().view, useNav.getState().panel));
+  return () => {
+    unsub();
+    window.removeEventListener('popstate', onPop);
+  };
+}

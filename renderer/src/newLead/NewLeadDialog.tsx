@@ -1,0 +1,4 @@
+// Placeholder: built next.
+export function NewLeadDialog() {
+  return null;
+}
