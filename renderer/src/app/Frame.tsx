@@ -1,6 +1,8 @@
 // The app frame: sidebar, the current screen, the record panel, the status bar, and the
 // window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../../shared/client';
+import { useClient } from './ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { LeadsView } from '../leads/LeadsView';
 import { CompaniesView } from '../companies/CompaniesView';
@@ -13,13 +15,36 @@ import { useShortcut, useShortcutList } from './shortcuts';
 import { StatusBar } from './StatusBar';
 import { useToasts } from './toastStore';
 
-const NAV: { view: View; label: string; key: string }[] = [
-  { view: 'leads', label: 'Leads', key: 'g l' },
-  { view: 'companies', label: 'Companies', key: 'g c' },
-  { view: 'outbox', label: 'Outbox', key: 'g o' },
+const NAV: { view: View; label: string }[] = [
+  { view: 'leads', label: 'Leads' },
+  { view: 'companies', label: 'Companies' },
+  { view: 'outbox', label: 'Outbox' },
 ];
 
+/**
+ * The frame, once the engine has answered: a page opened without its access token (browser
+ * mode) gets a plain explanation instead of a broken screen.
+ */
 export function Frame() {
+  const client = useClient();
+  const [denied, setDenied] = useState<string | null>(null);
+  useEffect(() => {
+    client.call('app.info', {}).catch((e: unknown) => {
+      if (e instanceof ApiError && e.code === 'AUTH') setDenied(e.message);
+    });
+  }, [client]);
+  if (denied) {
+    return (
+      <div className="gate" role="alert" data-testid="auth-gate">
+        <h1>Lead Console</h1>
+        <p>{denied}</p>
+      </div>
+    );
+  }
+  return <Screens />;
+}
+
+function Screens() {
   const view = useNav((s) => s.view);
   const panel = useNav((s) => s.panel);
   const go = useNav((s) => s.go);
