@@ -57,11 +57,18 @@ export function syncNavWithHash(): () => void {
   const unsub = useNav.subscribe((s, prev) => {
     if (s.view !== prev.view || s.panel !== prev.panel) write();
   });
-  const onPop = () => useNav.setState(parseHash(location.hash));
+  const onPop = () => {
+    const next = parseHash(location.hash);
+    const cur = useNav.getState();
+    const samePanel = cur.panel?.kind === next.panel?.kind && cur.panel?.id === next.panel?.id;
+    if (cur.view !== next.view || !samePanel) useNav.setState(next);
+  };
   window.addEventListener('popstate', onPop);
+  window.addEventListener('hashchange', onPop);
   history.replaceState(null, '', formatHash(useNav.getState().view, useNav.getState().panel));
   return () => {
     unsub();
     window.removeEventListener('popstate', onPop);
+    window.removeEventListener('hashchange', onPop);
   };
 }
