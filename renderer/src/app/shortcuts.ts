@@ -41,7 +41,8 @@ export function useShortcut(
       if (e.defaultPrevented || e.altKey || e.metaKey || e.ctrlKey) return;
       if (!keys.includes(e.key)) return;
       if (!info.allowInInputs && e.key !== 'Escape' && isTypingTarget(e.target)) return;
-      if (document.querySelector('dialog[open]') && !(e.target instanceof Node && document.querySelector('dialog[open]')!.contains(e.target))) return;
+      // an open dialog owns the keyboard (its own Enter and Esc); window shortcuts wait
+      if (document.querySelector('dialog[open]')) return;
       if (h.current(e) !== false) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
