@@ -1,4 +1,327 @@
-// Placeholder: built next.
+// The lead page in the side panel: every field edits in place, the stage moves forward freely
+// and back only after a confirmation, the sign-up flow, its companies (link, unlink, create) and
+// who moved it when. It follows the engine's pushed changes without losing an edit in progress.
+import { useCallback, useState } from 'react';
+import type { MethodInput, MethodOutput } from '../../../shared/api';
+import { ApiError } from '../../../shared/client';
+import { useClient } from '../app/ClientContext';
+import { useNav } from '../app/navStore';
+import { toast } from '../app/toastStore';
+import { useChanged } from '../app/useChanged';
+import { confirmAction } from '../ui/Dialog';
+import { StageSteps } from '../ui/StageSteps';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime } from '../ui/labels';
+import { CompanyLinker } from './CompanyLinker';
+import { CustomAttributesEditor } from './CustomAttributesEditor';
+import { EditableField } from './EditableField';
+import { existingIdOf } from './fieldErrors';
+import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
+import { SignUpForm } from './SignUpForm';
+import { StageHistory } from './StageHistory';
+import { SyncBadge } from './SyncBadge';
+import { useRecord } from './useRecord';
+import './record.css';
+
+type Detail = MethodOutput<'contacts.get'>;
+type Patch = MethodInput<'contacts.update'>['patch'];
+
+export const contactLabel = (c: { name: string | null; email: string | null }) => c.name ?? c.email ?? 'Unnamed contact';
+
 export function ContactPanel({ id }: { id: string }) {
-  return <p className="empty">{id}</p>;
+  const client = useClient();
+  const closePanel = useNav((s) => s.closePanel);
+  const load = useCallback(() => client.call('contacts.get', { id }), [client, id]);
+  const rec = useRecord<Detail>(load);
+  const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
+  useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
+
+  if (rec.gone) {
+    return (
+      <div className="rec rec-gone" data-testid="contact-gone">
+        <div className="rec-head">
+          <h2>Contact not found</h2>
+          <CloseButton onClose={closePanel} />
+        </div>
+        <p role="alert">This contact no longer exists. It may have been merged or removed in Intercom.</p>
+      </div>
+    );
+  }
+  if (!rec.data) {
+    return (
+      <div className="rec" aria-busy={rec.loading}>
+        <div className="rec-head">
+          <h2 className="muted">{rec.error ? 'Could not load the contact' : 'Loading…'}</h2>
+          <CloseButton onClose={closePanel} />
+        </div>
+        {rec.error !== null && <LoadError error={rec.error} onRetry={() => void rec.reload()} />}
+      </div>
+    );
+  }
+  return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
+}
+
+function ContactBody({
+  data,
+  reload,
+  patch,
+  loadError,
+}: {
+  data: Detail;
+  reload: () => Promise<void>;
+  patch: (update: (d: Detail) => Detail) => void;
+  loadError: unknown;
+}) {
+  const client = useClient();
+  const closePanel = useNav((s) => s.closePanel);
+  const openContact = useNav((s) => s.openContact);
+  const openCompany = useNav((s) => s.openCompany);
+  const [stageBusy, setStageBusy] = useState(false);
+  const [signUpOpen, setSignUpOpen] = useState(false);
+  const [unlinking, setUnlinking] = useState<string | null>(null);
+  const id = data.id;
+  const label = contactLabel(data);
+
+  const save = async (p: Patch) => {
+    const c = await client.call('contacts.update', { id, patch: p });
+    patch((d) => ({ ...d, ...c }));
+  };
+
+  const conflictExtra = (e: unknown) => {
+    const existing = existingIdOf(e);
+    if (!existing || existing === id) return null;
+    return (
+      <button type="button" className="link" onClick={() => openContact(existing)}>
+        Open existing contact
+      </button>
+    );
+  };
+
+  const setStage = async (stage: 'lead' | 'signed_up') => {
+    const demote = stage === 'lead';
+    if (demote) {
+      const ok = await confirmAction({
+        title: 'Move back to Lead?',
+        body: `${label} goes back from Signed up to Lead. The change is recorded in the stage history and sent to Intercom.`,
+        confirmLabel: 'Demote to Lead',
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    setStageBusy(true);
+    try {
+      const c = await client.call('contacts.setStage', { id, stage, ...(demote ? { confirm: true } : {}) });
+      patch((d) => ({ ...d, ...c }));
+      toast.ok(`${label} is now ${CONTACT_STAGE_LABEL[c.stage]}`);
+      void reload();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setStageBusy(false);
+    }
+  };
+
+  const unlink = async (companyId: string, name: string) => {
+    const ok = await confirmAction({
+      title: `Unlink ${name}?`,
+      body: `${label} will no longer be a user of ${name}. You can link it again at any time.`,
+      confirmLabel: 'Unlink',
+    });
+    if (!ok) return;
+    setUnlinking(companyId);
+    try {
+      await client.call('companies.unlink', { contactId: id, companyId });
+      toast.ok(`Unlinked ${name}`);
+      void reload();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setUnlinking(null);
+    }
+  };
+
+  const canSignUp = data.role === 'lead' || data.stage === 'lead';
+
+  return (
+    <div className="rec" data-testid="contact-page">
+      <div className="rec-head">
+        <div className="rec-title">
+          <h2 data-testid="contact-title">{label}</h2>
+          <div className="rec-badges">
+            <span className={`badge role-${data.role}`} data-testid="contact-role" title="Role">
+              {ROLE_LABEL[data.role]}
+            </span>
+            <SyncBadge state={data.syncState} testId="contact-sync" />
+          </div>
+        </div>
+        <CloseButton onClose={closePanel} />
+      </div>
+      {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+
+      {data.sameEmail.length > 0 && (
+        <div className="rec-note" role="note" data-testid="same-email">
+          <span>
+            {data.sameEmail.length === 1 ? 'Another contact has' : `${data.sameEmail.length} other contacts have`} this email:
+          </span>
+          <ul>
+            {data.sameEmail.map((c) => (
+              <li key={c.id}>
+                <button type="button" className="link" onClick={() => openContact(c.id)}>
+                  {contactLabel(c)}
+                </button>
+                <span className="muted"> {ROLE_LABEL[c.role]}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <section className="rec-section" aria-labelledby="contact-stage-h">
+        <h3 id="contact-stage-h">Stage</h3>
+        <StageSteps kind="contact" stage={data.stage} />
+        <div className="rec-actions">
+          {data.stage === 'lead' ? (
+            <button type="button" onClick={() => void setStage('signed_up')} disabled={stageBusy}>
+              Promote to Signed up
+            </button>
+          ) : (
+            <button type="button" className="secondary" onClick={() => void setStage('lead')} disabled={stageBusy}>
+              Demote to Lead
+            </button>
+          )}
+          {canSignUp && !signUpOpen && (
+            <button type="button" className="secondary" onClick={() => setSignUpOpen(true)}>
+              Sign up…
+            </button>
+          )}
+        </div>
+        {canSignUp && signUpOpen && (
+          <SignUpForm
+            contact={data}
+            onCancel={() => setSignUpOpen(false)}
+            onDone={() => {
+              setSignUpOpen(false);
+              void reload();
+            }}
+          />
+        )}
+      </section>
+
+      <section className="rec-section" aria-labelledby="contact-fields-h">
+        <h3 id="contact-fields-h">Details</h3>
+        <EditableField label="Name" value={data.name ?? ''} parse={parseName} onSave={(v) => save({ name: v })} emptyText="Add a name" testId="field-name" />
+        <EditableField
+          label="Email"
+          value={data.email ?? ''}
+          parse={parseEmail}
+          onSave={(v) => save({ email: v })}
+          emptyText="Add an email"
+          inputType="email"
+          testId="field-email"
+        />
+        <EditableField
+          label="Phone"
+          value={data.phone ?? ''}
+          parse={parsePhone}
+          onSave={(v) => save({ phone: v })}
+          emptyText="Add a phone number"
+          inputType="tel"
+          testId="field-phone"
+        />
+        <EditableField
+          label="Visitor id"
+          value={data.visitorId ?? ''}
+          parse={parseRef('Visitor id')}
+          onSave={(v) => save({ visitorId: v })}
+          emptyText="Add a visitor id"
+          errorExtra={conflictExtra}
+          testId="field-visitorId"
+        />
+        <EditableField
+          label="User id"
+          value={data.externalId ?? ''}
+          parse={parseRef('User id')}
+          onSave={(v) => save({ externalId: v })}
+          emptyText="Add a user id"
+          errorExtra={conflictExtra}
+          testId="field-externalId"
+        />
+        <dl className="rec-meta">
+          <div>
+            <dt>Created</dt>
+            <dd>{formatDateTime(data.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>Updated</dt>
+            <dd>{formatDateTime(data.updatedAt)}</dd>
+          </div>
+          {data.lastActivityAt && (
+            <div>
+              <dt>Last activity</dt>
+              <dd>{formatDateTime(data.lastActivityAt)}</dd>
+            </div>
+          )}
+        </dl>
+      </section>
+
+      <section className="rec-section" aria-labelledby="contact-companies-h">
+        <h3 id="contact-companies-h">Companies</h3>
+        {data.companies.length === 0 ? (
+          <p className="muted rec-none">Not linked to a company.</p>
+        ) : (
+          <ul className="rec-links" data-testid="contact-companies">
+            {data.companies.map((c) => (
+              <li key={c.id} data-testid="contact-company">
+                <button type="button" className="link rec-link-name" onClick={() => openCompany(c.id)}>
+                  {c.name}
+                </button>
+                {c.externalId && <span className="muted">{c.externalId}</span>}
+                <span className={`badge stage-${c.stage ?? 'none'}`} title="Company stage">
+                  {c.stage ? COMPANY_STAGE_LABEL[c.stage] : 'No stage'}
+                </span>
+                <button
+                  type="button"
+                  className="link rec-remove"
+                  aria-label={`Unlink ${c.name}`}
+                  onClick={() => void unlink(c.id, c.name)}
+                  disabled={unlinking === c.id}
+                >
+                  Unlink
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <CompanyLinker contactId={id} linkedIds={data.companies.map((c) => c.id)} onLinked={() => void reload()} />
+      </section>
+
+      <section className="rec-section" aria-labelledby="contact-attrs-h">
+        <h3 id="contact-attrs-h">Custom attributes</h3>
+        <CustomAttributesEditor attributes={data.customAttributes} onPatch={(p) => save({ customAttributes: p })} testId="contact-attributes" />
+      </section>
+
+      <section className="rec-section" aria-labelledby="contact-history-h">
+        <h3 id="contact-history-h">Stage history</h3>
+        <StageHistory history={data.history} testId="contact-history" />
+      </section>
+    </div>
+  );
+}
+
+export function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button type="button" className="secondary rec-close" aria-label="Close" title="Close (Esc)" onClick={onClose}>
+      ×
+    </button>
+  );
+}
+
+export function LoadError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  return (
+    <p className="field-error rec-load-error" role="alert">
+      {error instanceof ApiError || error instanceof Error ? error.message : 'Could not load.'}{' '}
+      <button type="button" className="link" onClick={onRetry}>
+        Retry
+      </button>
+    </p>
+  );
 }

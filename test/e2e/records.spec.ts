@@ -1,0 +1,319 @@
+// The record pages and the companies list, driven as a salesperson would: click, type, Enter,
+// Esc. Records are set up and checked through the page's own typed client, so every assertion
+// about "nothing was saved" is made against the engine, not only the screen.
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/api';
+import { startBrowserMode, type RunningConsole } from './browserMode';
+
+let app: RunningConsole;
+
+test.beforeEach(async () => {
+  app = await startBrowserMode();
+});
+test.afterEach(async () => {
+  await app.stop();
+  fs.rmSync(app.dataDir, { recursive: true, force: true });
+});
+
+/** One API call through the page's transport (the same one the screens use). */
+async function api<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const out: unknown = await page.evaluate(({ m, i }) => window.leadConsole!.call(m as MethodName, i as never), { m: method as string, i: input as unknown });
+  return out as MethodOutput<M>;
+}
+
+async function openConsole(page: Page) {
+  // the token arrives in the fragment of the open link and is kept in sessionStorage
+  await page.goto(app.openUrl);
+  await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
+}
+
+/** Opens a record the way a link or back/forward would: through the address. */
+async function goToHash(page: Page, hash: string) {
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+}
+
+const contactPanel = (page: Page) => page.getByTestId('contact-panel');
+const companyPanel = (page: Page) => page.getByTestId('company-panel');
+const currentStep = (scope: ReturnType<Page['getByTestId']>, kind: 'contact' | 'company') =>
+  scope.getByTestId(`${kind}-stage-steps`).locator('[aria-current="step"]');
+
+test('a name edited in place is kept after a reload; a bad email stays beside its field and is never saved', async ({ page }) => {
+  await openConsole(page);
+  const { contact } = await api(page, 'contacts.create', { name: 'Ada Lovelace', email: 'ada@example.com' });
+  const other = await api(page, 'contacts.create', { name: 'Visitor Owner', visitorId: 'visitor-taken' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  await expect(panel.getByTestId('contact-title')).toHaveText('Ada Lovelace');
+  await expect(panel.getByTestId('contact-role')).toHaveText('Lead');
+  await expect(panel.getByTestId('contact-sync')).toHaveText('Local only');
+
+  // click the value, type, Enter
+  await panel.getByTestId('field-name').getByRole('button').click();
+  const name = panel.getByLabel('Name', { exact: true });
+  await expect(name).toBeFocused();
+  await name.fill('Ada King');
+  await name.press('Enter');
+  await expect(panel.getByTestId('contact-title')).toHaveText('Ada King');
+  // focus goes back to the value, so the keyboard user can go on
+  await expect(panel.getByTestId('field-name').getByRole('button')).toBeFocused();
+
+  // Esc cancels the edit and leaves the panel open
+  await page.keyboard.press('Enter');
+  await panel.getByLabel('Name', { exact: true }).fill('Not kept');
+  await panel.getByLabel('Name', { exact: true }).press('Escape');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('field-name')).toContainText('Ada King');
+
+  await page.reload();
+  await expect(contactPanel(page).getByTestId('contact-title')).toHaveText('Ada King');
+  expect((await api(page, 'contacts.get', { id: contact.id })).name).toBe('Ada King');
+
+  // a bad email: the message sits by the field (described-by), Enter and blur do not save
+  await panel.getByTestId('field-email').getByRole('button').click();
+  const email = panel.getByLabel('Email', { exact: true });
+  await email.fill('not-an-email');
+  await email.press('Enter');
+  const emailError = panel.getByTestId('field-email').locator('.field-error[role="alert"]');
+  await expect(emailError).toHaveText('Email: is not a valid email address');
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
+  const describedBy = await email.getAttribute('aria-describedby');
+  expect(describedBy).toBe(await emailError.getAttribute('id'));
+  await panel.getByTestId('field-phone').getByRole('button').click(); // blur: still refused
+  await expect(emailError).toBeVisible();
+  expect((await api(page, 'contacts.get', { id: contact.id })).email).toBe('ada@example.com');
+  await email.press('Escape');
+  await expect(panel.getByTestId('field-email')).toContainText('ada@example.com');
+
+  // a phone the shared schema refuses, then one it takes
+  await panel.getByTestId('field-phone').getByRole('button').click();
+  await panel.getByLabel('Phone', { exact: true }).fill('12');
+  await panel.getByLabel('Phone', { exact: true }).press('Enter');
+  await expect(panel.getByTestId('field-phone').locator('.field-error')).toHaveText('Phone: must contain at least 4 digits');
+  await panel.getByLabel('Phone', { exact: true }).fill('+44 20 7946 0000');
+  await panel.getByLabel('Phone', { exact: true }).press('Enter');
+  await expect(panel.getByTestId('field-phone')).toContainText('+44 20 7946 0000');
+
+  // the engine refuses a visitor id that belongs to someone else: the message and a way there
+  await panel.getByTestId('field-visitorId').getByRole('button').click();
+  await panel.getByLabel('Visitor id', { exact: true }).fill('visitor-taken');
+  await panel.getByLabel('Visitor id', { exact: true }).press('Enter');
+  await expect(panel.getByTestId('field-visitorId').locator('.field-error')).toContainText('already has visitor id visitor-taken');
+  expect((await api(page, 'contacts.get', { id: contact.id })).visitorId).toBeNull();
+  await panel.getByRole('button', { name: 'Open existing contact' }).click();
+  await expect(contactPanel(page).getByTestId('contact-title')).toHaveText('Visitor Owner');
+  expect(page.url()).toContain(other.contact.id);
+
+  // custom attributes: add, edit, remove
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  await expect(panel.getByTestId('contact-title')).toHaveText('Ada King');
+  await panel.getByLabel('Attribute name').fill('seats');
+  await panel.getByLabel('Attribute value').fill('12');
+  await panel.getByRole('button', { name: 'Add attribute' }).click();
+  await expect(panel.getByTestId('attr-seats')).toContainText('12');
+  await panel.getByTestId('attr-seats').getByRole('button').click();
+  await panel.getByLabel('seats', { exact: true }).fill('15');
+  await panel.getByLabel('seats', { exact: true }).press('Enter');
+  await expect(panel.getByTestId('attr-seats')).toContainText('15');
+  expect((await api(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({ seats: 15 });
+  await panel.getByRole('button', { name: 'Remove attribute seats' }).click();
+  await expect(panel.getByTestId('attr-seats')).toHaveCount(0);
+  expect((await api(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({});
+});
+
+test('promote, then demote only after confirming; the history shows both with the actor', async ({ page }) => {
+  await openConsole(page);
+  const { actor } = await api(page, 'app.info', {});
+  const { contact } = await api(page, 'contacts.create', { name: 'Grace Hopper', email: 'grace@navy.test' });
+  const twin = await api(page, 'contacts.create', { name: 'Grace (old form)', email: 'grace@navy.test' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  // email is not unique in Intercom: the page says who else has it, and links there
+  await expect(panel.getByTestId('same-email')).toContainText('Another contact has this email');
+  await expect(panel.getByTestId('same-email').getByRole('button', { name: 'Grace (old form)' })).toBeVisible();
+  expect(twin.sameEmail.map((c) => c.id)).toEqual([contact.id]);
+  await expect(currentStep(panel, 'contact')).toContainText('Lead');
+
+  await panel.getByRole('button', { name: 'Promote to Signed up' }).click();
+  await expect(currentStep(panel, 'contact')).toContainText('Signed up');
+
+  // cancel keeps it
+  await panel.getByRole('button', { name: 'Demote to Lead' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  expect((await api(page, 'contacts.get', { id: contact.id })).stage).toBe('signed_up');
+  await expect(currentStep(panel, 'contact')).toContainText('Signed up');
+
+  // confirm moves it
+  await panel.getByRole('button', { name: 'Demote to Lead' }).click();
+  await confirm.getByRole('button', { name: 'Demote to Lead' }).click();
+  await expect(currentStep(panel, 'contact')).toContainText('Lead');
+  expect((await api(page, 'contacts.get', { id: contact.id })).stage).toBe('lead');
+
+  const entries = panel.getByTestId('contact-history').getByTestId('history-entry');
+  await expect(entries).toHaveCount(3);
+  await expect(entries.nth(0)).toContainText('Signed up → Lead');
+  await expect(entries.nth(1)).toContainText('Lead → Signed up');
+  await expect(entries.nth(2)).toContainText('Created at Lead');
+  for (const i of [0, 1]) {
+    await expect(entries.nth(i)).toContainText(actor);
+    await expect(entries.nth(i)).toContainText('Local');
+  }
+});
+
+test('sign up with a company, mark it customer, unlink and relink the user; all kept after a reload', async ({ page }) => {
+  await openConsole(page);
+  const { contact } = await api(page, 'contacts.create', { name: 'Linus', email: 'linus@acme.test' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+
+  await panel.getByRole('button', { name: 'Sign up…' }).click();
+  const form = panel.getByTestId('signup-form');
+  // the user id is required: the form says so by the field and sends nothing
+  await form.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await expect(form.locator('.field-error')).toContainText('User id: must not be empty');
+  await form.getByLabel('User id').fill('user-42');
+  await form.getByLabel('Company id').fill('acme-1');
+  await form.getByLabel('Company name').fill('Acme Corp');
+  await form.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await expect(page.getByTestId('toasts')).toContainText('Linus signed up with Acme Corp (SQL)');
+  await expect(form).toBeHidden();
+  await expect(panel.getByTestId('contact-role')).toHaveText('User');
+  await expect(currentStep(panel, 'contact')).toContainText('Signed up');
+  await expect(panel.getByTestId('field-externalId')).toContainText('user-42');
+  const linked = panel.getByTestId('contact-company');
+  await expect(linked).toHaveCount(1);
+  await expect(linked).toContainText('Acme Corp');
+  await expect(linked).toContainText('SQL');
+
+  // open the company, make it a customer
+  await linked.getByRole('button', { name: 'Acme Corp', exact: true }).click();
+  const co = companyPanel(page);
+  await expect(co.getByTestId('company-title')).toHaveText('Acme Corp');
+  await expect(currentStep(co, 'company')).toContainText('SQL');
+  await expect(co.getByTestId('field-externalId')).toContainText('acme-1');
+  await co.getByRole('button', { name: 'Mark as customer (paid)' }).click();
+  await expect(currentStep(co, 'company')).toContainText('Customer');
+  const companyId = new URL(page.url()).hash.split('company=')[1]!;
+  await page.screenshot({ path: test.info().outputPath('company-panel.png') });
+
+  // unlink the user (asks first)
+  await expect(co.getByTestId('company-user')).toContainText('Linus');
+  await co.getByRole('button', { name: 'Unlink Linus' }).click();
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Unlink' }).click();
+  await expect(co.getByTestId('company-user')).toHaveCount(0);
+  expect((await api(page, 'companies.get', { id: companyId })).userCount).toBe(0);
+
+  // back on the lead page, relink through the combobox with the keyboard
+  await page.goBack();
+  await expect(panel.getByTestId('contact-title')).toHaveText('Linus');
+  await expect(panel.getByTestId('contact-company')).toHaveCount(0);
+  const find = panel.getByRole('combobox', { name: 'Find a company to link' });
+  await find.fill('acm');
+  const option = panel.getByRole('option', { name: /Acme Corp/ });
+  await expect(option).toHaveAttribute('aria-selected', 'true');
+  await expect(panel.getByRole('option', { name: 'Create company “acm”' })).toBeVisible();
+  await find.press('Enter');
+  await expect(panel.getByTestId('contact-company')).toContainText('Acme Corp');
+  await expect(panel.getByTestId('contact-company')).toContainText('Customer');
+
+  await page.reload();
+  await expect(contactPanel(page).getByTestId('contact-company')).toContainText('Acme Corp');
+  await page.screenshot({ path: test.info().outputPath('contact-panel.png') });
+  const company = await api(page, 'companies.get', { id: companyId });
+  expect(company.stage).toBe('customer');
+  expect(company.users.map((u) => u.id)).toEqual([contact.id]);
+  expect(company.history.map((h) => [h.fromStage, h.toStage])).toEqual([
+    ['sql', 'customer'],
+    [null, 'sql'],
+  ]);
+  const after = await api(page, 'contacts.get', { id: contact.id });
+  expect(after).toMatchObject({ role: 'user', stage: 'signed_up', externalId: 'user-42' });
+});
+
+test('a company is created from the combobox and linked in one go', async ({ page }) => {
+  await openConsole(page);
+  await api(page, 'companies.create', { name: 'Existing Ltd' });
+  const { contact } = await api(page, 'contacts.create', { name: 'Solo Founder' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  const find = panel.getByRole('combobox', { name: 'Find a company to link' });
+  await find.fill('Brand New Co');
+  const create = panel.getByRole('option', { name: 'Create company “Brand New Co”' });
+  await expect(create).toBeVisible();
+  await expect(create).toHaveAttribute('aria-selected', 'true');
+  await find.press('Enter');
+  await expect(page.getByTestId('toasts')).toContainText('Created Brand New Co and linked it');
+  await expect(panel.getByTestId('contact-company')).toContainText('Brand New Co');
+  await expect(find).toHaveValue('');
+
+  // arrows move through the list; Esc closes the list but not the panel
+  await find.fill('Existing');
+  await expect(panel.getByRole('option', { name: /Existing Ltd/ })).toHaveAttribute('aria-selected', 'true');
+  await find.press('ArrowDown');
+  await expect(panel.getByRole('option', { name: 'Create company “Existing”' })).toHaveAttribute('aria-selected', 'true');
+  await find.press('Escape');
+  await expect(panel.getByRole('listbox')).toBeHidden();
+  await expect(panel).toBeVisible();
+
+  const list = await api(page, 'companies.list', { search: 'Brand' });
+  expect(list.items.map((c) => [c.name, c.stage, c.userCount])).toEqual([['Brand New Co', null, 1]]);
+});
+
+test('the companies list searches, filters by stage, counts, sorts and opens rows from the keyboard', async ({ page }) => {
+  await openConsole(page);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Companies' }).click();
+  await expect(page.getByTestId('empty-state')).toContainText('No companies yet');
+  await expect(page.getByTestId('company-count')).toHaveText('0 companies');
+
+  await api(page, 'companies.create', { name: 'Alpha Ltd', externalId: 'alpha', stage: 'sql', plan: 'Pro', monthlySpend: 1200 });
+  await api(page, 'companies.create', { name: 'Beta GmbH', stage: 'customer' });
+  await api(page, 'companies.create', { name: 'Gamma Inc' });
+  await api(page, 'companies.create', { name: 'Alphabet Soup' });
+  // the pushed change refreshes the list
+  const rows = page.getByTestId('company-row');
+  await expect(page.getByTestId('company-count')).toHaveText('4 companies');
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toContainText('Alpha Ltd');
+  await expect(rows.first()).toContainText('alpha');
+  await expect(rows.first()).toContainText('SQL');
+  await expect(rows.first()).toContainText(/1.?200/);
+
+  await page.getByLabel('Search companies').fill('alpha');
+  await expect(page.getByTestId('company-count')).toHaveText('2 companies');
+  await expect(rows).toHaveText([/Alpha Ltd/, /Alphabet Soup/]);
+
+  const filter = page.getByRole('group', { name: 'Stage filter' });
+  await filter.getByRole('button', { name: 'SQL' }).click();
+  await expect(page.getByTestId('company-count')).toHaveText('1 company');
+  await expect(rows).toHaveText([/Alpha Ltd/]);
+  await filter.getByRole('button', { name: 'No stage' }).click();
+  await expect(rows).toHaveText([/Alphabet Soup/]);
+  await filter.getByRole('button', { name: 'Customer' }).click();
+  await expect(page.getByTestId('empty-state')).toContainText('No company matches');
+
+  await page.getByLabel('Search companies').fill('');
+  await expect(rows).toHaveText([/Beta GmbH/]);
+  await filter.getByRole('button', { name: 'All' }).click();
+  await expect(page.getByTestId('company-count')).toHaveText('4 companies');
+
+  // sort by name, descending on the second click
+  await page.getByRole('columnheader', { name: /Name/ }).getByRole('button').click();
+  await expect(rows.first()).toContainText('Gamma Inc');
+  await expect(page.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
+
+  // keyboard: focus the first row, j moves down, Enter opens
+  await rows.first().focus();
+  await page.keyboard.press('j');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(companyPanel(page).getByTestId('company-title')).toHaveText('Beta GmbH');
+  // click opens too
+  await rows.nth(2).click();
+  await expect(companyPanel(page).getByTestId('company-title')).toHaveText('Alphabet Soup');
+  await page.screenshot({ path: test.info().outputPath('companies.png') });
+});
