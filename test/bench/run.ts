@@ -1,25 +1,50 @@
 // `npm run bench`: seeds a fresh store per size, then times `contacts.list` through the router
-// against the bare SQL statements behind it, and writes the figures to BENCHMARKS.md.
-//   npm run bench                          100k and 1M contacts, writes BENCHMARKS.md
+// against the bare SQL statements behind it; then opens the console on a 100k store in Chromium
+// and times first rows, keystroke to painted rows and scrolling (ui.ts); writes the figures to
+// BENCHMARKS.md.
+//   npm run bench                          100k and 1M contacts, then the console; writes BENCHMARKS.md
 //   npm run bench -- --sizes 100000        a quick subset (BENCHMARKS.md untouched unless --write)
-//   options: --reps N (timed runs, 30)  --warmup N (5)  --keep (leave the temp folder)
+//   npm run bench -- --ui-only             only the console in Chromium (with --write, replaces only
+//                                          its section of BENCHMARKS.md)
+//   npm run bench -- --no-ui               only the store benchmark
+//   options: --reps N (timed runs, 30)  --warmup N (5)  --keep (leave the temp folders)
 //            --db FILE (time an existing store instead of seeding one; never writes BENCHMARKS.md
 //            unless --write)
+//            --ui-loads N (page loads timed for first rows, 10)  --ui-rounds N (rounds of typing, 2)
+//            --no-build (use out/ as it is; by default the console is rebuilt first when stale)
+//   The console bench needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH); without it, it is
+//   skipped with a message and BENCHMARKS.md keeps its previous console section.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contract } from '../../shared/api';
 import { createCore, type Core } from '../../electron/core/app';
-import { BulkSeeder } from '../../electron/core/db/BulkSeeder';
-import { Store } from '../../electron/core/db/Store';
+import { trackDir, untrackDir } from './cleanup';
 import { benchQueries, type BenchQuery, type ListInput } from './queries';
-import { consoleTable, fmtInt, markdownTable, phaseText, sizeHeading, summary, type QueryResult, type SizeResult } from './report';
-import { companies, companyCount, contactBatches } from './seedData';
+import {
+  consoleTable,
+  fmtInt,
+  isSkipped,
+  joinBenchmarks,
+  markdownTable,
+  phaseText,
+  sizeHeading,
+  splitBenchmarks,
+  summary,
+  uiConsoleTable,
+  uiMarkdown,
+  uiMisses,
+  wrapUiSection,
+  type QueryResult,
+  type SizeResult,
+  type UiResult,
+  type UiSkipped,
+} from './report';
+import { CONTACTS_PER_COMPANY, seedStore, type Seeded } from './seedStore';
 import { median, now, percentile } from './stats';
+import { DEFAULT_UI_OPTIONS, runUiBench } from './ui';
 
 const DEFAULT_SIZES = [100_000, 1_000_000];
-const CONTACTS_PER_COMPANY = 20;
-const BATCH = 20_000;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 interface Options {
@@ -30,10 +55,27 @@ interface Options {
   keep: boolean;
   /** Time the queries on this existing store instead of seeding one (for quick iterations). */
   db?: string;
+  /** Run the store benchmark / the console in Chromium. */
+  store: boolean;
+  ui: boolean;
+  uiLoads: number;
+  uiRounds: number;
+  build: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: DEFAULT_SIZES, reps: 30, warmup: 5, write: true, keep: false };
+  const opts: Options = {
+    sizes: DEFAULT_SIZES,
+    reps: 30,
+    warmup: 5,
+    write: true,
+    keep: false,
+    store: true,
+    ui: true,
+    uiLoads: DEFAULT_UI_OPTIONS.loads,
+    uiRounds: DEFAULT_UI_OPTIONS.rounds,
+    build: true,
+  };
   let sizesGiven = false;
   let writeGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -52,43 +94,29 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--write') writeGiven = true;
     else if (flag === '--keep') opts.keep = true;
     else if (flag === '--db') opts.db = value();
-    else throw new Error(`unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db)`);
+    else if (flag === '--ui-only') opts.store = false;
+    else if (flag === '--no-ui') opts.ui = false;
+    else if (flag === '--ui-loads') opts.uiLoads = int(value());
+    else if (flag === '--ui-rounds') opts.uiRounds = int(value());
+    else if (flag === '--no-build') opts.build = false;
+    else {
+      throw new Error(
+        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --no-ui, --ui-loads, --ui-rounds, --no-build)`,
+      );
+    }
   }
+  if (!opts.store && !opts.ui) throw new Error('--ui-only and --no-ui together leave nothing to run');
+  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only');
   // a quick subset run must not overwrite the committed figures by accident
-  opts.write = writeGiven || (!opts.db && (!sizesGiven || opts.sizes.join() === DEFAULT_SIZES.join()));
+  opts.write =
+    writeGiven ||
+    (!opts.db && opts.store && opts.uiLoads === DEFAULT_UI_OPTIONS.loads && opts.uiRounds === DEFAULT_UI_OPTIONS.rounds &&
+      (!sizesGiven || opts.sizes.join() === DEFAULT_SIZES.join()));
   return opts;
 }
 
 /** At 100k the table must answer in 10 ms, at 1M (and above) in 50 ms. */
 const targetFor = (contacts: number) => (contacts <= 100_000 ? 10 : 50);
-
-type Seeded = Pick<SizeResult, 'companies' | 'links' | 'seedSeconds' | 'fileMiB' | 'phases'>;
-
-function seed(file: string, contacts: number): Seeded {
-  const store = Store.open(file);
-  try {
-    const plan = { contacts, contactsPerCompany: CONTACTS_PER_COMPANY };
-    const seeder = new BulkSeeder(store.db);
-    const started = now();
-    let lastReport = started;
-    const phases = seeder.load((s) => {
-      const companyPks = s.addCompanies([...companies(plan)]);
-      for (const batch of contactBatches(plan, companyPks, BATCH)) {
-        s.addContacts(batch);
-        if (now() - lastReport > 10_000) {
-          lastReport = now();
-          process.stdout.write(`  ... ${fmtInt(s.counts.contacts)} contacts after ${((lastReport - started) / 1000).toFixed(0)} s\n`);
-        }
-      }
-    });
-    const seedSeconds = (now() - started) / 1000;
-    if (seeder.counts.contacts !== contacts || store.contacts.count() !== contacts) throw new Error('seeding lost contacts');
-    if (store.companies.count() !== companyCount(plan)) throw new Error('seeding lost companies');
-    return { companies: seeder.counts.companies, links: seeder.counts.links, seedSeconds, fileMiB: 0, phases };
-  } finally {
-    store.close();
-  }
-}
 
 async function routerList(core: Core, input: ListInput) {
   const res = await core.call('contacts.list', input);
@@ -153,18 +181,9 @@ async function measure(core: Core, q: BenchQuery, opts: Options): Promise<QueryR
   };
 }
 
-/** Temp folders of this run, removed on Ctrl-C too (a 1M store is 600 MiB). */
-const tempDirs = new Set<string>();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
 async function runSize(contacts: number, opts: Options): Promise<SizeResult> {
   const dir = opts.db ? path.dirname(path.resolve(opts.db)) : fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-bench-'));
-  if (!opts.db && !opts.keep) tempDirs.add(dir);
+  if (!opts.db && !opts.keep) trackDir(dir); // removed on Ctrl-C too (a 1M store is 600 MiB)
   const file = opts.db ? path.resolve(opts.db) : path.join(dir, 'bench.sqlite');
   try {
     let seeded: Seeded;
@@ -173,7 +192,7 @@ async function runSize(contacts: number, opts: Options): Promise<SizeResult> {
       seeded = { companies: NaN, links: NaN, seedSeconds: NaN, fileMiB: 0 };
     } else {
       console.log(`\nSeeding ${fmtInt(contacts)} contacts into ${file} ...`);
-      seeded = seed(file, contacts);
+      seeded = seedStore(file, contacts);
       console.log(`  seeded in ${seeded.seedSeconds.toFixed(1)} s: ${fmtInt(Math.round(contacts / seeded.seedSeconds))} contacts/s (${phaseText(seeded.phases)})`);
     }
     seeded.fileMiB = fs.statSync(file).size / 2 ** 20;
@@ -198,7 +217,7 @@ async function runSize(contacts: number, opts: Options): Promise<SizeResult> {
   } finally {
     if (opts.keep && !opts.db) console.log(`  kept ${dir}`);
     else if (!opts.db) fs.rmSync(dir, { recursive: true, force: true });
-    tempDirs.delete(dir);
+    untrackDir(dir);
   }
 }
 
@@ -240,11 +259,13 @@ function markdown(sizes: SizeResult[], opts: Options, startedAt: Date, seconds: 
 /** Hand-written notes below this line in BENCHMARKS.md survive a new run. */
 const NOTES_MARKER = '<!-- notes: everything below is kept by npm run bench -->';
 
-function keptNotes(file: string): string {
-  if (!fs.existsSync(file)) return '';
-  const text = fs.readFileSync(file, 'utf8');
-  const at = text.indexOf(NOTES_MARKER);
-  return at < 0 ? '' : text.slice(at);
+function uiCommand(opts: Options): string {
+  const extra = [
+    opts.store ? '' : '--ui-only',
+    opts.uiLoads !== DEFAULT_UI_OPTIONS.loads ? `--ui-loads ${opts.uiLoads}` : '',
+    opts.uiRounds !== DEFAULT_UI_OPTIONS.rounds ? `--ui-rounds ${opts.uiRounds}` : '',
+  ].filter(Boolean);
+  return extra.length ? `npm run bench -- ${extra.join(' ')}` : 'npm run bench';
 }
 
 async function main() {
@@ -252,17 +273,37 @@ async function main() {
   const startedAt = new Date();
   const t0 = now();
   const sizes: SizeResult[] = [];
-  for (const n of opts.db ? [0] : opts.sizes) sizes.push(await runSize(n, opts));
+  if (opts.store) for (const n of opts.db ? [0] : opts.sizes) sizes.push(await runSize(n, opts));
+  const storeSeconds = (now() - t0) / 1000;
+
+  let ui: UiResult | UiSkipped | null = null;
+  if (opts.ui) {
+    ui = await runUiBench({ loads: opts.uiLoads, rounds: opts.uiRounds, keep: opts.keep, build: opts.build });
+    if (isSkipped(ui)) console.log(`\nConsole in Chromium: SKIPPED: ${ui.skipped}`);
+    else console.log(`\nConsole in Chromium, ${fmtInt(ui.contacts)} contacts (${ui.chromium})\n${uiConsoleTable(ui)}`);
+  }
+
   const seconds = (now() - t0) / 1000;
-  const { misses } = summary(sizes);
-  console.log(`\nDone in ${seconds.toFixed(0)} s. ${misses.length ? `${misses.length} target(s) missed:\n  ${misses.join('\n  ')}` : 'Every target met.'}`);
+  const misses = [...summary(sizes).misses, ...(ui && !isSkipped(ui) ? uiMisses(ui) : [])];
+  const skipped = ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '';
+  console.log(
+    `\nDone in ${seconds.toFixed(0)} s. ${misses.length ? `${misses.length} target(s) missed:\n  ${misses.join('\n  ')}` : 'Every target met.'}${skipped}`,
+  );
   if (opts.write) {
     const file = path.join(ROOT, 'BENCHMARKS.md');
-    const notes = keptNotes(file);
-    fs.writeFileSync(file, markdown(sizes, opts, startedAt, seconds) + (notes ? `\n${notes}` : ''));
+    const old = splitBenchmarks(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', NOTES_MARKER);
+    fs.writeFileSync(
+      file,
+      joinBenchmarks({
+        // a part this run did not measure (or skipped) keeps its previous text
+        store: opts.store ? markdown(sizes, opts, startedAt, storeSeconds) : old.store,
+        ui: ui && !isSkipped(ui) ? wrapUiSection(uiMarkdown(ui, uiCommand(opts), startedAt)) : old.ui,
+        notes: old.notes,
+      }),
+    );
     console.log('Wrote BENCHMARKS.md');
   } else {
-    console.log('Subset run: BENCHMARKS.md left as it was (pass --write to replace it).');
+    console.log('Subset run: BENCHMARKS.md left as it was (pass --write to replace the parts it measured).');
   }
 }
 
