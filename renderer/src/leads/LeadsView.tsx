@@ -1,4 +1,340 @@
-// Placeholder: built next.
+// The Leads screen: search, filter chips, column menu, the total, the bulk bar and the
+// virtualized grid. State lives in leadsStore; fetching in leadsLoader; the engine is reached only
+// through the typed client.
+import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
+import { CONTACT_STAGES, ROLES, SYNC_STATES, type ContactStage } from '../../../shared/domain';
+import { useClient } from '../app/ClientContext';
+import { useNav } from '../app/navStore';
+import { isTypingTarget, useShortcut } from '../app/shortcuts';
+import { useChanged } from '../app/useChanged';
+import { CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
+import { COLUMNS } from './columns';
+import { LeadsGrid } from './LeadsGrid';
+import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
+import { filterChips, hasFilters, useLeads, type FilterChip } from './leadsStore';
+import { Popover } from './Popover';
+import { setStageOfSelection } from './selection';
+import { CompanyFilterSearch } from './CompanyFilterSearch';
+import './leads.css';
+
+/** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
+function isControlTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) return false;
+  if (isTypingTarget(target)) return true;
+  return target.closest('button, a[href], input, select, textarea, [role="separator"], .popover, .panel') !== null;
+}
+
+/** Moves the keyboard's active row by `delta`, clamped to the list. */
+function moveActive(delta: number): void {
+  const s = useLeads.getState();
+  const total = s.result?.total ?? 0;
+  if (total === 0) return;
+  const next = s.activeIndex === null ? (delta > 0 ? 0 : total - 1) : Math.min(total - 1, Math.max(0, s.activeIndex + delta));
+  s.setActiveIndex(next);
+  s.setAnchorIndex(next);
+}
+
+/** Id of the active row's contact, when its page is loaded. */
+function activeContactId(): string | null {
+  const s = useLeads.getState();
+  if (s.activeIndex === null || !s.result) return null;
+  return s.result.pages.get(Math.floor(s.activeIndex / PAGE_SIZE))?.[s.activeIndex % PAGE_SIZE]?.id ?? null;
+}
+
 export function LeadsView() {
-  return <p className="empty">Coming next.</p>;
+  const client = useClient();
+  // One loader per client; its own state is only request bookkeeping.
+  const loader = useMemo(() => new LeadsLoader(client), [client]);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // A layout effect: the first request leaves before the first paint rather than after it.
+  useLayoutEffect(() => loader.start(), [loader]);
+  useEffect(() => {
+    // Every keystroke, chip or sort click asks at once (the loader coalesces, no debounce).
+    return useLeads.subscribe((next, prev) => {
+      if (next.search !== prev.search || next.filter !== prev.filter || next.sort !== prev.sort) loader.queryChanged();
+    });
+  }, [loader]);
+
+  useChanged(['contact', 'company'], () => loader.refresh());
+
+  useShortcut('/', () => searchRef.current?.focus(), { description: 'Search leads' });
+  // Arrows belong to a focused control (a menu, a resizer, the record panel); j/k work anywhere.
+  useShortcut('j ArrowDown', (e) => (e.key === 'ArrowDown' && isControlTarget(e.target) ? false : moveActive(1)), {
+    description: 'Next lead',
+    label: 'j / ↓',
+  });
+  useShortcut('k ArrowUp', (e) => (e.key === 'ArrowUp' && isControlTarget(e.target) ? false : moveActive(-1)), {
+    description: 'Previous lead',
+    label: 'k / ↑',
+  });
+  useShortcut(
+    'Enter',
+    (e) => {
+      if (isControlTarget(e.target)) return false;
+      const id = activeContactId();
+      if (!id) return false;
+      useNav.getState().openContact(id);
+    },
+    { description: 'Open the highlighted lead' },
+  );
+  // useShortcut splits its key list on spaces, so it cannot take the Space key itself: listen
+  // here with the same rules, and register the name 'Space' (never a KeyboardEvent.key) only so
+  // the `?` list shows it.
+  useShortcut('Space', () => false, { description: 'Select or unselect the highlighted lead', label: 'Space' });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== ' ' || e.defaultPrevented || e.altKey || e.metaKey || e.ctrlKey || isControlTarget(e.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const id = activeContactId();
+      if (!id) return;
+      e.preventDefault();
+      useLeads.getState().toggleSelected(id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <section className="leads" aria-label="Leads" data-testid="leads-view">
+      <Toolbar searchRef={searchRef} />
+      <FilterChips />
+      <BulkBar />
+      <ErrorLine />
+      <LeadsGrid loader={loader} />
+      <EmptyState />
+    </section>
+  );
+}
+
+function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
+  const search = useLeads((s) => s.search);
+  const setSearch = useLeads((s) => s.setSearch);
+  return (
+    <div className="leads-toolbar">
+      <h1 className="leads-title">Leads</h1>
+      <input
+        ref={searchRef}
+        type="search"
+        className="leads-search"
+        aria-label="Search leads"
+        aria-keyshortcuts="/"
+        placeholder="Search name, email or company  ( / )"
+        maxLength={200}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          // Esc leaves the box for the results, keeping the search, so j/k and Enter go on from
+          // there (type, Esc, j, Enter). It does not also close the record panel, nor let the
+          // browser clear a search field the way it does by default.
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            document.querySelector<HTMLElement>('[data-testid="leads-grid"]')?.focus();
+          }
+        }}
+      />
+      <AddFilterMenu />
+      <ColumnsMenu />
+      <TotalCount />
+    </div>
+  );
+}
+
+function TotalCount() {
+  const total = useLeads((s) => s.result?.total);
+  const loading = useLeads((s) => s.loading);
+  return (
+    <span className="leads-count-wrap">
+      <span className="leads-count" data-testid="contact-count" aria-live="polite">
+        {total === undefined ? 'Counting…' : plural(total, 'contact')}
+      </span>
+      {/* Subtle on purpose: rows stay usable while a refresh is out. */}
+      <span className={`leads-loading ${loading ? 'on' : ''}`} aria-hidden="true" data-testid="leads-loading" />
+    </span>
+  );
+}
+
+const chipLabel = (chip: FilterChip): string => {
+  switch (chip.kind) {
+    case 'stage':
+      return `Stage: ${CONTACT_STAGE_LABEL[chip.value]}`;
+    case 'role':
+      return `Role: ${ROLE_LABEL[chip.value]}`;
+    case 'syncState':
+      return `Sync: ${SYNC_LABEL[chip.value]}`;
+    case 'company':
+      return `Company: ${chip.name}`;
+  }
+};
+
+function FilterChips() {
+  const filter = useLeads((s) => s.filter);
+  const removeFilter = useLeads((s) => s.removeFilter);
+  const chips = filterChips(filter);
+  if (chips.length === 0) return null;
+  return (
+    <ul className="leads-chips" aria-label="Active filters">
+      {chips.map((chip) => {
+        const label = chipLabel(chip);
+        return (
+          <li key={label} className="chip" data-testid="filter-chip">
+            {label}
+            <button type="button" aria-label={`Remove filter ${label}`} onClick={() => removeFilter(chip)}>
+              ×
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function AddFilterMenu() {
+  const filter = useLeads((s) => s.filter);
+  const addFilter = useLeads((s) => s.addFilter);
+  const setOpenMenu = useLeads((s) => s.setOpenMenu);
+  const pick = (patch: Parameters<typeof addFilter>[0]) => {
+    addFilter(patch);
+    setOpenMenu(null);
+  };
+  return (
+    <Popover menu="filter" label="Add filter" buttonText="Add filter" testId="add-filter-menu">
+      <div role="group" aria-label="Stage" className="popover-group">
+        <span className="popover-heading">Stage</span>
+        {CONTACT_STAGES.map((v) => (
+          <button key={v} type="button" className="secondary" disabled={filter.stage.includes(v)} onClick={() => pick({ stage: [v] })}>
+            <span className="visually-hidden">Stage: </span>
+            {CONTACT_STAGE_LABEL[v]}
+          </button>
+        ))}
+      </div>
+      <div role="group" aria-label="Role" className="popover-group">
+        <span className="popover-heading">Role</span>
+        {ROLES.map((v) => (
+          <button key={v} type="button" className="secondary" disabled={filter.role.includes(v)} onClick={() => pick({ role: [v] })}>
+            <span className="visually-hidden">Role: </span>
+            {ROLE_LABEL[v]}
+          </button>
+        ))}
+      </div>
+      <div role="group" aria-label="Sync state" className="popover-group">
+        <span className="popover-heading">Sync state</span>
+        {SYNC_STATES.map((v) => (
+          <button key={v} type="button" className="secondary" disabled={filter.syncState.includes(v)} onClick={() => pick({ syncState: [v] })}>
+            <span className="visually-hidden">Sync: </span>
+            {SYNC_LABEL[v]}
+          </button>
+        ))}
+      </div>
+      <div role="group" aria-label="Company" className="popover-group popover-company">
+        <span className="popover-heading">Company</span>
+        <CompanyFilterSearch onPick={(company) => pick({ company })} />
+      </div>
+    </Popover>
+  );
+}
+
+function ColumnsMenu() {
+  const hidden = useLeads((s) => s.columns.hidden);
+  const setColumnHidden = useLeads((s) => s.setColumnHidden);
+  return (
+    <Popover menu="columns" label="Columns" buttonText="Columns" testId="columns-menu">
+      <fieldset className="popover-columns">
+        <legend className="popover-heading">Show columns</legend>
+        {COLUMNS.map((c) => (
+          <label key={c.id}>
+            <input type="checkbox" checked={!hidden.includes(c.id)} disabled={c.required} onChange={(e) => setColumnHidden(c.id, !e.target.checked)} />
+            {c.label}
+          </label>
+        ))}
+      </fieldset>
+    </Popover>
+  );
+}
+
+function BulkBar() {
+  const client = useClient();
+  const count = useLeads((s) => s.selected.size);
+  const note = useLeads((s) => s.selectionNote);
+  const clearSelection = useLeads((s) => s.clearSelection);
+  const setOpenMenu = useLeads((s) => s.setOpenMenu);
+  if (count === 0 && !note) return null;
+  const choose = (stage: ContactStage) => {
+    setOpenMenu(null);
+    void setStageOfSelection(client, stage);
+  };
+  return (
+    <div className="leads-bulk" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
+      {count > 0 && (
+        <>
+          <span className="leads-bulk-count" data-testid="selected-count">
+            {count.toLocaleString()} selected
+          </span>
+          <span aria-hidden="true">·</span>
+          <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
+            {CONTACT_STAGES.map((v) => (
+              <button key={v} type="button" className="secondary" onClick={() => choose(v)}>
+                {CONTACT_STAGE_LABEL[v]}
+              </button>
+            ))}
+          </Popover>
+          <span aria-hidden="true">·</span>
+          <button type="button" className="link" onClick={clearSelection}>
+            Clear
+          </button>
+        </>
+      )}
+      {note && (
+        <span className="leads-bulk-note" role="note" data-testid="selection-note">
+          {note}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function ErrorLine() {
+  const error = useLeads((s) => s.error);
+  if (!error) return null;
+  return (
+    <p className="error leads-error" role="alert" data-testid="leads-error">
+      {error}
+    </p>
+  );
+}
+
+function EmptyState() {
+  const result = useLeads((s) => s.result);
+  const clearSearchAndFilters = useLeads((s) => s.clearSearchAndFilters);
+  const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
+  // Only once the answer is in, and only for the question it answers: no flash while typing.
+  if (!result || result.total > 0) return null;
+  const { query } = result;
+  if (query.search === '' && !hasFilters(query.filter)) {
+    return (
+      <div className="empty leads-empty" data-testid="empty-state">
+        <p>No contacts yet.</p>
+        <p>
+          Press <kbd>n</kbd> or use the{' '}
+          <button type="button" className="link" onClick={() => setNewLeadOpen(true)}>
+            New lead
+          </button>{' '}
+          button to add the first one.
+        </p>
+      </div>
+    );
+  }
+  const what = query.search !== '' ? `“${query.search}”` : 'these filters';
+  return (
+    <div className="empty leads-empty" data-testid="empty-state">
+      <p>
+        No contact matches {what}
+        {query.search !== '' && hasFilters(query.filter) ? ' with these filters' : ''}.
+      </p>
+      <button type="button" className="secondary" onClick={clearSearchAndFilters}>
+        Clear search and filters
+      </button>
+    </div>
+  );
 }
