@@ -23,7 +23,7 @@ export function isTypingTarget(el: EventTarget | null): boolean {
 }
 
 /**
- * Handles `key` (KeyboardEvent.key; several separated by spaces, e.g. "j ArrowDown") anywhere
+ * Handles `key` (KeyboardEvent.key, or 'Space'; several separated by spaces, e.g. "j ArrowDown") anywhere
  * in the window. Return false from the handler to let the event through.
  */
 export function useShortcut(
@@ -36,7 +36,8 @@ export function useShortcut(
   const enabled = info.enabled ?? true;
   useEffect(() => {
     if (!enabled) return;
-    const keys = key.split(' ');
+    // keys are separated by spaces, so the space bar itself is written 'Space'
+    const keys = key.split(' ').map((k) => (k === 'Space' ? ' ' : k));
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.metaKey || e.ctrlKey) return;
       if (!keys.includes(e.key)) return;

@@ -78,22 +78,16 @@ export function LeadsView() {
     },
     { description: 'Open the highlighted lead' },
   );
-  // useShortcut splits its key list on spaces, so it cannot take the Space key itself: listen
-  // here with the same rules, and register the name 'Space' (never a KeyboardEvent.key) only so
-  // the `?` list shows it.
-  useShortcut('Space', () => false, { description: 'Select or unselect the highlighted lead', label: 'Space' });
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== ' ' || e.defaultPrevented || e.altKey || e.metaKey || e.ctrlKey || isControlTarget(e.target)) return;
-      if (document.querySelector('dialog[open]')) return;
+  useShortcut(
+    'Space',
+    (e) => {
+      if (isControlTarget(e.target)) return false;
       const id = activeContactId();
-      if (!id) return;
-      e.preventDefault();
+      if (!id) return false;
       useLeads.getState().toggleSelected(id);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+    },
+    { description: 'Select or unselect the highlighted lead' },
+  );
 
   return (
     <section className="leads" aria-label="Leads" data-testid="leads-view">
