@@ -79,6 +79,8 @@ function isTypeChecked(node: ts.Node): boolean {
   if (ts.isCallExpression(p) && p.arguments[0] === node && ts.isPropertyAccessExpression(p.expression)) {
     return p.expression.name.text === 'call';
   }
+  // contract['contacts.create']: the contract is `as const`, so a wrong key does not compile
+  if (ts.isElementAccessExpression(p) && p.argumentExpression === node && ts.isIdentifier(p.expression)) return p.expression.text === 'contract';
   return false;
 }
 
@@ -241,6 +243,8 @@ describe('the layer checks themselves', () => {
     expect(check('electron/core/x.ts', `const h: Handlers = { 'contacts.get': f };`).methodNames).toEqual([]);
     expect(check('electron/core/x.ts', `const h = { 'contacts.get': f } satisfies Handlers;`).methodNames).toEqual([]);
     expect(check('renderer/src/x.ts', `await client.call('contacts.list', {});`).methodNames).toEqual([]);
+    expect(check('renderer/src/x.ts', `contract['contacts.create'].input.safeParse(x);`).methodNames).toEqual([]);
+    expect(check('renderer/src/x.ts', `schemas['contacts.create'].input.safeParse(x);`).methodNames).toHaveLength(1);
     expect(check('renderer/src/x.ts', `const s = 'contacts.listing or mycontacts.list'; const o = 'contact.create';`).methodNames).toEqual([]);
     expect(check('shared/api.ts', `export const contract = { 'contacts.list': {} };`).methodNames).toEqual([]);
   });

@@ -64,6 +64,14 @@ export function CompanyLinker({ contactId, linkedIds, onLinked }: { contactId: s
   // Enter on an answer to older text could link the wrong company or create a duplicate
   const fresh = resultsFor === typed && !searching;
 
+  const enterPending = useRef(false);
+  useEffect(() => {
+    if (!enterPending.current || !fresh) return;
+    enterPending.current = false;
+    const o = options[activeIndex];
+    if (o) void pick(o);
+  });
+
   const pick = async (o: Option) => {
     if (busy) return;
     setError(null);
@@ -111,12 +119,16 @@ export function CompanyLinker({ contactId, linkedIds, onLinked }: { contactId: s
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => {
+          enterPending.current = false;
           setText(e.target.value);
           setError(null);
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          enterPending.current = false;
+          setOpen(false);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
@@ -127,6 +139,8 @@ export function CompanyLinker({ contactId, linkedIds, onLinked }: { contactId: s
             e.preventDefault();
             const o = options[activeIndex];
             if (open && fresh && o) void pick(o);
+            // typed faster than the search answered: pick once the answer for this text is in
+            else if (open && typed) enterPending.current = true;
           } else if (e.key === 'Escape' && (open || text)) {
             // closes the list (then clears the text); only a third Esc reaches the panel
             e.preventDefault();
