@@ -1,11 +1,9 @@
 // The records the console works with, as zod schemas and their types. Pure: no node, DOM or
 // electron imports, so the renderer and the main process share the exact same rules.
 import { z } from 'zod';
+import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from './values';
 
-export const CONTACT_STAGES = ['lead', 'signed_up'] as const;
-export const COMPANY_STAGES = ['sql', 'customer'] as const;
-export const ROLES = ['lead', 'user'] as const;
-export const SYNC_STATES = ['local', 'pending', 'synced', 'failed'] as const;
+export { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES };
 
 export const ContactStage = z.enum(CONTACT_STAGES);
 export const CompanyStage = z.enum(COMPANY_STAGES);

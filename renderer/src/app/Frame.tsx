@@ -1,19 +1,31 @@
 // The app frame: sidebar, the current screen, the record panel, the status bar, and the
 // window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { useClient } from './ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { LeadsView } from '../leads/LeadsView';
-import { CompaniesView } from '../companies/CompaniesView';
-import { CompanyPanel } from '../companies/CompanyPanel';
-import { ContactPanel } from '../contact/ContactPanel';
-import { NewLeadDialog } from '../newLead/NewLeadDialog';
-import { OutboxView } from '../outbox/OutboxView';
 import { syncNavWithHash, useNav, type View } from './navStore';
 import { useShortcut, useShortcutList } from './shortcuts';
 import { StatusBar } from './StatusBar';
 import { useToasts } from './toastStore';
+
+// Only the leads table is needed for the first rows; the other screens (and zod, which their
+// forms validate with) load in their own chunks, fetched while the browser is idle after start.
+const loadCompaniesView = () => import('../companies/CompaniesView');
+const loadCompanyPanel = () => import('../companies/CompanyPanel');
+const loadContactPanel = () => import('../contact/ContactPanel');
+const loadNewLeadDialog = () => import('../newLead/NewLeadDialog');
+const loadOutboxView = () => import('../outbox/OutboxView');
+const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
+const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
+const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
+const NewLeadDialog = lazy(() => loadNewLeadDialog().then((m) => ({ default: m.NewLeadDialog })));
+const OutboxView = lazy(() => loadOutboxView().then((m) => ({ default: m.OutboxView })));
+
+function preloadScreens() {
+  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView]) void load();
+}
 
 const NAV: { view: View; label: string }[] = [
   { view: 'leads', label: 'Leads' },
@@ -53,6 +65,11 @@ function Screens() {
   const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
 
   useEffect(() => syncNavWithHash(), []);
+  useEffect(() => {
+    // after the first rows are up: parsing these chunks earlier would delay them
+    const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadScreens), 1500);
+    return () => clearTimeout(t);
+  }, []);
   useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
   useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
   useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
@@ -95,18 +112,24 @@ function Screens() {
       </nav>
       <main id="main" className={`content ${panel ? 'with-panel' : ''}`} tabIndex={-1}>
         <div className="view">
-          {view === 'leads' && <LeadsView />}
-          {view === 'companies' && <CompaniesView />}
-          {view === 'outbox' && <OutboxView />}
+          <Suspense fallback={<p className="empty">Loading…</p>}>
+            {view === 'leads' && <LeadsView />}
+            {view === 'companies' && <CompaniesView />}
+            {view === 'outbox' && <OutboxView />}
+          </Suspense>
         </div>
         {panel && (
           <aside className="panel" aria-label={panel.kind === 'contact' ? 'Contact' : 'Company'} data-testid={`${panel.kind}-panel`}>
-            {panel.kind === 'contact' ? <ContactPanel key={panel.id} id={panel.id} /> : <CompanyPanel key={panel.id} id={panel.id} />}
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              {panel.kind === 'contact' ? <ContactPanel key={panel.id} id={panel.id} /> : <CompanyPanel key={panel.id} id={panel.id} />}
+            </Suspense>
           </aside>
         )}
       </main>
       <StatusBar />
-      <NewLeadDialog />
+      <Suspense fallback={null}>
+        <NewLeadDialog />
+      </Suspense>
       <ShortcutsDialog />
       <ConfirmHost />
       <Toasts />

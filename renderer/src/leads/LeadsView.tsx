@@ -2,7 +2,8 @@
 // virtualized grid. State lives in leadsStore; fetching in leadsLoader; the engine is reached only
 // through the typed client.
 import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
-import { CONTACT_STAGES, ROLES, SYNC_STATES, type ContactStage } from '../../../shared/domain';
+import type { ContactStage } from '../../../shared/domain';
+import { CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
 import { isTypingTarget, useShortcut } from '../app/shortcuts';

@@ -1,7 +1,6 @@
 // View state of the leads table: the query (search, filters, sort), the loaded result with its
 // page cache, the selection, the active row, open menus and the user's column layout. The
 // fetching itself lives in leadsLoader.ts; this file only holds and changes state.
-import { z } from 'zod';
 import { create } from 'zustand';
 import type { MethodInput } from '../../../shared/api';
 import type { ContactListItem, ContactStage, Role, SyncState } from '../../../shared/domain';
@@ -128,22 +127,22 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
 
 const defaultWidths = () => Object.fromEntries(COLUMNS.map((c) => [c.id, c.defaultWidth])) as Record<ColumnId, number>;
 
-// What is read back from localStorage is untrusted (older versions, hand edits): parse it.
-const StoredLayout = z.object({
-  hidden: z.array(z.string()).catch([]),
-  widths: z.record(z.string(), z.number().finite()).catch({}),
-});
+// What is read back from localStorage is untrusted (older versions, hand edits): every value is
+// checked. Two plain checks rather than a schema: zod is kept out of the start-up bundle.
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadColumnLayout(storage: Storage | undefined = globalThis.localStorage): ColumnLayout {
   const layout: ColumnLayout = { hidden: [], widths: defaultWidths() };
   try {
     const raw = storage?.getItem(COLUMNS_STORAGE_KEY);
     if (!raw) return layout;
-    const parsed = StoredLayout.safeParse(JSON.parse(raw));
-    if (!parsed.success) return layout;
-    const isColumn = (id: string): id is ColumnId => (COLUMN_IDS as readonly string[]).includes(id);
-    layout.hidden = parsed.data.hidden.filter(isColumn).filter((id) => !COLUMN_BY_ID[id].required);
-    for (const [id, w] of Object.entries(parsed.data.widths)) if (isColumn(id)) layout.widths[id] = clampWidth(w);
+    const stored: unknown = JSON.parse(raw);
+    if (!isRecord(stored)) return layout;
+    const isColumn = (id: unknown): id is ColumnId => typeof id === 'string' && (COLUMN_IDS as readonly string[]).includes(id);
+    const hidden = Array.isArray(stored.hidden) ? stored.hidden : [];
+    layout.hidden = hidden.filter(isColumn).filter((id) => !COLUMN_BY_ID[id].required);
+    const widths = isRecord(stored.widths) ? stored.widths : {};
+    for (const [id, w] of Object.entries(widths)) if (isColumn(id) && typeof w === 'number' && Number.isFinite(w)) layout.widths[id] = clampWidth(w);
   } catch {
     // unreadable storage (private mode, corrupt JSON): start from the defaults
   }

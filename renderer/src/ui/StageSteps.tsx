@@ -1,6 +1,6 @@
 // The funnel position as a step indicator: Lead -> Signed up for contacts, SQL -> Customer for
 // companies. Earlier steps are done, the current one is marked, later ones are to come.
-import { CONTACT_STAGES, COMPANY_STAGES } from '../../../shared/domain';
+import { CONTACT_STAGES, COMPANY_STAGES } from '../../../shared/values';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from './labels';
 
 export function StageSteps({ kind, stage }: { kind: 'contact' | 'company'; stage: string | null }) {
