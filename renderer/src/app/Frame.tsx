@@ -62,6 +62,7 @@ function Screens() {
   const go = useNav((s) => s.go);
   const closePanel = useNav((s) => s.closePanel);
   const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
+  const newLeadOpen = useNav((s) => s.newLeadOpen);
   const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
 
   useEffect(() => syncNavWithHash(), []);
@@ -127,9 +128,11 @@ function Screens() {
         )}
       </main>
       <StatusBar />
-      <Suspense fallback={null}>
-        <NewLeadDialog />
-      </Suspense>
+      {newLeadOpen && (
+        <Suspense fallback={null}>
+          <NewLeadDialog />
+        </Suspense>
+      )}
       <ShortcutsDialog />
       <ConfirmHost />
       <Toasts />

@@ -4,6 +4,7 @@
 //    until new ones are there (no flicker). Coalesced: at most one in flight plus the latest
 //    pending, so fast typing never queues a backlog and never waits on a fixed debounce.
 //  - page requests: fill in the pages the user scrolls to, a few at a time.
+import type { MethodOutput } from '../../../shared/api';
 import type { Client } from '../../../shared/client';
 import { describeError } from '../app/toastStore';
 import { currentQuery, listInput, queryKey, useLeads, type LoadedResult } from './leadsStore';
@@ -25,6 +26,26 @@ const LOADING_INDICATOR_DELAY_MS = 150;
 const MAX_LIMIT = 500;
 
 type RequestKind = 'query' | 'refresh';
+
+/**
+ * The first page of the table as it will open, asked before React renders anything (main.tsx),
+ * so the answer is on its way while the scripts still build the screen. Used once, by the first
+ * query whose key matches.
+ */
+let prefetched: { key: string; answer: Promise<MethodOutput<'contacts.list'>> } | null = null;
+
+export function prefetchFirstPage(client: Client): void {
+  const query = currentQuery(useLeads.getState());
+  const answer = client.call('contacts.list', { ...listInput(query), offset: 0, limit: PAGE_SIZE });
+  answer.catch(() => undefined); // a failure is asked again (and reported) by the loader itself
+  prefetched = { key: queryKey(query), answer };
+}
+
+function takePrefetched(key: string): Promise<MethodOutput<'contacts.list'>> | null {
+  const p = prefetched;
+  prefetched = null;
+  return p && p.key === key ? p.answer : null;
+}
 
 /**
  * Numbers each swapped-in result. Module-wide, not per loader: after the screen is left and
@@ -90,8 +111,9 @@ export class LeadsLoader {
         const sameQuery = state.result?.key === key;
         const pages = sameQuery && kind === 'refresh' ? this.pagesOnScreen(state.result?.total ?? 0) : [0];
         try {
+          const early = kind === 'query' ? takePrefetched(key) : null;
           const answers = await Promise.all(
-            pages.map((p) => this.client.call('contacts.list', { ...listInput(query), offset: p * PAGE_SIZE, limit: PAGE_SIZE })),
+            pages.map((p) => (p === 0 && early ? early.catch(() => this.askPage(query, 0)) : this.askPage(query, p))),
           );
           // The user asked something else while this was out: its answer must not show.
           if (seq !== this.querySeq) continue;
@@ -123,6 +145,10 @@ export class LeadsLoader {
       clearTimeout(slow);
       if (useLeads.getState().loading) useLeads.setState({ loading: false });
     }
+  }
+
+  private askPage(query: ReturnType<typeof currentQuery>, page: number): Promise<MethodOutput<'contacts.list'>> {
+    return this.client.call('contacts.list', { ...listInput(query), offset: page * PAGE_SIZE, limit: PAGE_SIZE });
   }
 
   /** Page numbers covering the rendered rows (at least page 0). */
