@@ -30,11 +30,11 @@ test('desktop window: window.api is the contract, a lead created through it is l
       const wc = BrowserWindow.getAllWindows()[0]!.webContents;
       return { url: wc.getURL() };
     });
-    expect(prefs.url).toBe('app://lead-console/');
+    expect(prefs.url).toMatch(/^app:\/\/lead-console\/(#\/leads)?$/);
     // the page sees the contract-derived API and no Node
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     await page.evaluate(() => window.leadConsole!.call('contacts.create', { name: 'Desktop Lead', email: 'desk@example.com' }));
-    await expect(page.getByTestId('contact-table')).toContainText('desk@example.com');
+    await expect(page.getByTestId('leads-grid')).toContainText('desk@example.com');
     // window.open is denied
     expect(await page.evaluate(() => window.open('https://example.com') === null)).toBe(true);
   } finally {
