@@ -1,9 +1,11 @@
 // Starts the real browser-mode server (the built out/main/bridge.js, exactly what `npm start
 // -- --browser` runs) on a fresh data folder and a free port, and stops it afterwards.
+import { test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/api';
 
 export interface RunningConsole {
   dataDir: string;
@@ -43,4 +45,46 @@ export async function startBrowserMode(dataDir = fs.mkdtempSync(path.join(os.tmp
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * Gives every test of the file its own console on a fresh data folder (started before, stopped
+ * and removed after). The returned object always speaks for the running test's console.
+ */
+export function consolePerTest(): RunningConsole {
+  let current: RunningConsole | null = null;
+  test.beforeEach(async () => {
+    current = await startBrowserMode();
+  });
+  test.afterEach(async () => {
+    if (!current) return;
+    await current.stop();
+    fs.rmSync(current.dataDir, { recursive: true, force: true });
+    current = null;
+  });
+  const now = (): RunningConsole => {
+    if (!current) throw new Error('the console runs only inside a test');
+    return current;
+  };
+  return {
+    get dataDir() {
+      return now().dataDir;
+    },
+    get url() {
+      return now().url;
+    },
+    get openUrl() {
+      return now().openUrl;
+    },
+    get token() {
+      return now().token;
+    },
+    stop: () => now().stop(),
+  };
+}
+
+/** One call through the page's own client (the transport the screens use), for setup and checks. */
+export async function pageApi<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const out: unknown = await page.evaluate(({ m, i }) => window.leadConsole!.call(m as MethodName, i as never), { m: method as string, i: input as unknown });
+  return out as MethodOutput<M>;
 }

@@ -1,25 +1,10 @@
 // The app frame and what holds the screens together: the shortcut list, section keys, a company
 // filter chip, focus that can be seen, and two windows that stay in step through the pushed
 // `changed` event (a change in one shows in the other without a reload).
-import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/api';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { expect, test } from '@playwright/test';
+import { consolePerTest, pageApi } from './browserMode';
 
-let app: RunningConsole;
-
-test.beforeEach(async () => {
-  app = await startBrowserMode();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
-});
-
-async function api<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const out: unknown = await page.evaluate(({ m, i }) => window.leadConsole!.call(m as MethodName, i as never), { m: method as string, i: input as unknown });
-  return out as MethodOutput<M>;
-}
+const app = consolePerTest();
 
 test('? lists the shortcuts; 1/2/3 switch sections; Tab shows where focus is', async ({ page }) => {
   await page.goto(app.openUrl);
@@ -57,11 +42,11 @@ test('? lists the shortcuts; 1/2/3 switch sections; Tab shows where focus is', a
 
 test('a company filter chip narrows the table to that company and comes off again', async ({ page }) => {
   await page.goto(app.openUrl);
-  const a = await api(page, 'contacts.create', { name: 'Alma Acme' });
-  const b = await api(page, 'contacts.create', { name: 'Bert Globex' });
-  await api(page, 'contacts.create', { name: 'Cleo Nobody' });
-  await api(page, 'contacts.signUp', { id: a.contact.id, externalId: 'u-a', company: { externalId: 'co-acme', name: 'Acme Corp' } });
-  await api(page, 'contacts.signUp', { id: b.contact.id, externalId: 'u-b', company: { externalId: 'co-globex', name: 'Globex' } });
+  const a = await pageApi(page, 'contacts.create', { name: 'Alma Acme' });
+  const b = await pageApi(page, 'contacts.create', { name: 'Bert Globex' });
+  await pageApi(page, 'contacts.create', { name: 'Cleo Nobody' });
+  await pageApi(page, 'contacts.signUp', { id: a.contact.id, externalId: 'u-a', company: { externalId: 'co-acme', name: 'Acme Corp' } });
+  await pageApi(page, 'contacts.signUp', { id: b.contact.id, externalId: 'u-b', company: { externalId: 'co-globex', name: 'Globex' } });
   await expect(page.getByTestId('contact-count')).toHaveText('3 contacts');
 
   await page.getByRole('button', { name: 'Add filter' }).click();
@@ -79,7 +64,7 @@ test('a company filter chip narrows the table to that company and comes off agai
 
 test('two windows stay in step: a promotion in one shows in the other without a reload', async ({ page, context }) => {
   await page.goto(app.openUrl);
-  const { contact } = await api(page, 'contacts.create', { name: 'Dana Two-Windows', email: 'dana@example.test' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Dana Two-Windows', email: 'dana@example.test' });
   await page.evaluate((h) => (location.hash = h), `#/leads?contact=${contact.id}`);
   await expect(page.getByTestId('contact-panel').getByTestId('contact-title')).toHaveText('Dana Two-Windows');
 
@@ -99,7 +84,7 @@ test('two windows stay in step: a promotion in one shows in the other without a 
   await expect(page.getByTestId('outbox-count')).toHaveText('2 changes wait for Intercom');
 
   // and an edit made by a script through the API reaches both
-  await api(other, 'contacts.update', { id: contact.id, patch: { name: 'Dana Renamed' } });
+  await pageApi(other, 'contacts.update', { id: contact.id, patch: { name: 'Dana Renamed' } });
   await expect(panel.getByTestId('contact-title')).toHaveText('Dana Renamed');
   await expect(other.getByTestId('lead-row').filter({ hasText: 'Dana Renamed' })).toBeVisible();
 });

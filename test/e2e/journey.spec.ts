@@ -3,25 +3,9 @@
 // unlink and relink, reload, and find every change kept. Then the three ways entry can go
 // wrong: a visitor id already taken, a bad email, and a name that looks like markup.
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/api';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { consolePerTest, pageApi } from './browserMode';
 
-let app: RunningConsole;
-
-test.beforeEach(async () => {
-  app = await startBrowserMode();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
-});
-
-/** Reads the engine directly (through the page's client) to check what was really kept. */
-async function api<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const out: unknown = await page.evaluate(({ m, i }) => window.leadConsole!.call(m as MethodName, i as never), { m: method as string, i: input as unknown });
-  return out as MethodOutput<M>;
-}
+const app = consolePerTest();
 
 async function seedOthers(page: Page, n: number) {
   await page.evaluate(async (count) => {
@@ -99,9 +83,9 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
   // reload: everything is still there, in the table, the page and the engine
   await page.reload();
   await expect(page.getByTestId('contact-panel').getByTestId('contact-title')).toHaveText('Grace Hopper');
-  const kept = await api(page, 'contacts.list', { search: 'grace hopper', limit: 5 });
+  const kept = await pageApi(page, 'contacts.list', { search: 'grace hopper', limit: 5 });
   expect(kept.total).toBe(1);
-  const grace = await api(page, 'contacts.get', { id: kept.items[0]!.id });
+  const grace = await pageApi(page, 'contacts.get', { id: kept.items[0]!.id });
   expect(grace).toMatchObject({ role: 'user', stage: 'signed_up', externalId: 'user-grace', email: 'grace@navy.test', visitorId: 'visitor-grace' });
   expect(grace.companies).toEqual([expect.objectContaining({ externalId: 'co-navy', name: 'US Navy', stage: 'customer' })]);
   expect(grace.history.map((h) => `${h.fromStage}->${h.toStage}`)).toEqual(['lead->signed_up', 'null->lead']);
@@ -112,7 +96,7 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
 
 test('entry that goes wrong: a taken visitor id offers the existing lead, a bad email saves nothing, markup stays text', async ({ page }) => {
   await page.goto(app.openUrl);
-  const existing = await api(page, 'contacts.create', { name: 'Ann Smith', email: 'ann@fair.test', visitorId: 'visitor-ann' });
+  const existing = await pageApi(page, 'contacts.create', { name: 'Ann Smith', email: 'ann@fair.test', visitorId: 'visitor-ann' });
   await expect(page.getByTestId('contact-count')).toHaveText('1 contact');
 
   // a visitor id already taken: warned while typing, refused on Enter, the existing lead offered
@@ -123,7 +107,7 @@ test('entry that goes wrong: a taken visitor id offers the existing lead, a bad 
   await expect(dialog.getByTestId('new-lead-visitor-match')).toContainText('This visitor id belongs to Ann Smith');
   await dialog.getByLabel('Visitor id').press('Enter');
   await expect(dialog).toBeVisible();
-  expect((await api(page, 'contacts.list', {})).total).toBe(1);
+  expect((await pageApi(page, 'contacts.list', {})).total).toBe(1);
   await dialog.getByRole('button', { name: 'Open Ann Smith' }).first().click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('contact-panel').getByTestId('contact-title')).toHaveText('Ann Smith');
@@ -137,10 +121,10 @@ test('entry that goes wrong: a taken visitor id offers the existing lead, a bad 
   await dialog.getByLabel('Email').press('Enter');
   await expect(dialog.getByTestId('new-lead-email-error')).toContainText('valid email');
   await expect(dialog.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
-  expect((await api(page, 'contacts.list', {})).total).toBe(1);
+  expect((await pageApi(page, 'contacts.list', {})).total).toBe(1);
   await dialog.getByLabel('Email').press('Escape');
   await expect(dialog).toBeHidden();
-  expect((await api(page, 'contacts.list', {})).total).toBe(1);
+  expect((await pageApi(page, 'contacts.list', {})).total).toBe(1);
 
   // markup and emoji in a name are kept verbatim and shown as text
   const name = 'Zoë <script>window.__pwned=1</script> <b>bold</b> 🚀';

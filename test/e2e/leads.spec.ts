@@ -1,18 +1,9 @@
 // The Leads table, driven as a person would: typing, clicking headers, menus, modifier clicks,
 // keys. Records are seeded through the page's own typed client (what a script could do too).
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { consolePerTest } from './browserMode';
 
-let app: RunningConsole;
-
-test.beforeEach(async () => {
-  app = await startBrowserMode();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
-});
+const app = consolePerTest();
 
 interface Seed {
   name: string;

@@ -1,19 +1,13 @@
 // The new-lead form as a salesperson uses it at a fair: `n`, type, Enter; Esc to give up; errors
 // and duplicate warnings beside the field; saving offline. Runs against the real browser mode.
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { consolePerTest } from './browserMode';
 
-let app: RunningConsole;
+const app = consolePerTest();
 
 test.beforeEach(async ({ page }) => {
-  app = await startBrowserMode();
   await page.goto(app.openUrl);
   await expect(page.getByTestId('status-bar')).toBeVisible();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
 });
 
 /** Presses `n` from wherever a screen left focus (not inside a field, where `n` is text). */

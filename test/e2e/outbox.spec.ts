@@ -1,19 +1,13 @@
 // The outbox view: what waits for Intercom, oldest first, per record, in plain words, with the
 // same count as the status bar. Records are made through the page's API client, as a script would.
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { consolePerTest } from './browserMode';
 
-let app: RunningConsole;
+const app = consolePerTest();
 
 test.beforeEach(async ({ page }) => {
-  app = await startBrowserMode();
   await page.goto(app.openUrl);
   await expect(page.getByTestId('status-bar')).toBeVisible();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
 });
 
 const openOutbox = (page: Page) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Outbox', exact: true }).click();

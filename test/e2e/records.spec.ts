@@ -2,25 +2,9 @@
 // Esc. Records are set up and checked through the page's own typed client, so every assertion
 // about "nothing was saved" is made against the engine, not only the screen.
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/api';
-import { startBrowserMode, type RunningConsole } from './browserMode';
+import { consolePerTest, pageApi } from './browserMode';
 
-let app: RunningConsole;
-
-test.beforeEach(async () => {
-  app = await startBrowserMode();
-});
-test.afterEach(async () => {
-  await app.stop();
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
-});
-
-/** One API call through the page's transport (the same one the screens use). */
-async function api<M extends MethodName>(page: Page, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const out: unknown = await page.evaluate(({ m, i }) => window.leadConsole!.call(m as MethodName, i as never), { m: method as string, i: input as unknown });
-  return out as MethodOutput<M>;
-}
+const app = consolePerTest();
 
 async function openConsole(page: Page) {
   // the token arrives in the fragment of the open link and is kept in sessionStorage
@@ -42,8 +26,8 @@ const currentStep = (scope: ReturnType<Page['getByTestId']>, kind: 'contact' | '
 
 test('a name edited in place is kept after a reload; a bad email stays beside its field and is never saved', async ({ page }) => {
   await openConsole(page);
-  const { contact } = await api(page, 'contacts.create', { name: 'Ada Lovelace', email: 'ada@example.com' });
-  const other = await api(page, 'contacts.create', { name: 'Visitor Owner', visitorId: 'visitor-taken' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Ada Lovelace', email: 'ada@example.com' });
+  const other = await pageApi(page, 'contacts.create', { name: 'Visitor Owner', visitorId: 'visitor-taken' });
   await goToHash(page, `#/leads?contact=${contact.id}`);
   const panel = contactPanel(page);
   await expect(panel.getByTestId('contact-title')).toHaveText('Ada Lovelace');
@@ -69,7 +53,7 @@ test('a name edited in place is kept after a reload; a bad email stays beside it
 
   await page.reload();
   await expect(contactPanel(page).getByTestId('contact-title')).toHaveText('Ada King');
-  expect((await api(page, 'contacts.get', { id: contact.id })).name).toBe('Ada King');
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).name).toBe('Ada King');
 
   // a bad email: the message sits by the field (described-by), Enter and blur do not save
   await panel.getByTestId('field-email').getByRole('button').click();
@@ -83,7 +67,7 @@ test('a name edited in place is kept after a reload; a bad email stays beside it
   expect(describedBy).toBe(await emailError.getAttribute('id'));
   await panel.getByTestId('field-phone').getByRole('button').click(); // blur: still refused
   await expect(emailError).toBeVisible();
-  expect((await api(page, 'contacts.get', { id: contact.id })).email).toBe('ada@example.com');
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).email).toBe('ada@example.com');
   await email.press('Escape');
   await expect(panel.getByTestId('field-email')).toContainText('ada@example.com');
 
@@ -101,7 +85,7 @@ test('a name edited in place is kept after a reload; a bad email stays beside it
   await panel.getByLabel('Visitor id', { exact: true }).fill('visitor-taken');
   await panel.getByLabel('Visitor id', { exact: true }).press('Enter');
   await expect(panel.getByTestId('field-visitorId').locator('.field-error')).toContainText('already has visitor id visitor-taken');
-  expect((await api(page, 'contacts.get', { id: contact.id })).visitorId).toBeNull();
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).visitorId).toBeNull();
   await panel.getByRole('button', { name: 'Open existing contact' }).click();
   await expect(contactPanel(page).getByTestId('contact-title')).toHaveText('Visitor Owner');
   expect(page.url()).toContain(other.contact.id);
@@ -117,17 +101,17 @@ test('a name edited in place is kept after a reload; a bad email stays beside it
   await panel.getByLabel('seats', { exact: true }).fill('15');
   await panel.getByLabel('seats', { exact: true }).press('Enter');
   await expect(panel.getByTestId('attr-seats')).toContainText('15');
-  expect((await api(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({ seats: 15 });
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({ seats: 15 });
   await panel.getByRole('button', { name: 'Remove attribute seats' }).click();
   await expect(panel.getByTestId('attr-seats')).toHaveCount(0);
-  expect((await api(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({});
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).customAttributes).toEqual({});
 });
 
 test('promote, then demote only after confirming; the history shows both with the actor', async ({ page }) => {
   await openConsole(page);
-  const { actor } = await api(page, 'app.info', {});
-  const { contact } = await api(page, 'contacts.create', { name: 'Grace Hopper', email: 'grace@navy.test' });
-  const twin = await api(page, 'contacts.create', { name: 'Grace (old form)', email: 'grace@navy.test' });
+  const { actor } = await pageApi(page, 'app.info', {});
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Grace Hopper', email: 'grace@navy.test' });
+  const twin = await pageApi(page, 'contacts.create', { name: 'Grace (old form)', email: 'grace@navy.test' });
   await goToHash(page, `#/leads?contact=${contact.id}`);
   const panel = contactPanel(page);
   // email is not unique in Intercom: the page says who else has it, and links there
@@ -145,14 +129,14 @@ test('promote, then demote only after confirming; the history shows both with th
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(confirm).toBeHidden();
-  expect((await api(page, 'contacts.get', { id: contact.id })).stage).toBe('signed_up');
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).stage).toBe('signed_up');
   await expect(currentStep(panel, 'contact')).toContainText('Signed up');
 
   // confirm moves it
   await panel.getByRole('button', { name: 'Demote to Lead' }).click();
   await confirm.getByRole('button', { name: 'Demote to Lead' }).click();
   await expect(currentStep(panel, 'contact')).toContainText('Lead');
-  expect((await api(page, 'contacts.get', { id: contact.id })).stage).toBe('lead');
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).stage).toBe('lead');
 
   const entries = panel.getByTestId('contact-history').getByTestId('history-entry');
   await expect(entries).toHaveCount(3);
@@ -167,7 +151,7 @@ test('promote, then demote only after confirming; the history shows both with th
 
 test('sign up with a company, mark it customer, unlink and relink the user; all kept after a reload', async ({ page }) => {
   await openConsole(page);
-  const { contact } = await api(page, 'contacts.create', { name: 'Linus', email: 'linus@acme.test' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Linus', email: 'linus@acme.test' });
   await goToHash(page, `#/leads?contact=${contact.id}`);
   const panel = contactPanel(page);
 
@@ -206,7 +190,7 @@ test('sign up with a company, mark it customer, unlink and relink the user; all 
   await co.getByRole('button', { name: 'Unlink Linus' }).click();
   await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Unlink' }).click();
   await expect(co.getByTestId('company-user')).toHaveCount(0);
-  expect((await api(page, 'companies.get', { id: companyId })).userCount).toBe(0);
+  expect((await pageApi(page, 'companies.get', { id: companyId })).userCount).toBe(0);
 
   // back on the lead page, relink through the combobox with the keyboard
   await page.goBack();
@@ -224,21 +208,21 @@ test('sign up with a company, mark it customer, unlink and relink the user; all 
   await page.reload();
   await expect(contactPanel(page).getByTestId('contact-company')).toContainText('Acme Corp');
   await page.screenshot({ path: test.info().outputPath('contact-panel.png') });
-  const company = await api(page, 'companies.get', { id: companyId });
+  const company = await pageApi(page, 'companies.get', { id: companyId });
   expect(company.stage).toBe('customer');
   expect(company.users.map((u) => u.id)).toEqual([contact.id]);
   expect(company.history.map((h) => [h.fromStage, h.toStage])).toEqual([
     ['sql', 'customer'],
     [null, 'sql'],
   ]);
-  const after = await api(page, 'contacts.get', { id: contact.id });
+  const after = await pageApi(page, 'contacts.get', { id: contact.id });
   expect(after).toMatchObject({ role: 'user', stage: 'signed_up', externalId: 'user-42' });
 });
 
 test('a company is created from the combobox and linked in one go', async ({ page }) => {
   await openConsole(page);
-  await api(page, 'companies.create', { name: 'Existing Ltd' });
-  const { contact } = await api(page, 'contacts.create', { name: 'Solo Founder' });
+  await pageApi(page, 'companies.create', { name: 'Existing Ltd' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Solo Founder' });
   await goToHash(page, `#/leads?contact=${contact.id}`);
   const panel = contactPanel(page);
   const find = panel.getByRole('combobox', { name: 'Find a company to link' });
@@ -260,7 +244,7 @@ test('a company is created from the combobox and linked in one go', async ({ pag
   await expect(panel.getByRole('listbox')).toBeHidden();
   await expect(panel).toBeVisible();
 
-  const list = await api(page, 'companies.list', { search: 'Brand' });
+  const list = await pageApi(page, 'companies.list', { search: 'Brand' });
   expect(list.items.map((c) => [c.name, c.stage, c.userCount])).toEqual([['Brand New Co', null, 1]]);
 });
 
@@ -270,10 +254,10 @@ test('the companies list searches, filters by stage, counts, sorts and opens row
   await expect(page.getByTestId('empty-state')).toContainText('No companies yet');
   await expect(page.getByTestId('company-count')).toHaveText('0 companies');
 
-  await api(page, 'companies.create', { name: 'Alpha Ltd', externalId: 'alpha', stage: 'sql', plan: 'Pro', monthlySpend: 1200 });
-  await api(page, 'companies.create', { name: 'Beta GmbH', stage: 'customer' });
-  await api(page, 'companies.create', { name: 'Gamma Inc' });
-  await api(page, 'companies.create', { name: 'Alphabet Soup' });
+  await pageApi(page, 'companies.create', { name: 'Alpha Ltd', externalId: 'alpha', stage: 'sql', plan: 'Pro', monthlySpend: 1200 });
+  await pageApi(page, 'companies.create', { name: 'Beta GmbH', stage: 'customer' });
+  await pageApi(page, 'companies.create', { name: 'Gamma Inc' });
+  await pageApi(page, 'companies.create', { name: 'Alphabet Soup' });
   // the pushed change refreshes the list
   const rows = page.getByTestId('company-row');
   await expect(page.getByTestId('company-count')).toHaveText('4 companies');

@@ -7,7 +7,8 @@ import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
 import { toast } from '../app/toastStore';
 import { useChanged } from '../app/useChanged';
-import { CloseButton, LoadError, contactLabel } from '../contact/ContactPanel';
+import { contactLabel } from '../contact/ContactPanel';
+import { CloseButton, LoadError, RecordStates } from '../contact/RecordStates';
 import { CustomAttributesEditor } from '../contact/CustomAttributesEditor';
 import { EditableField } from '../contact/EditableField';
 import { existingIdOf } from '../contact/fieldErrors';
@@ -27,35 +28,13 @@ const parseCompanyName = required(Name, 'Name');
 
 export function CompanyPanel({ id }: { id: string }) {
   const client = useClient();
-  const closePanel = useNav((s) => s.closePanel);
   const load = useCallback(() => client.call('companies.get', { id }), [client, id]);
   const rec = useRecord<Detail>(load);
   // users' names and stages show here too, so their changes refresh the page as well
   const userIds = rec.data?.users.map((u) => u.id) ?? [];
   useChanged(['company', 'contact'], () => void rec.reload(), { ids: [id, ...userIds] });
 
-  if (rec.gone) {
-    return (
-      <div className="rec rec-gone" data-testid="company-gone">
-        <div className="rec-head">
-          <h2>Company not found</h2>
-          <CloseButton onClose={closePanel} />
-        </div>
-        <p role="alert">This company no longer exists.</p>
-      </div>
-    );
-  }
-  if (!rec.data) {
-    return (
-      <div className="rec" aria-busy={rec.loading}>
-        <div className="rec-head">
-          <h2 className="muted">{rec.error ? 'Could not load the company' : 'Loading…'}</h2>
-          <CloseButton onClose={closePanel} />
-        </div>
-        {rec.error !== null && <LoadError error={rec.error} onRetry={() => void rec.reload()} />}
-      </div>
-    );
-  }
+  if (rec.gone || !rec.data) return <RecordStates kind="company" rec={rec} goneText="This company no longer exists." />;
   return <CompanyBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 

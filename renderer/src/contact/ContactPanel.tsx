@@ -3,7 +3,6 @@
 // who moved it when. It follows the engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
-import { ApiError } from '../../../shared/client';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
 import { toast } from '../app/toastStore';
@@ -20,6 +19,7 @@ import { SignUpForm } from './SignUpForm';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
+import { CloseButton, LoadError, RecordStates } from './RecordStates';
 import './record.css';
 
 type Detail = MethodOutput<'contacts.get'>;
@@ -29,34 +29,12 @@ export const contactLabel = (c: { name: string | null; email: string | null }) =
 
 export function ContactPanel({ id }: { id: string }) {
   const client = useClient();
-  const closePanel = useNav((s) => s.closePanel);
   const load = useCallback(() => client.call('contacts.get', { id }), [client, id]);
   const rec = useRecord<Detail>(load);
   const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
 
-  if (rec.gone) {
-    return (
-      <div className="rec rec-gone" data-testid="contact-gone">
-        <div className="rec-head">
-          <h2>Contact not found</h2>
-          <CloseButton onClose={closePanel} />
-        </div>
-        <p role="alert">This contact no longer exists. It may have been merged or removed in Intercom.</p>
-      </div>
-    );
-  }
-  if (!rec.data) {
-    return (
-      <div className="rec" aria-busy={rec.loading}>
-        <div className="rec-head">
-          <h2 className="muted">{rec.error ? 'Could not load the contact' : 'Loading…'}</h2>
-          <CloseButton onClose={closePanel} />
-        </div>
-        {rec.error !== null && <LoadError error={rec.error} onRetry={() => void rec.reload()} />}
-      </div>
-    );
-  }
+  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 
@@ -304,24 +282,5 @@ function ContactBody({
         <StageHistory history={data.history} testId="contact-history" />
       </section>
     </div>
-  );
-}
-
-export function CloseButton({ onClose }: { onClose: () => void }) {
-  return (
-    <button type="button" className="secondary rec-close" aria-label="Close" title="Close (Esc)" onClick={onClose}>
-      ×
-    </button>
-  );
-}
-
-export function LoadError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  return (
-    <p className="field-error rec-load-error" role="alert">
-      {error instanceof ApiError || error instanceof Error ? error.message : 'Could not load.'}{' '}
-      <button type="button" className="link" onClick={onRetry}>
-        Retry
-      </button>
-    </p>
   );
 }
