@@ -88,3 +88,48 @@ test('two windows stay in step: a promotion in one shows in the other without a 
   await expect(panel.getByTestId('contact-title')).toHaveText('Dana Renamed');
   await expect(other.getByTestId('lead-row').filter({ hasText: 'Dana Renamed' })).toBeVisible();
 });
+
+/** Controls on the page that a screen reader would announce without a name. */
+async function unnamedControls(page: import('@playwright/test').Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const named = (el: Element): boolean => {
+      const label = el.getAttribute('aria-label') ?? el.getAttribute('title') ?? '';
+      if (label.trim()) return true;
+      const by = el.getAttribute('aria-labelledby');
+      if (by && by.split(' ').some((id) => document.getElementById(id)?.textContent?.trim())) return true;
+      if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) {
+        if ([...(el.labels ?? [])].some((l) => l.textContent?.trim())) return true;
+        if (el instanceof HTMLInputElement && el.type !== 'checkbox' && el.placeholder.trim()) return false; // a placeholder is not a label
+        return false;
+      }
+      return Boolean(el.textContent?.trim());
+    };
+    const controls = document.querySelectorAll('button, input, select, textarea, [role="combobox"], [role="separator"][tabindex], a[href]');
+    return [...controls]
+      .filter((el) => (el as HTMLElement).offsetParent !== null || el.closest('dialog[open]'))
+      .filter((el) => !named(el))
+      .map((el) => el.outerHTML.slice(0, 120));
+  });
+}
+
+test('every control on the main screens has a name a screen reader can read', async ({ page }) => {
+  await page.goto(app.openUrl);
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Named Person', email: 'named@example.test' });
+  const { company } = await pageApi(page, 'contacts.signUp', { id: contact.id, externalId: 'u-named', company: { externalId: 'co-named', name: 'Named Co' } });
+  const screens: [string, string, string][] = [
+    ['leads', '#/leads', 'lead-row'],
+    ['lead page', `#/leads?contact=${contact.id}`, 'contact-title'],
+    ['companies', '#/companies', 'company-row'],
+    ['company page', `#/companies?company=${company!.id}`, 'company-title'],
+    ['outbox', '#/outbox', 'outbox-entry'],
+  ];
+  for (const [name, hash, ready] of screens) {
+    await page.evaluate((h) => (location.hash = h), hash);
+    await expect(page.getByTestId(ready).first()).toBeVisible();
+    expect(await unnamedControls(page), name).toEqual([]);
+  }
+  await page.evaluate(() => (location.hash = '#/leads'));
+  await page.locator('body').press('n');
+  await expect(page.getByTestId('new-lead-dialog')).toBeVisible();
+  expect(await unnamedControls(page), 'new lead form').toEqual([]);
+});
