@@ -247,10 +247,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   if (options.dataDir) {
     infoFile = path.join(options.dataDir, 'bridge.json');
     fs.mkdirSync(options.dataDir, { recursive: true });
-    fs.writeFileSync(infoFile, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {
+    // written aside and renamed into place: whoever waits for the file never reads half of it
+    const partial = `${infoFile}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {
       mode: 0o600,
     });
-    fs.chmodSync(infoFile, 0o600); // writeFileSync keeps the mode of a file that already existed
+    fs.chmodSync(partial, 0o600); // writeFileSync keeps the mode of a file that already existed
+    fs.renameSync(partial, infoFile);
   }
 
   return {
