@@ -6,6 +6,7 @@
 //  - page requests: fill in the pages the user scrolls to, a few at a time.
 import type { MethodOutput } from '../../../shared/api';
 import type { Client } from '../../../shared/client';
+import type { ContactListItem } from '../../../shared/domain';
 import { describeError } from '../app/toastStore';
 import { currentQuery, listInput, queryKey, useLeads, type LoadedResult } from './leadsStore';
 
@@ -167,7 +168,8 @@ export class LeadsLoader {
     for (const page of this.pagesOnScreen(r.total)) {
       if (this.pagesInFlight.size >= MAX_PARALLEL_PAGES) break;
       const id = `${r.generation}:${page}`;
-      if (r.pages.has(page) || this.pagesInFlight.has(id) || this.failedPages.has(id) || page * PAGE_SIZE >= r.total) continue;
+      const waitingForFrame = this.arrived.some((a) => a.generation === r.generation && a.page === page);
+      if (r.pages.has(page) || waitingForFrame || this.pagesInFlight.has(id) || this.failedPages.has(id) || page * PAGE_SIZE >= r.total) continue;
       void this.fetchPage(r, page, id);
     }
   }
@@ -176,13 +178,8 @@ export class LeadsLoader {
     this.pagesInFlight.add(id);
     try {
       const answer = await this.client.call('contacts.list', { ...listInput(r.query), offset: page * PAGE_SIZE, limit: PAGE_SIZE });
-      const now = useLeads.getState().result;
-      // The result was swapped meanwhile (new query or refresh): its own pages come with it.
-      if (!now || now.generation !== r.generation) return;
-      const pages = new Map(now.pages);
-      pages.set(page, answer.items);
-      this.evictFarPages(pages);
-      useLeads.setState({ result: { ...now, pages } });
+      this.arrived.push({ generation: r.generation, page, items: answer.items });
+      this.scheduleArrivals();
     } catch (e) {
       this.failedPages.add(id);
       useLeads.setState({ error: describeError(e) });
@@ -190,6 +187,31 @@ export class LeadsLoader {
       this.pagesInFlight.delete(id);
       this.pumpPages();
     }
+  }
+
+  /**
+   * Pages that arrived since the last frame go into the table together, once per animation
+   * frame: while scrolling fast several land between two frames, and each separate update
+   * would re-render every row on screen.
+   */
+  private arrived: { generation: number; page: number; items: ContactListItem[] }[] = [];
+  private arrivalFrame: number | null = null;
+
+  private scheduleArrivals(): void {
+    if (this.arrivalFrame !== null) return;
+    this.arrivalFrame = requestAnimationFrame(() => {
+      this.arrivalFrame = null;
+      const batch = this.arrived;
+      this.arrived = [];
+      const now = useLeads.getState().result;
+      // The result was swapped meanwhile (new query or refresh): its own pages come with it.
+      const fresh = batch.filter((a) => now && a.generation === now.generation);
+      if (!now || fresh.length === 0) return;
+      const pages = new Map(now.pages);
+      for (const a of fresh) pages.set(a.page, a.items);
+      this.evictFarPages(pages);
+      useLeads.setState({ result: { ...now, pages } });
+    });
   }
 
   private evictFarPages(pages: Map<number, unknown>): void {
