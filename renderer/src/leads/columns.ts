@@ -25,8 +25,8 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'email', label: 'Email', sortField: 'email', firstDir: 'asc', defaultWidth: 180 },
   { id: 'role', label: 'Role', sortField: 'role', firstDir: 'asc', defaultWidth: 70 },
   { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 96 },
-  { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 140 },
-  { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 110 },
+  { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130 },
+  { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
   { id: 'syncState', label: 'Sync', sortField: 'syncState', firstDir: 'asc', defaultWidth: 90 },
 ];
