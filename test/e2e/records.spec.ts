@@ -301,3 +301,27 @@ test('the companies list searches, filters by stage, counts, sorts and opens row
   await expect(companyPanel(page).getByTestId('company-title')).toHaveText('Alphabet Soup');
   await page.screenshot({ path: test.info().outputPath('companies.png') });
 });
+
+test('a user is linked from the company page by searching the contacts', async ({ page }) => {
+  await openConsole(page);
+  const company = await pageApi(page, 'companies.create', { name: 'Lonely Co', externalId: 'co-lonely' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Found Person', email: 'found@example.test' });
+  await pageApi(page, 'contacts.create', { name: 'Someone Else' });
+  await goToHash(page, `#/companies?company=${company.id}`);
+  const panel = companyPanel(page);
+  await expect(panel).toContainText('No users linked yet.');
+
+  const find = panel.getByRole('combobox', { name: 'Find a contact to link' });
+  await find.fill('found');
+  await expect(panel.getByRole('option')).toHaveCount(1);
+  await expect(panel.getByRole('option', { name: /Found Person/ })).toHaveAttribute('aria-selected', 'true');
+  await find.press('Enter');
+  await expect(page.getByTestId('toasts')).toContainText('Linked Found Person');
+  await expect(panel.getByTestId('company-user')).toHaveText(/Found Person/);
+  const kept = await pageApi(page, 'contacts.get', { id: contact.id });
+  expect(kept.companies.map((c) => c.name)).toEqual(['Lonely Co']);
+
+  // someone already linked is not offered again
+  await find.fill('found');
+  await expect(panel.getByRole('listbox')).toContainText('No contact matches');
+});

@@ -16,6 +16,7 @@ import { formatSpend, parsePlan, parseRef, parseSpend, required } from '../conta
 import { StageHistory } from '../contact/StageHistory';
 import { SyncBadge } from '../contact/SyncBadge';
 import { useRecord } from '../contact/useRecord';
+import { UserLinker } from './UserLinker';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime, plural } from '../ui/labels';
@@ -187,7 +188,7 @@ function CompanyBody({
       <section className="rec-section" aria-labelledby="company-users-h">
         <h3 id="company-users-h">Users</h3>
         {data.users.length === 0 ? (
-          <p className="muted rec-none">No users linked. Link one from a lead's page.</p>
+          <p className="muted rec-none">No users linked yet.</p>
         ) : (
           <ul className="rec-links" data-testid="company-users">
             {data.users.map((u) => (
@@ -210,6 +211,7 @@ function CompanyBody({
             ))}
           </ul>
         )}
+        <UserLinker companyId={id} linkedIds={data.users.map((u) => u.id)} onLinked={() => void reload()} />
       </section>
 
       <section className="rec-section" aria-labelledby="company-attrs-h">
