@@ -1,9 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import fs from 'node:fs';
+import { CHROMIUM_ARGS, systemChromium } from './test/chromium';
 
 // Debian's Chromium (apt-get install chromium) where it exists; Playwright's own browser otherwise.
-const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const executablePath = fs.existsSync(systemChromium) ? systemChromium : undefined;
+const executablePath = systemChromium();
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -25,15 +24,7 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: {
           executablePath,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

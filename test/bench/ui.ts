@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright';
+import { DB_FILE_NAME } from '../../electron/core/app';
+import { CHROMIUM_ARGS, systemChromium } from '../chromium';
 import { startBridge, type RunningBridge } from './bridge';
 import { trackDir, untrackDir } from './cleanup';
 import { fmtInt, summarize, UI_TARGETS, type KeystrokeSample, type UiResult, type UiSkipped } from './report';
@@ -18,18 +20,7 @@ import { seedStore } from './seedStore';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PROBE = path.join(import.meta.dirname, 'uiProbe.browser.js');
-const DB_FILE_NAME = 'lead-console.sqlite'; // electron/core/app.ts: what the bridge opens in --data
 
-/** The launch arguments of playwright.config.ts's chromium project. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1280, height: 800 };
 
 export interface UiBenchOptions {
@@ -124,8 +115,8 @@ declare global {
 
 /** Debian's Chromium (or CHROMIUM_PATH), else Playwright's own if it was downloaded. */
 async function findChromium(): Promise<string | null> {
-  const system = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (fs.existsSync(system)) return system;
+  const system = systemChromium();
+  if (system) return system;
   try {
     const { chromium } = await import('playwright');
     const own = chromium.executablePath();

@@ -2,7 +2,7 @@
 // SQL -> Customer with a confirmation to go back, its users (open, unlink) and the stage history.
 import { useCallback, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
-import { Name, type CompanyStage } from '../../../shared/domain';
+import { COMPANY_STAGE_RANK, Name, type CompanyStage } from '../../../shared/domain';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
 import { toast } from '../app/toastStore';
@@ -16,6 +16,7 @@ import { formatSpend, parsePlan, parseRef, parseSpend, required } from '../conta
 import { StageHistory } from '../contact/StageHistory';
 import { SyncBadge } from '../contact/SyncBadge';
 import { useRecord } from '../contact/useRecord';
+import { useUnlink } from '../contact/useUnlink';
 import { UserLinker } from './UserLinker';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
@@ -55,7 +56,7 @@ function CompanyBody({
   const openContact = useNav((s) => s.openContact);
   const openCompany = useNav((s) => s.openCompany);
   const [stageBusy, setStageBusy] = useState(false);
-  const [unlinking, setUnlinking] = useState<string | null>(null);
+  const { unlinking, unlink } = useUnlink('company', reload);
   const id = data.id;
 
   const save = async (p: Patch) => {
@@ -64,8 +65,7 @@ function CompanyBody({
   };
 
   const setStage = async (stage: CompanyStage) => {
-    const rank = (s: CompanyStage | null) => (s === null ? -1 : s === 'sql' ? 0 : 1);
-    const demote = rank(stage) < rank(data.stage);
+    const demote = data.stage !== null && COMPANY_STAGE_RANK[stage] < COMPANY_STAGE_RANK[data.stage];
     if (demote) {
       const ok = await confirmDemote(data.name, data.stage, stage);
       if (!ok) return;
@@ -83,24 +83,6 @@ function CompanyBody({
     }
   };
 
-  const unlink = async (contactId: string, name: string) => {
-    const ok = await confirmAction({
-      title: `Unlink ${name}?`,
-      body: `${name} will no longer be a user of ${data.name}. You can link it again at any time.`,
-      confirmLabel: 'Unlink',
-    });
-    if (!ok) return;
-    setUnlinking(contactId);
-    try {
-      await client.call('companies.unlink', { contactId, companyId: id });
-      toast.ok(`Unlinked ${name}`);
-      void reload();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setUnlinking(null);
-    }
-  };
 
   const conflictExtra = (e: unknown) => {
     const existing = existingIdOf(e);
@@ -202,7 +184,7 @@ function CompanyBody({
                   type="button"
                   className="link rec-remove"
                   aria-label={`Unlink ${contactLabel(u)}`}
-                  onClick={() => void unlink(u.id, contactLabel(u))}
+                  onClick={() => void unlink({ contactId: u.id, companyId: id }, { user: contactLabel(u), company: data.name })}
                   disabled={unlinking === u.id}
                 >
                   Unlink

@@ -3,6 +3,7 @@
 // who moved it when. It follows the engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
+import { CONTACT_STAGE_RANK, type ContactStage } from '../../../shared/domain';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
 import { toast } from '../app/toastStore';
@@ -20,6 +21,7 @@ import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
 import { CloseButton, LoadError, RecordStates } from './RecordStates';
+import { useUnlink } from './useUnlink';
 import './record.css';
 
 type Detail = MethodOutput<'contacts.get'>;
@@ -55,7 +57,7 @@ function ContactBody({
   const openCompany = useNav((s) => s.openCompany);
   const [stageBusy, setStageBusy] = useState(false);
   const [signUpOpen, setSignUpOpen] = useState(false);
-  const [unlinking, setUnlinking] = useState<string | null>(null);
+  const { unlinking, unlink } = useUnlink('contact', reload);
   const id = data.id;
   const label = contactLabel(data);
 
@@ -74,8 +76,8 @@ function ContactBody({
     );
   };
 
-  const setStage = async (stage: 'lead' | 'signed_up') => {
-    const demote = stage === 'lead';
+  const setStage = async (stage: ContactStage) => {
+    const demote = CONTACT_STAGE_RANK[stage] < CONTACT_STAGE_RANK[data.stage];
     if (demote) {
       const ok = await confirmAction({
         title: 'Move back to Lead?',
@@ -98,24 +100,6 @@ function ContactBody({
     }
   };
 
-  const unlink = async (companyId: string, name: string) => {
-    const ok = await confirmAction({
-      title: `Unlink ${name}?`,
-      body: `${label} will no longer be a user of ${name}. You can link it again at any time.`,
-      confirmLabel: 'Unlink',
-    });
-    if (!ok) return;
-    setUnlinking(companyId);
-    try {
-      await client.call('companies.unlink', { contactId: id, companyId });
-      toast.ok(`Unlinked ${name}`);
-      void reload();
-    } catch (e) {
-      toast.error(e);
-    } finally {
-      setUnlinking(null);
-    }
-  };
 
   const canSignUp = data.role === 'lead' || data.stage === 'lead';
 
@@ -260,7 +244,7 @@ function ContactBody({
                   type="button"
                   className="link rec-remove"
                   aria-label={`Unlink ${c.name}`}
-                  onClick={() => void unlink(c.id, c.name)}
+                  onClick={() => void unlink({ contactId: id, companyId: c.id }, { user: label, company: c.name })}
                   disabled={unlinking === c.id}
                 >
                   Unlink
