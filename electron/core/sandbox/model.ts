@@ -1,0 +1,206 @@
+// The sandbox's stored records and how they look on the wire. Contact states are immutable
+// snapshots, so the search index can keep old versions without copying (see Workspace).
+import type { Random } from './faults';
+
+export type Scalar = string | number | boolean;
+export type Role = 'user' | 'lead';
+export type Model = 'contact' | 'company';
+
+export interface ContactData {
+  readonly id: string;
+  readonly external_id: string | null;
+  readonly role: Role;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly name: string | null;
+  readonly avatar: string | null;
+  readonly owner_id: number | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly signed_up_at: number | null;
+  readonly last_seen_at: number | null;
+  readonly unsubscribed_from_emails: boolean;
+  readonly custom_attributes: Readonly<Record<string, Scalar | null>>;
+  readonly companyIds: readonly string[];
+  readonly archived: boolean;
+  readonly mergedInto: string | null;
+  readonly deleted: boolean;
+}
+
+export interface ContactVersion {
+  /** Clock time (ms) the version was written. */
+  readonly at: number;
+  readonly data: ContactData;
+}
+
+export interface ContactRecord {
+  readonly id: string;
+  /** Creation order; the list endpoint pages by it. */
+  readonly position: number;
+  /** Clock time (ms) of creation: /messages still 404s a contact younger than messageLagMs. */
+  readonly createdAtMs: number;
+  current: ContactData;
+  /** Clock time (ms) `current` was written. */
+  since: number;
+  /** Older versions the lagging search index may still show, oldest first (null when none). */
+  past: ContactVersion[] | null;
+}
+
+export interface CompanyRecord {
+  readonly id: string;
+  readonly company_id: string;
+  readonly position: number;
+  name: string | null;
+  plan: string | null;
+  size: number | null;
+  website: string | null;
+  industry: string | null;
+  remote_created_at: number | null;
+  monthly_spend: number;
+  created_at: number;
+  updated_at: number;
+  custom_attributes: Record<string, Scalar | null>;
+  /** Attached contacts (any role, never merged-away ones). */
+  contactIds: Set<string>;
+  deleted: boolean;
+}
+
+export interface DataAttribute {
+  type: 'data_attribute';
+  id?: number;
+  model: Model;
+  name: string;
+  full_name: string;
+  label: string;
+  description: string;
+  data_type: string;
+  options?: { value: string }[];
+  api_writable: boolean;
+  ui_writable: boolean;
+  messenger_writable: boolean;
+  custom: boolean;
+  archived: boolean;
+  admin_id?: string;
+  created_at?: number;
+  updated_at?: number;
+}
+
+export const isLive = (c: ContactData) => !c.deleted && c.mergedInto === null;
+/** What the list endpoint and the search index show. */
+export const isListed = (c: ContactData) => isLive(c) && !c.archived;
+
+export function contactWire(c: ContactData, workspaceId: string) {
+  const base = `/contacts/${c.id}`;
+  const emptyList = (what: string) => ({ type: 'list', data: [], url: `${base}/${what}`, total_count: 0, has_more: false });
+  return {
+    type: 'contact' as const,
+    id: c.id,
+    workspace_id: workspaceId,
+    external_id: c.external_id,
+    role: c.role,
+    email: c.email,
+    email_domain: c.email && c.email.includes('@') ? c.email.slice(c.email.lastIndexOf('@') + 1) : null,
+    phone: c.phone,
+    name: c.name,
+    avatar: c.avatar,
+    owner_id: c.owner_id,
+    social_profiles: { type: 'list', data: [] },
+    has_hard_bounced: false,
+    marked_email_as_spam: false,
+    unsubscribed_from_emails: c.unsubscribed_from_emails,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    signed_up_at: c.signed_up_at,
+    last_seen_at: c.last_seen_at,
+    last_replied_at: null,
+    last_contacted_at: null,
+    last_email_opened_at: null,
+    last_email_clicked_at: null,
+    language_override: null,
+    browser: null,
+    browser_version: null,
+    browser_language: null,
+    os: null,
+    location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
+    custom_attributes: { ...c.custom_attributes },
+    tags: emptyList('tags'),
+    notes: emptyList('notes'),
+    companies: {
+      type: 'list',
+      data: c.companyIds.map((id) => ({ type: 'company', id, url: `/companies/${id}` })),
+      url: `${base}/companies`,
+      total_count: c.companyIds.length,
+      has_more: false,
+    },
+    opted_out_subscription_types: emptyList('subscriptions'),
+    opted_in_subscription_types: emptyList('subscriptions'),
+  };
+}
+
+export type ContactWire = ReturnType<typeof contactWire>;
+
+export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string) {
+  return {
+    type: 'company' as const,
+    company_id: co.company_id,
+    id: co.id,
+    app_id: appId,
+    name: co.name,
+    remote_created_at: co.remote_created_at,
+    created_at: co.created_at,
+    updated_at: co.updated_at,
+    last_request_at: null,
+    monthly_spend: co.monthly_spend,
+    session_count: 0,
+    user_count: userCount,
+    size: co.size,
+    website: co.website,
+    industry: co.industry,
+    // Intercom sends an empty object for a company without a plan
+    plan: co.plan === null ? {} : { type: 'plan', id: planId(co.plan), name: co.plan },
+    tags: { type: 'tag.list', tags: [] as unknown[] },
+    segments: { type: 'segment.list', segments: [] as unknown[] },
+    custom_attributes: { ...co.custom_attributes },
+  };
+}
+
+export type CompanyWire = ReturnType<typeof companyWire>;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
+
+/**
+ * Intercom ids look like Mongo ObjectIds: 8 hex of creation time, then 16 more. A counter
+ * makes them unique, the seeded prefix makes two sandboxes differ, and both are cheap enough
+ * to mint 100,000 in a seed.
+ */
+export class IdGen {
+  private readonly prefix: string;
+  private counter: number;
+  private sequence: number;
+
+  constructor(private readonly random: Random) {
+    this.prefix = hex(Math.floor(random() * 0xffffff), 6);
+    this.counter = Math.floor(random() * 0xfffff);
+    this.sequence = 100 + Math.floor(random() * 900);
+  }
+
+  objectId(createdAtSeconds: number): string {
+    return hex(Math.max(0, Math.floor(createdAtSeconds)), 8) + this.prefix + hex(this.counter++, 10);
+  }
+
+  /** Numeric ids (messages, data attributes, plans) as Intercom sends them. */
+  next(): number {
+    return this.sequence++;
+  }
+
+  uuid(): string {
+    const h = (n: number) => hex(Math.floor(this.random() * 16 ** n), n);
+    return `${h(8)}-${h(4)}-4${h(3)}-${'89ab'[Math.floor(this.random() * 4)]}${h(3)}-${h(6)}${h(6)}`;
+  }
+
+  token(length: number): string {
+    let s = '';
+    for (let i = 0; i < length; i++) s += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(this.random() * 36)];
+    return s;
+  }
+}
