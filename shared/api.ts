@@ -5,6 +5,12 @@ import { z } from 'zod';
 import {
   Company,
   CompanyRef,
+  Conflict,
+  Message,
+  MessageChannel,
+  Region,
+  StageValues,
+  SyncStatus,
   CompanyStage,
   Contact,
   ContactListItem,
@@ -23,6 +29,7 @@ import {
   StageChange,
   SyncState,
   text,
+  Timestamp,
 } from './domain';
 
 const Page = {
@@ -267,6 +274,148 @@ export const contract = {
       .default({ limit: 50 }),
     output: z.object({ items: z.array(OutboxItem), total: z.number().int() }),
   },
+
+  'settings.get': {
+    input: z.object({}).strict().default({}),
+    output: z.object({
+      intercom: z.object({
+        region: Region,
+        /** Overrides the region's host (sandbox, proxies, tests). */
+        baseUrl: z.string().nullable(),
+        /** Where the base URL comes from: this screen, the start option, the environment, or the built-in sandbox. */
+        baseUrlSource: z.enum(['settings', 'start-option', 'environment', 'sandbox']).nullable(),
+        /** The token itself never leaves the main process; the screen only learns whether one is set. */
+        tokenSet: z.boolean(),
+        /** os-keychain: encrypted with the OS key store; file: a file only this OS user can read. */
+        tokenStorage: z.enum(['os-keychain', 'file', 'memory']),
+        tokenFile: z.string().nullable(),
+        /** The workspace and admin of the last successful connection test. */
+        workspace: z.object({ name: z.string(), idCode: z.string(), region: z.string().nullable() }).nullable(),
+        admin: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+      }),
+      /** The contact attribute that carries a lead's or user's stage. */
+      stageAttribute: z.string(),
+      /** The company attribute that carries a company's stage (its own name: Intercom keeps names unique across people and companies). */
+      companyStageAttribute: z.string(),
+      stageValues: StageValues,
+    }),
+  },
+  'settings.set': {
+    input: z
+      .object({
+        /** Write-only; null forgets the stored token. */
+        token: z.string().trim().min(1, { message: 'must not be empty' }).max(1000, { message: 'must be at most 1000 characters' }).nullable().optional(),
+        region: Region.optional(),
+        baseUrl: z
+          .string()
+          .trim()
+          .max(500)
+          .regex(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// address' })
+          .nullable()
+          .optional(),
+        stageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
+        companyStageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
+        stageValues: z
+          .object({
+            lead: text(255).pipe(z.string().min(1, { message: 'must not be empty' })),
+            signed_up: text(255).pipe(z.string().min(1, { message: 'must not be empty' })),
+            sql: text(255).pipe(z.string().min(1, { message: 'must not be empty' })),
+            customer: text(255).pipe(z.string().min(1, { message: 'must not be empty' })),
+          })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    output: z.object({ changed: z.array(z.string()) }),
+  },
+
+  /** GET /me with the stored token (or a token given here, not yet saved). */
+  'sync.testConnection': {
+    input: z.object({ token: z.string().trim().min(1).max(1000).optional() }).strict().default({}),
+    output: z.object({
+      workspace: z.object({ name: z.string(), idCode: z.string(), region: z.string().nullable(), timezone: z.string().nullable() }),
+      admin: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
+    }),
+  },
+  'sync.status': {
+    input: z.object({}).strict().default({}),
+    output: SyncStatus,
+  },
+  /** Starts a run now (unless one is going on); answers at once with the status. */
+  'sync.now': {
+    input: z.object({}).strict().default({}),
+    output: SyncStatus,
+  },
+  /** The renderer's network hint (browser online/offline events): resume at once when back. */
+  'sync.setOnline': {
+    input: z.object({ online: z.boolean() }).strict(),
+    output: SyncStatus,
+  },
+
+  /** Failed entries go back to pending and are tried on the next run. */
+  'outbox.retry': {
+    input: z
+      .object({ seqs: z.array(z.number().int().min(1)).min(1, { message: 'pick at least one entry' }).max(10_000) })
+      .strict(),
+    output: z.object({ retried: z.number().int() }),
+  },
+  /** Drops failed entries for good: what they carried never reaches Intercom. */
+  'outbox.discard': {
+    input: z
+      .object({
+        seqs: z.array(z.number().int().min(1)).min(1, { message: 'pick at least one entry' }).max(10_000),
+        confirm: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ discarded: z.number().int() }),
+  },
+
+  'conflicts.list': {
+    input: z
+      .object({
+        entityId: z.string().max(100).optional(),
+        /** Open conflicts only (default), or the resolved ones too. */
+        includeResolved: z.boolean().optional(),
+        ...Page,
+      })
+      .strict()
+      .default({ limit: 50 }),
+    output: z.object({ items: z.array(Conflict), total: z.number().int() }),
+  },
+  'conflicts.resolve': {
+    input: z.object({ id: z.number().int().min(1), keep: z.enum(['local', 'remote']) }).strict(),
+    output: Conflict,
+  },
+
+  /** Sends an in-app or email message from the connected admin, now (queued while offline). */
+  'messages.send': {
+    input: z
+      .object({
+        contactId: LocalId,
+        channel: MessageChannel,
+        subject: text(255).optional(),
+        body: z.string().trim().min(1, { message: 'must not be empty' }).max(20_000, { message: 'must be at most 20,000 characters' }),
+      })
+      .strict()
+      .refine((v) => v.channel !== 'email' || Boolean(v.subject), { message: 'an email needs a subject', path: ['subject'] }),
+    output: Message,
+  },
+  /** Asks Intercom to match the user's pending auto-messages now; at most once per 15 minutes per user. */
+  'messages.flush': {
+    input: z.object({ contactId: LocalId }).strict(),
+    output: z.object({ message: Message, nextPossibleAt: Timestamp }),
+  },
+  'messages.list': {
+    input: z.object({ contactId: LocalId, ...Page }).strict(),
+    output: z.object({
+      items: z.array(Message),
+      total: z.number().int(),
+      lastFlushAt: Timestamp.nullable(),
+      /** When a flush is allowed again (null: now). */
+      nextFlushAt: Timestamp.nullable(),
+    }),
+  },
 } as const;
 
 /** Events the engine pushes to every connected renderer. */
@@ -277,6 +426,8 @@ export const events = {
     ids: z.array(z.string()),
     op: z.string(),
   }),
+  /** The sync's state and progress, pushed on every change of either. */
+  sync: SyncStatus,
 } as const;
 
 export type Contract = typeof contract;

@@ -161,6 +161,8 @@ export const OUTBOX_OPS = [
   'company.setStage',
   'company.link',
   'company.unlink',
+  'message.send',
+  'message.flush',
 ] as const;
 export const OutboxOp = z.enum(OUTBOX_OPS);
 export type OutboxOp = z.infer<typeof OutboxOp>;
@@ -184,3 +186,101 @@ export const OutboxItem = z.object({
   updatedAt: Timestamp,
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** A field both sides changed since the last sync; the user keeps one of the two values. */
+export const Conflict = z.object({
+  id: z.number().int(),
+  entityType: EntityType,
+  entityId: z.string(),
+  /** Display label of the record (name or email). */
+  label: z.string().nullable(),
+  /** `email`, `name`, `phone`, `externalId`, `role`, `stage`, `plan`, `monthlySpend` or `customAttributes.<name>`. */
+  field: z.string(),
+  localValue: z.unknown(),
+  remoteValue: z.unknown(),
+  baseValue: z.unknown(),
+  detectedAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+  resolution: z.enum(['local', 'remote']).nullable(),
+});
+export type Conflict = z.infer<typeof Conflict>;
+
+export const MESSAGE_CHANNELS = ['inapp', 'email'] as const;
+export const MessageChannel = z.enum(MESSAGE_CHANNELS);
+export type MessageChannel = z.infer<typeof MessageChannel>;
+
+export const Message = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  kind: z.enum(['send', 'flush']),
+  channel: MessageChannel.nullable(),
+  subject: z.string().nullable(),
+  body: z.string().nullable(),
+  status: z.enum(['queued', 'sent', 'failed', 'discarded']),
+  createdAt: Timestamp,
+  sentAt: Timestamp.nullable(),
+  error: z.string().nullable(),
+  actor: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const REGIONS = ['us', 'eu', 'au'] as const;
+export const Region = z.enum(REGIONS);
+export type Region = z.infer<typeof Region>;
+
+/** The Intercom value of each local stage, as the `Stage` attribute carries it. */
+export const StageValues = z.object({
+  lead: z.string(),
+  signed_up: z.string(),
+  sql: z.string(),
+  customer: z.string(),
+});
+export type StageValues = z.infer<typeof StageValues>;
+export const DEFAULT_STAGE_VALUES: StageValues = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'CUST' };
+export const DEFAULT_STAGE_ATTRIBUTE = 'Stage';
+/**
+ * Intercom keeps data attribute names unique across people and company data ("You already have
+ * 'Stage' in your people data", API-NOTES section 2), so the company stage needs a name of its own.
+ */
+export const DEFAULT_COMPANY_STAGE_ATTRIBUTE = 'Company Stage';
+
+export const SYNC_RUN_STATES = [
+  'not_configured', // no Intercom token yet
+  'idle', // connected, nothing waits
+  'syncing', // a run is going on (see progress)
+  'offline', // Intercom cannot be reached; resumes when it can
+  'paused_auth', // Intercom refused the token: reconnect in Settings
+  'failing', // the last run failed for another reason (see message); retried on the next run
+] as const;
+export const SyncRunState = z.enum(SYNC_RUN_STATES);
+export type SyncRunState = z.infer<typeof SyncRunState>;
+
+export const SYNC_PHASES = ['bootstrap', 'push', 'import', 'pull'] as const;
+export const SyncProgress = z.object({
+  phase: z.enum(SYNC_PHASES),
+  /** Plain words, e.g. "Importing contacts". */
+  label: z.string(),
+  done: z.number().int(),
+  total: z.number().int().nullable(),
+  /** Estimated time left, from the rate so far. */
+  etaMs: z.number().int().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+export const SyncStatus = z.object({
+  state: SyncRunState,
+  /** Why the state is offline, paused_auth or failing, in plain words. */
+  message: z.string().nullable(),
+  /** Outbox entries waiting (pending or in flight), refused (failed), and open conflicts. */
+  pending: z.number().int(),
+  failed: z.number().int(),
+  conflicts: z.number().int(),
+  progress: SyncProgress.nullable(),
+  /** The first full import: not started, partly done (resumes on the next run), or done. */
+  initialImport: z.enum(['not_started', 'partial', 'done']),
+  lastRunAt: Timestamp.nullable(),
+  /** The last run that finished with everything pushed and pulled. */
+  lastSuccessAt: Timestamp.nullable(),
+  nextRunAt: Timestamp.nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'UNKNOWN_METHOD', // the method is not in the contract
   'BUSY', // the store is locked by another writer; retry shortly
   'OFFLINE', // the action needs Intercom and there is no connection
+  'TOO_SOON', // allowed again later; `details.nextPossibleAt` says when (message flushes)
+  'INTERCOM', // Intercom refused the request; the message carries its reason
   'AUTH', // missing or wrong credentials: the bridge token, or the Intercom token
   'FORBIDDEN', // the request came from somewhere it may not (another site, a foreign host)
   'INTERNAL', // anything unexpected; details are in the main process log only

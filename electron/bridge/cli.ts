@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
 import { parseStartArgs, START_USAGE } from '../core/cliArgs';
+import { startIntercom } from '../core/startIntercom';
 import { startBridge } from './BridgeServer';
 
 const DEFAULT_PORT = 4477;
@@ -25,7 +26,8 @@ async function main() {
     return;
   }
   const rendererDir = process.env.LEAD_CONSOLE_RENDERER_DIR || path.resolve(__dirname, '../renderer');
-  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion() });
+  const intercom = await startIntercom(opts);
+  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion(), intercom: intercom.intercom });
   let bridge;
   try {
     bridge = await startBridge({ core, port: opts.port ?? DEFAULT_PORT, rendererDir, dataDir: opts.dataDir });
@@ -35,11 +37,13 @@ async function main() {
       bridge = await startBridge({ core, port: 0, rendererDir, dataDir: opts.dataDir });
     } else {
       core.dispose();
+      await intercom.sandbox?.close();
       throw e;
     }
   }
   console.log(`Lead Console is running in browser mode.
   Data folder: ${opts.dataDir}
+  ${intercom.describe}
   Open this link in your browser (it carries this session's access token):
 
     ${bridge.openUrl}
@@ -52,6 +56,7 @@ async function main() {
     stopping = true;
     await bridge.close();
     core.dispose();
+    await intercom.sandbox?.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -5,11 +5,16 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from './db/Store';
-import { toOutboxItem } from './db/rows';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './leads/ContactService';
+import { MessageService } from './messages/MessageService';
+import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
+import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
+import { FileTokenStore, MemoryTokenStore, type TokenStore } from './settings/TokenStore';
+import { ConflictService } from './sync/ConflictService';
+import { SyncEngine, type SyncEngineOptions } from './sync/SyncEngine';
 
 export interface CoreOptions {
   /** Folder holding the database (and, in browser mode, bridge.json). */
@@ -23,6 +28,14 @@ export interface CoreOptions {
   /** Path of a better-sqlite3 native module built for this runtime (Electron). */
   nativeBinding?: string;
   validateOutput?: boolean;
+  /** Where the Intercom token is kept; default: a 0600 file in the data folder (browser mode). */
+  tokenStore?: TokenStore;
+  /** A connection given at start (`--intercom-url`, `INTERCOM_BASE_URL`, `--sandbox`); with a token, it is kept in memory only. */
+  intercom?: ConnectionOverride & { token?: string };
+  /** Automatic sync runs (after changes, every minute); default on, except in tests. */
+  autoSync?: boolean;
+  /** Sync tuning for tests and the bench. */
+  sync?: Partial<Omit<SyncEngineOptions, 'store' | 'events' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
 }
@@ -34,6 +47,7 @@ export interface Core {
   readonly dbFile: string;
   /** For tests and diagnostics in the main process; never exposed to the renderer. */
   readonly store: Store;
+  readonly sync: SyncEngine;
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
@@ -52,8 +66,17 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventHub();
   const actor = options.actor ?? defaultActor();
   const ctx = { store, events, actor, now: options.now ?? Date.now, newId: randomUUID };
+  const log = options.log ?? defaultLog;
   const companies = new CompanyService(ctx);
   const contacts = new ContactService(ctx, companies);
+  const messages = new MessageService(ctx);
+  const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
+  let sync: SyncEngine | null = null;
+  const settings = new SettingsService(ctx, tokens, options.intercom ?? null, (keys) => sync?.settingsChanged(keys));
+  sync = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
+  const engine = sync;
+  const outbox = new OutboxService(ctx, () => engine.runNow());
+  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -78,13 +101,24 @@ export function createCore(options: CoreOptions): Core {
     'companies.setStage': (i) => companies.setStage(i),
     'companies.link': (i) => companies.link(i),
     'companies.unlink': (i) => companies.unlink(i),
-    'outbox.list': (i) => {
-      const page = store.outbox.list(i);
-      return { items: page.rows.map(toOutboxItem), total: page.total };
-    },
+    'outbox.list': (i) => outbox.list(i),
+    'outbox.retry': (i) => outbox.retry(i),
+    'outbox.discard': (i) => outbox.discard(i),
+    'settings.get': () => settings.get(),
+    'settings.set': (i) => settings.set(i),
+    'sync.testConnection': (i) => engine.testConnection(i.token),
+    'sync.status': () => engine.status(),
+    'sync.now': () => engine.runNow(),
+    'sync.setOnline': (i) => engine.setOnline(i.online),
+    'conflicts.list': (i) => conflicts.list(i),
+    'conflicts.resolve': (i) => conflicts.resolve(i),
+    'messages.send': (i) => messages.send(i),
+    'messages.flush': (i) => messages.flush(i),
+    'messages.list': (i) => messages.list(i),
   };
 
-  const call = createRouter(handlers, { validateOutput: options.validateOutput ?? false, log: options.log ?? defaultLog });
+  const call = createRouter(handlers, { validateOutput: options.validateOutput ?? false, log });
+  if (options.autoSync ?? options.mode !== 'test') engine.start();
   let disposed = false;
   return {
     call,
@@ -92,11 +126,13 @@ export function createCore(options: CoreOptions): Core {
     dispose() {
       if (disposed) return;
       disposed = true;
+      engine.dispose();
       events.clear();
       store.close();
     },
     dbFile,
     store,
+    sync: engine,
   };
 }
 

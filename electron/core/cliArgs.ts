@@ -8,16 +8,33 @@ export interface StartOptions {
   port: number | null;
   browser: boolean;
   help: boolean;
+  /** Run against the built-in Intercom sandbox (a seeded demo workspace). */
+  sandbox: boolean;
+  /** Intercom base URL override (`--intercom-url` or `INTERCOM_BASE_URL`), and where it came from. */
+  intercomUrl: { url: string; source: 'start-option' | 'environment' } | null;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
   --browser        run browser mode (HTTP on 127.0.0.1) instead of the desktop window
   --data DIR       data folder (default: ${defaultDataDir()})
   --port N         browser mode port (default 4477, or a free one if that is taken)
+  --sandbox        sync with the built-in Intercom sandbox: a demo workspace on this machine,
+                   no Intercom account needed (data folder: <default>/sandbox unless --data)
+  --intercom-url URL
+                   talk to Intercom at this address instead of the region's host
+                   (also INTERCOM_BASE_URL)
   --help           show this help`;
 
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartOptions {
-  const out: StartOptions = { dataDir: env.LEAD_CONSOLE_DATA || defaultDataDir(env), port: null, browser: false, help: false };
+  const out: StartOptions = {
+    dataDir: env.LEAD_CONSOLE_DATA || defaultDataDir(env),
+    port: null,
+    browser: false,
+    help: false,
+    sandbox: false,
+    intercomUrl: env.INTERCOM_BASE_URL ? { url: checkUrl(env.INTERCOM_BASE_URL, 'INTERCOM_BASE_URL'), source: 'environment' } : null,
+  };
+  let dataGiven = Boolean(env.LEAD_CONSOLE_DATA);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -32,6 +49,13 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         break;
       case '--data':
         out.dataDir = path.resolve(value());
+        dataGiven = true;
+        break;
+      case '--sandbox':
+        out.sandbox = true;
+        break;
+      case '--intercom-url':
+        out.intercomUrl = { url: checkUrl(value(), '--intercom-url'), source: 'start-option' };
         break;
       case '--port': {
         const v = value();
@@ -49,5 +73,16 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         if (!arg.startsWith('-')) break;
     }
   }
+  if (out.sandbox && out.intercomUrl?.source === 'start-option') {
+    throw new AppError('VALIDATION', '--sandbox: cannot be combined with --intercom-url; pick one', { field: '--sandbox' });
+  }
+  // the demo workspace gets its own store, so demo contacts never mix with real ones
+  if (out.sandbox && !dataGiven) out.dataDir = path.join(out.dataDir, 'sandbox');
   return out;
+}
+
+function checkUrl(raw: string, field: string): string {
+  const url = raw.trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new AppError('VALIDATION', `${field}: "${raw}" is not an http:// or https:// address`, { field });
+  return url;
 }

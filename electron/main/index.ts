@@ -1,12 +1,14 @@
 // Electron main process: app lifecycle, the window, the IPC binding and the native module
 // choice. The engine itself is electron/core (createCore), exactly as in browser mode.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
 import { parseStartArgs } from '../core/cliArgs';
+import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
+import { startIntercom, type StartedIntercom } from '../core/startIntercom';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
 import { RENDERER_CSP } from '../core/csp';
@@ -17,6 +19,7 @@ protocol.registerSchemesAsPrivileged([
 
 const rendererDir = path.join(__dirname, '../renderer');
 let core: Core | null = null;
+let intercom: StartedIntercom | null = null;
 
 function fail(title: string, message: string): never {
   console.error(`${title}: ${message}`);
@@ -95,8 +98,23 @@ async function start() {
   const nativeBinding = app.isPackaged ? undefined : electronSqliteBinding(app.getAppPath(), process.versions.electron);
   if (nativeBinding === null) fail('Lead Console cannot open its database', ELECTRON_SQLITE_HELP);
 
+  intercom = await startIntercom(opts);
+  console.log(intercom.describe);
+  // the OS key store encrypts the token where it can; otherwise it is a file only this user can read
+  // (on Linux without a secret service, safeStorage falls back to a fixed key: no better than a file)
+  const keyStore = safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  const tokenStore = keyStore
+    ? new EncryptedTokenStore(opts.dataDir, { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) })
+    : new FileTokenStore(opts.dataDir);
   try {
-    core = createCore({ dataDir: opts.dataDir, mode: 'desktop', version: app.getVersion(), nativeBinding: nativeBinding ?? undefined });
+    core = createCore({
+      dataDir: opts.dataDir,
+      mode: 'desktop',
+      version: app.getVersion(),
+      nativeBinding: nativeBinding ?? undefined,
+      intercom: intercom.intercom,
+      tokenStore: intercom.intercom?.token ? undefined : tokenStore,
+    });
   } catch (e) {
     fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
   }
@@ -120,6 +138,7 @@ app.on('window-all-closed', () => {
 app.on('will-quit', () => {
   core?.dispose();
   core = null;
+  void intercom?.sandbox?.close();
 });
 
 void start();

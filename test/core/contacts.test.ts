@@ -6,6 +6,7 @@ import { CONTACT_SORT_FIELDS, type MethodOutput } from '../../shared/api';
 import type { ContactListItem } from '../../shared/domain';
 import { expectedOrder, type SortValue } from '../helpers/order';
 import { outboxItems, removeTempDir, startCore, takeEvents as takeHarnessEvents, TEST_ACTOR, type TestCore } from '../helpers/testCore';
+import { LATEST_VERSION } from '../../electron/core/db/migrations';
 
 let t: TestCore;
 beforeEach(() => {
@@ -573,7 +574,7 @@ describe('persistence', () => {
       await t2.api.call('contacts.update', { id: contact.id, patch: { phone: '+1 555 0000' } });
       const after = (await t2.api.call('outbox.list', {})).items;
       expect(after.at(-1)!.seq).toBeGreaterThan(entries.at(-1)!.seq);
-      expect((await t2.api.call('app.info', {})).schemaVersion).toBe(3);
+      expect((await t2.api.call('app.info', {})).schemaVersion).toBe(LATEST_VERSION);
     } finally {
       t2.dispose();
     }

@@ -106,7 +106,7 @@ describe('migration runner', () => {
     closeDatabase(db);
     const before = fileDigest(file);
 
-    expect(() => openAt()).toThrow(/newer version of Lead Console \(schema 99; this build knows up to 3\)/);
+    expect(() => openAt()).toThrow(new RegExp(`newer version of Lead Console \\(schema 99; this build knows up to ${LATEST_VERSION}\\)`));
     expect(fileDigest(file)).toBe(before);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
@@ -156,7 +156,7 @@ describe('migration runner', () => {
 
   it('refuses to go backwards (target below the current version)', () => {
     openAt().close();
-    expect(() => openAt(2)).toThrow(/cannot migrate from 3 to 2/);
+    expect(() => openAt(2)).toThrow(new RegExp(`cannot migrate from ${LATEST_VERSION} to 2`));
   });
 });
 
@@ -322,5 +322,34 @@ describe('0003 search-index', () => {
     expect(names('acme')).toEqual(['Jane Doe']); // still in her email, no longer José's companies
     expect(names('works')).toEqual(['Jane Doe', 'José Núñez']);
     expect(integrityCheck(db3)).toEqual(['ok']);
+  });
+});
+
+describe('0004 sync', () => {
+  it('keeps the v3 rows and outbox, and adds the sync columns and tables empty', () => {
+    const db = openAt(3);
+    insertRow(db, 'contacts', contactRow(1, { intercom_id: 'abc123', sync_state: 'synced' }));
+    insertRow(db, 'companies', companyRow(1, 'Acme'));
+    db.prepare(`INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES ('contact', ?, 'contact.create', '{}', ?, ?)`).run(uuid(1), T0, T0);
+    const v3 = { contacts: selectRows(db, 'contacts'), companies: selectRows(db, 'companies'), outbox: selectRows(db, 'outbox') };
+    db.close();
+
+    const db4 = openAt(4);
+    expect(userVersion(db4)).toBe(4);
+    const strip = (rows: Record<string, unknown>[], col: string) => rows.map(({ [col]: v, ...rest }) => (expect(v).toBeNull(), rest));
+    expect(strip(selectRows(db4, 'contacts'), 'sync_base')).toEqual(v3.contacts);
+    expect(strip(selectRows(db4, 'companies'), 'sync_base')).toEqual(v3.companies);
+    expect(strip(selectRows(db4, 'outbox'), 'not_before')).toEqual(v3.outbox);
+    expect(tableNames(db4)).toEqual(expect.arrayContaining(['conflicts', 'messages']));
+    expect(selectRows(db4, 'conflicts')).toEqual([]);
+    // the checks hold: a base must be JSON, a message a known kind, a conflict a known side
+    expect(() => db4.prepare(`UPDATE contacts SET sync_base = 'not json'`).run()).toThrow(/CHECK/);
+    expect(() =>
+      db4.prepare(`INSERT INTO messages (id, contact_id, kind, status, created_at, actor) VALUES ('m', ?, 'sms', 'queued', 1, 'me')`).run(uuid(1)),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      db4.prepare(`INSERT INTO conflicts (entity_type, entity_id, field, detected_at, resolution) VALUES ('contact', ?, 'name', 1, 'both')`).run(uuid(1)),
+    ).toThrow(/CHECK/);
+    expect(integrityCheck(db4)).toEqual(['ok']);
   });
 });

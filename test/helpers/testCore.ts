@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type Core } from '../../electron/core/app';
+import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
 import { expect } from 'vitest';
 import { events as eventSchemas, type EventName, type MethodOutput } from '../../shared/api';
 import { createClient, type Client } from '../../shared/client';
@@ -48,9 +48,10 @@ export interface TestCore {
 
 export const TEST_ACTOR = 'tester@example.test';
 
-export function startCore(dir = makeTempDir(), clock = new TestClock()): TestCore {
+export function startCore(dir = makeTempDir(), clock = new TestClock(), extra: Partial<CoreOptions> = {}): TestCore {
   const logged: unknown[] = [];
   const core = createCore({
+    ...extra,
     dataDir: dir,
     mode: 'test',
     validateOutput: true,
@@ -75,7 +76,7 @@ export function startCore(dir = makeTempDir(), clock = new TestClock()): TestCor
       return res.error;
     },
     reopen() {
-      return startCore(dir, clock);
+      return startCore(dir, clock, extra);
     },
     dispose() {
       core.dispose();

@@ -26,6 +26,22 @@ describe('parseStartArgs', () => {
     expect(() => parseStartArgs(['--data'], {})).toThrow(/--data: needs a value/);
   });
 
+  it('reads the Intercom options: --sandbox (own data folder), --intercom-url and INTERCOM_BASE_URL', () => {
+    const a = parseStartArgs(['--sandbox'], { XDG_CONFIG_HOME: '/home/u/.cfg' });
+    expect(a.sandbox).toBe(true);
+    if (process.platform === 'linux') expect(a.dataDir).toBe('/home/u/.cfg/Lead Console/sandbox');
+    expect(parseStartArgs(['--sandbox', '--data', '/tmp/demo'], {}).dataDir).toBe('/tmp/demo');
+    expect(parseStartArgs(['--intercom-url', 'http://127.0.0.1:4010/'], {}).intercomUrl).toEqual({ url: 'http://127.0.0.1:4010', source: 'start-option' });
+    expect(parseStartArgs([], { INTERCOM_BASE_URL: 'https://proxy.example.com' }).intercomUrl).toEqual({ url: 'https://proxy.example.com', source: 'environment' });
+    expect(parseStartArgs([], {}).intercomUrl).toBeNull();
+  });
+
+  it('refuses a bad Intercom address or two connections at once, naming the option', () => {
+    expect(() => parseStartArgs(['--intercom-url', 'ftp://x'], {})).toThrow(/--intercom-url: "ftp:\/\/x" is not an http/);
+    expect(() => parseStartArgs([], { INTERCOM_BASE_URL: 'nope' })).toThrow(/INTERCOM_BASE_URL/);
+    expect(() => parseStartArgs(['--sandbox', '--intercom-url', 'http://a.b'], {})).toThrow(/--sandbox: cannot be combined/);
+  });
+
   it('ignores switches it does not own (Electron and Chromium add their own)', () => {
     expect(parseStartArgs(['--no-sandbox', '--enable-logging', '--browser'], {}).browser).toBe(true);
   });

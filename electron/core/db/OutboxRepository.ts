@@ -73,6 +73,36 @@ export class OutboxRepository {
     return { rows, total };
   }
 
+  /** Entries by sequence number, in order; unknown numbers are left out. */
+  bySeqs(seqs: readonly number[]): OutboxRow[] {
+    return this.st
+      .get<OutboxRow>(`SELECT o.*, NULL AS label FROM outbox o WHERE o.seq IN (SELECT value FROM json_each(?)) ORDER BY o.seq`)
+      .all(JSON.stringify(seqs));
+  }
+
+  /** A failed entry goes back to pending, to be tried on the next run. */
+  setPending(seq: number, at: number): void {
+    this.st.get(`UPDATE outbox SET status = 'pending', not_before = NULL, updated_at = ? WHERE seq = ?`).run(at, seq);
+  }
+
+  delete(seq: number): void {
+    this.st.get('DELETE FROM outbox WHERE seq = ?').run(seq);
+  }
+
+  /** Waiting (pending or in flight) and refused entries, for the status bar. */
+  counts(): { waiting: number; failed: number } {
+    const rows = this.st
+      .get<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight', 'failed') GROUP BY status`)
+      .all() as { status: string; n: number }[];
+    let waiting = 0;
+    let failed = 0;
+    for (const r of rows) {
+      if (r.status === 'failed') failed += r.n;
+      else waiting += r.n;
+    }
+    return { waiting, failed };
+  }
+
   countWaiting(): number {
     return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')`).get() as { n: number }).n;
   }

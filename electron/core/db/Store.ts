@@ -3,14 +3,18 @@
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
 import { CompanyRepository } from './CompanyRepository';
+import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
 import { LinkRepository } from './LinkRepository';
+import { MessageRepository } from './MessageRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, type OpenOptions } from './openDatabase';
 import { OutboxRepository } from './OutboxRepository';
+import { RemoteRepository } from './RemoteRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
+import { SyncRepository } from './SyncRepository';
 
 export class Store {
   readonly contacts: ContactRepository;
@@ -19,6 +23,10 @@ export class Store {
   readonly history: StageHistoryRepository;
   readonly outbox: OutboxRepository;
   readonly settings: SettingsRepository;
+  readonly sync: SyncRepository;
+  readonly remote: RemoteRepository;
+  readonly conflicts: ConflictRepository;
+  readonly messages: MessageRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -27,6 +35,10 @@ export class Store {
     this.history = new StageHistoryRepository(db);
     this.outbox = new OutboxRepository(db);
     this.settings = new SettingsRepository(db);
+    this.sync = new SyncRepository(db);
+    this.remote = new RemoteRepository(db);
+    this.conflicts = new ConflictRepository(db);
+    this.messages = new MessageRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

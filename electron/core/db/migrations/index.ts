@@ -3,6 +3,7 @@ import type { Migration } from '../migrate';
 import { migration0001 } from './0001-contacts-companies';
 import { migration0002 } from './0002-history-outbox-settings';
 import { migration0003 } from './0003-search-index';
+import { migration0004 } from './0004-sync';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

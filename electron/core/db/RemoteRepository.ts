@@ -1,0 +1,280 @@
+// The pull side of sync: records as Intercom has them (import and incremental pull), matched to
+// local ones in one query per page, and written without outbox entries.
+import type { Database } from 'better-sqlite3';
+import type { EntityType } from '../../../shared/domain';
+import { CompanyRepository } from './CompanyRepository';
+import { LinkRepository } from './LinkRepository';
+import type { CompanyRow, ContactRow } from './rows';
+import { Statements } from './Statements';
+
+export type SyncedContactRow = ContactRow & { sync_base: string | null };
+export type SyncedCompanyRow = CompanyRow & { sync_base: string | null };
+
+/** The keys a remote contact may be known by locally, strongest first. */
+export interface ContactKeys {
+  intercomId: string;
+  /** From a synthetic external id (`lc-<local id>`): a lead we created whose create answer was lost. */
+  localId: string | null;
+  /** The customer's user id. */
+  externalId: string | null;
+}
+
+export interface CompanyKeys {
+  intercomId: string;
+  /** Intercom's company_id: the local external id, or `lc-<local id>`. */
+  companyId: string | null;
+  localId: string | null;
+}
+
+export interface RemoteContactRow {
+  id: string;
+  role: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  externalId: string | null;
+  intercomId: string;
+  stage: string;
+  customAttributes: string;
+  createdAt: number;
+  updatedAt: number;
+  syncBase: string;
+}
+
+export interface NewRemoteContact extends RemoteContactRow {
+  /** Local companies it belongs to (pk and name, for its search entry). */
+  companies: readonly { pk: number; name: string }[];
+}
+
+export interface RemoteCompanyRow {
+  id: string;
+  externalId: string | null;
+  intercomId: string;
+  name: string;
+  plan: string | null;
+  monthlySpend: number | null;
+  stage: string | null;
+  customAttributes: string;
+  createdAt: number;
+  updatedAt: number;
+  syncBase: string;
+}
+
+export interface IndexDefinition {
+  name: string;
+  sql: string;
+}
+
+/** An outbox entry still to reach Intercom (pending, in flight or refused). */
+export interface WaitingEntry {
+  entity_id: string;
+  op: string;
+  payload: string;
+}
+
+export class RemoteRepository {
+  private readonly st: Statements;
+  // the company repository owns its search index and the link repository owns user_count:
+  // inserts go through them so both stay exact
+  private readonly companies: CompanyRepository;
+  private readonly links: LinkRepository;
+
+  constructor(db: Database) {
+    this.st = new Statements(db);
+    this.companies = new CompanyRepository(db);
+    this.links = new LinkRepository(db);
+  }
+
+  /**
+   * Local contacts for a page of remote ones, by index into `keys`: by Intercom id, else by the
+   * local id in a synthetic external id, else by the customer's user id. One statement per page.
+   */
+  matchContacts(keys: readonly ContactKeys[]): Map<number, SyncedContactRow> {
+    const rows = this.st
+      .get<SyncedContactRow & { idx: number }>(
+        `SELECT j.key AS idx, c.* FROM json_each(@keys) j
+         JOIN contacts c ON c.pk = coalesce(
+           (SELECT pk FROM contacts WHERE intercom_id = json_extract(j.value, '$.intercomId')),
+           (SELECT pk FROM contacts WHERE id = json_extract(j.value, '$.localId')),
+           (SELECT pk FROM contacts WHERE external_id = json_extract(j.value, '$.externalId')))`,
+      )
+      .all({ keys: JSON.stringify(keys) });
+    return byIndex(rows);
+  }
+
+  /** Local companies for a page of remote ones: by Intercom id, else company_id = external id, else `lc-<local id>`. */
+  matchCompanies(keys: readonly CompanyKeys[]): Map<number, SyncedCompanyRow> {
+    const rows = this.st
+      .get<SyncedCompanyRow & { idx: number }>(
+        `SELECT j.key AS idx, co.* FROM json_each(@keys) j
+         JOIN companies co ON co.pk = coalesce(
+           (SELECT pk FROM companies WHERE intercom_id = json_extract(j.value, '$.intercomId')),
+           (SELECT pk FROM companies WHERE external_id = json_extract(j.value, '$.companyId')),
+           (SELECT pk FROM companies WHERE id = json_extract(j.value, '$.localId')))`,
+      )
+      .all({ keys: JSON.stringify(keys) });
+    return byIndex(rows);
+  }
+
+  contactByPk(pk: number): SyncedContactRow | undefined {
+    return this.st.get<SyncedContactRow>('SELECT * FROM contacts WHERE pk = @pk').get({ pk });
+  }
+
+  contactById(id: string): SyncedContactRow | undefined {
+    return this.st.get<SyncedContactRow>('SELECT * FROM contacts WHERE id = @id').get({ id });
+  }
+
+  companyById(id: string): SyncedCompanyRow | undefined {
+    return this.st.get<SyncedCompanyRow>('SELECT * FROM companies WHERE id = @id').get({ id });
+  }
+
+  /** Local companies by their Intercom ids (unknown ids are left out). */
+  companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string }> {
+    const out = new Map<string, { pk: number; id: string; name: string }>();
+    if (intercomIds.length === 0) return out;
+    const rows = this.st
+      .get<{ intercom_id: string; pk: number; id: string; name: string }>(
+        'SELECT intercom_id, pk, id, name FROM companies WHERE intercom_id IN (SELECT value FROM json_each(@ids))',
+      )
+      .all({ ids: JSON.stringify(intercomIds) });
+    for (const r of rows) out.set(r.intercom_id, { pk: r.pk, id: r.id, name: r.name });
+    return out;
+  }
+
+  /** Entries of these records that have not reached Intercom yet, oldest first. */
+  waitingEntries(entityIds: readonly string[]): WaitingEntry[] {
+    if (entityIds.length === 0) return [];
+    return this.st
+      .get<WaitingEntry>(
+        `SELECT entity_id, op, payload FROM outbox
+         WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND status IN ('pending', 'in_flight', 'failed')
+         ORDER BY seq`,
+      )
+      .all({ ids: JSON.stringify(entityIds) });
+  }
+
+  /**
+   * Entries of these records that reached Intercom since `since` (ms), with when they did: a
+   * version of the record older than that cannot know what they wrote.
+   */
+  doneEntriesSince(entityIds: readonly string[], since: number): (WaitingEntry & { updated_at: number })[] {
+    if (entityIds.length === 0) return [];
+    return this.st
+      .get<WaitingEntry & { updated_at: number }>(
+        `SELECT entity_id, op, payload, updated_at FROM outbox
+         WHERE entity_id IN (SELECT value FROM json_each(@ids)) AND status = 'done' AND updated_at >= @since`,
+      )
+      .all({ ids: JSON.stringify(entityIds), since });
+  }
+
+  /** A contact's links, with the company's Intercom id (null for a company Intercom has not seen). */
+  linksOf(contactPk: number): { company_pk: number; company_id: string; intercom_id: string | null; created_at: number }[] {
+    return this.st
+      .get<{ company_pk: number; company_id: string; intercom_id: string | null; created_at: number }>(
+        `SELECT l.company_pk, co.id AS company_id, co.intercom_id, l.created_at FROM contact_companies l
+         JOIN companies co ON co.pk = l.company_pk WHERE l.contact_pk = @pk`,
+      )
+      .all({ pk: contactPk });
+  }
+
+  /**
+   * Contacts first seen in Intercom, already synced (no outbox entry): the rows, their links,
+   * then one search entry each, with the same text ContactRepository.reindex writes. The search
+   * entries go in last, in one run: a statement that opens a savepoint (the count trigger, the
+   * links' foreign keys) makes FTS5 flush its pending terms into a new segment, and interleaved
+   * with the rows that is one tiny segment per contact, which makes a page several times slower.
+   * Returns the pks in input order.
+   */
+  insertContacts(rows: readonly NewRemoteContact[]): number[] {
+    const insert = this.st.get(
+      `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
+                             created_at, updated_at, sync_state, sync_base)
+       VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
+               @createdAt, @updatedAt, 'synced', @syncBase)`,
+    );
+    const pks = rows.map((r) => {
+      const pk = Number(insert.run(r).lastInsertRowid);
+      for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
+      return pk;
+    });
+    const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, @companies)');
+    rows.forEach((r, i) => {
+      index.run({ pk: pks[i], name: r.name ?? '', email: r.email ?? '', companies: r.companies.map((c) => c.name).join(' ') });
+    });
+    return pks;
+  }
+
+  insertCompany(r: RemoteCompanyRow): number {
+    const info = this.st
+      .get(
+        `INSERT INTO companies (id, external_id, intercom_id, name, plan, monthly_spend, stage, custom_attributes,
+                                created_at, updated_at, sync_state, sync_base)
+         VALUES (@id, @externalId, @intercomId, @name, @plan, @monthlySpend, @stage, @customAttributes,
+                 @createdAt, @updatedAt, 'synced', @syncBase)`,
+      )
+      .run(r);
+    const pk = Number(info.lastInsertRowid);
+    this.companies.reindex(pk);
+    return pk;
+  }
+
+  /**
+   * For a bulk write (the first import): the WAL is copied into the database less often. Each
+   * page rewrites index pages all over the file; a checkpoint every thousand WAL pages (SQLite's
+   * default) copies and syncs them again every few pages, which costs more than the writes.
+   * At 10,000 pages (40 MB of WAL at most) a checkpoint copies each page once for many commits.
+   * Returns the function that puts the default back.
+   */
+  checkpointLessOften(pages = 10_000): () => void {
+    const before = this.st.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.st.db.pragma(`wal_autocheckpoint = ${Math.max(before, pages)}`);
+    return () => {
+      this.st.db.pragma(`wal_autocheckpoint = ${before}`);
+    };
+  }
+
+  /**
+   * Drops the plain (non-unique) indexes of the contact and link tables for a large first
+   * import, and returns their definitions to build them again with `restoreIndexes`. At 100,000
+   * contacts each page of 150 new contacts dirties a leaf page per row in each of a dozen
+   * indexes, and writing those pages makes a page's transaction several times slower than the
+   * rows themselves; built once at the end, each index is one sort. The unique indexes stay, so
+   * identities are still checked, and matching uses only those.
+   */
+  dropListIndexes(): IndexDefinition[] {
+    const list = this.st
+      .get<IndexDefinition>(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
+         AND tbl_name IN ('contacts', 'contact_companies') ORDER BY name`,
+      )
+      .all();
+    for (const ix of list) this.st.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
+    return list;
+  }
+
+  /** Builds the indexes `dropListIndexes` dropped (those missing: safe to repeat). */
+  restoreIndexes(list: readonly IndexDefinition[]): void {
+    const exists = this.st.get<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = @name`);
+    for (const ix of list) if ((exists.get({ name: ix.name }) as { n: number }).n === 0) this.st.db.exec(ix.sql);
+  }
+
+  /** Records which Intercom record this is and what Intercom last had (the base of the next comparison). */
+  setRemote(entity: EntityType, pk: number, intercomId: string, syncBase: string): void {
+    const table = entity === 'contact' ? 'contacts' : 'companies';
+    this.st
+      .get(`UPDATE ${table} SET intercom_id = @intercomId, sync_base = @syncBase WHERE pk = @pk AND (intercom_id IS NOT @intercomId OR sync_base IS NOT @syncBase)`)
+      .run({ pk, intercomId, syncBase });
+  }
+
+  /** Only the base (a conflict resolution moves one field of it). */
+  setBase(entity: EntityType, pk: number, syncBase: string): void {
+    const table = entity === 'contact' ? 'contacts' : 'companies';
+    this.st.get(`UPDATE ${table} SET sync_base = @syncBase WHERE pk = @pk`).run({ pk, syncBase });
+  }
+}
+
+function byIndex<R extends { idx: number }>(rows: R[]): Map<number, R> {
+  const out = new Map<number, R>();
+  for (const r of rows) out.set(r.idx, r);
+  return out;
+}

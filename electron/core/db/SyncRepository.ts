@@ -1,0 +1,212 @@
+// The push side of sync: claiming outbox entries per record, recording what reached Intercom
+// (ids, bases), failures and retry times, and id remaps after a merge.
+import type { Database } from 'better-sqlite3';
+import type { EntityType } from '../../../shared/domain';
+import { Statements } from './Statements';
+
+/** An outbox entry as the pusher needs it. */
+export interface SyncEntryRow {
+  seq: number;
+  entity_type: EntityType;
+  entity_id: string;
+  op: string;
+  payload: string;
+  attempts: number;
+  not_before: number | null;
+}
+
+export interface WaitingRecord {
+  seq: number;
+  entity_type: EntityType;
+  entity_id: string;
+}
+
+/** A custom attribute name some waiting entry writes, with the JSON type of one of its values. */
+export interface PendingAttribute {
+  entity_type: EntityType;
+  name: string;
+  /** SQLite's json_each type: text, integer, real, true, false or null. */
+  type: string;
+}
+
+const SEQS = 'SELECT value FROM json_each(@seqs)';
+
+export class SyncRepository {
+  private readonly st: Statements;
+  constructor(db: Database) {
+    this.st = new Statements(db);
+  }
+
+  /** Entries a previous process left in flight (it died or was killed while sending). */
+  inFlight(): SyncEntryRow[] {
+    return this.st
+      .get<SyncEntryRow>(
+        `SELECT seq, entity_type, entity_id, op, payload, attempts, not_before FROM outbox
+         WHERE status = 'in_flight' ORDER BY seq`,
+      )
+      .all();
+  }
+
+  /** Pending entries after a sequence number, oldest first: the walk that finds records with work. */
+  pendingAfter(afterSeq: number, limit: number): WaitingRecord[] {
+    return this.st
+      .get<WaitingRecord>(
+        `SELECT seq, entity_type, entity_id FROM outbox
+         WHERE status = 'pending' AND seq > @afterSeq ORDER BY seq LIMIT @limit`,
+      )
+      .all({ afterSeq, limit });
+  }
+
+  /** One record's pending entries in order. */
+  pendingFor(entityId: string, limit: number): SyncEntryRow[] {
+    return this.st
+      .get<SyncEntryRow>(
+        `SELECT seq, entity_type, entity_id, op, payload, attempts, not_before FROM outbox
+         WHERE entity_id = @entityId AND status = 'pending' ORDER BY seq LIMIT @limit`,
+      )
+      .all({ entityId, limit });
+  }
+
+  countPending(): number {
+    return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+  }
+
+  maxSeq(): number {
+    return (this.st.get<{ m: number | null }>('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0;
+  }
+
+  hasFailed(entityId: string): boolean {
+    return (
+      this.st.get(`SELECT 1 FROM outbox WHERE entity_id = @entityId AND status = 'failed' LIMIT 1`).get({ entityId }) !== undefined
+    );
+  }
+
+  hasOpenConflict(entityId: string): boolean {
+    return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
+  }
+
+  /** How many of these entries are still pending (none was discarded or sent meanwhile). */
+  countPendingOf(seqs: readonly number[]): number {
+    return (
+      this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE seq IN (${SEQS}) AND status = 'pending'`).get({
+        seqs: JSON.stringify(seqs),
+      }) as { n: number }
+    ).n;
+  }
+
+  /** Committed before the request goes out; `attempts` counts requests that may have reached Intercom. */
+  markInFlight(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'pending'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  markDone(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'done', last_error = NULL, not_before = NULL, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  markFailed(seqs: readonly number[], error: string, at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'failed', last_error = @error, not_before = NULL, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), error, at });
+  }
+
+  /** Back to pending, not to be tried before `notBefore`. */
+  markDeferred(seqs: readonly number[], notBefore: number, error: string, at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'pending', not_before = @notBefore, last_error = @error, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), notBefore, error, at });
+  }
+
+  /** Back to pending, due at once (the run stopped before or while sending them). */
+  release(seqs: readonly number[], at: number): void {
+    this.st
+      .get(`UPDATE outbox SET status = 'pending', updated_at = @at WHERE seq IN (${SEQS}) AND status = 'in_flight'`)
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  /**
+   * Back to pending, due at once, after Intercom refused the request (a 400: nothing of it was
+   * applied), so this attempt does not count: a pending entry with attempts > 0 of a record not
+   * in Intercom yet then always went out inside its create (see planSteps).
+   */
+  releaseRefused(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'pending', attempts = max(0, attempts - 1), updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  /** The local contact already tied to an Intercom contact, if any. */
+  contactIdByIntercomId(intercomId: string): string | undefined {
+    const row = this.st.get<{ id: string }>('SELECT id FROM contacts WHERE intercom_id = @intercomId').get({ intercomId }) as
+      | { id: string }
+      | undefined;
+    return row?.id;
+  }
+
+  companyIdByIntercomId(intercomId: string): string | undefined {
+    const row = this.st.get<{ id: string }>('SELECT id FROM companies WHERE intercom_id = @intercomId').get({ intercomId }) as
+      | { id: string }
+      | undefined;
+    return row?.id;
+  }
+
+  /**
+   * The Intercom contact a local one is (after a create, an adopt or a merge remap: the local id
+   * stays) and what Intercom holds for its synced fields. Not a local edit: updated_at stays.
+   */
+  setContactRemote(id: string, intercomId: string, base: unknown): void {
+    this.st
+      .get('UPDATE contacts SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
+      .run({ id, intercomId, base: JSON.stringify(base) });
+  }
+
+  setCompanyRemote(id: string, intercomId: string, base: unknown): void {
+    this.st
+      .get('UPDATE companies SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
+      .run({ id, intercomId, base: JSON.stringify(base) });
+  }
+
+  contactBase(id: string): string | null {
+    const row = this.st.get<{ b: string | null }>('SELECT sync_base AS b FROM contacts WHERE id = @id').get({ id }) as
+      | { b: string | null }
+      | undefined;
+    return row?.b ?? null;
+  }
+
+  companyBase(id: string): string | null {
+    const row = this.st.get<{ b: string | null }>('SELECT sync_base AS b FROM companies WHERE id = @id').get({ id }) as
+      | { b: string | null }
+      | undefined;
+    return row?.b ?? null;
+  }
+
+  /** Custom attribute names that waiting entries will write, so they can be created in Intercom first. */
+  pendingAttributes(): PendingAttribute[] {
+    return this.st
+      .get<PendingAttribute>(
+        `SELECT o.entity_type AS entity_type, j.key AS name, j.type AS type
+         FROM outbox o, json_each(o.payload, '$.customAttributes') j
+         WHERE o.status IN ('pending', 'in_flight')
+         GROUP BY o.entity_type, j.key, j.type`,
+      )
+      .all();
+  }
+}

@@ -1,0 +1,91 @@
+// Messages to a contact: "send now" from the connected admin, and the flush that asks Intercom to
+// match a user's pending auto-messages. Both are written locally with an outbox entry, so they
+// wait while offline and go out in order with the contact's other changes.
+import type { MethodOutput, ParsedInput } from '../../../shared/api';
+import type { Message } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import { iso } from '../db/rows';
+import { toMessage } from '../db/MessageRepository';
+import type { ServiceContext } from '../ServiceContext';
+
+/** Intercom triggers message matching at most once per 15 minutes per user (Help Center #288). */
+export const FLUSH_INTERVAL_MS = 15 * 60_000;
+
+export class MessageService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private mustGetContact(id: string) {
+    const row = this.ctx.store.contacts.byId(id);
+    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${id}`, { field: 'contactId' });
+    return row;
+  }
+
+  send(input: ParsedInput<'messages.send'>): Message {
+    const { store, actor } = this.ctx;
+    const message = store.transaction(() => {
+      const contact = this.mustGetContact(input.contactId);
+      if (input.channel === 'email' && !contact.email) {
+        throw new AppError('VALIDATION', `channel: ${contact.name ?? 'this contact'} has no email address; send an in-app message instead`, {
+          field: 'channel',
+        });
+      }
+      const id = this.ctx.newId();
+      const at = this.ctx.now();
+      store.messages.insert({
+        id,
+        contact_id: contact.id,
+        kind: 'send',
+        channel: input.channel,
+        subject: input.subject || null,
+        body: input.body,
+        status: 'queued',
+        created_at: at,
+        actor,
+      });
+      store.outbox.append({ entityType: 'contact', entityId: contact.id, op: 'message.send', payload: { messageId: id, channel: input.channel, subject: input.subject || null }, at });
+      return toMessage(store.messages.byId(id)!);
+    });
+    this.ctx.events.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
+    return message;
+  }
+
+  flush({ contactId }: ParsedInput<'messages.flush'>): MethodOutput<'messages.flush'> {
+    const { store, actor } = this.ctx;
+    const result = store.transaction(() => {
+      const contact = this.mustGetContact(contactId);
+      if (contact.role !== 'user') {
+        throw new AppError('VALIDATION', `contactId: ${contact.name ?? contact.email ?? 'this contact'} is a lead; auto-messages are flushed for signed-up users only`, {
+          field: 'contactId',
+        });
+      }
+      const at = this.ctx.now();
+      const last = store.messages.lastFlushAt(contactId);
+      if (last !== null && at - last < FLUSH_INTERVAL_MS) {
+        const next = last + FLUSH_INTERVAL_MS;
+        throw new AppError('TOO_SOON', `Intercom matches a user's auto-messages at most once every 15 minutes; the next flush is possible at ${iso(next)}.`, {
+          details: { nextPossibleAt: iso(next) },
+        });
+      }
+      const id = this.ctx.newId();
+      store.messages.insert({ id, contact_id: contactId, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
+      store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'message.flush', payload: { messageId: id }, at });
+      return { message: toMessage(store.messages.byId(id)!), nextPossibleAt: iso(at + FLUSH_INTERVAL_MS) };
+    });
+    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
+    return result;
+  }
+
+  list({ contactId, limit, offset }: ParsedInput<'messages.list'>): MethodOutput<'messages.list'> {
+    const { store } = this.ctx;
+    this.mustGetContact(contactId);
+    const page = store.messages.forContact(contactId, limit, offset ?? 0);
+    const last = store.messages.lastFlushAt(contactId);
+    const next = last === null ? null : last + FLUSH_INTERVAL_MS;
+    return {
+      items: page.rows.map(toMessage),
+      total: page.total,
+      lastFlushAt: last === null ? null : iso(last),
+      nextFlushAt: next !== null && next > this.ctx.now() ? iso(next) : null,
+    };
+  }
+}

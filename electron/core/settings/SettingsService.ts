@@ -1,0 +1,174 @@
+// Settings the sync depends on: the Intercom connection (region or base URL, the write-only
+// token) and how stages are spelled in Intercom. Kept in the settings table, except the token,
+// which lives in a TokenStore.
+import type { MethodOutput, ParsedInput } from '../../../shared/api';
+import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, type Region, type StageValues } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import type { ServiceContext } from '../ServiceContext';
+import { resolveBaseUrl } from '../sync/hosts';
+import type { SyncSettings } from '../sync/mapping';
+import type { TokenStore } from './TokenStore';
+
+/** A base URL given at start (`--intercom-url`, `INTERCOM_BASE_URL`, `--sandbox`): it wins over the screen's. */
+export interface ConnectionOverride {
+  baseUrl: string;
+  source: 'start-option' | 'environment' | 'sandbox';
+}
+
+export interface Connection {
+  baseUrl: string;
+  token: string;
+}
+
+type Output = MethodOutput<'settings.get'>;
+export type WorkspaceInfo = NonNullable<Output['intercom']['workspace']>;
+export type AdminInfo = NonNullable<Output['intercom']['admin']>;
+
+const KEYS = {
+  region: 'intercom.region',
+  baseUrl: 'intercom.baseUrl',
+  workspace: 'intercom.workspace',
+  admin: 'intercom.admin',
+  stageAttribute: 'sync.stageAttribute',
+  companyStageAttribute: 'sync.companyStageAttribute',
+  stageValues: 'sync.stageValues',
+} as const;
+
+export class SettingsService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly tokens: TokenStore,
+    private readonly override: ConnectionOverride | null,
+    /** Told which settings changed, after they are saved (the sync reconnects). */
+    private readonly onChange: (changed: string[]) => void = () => {},
+  ) {}
+
+  private read<T>(key: string, fallback: T): T {
+    return this.ctx.store.settings.get<T>(key) ?? fallback;
+  }
+
+  region(): Region {
+    return this.read<Region>(KEYS.region, 'us');
+  }
+
+  syncSettings(): SyncSettings {
+    return {
+      stageAttribute: this.read(KEYS.stageAttribute, DEFAULT_STAGE_ATTRIBUTE),
+      companyStageAttribute: this.read(KEYS.companyStageAttribute, DEFAULT_COMPANY_STAGE_ATTRIBUTE),
+      stageValues: { ...DEFAULT_STAGE_VALUES, ...this.read<Partial<StageValues>>(KEYS.stageValues, {}) },
+    };
+  }
+
+  /** Where to connect and with what; null while no token is set. */
+  connection(tokenOverride?: string): Connection | null {
+    const token = tokenOverride ?? this.tokens.get();
+    if (!token) return null;
+    const baseUrl = this.override?.baseUrl ?? resolveBaseUrl({ region: this.region(), baseUrl: this.read<string | null>(KEYS.baseUrl, null) });
+    return { baseUrl, token };
+  }
+
+  get(): Output {
+    const stored = this.read<string | null>(KEYS.baseUrl, null);
+    const s = this.syncSettings();
+    return {
+      intercom: {
+        region: this.region(),
+        baseUrl: this.override?.baseUrl ?? stored,
+        baseUrlSource: this.override ? this.override.source : stored ? 'settings' : null,
+        tokenSet: this.tokens.get() !== null,
+        tokenStorage: this.tokens.kind,
+        tokenFile: this.tokens.file,
+        workspace: this.read<WorkspaceInfo | null>(KEYS.workspace, null),
+        admin: this.read<AdminInfo | null>(KEYS.admin, null),
+      },
+      stageAttribute: s.stageAttribute,
+      companyStageAttribute: s.companyStageAttribute,
+      stageValues: s.stageValues,
+    };
+  }
+
+  set(input: ParsedInput<'settings.set'>): MethodOutput<'settings.set'> {
+    const { store } = this.ctx;
+    const changed: string[] = [];
+    store.transaction(() => {
+      const at = this.ctx.now();
+      const current = this.syncSettings();
+      if (input.stageValues) {
+        const next = { ...current.stageValues, ...input.stageValues };
+        checkDistinct(next, input.stageValues);
+        if (JSON.stringify(next) !== JSON.stringify(current.stageValues)) {
+          store.settings.set(KEYS.stageValues, next, at);
+          changed.push('stageValues');
+        }
+      }
+      if (input.stageAttribute !== undefined && input.stageAttribute !== current.stageAttribute) {
+        store.settings.set(KEYS.stageAttribute, input.stageAttribute, at);
+        changed.push('stageAttribute');
+      }
+      if (input.companyStageAttribute !== undefined && input.companyStageAttribute !== current.companyStageAttribute) {
+        store.settings.set(KEYS.companyStageAttribute, input.companyStageAttribute, at);
+        changed.push('companyStageAttribute');
+      }
+      const contactAttr = input.stageAttribute ?? current.stageAttribute;
+      const companyAttr = input.companyStageAttribute ?? current.companyStageAttribute;
+      if (contactAttr.toLowerCase() === companyAttr.toLowerCase()) {
+        const field = input.companyStageAttribute !== undefined ? 'companyStageAttribute' : 'stageAttribute';
+        throw new AppError('VALIDATION', `${field}: Intercom keeps attribute names unique across people and companies; give the company stage a name of its own`, { field });
+      }
+      if (input.region !== undefined && input.region !== this.region()) {
+        store.settings.set(KEYS.region, input.region, at);
+        changed.push('region');
+      }
+      if (input.baseUrl !== undefined && input.baseUrl !== this.read<string | null>(KEYS.baseUrl, null)) {
+        try {
+          if (input.baseUrl) resolveBaseUrl({ region: this.region(), baseUrl: input.baseUrl });
+        } catch (e) {
+          throw new AppError('VALIDATION', `baseUrl: ${(e as Error).message}`, { field: 'baseUrl' });
+        }
+        store.settings.set(KEYS.baseUrl, input.baseUrl, at);
+        changed.push('baseUrl');
+      }
+      if (input.token !== undefined) {
+        // the token file is written last: if it fails, the transaction rolls the rest back
+        this.tokens.set(input.token);
+        changed.push('token');
+      }
+      // another token or host may reach another workspace: forget the one we knew
+      if (changed.some((k) => k === 'token' || k === 'region' || k === 'baseUrl')) {
+        store.settings.set(KEYS.workspace, null, at);
+        store.settings.set(KEYS.admin, null, at);
+      }
+    });
+    if (changed.length > 0) this.onChange(changed);
+    return { changed };
+  }
+
+  /** After a successful GET /me: what the screen shows, the admin that sends messages, and the region's host. */
+  rememberConnection(workspace: WorkspaceInfo, admin: AdminInfo, region: Region | null): void {
+    const { store } = this.ctx;
+    store.transaction(() => {
+      const at = this.ctx.now();
+      store.settings.set(KEYS.workspace, workspace, at);
+      store.settings.set(KEYS.admin, admin, at);
+      if (region && !this.override && !this.read<string | null>(KEYS.baseUrl, null)) store.settings.set(KEYS.region, region, at);
+    });
+  }
+
+  admin(): AdminInfo | null {
+    return this.read<AdminInfo | null>(KEYS.admin, null);
+  }
+}
+
+/** Two stages spelled the same in Intercom could not be told apart when they come back. */
+function checkDistinct(values: StageValues, given: Partial<StageValues>): void {
+  const pairs: [keyof StageValues, keyof StageValues][] = [
+    ['lead', 'signed_up'],
+    ['sql', 'customer'],
+  ];
+  for (const [a, b] of pairs) {
+    if (values[a] === values[b]) {
+      const field = b in given ? b : a;
+      throw new AppError('VALIDATION', `stageValues.${field}: "${values[field]}" is already the value of another stage`, { field: `stageValues.${field}` });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// The Intercom connection chosen at start, shared by the desktop app and browser mode: the
+// built-in sandbox (`--sandbox`), an address override (`--intercom-url`, `INTERCOM_BASE_URL`), or
+// nothing (the settings screen decides).
+import type { CoreOptions } from './app';
+import type { StartOptions } from './cliArgs';
+import { startSandbox, type Sandbox } from './sandbox';
+
+export interface StartedIntercom {
+  intercom?: CoreOptions['intercom'];
+  sandbox: Sandbox | null;
+  /** One line for the start banner. */
+  describe: string;
+}
+
+/** Search in the demo lags like Intercom's does, but by seconds rather than minutes, so a demo sees it. */
+const DEMO_SEARCH_LAG_MS = 5_000;
+
+export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'intercomUrl'>): Promise<StartedIntercom> {
+  if (opts.sandbox) {
+    const sandbox = await startSandbox({ seed: 'demo', searchLagMs: DEMO_SEARCH_LAG_MS });
+    return {
+      sandbox,
+      intercom: { baseUrl: sandbox.url, source: 'sandbox', token: sandbox.token },
+      describe: `Intercom: the built-in sandbox at ${sandbox.url} (a demo workspace that lives while the app runs; faults can be switched on at ${sandbox.url}/_sandbox/faults)`,
+    };
+  }
+  if (opts.intercomUrl) {
+    return {
+      sandbox: null,
+      intercom: { baseUrl: opts.intercomUrl.url, source: opts.intercomUrl.source },
+      describe: `Intercom: ${opts.intercomUrl.url} (from ${opts.intercomUrl.source === 'environment' ? 'INTERCOM_BASE_URL' : '--intercom-url'})`,
+    };
+  }
+  return { sandbox: null, describe: 'Intercom: set the access token in Settings to sync' };
+}

@@ -1,0 +1,101 @@
+// Makes sure Intercom has every custom attribute the push is about to write (the stage attribute
+// and any attribute a waiting entry carries): Intercom refuses writes to attributes that do not exist.
+import type { IntercomClient } from './IntercomClient';
+import { IntercomError } from './IntercomError';
+import type { DataAttributeType } from './intercomTypes';
+import type { SyncContext } from './SyncContext';
+
+type Model = 'contact' | 'company';
+
+/**
+ * Attribute names known to exist, per client (one client per connection and run), so that
+ * calling this before every push costs one listing per model, not one per run step.
+ */
+const known = new WeakMap<IntercomClient, Record<Model, Set<string>>>();
+
+/** Forget what a client knows: Intercom said an attribute does not exist after all (archived meanwhile). */
+export function forgetAttributes(client: IntercomClient): void {
+  known.delete(client);
+}
+
+const STOPPING = new Set(['auth', 'offline', 'aborted', 'transient', 'rate_limited']);
+
+async function listNames(client: IntercomClient, model: Model): Promise<Set<string>> {
+  const list = await client.listDataAttributes(model);
+  const names = new Set<string>();
+  for (const a of list.data ?? []) {
+    // standard attributes share the namespace: a custom "email" would be refused anyway
+    names.add(a.name);
+    if (a.full_name?.startsWith('custom_attributes.')) names.add(a.full_name.slice('custom_attributes.'.length));
+  }
+  return names;
+}
+
+/** The Intercom type for the values waiting entries carry: a mix of number kinds is float, any text makes it a string. */
+function typeFor(jsonTypes: Set<string>): DataAttributeType | null {
+  const t = new Set([...jsonTypes].filter((x) => x !== 'null'));
+  if (t.size === 0) return null; // only removals: nothing to write, nothing to create
+  if (t.has('text')) return 'string';
+  const bool = t.has('true') || t.has('false');
+  const num = t.has('integer') || t.has('real');
+  if (bool && num) return 'string';
+  if (bool) return 'boolean';
+  return t.has('real') ? 'float' : 'integer';
+}
+
+export interface BootstrapResult {
+  /** `model.name` of each attribute created now. */
+  created: string[];
+  /** Attributes Intercom would not create, with its reason; the entries writing them fail with it. */
+  refused: Array<{ model: Model; name: string; message: string }>;
+}
+
+export async function ensureStageAttributes(ctx: SyncContext): Promise<BootstrapResult> {
+  const { client } = ctx;
+  const { stageAttribute, companyStageAttribute } = ctx.settings();
+  let names = known.get(client);
+  if (!names) {
+    names = { contact: await listNames(client, 'contact'), company: await listNames(client, 'company') };
+    known.set(client, names);
+  }
+
+  const wanted = new Map<string, { model: Model; name: string; types: Set<string> }>();
+  const want = (model: Model, name: string, type: string) => {
+    const key = `${model}.${name}`;
+    const w = wanted.get(key) ?? { model, name, types: new Set<string>() };
+    w.types.add(type);
+    wanted.set(key, w);
+  };
+  want('contact', stageAttribute, 'text');
+  want('company', companyStageAttribute, 'text');
+  for (const a of ctx.store.sync.pendingAttributes()) want(a.entity_type, a.name, a.type);
+
+  const created: string[] = [];
+  const refused: BootstrapResult['refused'] = [];
+  for (const w of wanted.values()) {
+    if (names[w.model].has(w.name)) continue;
+    const dataType = w.name === stageAttribute || w.name === companyStageAttribute ? 'string' : typeFor(w.types);
+    if (!dataType) continue;
+    try {
+      await client.createDataAttribute({ name: w.name, model: w.model, data_type: dataType });
+      created.push(`${w.model}.${w.name}`);
+      names[w.model].add(w.name);
+    } catch (e) {
+      if (!(e instanceof IntercomError)) throw e;
+      if (e.kind === 'uncertain') {
+        // the create is not repeated blindly (a repeat answers "already have"): look instead
+        names[w.model] = await listNames(client, w.model);
+        if (names[w.model].has(w.name)) continue;
+        throw e;
+      }
+      if (STOPPING.has(e.kind)) throw e;
+      // A refused name (taken by the other model, reserved, invalid) stops only the entries that
+      // write it: they fail with Intercom's own words, and everything else goes out.
+      // Intercom keeps one namespace for people and company attributes: when the stage attribute's
+      // name is taken by the other model, only an admin (or another name in Settings) can fix it.
+      ctx.log(`Intercom refused to create the ${w.model} attribute '${w.name}' (${dataType}): ${e.message}`, e);
+      refused.push({ model: w.model, name: w.name, message: e.message });
+    }
+  }
+  return { created, refused };
+}

@@ -1,0 +1,764 @@
+// Brings Intercom's records into the local store: the first import (pipelined, resumable after a
+// quit) and the incremental pull, applying remote values field by field (merge.ts), never queued back.
+import { randomUUID } from 'node:crypto';
+import type { ContactWrite } from '../db/ContactRepository';
+import type { CompanyWrite } from '../db/CompanyRepository';
+import type { IndexDefinition, NewRemoteContact, SyncedCompanyRow, SyncedContactRow, WaitingEntry } from '../db/RemoteRepository';
+import type { ConflictRow } from '../db/ConflictRepository';
+import { isIntercomError } from './IntercomError';
+import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
+import {
+  companyBaseFromRemote,
+  companyBaseFromRow,
+  contactBaseFromRemote,
+  contactBaseFromRow,
+  localIdFromSyntheticExternalId,
+  realExternalId,
+  type IntercomCompany,
+  type IntercomContact,
+  type SyncSettings,
+} from './mapping';
+import { baseJson, flatten, mergeFields, type Flat, parseBase, pendingFields, pendingLinks, withAttributes, type FieldConflict } from './merge';
+import type { ProgressFn, SyncContext } from './SyncContext';
+
+export const IMPORT_KEY = 'sync.import';
+export const PULL_KEY = 'sync.pull';
+/** Who Intercom's own changes are attributed to in the stage history. */
+export const INTERCOM_ACTOR = 'Intercom';
+
+const PER_PAGE = 150;
+const DAY_S = 86_400;
+/**
+ * How late Intercom's search may show a change ("a few minutes" in the 2.14 docs), with room
+ * for the local clock being off. The watermark stays this far behind now, so a change the search
+ * did not show yet is fetched by a later pull. Generous on purpose: every pull reads the whole
+ * calendar day anyway (the date rule), so a wider window costs only comparisons, no requests.
+ */
+export const DEFAULT_SEARCH_LAG_MS = 15 * 60_000;
+/** Where an open company scroll is remembered, so a later run can close it (see closeOpenScroll). */
+const SCROLL_KEY = 'sync.scroll';
+/** Intercom ends a scroll nobody read for a minute. */
+const SCROLL_IDLE_MS = 60_000;
+/** Scroll restarts before giving up: Intercom asks for one when a scroll broke or expired. */
+const MAX_SCROLL_RESTARTS = 3;
+
+const CONTACT_NULL_UNKNOWN = new Set(['stage']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ImportState {
+  phase: 'companies' | 'contacts' | 'done';
+  /** `starting_after` of the next contact page (null: from the start). */
+  cursor: string | null;
+  /** Contacts written so far. */
+  done: number;
+  /** Contacts in Intercom, from the last page's total_count. */
+  total: number | null;
+  /** Companies written by the company phase. */
+  companies: number;
+  /** When the import began (ms); the first pull starts from here. */
+  startedAt: number;
+  finishedAt?: number;
+  /** List indexes dropped for the import (built again at its end, or when it stops). */
+  deferredIndexes?: IndexDefinition[];
+}
+
+export interface PullState {
+  /** Contacts updated before this (Unix s) are known; the next search starts at its calendar day. */
+  watermark: number;
+  /** Same for the company scroll. */
+  companyWatermark: number;
+  lastPullAt?: number;
+}
+
+export interface ApplyCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Conflicts opened (or refreshed with newer values). */
+  conflicts: number;
+  /** Versions older than the one already applied (the lagging search shows them): skipped. */
+  stale: number;
+}
+
+export interface ImportSummary {
+  contacts: ApplyCounts;
+  companies: ApplyCounts;
+  /** HTTP pages read (company scroll pages + contact pages). */
+  pages: number;
+  /** This call continued an import a previous one had begun. */
+  resumed: boolean;
+  /** The import had already finished; nothing was read. */
+  alreadyDone: boolean;
+  ms: number;
+}
+
+export interface PullSummary {
+  contacts: ApplyCounts;
+  companies: ApplyCounts;
+  pages: number;
+  /** The contact watermark after this pull (Unix s). */
+  watermark: number;
+  ms: number;
+}
+
+export interface PullerOptions {
+  /** See DEFAULT_SEARCH_LAG_MS. */
+  searchLagMs?: number;
+  perPage?: number;
+  /**
+   * An import with at least this many contacts still to come drops the contact list indexes
+   * and builds them once at the end (RemoteRepository.dropListIndexes). Default 20,000: below
+   * that, keeping them costs less than building them again.
+   */
+  deferIndexesFrom?: number;
+}
+
+const emptyCounts = (): ApplyCounts => ({ inserted: 0, updated: 0, unchanged: 0, conflicts: 0, stale: 0 });
+
+/** The cursor of the next page; 2.14 sends an object, some older answers a URL. */
+function nextCursor(pages: Pages | null | undefined): string | null {
+  const next = pages?.next;
+  if (!next) return null;
+  if (typeof next === 'string') {
+    try {
+      return new URL(next, 'https://x').searchParams.get('starting_after');
+    } catch {
+      return null;
+    }
+  }
+  return next.starting_after ?? null;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+/** A record's outbox entries still to go, and those that went out lately (with when). */
+interface RecordEntries {
+  waiting: WaitingEntry[];
+  pushed: (WaitingEntry & { updated_at: number })[];
+}
+
+/**
+ * The remote values, except fields this console wrote to Intercom after this version of the
+ * record: the lagging search can show a version from before our own push, and its old value is
+ * not a change made in Intercom. Those fields read as the base (what the push left there).
+ */
+function notOlderThanPushes(remote: Flat, base: Flat | null, pushed: RecordEntries['pushed'], versionAt: number, entity: 'contact' | 'company'): Flat {
+  if (base === null || pushed.length === 0) return remote;
+  const newer = pushed.filter((e) => Math.floor(e.updated_at / 1000) > versionAt);
+  if (newer.length === 0) return remote;
+  const out = { ...remote };
+  for (const f of pendingFields(newer, entity)) {
+    const b = base[f];
+    if (b === undefined) delete out[f];
+    else out[f] = b;
+  }
+  return out;
+}
+
+/** A local id carried in a synthetic external id: kept, so every console names the record alike. */
+function adoptableId(externalId: string | null | undefined): string | null {
+  const id = localIdFromSyntheticExternalId(externalId);
+  return id && UUID.test(id) ? id : null;
+}
+
+const YIELDS = 2;
+/**
+ * Lets the event loop run until a request just made has left: the client builds it over a few
+ * promise hops and the socket write happens after them, so a synchronous write started at once
+ * would hold the request back until it is over, and nothing would overlap. Two turns: one for
+ * our write, one more for a server in this process (the sandbox) to take it in.
+ */
+async function sent(): Promise<void> {
+  for (let i = 0; i < YIELDS; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Reads pages where each answer names the next one: the request for page n+1 leaves as soon as
+ * page n arrives, and page n is written while it is on the wire, so writing costs no wall time.
+ */
+async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void): Promise<number> {
+  let pending: Promise<P> | null = first;
+  let pages = 0;
+  while (pending) {
+    const page: P = await pending;
+    pages++;
+    pending = next(page);
+    if (pending) {
+      // if the write throws, the prefetch's own failure must not surface as an unhandled rejection
+      pending.catch(() => undefined);
+      await sent();
+    }
+    write(page, pending === null);
+  }
+  return pages;
+}
+
+export class Puller {
+  private readonly lagS: number;
+  private readonly perPage: number;
+  private readonly deferIndexesFrom: number;
+
+  constructor(
+    private readonly ctx: SyncContext,
+    options: PullerOptions = {},
+  ) {
+    this.lagS = Math.ceil((options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS) / 1000);
+    this.perPage = options.perPage ?? PER_PAGE;
+    this.deferIndexesFrom = options.deferIndexesFrom ?? 20_000;
+  }
+
+  // ---- first import ----------------------------------------------------------------------------
+
+  /**
+   * Every company (the scroll), then every contact (the list, 150 a page). Each page is one
+   * transaction that also records how far the import got, so a quit loses at most the page in
+   * flight. Companies come first so contacts link to them as they arrive; a scroll cannot be
+   * resumed (it expires after a minute), so an interrupted company phase starts over.
+   */
+  async importAll(onProgress?: ProgressFn): Promise<ImportSummary> {
+    const t0 = performance.now();
+    const { store } = this.ctx;
+    const s = this.ctx.settings();
+    const contacts = emptyCounts();
+    const companies = emptyCounts();
+    if (store.settings.get<ImportState>(IMPORT_KEY)?.phase === 'done') {
+      return { contacts, companies, pages: 0, resumed: false, alreadyDone: true, ms: 0 };
+    }
+    this.restoreDeferredIndexes(); // left dropped by a run that crashed
+    const saved = store.settings.get<ImportState>(IMPORT_KEY);
+    const state: ImportState = saved ?? { phase: 'companies', cursor: null, done: 0, total: null, companies: 0, startedAt: this.ctx.now() };
+    if (!saved) store.settings.set(IMPORT_KEY, state, this.ctx.now());
+    const resumed = saved !== undefined;
+    let pages: number;
+    const restoreCheckpoints = store.remote.checkpointLessOften();
+    try {
+      pages = await this.importPhases(state, s, contacts, companies, onProgress);
+    } finally {
+      restoreCheckpoints();
+      this.restoreDeferredIndexes();
+    }
+    return { contacts, companies, pages, resumed, alreadyDone: false, ms: Math.round(performance.now() - t0) };
+  }
+
+  /**
+   * An import that stops (quit, pause, error) puts the indexes it dropped back at once, so the
+   * console's lists stay fast while it waits; a resumed import drops them again. After a crash
+   * they are still listed in the import state, and the next import call puts them back.
+   */
+  private restoreDeferredIndexes(): void {
+    const { store } = this.ctx;
+    try {
+      store.transaction(() => {
+        const state = store.settings.get<ImportState>(IMPORT_KEY);
+        if (!state?.deferredIndexes) return;
+        store.remote.restoreIndexes(state.deferredIndexes);
+        store.settings.set(IMPORT_KEY, { ...state, deferredIndexes: undefined }, this.ctx.now());
+      });
+    } catch (e) {
+      this.ctx.log('import: could not rebuild the contact list indexes; the next import run tries again', e);
+    }
+  }
+
+  private async importPhases(start: ImportState, s: SyncSettings, contacts: ApplyCounts, companies: ApplyCounts, onProgress?: ProgressFn): Promise<number> {
+    const { store } = this.ctx;
+    let state = start;
+    let pages = 0;
+    if (state.phase === 'companies') {
+      let n = 0;
+      const scrolled = await this.scrollCompanies((page) => {
+        const changed = store.transaction(() => this.applyCompanies(page, s, companies));
+        if (changed.length > 0) this.ctx.changed('company', changed, 'sync.import');
+        n += page.length;
+        onProgress?.(n, null);
+      });
+      pages += scrolled;
+      state = { ...state, phase: 'contacts', cursor: null, done: 0, total: null, companies: n };
+      store.settings.set(IMPORT_KEY, state, this.ctx.now());
+    }
+
+    const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
+    let first = list(state.cursor);
+    if (state.cursor !== null) {
+      // a saved cursor Intercom no longer takes: the import starts the contacts over (each
+      // contact is matched by its Intercom id, so none is written twice)
+      first = first.catch((e: unknown) => {
+        if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
+        this.ctx.log(`import: Intercom refused the saved contact cursor; importing contacts from the start`, e);
+        state = { ...state, cursor: null, done: 0 };
+        return list(null);
+      });
+    }
+    pages += await pipeline<ContactList>(
+      first,
+      (page) => {
+        const after = nextCursor(page.pages);
+        return after && page.data.length > 0 ? list(after) : null;
+      },
+      (page, last) => {
+        const at = this.ctx.now();
+        const changed = store.transaction(() => {
+          const coming = (page.total_count ?? 0) - state.done;
+          if (!last && !state.deferredIndexes && coming >= this.deferIndexesFrom) state = { ...state, deferredIndexes: store.remote.dropListIndexes() };
+          const ids = this.applyContacts(page.data, s, contacts, at);
+          const done = state.done + page.data.length;
+          if (last && state.deferredIndexes) {
+            store.remote.restoreIndexes(state.deferredIndexes);
+            state = { ...state, deferredIndexes: undefined };
+          }
+          state = last
+            ? { ...state, phase: 'done', cursor: null, done, total: page.total_count ?? done, finishedAt: at }
+            : { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
+          store.settings.set(IMPORT_KEY, state, at);
+          if (last) {
+            // changes made while the import ran are newer than its start: the first pull finds them
+            const w = Math.floor(state.startedAt / 1000) - this.lagS;
+            store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
+          }
+          return ids;
+        });
+        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.import');
+        onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + state.total);
+      },
+    );
+    return pages;
+  }
+
+  // ---- incremental pull --------------------------------------------------------------------------
+
+  /**
+   * Companies: Intercom has no company search, so the whole scroll is read again and only the
+   * companies updated since the company watermark are applied. The cost is one request per 50
+   * companies on every pull (20 for 1,000 companies, a pull a minute: 0.2% of the rate limit), and
+   * the scroll is the workspace's only one, so a pull must not run beside another scroll.
+   *
+   * Contacts: the 2.14 search matches dates by calendar day, so `updated_at > W - 86400` returns
+   * everything from W's day on; rows older than W are dropped, the rest upserted by the field rule.
+   */
+  async pullChanges(onProgress?: ProgressFn): Promise<PullSummary> {
+    const t0 = performance.now();
+    const { store, client } = this.ctx;
+    const s = this.ctx.settings();
+    const contacts = emptyCounts();
+    const companies = emptyCounts();
+    let state: PullState = store.settings.get<PullState>(PULL_KEY) ?? { watermark: 0, companyWatermark: 0 };
+
+    // ---- companies
+    const scrollStart = Math.floor(this.ctx.now() / 1000);
+    let companyNewest = -Infinity;
+    let pages = await this.scrollCompanies((page) => {
+      const fresh = page.filter((co) => co.updated_at >= state.companyWatermark);
+      for (const co of page) companyNewest = Math.max(companyNewest, co.updated_at);
+      const changed = fresh.length > 0 ? store.transaction(() => this.applyCompanies(fresh, s, companies)) : [];
+      if (changed.length > 0) this.ctx.changed('company', changed, 'sync.pull');
+    });
+    // a company edited after its scroll page went out may carry an older updated_at than one
+    // seen later in the scroll, so the watermark never passes the scroll's start (less the margin)
+    state = { ...state, companyWatermark: Math.max(state.companyWatermark, Math.min(companyNewest, scrollStart - this.lagS)) };
+    store.settings.set(PULL_KEY, state, this.ctx.now());
+
+    // ---- contacts
+    const w = state.watermark;
+    const search = (after: string | null) =>
+      client.searchContacts({
+        query: { field: 'updated_at', operator: '>', value: w - DAY_S },
+        sort: { field: 'updated_at', order: 'ascending' },
+        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+      });
+    let newest = -Infinity;
+    let ordered = true;
+    let done = 0;
+    pages += await pipeline<ContactList>(
+      search(null),
+      (page) => {
+        const after = nextCursor(page.pages);
+        return after && page.data.length > 0 ? search(after) : null;
+      },
+      (page, last) => {
+        const at = this.ctx.now();
+        const rows = (page.data as IntercomContact[]).filter((c) => c.updated_at >= w);
+        for (const c of rows) {
+          if (c.updated_at < newest) ordered = false;
+          newest = Math.max(newest, c.updated_at);
+        }
+        const changed = store.transaction(() => {
+          const ids = this.applyContacts(rows, s, contacts, at);
+          // sorted ascending, every row before the newest one seen is in: an interrupted pull
+          // keeps its progress. Should Intercom not sort, the watermark moves only at the end.
+          if (ordered || last) {
+            state = { ...state, watermark: this.advance(state.watermark, newest, at), lastPullAt: at };
+            store.settings.set(PULL_KEY, state, at);
+          }
+          return ids;
+        });
+        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.pull');
+        done += page.data.length;
+        onProgress?.(done, page.total_count ?? null);
+      },
+    );
+    return { contacts, companies, pages, watermark: state.watermark, ms: Math.round(performance.now() - t0) };
+  }
+
+  /**
+   * The next watermark: the newest updated_at seen, but never closer to now than the search lag,
+   * so a change the search did not show yet still lies after it. It never moves back.
+   */
+  private advance(w: number, newest: number, nowMs: number): number {
+    if (newest === -Infinity) return w;
+    return Math.max(w, Math.min(newest, Math.floor(nowMs / 1000) - this.lagS));
+  }
+
+  // ---- companies ---------------------------------------------------------------------------------
+
+  /**
+   * Reads the whole company scroll, handing each non-empty page to `write` (synchronously, so the
+   * scroll never idles towards its one-minute expiry). When Intercom asks for a restart (a 400 or
+   * 500 on a continuation, or an answer we cannot trust) the scroll begins again; pages already
+   * written are written again, which the field rule makes harmless.
+   */
+  private async scrollCompanies(write: (page: IntercomCompany[]) => void): Promise<number> {
+    const { client } = this.ctx;
+    let pages = 0;
+    for (let restarts = 0; ; restarts++) {
+      pages += await this.closeOpenScroll();
+      try {
+        pages += await pipeline<CompanyScroll>(
+          client.scrollCompanies(null),
+          (page) => {
+            if (page.data.length === 0 || !page.scroll_param) return null;
+            this.rememberScroll(page.scroll_param);
+            return client.scrollCompanies(page.scroll_param);
+          },
+          (page) => {
+            if (page.data.length > 0) write(page.data as IntercomCompany[]);
+          },
+        );
+        this.rememberScroll(null);
+        return pages;
+      } catch (e) {
+        // a continuation is never repeated by the client, so its 5xx arrives as 'uncertain'
+        const restartable = isIntercomError(e) && (e.kind === 'uncertain' || e.kind === 'invalid');
+        if (!restartable || restarts >= MAX_SCROLL_RESTARTS || this.ctx.signal.aborted) throw e;
+        this.ctx.log('company scroll broke off; starting it again', e);
+      }
+    }
+  }
+
+  private rememberScroll(param: string | null): void {
+    this.ctx.store.settings.set(SCROLL_KEY, param === null ? null : { param, at: this.ctx.now() }, this.ctx.now());
+  }
+
+  /**
+   * Intercom keeps one scroll per workspace open and refuses to start another ("scroll already
+   * exists") until it ends or idles out after a minute. A run stopped mid-scroll (quit, pause, a
+   * failed write) leaves one behind: it is read to its end, so the next scroll can begin now
+   * rather than after the minute. Its pages are not used: one of them was fetched ahead and never
+   * written, so the new scroll starts over. Returns the pages read.
+   */
+  private async closeOpenScroll(): Promise<number> {
+    const open = this.ctx.store.settings.get<{ param: string; at: number } | null>(SCROLL_KEY);
+    if (!open || this.ctx.now() - open.at > SCROLL_IDLE_MS) return 0;
+    let pages = 0;
+    try {
+      for (;;) {
+        const page = await this.ctx.client.scrollCompanies(open.param);
+        pages++;
+        if (page.data.length === 0) break;
+      }
+    } catch (e) {
+      // already expired or ended: Intercom asks for a restart, which is what comes next anyway
+      if (!isIntercomError(e) || (e.kind !== 'uncertain' && e.kind !== 'invalid')) throw e;
+    }
+    this.rememberScroll(null);
+    return pages;
+  }
+
+  /** One page of companies, inside the caller's transaction; returns the ids of those that changed. */
+  private applyCompanies(page: readonly IntercomCompany[], s: SyncSettings, counts: ApplyCounts): string[] {
+    const { store } = this.ctx;
+    const at = this.ctx.now();
+    const keys = page.map((co) => ({
+      intercomId: co.id,
+      companyId: co.company_id ?? null,
+      localId: localIdFromSyntheticExternalId(co.company_id),
+    }));
+    const matches = store.remote.matchCompanies(keys);
+    const matchedIds = [...matches.values()].map((r) => r.id);
+    const waiting = groupBy(store.remote.waitingEntries(matchedIds), (e) => e.entity_id);
+    const pushed = groupBy(store.remote.doneEntriesSince(matchedIds, at - this.lagS * 1000), (e) => e.entity_id);
+    const open = groupBy(store.conflicts.openFor(matchedIds), (c) => c.entity_id);
+    const changed: string[] = [];
+    const seen = new Set<number>();
+    page.forEach((co, i) => {
+      const remote = companyBaseFromRemote(co, s);
+      let row = matches.get(i);
+      // two remote records on one page may match one local one: the second sees the first's writes
+      if (row && seen.has(row.pk)) row = store.remote.companyById(row.id);
+      if (!row) {
+        const adopted = adoptableId(co.company_id);
+        const id = adopted ?? randomUUID();
+        const createdAt = (co.created_at ?? co.updated_at) * 1000;
+        store.remote.insertCompany({
+          id,
+          // a company_id naming a local id is derived from it again on push (companyIdFor)
+          externalId: adopted ? null : (co.company_id ?? null),
+          intercomId: co.id,
+          name: remote.name,
+          plan: remote.plan,
+          monthlySpend: remote.monthlySpend,
+          stage: remote.stage,
+          customAttributes: JSON.stringify(remote.customAttributes),
+          createdAt,
+          updatedAt: co.updated_at * 1000,
+          syncBase: baseJson(flatten(remote), { remoteUpdatedAt: co.updated_at }),
+        });
+        if (remote.stage) {
+          store.history.add({ entityType: 'company', entityId: id, fromStage: null, toStage: remote.stage, at: createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
+        }
+        counts.inserted++;
+        changed.push(id);
+        return;
+      }
+      seen.add(row.pk);
+      const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
+      if (this.mergeCompany(row, co, remote, entries, open.get(row.id) ?? [], counts, at)) changed.push(row.id);
+    });
+    return changed;
+  }
+
+  private mergeCompany(
+    row: SyncedCompanyRow,
+    co: IntercomCompany,
+    remote: ReturnType<typeof companyBaseFromRemote>,
+    entries: RecordEntries,
+    open: ConflictRow[],
+    counts: ApplyCounts,
+    at: number,
+  ): boolean {
+    const { store } = this.ctx;
+    const base = parseBase(row.sync_base);
+    if (base?.meta.remoteUpdatedAt !== undefined && co.updated_at < base.meta.remoteUpdatedAt) {
+      counts.stale++;
+      return false;
+    }
+    const m = mergeFields({
+      local: flatten(companyBaseFromRow(row)),
+      remote: notOlderThanPushes(flatten(remote), base?.flat ?? null, entries.pushed, co.updated_at, 'company'),
+      base: base?.flat ?? null,
+      pending: pendingFields(entries.waiting, 'company'),
+    });
+    const write: CompanyWrite = {};
+    for (const [f, v] of Object.entries(m.apply)) {
+      if (f === 'name' || f === 'plan' || f === 'stage') write[f] = v as string | null;
+      else if (f === 'monthlySpend') write.monthlySpend = v as number | null;
+    }
+    const attrs = withAttributes(row.custom_attributes, m.apply);
+    if (attrs !== undefined) write.customAttributes = attrs;
+    const applied = Object.keys(write).length > 0;
+    if (applied) {
+      store.companies.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, co.updated_at * 1000) });
+      // the company's name is part of its users' search entries
+      if ('name' in write) for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
+      if ('stage' in write) {
+        store.history.add({
+          entityType: 'company',
+          entityId: row.id,
+          fromStage: row.stage,
+          toStage: write.stage as string | null,
+          at: co.updated_at * 1000,
+          actor: INTERCOM_ACTOR,
+          source: 'intercom',
+        });
+      }
+    }
+    const opened = this.recordConflicts('company', row.id, m.conflicts, open, at);
+    store.remote.setRemote('company', row.pk, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
+    if (row.intercom_id !== co.id) store.outbox.refreshSyncState('company', row.id);
+    counts.conflicts += opened;
+    if (applied) counts.updated++;
+    else counts.unchanged++;
+    return applied || opened > 0 || row.intercom_id !== co.id;
+  }
+
+  // ---- contacts ----------------------------------------------------------------------------------
+
+  /**
+   * One page of contacts, inside the caller's transaction: one query each to match them, to find
+   * their waiting outbox entries, open conflicts and companies, then a write per changed row.
+   * Returns the ids of the contacts that changed.
+   */
+  private applyContacts(page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): string[] {
+    const { store } = this.ctx;
+    if (page.length === 0) return [];
+    const keys = page.map((c) => ({
+      intercomId: c.id,
+      localId: localIdFromSyntheticExternalId(c.external_id),
+      externalId: realExternalId(c.external_id),
+    }));
+    const matches = store.remote.matchContacts(keys);
+    const matchedIds = [...matches.values()].map((r) => r.id);
+    const waiting = groupBy(store.remote.waitingEntries(matchedIds), (e) => e.entity_id);
+    const pushed = groupBy(store.remote.doneEntriesSince(matchedIds, at - this.lagS * 1000), (e) => e.entity_id);
+    const open = groupBy(store.conflicts.openFor(matchedIds), (c) => c.entity_id);
+    const companyIntercomIds = [...new Set(page.flatMap((c) => c.companies?.data?.map((d) => d.id) ?? []))];
+    const companies = store.remote.companiesByIntercomId(companyIntercomIds);
+    const changed: string[] = [];
+    const fresh: NewRemoteContact[] = [];
+    const seen = new Set<number>();
+    page.forEach((c, i) => {
+      const remote = contactBaseFromRemote(c, s);
+      let row = matches.get(i);
+      if (row && seen.has(row.pk)) row = store.remote.contactByPk(row.pk);
+      if (!row) {
+        fresh.push({
+          id: adoptableId(c.external_id) ?? randomUUID(),
+          role: remote.role,
+          email: remote.email,
+          name: remote.name,
+          phone: remote.phone,
+          externalId: remote.externalId,
+          intercomId: c.id,
+          stage: remote.stage ?? 'lead',
+          customAttributes: JSON.stringify(remote.customAttributes),
+          createdAt: (c.created_at ?? c.updated_at) * 1000,
+          updatedAt: c.updated_at * 1000,
+          syncBase: baseJson(flatten(remote), { remoteUpdatedAt: c.updated_at }),
+          companies: (c.companies?.data ?? []).flatMap((d) => companies.get(d.id) ?? []),
+        });
+        return;
+      }
+      seen.add(row.pk);
+      const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
+      if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
+    });
+    // new ones last and together: the repository writes their search entries in one run
+    store.remote.insertContacts(fresh);
+    for (const r of fresh) {
+      // the stage it entered the funnel with, as of its creation in Intercom
+      store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
+      changed.push(r.id);
+    }
+    counts.inserted += fresh.length;
+    return changed;
+  }
+
+  private mergeContact(
+    row: SyncedContactRow,
+    c: IntercomContact,
+    remote: ReturnType<typeof contactBaseFromRemote>,
+    entries: RecordEntries,
+    open: ConflictRow[],
+    companies: Map<string, { pk: number; id: string; name: string }>,
+    counts: ApplyCounts,
+    at: number,
+  ): boolean {
+    const { store } = this.ctx;
+    const base = parseBase(row.sync_base);
+    if (base?.meta.remoteUpdatedAt !== undefined && c.updated_at < base.meta.remoteUpdatedAt) {
+      counts.stale++;
+      return false;
+    }
+    const waiting = entries.waiting;
+    const m = mergeFields({
+      local: flatten(contactBaseFromRow(row)),
+      remote: notOlderThanPushes(flatten(remote), base?.flat ?? null, entries.pushed, c.updated_at, 'contact'),
+      base: base?.flat ?? null,
+      pending: pendingFields(waiting, 'contact'),
+      nullIsUnknown: CONTACT_NULL_UNKNOWN,
+    });
+    // a user id that another local contact holds cannot move here (it is unique); it stays
+    // unapplied and the base keeps its old value, so the next pull tries again
+    const xid = m.apply.externalId;
+    if (typeof xid === 'string') {
+      const holder = store.contacts.byExternalId(xid);
+      if (holder && holder.pk !== row.pk) {
+        this.ctx.log(`pull: contact ${row.id} gets user id ${xid} in Intercom, but local contact ${holder.id} has it; left as is`);
+        delete m.apply.externalId;
+        m.base.externalId = base?.flat.externalId ?? null;
+      }
+    }
+    const write: ContactWrite = {};
+    for (const [f, v] of Object.entries(m.apply)) {
+      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+    }
+    const attrs = withAttributes(row.custom_attributes, m.apply);
+    if (attrs !== undefined) write.customAttributes = attrs;
+    const applied = Object.keys(write).length > 0;
+    if (applied) {
+      store.contacts.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, c.updated_at * 1000) });
+      if (write.stage !== undefined && write.stage !== row.stage) {
+        store.history.add({
+          entityType: 'contact',
+          entityId: row.id,
+          fromStage: row.stage,
+          toStage: write.stage as string,
+          at: c.updated_at * 1000,
+          actor: INTERCOM_ACTOR,
+          source: 'intercom',
+        });
+      }
+    }
+    const linked = this.syncLinks(row, c, companies, waiting);
+    const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
+    store.remote.setRemote('contact', row.pk, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
+    if (row.intercom_id !== c.id) store.outbox.refreshSyncState('contact', row.id);
+    counts.conflicts += opened;
+    if (applied || linked) counts.updated++;
+    else counts.unchanged++;
+    return applied || linked || opened > 0 || row.intercom_id !== c.id;
+  }
+
+  /**
+   * A contact's companies as Intercom lists them. Links a waiting link/unlink entry is about to
+   * change are left alone. A local link missing in Intercom is removed only when this version of
+   * the contact is newer than the link (an older version, shown by the lagging search, cannot know
+   * it) and the list is complete.
+   */
+  private syncLinks(row: SyncedContactRow, c: IntercomContact, companies: Map<string, { pk: number; id: string; name: string }>, waiting: WaitingEntry[]): boolean {
+    const list = c.companies;
+    if (!list?.data) return false;
+    const { store } = this.ctx;
+    const held = pendingLinks(waiting);
+    const remoteIds = new Set(list.data.map((d) => d.id));
+    const versionAt = c.updated_at * 1000;
+    let changed = false;
+    for (const id of remoteIds) {
+      const co = companies.get(id);
+      if (co && !held.has(co.id) && store.links.link(row.pk, co.pk, versionAt)) changed = true;
+    }
+    if (!list.has_more) {
+      for (const l of store.remote.linksOf(row.pk)) {
+        if (l.intercom_id === null || remoteIds.has(l.intercom_id) || held.has(l.company_id) || l.created_at >= versionAt) continue;
+        if (store.links.unlink(row.pk, l.company_pk)) changed = true;
+      }
+    }
+    if (changed) store.contacts.reindex(row.pk);
+    return changed;
+  }
+
+  /** Opens a conflict per field, or refreshes the open one of that field; returns how many changed. */
+  private recordConflicts(entityType: 'contact' | 'company', entityId: string, found: FieldConflict[], open: ConflictRow[], at: number): number {
+    const { conflicts } = this.ctx.store;
+    let n = 0;
+    for (const k of found) {
+      const existing = open.find((o) => o.field === k.field);
+      if (!existing) {
+        conflicts.insert({ entityType, entityId, field: k.field, local: k.local, remote: k.remote, base: k.base, at });
+        n++;
+      } else if (existing.local_value !== JSON.stringify(k.local) || existing.remote_value !== JSON.stringify(k.remote)) {
+        conflicts.refresh(existing.id, { local: k.local, remote: k.remote, at });
+        n++;
+      }
+    }
+    return n;
+  }
+}
+

@@ -1,0 +1,23 @@
+// What the sync steps (bootstrap, push, import, pull) get from the engine that runs them.
+import type { EntityType } from '../../../shared/domain';
+import type { Store } from '../db/Store';
+import type { IntercomClient } from './IntercomClient';
+import type { SyncSettings } from './mapping';
+
+export interface SyncContext {
+  store: Store;
+  client: IntercomClient;
+  /** Read at the start of each step: the settings may change between runs. */
+  settings: () => SyncSettings;
+  now: () => number;
+  /** Fires when the run must stop (pause, quit, settings changed). */
+  signal: AbortSignal;
+  /** Records changed by sync; the engine batches these into `changed` events. */
+  changed: (entity: EntityType | 'outbox', ids: readonly string[], op: string) => void;
+  /** How many records are pushed at once (each record's own entries stay in order). */
+  concurrency: number;
+  log: (message: string, error?: unknown) => void;
+}
+
+/** Progress of one step: done so far, and the total when it is known. */
+export type ProgressFn = (done: number, total: number | null) => void;

@@ -1,0 +1,383 @@
+// The sync engine: a state machine that runs named steps (bootstrap, push, import or pull) when
+// something changed locally (debounced), every minute, on "Sync now" and when the network comes
+// back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
+// reach Intercom pauses (offline, or the token was refused); nothing is reported done that did
+// not reach Intercom, because the outbox and the import cursor live in SQLite, not here.
+import type { MethodOutput } from '../../../shared/api';
+import type { EntityType, SyncProgress, SyncRunState, SyncStatus } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import { isoOrNull } from '../db/rows';
+import type { Store } from '../db/Store';
+import type { EventHub } from '../EventHub';
+import type { SettingsService } from '../settings/SettingsService';
+import { ensureStageAttributes } from './Bootstrap';
+import { regionFromApp } from './hosts';
+import { IntercomClient, type ClientOptions } from './IntercomClient';
+import { IntercomError } from './IntercomError';
+import { Puller } from './Puller';
+import { Pusher } from './Pusher';
+import { RateLimiter } from './RateLimiter';
+import type { SyncContext } from './SyncContext';
+
+export interface SyncEngineOptions {
+  store: Store;
+  events: EventHub;
+  settings: SettingsService;
+  now: () => number;
+  log: (message: string, error?: unknown) => void;
+  /** Records pushed at once (default 8). */
+  concurrency?: number;
+  /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
+  debounceMs?: number;
+  /** Runs at least this often while connected (default 1 min). */
+  periodMs?: number;
+  /** How often to look for Intercom again while offline (default 15 s). */
+  offlineRetryMs?: number;
+  /** Extra client options (timeouts, attempts, exchange log) for tests and the bench. */
+  client?: Partial<ClientOptions>;
+}
+
+/** Import state as the puller keeps it in settings. */
+interface ImportState {
+  phase?: string;
+}
+
+const IMPORT_KEY = 'sync.import';
+const STATUS_EVENT_GAP_MS = 200;
+
+export class SyncEngine {
+  private state: SyncRunState = 'not_configured';
+  private message: string | null = null;
+  private progress: SyncProgress | null = null;
+  private phaseStartedAt = 0;
+  private lastRunAt: number | null = null;
+  private lastSuccessAt: number | null = null;
+  private nextRunAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private abort: AbortController | null = null;
+  private limiter: { token: string; limiter: RateLimiter } | null = null;
+  private failures = 0;
+  private started = false;
+  private disposed = false;
+  private unsubscribe: (() => void) | null = null;
+  private emitting = false;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private lastStatusEmit = 0;
+  private pendingChanges = new Map<string, Set<string>>();
+  private changeTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: SyncEngineOptions) {
+    this.state = o.settings.connection() ? 'idle' : 'not_configured';
+  }
+
+  private get debounceMs() {
+    return this.o.debounceMs ?? 1500;
+  }
+  private get periodMs() {
+    return this.o.periodMs ?? 60_000;
+  }
+
+  /** Begins automatic runs: soon after start, after local changes, and every period. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    this.unsubscribe = this.o.events.subscribe((name, payload) => {
+      if (name !== 'changed' || this.emitting) return;
+      const op = (payload as { op?: string }).op ?? '';
+      if (op.startsWith('sync.')) return;
+      this.emitStatusSoon();
+      if (this.state !== 'paused_auth' && this.state !== 'not_configured') this.schedule(this.debounceMs);
+    });
+    this.schedule(1000);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe?.();
+    this.abort?.abort();
+    for (const t of [this.timer, this.statusTimer, this.changeTimer]) if (t) clearTimeout(t);
+    this.timer = this.statusTimer = this.changeTimer = null;
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  status(): SyncStatus {
+    const { store } = this.o;
+    const counts = store.outbox.counts();
+    const imp = store.settings.get<ImportState>(IMPORT_KEY);
+    return {
+      state: this.state,
+      message: this.message,
+      pending: counts.waiting,
+      failed: counts.failed,
+      conflicts: store.conflicts.countOpen(),
+      progress: this.progress,
+      initialImport: !imp ? 'not_started' : imp.phase === 'done' ? 'done' : 'partial',
+      lastRunAt: isoOrNull(this.lastRunAt),
+      lastSuccessAt: isoOrNull(this.lastSuccessAt),
+      nextRunAt: isoOrNull(this.nextRunAt),
+    };
+  }
+
+  private emitStatus(): void {
+    if (this.disposed) return;
+    this.lastStatusEmit = Date.now();
+    if (this.statusTimer) {
+      clearTimeout(this.statusTimer);
+      this.statusTimer = null;
+    }
+    this.o.events.emit('sync', this.status());
+  }
+
+  /** Progress and counts change many times a second; the screens need a few updates a second. */
+  private emitStatusSoon(): void {
+    if (this.statusTimer || this.disposed) return;
+    const wait = Math.max(0, STATUS_EVENT_GAP_MS - (Date.now() - this.lastStatusEmit));
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      this.emitStatus();
+    }, wait);
+  }
+
+  private setState(state: SyncRunState, message: string | null = null): void {
+    this.state = state;
+    this.message = message;
+    this.emitStatus();
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  private schedule(delayMs: number): void {
+    if (!this.started || this.disposed) return;
+    const at = this.o.now() + delayMs;
+    if (this.timer && this.nextRunAt !== null && this.nextRunAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.nextRunAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.nextRunAt = null;
+      void this.run();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  /** "Sync now": starts a run at once (a paused sync included) and answers with the status. */
+  runNow(): SyncStatus {
+    if (this.state === 'paused_auth') this.state = 'idle';
+    void this.run();
+    return this.status();
+  }
+
+  /** Runs a whole cycle and resolves when it is over (a running one is waited for, then one more). */
+  async runOnce(): Promise<SyncStatus> {
+    if (this.running) {
+      this.again = true;
+      await this.running;
+    }
+    await this.run();
+    return this.status();
+  }
+
+  setOnline(online: boolean): SyncStatus {
+    if (!online) {
+      this.abort?.abort();
+      if (this.state !== 'not_configured') this.setState('offline', 'This computer is offline; changes wait and go out when it is back.');
+    } else if (this.state === 'offline') {
+      this.state = 'idle';
+      this.message = null;
+      void this.run();
+    }
+    return this.status();
+  }
+
+  /** Settings changed: a new token or host means a new connection, and a paused sync may go on. */
+  settingsChanged(keys: readonly string[]): void {
+    if (keys.some((k) => k === 'token' || k === 'region' || k === 'baseUrl' || k.toLowerCase().includes('stage'))) {
+      this.abort?.abort();
+      this.limiter = null;
+      this.state = this.o.settings.connection() ? 'idle' : 'not_configured';
+      this.message = null;
+      this.emitStatus();
+      if (this.state === 'idle') this.schedule(0);
+    }
+  }
+
+  // ---- the connection ------------------------------------------------------------------------
+
+  private client(token: string, baseUrl: string, signal?: AbortSignal): IntercomClient {
+    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.o.concurrency ?? 8 }) };
+    return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client });
+  }
+
+  /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
+  async testConnection(token?: string): Promise<MethodOutput<'sync.testConnection'>> {
+    const conn = this.o.settings.connection(token);
+    if (!conn) throw new AppError('VALIDATION', 'token: no Intercom access token is set yet; paste one from your Intercom developer hub', { field: 'token' });
+    try {
+      const me = await this.client(conn.token, conn.baseUrl).me();
+      const workspace = { name: me.app.name, idCode: me.app.id_code, region: me.app.region ?? null, timezone: me.app.timezone ?? null };
+      const admin = { id: String(me.id), name: me.name ?? null, email: me.email ?? null };
+      if (!token) {
+        this.o.settings.rememberConnection({ name: workspace.name, idCode: workspace.idCode, region: workspace.region }, admin, regionFromApp(me.app.region ?? ''));
+        if (this.state === 'paused_auth' || this.state === 'offline' || this.state === 'failing') {
+          this.setState('idle');
+          this.schedule(0);
+        }
+      }
+      return { workspace, admin };
+    } catch (e) {
+      throw toAppError(e);
+    }
+  }
+
+  // ---- a run ---------------------------------------------------------------------------------
+
+  private run(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.cycle();
+        } while (this.again && !this.disposed && (this.state === 'idle' || this.state === 'syncing'));
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async cycle(): Promise<void> {
+    const conn = this.o.settings.connection();
+    if (!conn) {
+      this.setState('not_configured');
+      return;
+    }
+    if (this.state === 'paused_auth') return;
+    const abort = new AbortController();
+    this.abort = abort;
+    const client = this.client(conn.token, conn.baseUrl, abort.signal);
+    const ctx: SyncContext = {
+      store: this.o.store,
+      client,
+      settings: () => this.o.settings.syncSettings(),
+      now: this.o.now,
+      signal: abort.signal,
+      changed: (entity, ids) => this.recordChange(entity, ids),
+      concurrency: this.o.concurrency ?? 8,
+      log: this.o.log,
+    };
+    this.lastRunAt = this.o.now();
+    this.setState('syncing');
+    let deferred = 0;
+    try {
+      this.setPhase('bootstrap', 'Preparing Intercom', 0, null);
+      await ensureStageAttributes(ctx);
+
+      const push = async () => {
+        const pushed = await new Pusher(ctx).run((done, total) => this.setPhase('push', 'Sending changes to Intercom', done, total));
+        deferred = pushed.deferred;
+      };
+      const puller = new Puller(ctx);
+      const imp = this.o.store.settings.get<ImportState>(IMPORT_KEY);
+      if (imp?.phase !== 'done') {
+        // first connection: offline work goes out first (nothing to compare it with yet), then the import
+        await push();
+        await puller.importAll((done, total) => this.setPhase('import', 'Importing contacts and companies from Intercom', done, total));
+      } else {
+        // pull before push: a field changed on both sides since the last sync must be seen as a
+        // conflict before the local value is sent over the remote one
+        await puller.pullChanges((done, total) => this.setPhase('pull', 'Fetching changes from Intercom', done, total));
+        await push();
+      }
+      this.flushChanges();
+      this.failures = 0;
+      this.progress = null;
+      if (deferred === 0) this.lastSuccessAt = this.o.now();
+      this.setState('idle');
+      this.schedule(deferred > 0 ? Math.min(this.periodMs, 10_000) : this.periodMs);
+    } catch (e) {
+      this.flushChanges();
+      this.progress = null;
+      this.onRunError(e, abort.signal.aborted);
+    } finally {
+      if (this.abort === abort) this.abort = null;
+    }
+  }
+
+  private onRunError(e: unknown, aborted: boolean): void {
+    const err = e instanceof IntercomError ? e : null;
+    if (aborted || err?.kind === 'aborted') {
+      // paused on purpose (offline hint, new settings, quit): whoever aborted set the state
+      if (this.state === 'syncing') this.setState('idle');
+      return;
+    }
+    if (err?.kind === 'auth') {
+      this.setState('paused_auth', `Intercom refused the access token (${err.message}). Reconnect in Settings.`);
+      return;
+    }
+    if (err?.kind === 'offline') {
+      this.setState('offline', 'Intercom cannot be reached; changes wait and go out when it is back.');
+      this.schedule(this.o.offlineRetryMs ?? 15_000);
+      return;
+    }
+    this.failures++;
+    if (!err) this.o.log('sync run failed', e);
+    const why = err ? err.message : 'an unexpected error inside Lead Console (details are in the log)';
+    this.setState('failing', `The last sync stopped: ${why}. It is tried again automatically.`);
+    this.schedule(Math.min(this.periodMs, 5000 * 2 ** Math.min(this.failures - 1, 6)));
+  }
+
+  private setPhase(phase: SyncProgress['phase'], label: string, done: number, total: number | null): void {
+    const now = this.o.now();
+    if (!this.progress || this.progress.phase !== phase) this.phaseStartedAt = now;
+    const elapsed = now - this.phaseStartedAt;
+    const etaMs = total !== null && done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : null;
+    this.progress = { phase, label, done, total, etaMs };
+    this.emitStatusSoon();
+  }
+
+  /** Sync touches thousands of records a minute: the screens get one `changed` event per entity a few times a second. */
+  private recordChange(entity: EntityType | 'outbox', ids: readonly string[]): void {
+    let set = this.pendingChanges.get(entity);
+    if (!set) this.pendingChanges.set(entity, (set = new Set()));
+    for (const id of ids) set.add(id);
+    this.changeTimer ??= setTimeout(() => this.flushChanges(), 250);
+  }
+
+  private flushChanges(): void {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = null;
+    if (this.disposed) return;
+    const batches = [...this.pendingChanges];
+    this.pendingChanges.clear();
+    this.emitting = true;
+    try {
+      for (const [entity, ids] of batches) {
+        this.o.events.emit('changed', { entity: entity as EntityType | 'outbox', ids: [...ids], op: 'sync' });
+      }
+    } finally {
+      this.emitting = false;
+    }
+    if (batches.length > 0) this.emitStatusSoon();
+  }
+}
+
+/** Intercom's answer as one of the API's error codes, with its reason in plain words. */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof IntercomError) {
+    if (e.kind === 'auth') return new AppError('AUTH', `Intercom refused this access token: ${e.message}`);
+    if (e.kind === 'offline') return new AppError('OFFLINE', `Intercom cannot be reached: ${e.message}`);
+    return new AppError('INTERCOM', e.message);
+  }
+  return new AppError('INTERNAL', 'Something went wrong while talking to Intercom; details are in the log.');
+}
+
+
