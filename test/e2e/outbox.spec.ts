@@ -16,7 +16,7 @@ test('a fresh store has an empty outbox that says what it is for', async ({ page
   await openOutbox(page);
   await expect(page.getByTestId('outbox-empty')).toHaveText('Nothing waits for Intercom. Every change you make is kept here until it is sent.');
   await expect(page.getByTestId('outbox-total')).toHaveText('0 changes not sent yet');
-  await expect(page.getByTestId('outbox-sync-note')).toContainText('Intercom sync is not connected yet');
+  await expect(page.getByTestId('outbox-sync-note')).toContainText('Not connected to Intercom');
   await expect(page.getByTestId('outbox-count')).toHaveText('Nothing waits for Intercom');
   await page.getByLabel('Failed').check();
   await expect(page.getByTestId('outbox-empty')).toContainText('Nothing failed.');

@@ -8,6 +8,7 @@ import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from './navStore';
 import { useShortcut, useShortcutList } from './shortcuts';
 import { StatusBar } from './StatusBar';
+import { useSync } from './syncStore';
 import { useToasts } from './toastStore';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
@@ -17,20 +18,26 @@ const loadCompanyPanel = () => import('../companies/CompanyPanel');
 const loadContactPanel = () => import('../contact/ContactPanel');
 const loadNewLeadDialog = () => import('../newLead/NewLeadDialog');
 const loadOutboxView = () => import('../outbox/OutboxView');
+const loadConflictsView = () => import('../conflicts/ConflictsView');
+const loadSettingsView = () => import('../settings/SettingsView');
 const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
 const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
 const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
 const NewLeadDialog = lazy(() => loadNewLeadDialog().then((m) => ({ default: m.NewLeadDialog })));
 const OutboxView = lazy(() => loadOutboxView().then((m) => ({ default: m.OutboxView })));
+const ConflictsView = lazy(() => loadConflictsView().then((m) => ({ default: m.ConflictsView })));
+const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
 
 function preloadScreens() {
-  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView]) void load();
+  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView]) void load();
 }
 
+/** The screens reached by number keys, in sidebar order. */
 const NAV: { view: View; label: string }[] = [
   { view: 'leads', label: 'Leads' },
   { view: 'companies', label: 'Companies' },
   { view: 'outbox', label: 'Outbox' },
+  { view: 'conflicts', label: 'Conflicts' },
 ];
 
 /**
@@ -64,6 +71,7 @@ function Screens() {
   const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
   const newLeadOpen = useNav((s) => s.newLeadOpen);
   const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
+  const conflicts = useSync((s) => s.status?.conflicts ?? 0);
 
   useEffect(() => syncNavWithHash(), []);
   useEffect(() => {
@@ -74,7 +82,8 @@ function Screens() {
   useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
   useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
   useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
-  useShortcut('1 2 3', (e) => go(NAV[Number(e.key) - 1]!.view), { description: 'Go to Leads, Companies, Outbox', label: '1 / 2 / 3' });
+  useShortcut('1 2 3 4', (e) => go(NAV[Number(e.key) - 1]!.view), { description: 'Go to Leads, Companies, Outbox, Conflicts', label: '1 / 2 / 3 / 4' });
+  useShortcut(',', () => go('settings'), { description: 'Open Settings' });
 
   return (
     <div className="frame">
@@ -91,16 +100,35 @@ function Screens() {
                 className={`nav-item ${view === n.view ? 'active' : ''}`}
                 aria-current={view === n.view ? 'page' : undefined}
                 onClick={() => go(n.view)}
+                aria-keyshortcuts={String(NAV.indexOf(n) + 1)}
               >
                 {n.label}
+                {n.view === 'conflicts' && conflicts > 0 && (
+                  <>
+                    <span className="nav-count" data-testid="nav-conflict-count" aria-hidden="true">
+                      {conflicts.toLocaleString()}
+                    </span>
+                    <span className="visually-hidden">, {conflicts.toLocaleString()} open</span>
+                  </>
+                )}
               </button>
             </li>
           ))}
+          <li>
+            <button
+              type="button"
+              className={`nav-item ${view === 'settings' ? 'active' : ''}`}
+              aria-current={view === 'settings' ? 'page' : undefined}
+              onClick={() => go('settings')}
+              aria-keyshortcuts=","
+            >
+              Settings
+            </button>
+          </li>
         </ul>
         <div className="sidebar-later" aria-label="Coming later">
           <span>Funnel</span>
           <span>Segments</span>
-          <span>Settings</span>
         </div>
         <div className="sidebar-foot">
           <button type="button" className="primary new-lead-button" onClick={() => setNewLeadOpen(true)} aria-keyshortcuts="n">
@@ -117,6 +145,8 @@ function Screens() {
             {view === 'leads' && <LeadsView />}
             {view === 'companies' && <CompaniesView />}
             {view === 'outbox' && <OutboxView />}
+            {view === 'conflicts' && <ConflictsView />}
+            {view === 'settings' && <SettingsView />}
           </Suspense>
         </div>
         {panel && (

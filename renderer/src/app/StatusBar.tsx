@@ -1,11 +1,14 @@
-// The bottom line that says, at a glance, whether the network is there and how many changes
-// still wait for Intercom. It never claims "synced" for work that is only local.
-import { useCallback, useEffect, useState } from 'react';
-import { useClient } from './ClientContext';
+// The bottom line that says, at a glance, where the sync with Intercom stands, how many changes
+// still wait for it, what failed and which fields conflict. It never claims "Synced" for work that
+// is only local, and a problem that needs Settings (no token, a refused token) opens them.
+import { useEffect, useState } from 'react';
 import { useNav } from './navStore';
-import { useChanged } from './useChanged';
+import { useSyncFeed } from './syncFeed';
+import { useSync } from './syncStore';
+import { describeSync, type SyncSentence } from './syncWords';
 import { plural } from '../ui/labels';
 
+/** The browser's network flag, following its online/offline events. */
 export function useOnline(): boolean {
   const [online, setOnline] = useState(() => navigator.onLine);
   useEffect(() => {
@@ -21,50 +24,67 @@ export function useOnline(): boolean {
 }
 
 export function StatusBar() {
-  const client = useClient();
-  const online = useOnline();
+  useSyncFeed();
+  const status = useSync((s) => s.status);
+  const fallback = useSync((s) => s.fallback);
+  const engineDown = useSync((s) => s.engineDown);
+  const online = useSync((s) => s.online);
   const go = useNav((s) => s.go);
-  const [waiting, setWaiting] = useState<{ pending: number; failed: number } | null>(null);
-  const [engineDown, setEngineDown] = useState(false);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [pending, failed] = await Promise.all([
-        client.call('outbox.list', { status: ['pending', 'in_flight'], limit: 1 }),
-        client.call('outbox.list', { status: ['failed'], limit: 1 }),
-      ]);
-      setWaiting({ pending: pending.total, failed: failed.total });
-      setEngineDown(false);
-    } catch {
-      setEngineDown(true);
-    }
-  }, [client]);
-
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), 15_000);
-    return () => clearInterval(t);
-  }, [refresh]);
-  useChanged(['contact', 'company', 'outbox'], () => void refresh(), { delay: 150 });
+  const sentence: SyncSentence = status
+    ? describeSync(status, online, { countsShownElsewhere: true })
+    : online
+      ? { text: fallback ? 'Online' : 'Sync…', tone: 'idle', needsSettings: false }
+      : { text: 'Offline — changes wait', tone: 'warn', needsSettings: false };
+  const counts = status ?? fallback;
+  const progress = status?.state === 'syncing' ? status.progress : null;
+  const conflicts = status?.conflicts ?? 0;
 
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span className={`net ${online ? 'online' : 'offline'}`} data-testid="net-status" role="status">
+      <span className={`net sync-tone-${sentence.tone}`} data-testid="net-status" data-state={status?.state ?? ''} role="status" title={sentence.detail}>
         <span className="dot" aria-hidden="true" />
-        {online ? 'Online' : 'Offline: changes are kept here and sync later'}
+        {sentence.needsSettings ? (
+          <button type="button" className="link sync-fix" onClick={() => go('settings')} data-testid="sync-state" aria-label={`${sentence.text}: open Settings`}>
+            {sentence.text}
+          </button>
+        ) : (
+          <span data-testid="sync-state">{sentence.text}</span>
+        )}
       </span>
+      {progress && (
+        <progress
+          className="sync-progress"
+          data-testid="sync-progress"
+          aria-label={progress.label}
+          max={progress.total ?? undefined}
+          value={progress.total ? Math.min(progress.done, progress.total) : undefined}
+        />
+      )}
       {engineDown && (
         <span className="error" role="alert">
           Lost contact with the Lead Console engine; retrying…
         </span>
       )}
+      {conflicts > 0 && (
+        <button type="button" className="link conflict-count" data-testid="conflict-count" onClick={() => go('conflicts')} aria-label={`${plural(conflicts, 'conflict')}: open the conflicts`}>
+          {plural(conflicts, 'conflict')}
+        </button>
+      )}
       <button type="button" className="link outbox-count" data-testid="outbox-count" onClick={() => go('outbox')} aria-label="Open the outbox">
-        {waiting === null
+        {counts === null
           ? 'Outbox…'
-          : waiting.pending === 0 && waiting.failed === 0
+          : counts.pending === 0 && counts.failed === 0
             ? 'Nothing waits for Intercom'
-            : `${plural(waiting.pending, 'change')} wait for Intercom`}
-        {waiting && waiting.failed > 0 && <span className="error"> · {waiting.failed} failed</span>}
+            : counts.pending === 0
+              ? ''
+              : `${plural(counts.pending, 'change')} ${counts.pending === 1 ? 'waits' : 'wait'} for Intercom`}
+        {counts && counts.failed > 0 && (
+          <span className="error">
+            {counts.pending > 0 ? ' · ' : ''}
+            {counts.failed} failed
+          </span>
+        )}
       </button>
     </footer>
   );

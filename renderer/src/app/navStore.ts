@@ -1,9 +1,9 @@
 // Where the user is: the screen, the record open in the side panel, and the new-lead form.
-// Mirrored in the URL hash (#/leads, #/companies?company=<id>, #/leads?contact=<id>) so reload
-// and back/forward keep the place.
+// Mirrored in the URL hash (#/leads, #/companies?company=<id>, #/leads?contact=<id>, #/conflicts,
+// #/settings) so reload and back/forward keep the place.
 import { create } from 'zustand';
 
-export const VIEWS = ['leads', 'companies', 'outbox'] as const;
+export const VIEWS = ['leads', 'companies', 'outbox', 'conflicts', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type Panel = { kind: 'contact'; id: string } | { kind: 'company'; id: string } | null;
@@ -13,7 +13,8 @@ interface NavState {
   panel: Panel;
   newLeadOpen: boolean;
   shortcutsOpen: boolean;
-  go(view: View): void;
+  /** Shows a screen; the open record closes unless `keepPanel` (e.g. a record's conflicts). */
+  go(view: View, opts?: { keepPanel?: boolean }): void;
   openContact(id: string): void;
   openCompany(id: string): void;
   closePanel(): void;
@@ -39,7 +40,7 @@ export const useNav = create<NavState>()((set) => ({
   ...parseHash(typeof location === 'undefined' ? '' : location.hash),
   newLeadOpen: false,
   shortcutsOpen: false,
-  go: (view) => set((s) => ({ view, panel: s.view === view ? s.panel : null })),
+  go: (view, opts) => set((s) => ({ view, panel: s.view === view || opts?.keepPanel ? s.panel : null })),
   openContact: (id) => set({ panel: { kind: 'contact', id } }),
   openCompany: (id) => set({ panel: { kind: 'company', id } }),
   closePanel: () => set({ panel: null }),

@@ -8,6 +8,7 @@ import { useNav } from '../app/navStore';
 import { toast } from '../app/toastStore';
 import { useChanged } from '../app/useChanged';
 import { contactLabel } from '../contact/ContactPanel';
+import { ConflictBanner } from '../contact/ConflictBanner';
 import { CloseButton, LoadError, RecordStates } from '../contact/RecordStates';
 import { CustomAttributesEditor } from '../contact/CustomAttributesEditor';
 import { EditableField } from '../contact/EditableField';
@@ -109,6 +110,7 @@ function CompanyBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ConflictBanner entityId={id} />
 
       <section className="rec-section" aria-labelledby="company-stage-h">
         <h3 id="company-stage-h">Stage</h3>

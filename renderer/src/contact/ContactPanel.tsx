@@ -1,6 +1,7 @@
 // The lead page in the side panel: every field edits in place, the stage moves forward freely
 // and back only after a confirmation, the sign-up flow, its companies (link, unlink, create) and
-// who moved it when. It follows the engine's pushed changes without losing an edit in progress.
+// who moved it when, its messages, and a note when fields conflict with Intercom. It follows the
+// engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { CONTACT_STAGE_RANK, type ContactStage } from '../../../shared/domain';
@@ -12,9 +13,11 @@ import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime } from '../ui/labels';
 import { CompanyLinker } from './CompanyLinker';
+import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
 import { existingIdOf } from './fieldErrors';
+import { MessagesSection } from './MessagesSection';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { StageHistory } from './StageHistory';
@@ -118,6 +121,7 @@ function ContactBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ConflictBanner entityId={id} />
 
       {data.sameEmail.length > 0 && (
         <div className="rec-note" role="note" data-testid="same-email">
@@ -255,6 +259,8 @@ function ContactBody({
         )}
         <CompanyLinker contactId={id} linkedIds={data.companies.map((c) => c.id)} onLinked={() => void reload()} />
       </section>
+
+      <MessagesSection contact={data} />
 
       <section className="rec-section" aria-labelledby="contact-attrs-h">
         <h3 id="contact-attrs-h">Custom attributes</h3>

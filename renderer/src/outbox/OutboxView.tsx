@@ -1,12 +1,16 @@
-// The outbox, read-only: every local change that still waits for Intercom, oldest first, grouped
-// by the record it belongs to. It is the honest answer to "is my work in Intercom yet?", so it
-// shows failures with Intercom's reason and never calls anything sent that was not.
+// The outbox: every local change that still waits for Intercom, oldest first, grouped by the
+// record it belongs to. It is the honest answer to "is my work in Intercom yet?", so it shows
+// failures with Intercom's reason and never calls anything sent that was not. Refused changes can
+// be sent again (one, a selection, or all) or, after a plain-words confirmation, dropped for good.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { OutboxItem, OutboxStatus } from '../../../shared/domain';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
-import { describeError } from '../app/toastStore';
+import { useSync, useOnSyncMoved } from '../app/syncStore';
+import { describeSync } from '../app/syncWords';
+import { describeError, toast } from '../app/toastStore';
 import { useChanged } from '../app/useChanged';
+import { confirmAction } from '../ui/Dialog';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';
 import './outbox.css';
@@ -57,7 +61,12 @@ export function OutboxView() {
   const client = useClient();
   const openContact = useNav((s) => s.openContact);
   const openCompany = useNav((s) => s.openCompany);
+  const go = useNav((s) => s.go);
+  const sync = useSync((s) => s.status);
+  const browserOnline = useSync((s) => s.online);
   const [filter, setFilter] = useState<Filter>('waiting');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [acting, setActing] = useState(false);
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -100,6 +109,8 @@ export function OutboxView() {
     void reload();
   }, [reload]);
   useChanged(['contact', 'company', 'outbox'], () => void reload(), { delay: 150 });
+  // a sync run sends entries (and may refuse some): the list follows when its counts move
+  useOnSyncMoved(() => void reload());
 
   const loadMore = async () => {
     const ask = ++latest.current;
@@ -122,6 +133,74 @@ export function OutboxView() {
   };
 
   const groups = useMemo(() => groupByRecord(items), [items]);
+
+  // a selection holds failed entries on screen only: one sent, discarded or retried elsewhere leaves it
+  useEffect(() => {
+    setSelected((prev) => {
+      if (prev.size === 0) return prev;
+      const failed = new Set(items.filter((i) => i.status === 'failed').map((i) => i.seq));
+      const next = new Set([...prev].filter((seq) => failed.has(seq)));
+      return next.size === prev.size ? prev : next;
+    });
+  }, [items]);
+  const failedOnScreen = useMemo(() => items.filter((i) => i.status === 'failed'), [items]);
+  const failedTotal = sync?.failed ?? failedOnScreen.length;
+  const toggle = (seq: number) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(seq)) next.add(seq);
+      return next;
+    });
+
+  /** Every failed entry's number, not only those on screen (a long outbox loads in pages). */
+  const allFailedSeqs = async (): Promise<number[]> => {
+    const seqs: number[] = [];
+    for (;;) {
+      const page = await client.call('outbox.list', { status: ['failed'], limit: MAX_PAGE, offset: seqs.length });
+      seqs.push(...page.items.map((i) => i.seq));
+      if (page.items.length === 0 || seqs.length >= page.total || seqs.length >= 10_000) return seqs.slice(0, 10_000);
+    }
+  };
+
+  const retry = async (which: number[] | 'all') => {
+    setActing(true);
+    try {
+      const seqs = which === 'all' ? await allFailedSeqs() : which;
+      if (seqs.length === 0) return;
+      const r = await client.call('outbox.retry', { seqs });
+      toast.ok(`${plural(r.retried, 'change')} will be sent again on the next sync`);
+      setSelected(new Set());
+      void reload();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setActing(false);
+    }
+  };
+
+  const discard = async (entries: OutboxItem[]) => {
+    if (entries.length === 0) return;
+    const ok = await confirmAction({
+      title: entries.length === 1 ? 'Discard this change?' : `Discard ${plural(entries.length, 'change')}?`,
+      body: <DiscardText entries={entries} companyName={companyName} />,
+      confirmLabel: entries.length === 1 ? 'Discard it' : `Discard ${entries.length.toLocaleString()}`,
+      danger: true,
+    });
+    if (!ok) return;
+    setActing(true);
+    try {
+      const r = await client.call('outbox.discard', { seqs: entries.map((i) => i.seq), confirm: true });
+      toast.ok(`${plural(r.discarded, 'change')} discarded: Intercom will not get ${r.discarded === 1 ? 'it' : 'them'}`);
+      setSelected(new Set());
+      void reload();
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setActing(false);
+    }
+  };
+  const selectedEntries = failedOnScreen.filter((i) => selected.has(i.seq));
+  const syncLine = sync ? describeSync(sync, browserOnline) : null;
 
   // Name linked companies: from entries of the company itself when listed, else asked once each.
   const listedCompanyNames = useMemo(() => {
@@ -166,9 +245,24 @@ export function OutboxView() {
     <section className="outbox" aria-labelledby="outbox-title" data-testid="outbox-view">
       <header className="outbox-head">
         <h1 id="outbox-title">Outbox</h1>
-        <p className="outbox-note muted" data-testid="outbox-sync-note">
-          Intercom sync is not connected yet: changes stay here.
-        </p>
+        {syncLine && (
+          <p className={`outbox-note ${syncLine.tone === 'error' ? 'error' : 'muted'}`} data-testid="outbox-sync-note">
+            {syncLine.text}
+            {syncLine.needsSettings && (
+              <>
+                {' '}
+                <button type="button" className="link" onClick={() => go('settings')}>
+                  Open Settings
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        {sync && sync.conflicts > 0 && (
+          <button type="button" className="link outbox-conflicts" onClick={() => go('conflicts')} data-testid="outbox-conflicts">
+            {plural(sync.conflicts, 'conflict')} to settle
+          </button>
+        )}
       </header>
       <div className="outbox-bar">
         <fieldset className="outbox-filter">
@@ -184,6 +278,33 @@ export function OutboxView() {
           {total === null ? 'Loading…' : totalText(total, filter)}
         </span>
       </div>
+      {(failedTotal > 0 || selected.size > 0) && (
+        <div className="outbox-actions" role="group" aria-label="Failed changes" data-testid="outbox-actions">
+          {selected.size > 0 ? (
+            <>
+              <span className="outbox-selected">{plural(selected.size, 'failed change')} selected</span>
+              <button type="button" onClick={() => void retry([...selected])} disabled={acting} data-testid="outbox-retry-selected">
+                Retry selected
+              </button>
+              <button type="button" className="secondary" onClick={() => void discard(selectedEntries)} disabled={acting} data-testid="outbox-discard-selected">
+                Discard selected…
+              </button>
+              <button type="button" className="link" onClick={() => setSelected(new Set())}>
+                Clear selection
+              </button>
+            </>
+          ) : (
+            <span className="muted">
+              {plural(failedTotal, 'change')} refused by Intercom. Fix the cause (see each reason), then retry; or discard what should never be sent.
+            </span>
+          )}
+          {failedTotal > 0 && (
+            <button type="button" className="secondary outbox-retry-all" onClick={() => void retry('all')} disabled={acting} data-testid="outbox-retry-all">
+              Retry all failed
+            </button>
+          )}
+        </div>
+      )}
       {error && (
         <p className="error" role="alert">
           Could not read the outbox: {error}{' '}
@@ -217,15 +338,52 @@ export function OutboxView() {
                 <ol className="outbox-entries">
                   {g.items.map((i) => (
                     <li key={i.seq} className="outbox-entry" data-testid="outbox-entry" data-seq={i.seq} data-status={i.status}>
+                      {i.status === 'failed' ? (
+                        <input
+                          type="checkbox"
+                          className="outbox-check"
+                          checked={selected.has(i.seq)}
+                          onChange={() => toggle(i.seq)}
+                          aria-label={`Select “${describeOp(i, companyName)}” for ${g.label ?? 'this record'}`}
+                        />
+                      ) : (
+                        <span aria-hidden="true" />
+                      )}
                       <span className="outbox-op">{describeOp(i, companyName)}</span>
                       <time className="muted outbox-time" dateTime={i.createdAt} title={formatDateTime(i.createdAt)}>
                         {formatRelative(i.createdAt, now)}
                       </time>
                       <span className={`outbox-status status-${i.status}`}>{OUTBOX_STATUS_LABEL[i.status]}</span>
                       <span className="muted outbox-attempts">{i.attempts > 0 ? plural(i.attempts, 'attempt') : 'Not tried yet'}</span>
-                      {i.status === 'failed' && i.lastError && (
-                        <span className="outbox-last-error error" data-testid="outbox-last-error">
-                          Intercom said: {i.lastError}
+                      <span className="outbox-entry-actions">
+                        {i.status === 'failed' && (
+                          <>
+                            <button
+                              type="button"
+                              className="secondary"
+                              onClick={() => void retry([i.seq])}
+                              disabled={acting}
+                              aria-label={`Retry “${describeOp(i, companyName)}” for ${g.label ?? 'this record'}`}
+                              data-testid="outbox-retry"
+                            >
+                              Retry
+                            </button>
+                            <button
+                              type="button"
+                              className="link outbox-discard"
+                              onClick={() => void discard([i])}
+                              disabled={acting}
+                              aria-label={`Discard “${describeOp(i, companyName)}” for ${g.label ?? 'this record'}`}
+                              data-testid="outbox-discard"
+                            >
+                              Discard…
+                            </button>
+                          </>
+                        )}
+                      </span>
+                      {i.lastError && (i.status === 'failed' || i.attempts > 0) && (
+                        <span className={`outbox-last-error ${i.status === 'failed' ? 'error' : 'muted'}`} data-testid="outbox-last-error">
+                          {i.status === 'failed' ? 'Intercom said' : 'Last try'}: {i.lastError}
                         </span>
                       )}
                     </li>
@@ -247,6 +405,31 @@ export function OutboxView() {
         )}
       </div>
     </section>
+  );
+}
+
+/** What a discard loses, in plain words: the changes by record, and that Intercom never gets them. */
+function DiscardText({ entries, companyName }: { entries: OutboxItem[]; companyName: (id: string) => string | null }) {
+  const shown = entries.slice(0, 6);
+  const messages = entries.filter((i) => i.op === 'message.send' || i.op === 'message.flush').length;
+  return (
+    <>
+      <p>
+        {entries.length === 1 ? 'This change will never reach Intercom:' : `These ${entries.length.toLocaleString()} changes will never reach Intercom:`}
+      </p>
+      <ul className="outbox-discard-list">
+        {shown.map((i) => (
+          <li key={i.seq}>
+            <strong>{i.label ?? (i.entityType === 'contact' ? 'Unnamed contact' : 'Unnamed company')}</strong>: {describeOp(i, companyName)}
+          </li>
+        ))}
+        {entries.length > shown.length && <li className="muted">and {plural(entries.length - shown.length, 'more change')}</li>}
+      </ul>
+      <p>
+        The records keep these values here in Lead Console, but Intercom keeps its own.
+        {messages > 0 && ` ${messages === 1 ? 'The message is' : 'The messages are'} not sent.`} This cannot be undone.
+      </p>
+    </>
   );
 }
 

@@ -69,5 +69,14 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const verb = item.op === 'company.link' ? 'Linked to company' : 'Unlinked from company';
       return name ? `${verb} ${name}` : verb;
     }
+    case 'message.send': {
+      // the entry carries the message id; channel and subject are there only when the engine adds them
+      const subject = str(p.subject);
+      if (p.channel === 'email') return subject ? `Send email “${subject}”` : 'Send an email';
+      if (p.channel === 'inapp') return 'Send an in-app message';
+      return 'Send a message';
+    }
+    case 'message.flush':
+      return 'Flush pending auto-messages';
   }
 }

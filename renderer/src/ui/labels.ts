@@ -33,3 +33,14 @@ export function formatRelative(iso: string | null, now = Date.now()): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+/** "14:05" (or "2:05 PM"), in the user's own clock. */
+export const formatTime = (iso: string | null) => (iso ? timeFmt.format(new Date(iso)) : '');
+
+/** "less than a minute left", "about 2 min left", "about 3 h left". */
+export function formatEta(ms: number): string {
+  if (ms < 60_000) return 'less than a minute left';
+  if (ms < 90 * 60_000) return `about ${Math.round(ms / 60_000)} min left`;
+  return `about ${Math.round(ms / 3_600_000)} h left`;
+}
