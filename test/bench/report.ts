@@ -319,27 +319,40 @@ const TYPED_LIST = (samples: KeystrokeSample[]) => {
   return [...words].map(([kind, text]) => `"${text}" (${kind})`).join(', ');
 };
 
-// BENCHMARKS.md: the store part (run.ts), then the console section between these markers, then
-// the hand-written notes. A run rewrites only the parts it measured.
+// BENCHMARKS.md: the store part (run.ts), then the console section and the sync section, each
+// between its markers, then the hand-written notes. A run rewrites only the parts it measured.
 export const UI_BEGIN = '<!-- console in Chromium: written by npm run bench (test/bench/ui.ts) -->';
 export const UI_END = '<!-- end of console in Chromium -->';
+export const SYNC_BEGIN = '<!-- sync with Intercom: written by npm run bench (test/bench/sync.ts) -->';
+export const SYNC_END = '<!-- end of sync with Intercom -->';
 
-export function splitBenchmarks(text: string, notesMarker: string): { store: string; ui: string; notes: string } {
-  const at = text.indexOf(notesMarker);
-  const notes = at < 0 ? '' : text.slice(at);
-  let head = at < 0 ? text : text.slice(0, at);
-  let ui = '';
-  const b = head.indexOf(UI_BEGIN);
-  const e = head.indexOf(UI_END);
-  if (b >= 0 && e > b) {
-    ui = head.slice(b, e + UI_END.length);
-    head = head.slice(0, b) + head.slice(e + UI_END.length);
-  }
-  return { store: head.trimEnd(), ui, notes };
+export interface BenchmarkParts {
+  store: string;
+  ui: string;
+  sync: string;
+  notes: string;
 }
 
-export function joinBenchmarks(parts: { store: string; ui: string; notes: string }): string {
-  return [parts.store.trimEnd(), parts.ui.trim(), parts.notes.trimEnd()].filter(Boolean).join('\n\n') + '\n';
+/** Takes the marked section out of `head`: [the section with its markers, or '', the rest]. */
+function cutSection(head: string, begin: string, end: string): [string, string] {
+  const b = head.indexOf(begin);
+  const e = head.indexOf(end);
+  if (b < 0 || e <= b) return ['', head];
+  return [head.slice(b, e + end.length), head.slice(0, b) + head.slice(e + end.length)];
+}
+
+export function splitBenchmarks(text: string, notesMarker: string): BenchmarkParts {
+  const at = text.indexOf(notesMarker);
+  const notes = at < 0 ? '' : text.slice(at);
+  const head = at < 0 ? text : text.slice(0, at);
+  const [ui, rest] = cutSection(head, UI_BEGIN, UI_END);
+  const [sync, store] = cutSection(rest, SYNC_BEGIN, SYNC_END);
+  return { store: store.trimEnd(), ui, sync, notes };
+}
+
+export function joinBenchmarks(parts: BenchmarkParts): string {
+  return [parts.store.trimEnd(), parts.ui.trim(), parts.sync.trim(), parts.notes.trimEnd()].filter(Boolean).join('\n\n') + '\n';
 }
 
 export const wrapUiSection = (markdown: string) => `${UI_BEGIN}\n${markdown.trim()}\n${UI_END}`;
+export const wrapSyncSection = (markdown: string) => `${SYNC_BEGIN}\n${markdown.trim()}\n${SYNC_END}`;

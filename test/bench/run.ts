@@ -1,12 +1,16 @@
 // `npm run bench`: seeds a fresh store per size, then times `contacts.list` through the router
 // against the bare SQL statements behind it; then opens the console on a 100k store in Chromium
-// and times first rows, keystroke to painted rows and scrolling (ui.ts); writes the figures to
-// BENCHMARKS.md.
+// and times first rows, keystroke to painted rows and scrolling (ui.ts); then the sync engine
+// against the Intercom sandbox: a 10,000-entry push under the rate limit and a 100k first import
+// (sync.ts); writes the figures to BENCHMARKS.md.
 //   npm run bench                          100k and 1M contacts, then the console; writes BENCHMARKS.md
 //   npm run bench -- --sizes 100000        a quick subset (BENCHMARKS.md untouched unless --write)
 //   npm run bench -- --ui-only             only the console in Chromium (with --write, replaces only
 //                                          its section of BENCHMARKS.md)
-//   npm run bench -- --no-ui               only the store benchmark
+//   npm run bench -- --sync-only           only the sync with the Intercom sandbox (with --write,
+//                                          replaces only its section of BENCHMARKS.md)
+//   npm run bench -- --no-ui               the store benchmark and the sync, no console
+//   npm run bench -- --no-sync             the store benchmark and the console, no sync
 //   options: --reps N (timed runs, 30)  --warmup N (5)  --keep (leave the temp folders)
 //            --db FILE (time an existing store instead of seeding one; never writes BENCHMARKS.md
 //            unless --write)
@@ -34,6 +38,7 @@ import {
   uiConsoleTable,
   uiMarkdown,
   uiMisses,
+  wrapSyncSection,
   wrapUiSection,
   type QueryResult,
   type SizeResult,
@@ -42,6 +47,7 @@ import {
 } from './report';
 import { CONTACTS_PER_COMPANY, seedStore, type Seeded } from './seedStore';
 import { median, now, percentile } from './stats';
+import { isSyncSkipped, runSyncBench, syncConsoleTable, syncMarkdown, syncMisses, type SyncResult, type SyncSkipped } from './sync';
 import { DEFAULT_UI_OPTIONS, runUiBench } from './ui';
 
 const DEFAULT_SIZES = [100_000, 1_000_000];
@@ -55,9 +61,10 @@ interface Options {
   keep: boolean;
   /** Time the queries on this existing store instead of seeding one (for quick iterations). */
   db?: string;
-  /** Run the store benchmark / the console in Chromium. */
+  /** Run the store benchmark / the console in Chromium / the sync with the Intercom sandbox. */
   store: boolean;
   ui: boolean;
+  sync: boolean;
   uiLoads: number;
   uiRounds: number;
   build: boolean;
@@ -72,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     keep: false,
     store: true,
     ui: true,
+    sync: true,
     uiLoads: DEFAULT_UI_OPTIONS.loads,
     uiRounds: DEFAULT_UI_OPTIONS.rounds,
     build: true,
@@ -94,19 +102,25 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--write') writeGiven = true;
     else if (flag === '--keep') opts.keep = true;
     else if (flag === '--db') opts.db = value();
-    else if (flag === '--ui-only') opts.store = false;
-    else if (flag === '--no-ui') opts.ui = false;
+    else if (flag === '--ui-only') {
+      opts.store = false;
+      opts.sync = false;
+    } else if (flag === '--sync-only') {
+      opts.store = false;
+      opts.ui = false;
+    } else if (flag === '--no-ui') opts.ui = false;
+    else if (flag === '--no-sync') opts.sync = false;
     else if (flag === '--ui-loads') opts.uiLoads = int(value());
     else if (flag === '--ui-rounds') opts.uiRounds = int(value());
     else if (flag === '--no-build') opts.build = false;
     else {
       throw new Error(
-        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --no-ui, --ui-loads, --ui-rounds, --no-build)`,
+        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --no-ui, --no-sync, --ui-loads, --ui-rounds, --no-build)`,
       );
     }
   }
-  if (!opts.store && !opts.ui) throw new Error('--ui-only and --no-ui together leave nothing to run');
-  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only');
+  if (!opts.store && !opts.ui && !opts.sync) throw new Error('those options together leave nothing to run');
+  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only or --sync-only');
   // a quick subset run must not overwrite the committed figures by accident
   opts.write =
     writeGiven ||
@@ -268,6 +282,10 @@ function uiCommand(opts: Options): string {
   return extra.length ? `npm run bench -- ${extra.join(' ')}` : 'npm run bench';
 }
 
+function syncCommand(opts: Options): string {
+  return opts.store || opts.ui ? 'npm run bench' : 'npm run bench -- --sync-only';
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
@@ -283,9 +301,28 @@ async function main() {
     else console.log(`\nConsole in Chromium, ${fmtInt(ui.contacts)} contacts (${ui.chromium})\n${uiConsoleTable(ui)}`);
   }
 
+  let sync: SyncResult | SyncSkipped | null = null;
+  if (opts.sync) {
+    try {
+      sync = await runSyncBench({ keep: opts.keep });
+      console.log(`\nSync with the Intercom sandbox\n${syncConsoleTable(sync)}`);
+    } catch (e) {
+      // the other parts' figures are still worth writing; this section keeps its previous text
+      console.error(e);
+      sync = { skipped: `the sync bench failed: ${e instanceof Error ? e.message : String(e)}` };
+      console.log(`\nSync with the Intercom sandbox: FAILED: ${sync.skipped}`);
+      process.exitCode = 1;
+    }
+  }
+
   const seconds = (now() - t0) / 1000;
-  const misses = [...summary(sizes).misses, ...(ui && !isSkipped(ui) ? uiMisses(ui) : [])];
-  const skipped = ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '';
+  const misses = [
+    ...summary(sizes).misses,
+    ...(ui && !isSkipped(ui) ? uiMisses(ui) : []),
+    ...(sync && !isSyncSkipped(sync) ? syncMisses(sync) : []),
+  ];
+  const skipped =
+    (ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '') + (sync && isSyncSkipped(sync) ? ' (the sync bench failed)' : '');
   console.log(
     `\nDone in ${seconds.toFixed(0)} s. ${misses.length ? `${misses.length} target(s) missed:\n  ${misses.join('\n  ')}` : 'Every target met.'}${skipped}`,
   );
@@ -298,6 +335,7 @@ async function main() {
         // a part this run did not measure (or skipped) keeps its previous text
         store: opts.store ? markdown(sizes, opts, startedAt, storeSeconds) : old.store,
         ui: ui && !isSkipped(ui) ? wrapUiSection(uiMarkdown(ui, uiCommand(opts), startedAt)) : old.ui,
+        sync: sync && !isSyncSkipped(sync) ? wrapSyncSection(syncMarkdown(sync, syncCommand(opts), startedAt)) : old.sync,
         notes: old.notes,
       }),
     );
