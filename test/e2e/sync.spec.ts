@@ -170,3 +170,91 @@ test.describe('with the sandbox workspace', () => {
     await expect(messages.getByTestId('flush-hint')).toContainText('Next possible at');
   });
 });
+
+test.describe('conflicts and refused changes, with the sandbox workspace', () => {
+  let running: { openUrl: string; stop(): Promise<void> } | null = null;
+  let dataDir = '';
+  test.beforeEach(async ({ page }) => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-sync-'));
+    running = await startWithSandbox(dataDir);
+    await page.goto(running.openUrl);
+    await expect(syncState(page)).toHaveText('Synced', { timeout: 30_000 });
+  });
+  test.afterEach(async () => {
+    await running?.stop();
+    running = null;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A lead created here and synced, so Intercom has it. */
+  async function syncedLead(page: Page, name: string) {
+    const { contact } = await pageApi(page, 'contacts.create', { name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com` });
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: contact.id })).syncState, { timeout: 20_000 }).toBe('synced');
+    return pageApi(page, 'contacts.get', { id: contact.id });
+  }
+
+  test('a name changed on both sides becomes a conflict; keeping Intercom\'s value settles it everywhere', async ({ page }) => {
+    const lead = await syncedLead(page, 'Dana Both');
+    const sandboxUrl = (await pageApi(page, 'settings.get', {})).intercom.baseUrl!;
+
+    // offline, the name is changed here; meanwhile someone changes it in Intercom
+    await pageApi(page, 'sync.setOnline', { online: false });
+    await pageApi(page, 'contacts.update', { id: lead.id, patch: { name: 'Dana Here' } });
+    const edit = await fetch(`${sandboxUrl}/_sandbox/remote-edit`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ contactId: lead.intercomId, patch: { name: 'Dana There' } }),
+    });
+    expect(edit.ok).toBe(true);
+    // the sandbox's search shows an edit after a few seconds, like Intercom's (minutes there)
+    await page.waitForTimeout(5_500);
+    await pageApi(page, 'sync.setOnline', { online: true });
+
+    const count = page.getByTestId('conflict-count');
+    await expect(count).toHaveText('1 conflict', { timeout: 20_000 });
+    // the local change waits while the conflict is open: Intercom still has its own value
+    const state = await (await fetch(`${sandboxUrl}/_sandbox/state`)).json() as { contacts: Array<{ id: string; name: string }> };
+    expect(state.contacts.find((c) => c.id === lead.intercomId)?.name).toBe('Dana There');
+
+    await count.click();
+    const conflict = page.getByTestId('conflict');
+    await expect(conflict).toHaveCount(1);
+    await expect(conflict.getByTestId('conflict-local')).toContainText('Dana Here');
+    await expect(conflict.getByTestId('conflict-remote')).toContainText('Dana There');
+    await conflict.getByRole('button', { name: /^Keep Intercom's/ }).click();
+    await expect(page.getByTestId('conflicts-empty')).toBeVisible();
+    await expect(count).toBeHidden();
+
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: lead.id })).name).toBe('Dana There');
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: lead.id })).syncState, { timeout: 20_000 }).toBe('synced');
+    await expect(syncState(page)).toHaveText('Synced', { timeout: 20_000 });
+  });
+
+  test('a change Intercom refuses is shown failed with its reason, and can be discarded after confirming', async ({ page }) => {
+    const lead = await syncedLead(page, 'Rita Refused');
+    // a number first makes Intercom's attribute numeric; text in it afterwards is refused
+    await pageApi(page, 'contacts.update', { id: lead.id, patch: { customAttributes: { score: 5 } } });
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: lead.id })).syncState, { timeout: 20_000 }).toBe('synced');
+    await pageApi(page, 'contacts.update', { id: lead.id, patch: { customAttributes: { score: 'high' } } });
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: lead.id })).syncState, { timeout: 20_000 }).toBe('failed');
+    await expect(page.getByTestId('outbox-count')).toContainText('1 failed');
+    await expect(syncState(page)).not.toHaveText('Synced');
+
+    await page.locator('body').press('3');
+    const entry = page.getByTestId('outbox-group').filter({ hasText: 'Rita Refused' }).getByTestId('outbox-entry').first();
+    await page.getByLabel('Failed', { exact: true }).check();
+    await expect(entry.getByTestId('outbox-last-error')).toContainText("Intercom refused PUT /contacts/");
+    await expect(entry.getByTestId('outbox-last-error')).toContainText("'score' expects a value of type integer");
+    // retry sends it again; Intercom refuses again
+    await entry.getByTestId('outbox-retry').click();
+    await expect.poll(async () => (await pageApi(page, 'outbox.list', { status: ['failed'], limit: 5 })).total, { timeout: 20_000 }).toBe(1);
+
+    await page.getByTestId('outbox-entry').first().getByTestId('outbox-discard').click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText('Discard this change?');
+    await dialog.getByRole('button', { name: 'Discard it' }).click();
+    await expect.poll(async () => (await pageApi(page, 'outbox.list', { status: ['failed'], limit: 5 })).total).toBe(0);
+    await expect(page.getByTestId('outbox-count')).toHaveText('Nothing waits for Intercom');
+    await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: lead.id })).syncState).toBe('synced');
+  });
+});

@@ -105,6 +105,20 @@ describe('sync engine against the sandbox', () => {
     }
   });
 
+  it('sends nothing while the window says the computer is offline, and resumes when it is back', async () => {
+    const { t, sb } = await setup();
+    await t.api.call('sync.setOnline', { online: false });
+    await t.api.call('contacts.create', { name: 'Typed Offline' });
+    sb.resetStats();
+    const s = await t.core.sync.runOnce();
+    expect(s).toMatchObject({ state: 'offline', pending: 1 });
+    expect(sb.stats().requests).toBe(0);
+    await t.api.call('sync.setOnline', { online: true });
+    const back = await syncUntilQuiet(t);
+    expect(back).toMatchObject({ state: 'idle', pending: 0 });
+    expect(sb.workspace.contacts().map((c) => c.name)).toContain('Typed Offline');
+  });
+
   it('tests the connection: workspace and admin, remembered for the settings screen', async () => {
     const { t } = await setup();
     const res = await t.api.call('sync.testConnection', {});

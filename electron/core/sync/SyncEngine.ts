@@ -63,6 +63,8 @@ export class SyncEngine {
   private disposed = false;
   private unsubscribe: (() => void) | null = null;
   private emitting = false;
+  /** The renderer said the computer is offline: no run starts until it says otherwise. */
+  private offlineHint = false;
   private statusTimer: NodeJS.Timeout | null = null;
   private lastStatusEmit = 0;
   private pendingChanges = new Map<string, Set<string>>();
@@ -181,6 +183,7 @@ export class SyncEngine {
   }
 
   setOnline(online: boolean): SyncStatus {
+    this.offlineHint = !online;
     if (!online) {
       this.abort?.abort();
       if (this.state !== 'not_configured') this.setState('offline', 'This computer is offline; changes wait and go out when it is back.');
@@ -260,6 +263,10 @@ export class SyncEngine {
       return;
     }
     if (this.state === 'paused_auth') return;
+    if (this.offlineHint) {
+      if (this.state !== 'offline') this.setState('offline', 'This computer is offline; changes wait and go out when it is back.');
+      return;
+    }
     const abort = new AbortController();
     this.abort = abort;
     const client = this.client(conn.token, conn.baseUrl, abort.signal);

@@ -174,7 +174,7 @@ function MessageRow({ m }: { m: Message }) {
       {m.kind === 'send' && m.body && <p className="rec-message-body">{m.body}</p>}
       {m.status === 'failed' && m.error && (
         <p className="field-error rec-message-error" data-testid="message-error">
-          Intercom said: {m.error}
+          Why: {m.error}
         </p>
       )}
       <time className="muted rec-message-time" dateTime={when} title={formatDateTime(when)}>

@@ -383,7 +383,7 @@ export function OutboxView() {
                       </span>
                       {i.lastError && (i.status === 'failed' || i.attempts > 0) && (
                         <span className={`outbox-last-error ${i.status === 'failed' ? 'error' : 'muted'}`} data-testid="outbox-last-error">
-                          {i.status === 'failed' ? 'Intercom said' : 'Last try'}: {i.lastError}
+                          {i.status === 'failed' ? 'Why' : 'Last try'}: {i.lastError}
                         </span>
                       )}
                     </li>
