@@ -17,10 +17,14 @@ export interface RunningConsole {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export async function startBrowserMode(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-'))): Promise<RunningConsole> {
+/** `extraArgs`: more start options, e.g. `--sandbox` for the built-in Intercom workspace. */
+export async function startBrowserMode(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-')),
+  extraArgs: readonly string[] = [],
+): Promise<RunningConsole> {
   const info = path.join(dataDir, 'bridge.json');
   fs.rmSync(info, { force: true });
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/bridge.js'), '--data', dataDir, '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/bridge.js'), '--data', dataDir, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -51,10 +55,10 @@ export async function startBrowserMode(dataDir = fs.mkdtempSync(path.join(os.tmp
  * Gives every test of the file its own console on a fresh data folder (started before, stopped
  * and removed after). The returned object always speaks for the running test's console.
  */
-export function consolePerTest(): RunningConsole {
+export function consolePerTest(extraArgs: readonly string[] = []): RunningConsole {
   let current: RunningConsole | null = null;
   test.beforeEach(async () => {
-    current = await startBrowserMode();
+    current = await startBrowserMode(undefined, extraArgs);
   });
   test.afterEach(async () => {
     if (!current) return;

@@ -1,16 +1,9 @@
 // The sync screens, driven as a salesperson would: the status bar, Settings, the conflicts view
 // and the lead page's messages. Without a token (a fresh data folder) the console says it is not
-// connected; with the built-in sandbox (`--sandbox`) it syncs with a demo Intercom workspace.
-// Started by the renderer work; the engine-side cases (refused entries, conflicts made through the
-// sandbox's /_sandbox/ control surface) are for the lead to add once the engine has landed.
+// connected; with the built-in sandbox (`--sandbox`) it syncs with a demo Intercom workspace, where
+// a conflict is made through the sandbox's /_sandbox/ control surface and a change is refused.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { consolePerTest, pageApi } from './browserMode';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 const bar = (page: Page) => page.getByTestId('status-bar');
 const syncState = (page: Page) => page.getByTestId('sync-state');
@@ -80,46 +73,11 @@ test.describe('without a token', () => {
   });
 });
 
-/** Browser mode against the built-in Intercom sandbox, on a fresh data folder. */
-async function startWithSandbox(dataDir: string): Promise<{ openUrl: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/bridge.js'), '--data', dataDir, '--port', '0', '--sandbox'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const info = path.join(dataDir, 'bridge.json');
-  const deadline = Date.now() + 15_000;
-  while (!fs.existsSync(info)) {
-    if (child.exitCode !== null) throw new Error(`browser mode exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`browser mode did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const { openUrl } = JSON.parse(fs.readFileSync(info, 'utf8')) as { openUrl: string };
-  return {
-    openUrl,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 test.describe('with the sandbox workspace', () => {
-  let running: { openUrl: string; stop(): Promise<void> } | null = null;
-  let dataDir = '';
+  const app = consolePerTest(['--sandbox']);
   test.beforeEach(async ({ page }) => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-sync-'));
-    running = await startWithSandbox(dataDir);
-    await page.goto(running.openUrl);
+    await page.goto(app.openUrl);
     await expect(bar(page)).toBeVisible();
-  });
-  test.afterEach(async () => {
-    await running?.stop();
-    running = null;
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the first import runs, then the bar says Synced; a connection test names the workspace', async ({ page }) => {
@@ -172,18 +130,10 @@ test.describe('with the sandbox workspace', () => {
 });
 
 test.describe('conflicts and refused changes, with the sandbox workspace', () => {
-  let running: { openUrl: string; stop(): Promise<void> } | null = null;
-  let dataDir = '';
+  const app = consolePerTest(['--sandbox']);
   test.beforeEach(async ({ page }) => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-sync-'));
-    running = await startWithSandbox(dataDir);
-    await page.goto(running.openUrl);
+    await page.goto(app.openUrl);
     await expect(syncState(page)).toHaveText('Synced', { timeout: 30_000 });
-  });
-  test.afterEach(async () => {
-    await running?.stop();
-    running = null;
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** A lead created here and synced, so Intercom has it. */

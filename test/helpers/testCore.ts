@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { events as eventSchemas, type EventName, type MethodOutput } from '../../shared/api';
 import { createClient, type Client } from '../../shared/client';
 import type { ErrorPayload, Result } from '../../shared/errors';
@@ -97,4 +97,20 @@ export function takeEvents(t: TestCore): Array<{ name: EventName } & Record<stri
   const out = t.events.splice(0);
   for (const e of out) expect(eventSchemas[e.name].safeParse(e.payload).success).toBe(true);
   return out.map((e) => ({ name: e.name, ...(e.payload as object) }));
+}
+
+/** Cores started through the returned function are disposed and removed after each test. */
+export function coresPerTest(): (...args: Parameters<typeof startCore>) => TestCore {
+  const cores: TestCore[] = [];
+  afterEach(() => {
+    for (const t of cores.splice(0)) {
+      t.dispose();
+      removeTempDir(t.dir);
+    }
+  });
+  return (...args) => {
+    const t = startCore(...args);
+    cores.push(t);
+    return t;
+  };
 }

@@ -1,21 +1,10 @@
 // Messages queue like every other change (so they wait while offline), flushes are refused
 // inside Intercom's 15-minute window, and failed outbox entries can be retried or discarded
 // (discarding only after confirming).
-import { afterEach, describe, expect, it } from 'vitest';
-import { removeTempDir, startCore, type TestCore } from '../helpers/testCore';
+import { describe, expect, it } from 'vitest';
+import { coresPerTest, type TestCore } from '../helpers/testCore';
 
-const cores: TestCore[] = [];
-const start = () => {
-  const t = startCore();
-  cores.push(t);
-  return t;
-};
-afterEach(() => {
-  for (const t of cores.splice(0)) {
-    t.dispose();
-    removeTempDir(t.dir);
-  }
-});
+const start = coresPerTest();
 
 async function user(t: TestCore) {
   const { contact } = await t.api.call('contacts.create', { email: 'ada@example.com', name: 'Ada' });

@@ -3,22 +3,11 @@
 // by field with nothing saved.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EncryptedTokenStore, FileTokenStore } from '../../electron/core/settings/TokenStore';
-import { makeTempDir, removeTempDir, startCore, type TestCore } from '../helpers/testCore';
+import { coresPerTest, makeTempDir, removeTempDir } from '../helpers/testCore';
 
-const cores: TestCore[] = [];
-const start = (...a: Parameters<typeof startCore>) => {
-  const t = startCore(...a);
-  cores.push(t);
-  return t;
-};
-afterEach(() => {
-  for (const t of cores.splice(0)) {
-    t.dispose();
-    removeTempDir(t.dir);
-  }
-});
+const start = coresPerTest();
 
 describe('settings', () => {
   it('starts with the default stage spelling and no token', async () => {
