@@ -1,6 +1,7 @@
 // The Intercom connection chosen at start, shared by the desktop app and browser mode: the
 // built-in sandbox (`--sandbox`), an address override (`--intercom-url`, `INTERCOM_BASE_URL`), or
 // nothing (the settings screen decides).
+import path from 'node:path';
 import type { CoreOptions } from './app';
 import type { StartOptions } from './cliArgs';
 import { startSandbox, type Sandbox } from './sandbox';
@@ -15,13 +16,23 @@ export interface StartedIntercom {
 /** Search in the demo lags like Intercom's does, but by seconds rather than minutes, so a demo sees it. */
 const DEMO_SEARCH_LAG_MS = 5_000;
 
-export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'intercomUrl'>): Promise<StartedIntercom> {
+/** The demo workspace's file, beside the console's own store for it (`<data folder>/sandbox` by default). */
+export const SANDBOX_WORKSPACE_FILE = 'sandbox-workspace.json';
+
+export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'intercomUrl' | 'dataDir'>): Promise<StartedIntercom> {
   if (opts.sandbox) {
-    const sandbox = await startSandbox({ seed: 'demo', searchLagMs: DEMO_SEARCH_LAG_MS });
+    // Kept between starts: the console's store remembers the workspace's Intercom ids
+    const stateFile = path.join(opts.dataDir, SANDBOX_WORKSPACE_FILE);
+    const sandbox = await startSandbox({ seed: 'demo', searchLagMs: DEMO_SEARCH_LAG_MS, stateFile });
+    const setAside = sandbox.persistence?.setAside;
+    const kept = sandbox.persistence?.restored ? `the demo workspace kept in ${stateFile}` : `a new demo workspace, kept in ${stateFile}`;
     return {
       sandbox,
       intercom: { baseUrl: sandbox.url, source: 'sandbox', token: sandbox.token },
-      describe: `Intercom: the built-in sandbox at ${sandbox.url} (a demo workspace that lives while the app runs; faults can be switched on at ${sandbox.url}/_sandbox/faults)`,
+      describe:
+        `Intercom: the built-in sandbox at ${sandbox.url} (${kept} between starts` +
+        (setAside ? `; the unreadable one was moved to ${setAside}` : '') +
+        `; faults can be switched on at ${sandbox.url}/_sandbox/faults)`,
     };
   }
   if (opts.intercomUrl) {

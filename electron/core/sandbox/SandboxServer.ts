@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import { ApiError, badParam } from './errors';
 import { DEFAULT_FAULTS, GATEWAY_TIMEOUT_HTML, createRandom, decideFault, latencyFor, mergeFaults, pickGatewayError, type SandboxFaults } from './faults';
+import { readStateFile, setAside, writeStateFile } from './persist';
 import { applySeed, type SandboxSeed } from './seed';
 import { Workspace, type CompanyPatch, type ContactPatch } from './Workspace';
 
@@ -21,6 +23,14 @@ export interface SandboxOptions {
   rateLimit?: { limit: number; windowMs: number };
   faults?: Partial<SandboxFaults>;
   seed?: SandboxSeed;
+  /**
+   * Keeps the workspace in this JSON file between runs: when it exists it is loaded instead of
+   * the seed; it is written on close() and, after a change, at most every stateSaveIntervalMs.
+   * A file that cannot be read is renamed to `<file>.broken-<time>` and the seed is used.
+   */
+  stateFile?: string;
+  /** The longest a change waits to reach stateFile without close() (ms); default 2000. */
+  stateSaveIntervalMs?: number;
   /** Workspace timezone for calendar-day date matching in search (default 0 = UTC). */
   timezoneOffsetMinutes?: number;
   /** Seeds the PRNG behind faults and generated ids, so runs are reproducible. */
@@ -49,6 +59,8 @@ export interface Sandbox {
   url: string;
   token: string;
   workspace: Workspace;
+  /** With stateFile: the file, whether this start continued the saved workspace, and where a bad file was moved. */
+  persistence: { file: string; restored: boolean; setAside: string | null } | null;
   setFaults(f: Partial<SandboxFaults>): void;
   faults(): SandboxFaults;
   stats(): SandboxStats;
@@ -186,15 +198,78 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.randomSeed ?? Math.floor(Math.random() * 2 ** 32);
   // Separate streams: how many ids a run mints must not change which requests fail
   const faultRandom = createRandom(seed);
-  const workspace = new Workspace({
-    now,
-    random: createRandom((seed ^ 0x9e3779b9) >>> 0),
-    searchLagMs: options.searchLagMs ?? 60_000,
-    messageLagMs: options.messageLagMs ?? 0,
-    timezoneOffsetMinutes: options.timezoneOffsetMinutes ?? 0,
-  });
-  applySeed(workspace, options.seed);
+  const newWorkspace = () =>
+    new Workspace({
+      now,
+      random: createRandom((seed ^ 0x9e3779b9) >>> 0),
+      searchLagMs: options.searchLagMs ?? 60_000,
+      messageLagMs: options.messageLagMs ?? 0,
+      timezoneOffsetMinutes: options.timezoneOffsetMinutes ?? 0,
+    });
   const log = options.log ?? (() => {});
+  // Problems with the state file are worth a line even when requests are not logged
+  const warn = options.log ?? ((line: string) => console.warn(line));
+
+  let workspace = newWorkspace();
+  const stateFile = options.stateFile === undefined ? null : path.resolve(options.stateFile);
+  const saveInterval = Math.max(0, options.stateSaveIntervalMs ?? 2_000);
+  let persistence: Sandbox['persistence'] = null;
+  let canSave = stateFile !== null;
+  if (stateFile !== null) {
+    persistence = { file: stateFile, restored: false, setAside: null };
+    const read = readStateFile(stateFile);
+    let problem: string | null = read.kind === 'bad' ? read.reason : null;
+    if (read.kind === 'ok') {
+      try {
+        workspace.restore(read.state);
+        persistence.restored = true;
+        log(`Intercom sandbox: continued the workspace saved in ${stateFile}`);
+      } catch (err) {
+        problem = `could not be loaded (${err instanceof Error ? err.message : String(err)})`;
+        workspace = newWorkspace();
+      }
+    }
+    if (problem !== null) {
+      persistence.setAside = setAside(stateFile, Date.now());
+      // Without moving it away, saving would overwrite what may still be worth a look
+      if (persistence.setAside === null) canSave = false;
+      warn(
+        `Intercom sandbox: the saved workspace ${stateFile} ${problem}; ` +
+          (persistence.setAside ? `moved it to ${persistence.setAside} and started a fresh workspace` : 'could not move it aside, so started a fresh workspace that will not be saved'),
+      );
+    }
+  }
+  if (!persistence?.restored) applySeed(workspace, options.seed);
+
+  let saveTimer: NodeJS.Timeout | null = null;
+  let savedChanges = -1;
+  let lastSaveError: string | null = null;
+  function saveState(): void {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (stateFile === null || !canSave) return;
+    const count = workspace.changeCount();
+    try {
+      writeStateFile(stateFile, workspace.snapshot());
+      savedChanges = count;
+      lastSaveError = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== lastSaveError) warn(`Intercom sandbox: could not save the workspace to ${stateFile}: ${message}`);
+      lastSaveError = message;
+    }
+  }
+  if (stateFile !== null) {
+    // A fresh workspace is written at once: a client that synced it and was killed before any
+    // change must find the same ids on the next start
+    if (!persistence?.restored) saveState();
+    else savedChanges = workspace.changeCount();
+    workspace.onChange = () => {
+      if (saveTimer || closing || !canSave) return;
+      saveTimer = setTimeout(saveState, saveInterval);
+      saveTimer.unref();
+    };
+  }
 
   let faults = mergeFaults({ ...DEFAULT_FAULTS }, options.faults ?? {});
   let stats = emptyStats();
@@ -398,6 +473,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     token,
     workspace,
+    persistence,
     setFaults(f) {
       faults = mergeFaults(faults, f);
     },
@@ -409,6 +485,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close() {
       if (!closed) {
         closing = true;
+        // Synchronously, before anything else: a caller that does not await close() may exit next
+        if (saveTimer || (stateFile !== null && workspace.changeCount() !== savedChanges)) saveState();
+        workspace.onChange = null;
         closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Hung (timeoutRate) and keep-alive sockets would otherwise hold close() open
         for (const s of sockets) s.destroy();

@@ -18,6 +18,7 @@ import {
   type Role,
   type Scalar,
 } from './model';
+import { STATE_VERSION, type StoredCompany, type StoredContact, type WorkspaceState } from './persist';
 import { compareKeys, compileQuery, resolveField, type FieldKind, type SearchContext } from './searchQuery';
 
 export interface WorkspaceOptions {
@@ -248,6 +249,10 @@ export class Workspace {
   private writes = 0;
   private lastWriteAt = -Infinity;
   private searchCache: { key: string; writes: number; at: number; hits: SearchHit[] } | null = null;
+  /** Bumped by every change worth saving (contacts, companies, attributes, logs, visitors, plan ids). */
+  private changes = 0;
+  /** Called after each such change; the server schedules a save of `stateFile` from it. */
+  onChange: (() => void) | null = null;
 
   constructor(options: WorkspaceOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -335,6 +340,7 @@ export class Workspace {
     if (has(b, 'options')) attr.options = this.parseOptions(b.options, attr.options ? 'options' : attr.data_type);
     if (has(b, 'messenger_writable')) attr.messenger_writable = b.messenger_writable === true;
     attr.updated_at = this.nowSec();
+    this.changed();
     return structuredClone(attr);
   }
 
@@ -364,6 +370,7 @@ export class Workspace {
     };
     if (extra.options) attr.options = extra.options;
     this.attributes.push(attr);
+    this.changed();
     return attr;
   }
 
@@ -471,6 +478,7 @@ export class Workspace {
     this.byId.set(id, rec);
     this.order.push(rec);
     this.writes++;
+    this.changed();
     if (createdAtMs > this.lastWriteAt) this.lastWriteAt = createdAtMs;
     this.index(undefined, data);
     for (const cid of data.companyIds) this.companiesById.get(cid)?.contactIds.add(id);
@@ -501,6 +509,7 @@ export class Workspace {
     rec.current = next;
     rec.since = at;
     this.writes++;
+    this.changed();
     if (at > this.lastWriteAt) this.lastWriteAt = at;
   }
 
@@ -864,6 +873,7 @@ export class Workspace {
     if (!id) {
       id = String(this.ids.next());
       this.planIds.set(name, id);
+      this.changed();
     }
     return id;
   };
@@ -895,6 +905,7 @@ export class Workspace {
     this.companiesById.set(co.id, co);
     this.companyOrder.push(co);
     this.companyByExternal.set(co.company_id, co.id);
+    this.changed();
     return co;
   }
 
@@ -927,7 +938,10 @@ export class Workspace {
         changed = true;
       }
     }
-    if (changed || alwaysBump) co.updated_at = this.nowSec();
+    if (changed || alwaysBump) {
+      co.updated_at = this.nowSec();
+      this.changed();
+    }
   }
 
   upsertCompany(input: unknown): CompanyWire {
@@ -944,6 +958,7 @@ export class Workspace {
     const co = this.insertCompany({ company_id: companyId });
     this.applyCompany(co, patch);
     co.updated_at = co.created_at;
+    this.changed();
     return this.companyOut(co);
   }
 
@@ -1006,6 +1021,7 @@ export class Workspace {
     co.contactIds.clear();
     co.deleted = true;
     this.companyByExternal.delete(co.company_id);
+    this.changed();
     return { id, object: 'company' as const, deleted: true };
   }
 
@@ -1097,10 +1113,12 @@ export class Workspace {
     const key = `${rec.id}\u0000${name}\u0000${createdAt}`;
     if (this.eventKeys.has(key)) {
       this.ignoredEvents++;
+      this.changed();
       return;
     }
     this.eventKeys.add(key);
     this.eventLog.push({ contactId: rec.id, event_name: name, created_at: createdAt, metadata, at: this.now() });
+    this.changed();
   }
 
   listEvents(query: { type?: string | undefined; user_id?: string | undefined; intercom_user_id?: string | undefined; email?: string | undefined }) {
@@ -1152,6 +1170,7 @@ export class Workspace {
       at: this.now(),
     };
     this.messageLog.push(msg);
+    this.changed();
     return {
       type: 'admin_message' as const,
       id: msg.id,
@@ -1181,6 +1200,7 @@ export class Workspace {
       const triggered = last === undefined || now - last >= FLUSH_MATCHING_INTERVAL_MS;
       if (triggered) this.lastTriggered.set(rec.id, now);
       this.flushLog.push({ contactId: rec.id, userId: query.user_id ?? null, intercomUserId: query.intercom_user_id ?? null, at: now, triggered });
+      this.changed();
       return { type: 'conversation.list' as const, conversations: [] as unknown[], pages: { type: 'pages' as const, next: null, page: 1, per_page: 20, total_pages: 0 } };
     }
     const perPage = query.per_page === undefined ? 20 : parsePerPage(query.per_page, 20);
@@ -1208,6 +1228,7 @@ export class Workspace {
     const uref = isObject(b.user) ? b.user : {};
     if (b.type === 'lead') {
       this.visitors.delete(visitor.id);
+      this.changed();
       return this.wire(this.insertContact({ role: 'lead', email: visitor.email, name: visitor.name }).current);
     }
     // An existing user absorbs the visitor; otherwise the visitor becomes that user
@@ -1227,6 +1248,7 @@ export class Workspace {
     }
     if (!xid && !email && !target) throw missingParam('user needs id, user_id or email', 'user');
     this.visitors.delete(visitor.id);
+    this.changed();
     if (target) {
       if (!target.current.email && email) this.commit(target, { ...target.current, email, updated_at: this.nowSec() });
       return this.wire(target.current);
@@ -1260,6 +1282,7 @@ export class Workspace {
     const at = this.nowSec();
     const v: SandboxVisitor = { type: 'visitor', id: this.ids.objectId(at), user_id: fields.user_id ?? this.ids.uuid(), email: fields.email ?? null, name: fields.name ?? null, created_at: at, updated_at: at, custom_attributes: {} };
     this.visitors.set(v.id, v);
+    this.changed();
     return { ...v };
   }
 
@@ -1367,6 +1390,104 @@ export class Workspace {
       ignoredDuplicateEvents: this.ignoredEvents,
       visitors: this.visitors.size,
     };
+  }
+
+  // ---------------------------------------------------------------- persistence (stateFile)
+
+  private changed(): void {
+    this.changes++;
+    this.onChange?.();
+  }
+
+  /** How many savable changes the workspace has seen; a saver compares it with the count it last wrote. */
+  changeCount(): number {
+    return this.changes;
+  }
+
+  /**
+   * Everything a later run needs to continue this workspace. It shares the live records, so
+   * serialise it at once. Built-in data attributes are left out: every workspace has them.
+   */
+  snapshot(): WorkspaceState {
+    const company = (co: CompanyRecord): StoredCompany => ({
+      id: co.id,
+      company_id: co.company_id,
+      name: co.name,
+      plan: co.plan,
+      size: co.size,
+      website: co.website,
+      industry: co.industry,
+      remote_created_at: co.remote_created_at,
+      monthly_spend: co.monthly_spend,
+      created_at: co.created_at,
+      updated_at: co.updated_at,
+      custom_attributes: co.custom_attributes,
+      contactIds: [...co.contactIds],
+      deleted: co.deleted,
+    });
+    return {
+      version: STATE_VERSION,
+      savedAt: this.now(),
+      admin: { id: this.admin.id },
+      app: { id_code: this.app.id_code, created_at: this.app.created_at },
+      ids: this.ids.state(),
+      attributes: this.attributes.filter((a) => a.custom),
+      contacts: this.order.map((rec): StoredContact => ({ ...rec.current, createdAtMs: rec.createdAtMs })),
+      companies: this.companyOrder.map(company),
+      planIds: [...this.planIds],
+      messages: this.messageLog,
+      flushes: this.flushLog,
+      lastTriggered: [...this.lastTriggered],
+      events: this.eventLog,
+      ignoredEvents: this.ignoredEvents,
+      visitors: [...this.visitors.values()],
+    };
+  }
+
+  /**
+   * Loads a saved workspace into this new, empty one: same ids, positions (so list cursors),
+   * flags, links, logs and id counters. The search history is not kept: each contact's current
+   * state counts as written when the contact was created, so search sees it (after the lag).
+   */
+  restore(s: WorkspaceState): void {
+    if (this.order.length > 0 || this.companyOrder.length > 0 || this.attributes.some((a) => a.custom)) throw new Error('restore() needs a new, empty workspace');
+    this.admin.id = s.admin.id;
+    this.app.id_code = s.app.id_code;
+    this.app.created_at = s.app.created_at;
+    this.ids.restore(s.ids);
+    for (const a of s.attributes) if (a.custom) this.attributes.push(structuredClone(a));
+    for (const c of s.companies) {
+      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds) };
+      this.companiesById.set(co.id, co);
+      this.companyOrder.push(co);
+      if (!co.deleted) this.companyByExternal.set(co.company_id, co.id);
+    }
+    const now = this.now();
+    for (const { createdAtMs, ...c } of s.contacts) {
+      const data: ContactData = {
+        ...c,
+        custom_attributes: Object.keys(c.custom_attributes).length === 0 ? NO_ATTRIBUTES : c.custom_attributes,
+        companyIds: c.companyIds.length === 0 ? NO_COMPANIES : c.companyIds,
+      };
+      const since = Math.min(createdAtMs, now);
+      const rec: ContactRecord = { id: data.id, position: this.order.length, createdAtMs, current: data, since, past: null };
+      this.byId.set(rec.id, rec);
+      this.order.push(rec);
+      if (since > this.lastWriteAt) this.lastWriteAt = since;
+      this.index(undefined, data);
+    }
+    this.writes++;
+    this.searchCache = null;
+    for (const [name, id] of s.planIds) this.planIds.set(name, id);
+    for (const m of s.messages) this.messageLog.push(structuredClone(m));
+    for (const f of s.flushes) this.flushLog.push({ ...f });
+    for (const [id, at] of s.lastTriggered) this.lastTriggered.set(id, at);
+    for (const e of s.events) {
+      this.eventLog.push(structuredClone(e));
+      this.eventKeys.add(`${e.contactId}\u0000${e.event_name}\u0000${e.created_at}`);
+    }
+    this.ignoredEvents = s.ignoredEvents;
+    for (const v of s.visitors) this.visitors.set(v.id, structuredClone(v));
   }
 
   /** Everything, for GET /_sandbox/state. */

@@ -4,6 +4,7 @@ import { startSandbox, type SandboxOptions } from './index';
 
 function parse(argv: readonly string[]): SandboxOptions {
   const out: SandboxOptions = { seed: 'demo', log: (line) => console.log(line) };
+  let companies: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -23,14 +24,32 @@ function parse(argv: readonly string[]): SandboxOptions {
         break;
       case '--seed': {
         const v = value();
-        out.seed = v === 'demo' || v === 'empty' ? v : { contacts: Number(v), companies: Math.floor(Number(v) / 100), withStageAttributes: true };
+        out.seed = v === 'demo' || v === 'empty' ? v : { contacts: Number(v), companies: companies ?? Math.floor(Number(v) / 100), withStageAttributes: true };
         break;
       }
+      case '--companies':
+        companies = Number(value());
+        if (out.seed && typeof out.seed === 'object') out.seed.companies = companies;
+        break;
+      case '--latency':
+        out.faults = { ...out.faults, latencyMs: Number(value()) };
+        break;
+      case '--rate-limit': {
+        // N per window: "1000/10000" is 1,000 requests per 10 s
+        const [limit, windowMs] = value().split('/').map(Number);
+        out.rateLimit = { limit: limit!, windowMs: windowMs ?? 10_000 };
+        break;
+      }
+      case '--random-seed':
+        out.randomSeed = Number(value());
+        break;
       case '--quiet':
         delete out.log;
         break;
       default:
-        throw new Error(`unknown option ${flag}; use --port N --token T --search-lag MS --seed demo|empty|N --quiet`);
+        throw new Error(
+          `unknown option ${flag}; use --port N --token T --search-lag MS --seed demo|empty|N --companies N --latency MS --rate-limit N/WINDOW_MS --random-seed N --quiet`,
+        );
     }
   }
   return out;

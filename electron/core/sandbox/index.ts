@@ -18,5 +18,6 @@ export type {
 } from './Workspace';
 export type { DataAttribute } from './model';
 export { applySeed } from './seed';
+export type { WorkspaceState } from './persist';
 export type { SandboxSeed } from './seed';
 export { ApiError } from './errors';

@@ -173,8 +173,14 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').sl
  * makes them unique, the seeded prefix makes two sandboxes differ, and both are cheap enough
  * to mint 100,000 in a seed.
  */
+export interface IdGenState {
+  prefix: string;
+  counter: number;
+  sequence: number;
+}
+
 export class IdGen {
-  private readonly prefix: string;
+  private prefix: string;
   private counter: number;
   private sequence: number;
 
@@ -182,6 +188,17 @@ export class IdGen {
     this.prefix = hex(Math.floor(random() * 0xffffff), 6);
     this.counter = Math.floor(random() * 0xfffff);
     this.sequence = 100 + Math.floor(random() * 900);
+  }
+
+  /** Where the counters stand, so a restored workspace keeps minting ids that never collide. */
+  state(): IdGenState {
+    return { prefix: this.prefix, counter: this.counter, sequence: this.sequence };
+  }
+
+  restore(s: IdGenState): void {
+    this.prefix = s.prefix;
+    this.counter = s.counter;
+    this.sequence = s.sequence;
   }
 
   objectId(createdAtSeconds: number): string {
