@@ -32,6 +32,8 @@ export interface IntercomContact {
   created_at: Timestamp;
   updated_at: Timestamp;
   custom_attributes: Record<string, AttributeValue | null>;
+  /** The contact's companies (Intercom ids); `has_more` when the list is cut short. */
+  companies?: { type?: 'list'; data?: Array<{ type?: 'company'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
 }
 
 /** POST /contacts and PUT /contacts/{id}; create needs one of role, email or external_id. */

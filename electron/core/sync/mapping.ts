@@ -2,6 +2,7 @@
 // stage is spelled in Intercom (a setting), and the synthetic external id that makes creating
 // an email-only lead safe to repeat.
 import type { CompanyStage, ContactStage, CustomAttributes, Role, StageValues } from '../../../shared/domain';
+import type { IntercomCompany, IntercomContact } from './intercomTypes';
 
 export interface SyncSettings {
   /** Name of the contact attribute that carries the stage. */
@@ -29,34 +30,8 @@ export const realExternalId = (externalId: string | null | undefined): string | 
 /** The Intercom company_id of a local company: the customer's company id, or one derived from the local id. */
 export const companyIdFor = (c: { id: string; external_id: string | null }): string => c.external_id ?? syntheticExternalId(c.id);
 
-// ---- wire shapes (the parts the engine reads) ----------------------------------------------
-
-export interface IntercomContact {
-  type?: 'contact';
-  id: string;
-  external_id?: string | null;
-  role: string;
-  email?: string | null;
-  phone?: string | null;
-  name?: string | null;
-  created_at?: number;
-  updated_at: number;
-  custom_attributes?: Record<string, unknown> | null;
-  companies?: { data?: Array<{ id: string }>; total_count?: number; has_more?: boolean } | null;
-}
-
-export interface IntercomCompany {
-  type?: 'company';
-  id: string;
-  company_id?: string | null;
-  name?: string | null;
-  plan?: string | { name?: string | null } | null;
-  monthly_spend?: number | null;
-  created_at?: number;
-  updated_at: number;
-  user_count?: number;
-  custom_attributes?: Record<string, unknown> | null;
-}
+// the wire shapes, as the client types them
+export type { IntercomCompany, IntercomContact };
 
 // ---- the synced fields ("base" = what both sides last agreed on) ---------------------------
 
