@@ -11,29 +11,9 @@ import { useChanged } from '../app/useChanged';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';
+import { groupByRecord } from '../ui/groupByRecord';
 
 const PAGE = 100;
-
-interface Group {
-  entityType: Conflict['entityType'];
-  entityId: string;
-  label: string | null;
-  items: Conflict[];
-}
-
-function groupByRecord(items: Conflict[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const c of items) {
-    const key = `${c.entityType}:${c.entityId}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { entityType: c.entityType, entityId: c.entityId, label: c.label, items: [] };
-      groups.set(key, g);
-    }
-    g.items.push(c);
-  }
-  return [...groups.values()];
-}
 
 const recordName = (g: { entityType: Conflict['entityType']; label: string | null }) =>
   g.label ?? (g.entityType === 'contact' ? 'Unnamed contact' : 'Unnamed company');

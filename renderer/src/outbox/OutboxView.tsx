@@ -14,6 +14,7 @@ import { confirmAction } from '../ui/Dialog';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';
 import './outbox.css';
+import { groupByRecord } from '../ui/groupByRecord';
 
 const PAGE = 200;
 /** The engine's largest page; a refresh reloads what is on screen in pieces this big. */
@@ -25,28 +26,6 @@ const FILTERS: { value: Filter; label: string; statuses: OutboxStatus[] }[] = [
   { value: 'failed', label: 'Failed', statuses: ['failed'] },
   { value: 'all', label: 'All, including sent', statuses: ['pending', 'in_flight', 'failed', 'done'] },
 ];
-
-interface Group {
-  entityType: OutboxItem['entityType'];
-  entityId: string;
-  label: string | null;
-  items: OutboxItem[];
-}
-
-/** Groups per record, in the order each record's oldest change was made. */
-function groupByRecord(items: OutboxItem[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const item of items) {
-    const key = `${item.entityType}:${item.entityId}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { entityType: item.entityType, entityId: item.entityId, label: item.label, items: [] };
-      groups.set(key, g);
-    }
-    g.items.push(item);
-  }
-  return [...groups.values()];
-}
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
