@@ -12,6 +12,7 @@ import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
+import { CouldNotRead } from '../ui/CouldNotRead';
 
 const PAGE = 100;
 
@@ -95,14 +96,7 @@ export function ConflictsView() {
         These fields were changed both here and in Intercom since the last sync. Pick the value to keep: yours is sent to Intercom, Intercom's replaces
         yours here.
       </p>
-      {error && (
-        <p className="error" role="alert">
-          Could not read the conflicts: {error}{' '}
-          <button type="button" className="link" onClick={() => void reload()}>
-            Try again
-          </button>
-        </p>
-      )}
+      {error && <CouldNotRead what="conflicts" error={error} retry={() => void reload()} />}
       <div className="conflicts-scroll">
         {total === 0 && (
           <p className="empty" data-testid="conflicts-empty">

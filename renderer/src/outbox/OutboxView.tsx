@@ -15,6 +15,7 @@ import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';
 import './outbox.css';
 import { groupByRecord } from '../ui/groupByRecord';
+import { CouldNotRead } from '../ui/CouldNotRead';
 
 const PAGE = 200;
 /** The engine's largest page; a refresh reloads what is on screen in pieces this big. */
@@ -284,14 +285,7 @@ export function OutboxView() {
           )}
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          Could not read the outbox: {error}{' '}
-          <button type="button" className="link" onClick={() => void reload()}>
-            Try again
-          </button>
-        </p>
-      )}
+      {error && <CouldNotRead what="outbox" error={error} retry={() => void reload()} />}
       <div className="outbox-scroll">
         {total === 0 && (
           <p className="empty" data-testid="outbox-empty">

@@ -14,6 +14,7 @@ import { fieldOf } from '../contact/fieldErrors';
 import { confirmAction } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
 import './settings.css';
+import { CouldNotRead } from '../ui/CouldNotRead';
 
 type Settings = MethodOutput<'settings.get'>;
 type TestResult = { ok: true; value: MethodOutput<'sync.testConnection'> } | { ok: false; message: string };
@@ -74,14 +75,7 @@ export function SettingsView() {
   return (
     <section className="settings" aria-labelledby="settings-title" data-testid="settings-view">
       <h1 id="settings-title">Settings</h1>
-      {loadError && (
-        <p className="error" role="alert">
-          Could not read the settings: {loadError}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            Try again
-          </button>
-        </p>
-      )}
+      {loadError && <CouldNotRead what="settings" error={loadError} retry={() => void load()} />}
       <div className="settings-scroll">
         {settings ? (
           <>
