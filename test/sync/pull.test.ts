@@ -406,3 +406,93 @@ describe('pull after a push, while the search lags', () => {
     expect((await r.t.api.call('conflicts.list', {})).total).toBe(0);
   });
 });
+
+describe('links after a push, while the search lags', () => {
+  const companyLocalId = (r: Rig, intercomId: string) => db(r).prepare('SELECT id FROM companies WHERE intercom_id = @intercomId').pluck().get({ intercomId }) as string;
+  const companiesOf = async (r: Rig, id: string) => (await r.t.api.call('contacts.get', { id })).companies.map((c) => c.id).sort();
+
+  it('does not bring back a link the console linked then unlinked when the search still shows the version with it', async () => {
+    const r = await rig({ seed: 'demo', searchLagMs: 2 * 60_000 });
+    await r.puller().importAll();
+    const remote = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
+    const local = localByIntercomId(r, remote.id)!;
+    const before = await companiesOf(r, local.id);
+    const other = companyLocalId(r, r.sb.workspace.companies().find((co) => !remote.companies.data.some((d) => d.id === co.id))!.id);
+    r.clock.ms += 10 * 60_000;
+    await r.t.api.call('companies.link', { contactId: local.id, companyId: other });
+    await new Pusher(r.ctx()).run();
+    r.clock.ms += 1_000;
+    await r.t.api.call('companies.unlink', { contactId: local.id, companyId: other });
+    await new Pusher(r.ctx()).run();
+    expect(r.sb.workspace.contactCompanies(remote.id).map((c) => c.id)).not.toContain(r.t.core.store.companies.byId(other)!.intercom_id);
+    // the search shows the contact between the attach and the detach
+    r.clock.ms += 2 * 60_000 - 500;
+    expect(r.sb.workspace.searchView(remote.id)!.companies.data.map((d) => d.id)).toContain(r.t.core.store.companies.byId(other)!.intercom_id);
+
+    await r.puller().pullChanges();
+    expect(await companiesOf(r, local.id)).toEqual(before);
+    r.clock.ms += 5 * 60_000;
+    await r.puller().pullChanges();
+    expect(await companiesOf(r, local.id)).toEqual(before);
+  });
+
+  it('does not drop a link the console just pushed when the search still shows a newer-than-the-link version without it', async () => {
+    const r = await rig({ seed: 'demo', searchLagMs: 2 * 60_000 });
+    await r.puller().importAll();
+    const remote = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
+    const local = localByIntercomId(r, remote.id)!;
+    const other = companyLocalId(r, r.sb.workspace.companies().find((co) => !remote.companies.data.some((d) => d.id === co.id))!.id);
+    r.clock.ms += 10 * 60_000;
+    // linked offline, then edited in Intercom before the link went out
+    await r.t.api.call('companies.link', { contactId: local.id, companyId: other });
+    r.clock.ms += 60_000;
+    r.sb.workspace.remoteEdit(remote.id, { phone: '+1 555 0177' });
+    r.clock.ms += 3 * 60_000;
+    await r.puller().pullChanges(); // the edit is seen; the link still waits
+    r.clock.ms += 60_000;
+    await new Pusher(r.ctx()).run();
+    const expected = await companiesOf(r, local.id);
+    expect(expected).toContain(other);
+    r.clock.ms += 30_000; // the search still shows the edit, not the attach
+
+    await r.puller().pullChanges();
+    expect(await companiesOf(r, local.id)).toEqual(expected);
+    r.clock.ms += 5 * 60_000;
+    await r.puller().pullChanges();
+    expect(await companiesOf(r, local.id)).toEqual(expected);
+    expect(localByIntercomId(r, remote.id)!.phone).toBe('+1 555 0177');
+  });
+});
+
+describe('a company scroll left open by a killed run', () => {
+  it('the import waits for it to idle out; a pull goes on without the companies and reads them on the next one', async () => {
+    const r = await rig({ seed: 'demo' });
+    const companyName = (intercomId: string) => db(r).prepare('SELECT name FROM companies WHERE intercom_id = @intercomId').pluck().get({ intercomId });
+    // a run sent the scroll's first request and was killed before it kept the scroll parameter
+    await r.ctx().client.scrollCompanies(null);
+    const importing = r.puller({ scrollBusyPollMs: 20 }).importAll();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(r.t.core.store.companies.count()).toBe(0); // waiting, not failed
+    r.clock.ms += 61_000; // the scroll idles out
+    await importing;
+    expect(r.t.core.store.companies.count()).toBe(r.sb.workspace.companies().length);
+    expect(r.t.core.store.contacts.count()).toBe(r.sb.workspace.contacts().length);
+    expect(r.logged.some((l) => l.includes('still open'))).toBe(true);
+
+    // the same during a pull: the contacts (and the push after them) do not wait for it
+    r.clock.ms += 60 * 60_000;
+    await r.ctx().client.scrollCompanies(null);
+    const co = r.sb.workspace.companies()[0]!;
+    r.sb.workspace.remoteEditCompany(co.id, { name: 'Renamed While Busy' });
+    const user = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
+    r.sb.workspace.remoteEdit(user.id, { name: 'Pulled Anyway' });
+    const before = r.t.core.store.settings.get<PullState>(PULL_KEY)!;
+    await r.puller().pullChanges();
+    expect(localByIntercomId(r, user.id)!.name).toBe('Pulled Anyway');
+    expect(companyName(co.id)).toBe(co.name);
+    expect(r.t.core.store.settings.get<PullState>(PULL_KEY)!.companyWatermark).toBe(before.companyWatermark);
+    r.clock.ms += 61_000;
+    await r.puller().pullChanges();
+    expect(companyName(co.id)).toBe('Renamed While Busy');
+  });
+});

@@ -5,7 +5,7 @@ import type { ContactWrite } from '../db/ContactRepository';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import type { IndexDefinition, NewRemoteContact, SyncedCompanyRow, SyncedContactRow, WaitingEntry } from '../db/RemoteRepository';
 import type { ConflictRow } from '../db/ConflictRepository';
-import { isIntercomError } from './IntercomError';
+import { IntercomError, isIntercomError } from './IntercomError';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
@@ -41,6 +41,30 @@ const SCROLL_KEY = 'sync.scroll';
 const SCROLL_IDLE_MS = 60_000;
 /** Scroll restarts before giving up: Intercom asks for one when a scroll broke or expired. */
 const MAX_SCROLL_RESTARTS = 3;
+/** While a scroll nobody can close blocks a new one (see scrollCompanies): how often to ask again. */
+const SCROLL_BUSY_POLL_MS = 5_000;
+
+/**
+ * Intercom refuses a new scroll while one is open ("scroll already exists for this workspace"):
+ * one a run stopped before it kept the first page's scroll parameter (killed with the answer on
+ * the wire) cannot be read to its end, only left to idle out.
+ */
+const isScrollBusy = (e: unknown): boolean => isIntercomError(e) && e.kind === 'invalid' && /scroll already exists/i.test(e.message);
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new IntercomError({ kind: 'aborted', message: 'The sync was stopped', method: 'GET', path: '/companies/scroll' }));
+    };
+    if (signal.aborted) return stop();
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
 
 const CONTACT_NULL_UNKNOWN = new Set(['stage']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,6 +135,8 @@ export interface PullerOptions {
    * that, keeping them costs less than building them again.
    */
   deferIndexesFrom?: number;
+  /** While a scroll nobody can close blocks the import's company phase, how often to ask again (default 5 s). */
+  scrollBusyPollMs?: number;
 }
 
 const emptyCounts = (): ApplyCounts => ({ inserted: 0, updated: 0, unchanged: 0, conflicts: 0, stale: 0 });
@@ -206,6 +232,7 @@ export class Puller {
   private readonly lagS: number;
   private readonly perPage: number;
   private readonly deferIndexesFrom: number;
+  private readonly scrollBusyPollMs: number;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -214,6 +241,7 @@ export class Puller {
     this.lagS = Math.ceil((options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS) / 1000);
     this.perPage = options.perPage ?? PER_PAGE;
     this.deferIndexesFrom = options.deferIndexesFrom ?? 20_000;
+    this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
   }
 
   // ---- first import ----------------------------------------------------------------------------
@@ -274,12 +302,16 @@ export class Puller {
     let pages = 0;
     if (state.phase === 'companies') {
       let n = 0;
-      const scrolled = await this.scrollCompanies((page) => {
-        const changed = store.transaction(() => this.applyCompanies(page, s, companies));
-        if (changed.length > 0) this.ctx.changed('company', changed, 'sync.import');
-        n += page.length;
-        onProgress?.(n, null);
-      });
+      // contacts link to the companies as they arrive, so the import waits out a busy scroll
+      const scrolled = await this.scrollCompanies(
+        (page) => {
+          const changed = store.transaction(() => this.applyCompanies(page, s, companies));
+          if (changed.length > 0) this.ctx.changed('company', changed, 'sync.import');
+          n += page.length;
+          onProgress?.(n, null);
+        },
+        { waitWhileBusy: true },
+      );
       pages += scrolled;
       state = { ...state, phase: 'contacts', cursor: null, done: 0, total: null, companies: n };
       store.settings.set(IMPORT_KEY, state, this.ctx.now());
@@ -354,16 +386,27 @@ export class Puller {
     // ---- companies
     const scrollStart = Math.floor(this.ctx.now() / 1000);
     let companyNewest = -Infinity;
-    let pages = await this.scrollCompanies((page) => {
-      const fresh = page.filter((co) => co.updated_at >= state.companyWatermark);
-      for (const co of page) companyNewest = Math.max(companyNewest, co.updated_at);
-      const changed = fresh.length > 0 ? store.transaction(() => this.applyCompanies(fresh, s, companies)) : [];
-      if (changed.length > 0) this.ctx.changed('company', changed, 'sync.pull');
-    });
-    // a company edited after its scroll page went out may carry an older updated_at than one
-    // seen later in the scroll, so the watermark never passes the scroll's start (less the margin)
-    state = { ...state, companyWatermark: Math.max(state.companyWatermark, Math.min(companyNewest, scrollStart - this.lagS)) };
-    store.settings.set(PULL_KEY, state, this.ctx.now());
+    let pages = 0;
+    try {
+      pages = await this.scrollCompanies(
+        (page) => {
+          const fresh = page.filter((co) => co.updated_at >= state.companyWatermark);
+          for (const co of page) companyNewest = Math.max(companyNewest, co.updated_at);
+          const changed = fresh.length > 0 ? store.transaction(() => this.applyCompanies(fresh, s, companies)) : [];
+          if (changed.length > 0) this.ctx.changed('company', changed, 'sync.pull');
+        },
+        { waitWhileBusy: false },
+      );
+      // a company edited after its scroll page went out may carry an older updated_at than one
+      // seen later in the scroll, so the watermark never passes the scroll's start (less the margin)
+      state = { ...state, companyWatermark: Math.max(state.companyWatermark, Math.min(companyNewest, scrollStart - this.lagS)) };
+      store.settings.set(PULL_KEY, state, this.ctx.now());
+    } catch (e) {
+      // a scroll nobody can close blocks the companies for up to a minute: this pull goes on
+      // without them (their watermark stays), rather than holding back the contacts and the push
+      if (!isScrollBusy(e)) throw e;
+      this.ctx.log('pull: another company scroll is still open in Intercom; companies are read on the next pull', e);
+    }
 
     // ---- contacts
     const w = state.watermark;
@@ -424,9 +467,10 @@ export class Puller {
    * 500 on a continuation, or an answer we cannot trust) the scroll begins again; pages already
    * written are written again, which the field rule makes harmless.
    */
-  private async scrollCompanies(write: (page: IntercomCompany[]) => void): Promise<number> {
+  private async scrollCompanies(write: (page: IntercomCompany[]) => void, opts: { waitWhileBusy: boolean }): Promise<number> {
     const { client } = this.ctx;
     let pages = 0;
+    let busySince: number | null = null;
     for (let restarts = 0; ; restarts++) {
       pages += await this.closeOpenScroll();
       try {
@@ -444,6 +488,17 @@ export class Puller {
         this.rememberScroll(null);
         return pages;
       } catch (e) {
+        if (isScrollBusy(e) && !this.ctx.signal.aborted) {
+          if (!opts.waitWhileBusy) throw e;
+          // the scroll we cannot close idles out a minute after its last page at most (real time:
+          // Intercom's clock, not the one this run writes with)
+          busySince ??= Date.now();
+          if (Date.now() - busySince > SCROLL_IDLE_MS + this.scrollBusyPollMs) throw e;
+          this.ctx.log('company scroll: another one is still open in Intercom; waiting for it to idle out', e);
+          await pause(this.scrollBusyPollMs, this.ctx.signal);
+          restarts--;
+          continue;
+        }
         // a continuation is never repeated by the client, so its 5xx arrives as 'uncertain'
         const restartable = isIntercomError(e) && (e.kind === 'uncertain' || e.kind === 'invalid');
         if (!restartable || restarts >= MAX_SCROLL_RESTARTS || this.ctx.signal.aborted) throw e;
@@ -706,7 +761,7 @@ export class Puller {
         });
       }
     }
-    const linked = this.syncLinks(row, c, companies, waiting);
+    const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
     store.remote.setRemote('contact', row.pk, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     if (row.intercom_id !== c.id) store.outbox.refreshSyncState('contact', row.id);
@@ -718,15 +773,18 @@ export class Puller {
 
   /**
    * A contact's companies as Intercom lists them. Links a waiting link/unlink entry is about to
-   * change are left alone. A local link missing in Intercom is removed only when this version of
-   * the contact is newer than the link (an older version, shown by the lagging search, cannot know
-   * it) and the list is complete.
+   * change are left alone, and so are links a link/unlink entry changed in Intercom at or after
+   * this version of the contact (the lagging search can show the version before our attach or
+   * detach, which cannot know it; the same second counts, as a link and its unlink often go out
+   * within one). A local link missing in Intercom is removed only when this version of the contact
+   * is newer than the link (an older version cannot know it) and the list is complete.
    */
-  private syncLinks(row: SyncedContactRow, c: IntercomContact, companies: Map<string, { pk: number; id: string; name: string }>, waiting: WaitingEntry[]): boolean {
+  private syncLinks(row: SyncedContactRow, c: IntercomContact, companies: Map<string, { pk: number; id: string; name: string }>, entries: RecordEntries): boolean {
     const list = c.companies;
     if (!list?.data) return false;
     const { store } = this.ctx;
-    const held = pendingLinks(waiting);
+    const held = pendingLinks(entries.waiting);
+    for (const id of pendingLinks(entries.pushed.filter((e) => Math.floor(e.updated_at / 1000) >= c.updated_at))) held.add(id);
     const remoteIds = new Set(list.data.map((d) => d.id));
     const versionAt = c.updated_at * 1000;
     let changed = false;
