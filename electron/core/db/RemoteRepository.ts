@@ -2,7 +2,7 @@
 // local ones in one query per page, and written without outbox entries.
 import type { Database } from 'better-sqlite3';
 import type { EntityType } from '../../../shared/domain';
-import { CompanyRepository } from './CompanyRepository';
+import { CompanyRepository, type NewCompanyRow } from './CompanyRepository';
 import { LinkRepository } from './LinkRepository';
 import type { CompanyRow, ContactRow } from './rows';
 import { Statements } from './Statements';
@@ -46,16 +46,9 @@ export interface NewRemoteContact extends RemoteContactRow {
   companies: readonly { pk: number; name: string }[];
 }
 
-export interface RemoteCompanyRow {
-  id: string;
-  externalId: string | null;
+/** A company as a local insert takes it, plus what Intercom says of it. */
+export interface RemoteCompanyRow extends NewCompanyRow {
   intercomId: string;
-  name: string;
-  plan: string | null;
-  monthlySpend: number | null;
-  stage: string | null;
-  customAttributes: string;
-  createdAt: number;
   updatedAt: number;
   syncBase: string;
 }
