@@ -31,6 +31,22 @@ import {
   text,
   Timestamp,
 } from './domain';
+import {
+  ActivityEvent,
+  BulkAction,
+  BulkRecord,
+  DuplicateMode,
+  EventMetadata,
+  EventName,
+  ImportJob,
+  ImportKind,
+  ImportMapping,
+  ImportProblem,
+  ImportReportLine,
+  IMPORT_ACTIONS,
+  Timeline,
+} from './activity';
+import { FunnelStage, Segment, SegmentRule } from './segments';
 
 const Page = {
   limit: z.number().int().min(1).max(500).default(50),
@@ -70,6 +86,57 @@ const CompanyFields = {
   monthlySpend: z.number().finite().min(0).max(1e12).nullable().optional(),
   customAttributes: CustomAttributes.optional(),
 };
+
+const SegmentId = z.string().min(1).max(100);
+/** Which contacts a bulk action or an export is about. */
+const ContactTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ids'), ids: z.array(LocalId).min(1, { message: 'select at least one contact' }).max(100_000) }).strict(),
+  z.object({ kind: z.literal('segment'), segmentId: SegmentId }).strict(),
+  z.object({ kind: z.literal('rule'), rule: SegmentRule }).strict(),
+]);
+/** The table view an export repeats: its search, filters, sort and visible columns. */
+const TableView = z
+  .object({
+    search: SearchText,
+    filter: z
+      .object({
+        stage: z.array(ContactStage).max(10).optional(),
+        role: z.array(Role).max(10).optional(),
+        companyId: LocalId.optional(),
+        syncState: z.array(SyncState).max(10).optional(),
+        segmentId: SegmentId.optional(),
+        rule: SegmentRule.optional(),
+      })
+      .strict()
+      .default({}),
+    sort: z.object({ field: z.enum(CONTACT_SORT_FIELDS), dir: SortDir }).strict().default({ field: 'updatedAt', dir: 'desc' }),
+  })
+  .strict();
+export const EXPORT_COLUMNS = [
+  'name',
+  'email',
+  'phone',
+  'role',
+  'stage',
+  'funnelStage',
+  'companies',
+  'externalId',
+  'visitorId',
+  'intercomId',
+  'createdAt',
+  'updatedAt',
+  'lastActivityAt',
+  'syncState',
+  'firstReferrer',
+  'firstLandingPage',
+] as const;
+const ExportColumn = z.union([z.enum(EXPORT_COLUMNS), z.string().regex(/^attribute:.{1,190}$/, { message: 'must be a column name or attribute:<name>' })]);
+const Cursor = z.string().max(2000).optional();
+const FunnelPopulation = {
+  /** Only contacts matching this rule (the funnel of a segment, a cohort ...). */
+  rule: SegmentRule.optional(),
+};
+const StageCounts = z.object({ lead: z.number().int(), signed_up: z.number().int(), sql: z.number().int(), customer: z.number().int() });
 
 const needsEmailOrName = (v: { email?: string | null; name?: string | null }) => Boolean(v.email) || Boolean(v.name);
 
@@ -121,6 +188,9 @@ export const contract = {
             role: z.array(Role).max(10).optional(),
             companyId: LocalId.optional(),
             syncState: z.array(SyncState).max(10).optional(),
+            /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs); ANDed with the rest. */
+            segmentId: SegmentId.optional(),
+            rule: SegmentRule.optional(),
           })
           .strict()
           .default({}),
@@ -416,18 +486,265 @@ export const contract = {
       nextFlushAt: Timestamp.nullable(),
     }),
   },
+
+  // ---- activity -----------------------------------------------------------------------------
+  /**
+   * Records an event for a contact, or for an anonymous visitor before any lead exists (it joins
+   * the lead captured with that visitor id). Queued for Intercom once the contact exists there.
+   */
+  'events.track': {
+    input: z
+      .object({
+        contactId: LocalId.optional(),
+        visitorId: z.string().trim().min(1, { message: 'must not be empty' }).max(255).optional(),
+        name: EventName,
+        /** Default now; kept to the second. */
+        at: Timestamp.optional(),
+        metadata: EventMetadata.default({}),
+        source: z.enum(['local', 'website']).default('local'),
+      })
+      .strict()
+      .refine((v) => Boolean(v.contactId) !== Boolean(v.visitorId), { message: 'give either a contact or a visitor id', path: ['contactId'] }),
+    output: z.object({ event: ActivityEvent, duplicate: z.boolean() }),
+  },
+  /** Events, stage changes and messages of a contact, newest first. */
+  'contacts.timeline': {
+    input: z.object({ id: LocalId, before: Cursor, limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: Timeline,
+  },
+  /** The merged timeline of all of a company's users, plus the company's own stage changes. */
+  'companies.timeline': {
+    input: z.object({ id: LocalId, before: Cursor, limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: Timeline,
+  },
+  /** Fetches the contact's last 90 days of events from Intercom (needs a connection). */
+  'events.pull': {
+    input: z.object({ contactId: LocalId }).strict(),
+    output: z.object({ fetched: z.number().int(), added: z.number().int() }),
+  },
+
+  // ---- import / export -------------------------------------------------------------------------
+  /** Starts an upload; the file then arrives in chunks (`import.chunk`). */
+  'import.open': {
+    input: z
+      .object({
+        fileName: text(255).pipe(z.string().min(1, { message: 'must not be empty' })),
+        size: z.number().int().min(1, { message: 'the file is empty' }).max(1024 * 1024 * 1024, { message: 'files up to 1 GB can be imported' }),
+      })
+      .strict(),
+    output: ImportJob,
+  },
+  /** One piece of the file, base64, at its byte offset; the last piece triggers the analysis. */
+  'import.chunk': {
+    input: z
+      .object({
+        importId: z.string().max(100),
+        offset: z.number().int().min(0),
+        data: z.string().max(1_000_000, { message: 'chunks must be at most 1,000,000 characters' }),
+      })
+      .strict(),
+    output: ImportJob,
+  },
+  /** The file's columns, first rows and a guessed kind and mapping. */
+  'import.analyse': {
+    input: z.object({ importId: z.string().max(100), kind: ImportKind.optional() }).strict(),
+    output: z.object({
+      job: ImportJob,
+      columns: z.array(z.string()),
+      sample: z.array(z.array(z.string())),
+      guessedKind: ImportKind,
+      mapping: ImportMapping,
+    }),
+  },
+  /** Checks every row with this mapping and writes nothing: problems, duplicates, what would happen. */
+  'import.preview': {
+    input: z.object({ importId: z.string().max(100), kind: ImportKind, mapping: ImportMapping, duplicates: DuplicateMode }).strict(),
+    output: z.object({
+      rows: z.number().int(),
+      valid: z.number().int(),
+      invalid: z.number().int(),
+      willCreate: z.number().int(),
+      willUpdate: z.number().int(),
+      willSkip: z.number().int(),
+      duplicatesInFile: z.number().int(),
+      duplicatesInStore: z.number().int(),
+      /** The first problems, row by row (all of them are in the report after the run). */
+      problems: z.array(ImportProblem),
+      /** The first rows as they would be written. */
+      mapped: z.array(z.record(z.string(), z.unknown())),
+    }),
+  },
+  /** Runs the import in the background; progress arrives as `import` events. */
+  'import.start': {
+    input: z.object({ importId: z.string().max(100), kind: ImportKind, mapping: ImportMapping, duplicates: DuplicateMode }).strict(),
+    output: ImportJob,
+  },
+  'import.pause': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
+  'import.resume': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
+  /** Undoes everything the import wrote, as one change; only while none of it reached Intercom. */
+  'import.rollback': { input: z.object({ importId: z.string().max(100), confirm: z.boolean().optional() }).strict(), output: ImportJob },
+  'import.status': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
+  'import.list': {
+    input: z.object({ ...Page }).strict().default({ limit: 50 }),
+    output: z.object({ items: z.array(ImportJob), total: z.number().int() }),
+  },
+  /** What each row became, and why for skipped and failed ones. */
+  'import.report': {
+    input: z
+      .object({ importId: z.string().max(100), action: z.array(z.enum(IMPORT_ACTIONS)).max(4).optional(), ...Page })
+      .strict(),
+    output: z.object({
+      job: ImportJob,
+      items: z.array(ImportReportLine),
+      total: z.number().int(),
+      /** Skipped and failed rows counted by reason. */
+      reasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+    }),
+  },
+  /** Writes the view (or a selection of it) to a CSV file; browser mode offers it at `downloadUrl`. */
+  'contacts.export': {
+    input: z
+      .object({
+        view: TableView.default({ filter: {}, sort: { field: 'updatedAt', dir: 'desc' } }),
+        columns: z.array(ExportColumn).min(1, { message: 'pick at least one column' }).max(60),
+        /** Only these contacts (a selection), in the view's order. */
+        ids: z.array(LocalId).max(100_000).optional(),
+      })
+      .strict(),
+    output: z.object({ fileName: z.string(), path: z.string(), rows: z.number().int(), downloadUrl: z.string().nullable() }),
+  },
+
+  // ---- funnel ------------------------------------------------------------------------------------
+  /** Counts, conversion and time in each funnel stage, and how many are stuck. */
+  'funnel.get': {
+    input: z
+      .object({ ...FunnelPopulation, stuckDays: z.number().int().min(1).max(3650).default(30) })
+      .strict()
+      .default({ stuckDays: 30 }),
+    output: z.object({
+      total: z.number().int(),
+      stages: z.array(
+        z.object({
+          stage: FunnelStage,
+          /** There now. */
+          count: z.number().int(),
+          /** Ever reached it. */
+          reached: z.number().int(),
+          /** Of those who reached it, the share who reached the next stage (null for the last, or none reached). */
+          conversion: z.number().nullable(),
+          /** Time spent in the stage by those who moved on, from the stage history. */
+          medianMs: z.number().nullable(),
+          p90Ms: z.number().nullable(),
+          /** How many moved on (the sample behind median and p90). */
+          movedOn: z.number().int(),
+          /** There now for longer than `stuckDays`. */
+          stuck: z.number().int(),
+        }),
+      ),
+      stuckDays: z.number().int(),
+    }),
+  },
+  /** Contacts captured per week or month, and how many of each cohort reached each stage. */
+  'funnel.cohorts': {
+    input: z
+      .object({ ...FunnelPopulation, by: z.enum(['week', 'month']).default('week'), periods: z.number().int().min(1).max(104).default(12) })
+      .strict()
+      .default({ by: 'week', periods: 12 }),
+    output: z.object({
+      by: z.enum(['week', 'month']),
+      cohorts: z.array(z.object({ from: Timestamp, to: Timestamp, label: z.string(), captured: z.number().int(), reached: StageCounts })),
+    }),
+  },
+  /** The funnel split by first touch (referrer, landing page) or by a custom attribute's value. */
+  'funnel.breakdown': {
+    input: z
+      .object({
+        ...FunnelPopulation,
+        by: z.enum(['referrer', 'landingPage', 'attribute']),
+        attribute: z.string().trim().min(1).max(190).optional(),
+        /** The largest groups; the rest are summed as "other". */
+        top: z.number().int().min(1).max(50).default(10),
+      })
+      .strict()
+      .refine((v) => v.by !== 'attribute' || Boolean(v.attribute), { message: 'name the attribute', path: ['attribute'] }),
+    output: z.object({
+      groups: z.array(
+        z.object({
+          /** The value; null for contacts without one; `other` groups the rest. */
+          value: z.string().nullable(),
+          other: z.boolean(),
+          total: z.number().int(),
+          reached: StageCounts,
+        }),
+      ),
+    }),
+  },
+
+  // ---- segments ----------------------------------------------------------------------------------
+  /** Every saved segment (built-ins first) with its member count now. */
+  'segments.list': {
+    input: z.object({}).strict().default({}),
+    output: z.object({ items: z.array(Segment) }),
+  },
+  /** How many contacts a rule matches (the editor's live count). */
+  'segments.count': {
+    input: z.object({ rule: SegmentRule }).strict(),
+    output: z.object({ count: z.number().int() }),
+  },
+  /** Creates (no id) or updates a segment; built-ins keep their name but their rule can change. */
+  'segments.save': {
+    input: z
+      .object({ id: SegmentId.optional(), name: text(100).pipe(z.string().min(1, { message: 'must not be empty' })), rule: SegmentRule })
+      .strict(),
+    output: Segment,
+  },
+  'segments.delete': {
+    input: z.object({ id: SegmentId }).strict(),
+    output: z.object({ id: z.string(), deleted: z.boolean() }),
+  },
+
+  // ---- bulk actions ------------------------------------------------------------------------------
+  /**
+   * One action on many contacts, as one change. With `dryRun` it only counts; the real run needs
+   * `confirm` and can be undone as a whole until any of it reaches Intercom.
+   */
+  'bulk.run': {
+    input: z.object({ target: ContactTarget, action: BulkAction, dryRun: z.boolean().optional(), confirm: z.boolean().optional() }).strict(),
+    output: z.object({
+      bulk: BulkRecord.nullable(),
+      /** Contacts in the target. */
+      targeted: z.number().int(),
+      /** Contacts the action changes (or would). */
+      touched: z.number().int(),
+      /** Contacts left as they were, counted by reason ("already at that stage", "no email" ...). */
+      skipped: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+      dryRun: z.boolean(),
+      /** Exports: where the file went. */
+      file: z.object({ fileName: z.string(), path: z.string(), rows: z.number().int(), downloadUrl: z.string().nullable() }).nullable(),
+    }),
+  },
+  'bulk.undo': {
+    input: z.object({ id: z.string().max(100) }).strict(),
+    output: z.object({ bulk: BulkRecord, restored: z.number().int(), /** Changed again since; left as they are. */ kept: z.number().int() }),
+  },
+  'bulk.list': {
+    input: z.object({ ...Page }).strict().default({ limit: 50 }),
+    output: z.object({ items: z.array(BulkRecord), total: z.number().int() }),
+  },
 } as const;
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.literal('outbox')]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),
   /** The sync's state and progress, pushed on every change of either. */
   sync: SyncStatus,
+  /** An import's progress (throttled) and every change of its state. */
+  import: ImportJob,
 } as const;
 
 export type Contract = typeof contract;

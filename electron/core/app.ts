@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { ActivityService } from './activity/ActivityService';
+import { BulkService } from './bulk/BulkService';
 import { Store } from './db/Store';
+import { ExportService } from './export/ExportService';
+import { FunnelService } from './funnel/FunnelService';
+import { ImportService } from './import/ImportService';
+import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './leads/ContactService';
@@ -25,6 +31,8 @@ export interface CoreOptions {
   version?: string;
   /** Name recorded in the stage history; default: the OS user name. */
   actor?: string;
+  /** Where exports are written; default `<dataDir>/exports`. */
+  exportsDir?: string;
   /** Path of a better-sqlite3 native module built for this runtime (Electron). */
   nativeBinding?: string;
   validateOutput?: boolean;
@@ -76,6 +84,12 @@ export function createCore(options: CoreOptions): Core {
   sync = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
   const engine = sync;
   const outbox = new OutboxService(ctx, () => engine.runNow());
+  const activity = new ActivityService(ctx, engine);
+  const imports = new ImportService(ctx, options.dataDir);
+  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'));
+  const funnel = new FunnelService(ctx);
+  const segments = new SegmentService(ctx);
+  const bulk = new BulkService(ctx, segments);
   const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
 
   const handlers: Handlers = {
@@ -115,6 +129,32 @@ export function createCore(options: CoreOptions): Core {
     'messages.send': (i) => messages.send(i),
     'messages.flush': (i) => messages.flush(i),
     'messages.list': (i) => messages.list(i),
+    'events.track': (i) => activity.track(i),
+    'contacts.timeline': (i) => activity.contactTimeline(i),
+    'companies.timeline': (i) => activity.companyTimeline(i),
+    'events.pull': (i) => activity.pull(i),
+    'import.open': (i) => imports.open(i),
+    'import.chunk': (i) => imports.chunk(i),
+    'import.analyse': (i) => imports.analyse(i),
+    'import.preview': (i) => imports.preview(i),
+    'import.start': (i) => imports.start(i),
+    'import.pause': (i) => imports.pause(i),
+    'import.resume': (i) => imports.resume(i),
+    'import.rollback': (i) => imports.rollback(i),
+    'import.status': (i) => imports.status(i),
+    'import.list': (i) => imports.list(i),
+    'import.report': (i) => imports.report(i),
+    'contacts.export': (i) => exports.exportContacts(i),
+    'funnel.get': (i) => funnel.get(i),
+    'funnel.cohorts': (i) => funnel.cohorts(i),
+    'funnel.breakdown': (i) => funnel.breakdown(i),
+    'segments.list': (i) => segments.list(i),
+    'segments.count': (i) => segments.count(i),
+    'segments.save': (i) => segments.save(i),
+    'segments.delete': (i) => segments.remove(i),
+    'bulk.run': (i) => bulk.run(i),
+    'bulk.undo': (i) => bulk.undo(i),
+    'bulk.list': (i) => bulk.list(i),
   };
 
   const call = createRouter(handlers, { validateOutput: options.validateOutput ?? false, log });
