@@ -163,6 +163,7 @@ export const OUTBOX_OPS = [
   'company.unlink',
   'message.send',
   'message.flush',
+  'event.create',
 ] as const;
 export const OutboxOp = z.enum(OUTBOX_OPS);
 export type OutboxOp = z.infer<typeof OutboxOp>;

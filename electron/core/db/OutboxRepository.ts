@@ -11,6 +11,8 @@ export interface NewOutboxEntry {
   op: OutboxOp;
   payload: Record<string, unknown>;
   at: number;
+  /** Held back from Intercom until released (an import that has not finished). */
+  hold?: string | null;
 }
 
 export interface OutboxQuery {
@@ -37,10 +39,10 @@ export class OutboxRepository {
   append(e: NewOutboxEntry): number {
     const info = this.st
       .get(
-        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at);
+      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, e.hold ?? null);
     this.refreshSyncState(e.entityType, e.entityId);
     return Number(info.lastInsertRowid);
   }

@@ -2,16 +2,21 @@
 // inside `transaction`, which is synchronous (no await can slip in between the row, the
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
+import { BulkRepository } from './BulkRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
+import { EventRepository } from './EventRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
+import { FunnelRepository } from './FunnelRepository';
+import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
 import { MessageRepository } from './MessageRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, type OpenOptions } from './openDatabase';
 import { OutboxRepository } from './OutboxRepository';
 import { RemoteRepository } from './RemoteRepository';
+import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
@@ -27,6 +32,11 @@ export class Store {
   readonly remote: RemoteRepository;
   readonly conflicts: ConflictRepository;
   readonly messages: MessageRepository;
+  readonly events: EventRepository;
+  readonly segments: SegmentRepository;
+  readonly funnel: FunnelRepository;
+  readonly imports: ImportRepository;
+  readonly bulk: BulkRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -39,6 +49,11 @@ export class Store {
     this.remote = new RemoteRepository(db);
     this.conflicts = new ConflictRepository(db);
     this.messages = new MessageRepository(db);
+    this.events = new EventRepository(db);
+    this.segments = new SegmentRepository(db);
+    this.funnel = new FunnelRepository(db);
+    this.imports = new ImportRepository(db);
+    this.bulk = new BulkRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -52,17 +52,19 @@ export class SyncRepository {
     return this.st
       .get<WaitingRecord>(
         `SELECT seq, entity_type, entity_id FROM outbox
-         WHERE status = 'pending' AND seq > @afterSeq ORDER BY seq LIMIT @limit`,
+         WHERE status = 'pending' AND hold IS NULL AND seq > @afterSeq ORDER BY seq LIMIT @limit`,
       )
       .all({ afterSeq, limit });
   }
 
-  /** One record's pending entries in order. */
+  /** One record's pending entries in order, up to the first one held back (by an unfinished import). */
   pendingFor(entityId: string, limit: number): SyncEntryRow[] {
     return this.st
       .get<SyncEntryRow>(
         `SELECT seq, entity_type, entity_id, op, payload, attempts, not_before FROM outbox
-         WHERE entity_id = @entityId AND status = 'pending' ORDER BY seq LIMIT @limit`,
+         WHERE entity_id = @entityId AND status = 'pending'
+           AND seq < coalesce((SELECT min(seq) FROM outbox WHERE entity_id = @entityId AND status = 'pending' AND hold IS NOT NULL), 9e18)
+         ORDER BY seq LIMIT @limit`,
       )
       .all({ entityId, limit });
   }

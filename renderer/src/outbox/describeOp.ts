@@ -78,5 +78,9 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
     }
     case 'message.flush':
       return 'Flush pending auto-messages';
+    case 'event.create': {
+      const name = str(p.name);
+      return name ? `Event “${name}”` : 'Event';
+    }
   }
 }
