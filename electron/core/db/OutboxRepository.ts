@@ -39,10 +39,11 @@ export class OutboxRepository {
   append(e: NewOutboxEntry): number {
     const info = this.st
       .get(
-        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        e.hold
+          ? `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold) VALUES (?, ?, ?, ?, ?, ?, ?)`
+          : `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, e.hold ?? null);
+      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, ...(e.hold ? [e.hold] : []));
     this.refreshSyncState(e.entityType, e.entityId);
     return Number(info.lastInsertRowid);
   }
