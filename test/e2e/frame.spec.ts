@@ -22,7 +22,7 @@ test('? lists the shortcuts; 1/2/3 switch sections; Tab shows where focus is', a
   await page.locator('body').press('2');
   await expect(page.getByRole('button', { name: 'Companies' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('company-count')).toHaveText('0 companies');
-  await page.locator('body').press('3');
+  await page.locator('body').press('5');
   await expect(page.getByTestId('outbox-total')).toBeVisible();
   expect(page.url()).toContain('#/outbox');
   await page.locator('body').press('1');

@@ -55,7 +55,7 @@ test.describe('without a token', () => {
   });
 
   test('the conflicts view is a number key away and says when there is nothing to settle', async ({ page }) => {
-    await page.locator('body').press('4');
+    await page.locator('body').press('6');
     await expect(page.getByTestId('conflicts-empty')).toContainText('No conflicts');
     expect(page.url()).toContain('#/conflicts');
     await page.locator('body').press('?');
@@ -190,7 +190,7 @@ test.describe('conflicts and refused changes, with the sandbox workspace', () =>
     await expect(page.getByTestId('outbox-count')).toContainText('1 failed');
     await expect(syncState(page)).not.toHaveText('Synced');
 
-    await page.locator('body').press('3');
+    await page.locator('body').press('5');
     const entry = page.getByTestId('outbox-group').filter({ hasText: 'Rita Refused' }).getByTestId('outbox-entry').first();
     await page.getByLabel('Failed', { exact: true }).check();
     await expect(entry.getByTestId('outbox-last-error')).toContainText("Intercom refused PUT /contacts/");

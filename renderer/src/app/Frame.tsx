@@ -8,6 +8,7 @@ import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from './navStore';
 import { useShortcut, useShortcutList } from './shortcuts';
 import { StatusBar } from './StatusBar';
+import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from './syncStore';
 import { useToasts } from './toastStore';
 
@@ -20,6 +21,8 @@ const loadNewLeadDialog = () => import('../newLead/NewLeadDialog');
 const loadOutboxView = () => import('../outbox/OutboxView');
 const loadConflictsView = () => import('../conflicts/ConflictsView');
 const loadSettingsView = () => import('../settings/SettingsView');
+const loadFunnelView = () => import('../funnel/FunnelView');
+const loadImportView = () => import('../import/ImportView');
 const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
 const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
 const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
@@ -27,15 +30,19 @@ const NewLeadDialog = lazy(() => loadNewLeadDialog().then((m) => ({ default: m.N
 const OutboxView = lazy(() => loadOutboxView().then((m) => ({ default: m.OutboxView })));
 const ConflictsView = lazy(() => loadConflictsView().then((m) => ({ default: m.ConflictsView })));
 const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
+const FunnelView = lazy(() => loadFunnelView().then((m) => ({ default: m.FunnelView })));
+const ImportView = lazy(() => loadImportView().then((m) => ({ default: m.ImportView })));
 
 function preloadScreens() {
-  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView]) void load();
+  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView, loadFunnelView, loadImportView]) void load();
 }
 
 /** The screens reached by number keys, in sidebar order. */
 const NAV: { view: View; label: string }[] = [
   { view: 'leads', label: 'Leads' },
   { view: 'companies', label: 'Companies' },
+  { view: 'funnel', label: 'Funnel' },
+  { view: 'import', label: 'Import' },
   { view: 'outbox', label: 'Outbox' },
   { view: 'conflicts', label: 'Conflicts' },
 ];
@@ -82,7 +89,10 @@ function Screens() {
   useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
   useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
   useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
-  useShortcut('1 2 3 4', (e) => go(NAV[Number(e.key) - 1]!.view), { description: 'Go to Leads, Companies, Outbox, Conflicts', label: '1 / 2 / 3 / 4' });
+  useShortcut('1 2 3 4 5 6', (e) => go(NAV[Number(e.key) - 1]!.view), {
+    description: 'Go to Leads, Companies, Funnel, Import, Outbox, Conflicts',
+    label: '1 … 6',
+  });
   useShortcut(',', () => go('settings'), { description: 'Open Settings' });
 
   return (
@@ -126,10 +136,7 @@ function Screens() {
             </button>
           </li>
         </ul>
-        <div className="sidebar-later" aria-label="Coming later">
-          <span>Funnel</span>
-          <span>Segments</span>
-        </div>
+        <SegmentNav />
         <div className="sidebar-foot">
           <button type="button" className="primary new-lead-button" onClick={() => setNewLeadOpen(true)} aria-keyshortcuts="n">
             New lead <kbd>n</kbd>
@@ -147,6 +154,8 @@ function Screens() {
             {view === 'outbox' && <OutboxView />}
             {view === 'conflicts' && <ConflictsView />}
             {view === 'settings' && <SettingsView />}
+            {view === 'funnel' && <FunnelView />}
+            {view === 'import' && <ImportView />}
           </Suspense>
         </div>
         {panel && (

@@ -3,7 +3,7 @@
 // #/settings) so reload and back/forward keep the place.
 import { create } from 'zustand';
 
-export const VIEWS = ['leads', 'companies', 'outbox', 'conflicts', 'settings'] as const;
+export const VIEWS = ['leads', 'companies', 'funnel', 'import', 'outbox', 'conflicts', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type Panel = { kind: 'contact'; id: string } | { kind: 'company'; id: string } | null;

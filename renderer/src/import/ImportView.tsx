@@ -1,0 +1,4 @@
+// The import screen (being built).
+export function ImportView() {
+  return <p className="empty">Import is being built.</p>;
+}
