@@ -114,6 +114,8 @@ async function start() {
       nativeBinding: nativeBinding ?? undefined,
       intercom: intercom.intercom,
       tokenStore: intercom.intercom?.token ? undefined : tokenStore,
+      // exports land where the user looks for downloaded files
+      exportsDir: safeDownloadsDir() ?? undefined,
     });
   } catch (e) {
     fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
@@ -142,3 +144,11 @@ app.on('will-quit', () => {
 });
 
 void start();
+
+function safeDownloadsDir(): string | null {
+  try {
+    return app.getPath('downloads');
+  } catch {
+    return null;
+  }
+}
