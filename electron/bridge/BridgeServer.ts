@@ -1,6 +1,7 @@
 // Browser mode: the same router as the desktop app, served over HTTP on 127.0.0.1 only.
 //   POST /api/<method>   JSON body = the method's input; Bearer token; 200 { ok, value | error }
 //   GET  /api/events     pushed events as server-sent events (Bearer token)
+//   GET  /exports/<file> a CSV export, as a download (Bearer token)
 //   GET  /               the built renderer (it reads the token from the URL fragment)
 // Requests whose Host is not this server (DNS rebinding) or whose Origin is another site are
 // refused with 403 before anything else happens.
@@ -40,6 +41,8 @@ export interface BridgeOptions {
   rendererDir?: string;
   /** When set, `<dataDir>/bridge.json` (mode 0600) records the URL and token. */
   dataDir?: string;
+  /** The core's exports folder, served at /exports/ (contacts.export's `downloadUrl`). */
+  exportsDir?: string;
 }
 
 export interface Bridge {
@@ -92,6 +95,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const rendererDir = options.rendererDir ? path.resolve(options.rendererDir) : null;
+  const exportsDir = options.exportsDir ? path.resolve(options.exportsDir) : null;
   const streams = new Set<http.ServerResponse>();
   let port = 0;
 
@@ -166,6 +170,37 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     res.on('error', end);
   }
 
+  /** One export by its plain file name: nothing outside the exports folder, nothing but CSV. */
+  function serveExport(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      return res.end();
+    }
+    if (!authorized(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return fail(res, 401, { code: 'AUTH', message: 'Missing or wrong token: open the link that `npm start` printed (it changes on each start).' });
+    }
+    let name: string;
+    try {
+      name = decodeURIComponent(pathname.slice('/exports/'.length));
+    } catch {
+      name = '';
+    }
+    const file = exportsDir && /^[\w][\w.-]*\.csv$/.test(name) ? path.join(exportsDir, name) : null;
+    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      return fail(res, 404, { code: 'NOT_FOUND', message: 'No such export.' });
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Length': fs.statSync(file).size,
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') return res.end();
+    fs.createReadStream(file).pipe(res);
+  }
+
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' });
@@ -229,6 +264,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       });
       return;
     }
+    if (pathname.startsWith('/exports/')) return serveExport(req, res, pathname);
     serveStatic(req, res, pathname);
   });
 

@@ -27,14 +27,16 @@ async function main() {
   }
   const rendererDir = process.env.LEAD_CONSOLE_RENDERER_DIR || path.resolve(__dirname, '../renderer');
   const intercom = await startIntercom(opts);
-  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion(), intercom: intercom.intercom });
+  // the bridge serves the core's exports folder (createCore's default) for browser downloads
+  const exportsDir = path.join(opts.dataDir, 'exports');
+  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion(), intercom: intercom.intercom, exportsDir });
   let bridge;
   try {
-    bridge = await startBridge({ core, port: opts.port ?? DEFAULT_PORT, rendererDir, dataDir: opts.dataDir });
+    bridge = await startBridge({ core, port: opts.port ?? DEFAULT_PORT, rendererDir, dataDir: opts.dataDir, exportsDir });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' && opts.port === null) {
       console.log(`Port ${DEFAULT_PORT} is taken; using a free port instead.`);
-      bridge = await startBridge({ core, port: 0, rendererDir, dataDir: opts.dataDir });
+      bridge = await startBridge({ core, port: 0, rendererDir, dataDir: opts.dataDir, exportsDir });
     } else {
       core.dispose();
       await intercom.sandbox?.close();

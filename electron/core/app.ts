@@ -86,7 +86,7 @@ export function createCore(options: CoreOptions): Core {
   const outbox = new OutboxService(ctx, () => engine.runNow());
   const activity = new ActivityService(ctx, engine);
   const imports = new ImportService(ctx, options.dataDir);
-  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'));
+  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser');
   const funnel = new FunnelService(ctx);
   const segments = new SegmentService(ctx);
   const bulk = new BulkService(ctx, segments);

@@ -1,10 +1,160 @@
-// (being built)
+// The funnel's queries over the trigger-kept columns of contacts (migration 0005): where contacts
+// are and how far they got, time in stage, stuck contacts, cohorts and breakdowns.
+// Without a population rule every figure is a count over one index range: SQLite counts a range
+// at ~40 ns an entry, while GROUP BY costs ~250 ns a row, which at 1M contacts is the difference
+// between tens and hundreds of milliseconds. With a rule, the figures are grouped over the
+// compiled WHERE instead (slower, but exact).
 import type { Database } from 'better-sqlite3';
+import { attributePath, type CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
+
+/** The stages' time columns (virtual, with partial indexes): time spent by those who moved on. */
+export const STAGE_DURATION_COLUMNS = ['lead_ms', 'signed_up_ms', 'sql_ms'] as const;
+export type StageDurationColumn = (typeof STAGE_DURATION_COLUMNS)[number];
+
+/** Contacts by funnel position now (rank) and furthest reached (max). */
+export interface RankMaxCount {
+  rank: number;
+  max: number;
+  n: number;
+}
+
+export interface ValueMaxCount {
+  value: string | null;
+  max: number;
+  n: number;
+}
+
+const and = (where: CompiledWhere | null) => (where ? ` AND ${where.sql}` : '');
+const params = (where: CompiledWhere | null, extra: Record<string, unknown> = {}) => ({ ...(where?.params ?? {}), ...extra });
 
 export class FunnelRepository {
   readonly st: Statements;
   constructor(readonly db: Database) {
     this.st = new Statements(db);
+  }
+
+  /** All contacts (SQLite counts a whole table without reading its rows). */
+  total(): number {
+    return (this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts').get() as { n: number }).n;
+  }
+
+  /** Contacts at this funnel position now (contacts_funnel_entered). */
+  countAtRank(rank: number): number {
+    return (this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts c WHERE c.funnel_rank = @rank').get({ rank }) as { n: number }).n;
+  }
+
+  /** Contacts whose furthest position is this one, optionally captured in [from, to) (contacts_max_created). */
+  countAtMax(max: number, from: number | null = null, to: number | null = null): number {
+    const sql =
+      from === null
+        ? 'SELECT count(*) AS n FROM contacts c WHERE c.funnel_max = @max'
+        : 'SELECT count(*) AS n FROM contacts c WHERE c.funnel_max = @max AND c.created_at >= @from AND c.created_at < @to';
+    return (this.st.get<{ n: number }>(sql).get(from === null ? { max } : { max, from, to }) as { n: number }).n;
+  }
+
+  /** Contacts captured in [from, to) (contacts_by_created). */
+  countCaptured(from: number, to: number): number {
+    return (
+      this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts c WHERE c.created_at >= @from AND c.created_at < @to').get({ from, to }) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  /** Every (now, furthest) pair with its count among the contacts of a rule. */
+  rankMaxCounts(where: CompiledWhere): RankMaxCount[] {
+    return this.st
+      .get<RankMaxCount>(
+        `SELECT c.funnel_rank AS rank, c.funnel_max AS max, count(*) AS n FROM contacts c
+         WHERE ${where.sql} GROUP BY c.funnel_max, c.funnel_rank`,
+      )
+      .all(where.params);
+  }
+
+  /**
+   * How many spent a positive time in a stage and moved on. A stage passed in the same instant
+   * (created as a user, or signed up straight into an SQL company) was skipped, not stayed in,
+   * so zero (and, for clock skew in pulled data, negative) times are left out.
+   */
+  durationCount(column: StageDurationColumn, where: CompiledWhere | null): number {
+    return (
+      this.st.get<{ n: number }>(`SELECT count(*) AS n FROM contacts c WHERE c.${column} > 0${and(where)}`).get(params(where)) as { n: number }
+    ).n;
+  }
+
+  /**
+   * The k-th (0-based) of the n positive durations in ascending order: a seek on the column's
+   * partial index, from whichever end is nearer (p90 skips a tenth of the entries, not nine).
+   */
+  durationAt(column: StageDurationColumn, k: number, n: number, where: CompiledWhere | null): number | null {
+    const fromTop = k >= n / 2;
+    const row = this.st
+      .get<{ v: number }>(
+        `SELECT c.${column} AS v FROM contacts c WHERE c.${column} > 0${and(where)} ORDER BY c.${column} ${fromTop ? 'DESC' : 'ASC'} LIMIT 1 OFFSET @k`,
+      )
+      .get(params(where, { k: fromTop ? n - 1 - k : k }));
+    return (row as { v: number } | undefined)?.v ?? null;
+  }
+
+  /** At this position since before `cutoff`. */
+  stuckCount(rank: number, cutoff: number, where: CompiledWhere | null): number {
+    return (
+      this.st
+        .get<{ n: number }>(`SELECT count(*) AS n FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at < @cutoff${and(where)}`)
+        .get(params(where, { rank, cutoff })) as { n: number }
+    ).n;
+  }
+
+  /**
+   * At this position since `cutoff` or later, or since an unknown time: the complement of
+   * `stuckCount` within the position, and usually the short end of contacts_funnel_entered.
+   */
+  notStuckCount(rank: number, cutoff: number): number {
+    return (
+      this.st
+        .get<{ n: number }>(
+          `SELECT (SELECT count(*) FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at >= @cutoff)
+                + (SELECT count(*) FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at IS NULL) AS n`,
+        )
+        .get({ rank, cutoff }) as { n: number }
+    ).n;
+  }
+
+  /** Contacts of a rule captured in [from, to), by furthest position reached. */
+  capturedByMax(from: number, to: number, where: CompiledWhere): { max: number; n: number }[] {
+    return this.st
+      .get<{ max: number; n: number }>(
+        `SELECT c.funnel_max AS max, count(*) AS n FROM contacts c
+         WHERE c.created_at >= @from AND c.created_at < @to AND ${where.sql} GROUP BY c.funnel_max`,
+      )
+      .all({ ...where.params, from, to });
+  }
+
+  /** Contacts by first referrer or first landing page and furthest position (one covering index scan). */
+  byFirstTouch(key: 'referrer' | 'landingPage', where: CompiledWhere | null): ValueMaxCount[] {
+    const column = key === 'referrer' ? 'c.first_referrer' : 'c.first_landing_page';
+    return this.st
+      .get<ValueMaxCount>(
+        `SELECT ${column} AS value, c.funnel_max AS max, count(*) AS n FROM contacts c
+         WHERE 1${and(where)} GROUP BY ${column}, c.funnel_max`,
+      )
+      .all(params(where));
+  }
+
+  /**
+   * Contacts by a custom attribute's value (as text; true / false for booleans, null when the
+   * contact has none) and furthest position. Reads every row's attributes.
+   */
+  byAttribute(name: string, where: CompiledWhere | null): ValueMaxCount[] {
+    const value = `CASE json_type(c.custom_attributes, @attrPath)
+        WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL
+        ELSE CAST(json_extract(c.custom_attributes, @attrPath) AS TEXT) END`;
+    return this.st
+      .get<ValueMaxCount>(
+        `SELECT ${value} AS value, c.funnel_max AS max, count(*) AS n FROM contacts c
+         WHERE 1${and(where)} GROUP BY 1, 2`,
+      )
+      .all(params(where, { attrPath: attributePath(name) }));
   }
 }

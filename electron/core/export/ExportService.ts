@@ -1,16 +1,183 @@
 // CSV export of the contacts table view (its filters, sort and columns) or of a selection.
-import type { MethodOutput, ParsedInput } from '../../../shared/api';
+// Members are fixed first (their pks in view order), then rows are read and written a few
+// thousand at a time, yielding between pages so other calls are answered during a long export.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EXPORT_COLUMNS, MethodOutput, ParsedInput } from '../../../shared/api';
+import type { Contact } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { FUNNEL_STAGES } from '../../../shared/segments';
+import type { ContactExportRow, ContactSort } from '../db/SegmentRepository';
+import type { CompiledWhere } from '../db/segmentSql';
+import { isoOrNull, iso } from '../db/rows';
+import { SegmentService } from '../segments/SegmentService';
 import type { ServiceContext } from '../ServiceContext';
 
-const notBuilt = (what: string): never => {
-  throw new AppError('INTERNAL', `${what} is not built yet.`);
+/** A named column, or `attribute:<name>` for a custom attribute. */
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number] | `attribute:${string}`;
+
+/** Which contacts to write: given ids (in the sort's order), or a compiled WHERE. */
+export type ExportSource = { ids: string[]; sort?: ContactSort } | { where: CompiledWhere; sort?: ContactSort };
+
+export interface ExportFile {
+  fileName: string;
+  path: string;
+  rows: number;
+  /** Where browser mode offers the file (served by the bridge); null on the desktop. */
+  downloadUrl: string | null;
+}
+
+/** Rows read and written per page. */
+const PAGE_ROWS = 2000;
+const DEFAULT_SORT: ContactSort = { field: 'updatedAt', dir: 'desc' };
+
+const STAGE_LABELS: Record<string, string> = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'Customer' };
+
+const HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
+  name: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  role: 'Role',
+  stage: 'Stage',
+  funnelStage: 'Funnel stage',
+  companies: 'Companies',
+  externalId: 'User ID',
+  visitorId: 'Visitor ID',
+  intercomId: 'Intercom ID',
+  createdAt: 'Created',
+  updatedAt: 'Updated',
+  lastActivityAt: 'Last activity',
+  syncState: 'Sync state',
+  firstReferrer: 'First referrer',
+  firstLandingPage: 'First landing page',
 };
 
-export class ExportService {
-  constructor(readonly ctx: ServiceContext, readonly exportsDir: string) {}
+type Cell = string | number | boolean | null | undefined;
+type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes']) => Cell;
 
-  exportContacts(_input: ParsedInput<'contacts.export'>): MethodOutput<'contacts.export'> {
-    return notBuilt('contacts.export');
+const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
+  name: (r) => r.name,
+  email: (r) => r.email,
+  phone: (r) => r.phone,
+  role: (r) => (r.role === 'user' ? 'User' : 'Lead'),
+  stage: (r) => STAGE_LABELS[r.stage],
+  funnelStage: (r) => STAGE_LABELS[FUNNEL_STAGES[r.funnel_rank] ?? 'lead'],
+  companies: (_r, companies) => companies.join('; '),
+  externalId: (r) => r.external_id,
+  visitorId: (r) => r.visitor_id,
+  intercomId: (r) => r.intercom_id,
+  createdAt: (r) => iso(r.created_at),
+  updatedAt: (r) => iso(r.updated_at),
+  lastActivityAt: (r) => isoOrNull(r.last_activity_at),
+  syncState: (r) => r.sync_state,
+  firstReferrer: (r) => r.first_referrer,
+  firstLandingPage: (r) => r.first_landing_page,
+};
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula,
+ * so such cells get a leading single quote and are shown as text.
+ */
+export function csvField(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  let s = typeof value === 'string' ? value : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `<name>-yyyy-mm-dd-hhmm` in local time. */
+function stampedName(base: string, now: number): string {
+  const d = new Date(now);
+  return `${base}-${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}-${pad2(d.getHours())}${pad2(d.getMinutes())}`;
+}
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ExportService {
+  private readonly segments: SegmentService;
+
+  /** `offerDownloads`: browser mode, where the bridge serves the exports folder at /exports/. */
+  constructor(
+    readonly ctx: ServiceContext,
+    readonly exportsDir: string,
+    readonly offerDownloads = false,
+  ) {
+    this.segments = new SegmentService(ctx);
+  }
+
+  async exportContacts({ view, columns, ids }: ParsedInput<'contacts.export'>): Promise<MethodOutput<'contacts.export'>> {
+    const sort = view.sort as ContactSort;
+    // the selection is exported in the view's order; otherwise the view itself
+    const source: ExportSource = ids ? { ids, sort } : { where: this.segments.whereOf(this.segments.viewRule(view.filter, view.search)), sort };
+    return this.writeCsv(source, columns as ExportColumn[]);
+  }
+
+  /**
+   * Writes the contacts of `source` with these columns to a new CSV file in the exports folder
+   * (also used by the bulk "export" action). The file appears under its final name only once
+   * complete.
+   */
+  async writeCsv(source: ExportSource, columns: ExportColumn[], baseName = 'contacts'): Promise<ExportFile> {
+    const { store } = this.ctx;
+    const sort = source.sort ?? DEFAULT_SORT;
+    const pks = 'ids' in source ? store.segments.pksOfIds(source.ids, sort) : store.segments.pksInOrder(source.where, sort);
+    const cells = columns.map((col): CellOf => {
+      if (col.startsWith('attribute:')) {
+        const name = col.slice('attribute:'.length);
+        return (_r, _c, attributes) => {
+          const v = attributes[name];
+          return v !== null && typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
+        };
+      }
+      const cell = CELLS[col as (typeof EXPORT_COLUMNS)[number]];
+      if (!cell) throw new AppError('VALIDATION', `columns: unknown column ${col}`, { field: 'columns' });
+      return cell;
+    });
+    const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
+
+    fs.mkdirSync(this.exportsDir, { recursive: true });
+    const { fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now()));
+    const partial = `${fullPath}.partial`;
+    const fd = fs.openSync(partial, 'w');
+    try {
+      // the byte order mark lets spreadsheets read the file as UTF-8
+      fs.writeSync(fd, `\uFEFF${header.map(csvField).join(',')}\r\n`);
+      for (let start = 0; start < pks.length; start += PAGE_ROWS) {
+        if (start > 0) await nextTick();
+        const rows = store.segments.rowsByPks(pks.slice(start, start + PAGE_ROWS));
+        const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+        let chunk = '';
+        for (const row of rows) {
+          const names = (companies.get(row.pk) ?? []).map((co) => co.name);
+          const attributes = row.custom_attributes === '{}' ? {} : (JSON.parse(row.custom_attributes) as Contact['customAttributes']);
+          chunk += `${cells.map((cell) => csvField(cell(row, names, attributes))).join(',')}\r\n`;
+        }
+        fs.writeSync(fd, chunk);
+      }
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(partial, { force: true });
+      throw e;
+    }
+    fs.closeSync(fd);
+    fs.renameSync(partial, fullPath);
+    return {
+      fileName,
+      path: fullPath,
+      rows: pks.length,
+      downloadUrl: this.offerDownloads ? `/exports/${encodeURIComponent(fileName)}` : null,
+    };
+  }
+
+  /** `<stamp>.csv`, or `<stamp>-2.csv` ... when an export of the same minute is there. */
+  private freeName(stamp: string): { fileName: string; fullPath: string } {
+    for (let n = 1; ; n++) {
+      const fileName = n === 1 ? `${stamp}.csv` : `${stamp}-${n}.csv`;
+      const fullPath = path.join(this.exportsDir, fileName);
+      if (!fs.existsSync(fullPath) && !fs.existsSync(`${fullPath}.partial`)) return { fileName, fullPath };
+    }
   }
 }

@@ -8,6 +8,8 @@ import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 import { checkContactStageMove } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
+import { adoptVisitorEvents } from '../activity/recordEvent';
+import { SegmentService } from '../segments/SegmentService';
 
 const describe = (r: Pick<ContactRow, 'name' | 'email' | 'id'>) => r.name ?? r.email ?? r.id;
 
@@ -61,11 +63,14 @@ export class ContactService {
       const pk = store.contacts.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
       store.history.add({ entityType: 'contact', entityId: id, fromStage: null, toStage: input.stage, at, actor, source: 'local' });
       store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.create', payload: fields, at });
+      // the website visits made before this lead was captured become its own (after its create in the outbox)
+      const adopted = fields.visitorId ? adoptVisitorEvents(store, pk, fields.visitorId, { now: at }) : 0;
       const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
-      return { contact: toContact(store.contacts.byPk(pk)!), sameEmail };
+      return { contact: toContact(store.contacts.byPk(pk)!), sameEmail, adopted };
     });
     this.ctx.events.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
-    return result;
+    if (result.adopted > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
+    return { contact: result.contact, sameEmail: result.sameEmail };
   }
 
   get(id: string): MethodOutput<'contacts.get'> {
@@ -80,6 +85,8 @@ export class ContactService {
   }
 
   list(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
+    // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
+    if (q.filter.segmentId || q.filter.rule) return new SegmentService(this.ctx).listContacts(q);
     const { store } = this.ctx;
     const page = store.contacts.list(q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
@@ -94,6 +101,7 @@ export class ContactService {
   update({ id, patch }: ParsedInput<'contacts.update'>): Contact {
     const { store } = this.ctx;
     let changedAny = false;
+    let adoptedEvents = 0;
     const contact = store.transaction(() => {
       const row = this.mustGet(id);
       const current = toContact(row);
@@ -127,10 +135,13 @@ export class ContactService {
       const at = this.ctx.now();
       store.contacts.update(row.pk, { ...write, updatedAt: at });
       store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.update', payload: changes, at });
+      // a visitor id given now brings that visitor's earlier events with it
+      if (typeof changes.visitorId === 'string') adoptedEvents = adoptVisitorEvents(store, row.pk, changes.visitorId, { now: at });
       changedAny = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
     if (changedAny) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
+    if (adoptedEvents > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
     return contact;
   }
 

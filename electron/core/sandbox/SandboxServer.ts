@@ -81,6 +81,8 @@ interface Call {
   body: unknown;
   version: string;
   ws: Workspace;
+  /** http://<host> as the client addressed us: page links point back here. */
+  origin: string;
 }
 
 interface Answer {
@@ -142,7 +144,20 @@ const ROUTES: Route[] = [
     return { status: 202 };
   }),
   route('GET', '/events', (c) =>
-    ok(c.ws.listEvents({ type: q(c, 'type'), user_id: q(c, 'user_id'), intercom_user_id: q(c, 'intercom_user_id'), email: q(c, 'email') })),
+    ok(
+      c.ws.listEvents(
+        {
+          type: q(c, 'type'),
+          user_id: q(c, 'user_id'),
+          intercom_user_id: q(c, 'intercom_user_id'),
+          email: q(c, 'email'),
+          per_page: q(c, 'per_page'),
+          before: q(c, 'before'),
+          before_index: q(c, 'before_index'),
+        },
+        c.origin,
+      ),
+    ),
   ),
   route('POST', '/messages', (c) => ok(c.ws.createMessage(c.body))),
   route('GET', '/conversations', (c) =>
@@ -374,7 +389,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           throw badParam('There was a problem in the JSON you submitted');
         }
       }
-      answer = match.route.run({ params: match.params, query: url.searchParams, body, version, ws: workspace });
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      answer = match.route.run({ params: match.params, query: url.searchParams, body, version, ws: workspace, origin });
     } catch (err) {
       if (err instanceof ApiError) {
         answer = { status: err.status, body: errorList(requestId, [err.item()]) };
@@ -426,6 +442,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           return reply(200, workspace.remoteEditCompany(String(input.companyId), (input.patch ?? {}) as CompanyPatch));
         case 'POST /_sandbox/remote-create-contact':
           return reply(200, workspace.remoteCreateContact(input as ContactPatch));
+        case 'POST /_sandbox/remote-create-event':
+          workspace.remoteCreateEvent(input as { contactId: string; event_name: string; created_at: number; metadata?: Record<string, unknown> });
+          return reply(200, { ok: true });
         case 'POST /_sandbox/remote-create-visitor':
           return reply(200, workspace.remoteCreateVisitor(input as { email?: string; name?: string; user_id?: string }));
         default:

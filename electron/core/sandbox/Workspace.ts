@@ -111,6 +111,10 @@ export const SCROLL_PAGE = 50;
 export const MAX_PER_PAGE = 150;
 const COMPANY_LIMIT = 1000;
 const EVENT_METADATA_KEYS = 10;
+/** H: a workspace keeps at most 120 active event names; a new 121st is refused. */
+export const MAX_EVENT_NAMES = 120;
+/** GET /events lists the last 90 days only. */
+const EVENT_LIST_DAYS = 90;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined;
@@ -242,6 +246,7 @@ export class Workspace {
   private readonly lastTriggered = new Map<string, number>();
   private readonly eventLog: SandboxEvent[] = [];
   private readonly eventKeys = new Set<string>();
+  private readonly eventNames = new Set<string>();
   private ignoredEvents = 0;
   private readonly visitors = new Map<string, SandboxVisitor>();
   private scroll: { param: string; ids: string[]; offset: number; lastUsed: number } | null = null;
@@ -1116,19 +1121,68 @@ export class Workspace {
       this.changed();
       return;
     }
+    if (!this.eventNames.has(name) && this.eventNames.size >= MAX_EVENT_NAMES) {
+      throw badParam(`Your workspace has reached the limit of ${MAX_EVENT_NAMES} active event names; '${name}' was not recorded. Archive an event name to add a new one.`, 'event_name');
+    }
     this.eventKeys.add(key);
+    this.eventNames.add(name);
     this.eventLog.push({ contactId: rec.id, event_name: name, created_at: createdAt, metadata, at: this.now() });
     this.changed();
   }
 
-  listEvents(query: { type?: string | undefined; user_id?: string | undefined; intercom_user_id?: string | undefined; email?: string | undefined }) {
+  /** For tests: an event recorded in Intercom by someone else (the Messenger, another integration). */
+  remoteCreateEvent(input: { contactId: string; event_name: string; created_at: number; metadata?: Record<string, unknown> }): void {
+    this.createEvent({ id: input.contactId, event_name: input.event_name, created_at: input.created_at, metadata: input.metadata });
+  }
+
+  /**
+   * GET /events?type=user: the contact's events of the last 90 days, newest first, `per_page` at a
+   * time; `pages.next` is a whole URL on `origin` carrying the cursor (`before`, `before_index`).
+   */
+  listEvents(
+    query: {
+      type?: string | undefined;
+      user_id?: string | undefined;
+      intercom_user_id?: string | undefined;
+      email?: string | undefined;
+      per_page?: string | undefined;
+      before?: string | undefined;
+      before_index?: string | undefined;
+    },
+    origin = 'https://api.intercom.io',
+  ) {
     if (query.type !== 'user') throw badParam("type must be 'user'", 'type');
     const rec = query.intercom_user_id !== undefined ? this.liveContact(query.intercom_user_id) : this.findEventContact({ user_id: query.user_id, email: query.email });
-    const since = this.nowSec() - 90 * 86_400;
-    const events = this.eventLog
-      .filter((e) => e.contactId === rec.id && e.created_at >= since)
-      .map((e) => ({ type: 'event', event_name: e.event_name, created_at: e.created_at, user_id: rec.current.external_id, intercom_user_id: rec.id, email: rec.current.email, metadata: e.metadata }));
-    return { type: 'event.list' as const, events, pages: { next: null, since: null } };
+    const perPage = parsePerPage(query.per_page, 50);
+    const since = this.nowSec() - EVENT_LIST_DAYS * 86_400;
+    const beforeMs = query.before === undefined ? null : Number(query.before);
+    const beforeIndex = query.before_index === undefined ? null : Number(query.before_index);
+    if (beforeMs !== null && !Number.isFinite(beforeMs)) throw badParam('before must be a timestamp in milliseconds', 'before');
+    const all = this.eventLog
+      .map((e, index) => ({ e, index }))
+      .filter(({ e }) => e.contactId === rec.id && e.created_at >= since)
+      .sort((a, b) => b.e.created_at - a.e.created_at || b.index - a.index);
+    const after =
+      beforeMs === null
+        ? all
+        : all.filter(({ e, index }) => e.created_at * 1000 < beforeMs || (e.created_at * 1000 === beforeMs && beforeIndex !== null && index < beforeIndex));
+    const page = after.slice(0, perPage);
+    const events = page.map(({ e }) => ({
+      type: 'event',
+      event_name: e.event_name,
+      created_at: e.created_at,
+      user_id: rec.current.external_id,
+      intercom_user_id: rec.id,
+      email: rec.current.email,
+      metadata: e.metadata,
+    }));
+    let next: string | null = null;
+    const last = page.at(-1);
+    if (last && after.length > page.length) {
+      const params = new URLSearchParams({ type: 'user', intercom_user_id: rec.id, per_page: String(perPage), before: String(last.e.created_at * 1000), before_index: String(last.index) });
+      next = `${origin.replace(/\/+$/, '')}/events?${params.toString()}`;
+    }
+    return { type: 'event.list' as const, events, pages: { next, since: null } };
   }
 
   // ---------------------------------------------------------------- messages and the flush
@@ -1485,6 +1539,7 @@ export class Workspace {
     for (const e of s.events) {
       this.eventLog.push(structuredClone(e));
       this.eventKeys.add(`${e.contactId}\u0000${e.event_name}\u0000${e.created_at}`);
+      this.eventNames.add(e.event_name);
     }
     this.ignoredEvents = s.ignoredEvents;
     for (const v of s.visitors) this.visitors.set(v.id, structuredClone(v));

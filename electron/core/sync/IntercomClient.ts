@@ -21,6 +21,7 @@ import type {
   DataAttributeCreate,
   DataAttributeList,
   EventCreate,
+  EventList,
   IntercomAdmin,
   IntercomCompany,
   IntercomContact,
@@ -273,6 +274,14 @@ export class IntercomClient {
     await this.request<undefined>('POST', '/events', { body, idempotent: true });
   }
 
+  /**
+   * One page of a contact's events (the last 90 days). `query` is either the first page's
+   * (type=user plus one identifier) or the one read from the previous page's `pages.next`.
+   */
+  listEvents(query: Record<string, string>): Promise<EventList> {
+    return this.request('GET', '/events', { query });
+  }
+
   /** Never repeated after an ambiguous failure: the contact would get the message twice. */
   sendMessage(body: MessageCreate): Promise<AdminMessage> {
     return this.request('POST', '/messages', { body });
@@ -500,4 +509,23 @@ function hostOf(baseUrl: string): string {
   } catch {
     return 'an invalid URL';
   }
+}
+
+/**
+ * The query of the next events page, read from `pages.next` (a whole URL on Intercom's host).
+ * Only its query is kept and sent to our own base URL with our own path, so a URL pointing
+ * elsewhere can never receive the token. Null at the end, or when `next` is not a URL for /events.
+ */
+export function nextEventsQuery(next: string | null | undefined): Record<string, string> | null {
+  if (!next) return null;
+  let url: URL;
+  try {
+    url = new URL(next);
+  } catch {
+    return null;
+  }
+  if (!/\/events\/?$/.test(url.pathname)) return null;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
+  return query;
 }

@@ -16,7 +16,7 @@ import {
   type Step,
 } from './fold';
 import { IntercomError } from './IntercomError';
-import type { CompanyWrite, ContactWrite, IntercomContact, MessageCreate } from './intercomTypes';
+import type { CompanyWrite, ContactWrite, EventCreate, IntercomContact, MessageCreate } from './intercomTypes';
 import {
   companyBaseFromRemote,
   companyBaseFromRow,
@@ -50,6 +50,8 @@ const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 /** A brand-new contact is not visible to /messages for a while (API-NOTES 6): retry this often before giving up. */
 const MESSAGE_NOT_FOUND_RETRIES = 5;
+/** Intercom keeps at most this many active event names (API-NOTES 4). */
+export const INTERCOM_EVENT_NAME_LIMIT = 120;
 
 export const LOST_SEND_MESSAGE =
   'The app stopped while sending this message; Intercom may or may not have sent it. Check the conversation in Intercom before retrying.';
@@ -124,6 +126,8 @@ export class Pusher {
   private readonly extra = new Set<number>();
   private onProgress: ProgressFn | undefined;
   private started = false;
+  /** Event names first sent in this run: until their step commits (event_names) they count toward Intercom's 120 here. */
+  private readonly newEventNames = new Set<string>();
   /** `model.name` -> why Intercom would not create it in this run's bootstrap. */
   private readonly refusedAttributes = new Map<string, string>();
 
@@ -328,6 +332,7 @@ export class Pusher {
       store.transaction(() => {
         store.sync.markFailed(seqs, message, at);
         if (step.kind === 'message' || step.kind === 'flush') this.setMessage(step.entries[0], { status: 'failed', error: message });
+        if (step.kind === 'event') this.setEventState(step.entries[0], 'failed');
         store.outbox.refreshSyncState(rec.type, rec.id);
       });
       this.summary.failed += seqs.length;
@@ -437,6 +442,8 @@ export class Pusher {
         return this.sendMessage(rec.id, step.entries[0]);
       case 'flush':
         return this.flush(rec.id, step.entries[0]);
+      case 'event':
+        return this.pushEvent(rec.id, step.entries[0]);
       case 'unknown':
         return Promise.reject(new StepFailure(`This version of Lead Console does not know how to send '${step.entries[0].op}'`));
     }
@@ -667,6 +674,58 @@ export class Pusher {
     await this.call(() => this.ctx.client.flushMessages({ externalId: realExternalId(contact.external_id), intercomId: contact.intercom_id! }));
     const at = this.ctx.now();
     return () => this.ctx.store.messages.setStatus(msg.id, { status: 'sent', sentAt: at, error: null });
+  }
+
+  private setEventState(entry: PushEntry | undefined, state: 'synced' | 'failed'): void {
+    const eventId = entry?.payload.eventId;
+    if (typeof eventId === 'number') this.ctx.store.events.setSyncState(eventId, state);
+  }
+
+  /**
+   * POST /events for one event of a contact already in Intercom (its create goes first: same
+   * record, earlier entry). Intercom drops a repeat (same contact, name and second), so a retry is
+   * harmless; an event it already has (pulled from there) is not sent at all. Intercom keeps at
+   * most 120 active event names: a name that would be the 121st fails here, without a request.
+   */
+  private async pushEvent(id: string, entry: PushEntry): Promise<Commit> {
+    const eventId = entry.payload.eventId;
+    const event = typeof eventId === 'number' ? this.ctx.store.events.byId(eventId) : undefined;
+    // gone with its contact, or already in Intercom
+    if (!event || event.sync_state === 'synced') return () => {};
+    const contact = this.contactRow(id);
+    if (!contact.intercom_id) throw new IntercomError({ kind: 'transient', message: 'The contact is not in Intercom yet', method: 'POST', path: '/events' });
+    const { events } = this.ctx.store;
+    const name = event.name;
+    if (!events.hasName(name) && !this.newEventNames.has(name)) {
+      // names sent in this run are in event_names once their step committed; count the others once
+      let inFlight = 0;
+      for (const n of this.newEventNames) if (!events.hasName(n)) inFlight++;
+      const inUse = events.countNames() + inFlight;
+      if (inUse >= INTERCOM_EVENT_NAME_LIMIT) {
+        throw new StepFailure(
+          `Intercom keeps at most ${INTERCOM_EVENT_NAME_LIMIT} event names and ${inUse} are in use, so the new name '${name}' was not sent. ` +
+            'Archive unused event names in Intercom, or track this under an existing name, then retry.',
+        );
+      }
+      this.newEventNames.add(name);
+    }
+    // a user is found by its own user id, a lead by its Intercom id; what counts is what Intercom
+    // holds now (the base), since a sign-up made here after the event may not have gone out yet
+    const base = this.prevContactBase(contact);
+    const xid = base.role === 'user' ? realExternalId(base.externalId) : null;
+    const body: EventCreate = {
+      event_name: name,
+      created_at: Math.floor(event.at / 1000),
+      ...(xid ? { user_id: xid } : { id: contact.intercom_id }),
+    };
+    const metadata = event.metadata ? (JSON.parse(event.metadata) as Record<string, string | number | boolean>) : {};
+    if (Object.keys(metadata).length > 0) body.metadata = metadata;
+    await this.call(() => this.ctx.client.trackEvent(body));
+    const at = this.ctx.now();
+    return () => {
+      events.setSyncState(event.id, 'synced');
+      events.rememberName(name, at);
+    };
   }
 
   private async pushCompany(id: string, entries: PushEntry[]): Promise<Commit> {

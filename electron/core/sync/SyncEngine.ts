@@ -235,6 +235,22 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Runs one on-demand exchange with Intercom outside a sync run (a contact's 90-day event pull),
+   * on the same connection and rate limit; Intercom's refusals come back as API errors.
+   */
+  async withClient<T>(fn: (client: IntercomClient) => Promise<T>): Promise<T> {
+    const conn = this.o.settings.connection();
+    if (!conn) throw new AppError('VALIDATION', 'token: not connected to Intercom; add an access token in Settings first', { field: 'token' });
+    if (this.offlineHint) throw new AppError('OFFLINE', 'This computer is offline; try again when it is back online.');
+    if (this.state === 'paused_auth') throw new AppError('AUTH', 'Intercom refused the access token; reconnect in Settings first.');
+    try {
+      return await fn(this.client(conn.token, conn.baseUrl));
+    } catch (e) {
+      throw toAppError(e);
+    }
+  }
+
   // ---- a run ---------------------------------------------------------------------------------
 
   private run(): Promise<void> {

@@ -38,6 +38,8 @@ export type Step =
   | { kind: 'signUp'; entries: [PushEntry] }
   | { kind: 'link' | 'unlink'; entries: [PushEntry] }
   | { kind: 'message' | 'flush'; entries: [PushEntry] }
+  /** One event for POST /events, once the contact is in Intercom. */
+  | { kind: 'event'; entries: [PushEntry] }
   /** An op this build does not know (written by a newer one): it fails visibly. */
   | { kind: 'unknown'; entries: [PushEntry] };
 
@@ -134,6 +136,7 @@ export function planSteps(entries: readonly PushEntry[], entity: 'contact' | 'co
     else if (e.op === 'company.unlink') steps.push({ kind: 'unlink', entries: [e] });
     else if (e.op === 'message.send') steps.push({ kind: 'message', entries: [e] });
     else if (e.op === 'message.flush') steps.push({ kind: 'flush', entries: [e] });
+    else if (e.op === 'event.create') steps.push({ kind: 'event', entries: [e] });
     else steps.push({ kind: 'unknown', entries: [e] });
   }
   if (creating && !group) group = [];

@@ -163,6 +163,25 @@ export interface EventCreate {
   metadata?: Record<string, AttributeValue>;
 }
 
+/** One event of GET /events (type=user): the contact's last 90 days, newest first. */
+export interface IntercomEvent {
+  type?: string; // 'event'
+  event_name: string;
+  created_at: Timestamp;
+  user_id?: string | null;
+  intercom_user_id?: string | null;
+  email?: string | null;
+  /** Flat values, plus rich links ({url, value}) and money ({amount, currency}). */
+  metadata?: Record<string, unknown> | null;
+}
+
+/** GET /events: `pages.next` is a whole URL (same path, a `before` cursor) or absent at the end. */
+export interface EventList {
+  type: 'event.list';
+  events: IntercomEvent[];
+  pages?: { next?: string | null; since?: string | null } | null;
+}
+
 export interface MessageCreate {
   message_type: 'inapp' | 'email';
   subject?: string;

@@ -1,6 +1,7 @@
 // The company page in the side panel: fields edit in place (the same editor as the lead page),
 // SQL -> Customer with a confirmation to go back, its users (open, unlink) and the stage history.
 import { useCallback, useState } from 'react';
+import { Timeline } from '../activity/Timeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { COMPANY_STAGE_RANK, Name, type CompanyStage } from '../../../shared/domain';
 import { useClient } from '../app/ClientContext';
@@ -197,6 +198,8 @@ function CompanyBody({
         )}
         <UserLinker companyId={id} linkedIds={data.users.map((u) => u.id)} onLinked={() => void reload()} />
       </section>
+
+      <Timeline target={{ kind: 'company', id, userIds: data.users.map((u) => u.id) }} />
 
       <section className="rec-section" aria-labelledby="company-attrs-h">
         <h3 id="company-attrs-h">Custom attributes</h3>

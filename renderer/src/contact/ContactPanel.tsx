@@ -3,6 +3,7 @@
 // who moved it when, its messages, and a note when fields conflict with Intercom. It follows the
 // engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
+import { Timeline } from '../activity/Timeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { CONTACT_STAGE_RANK, type ContactStage } from '../../../shared/domain';
 import { useClient } from '../app/ClientContext';
@@ -261,6 +262,8 @@ function ContactBody({
       </section>
 
       <MessagesSection contact={data} />
+
+      <Timeline target={{ kind: 'contact', id }} />
 
       <section className="rec-section" aria-labelledby="contact-attrs-h">
         <h3 id="contact-attrs-h">Custom attributes</h3>

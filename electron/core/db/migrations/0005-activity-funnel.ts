@@ -53,15 +53,17 @@ export const migration0005: Migration = {
     CREATE INDEX contacts_funnel_updated ON contacts (funnel_rank, updated_at, pk);
     CREATE INDEX contacts_funnel_entered ON contacts (funnel_rank, stage_entered_at);
     CREATE INDEX contacts_funnel_created ON contacts (funnel_rank, created_at, pk);
-    CREATE INDEX contacts_created_max ON contacts (created_at, funnel_max);
+    -- how far contacts got, overall and per capture period: each a plain range count
+    CREATE INDEX contacts_max_created ON contacts (funnel_max, created_at);
     CREATE INDEX contacts_lead_ms ON contacts (lead_ms) WHERE lead_ms IS NOT NULL;
     CREATE INDEX contacts_signed_up_ms ON contacts (signed_up_ms) WHERE signed_up_ms IS NOT NULL;
     CREATE INDEX contacts_sql_ms ON contacts (sql_ms) WHERE sql_ms IS NOT NULL;
     CREATE INDEX contacts_first_referrer ON contacts (first_referrer, funnel_max);
     CREATE INDEX contacts_first_landing ON contacts (first_landing_page, funnel_max);
 
-    -- a new contact starts at its own stage
-    CREATE TRIGGER funnel_contact_insert AFTER INSERT ON contacts BEGIN
+    -- a new contact starts at its own stage (a bulk writer that inserts the row with its funnel
+    -- columns already set, as the import does, skips this second write of every row)
+    CREATE TRIGGER funnel_contact_insert AFTER INSERT ON contacts WHEN NEW.stage_entered_at IS NULL BEGIN
       UPDATE contacts SET
         funnel_rank = CASE NEW.stage WHEN 'signed_up' THEN 1 ELSE 0 END,
         funnel_max = CASE NEW.stage WHEN 'signed_up' THEN 1 ELSE 0 END,
