@@ -13,7 +13,7 @@ test('? lists the shortcuts; 1/2/3 switch sections; Tab shows where focus is', a
   await page.locator('body').press('?');
   const list = page.getByTestId('shortcuts-dialog');
   await expect(list).toBeVisible();
-  for (const text of ['New lead', 'Search leads', 'Open the highlighted lead', 'Go to Leads, Companies, Outbox', 'Select or unselect the highlighted lead']) {
+  for (const text of ['New lead', 'Search leads', 'Open the highlighted lead', 'Go to Leads, Companies, Funnel, Import, Outbox', 'Select or unselect the highlighted lead']) {
     await expect(list).toContainText(text);
   }
   await page.keyboard.press('Escape');

@@ -60,7 +60,7 @@ test.describe('without a token', () => {
     expect(page.url()).toContain('#/conflicts');
     await page.locator('body').press('?');
     const list = page.getByTestId('shortcuts-dialog');
-    await expect(list).toContainText('Go to Leads, Companies, Outbox, Conflicts');
+    await expect(list).toContainText('Go to Leads, Companies, Funnel, Import, Outbox, Conflicts');
     await expect(list).toContainText('Open Settings');
   });
 

@@ -1,8 +1,7 @@
 // The Leads screen: search, filter chips, column menu, the total, the bulk bar and the
 // virtualized grid. State lives in leadsStore; fetching in leadsLoader; the engine is reached only
 // through the typed client.
-import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
-import type { ContactStage } from '../../../shared/domain';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../app/ClientContext';
 import { useNav } from '../app/navStore';
@@ -14,8 +13,9 @@ import { LeadsGrid } from './LeadsGrid';
 import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
 import { filterChips, hasFilters, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
-import { setStageOfSelection } from './selection';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { BulkBar, BulkHistory, UndoOffer } from './BulkBar';
+import { exportView } from './bulkActions';
 import './leads.css';
 
 /** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
@@ -57,7 +57,9 @@ export function LeadsView() {
     });
   }, [loader]);
 
-  useChanged(['contact', 'company'], () => loader.refresh());
+  // Events and segment edits move who is in a segment or drill-down; bulk actions and imports
+  // change many records at once.
+  useChanged(['contact', 'company', 'event', 'segment', 'bulk', 'import'], () => loader.refresh());
 
   useShortcut('/', () => searchRef.current?.focus(), { description: 'Search leads' });
   // Arrows belong to a focused control (a menu, a resizer, the record panel); j/k work anywhere.
@@ -98,6 +100,7 @@ export function LeadsView() {
       <ErrorLine />
       <LeadsGrid loader={loader} />
       <EmptyState />
+      <UndoOffer />
     </section>
   );
 }
@@ -131,6 +134,8 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
       />
       <AddFilterMenu />
       <ColumnsMenu />
+      <ExportButton />
+      <BulkHistory />
       <TotalCount />
     </div>
   );
@@ -160,8 +165,30 @@ const chipLabel = (chip: FilterChip): string => {
       return `Sync: ${SYNC_LABEL[chip.value]}`;
     case 'company':
       return `Company: ${chip.name}`;
+    case 'segment':
+      return `Segment: ${chip.name}`;
+    case 'rule':
+      return chip.label;
   }
 };
+
+function ExportButton() {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="secondary"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void exportView(client).finally(() => setBusy(false));
+      }}
+    >
+      {busy ? 'Exporting…' : 'Export CSV'}
+    </button>
+  );
+}
 
 function FilterChips() {
   const filter = useLeads((s) => s.filter);
@@ -245,47 +272,6 @@ function ColumnsMenu() {
         ))}
       </fieldset>
     </Popover>
-  );
-}
-
-function BulkBar() {
-  const client = useClient();
-  const count = useLeads((s) => s.selected.size);
-  const note = useLeads((s) => s.selectionNote);
-  const clearSelection = useLeads((s) => s.clearSelection);
-  const setOpenMenu = useLeads((s) => s.setOpenMenu);
-  if (count === 0 && !note) return null;
-  const choose = (stage: ContactStage) => {
-    setOpenMenu(null);
-    void setStageOfSelection(client, stage);
-  };
-  return (
-    <div className="leads-bulk" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
-      {count > 0 && (
-        <>
-          <span className="leads-bulk-count" data-testid="selected-count">
-            {count.toLocaleString()} selected
-          </span>
-          <span aria-hidden="true">·</span>
-          <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
-            {CONTACT_STAGES.map((v) => (
-              <button key={v} type="button" className="secondary" onClick={() => choose(v)}>
-                {CONTACT_STAGE_LABEL[v]}
-              </button>
-            ))}
-          </Popover>
-          <span aria-hidden="true">·</span>
-          <button type="button" className="link" onClick={clearSelection}>
-            Clear
-          </button>
-        </>
-      )}
-      {note && (
-        <span className="leads-bulk-note" role="note" data-testid="selection-note">
-          {note}
-        </span>
-      )}
-    </div>
   );
 }
 

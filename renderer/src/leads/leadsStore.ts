@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { MethodInput } from '../../../shared/api';
 import type { ContactListItem, ContactStage, Role, SyncState } from '../../../shared/domain';
+import type { SegmentRule } from '../../../shared/segments';
 import { clampWidth, COLUMN_BY_ID, COLUMN_IDS, COLUMNS, type ColumnId, type ContactSortField } from './columns';
 
 export const COLUMNS_STORAGE_KEY = 'lead-console.leads.columns.v1';
@@ -14,6 +15,10 @@ export interface LeadFilter {
   /** The name is kept only to label the chip; the query uses the id. */
   company: { id: string; name: string } | null;
   syncState: SyncState[];
+  /** A saved segment's members (sidebar); the name only labels the chip. */
+  segment: { id: string; name: string } | null;
+  /** An ad hoc rule (a funnel drill-down), with the words its chip shows. */
+  rule: { rule: SegmentRule; label: string } | null;
 }
 
 /** One removable chip: a single value of one filter. */
@@ -21,7 +26,9 @@ export type FilterChip =
   | { kind: 'stage'; value: ContactStage }
   | { kind: 'role'; value: Role }
   | { kind: 'syncState'; value: SyncState }
-  | { kind: 'company'; id: string; name: string };
+  | { kind: 'company'; id: string; name: string }
+  | { kind: 'segment'; id: string; name: string }
+  | { kind: 'rule'; label: string };
 
 /** The chips for a filter, in a stable order. */
 export function filterChips(f: LeadFilter): FilterChip[] {
@@ -30,6 +37,8 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.role.map((value): FilterChip => ({ kind: 'role', value })),
     ...(f.company ? [{ kind: 'company', id: f.company.id, name: f.company.name } satisfies FilterChip] : []),
     ...f.syncState.map((value): FilterChip => ({ kind: 'syncState', value })),
+    ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
+    ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
   ];
 }
 
@@ -59,9 +68,9 @@ export interface ColumnLayout {
   widths: Record<ColumnId, number>;
 }
 
-export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | null;
+export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkHistory' | null;
 
-export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [] };
+export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [], segment: null, rule: null };
 export const DEFAULT_SORT: LeadSort = { field: 'updatedAt', dir: 'desc' };
 
 interface LeadsState {
@@ -91,6 +100,8 @@ interface LeadsState {
   addFilter(patch: Partial<LeadFilter>): void;
   removeFilter(chip: FilterChip): void;
   clearSearchAndFilters(): void;
+  /** Shows exactly these contacts: a segment or a drill-down rule, with nothing else filtering. */
+  showOnly(filter: Pick<LeadFilter, 'segment'> | Pick<LeadFilter, 'rule'>): void;
   toggleSort(field: ContactSortField, firstDir: 'asc' | 'desc'): void;
   setOpenMenu(menu: LeadsMenu): void;
   setColumnHidden(id: ColumnId, hidden: boolean): void;
@@ -108,10 +119,21 @@ export function currentQuery(s: Pick<LeadsState, 'search' | 'filter' | 'sort'>):
 
 /** A stable identity for a query: equal keys ask the engine the same question. */
 export function queryKey(q: LeadQuery): string {
-  return JSON.stringify([q.search, q.filter.stage, q.filter.role, q.filter.company?.id ?? null, q.filter.syncState, q.sort.field, q.sort.dir]);
+  return JSON.stringify([
+    q.search,
+    q.filter.stage,
+    q.filter.role,
+    q.filter.company?.id ?? null,
+    q.filter.syncState,
+    q.filter.segment?.id ?? null,
+    q.filter.rule?.rule ?? null,
+    q.sort.field,
+    q.sort.dir,
+  ]);
 }
 
-export const hasFilters = (f: LeadFilter) => f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0;
+export const hasFilters = (f: LeadFilter) =>
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -120,6 +142,8 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.role.length) filter.role = q.filter.role;
   if (q.filter.company) filter.companyId = q.filter.company.id;
   if (q.filter.syncState.length) filter.syncState = q.filter.syncState;
+  if (q.filter.segment) filter.segmentId = q.filter.segment.id;
+  if (q.filter.rule) filter.rule = q.filter.rule.rule;
   return { search: q.search === '' ? undefined : q.search, filter, sort: q.sort };
 }
 
@@ -186,6 +210,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         role: patch.role ? patch.role.reduce(withValue, f.role) : f.role,
         syncState: patch.syncState ? patch.syncState.reduce(withValue, f.syncState) : f.syncState,
         company: patch.company !== undefined ? patch.company : f.company,
+        segment: patch.segment !== undefined ? patch.segment : f.segment,
+        rule: patch.rule !== undefined ? patch.rule : f.rule,
       },
     });
   },
@@ -200,9 +226,15 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, syncState: without(f.syncState, chip.value) } });
       case 'company':
         return set({ filter: { ...f, company: null } });
+      case 'segment':
+        return set({ filter: { ...f, segment: null } });
+      case 'rule':
+        return set({ filter: { ...f, rule: null } });
     }
   },
   clearSearchAndFilters: () => set({ search: '', filter: EMPTY_FILTER }),
+  // A new question about other people: the old selection no longer means anything on screen.
+  showOnly: (only) => set({ search: '', filter: { ...EMPTY_FILTER, ...only }, selected: new Set(), selectAllFor: null, selectionNote: null, openMenu: null }),
   toggleSort(field, firstDir) {
     const s = get().sort;
     set({ sort: s.field === field ? { field, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { field, dir: firstDir } });

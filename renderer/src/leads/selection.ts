@@ -1,10 +1,12 @@
 // Selection actions that need the engine: select all matching, shift-click ranges (the rows in
-// between may not be loaded), and the bulk stage change with its counted confirmation.
+// between may not be loaded), and the bulk stage change with its counted confirmation (counted
+// with setStageMany, which also counts demotions; run with bulk.run, so it can be undone).
 import type { Client } from '../../../shared/client';
 import type { ContactStage } from '../../../shared/domain';
 import { toast } from '../app/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { CONTACT_STAGE_LABEL, plural } from '../ui/labels';
+import { offerUndo } from './bulkActions';
 import { SELECTION_CAP, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
 
@@ -69,9 +71,10 @@ export async function setStageOfSelection(client: Client, stage: ContactStage): 
       danger: dry.demotions > 0,
     });
     if (!ok) return;
-    // Demotions are refused without `confirm`; the user just confirmed them with the count shown.
-    const done = await client.call('contacts.setStageMany', { ids, stage, ...(dry.demotions > 0 ? { confirm: true } : {}) });
-    toast.ok(`${plural(done.changed, 'contact')} set to ${label}.`);
+    // Run as a bulk action (confirmed: the user just saw the counts), so it can be undone as a whole.
+    const done = await client.call('bulk.run', { target: { kind: 'ids', ids }, action: { type: 'setStage', stage }, confirm: true });
+    toast.ok(`${plural(done.touched, 'contact')} set to ${label}.`);
+    offerUndo(done.bulk);
     useLeads.getState().clearSelection();
   } catch (e) {
     toast.error(e);

@@ -1,0 +1,251 @@
+// The bar of bulk actions: shown with a selection, or with a segment or drill-down on screen
+// ("all 1,204 in this segment"). Every action is counted and confirmed first (bulkActions.ts).
+// Also the "Undo" offer after a run and the list of recent bulk actions.
+import { useCallback, useEffect, useState } from 'react';
+import type { BulkRecord } from '../../../shared/activity';
+import type { ContactStage } from '../../../shared/domain';
+import { COMPANY_STAGES, CONTACT_STAGES } from '../../../shared/values';
+import { useClient } from '../app/ClientContext';
+import { describeError } from '../app/toastStore';
+import { useChanged } from '../app/useChanged';
+import { Dialog } from '../ui/Dialog';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatRelative } from '../ui/labels';
+import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExportColumns } from './bulkActions';
+import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { useLeads } from './leadsStore';
+import { Popover } from './Popover';
+import { setStageOfSelection } from './selection';
+
+export function BulkBar() {
+  const client = useClient();
+  const count = useLeads((s) => s.selected.size);
+  const note = useLeads((s) => s.selectionNote);
+  const clearSelection = useLeads((s) => s.clearSelection);
+  const setOpenMenu = useLeads((s) => s.setOpenMenu);
+  // Re-render when what "everyone shown" means changes (filters, the total).
+  useLeads((s) => s.filter);
+  useLeads((s) => s.search);
+  useLeads((s) => s.result?.total);
+  const [messageOpen, setMessageOpen] = useState(false);
+  const choice = currentTarget();
+  if (!choice && !note) return null;
+
+  const setStage = (stage: ContactStage) => {
+    setOpenMenu(null);
+    // A selection keeps its confirmation that also counts demotions.
+    if (count > 0) void setStageOfSelection(client, stage);
+    else void runBulk(client, { type: 'setStage', stage });
+  };
+
+  return (
+    <div className="leads-bulk" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
+      {choice && (
+        <>
+          {count > 0 ? (
+            <span className="leads-bulk-count" data-testid="selected-count">
+              {count.toLocaleString()} selected
+            </span>
+          ) : (
+            <span className="leads-bulk-count" data-testid="bulk-target">
+              {choice.words[0]!.toUpperCase() + choice.words.slice(1)}
+            </span>
+          )}
+          <span aria-hidden="true">·</span>
+          <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
+            {CONTACT_STAGES.map((v) => (
+              <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
+                {CONTACT_STAGE_LABEL[v]}
+              </button>
+            ))}
+            <span className="popover-heading">Their companies</span>
+            {COMPANY_STAGES.map((v) => (
+              <button
+                key={v}
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  setOpenMenu(null);
+                  void runBulk(client, { type: 'setCompanyStage', stage: v });
+                }}
+              >
+                Company: {COMPANY_STAGE_LABEL[v]}
+              </button>
+            ))}
+          </Popover>
+          <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
+            <div className="popover-group popover-company">
+              <CompanyFilterSearch
+                onPick={(c) => {
+                  setOpenMenu(null);
+                  void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
+                }}
+              />
+            </div>
+          </Popover>
+          <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
+            Send message…
+          </button>
+          <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
+            Flush pending messages
+          </button>
+          <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'export', columns: visibleExportColumns() })}>
+            Export
+          </button>
+          {count > 0 && (
+            <>
+              <span aria-hidden="true">·</span>
+              <button type="button" className="link" onClick={clearSelection}>
+                Clear
+              </button>
+            </>
+          )}
+        </>
+      )}
+      {note && (
+        <span className="leads-bulk-note" role="note" data-testid="selection-note">
+          {note}
+        </span>
+      )}
+      {messageOpen && <MessageDialog onClose={() => setMessageOpen(false)} />}
+    </div>
+  );
+}
+
+/** Channel, subject and body of a message to everyone targeted; checked here before counting. */
+function MessageDialog({ onClose }: { onClose: () => void }) {
+  const client = useClient();
+  const [channel, setChannel] = useState<'inapp' | 'email'>('inapp');
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [errors, setErrors] = useState<{ subject?: string; body?: string }>({});
+  const submit = async () => {
+    const next: typeof errors = {};
+    if (body.trim() === '') next.body = 'Body: must not be empty';
+    if (channel === 'email' && subject.trim() === '') next.subject = 'Subject: an email needs a subject';
+    setErrors(next);
+    if (next.body || next.subject) return;
+    onClose();
+    await runBulk(client, { type: 'message', channel, body: body.trim(), ...(subject.trim() ? { subject: subject.trim() } : {}) });
+  };
+  return (
+    <Dialog open onClose={onClose} title="Send a message" testId="bulk-message-dialog">
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Channel</span>
+          <select value={channel} onChange={(e) => setChannel(e.target.value as 'inapp' | 'email')}>
+            <option value="inapp">In-app</option>
+            <option value="email">Email</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Subject{channel === 'inapp' ? ' (optional)' : ''}</span>
+          <input value={subject} maxLength={255} aria-invalid={errors.subject ? true : undefined} onChange={(e) => setSubject(e.target.value)} />
+          {errors.subject && (
+            <span className="field-error" role="alert">
+              {errors.subject}
+            </span>
+          )}
+        </label>
+        <label className="field">
+          <span>Message</span>
+          <textarea rows={6} value={body} maxLength={20_000} aria-invalid={errors.body ? true : undefined} onChange={(e) => setBody(e.target.value)} />
+          {errors.body && (
+            <span className="field-error" role="alert">
+              {errors.body}
+            </span>
+          )}
+        </label>
+        <div className="dialog-actions">
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit">Count and send…</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** "Set stage to Signed up on 3 contacts. Undo", after a run that can be undone. */
+export function UndoOffer() {
+  const client = useClient();
+  const offer = useBulkUndo((s) => s.offer);
+  if (!offer) return null;
+  return (
+    <div className="bulk-undo toast" role="status" data-testid="bulk-undo">
+      <span>{offer.summary}</span>
+      <button type="button" className="secondary" onClick={() => void undoBulk(client, offer.id)}>
+        Undo
+      </button>
+      <button type="button" className="link" aria-label="Dismiss" onClick={dismissUndo}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** The latest bulk actions, with undo while possible and the reason when it no longer is. */
+export function BulkHistory() {
+  const open = useLeads((s) => s.openMenu === 'bulkHistory');
+  return (
+    <div className="bulk-history-anchor">
+      <Popover menu="bulkHistory" label="Recent bulk actions" buttonText="Recent bulk actions" testId="bulk-history">
+        {open && <BulkHistoryList />}
+      </Popover>
+    </div>
+  );
+}
+
+function BulkHistoryList() {
+  const client = useClient();
+  const [items, setItems] = useState<BulkRecord[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    client
+      .call('bulk.list', { limit: 10 })
+      .then((r) => {
+        setItems(r.items);
+        setError(null);
+      })
+      .catch((e: unknown) => setError(describeError(e)));
+  }, [client]);
+  useEffect(load, [load]);
+  // undo, sync and later edits change what can still be undone
+  useChanged(['bulk', 'contact', 'outbox'], load, { delay: 300 });
+  if (error)
+    return (
+      <p className="error" role="alert">
+        Could not read the bulk actions: {error}{' '}
+        <button type="button" className="link" onClick={load}>
+          Try again
+        </button>
+      </p>
+    );
+  if (!items) return <p className="muted">Loading…</p>;
+  if (items.length === 0) return <p className="muted">No bulk actions yet.</p>;
+  return (
+    <ul className="bulk-history-list">
+      {items.map((b) => (
+        <li key={b.id} data-testid="bulk-history-item">
+          <span className="bulk-history-summary">{b.summary}</span>
+          <span className="muted bulk-history-when">{formatRelative(b.createdAt)}</span>
+          {b.undoneAt ? (
+            <span className="muted">Undone {formatRelative(b.undoneAt)}</span>
+          ) : b.undoable ? (
+            <button type="button" className="secondary" onClick={() => void undoBulk(client, b.id).then(load)}>
+              Undo
+            </button>
+          ) : (
+            <span className="muted bulk-history-reason">{b.undoBlockedReason ?? 'Cannot be undone'}</span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

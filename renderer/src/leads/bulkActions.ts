@@ -1,0 +1,197 @@
+// Bulk actions on the table's selection, or on everyone a segment or drill-down shows: each one is
+// counted first (`bulk.run` dry run), confirmed with the exact numbers and the reasons some are
+// left out, then run as one change that can be undone as a whole until any of it reaches
+// Intercom. Also the table's CSV export. Types only from the shared schemas (zod stays out of the
+// start-up bundle).
+import { create } from 'zustand';
+import type { MethodInput, MethodOutput } from '../../../shared/api';
+import type { BulkAction, BulkRecord } from '../../../shared/activity';
+import type { Client } from '../../../shared/client';
+import { toast } from '../app/toastStore';
+import { takeToken } from '../transport';
+import { segmentById } from '../segments/segmentsStore';
+import { confirmAction } from '../ui/Dialog';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, plural } from '../ui/labels';
+import type { ColumnId } from './columns';
+import { COLUMNS } from './columns';
+import { hasFilters, listInput, useLeads } from './leadsStore';
+import { viewRule } from './viewRule';
+
+export type BulkTarget = MethodInput<'bulk.run'>['target'];
+type ExportColumn = MethodInput<'contacts.export'>['columns'][number];
+
+/** The export column each table column becomes. */
+const EXPORT_COLUMN: Record<ColumnId, ExportColumn> = {
+  name: 'name',
+  email: 'email',
+  role: 'role',
+  stage: 'stage',
+  companies: 'companies',
+  lastActivity: 'lastActivityAt',
+  created: 'createdAt',
+  syncState: 'syncState',
+};
+
+/** The export columns of the table as the user has it: visible columns, in their order. */
+export function visibleExportColumns(): ExportColumn[] {
+  const hidden = useLeads.getState().columns.hidden;
+  return COLUMNS.filter((c) => !hidden.includes(c.id)).map((c) => EXPORT_COLUMN[c.id]);
+}
+
+export interface TargetChoice {
+  target: BulkTarget;
+  /** "3 selected", "all 1,204 in this segment". */
+  words: string;
+}
+
+/** What a bulk action would act on now: the selection, else everyone a segment or drill-down shows. */
+export function currentTarget(): TargetChoice | null {
+  const s = useLeads.getState();
+  if (s.selected.size > 0) return { target: { kind: 'ids', ids: [...s.selected] }, words: `${s.selected.size.toLocaleString()} selected` };
+  const q = { search: s.search, filter: s.filter, sort: s.sort };
+  if (!s.filter.segment && !s.filter.rule) return null;
+  const total = s.result?.total;
+  // nobody shown: nothing to act on (an undo is still offered apart)
+  if (total === 0) return null;
+  const all = total === undefined ? 'all' : `all ${total.toLocaleString()}`;
+  const onlySegment = s.filter.segment && !s.filter.rule && q.search.trim() === '' && !hasFilters({ ...s.filter, segment: null });
+  if (onlySegment) return { target: { kind: 'segment', segmentId: s.filter.segment!.id }, words: `${all} in this segment` };
+  const rule = viewRule(q, (id) => segmentById(id)?.rule);
+  return rule ? { target: { kind: 'rule', rule }, words: `${all} in this view` } : null;
+}
+
+/** "Set stage to Signed up", the start of every sentence about an action. */
+export function actionWords(action: BulkAction, names: { companyName?: string } = {}): string {
+  switch (action.type) {
+    case 'setStage':
+      return `Set stage to ${CONTACT_STAGE_LABEL[action.stage]}`;
+    case 'setCompanyStage':
+      return `Set company stage to ${COMPANY_STAGE_LABEL[action.stage]}`;
+    case 'link':
+      return `Link to ${names.companyName ?? 'the company'}`;
+    case 'message':
+      return action.channel === 'email' ? `Send the email “${action.subject ?? ''}”` : 'Send the in-app message';
+    case 'flush':
+      return 'Flush pending messages';
+    case 'export':
+      return 'Export';
+  }
+}
+
+/** "(24 already at that stage, 3 without an email)". */
+export function skippedWords(skipped: { reason: string; count: number }[]): string {
+  return skipped.map((s) => `${s.count.toLocaleString()} ${s.reason}`).join(', ');
+}
+
+// --- the undo offer ---------------------------------------------------------------------------
+
+/** How long the "Undo" offer stays (the recent list keeps it after). */
+const UNDO_OFFER_MS = 20_000;
+
+export const useBulkUndo = create<{ offer: BulkRecord | null }>()(() => ({ offer: null }));
+let offerTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function offerUndo(bulk: BulkRecord | null): void {
+  clearTimeout(offerTimer);
+  useBulkUndo.setState({ offer: bulk && bulk.undoable ? bulk : null });
+  if (bulk?.undoable) offerTimer = setTimeout(() => useBulkUndo.setState({ offer: null }), UNDO_OFFER_MS);
+}
+
+export function dismissUndo(): void {
+  clearTimeout(offerTimer);
+  useBulkUndo.setState({ offer: null });
+}
+
+export async function undoBulk(client: Client, id: string): Promise<void> {
+  try {
+    const r = await client.call('bulk.undo', { id });
+    if (useBulkUndo.getState().offer?.id === id) dismissUndo();
+    const kept = r.kept > 0 ? ` ${plural(r.kept, 'contact')} changed again since ${r.kept === 1 ? 'was' : 'were'} left as ${r.kept === 1 ? 'it is' : 'they are'}.` : '';
+    toast.ok(`Undone: ${plural(r.restored, 'contact')} restored.${kept}`);
+  } catch (e) {
+    toast.error(e);
+  }
+}
+
+// --- files ------------------------------------------------------------------------------------
+
+type FileAnswer = MethodOutput<'contacts.export'>;
+
+/**
+ * Browser mode offers the file at a URL that, like every call, needs this tab's token: it is
+ * fetched with it and handed to the browser as a download. The desktop saved it already.
+ */
+export async function deliverFile(file: FileAnswer): Promise<void> {
+  if (!file.downloadUrl) {
+    toast.ok(`Saved ${plural(file.rows, 'row')} to ${file.path}.`);
+    return;
+  }
+  const token = takeToken();
+  const res = await fetch(file.downloadUrl, { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
+  if (!res.ok) throw new Error(`The export was written (${file.fileName}) but could not be downloaded: HTTP ${res.status}.`);
+  const url = URL.createObjectURL(await res.blob());
+  try {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  } finally {
+    // after the click has handed the file over
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  toast.ok(`Exported ${plural(file.rows, 'row')} to ${file.fileName}.`);
+}
+
+/** "Export CSV" of the toolbar: the view as shown (search, filters, sort, visible columns). */
+export async function exportView(client: Client): Promise<void> {
+  const s = useLeads.getState();
+  const { search, filter, sort } = listInput({ search: s.search, filter: s.filter, sort: s.sort }) ?? {};
+  try {
+    const file = await client.call('contacts.export', {
+      view: { search, filter, sort },
+      columns: visibleExportColumns(),
+    });
+    await deliverFile(file);
+  } catch (e) {
+    toast.error(e);
+  }
+}
+
+// --- running ----------------------------------------------------------------------------------
+
+/**
+ * Counts, asks, runs. `names` gives words the action itself does not carry (a company's name).
+ * Resolves true when it ran.
+ */
+export async function runBulk(client: Client, action: BulkAction, names: { companyName?: string } = {}): Promise<boolean> {
+  const choice = currentTarget();
+  if (!choice) return false;
+  const what = actionWords(action, names);
+  try {
+    const dry = await client.call('bulk.run', { target: choice.target, action, dryRun: true });
+    const left = dry.skipped.filter((s) => s.count > 0);
+    if (dry.touched === 0) {
+      toast.info(`${what}: nothing to do for ${plural(dry.targeted, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`);
+      return false;
+    }
+    const sentence = `${what} on ${plural(dry.touched, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`;
+    const ok = await confirmAction({
+      title: action.type === 'export' ? 'Export contacts' : 'Bulk action',
+      body: action.type === 'export' ? sentence : `${sentence} It can be undone as a whole until any of it reaches Intercom.`,
+      confirmLabel: `${what} (${dry.touched.toLocaleString()})`,
+    });
+    if (!ok) return false;
+    const done = await client.call('bulk.run', { target: choice.target, action, confirm: true });
+    if (done.file) await deliverFile(done.file);
+    // an undoable run says what it did in the undo offer; the rest in a toast
+    else if (!done.bulk?.undoable) toast.ok(done.bulk?.summary ?? `${what}: ${plural(done.touched, 'contact')}.`);
+    offerUndo(done.bulk);
+    if (choice.target.kind === 'ids') useLeads.getState().clearSelection();
+    return true;
+  } catch (e) {
+    toast.error(e);
+    return false;
+  }
+}
