@@ -94,24 +94,25 @@ const ContactTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('segment'), segmentId: SegmentId }).strict(),
   z.object({ kind: z.literal('rule'), rule: SegmentRule }).strict(),
 ]);
-/** The table view an export repeats: its search, filters, sort and visible columns. */
-const TableView = z
+/** The contacts table's filters (all ANDed). */
+const ContactFilter = z
   .object({
-    search: SearchText,
-    filter: z
-      .object({
-        stage: z.array(ContactStage).max(10).optional(),
-        role: z.array(Role).max(10).optional(),
-        companyId: LocalId.optional(),
-        syncState: z.array(SyncState).max(10).optional(),
-        segmentId: SegmentId.optional(),
-        rule: SegmentRule.optional(),
-      })
-      .strict()
-      .default({}),
-    sort: z.object({ field: z.enum(CONTACT_SORT_FIELDS), dir: SortDir }).strict().default({ field: 'updatedAt', dir: 'desc' }),
+    stage: z.array(ContactStage).max(10).optional(),
+    role: z.array(Role).max(10).optional(),
+    companyId: LocalId.optional(),
+    syncState: z.array(SyncState).max(10).optional(),
+    /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
+    segmentId: SegmentId.optional(),
+    rule: SegmentRule.optional(),
   })
-  .strict();
+  .strict()
+  .default({});
+const ContactSort = z
+  .object({ field: z.enum(CONTACT_SORT_FIELDS), dir: SortDir })
+  .strict()
+  .default({ field: 'updatedAt', dir: 'desc' });
+/** The table view an export repeats: its search, filters and sort. */
+const TableView = z.object({ search: SearchText, filter: ContactFilter, sort: ContactSort }).strict();
 export const EXPORT_COLUMNS = [
   'name',
   'email',
@@ -182,22 +183,8 @@ export const contract = {
     input: z
       .object({
         search: SearchText,
-        filter: z
-          .object({
-            stage: z.array(ContactStage).max(10).optional(),
-            role: z.array(Role).max(10).optional(),
-            companyId: LocalId.optional(),
-            syncState: z.array(SyncState).max(10).optional(),
-            /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs); ANDed with the rest. */
-            segmentId: SegmentId.optional(),
-            rule: SegmentRule.optional(),
-          })
-          .strict()
-          .default({}),
-        sort: z
-          .object({ field: z.enum(CONTACT_SORT_FIELDS), dir: SortDir })
-          .strict()
-          .default({ field: 'updatedAt', dir: 'desc' }),
+        filter: ContactFilter,
+        sort: ContactSort,
         ...Page,
         /** Opaque keyset cursor from a previous page's `nextCursor`; faster than a deep offset. */
         cursor: z.string().max(2000).optional(),

@@ -89,7 +89,7 @@ export function createCore(options: CoreOptions): Core {
   const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser');
   const funnel = new FunnelService(ctx);
   const segments = new SegmentService(ctx);
-  const bulk = new BulkService(ctx, segments);
+  const bulk = new BulkService(ctx, segments, exports);
   const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
 
   const handlers: Handlers = {

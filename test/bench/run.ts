@@ -2,7 +2,8 @@
 // against the bare SQL statements behind it; then opens the console on a 100k store in Chromium
 // and times first rows, keystroke to painted rows and scrolling (ui.ts); then the sync engine
 // against the Intercom sandbox: a 10,000-entry push under the rate limit and a 100k first import
-// (sync.ts); writes the figures to BENCHMARKS.md.
+// (sync.ts); then the funnel and the built-in segments on 1M contacts and 10M events (funnel.ts);
+// writes the figures to BENCHMARKS.md.
 //   npm run bench                          100k and 1M contacts, then the console; writes BENCHMARKS.md
 //   npm run bench -- --sizes 100000        a quick subset (BENCHMARKS.md untouched unless --write)
 //   npm run bench -- --ui-only             only the console in Chromium (with --write, replaces only
@@ -11,11 +12,16 @@
 //                                          replaces only its section of BENCHMARKS.md)
 //   npm run bench -- --no-ui               the store benchmark and the sync, no console
 //   npm run bench -- --no-sync             the store benchmark and the console, no sync
+//   npm run bench -- --funnel-only         only the funnel and segments on 1M contacts / 10M events (with
+//                                          --write, replaces only its section of BENCHMARKS.md)
+//   npm run bench -- --no-funnel           everything but the funnel and segments
 //   options: --reps N (timed runs, 30)  --warmup N (5)  --keep (leave the temp folders)
 //            --db FILE (time an existing store instead of seeding one; never writes BENCHMARKS.md
 //            unless --write)
 //            --ui-loads N (page loads timed for first rows, 10)  --ui-rounds N (rounds of typing, 2)
 //            --no-build (use out/ as it is; by default the console is rebuilt first when stale)
+//            --funnel-contacts N (1M; events are 10 per contact)  --funnel-db FILE (seed the funnel store into
+//            FILE and keep it, or time FILE if it exists: fast re-runs)
 //   The console bench needs Chromium (/usr/bin/chromium, or CHROMIUM_PATH); without it, it is
 //   skipped with a message and BENCHMARKS.md keeps its previous console section.
 import fs from 'node:fs';
@@ -49,6 +55,16 @@ import { CONTACTS_PER_COMPANY, seedStore, type Seeded } from './seedStore';
 import { median, now, percentile } from './stats';
 import { isSyncSkipped, runSyncBench, syncConsoleTable, syncMarkdown, syncMisses, type SyncResult, type SyncSkipped } from './sync';
 import { DEFAULT_UI_OPTIONS, runUiBench } from './ui';
+import {
+  DEFAULT_FUNNEL_CONTACTS,
+  funnelMarkdown,
+  funnelMisses,
+  putFunnelSection,
+  runFunnelBench,
+  takeFunnelSection,
+  wrapFunnelSection,
+  type FunnelResult,
+} from './funnel';
 
 const DEFAULT_SIZES = [100_000, 1_000_000];
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -65,6 +81,9 @@ interface Options {
   store: boolean;
   ui: boolean;
   sync: boolean;
+  funnel: boolean;
+  funnelContacts: number;
+  funnelDb?: string;
   uiLoads: number;
   uiRounds: number;
   build: boolean;
@@ -80,6 +99,8 @@ function parseArgs(argv: string[]): Options {
     store: true,
     ui: true,
     sync: true,
+    funnel: true,
+    funnelContacts: DEFAULT_FUNNEL_CONTACTS,
     uiLoads: DEFAULT_UI_OPTIONS.loads,
     uiRounds: DEFAULT_UI_OPTIONS.rounds,
     build: true,
@@ -105,27 +126,37 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--ui-only') {
       opts.store = false;
       opts.sync = false;
+      opts.funnel = false;
     } else if (flag === '--sync-only') {
       opts.store = false;
       opts.ui = false;
+      opts.funnel = false;
+    } else if (flag === '--funnel-only') {
+      opts.store = false;
+      opts.ui = false;
+      opts.sync = false;
     } else if (flag === '--no-ui') opts.ui = false;
     else if (flag === '--no-sync') opts.sync = false;
+    else if (flag === '--no-funnel') opts.funnel = false;
+    else if (flag === '--funnel-contacts') opts.funnelContacts = int(value());
+    else if (flag === '--funnel-db') opts.funnelDb = value();
     else if (flag === '--ui-loads') opts.uiLoads = int(value());
     else if (flag === '--ui-rounds') opts.uiRounds = int(value());
     else if (flag === '--no-build') opts.build = false;
     else {
       throw new Error(
-        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --no-ui, --no-sync, --ui-loads, --ui-rounds, --no-build)`,
+        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --funnel-only, --no-ui, --no-sync, --no-funnel, --ui-loads, --ui-rounds, --no-build, --funnel-contacts, --funnel-db)`,
       );
     }
   }
-  if (!opts.store && !opts.ui && !opts.sync) throw new Error('those options together leave nothing to run');
-  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only or --sync-only');
+  if (!opts.store && !opts.ui && !opts.sync && !opts.funnel) throw new Error('those options together leave nothing to run');
+  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only, --sync-only or --funnel-only');
   // a quick subset run must not overwrite the committed figures by accident
   opts.write =
     writeGiven ||
     (!opts.db && opts.store && opts.uiLoads === DEFAULT_UI_OPTIONS.loads && opts.uiRounds === DEFAULT_UI_OPTIONS.rounds &&
-      (!sizesGiven || opts.sizes.join() === DEFAULT_SIZES.join()));
+      (!sizesGiven || opts.sizes.join() === DEFAULT_SIZES.join()) &&
+      opts.funnelContacts === DEFAULT_FUNNEL_CONTACTS);
   return opts;
 }
 
@@ -286,6 +317,14 @@ function syncCommand(opts: Options): string {
   return opts.store || opts.ui ? 'npm run bench' : 'npm run bench -- --sync-only';
 }
 
+function funnelCommand(opts: Options): string {
+  const extra = [
+    opts.store || opts.ui || opts.sync ? '' : '--funnel-only',
+    opts.funnelContacts !== DEFAULT_FUNNEL_CONTACTS ? `--funnel-contacts ${opts.funnelContacts}` : '',
+  ].filter(Boolean);
+  return extra.length ? `npm run bench -- ${extra.join(' ')}` : 'npm run bench';
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
@@ -315,29 +354,49 @@ async function main() {
     }
   }
 
+  let funnel: FunnelResult | null = null;
+  let funnelFailed = false;
+  if (opts.funnel) {
+    try {
+      funnel = await runFunnelBench({ contacts: opts.funnelContacts, reps: opts.reps, warmup: opts.warmup, keep: opts.keep, db: opts.funnelDb });
+    } catch (e) {
+      // the other parts' figures are still worth writing; this section keeps its previous text
+      console.error(e);
+      funnelFailed = true;
+      console.log(`\nFunnel and segments: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  }
+
   const seconds = (now() - t0) / 1000;
   const misses = [
     ...summary(sizes).misses,
     ...(ui && !isSkipped(ui) ? uiMisses(ui) : []),
     ...(sync && !isSyncSkipped(sync) ? syncMisses(sync) : []),
+    ...(funnel ? funnelMisses(funnel) : []),
   ];
   const skipped =
-    (ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '') + (sync && isSyncSkipped(sync) ? ' (the sync bench failed)' : '');
+    (ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '') +
+    (sync && isSyncSkipped(sync) ? ' (the sync bench failed)' : '') +
+    (funnelFailed ? ' (the funnel bench failed)' : '');
   console.log(
     `\nDone in ${seconds.toFixed(0)} s. ${misses.length ? `${misses.length} target(s) missed:\n  ${misses.join('\n  ')}` : 'Every target met.'}${skipped}`,
   );
   if (opts.write) {
     const file = path.join(ROOT, 'BENCHMARKS.md');
-    const old = splitBenchmarks(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '', NOTES_MARKER);
+    // the funnel section is taken out first, and put back (or replaced) before the notes
+    const oldFunnel = takeFunnelSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    const old = splitBenchmarks(oldFunnel.rest, NOTES_MARKER);
+    const funnelSection = funnel ? wrapFunnelSection(funnelMarkdown(funnel, funnelCommand(opts), startedAt)) : oldFunnel.section;
     fs.writeFileSync(
       file,
-      joinBenchmarks({
+      putFunnelSection(joinBenchmarks({
         // a part this run did not measure (or skipped) keeps its previous text
         store: opts.store ? markdown(sizes, opts, startedAt, storeSeconds) : old.store,
         ui: ui && !isSkipped(ui) ? wrapUiSection(uiMarkdown(ui, uiCommand(opts), startedAt)) : old.ui,
         sync: sync && !isSyncSkipped(sync) ? wrapSyncSection(syncMarkdown(sync, syncCommand(opts), startedAt)) : old.sync,
         notes: old.notes,
-      }),
+      }), funnelSection, NOTES_MARKER),
     );
     console.log('Wrote BENCHMARKS.md');
   } else {

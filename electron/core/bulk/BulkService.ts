@@ -1,26 +1,573 @@
 // Bulk actions on a segment or a selection: counted before they run, one change, undoable as a
 // whole until any of it reaches Intercom.
-import type { MethodOutput, ParsedInput } from '../../../shared/api';
+//
+// A run resolves its target, plans what each contact would get (or why it is skipped), and, for
+// real, writes everything in ONE transaction: the rows, their stage history, their outbox entries
+// (so the bulk's entries are one contiguous outbox range) and a journal of before/after values.
+// Undo is possible while every entry of that range is still pending: it puts back the values
+// nobody has changed since, deletes the range and refreshes the records' sync states.
+import { EXPORT_COLUMNS, type MethodOutput, type ParsedInput } from '../../../shared/api';
+import type { BulkAction, BulkRecord } from '../../../shared/activity';
+import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type EntityType } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { builtinSegmentRules, type BuiltinSegment } from '../../../shared/segments';
+import type { BulkActionRow, BulkContactRow, FunnelSnapshot } from '../db/BulkRepository';
+import { iso, isoOrNull, type CompanyRow } from '../db/rows';
+import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
+import type { ExportColumn, ExportService } from '../export/ExportService';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
+import { stageLabel } from '../stages/stageRules';
 
-const notBuilt = (what: string): never => {
-  throw new AppError('INTERNAL', `${what} is not built yet.`);
+type RunInput = ParsedInput<'bulk.run'>;
+type RunOutput = MethodOutput<'bulk.run'>;
+export type BulkTarget = RunInput['target'];
+
+/** The most contacts one bulk action may touch (the contract caps a selection at the same). */
+export const BULK_TARGET_LIMIT = 100_000;
+
+/** The plain-words reasons a contact is left as it is. */
+export const SKIP = {
+  notFound: 'not found: deleted since it was selected',
+  sameStage: 'already at that stage',
+  noCompany: 'not linked to a company',
+  companySameStage: 'its companies are already at that stage',
+  alreadyLinked: 'already linked to that company',
+  noEmail: 'no email address',
+  notUser: 'a lead: auto-messages are flushed for signed-up users only',
+  flushedRecently: 'flushed less than 15 minutes ago',
+} as const;
+
+/** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
+interface StageValue {
+  stage: ContactStage | CompanyStage | null;
+  updatedAt?: number;
+}
+interface LinkValue {
+  linked: boolean;
+}
+interface MessageValue {
+  messageId: string;
+}
+
+/** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
+const FUNNEL_KEY = 'funnel:';
+
+/** What a run would do, worked out before anything is written. */
+interface Plan {
+  targeted: number;
+  contacts: BulkContactRow[];
+  /** Contacts the action changes. */
+  touched: BulkContactRow[];
+  skipped: Map<string, number>;
+  demotions: number;
+  /** setCompanyStage: the companies that change. */
+  companies: CompanyRow[];
+  /** link: the company. */
+  company: CompanyRow | null;
+}
+
+const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
+  contact: ['contact.setStage', 'contact.signUp'],
+  company: ['company.setStage'],
 };
 
 export class BulkService {
-  constructor(readonly ctx: ServiceContext, readonly segments: SegmentService) {}
+  constructor(
+    readonly ctx: ServiceContext,
+    readonly segments: SegmentService,
+    /** Writes the CSV of an export action; a core without it refuses exports. */
+    readonly exports: Pick<ExportService, 'writeCsv'> | null = null,
+  ) {}
 
-  run(_input: ParsedInput<'bulk.run'>): MethodOutput<'bulk.run'> {
-    return notBuilt('bulk.run');
+  // ---- run --------------------------------------------------------------------------------------
+
+  async run(input: RunInput): Promise<RunOutput> {
+    if (input.action.type === 'export') return this.runExport(input, input.action);
+    return this.runChange(input);
   }
 
-  undo(_input: ParsedInput<'bulk.undo'>): MethodOutput<'bulk.undo'> {
-    return notBuilt('bulk.undo');
+  /** Every action but export: one transaction, journalled for undo. */
+  private runChange(input: RunInput): RunOutput {
+    const { store } = this.ctx;
+    const { target, action } = input;
+    const dryRun = input.dryRun ?? false;
+    if (action.type === 'export') throw new Error('exports are not changes');
+
+    let changedIds: string[] = [];
+    let companyIds: string[] = [];
+    const result = store.transaction((): RunOutput => {
+      // one time for the whole bulk: its rows, history, outbox entries and the flush window
+      const at = this.ctx.now();
+      const plan = this.plan(target, action, at);
+      const counts = {
+        targeted: plan.targeted,
+        touched: plan.touched.length,
+        skipped: [...plan.skipped].map(([reason, count]) => ({ reason, count })),
+      };
+      if (dryRun) return { bulk: null, ...counts, dryRun: true, file: null };
+      // nothing to change: no confirmation needed, no journal entry, nothing to undo
+      if (plan.touched.length === 0) return { bulk: null, ...counts, dryRun: false, file: null };
+      if (!input.confirm) {
+        const demoting = plan.demotions > 0 ? `, ${words(plan.demotions, 'demotion')} among them` : '';
+        throw new AppError(
+          'CONFIRM_REQUIRED',
+          `This changes ${words(plan.touched.length, 'contact')} of ${plan.targeted.toLocaleString('en')}${demoting}; confirm it to go ahead.`,
+          { field: 'confirm', details: { targeted: plan.targeted, touched: plan.touched.length, demotions: plan.demotions } },
+        );
+      }
+      const row = this.apply(target, action, plan, at);
+      changedIds = plan.touched.map((c) => c.id);
+      companyIds = plan.companies.map((c) => c.id);
+      return { bulk: this.toRecord(row), ...counts, dryRun: false, file: null };
+    });
+    if (result.bulk) {
+      const op = OPS[action.type];
+      if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op });
+      if (companyIds.length > 0) this.ctx.events.emit('changed', { entity: 'company', ids: companyIds, op });
+      // a link moves the company's user count
+      if (action.type === 'link') this.ctx.events.emit('changed', { entity: 'company', ids: [action.companyId], op });
+      this.ctx.events.emit('changed', { entity: 'bulk', ids: [result.bulk.id], op: 'bulk.apply' });
+    }
+    return result;
   }
 
-  list(_input: ParsedInput<'bulk.list'>): MethodOutput<'bulk.list'> {
-    return notBuilt('bulk.list');
+  /**
+   * The target's contacts, at most BULK_TARGET_LIMIT of them: a selection in its order (ids that
+   * no longer exist counted as missing), a segment or rule in pk order (SegmentService.resolveIds'
+   * order). A segment's rows are read with its compiled rule directly: looking 100k ids up one by
+   * one costs seconds.
+   */
+  private resolve(target: BulkTarget): { contacts: BulkContactRow[]; missing: number } {
+    const { store } = this.ctx;
+    const tooMany = () =>
+      new AppError('VALIDATION', `target: more than ${BULK_TARGET_LIMIT.toLocaleString('en')} contacts; narrow the segment or the selection and run it in parts`, {
+        field: 'target',
+      });
+    if (target.kind !== 'ids') {
+      // one more than the limit: enough to know the target is too big without reading it all
+      const contacts = store.bulk.contactsWhere(this.segments.whereFor(target), BULK_TARGET_LIMIT + 1);
+      if (contacts.length > BULK_TARGET_LIMIT) throw tooMany();
+      return { contacts, missing: 0 };
+    }
+    const ids = [...new Set(target.ids)];
+    if (ids.length > BULK_TARGET_LIMIT) throw tooMany();
+    const byId = new Map(store.bulk.contactsByIds(ids).map((r) => [r.id, r]));
+    const contacts: BulkContactRow[] = [];
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (r) contacts.push(r);
+    }
+    return { contacts, missing: ids.length - contacts.length };
   }
+
+  private plan(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, now: number): Plan {
+    const { store } = this.ctx;
+    const { contacts, missing } = this.resolve(target);
+    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null };
+    const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
+    if (missing > 0) skip(SKIP.notFound, missing);
+
+    switch (action.type) {
+      case 'setStage':
+        for (const c of contacts) {
+          if (c.stage === action.stage) {
+            skip(SKIP.sameStage);
+            continue;
+          }
+          if (CONTACT_STAGE_RANK[action.stage] < CONTACT_STAGE_RANK[c.stage]) plan.demotions++;
+          plan.touched.push(c);
+        }
+        break;
+      case 'setCompanyStage': {
+        const byContact = new Map<number, CompanyRow[]>();
+        for (const { contact_pk, company } of store.bulk.companiesOfContacts(contacts.map((c) => c.pk))) {
+          const list = byContact.get(contact_pk);
+          if (list) list.push(company);
+          else byContact.set(contact_pk, [company]);
+        }
+        const changing = new Map<number, CompanyRow>();
+        for (const c of contacts) {
+          const companies = byContact.get(c.pk) ?? [];
+          if (companies.length === 0) {
+            skip(SKIP.noCompany);
+            continue;
+          }
+          const moves = companies.filter((co) => co.stage !== action.stage);
+          if (moves.length === 0) {
+            skip(SKIP.companySameStage);
+            continue;
+          }
+          for (const co of moves) changing.set(co.pk, co);
+          plan.touched.push(c);
+        }
+        plan.companies = [...changing.values()];
+        const rank = (s: CompanyStage | null) => (s === null ? -1 : COMPANY_STAGE_RANK[s]);
+        plan.demotions = plan.companies.filter((co) => rank(action.stage) < rank(co.stage)).length;
+        break;
+      }
+      case 'link': {
+        const company = store.companies.byId(action.companyId);
+        if (!company) {
+          throw new AppError('NOT_FOUND', `action.companyId: no company with id ${action.companyId}`, { field: 'action.companyId' });
+        }
+        plan.company = company;
+        const linked = store.bulk.linkedTo(company.pk, contacts.map((c) => c.pk));
+        for (const c of contacts) {
+          if (linked.has(c.pk)) skip(SKIP.alreadyLinked);
+          else plan.touched.push(c);
+        }
+        break;
+      }
+      case 'message':
+        for (const c of contacts) {
+          // MessageService.send refuses an email to a contact without an address
+          if (action.channel === 'email' && !c.email) skip(SKIP.noEmail);
+          else plan.touched.push(c);
+        }
+        break;
+      case 'flush': {
+        // the rules of MessageService.flush: users only, once per 15 minutes
+        const last = store.bulk.lastFlushes(contacts.filter((c) => c.role === 'user').map((c) => c.id));
+        for (const c of contacts) {
+          if (c.role !== 'user') skip(SKIP.notUser);
+          else if (last.has(c.id) && now - last.get(c.id)! < FLUSH_INTERVAL_MS) skip(SKIP.flushedRecently);
+          else plan.touched.push(c);
+        }
+        break;
+      }
+    }
+    return plan;
+  }
+
+  /** Writes a planned run (inside the caller's transaction) and its journal. */
+  private apply(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, plan: Plan, at: number): BulkActionRow {
+    const { store, actor } = this.ctx;
+    const bulkId = this.ctx.newId();
+    let firstSeq: number | null = null;
+    let lastSeq: number | null = null;
+    const append = (entityType: EntityType, entityId: string, op: Parameters<typeof store.outbox.append>[0]['op'], payload: Record<string, unknown>) => {
+      const seq = store.outbox.append({ entityType, entityId, op, payload, at });
+      firstSeq ??= seq;
+      lastSeq = seq;
+    };
+    const item = (entityId: string, before: unknown, after: unknown) =>
+      store.bulk.insertItem({ bulk_id: bulkId, entity_id: entityId, before: before === null ? null : JSON.stringify(before), after: after === null ? null : JSON.stringify(after) });
+
+    // contacts whose funnel position the action moves: journalled so an undo can put it back
+    let funnelPks: number[] = [];
+    if (action.type === 'setStage' || action.type === 'link') funnelPks = plan.touched.map((c) => c.pk);
+    if (action.type === 'setCompanyStage') funnelPks = store.bulk.contactPksOfCompanies(plan.companies.map((c) => c.pk));
+    const funnelBefore = new Map(store.bulk.funnelSnapshots(funnelPks).map((s) => [s.pk, s]));
+
+    switch (action.type) {
+      case 'setStage':
+        // ContactService.setStageMany's writes, one contact at a time
+        for (const c of plan.touched) {
+          store.contacts.update(c.pk, { stage: action.stage, updatedAt: at });
+          store.history.add({ entityType: 'contact', entityId: c.id, fromStage: c.stage, toStage: action.stage, at, actor, source: 'local' });
+          append('contact', c.id, 'contact.setStage', { from: c.stage, stage: action.stage });
+          item(c.id, { stage: c.stage } satisfies StageValue, { stage: action.stage } satisfies StageValue);
+        }
+        break;
+      case 'setCompanyStage':
+        // CompanyService.moveStage's writes
+        for (const co of plan.companies) {
+          store.companies.update(co.pk, { stage: action.stage, updatedAt: at });
+          store.history.add({ entityType: 'company', entityId: co.id, fromStage: co.stage, toStage: action.stage, at, actor, source: 'local' });
+          append('company', co.id, 'company.setStage', { from: co.stage, stage: action.stage });
+          item(co.id, { stage: co.stage, updatedAt: co.updated_at } satisfies StageValue, { stage: action.stage, updatedAt: at } satisfies StageValue);
+        }
+        break;
+      case 'link': {
+        // CompanyService.linkRows' writes
+        const company = plan.company!;
+        for (const c of plan.touched) {
+          store.links.link(c.pk, company.pk, at);
+          store.contacts.update(c.pk, { updatedAt: at });
+          store.contacts.reindex(c.pk);
+          append('contact', c.id, 'company.link', { companyId: company.id });
+          item(c.id, { linked: false } satisfies LinkValue, { linked: true } satisfies LinkValue);
+        }
+        break;
+      }
+      case 'message':
+      case 'flush':
+        // MessageService.send / flush's writes
+        for (const c of plan.touched) {
+          const messageId = this.ctx.newId();
+          if (action.type === 'message') {
+            const subject = action.subject || null;
+            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: action.body, status: 'queued', created_at: at, actor });
+            append('contact', c.id, 'message.send', { messageId, channel: action.channel, subject });
+          } else {
+            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
+            append('contact', c.id, 'message.flush', { messageId });
+          }
+          item(c.id, null, { messageId } satisfies MessageValue);
+        }
+        break;
+    }
+
+    for (const after of store.bulk.funnelSnapshots(funnelPks)) {
+      const before = funnelBefore.get(after.pk);
+      if (before) item(FUNNEL_KEY + after.id, before, after);
+    }
+
+    const row: BulkActionRow = {
+      id: bulkId,
+      action: JSON.stringify(action),
+      summary: this.summary(target, action, plan),
+      touched: plan.touched.length,
+      actor,
+      created_at: at,
+      first_seq: firstSeq,
+      last_seq: lastSeq,
+      undone_at: null,
+    };
+    store.bulk.insert(row);
+    return row;
+  }
+
+  /** Exports write a file and change no record: they are journalled, with nothing to undo. */
+  private async runExport(input: RunInput, action: Extract<BulkAction, { type: 'export' }>): Promise<RunOutput> {
+    const { store, actor } = this.ctx;
+    // the contract takes any short string here; refuse an unknown column before counting
+    action.columns.forEach((col, i) => {
+      if (!(EXPORT_COLUMNS as readonly string[]).includes(col) && !/^attribute:.{1,190}$/.test(col)) {
+        throw new AppError('VALIDATION', `action.columns.${i}: unknown column ${col}; use a column name or attribute:<name>`, {
+          field: `action.columns.${i}`,
+        });
+      }
+    });
+    const { contacts, missing } = this.resolve(input.target);
+    const targeted = contacts.length + missing;
+    const skipped = missing > 0 ? [{ reason: SKIP.notFound, count: missing }] : [];
+    if (input.dryRun) return { bulk: null, targeted, touched: contacts.length, skipped, dryRun: true, file: null };
+    if (!input.confirm) {
+      throw new AppError('CONFIRM_REQUIRED', `This exports ${words(contacts.length, 'contact')}; confirm it to go ahead.`, {
+        field: 'confirm',
+        details: { targeted, touched: contacts.length, demotions: 0 },
+      });
+    }
+    if (!this.exports) throw new AppError('INTERNAL', 'Exports are not available in this build.');
+    // in the table's default order (most recently updated first), as contacts.export writes it
+    const file = await this.exports.writeCsv({ ids: contacts.map((c) => c.id) }, action.columns as ExportColumn[]);
+    const at = this.ctx.now();
+    const row: BulkActionRow = {
+      id: this.ctx.newId(),
+      action: JSON.stringify(action),
+      summary: `Exported ${this.whom(input.target, file.rows)} to ${file.fileName}`,
+      touched: file.rows,
+      actor,
+      created_at: at,
+      first_seq: null,
+      last_seq: null,
+      undone_at: null,
+    };
+    store.transaction(() => store.bulk.insert(row));
+    this.ctx.events.emit('changed', { entity: 'bulk', ids: [row.id], op: 'bulk.apply' });
+    return { bulk: this.toRecord(row), targeted, touched: file.rows, skipped, dryRun: false, file };
+  }
+
+  // ---- undo -------------------------------------------------------------------------------------
+
+  undo({ id }: ParsedInput<'bulk.undo'>): MethodOutput<'bulk.undo'> {
+    const { store, actor } = this.ctx;
+    const changed = { contacts: new Set<string>(), companies: new Set<string>() };
+    const result = store.transaction(() => {
+      const row = store.bulk.byId(id);
+      if (!row) throw new AppError('NOT_FOUND', `id: no bulk action with id ${id}`, { field: 'id' });
+      const blocked = this.blockedReason(row);
+      if (blocked) throw new AppError('CONFLICT', `id: ${blocked}`, { field: 'id' });
+      const action = JSON.parse(row.action) as BulkAction;
+      const lastSeq = row.last_seq!;
+      const at = this.ctx.now();
+      const undoActor = `${actor} (undo)`;
+
+      const items = store.bulk.items(row.id);
+      const funnelItems = items.filter((i) => i.entity_id.startsWith(FUNNEL_KEY));
+      const mainItems = items.filter((i) => !i.entity_id.startsWith(FUNNEL_KEY));
+      // read before any write of the undo: its own writes move the funnel columns through triggers
+      const funnelNow = new Map(
+        store.bulk
+          .funnelSnapshots(store.bulk.contactsByIds(funnelItems.map((i) => i.entity_id.slice(FUNNEL_KEY.length))).map((c) => c.pk))
+          .map((s) => [s.id, s]),
+      );
+
+      let restored = 0;
+      let kept = 0;
+      const restoredContacts = new Set<string>();
+      for (const it of mainItems) {
+        const after = it.after === null ? null : JSON.parse(it.after);
+        const before = it.before === null ? null : JSON.parse(it.before);
+        let done = false;
+        switch (action.type) {
+          case 'setStage': {
+            const c = store.contacts.byId(it.entity_id);
+            const was = (before as StageValue).stage as ContactStage;
+            if (c && c.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(c.id, lastSeq, STAGE_OPS.contact)) {
+              store.contacts.update(c.pk, { stage: was, updatedAt: at });
+              store.history.add({ entityType: 'contact', entityId: c.id, fromStage: c.stage, toStage: was, at, actor: undoActor, source: 'local' });
+              done = true;
+            }
+            break;
+          }
+          case 'setCompanyStage': {
+            const co = store.companies.byId(it.entity_id);
+            const was = before as StageValue;
+            if (co && co.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(co.id, lastSeq, STAGE_OPS.company)) {
+              store.companies.update(co.pk, { stage: was.stage, updatedAt: was.updatedAt ?? at });
+              store.history.add({ entityType: 'company', entityId: co.id, fromStage: co.stage, toStage: was.stage, at, actor: undoActor, source: 'local' });
+              changed.companies.add(co.id);
+              done = true;
+            }
+            break;
+          }
+          case 'link': {
+            const c = store.contacts.byId(it.entity_id);
+            const co = store.companies.byId(action.companyId);
+            if (c && co && !store.bulk.hasLaterLinkOps(c.id, co.id, lastSeq) && store.links.unlink(c.pk, co.pk)) {
+              store.contacts.update(c.pk, { updatedAt: at });
+              store.contacts.reindex(c.pk);
+              changed.companies.add(co.id);
+              done = true;
+            }
+            break;
+          }
+          case 'message':
+          case 'flush': {
+            const messageId = (after as MessageValue).messageId;
+            if (store.bulk.messageStatus(messageId) === 'queued') {
+              store.messages.setStatus(messageId, { status: 'discarded' });
+              done = true;
+            }
+            break;
+          }
+          case 'export':
+            break;
+        }
+        if (done) {
+          restored++;
+          if (action.type !== 'setCompanyStage') restoredContacts.add(it.entity_id);
+          if (action.type !== 'setCompanyStage') changed.contacts.add(it.entity_id);
+        } else kept++;
+      }
+
+      // the funnel columns: back to before, unless something else moved them since
+      for (const it of funnelItems) {
+        const contactId = it.entity_id.slice(FUNNEL_KEY.length);
+        const now = funnelNow.get(contactId);
+        const after = JSON.parse(it.after!) as FunnelSnapshot;
+        const before = JSON.parse(it.before!) as FunnelSnapshot;
+        if (!now || !sameFunnel(now, after)) continue;
+        if (action.type !== 'setCompanyStage' && !restoredContacts.has(contactId)) continue;
+        store.bulk.restoreFunnel({ ...before, pk: now.pk, id: contactId });
+        changed.contacts.add(contactId);
+      }
+
+      for (const owner of store.bulk.deleteRange(row.first_seq!, lastSeq)) store.outbox.refreshSyncState(owner.entity_type, owner.entity_id);
+      store.bulk.markUndone(row.id, at);
+      return { bulk: this.toRecord(store.bulk.byId(row.id)!), restored, kept };
+    });
+    const op = 'bulk.revert';
+    if (changed.contacts.size > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
+    if (changed.companies.size > 0) this.ctx.events.emit('changed', { entity: 'company', ids: [...changed.companies], op });
+    this.ctx.events.emit('changed', { entity: 'outbox', ids: [], op });
+    this.ctx.events.emit('changed', { entity: 'bulk', ids: [id], op });
+    return result;
+  }
+
+  /** Why a bulk cannot be undone now; null when it can. */
+  private blockedReason(row: BulkActionRow): string | null {
+    if (row.undone_at !== null) return 'this bulk action has already been undone';
+    if (row.first_seq === null || row.last_seq === null) return 'an export changes no records; there is nothing to undo';
+    const all = row.last_seq - row.first_seq + 1;
+    const state = this.ctx.store.bulk.rangeState(row.first_seq, row.last_seq);
+    const reached = state.done + state.inFlight;
+    if (reached > 0) return `${reached.toLocaleString('en')} of ${all.toLocaleString('en')} changes already reached Intercom; undo is no longer possible`;
+    if (state.failed > 0) {
+      return `${state.failed.toLocaleString('en')} of ${all.toLocaleString('en')} changes were refused by Intercom; retry or discard them in the outbox before undoing`;
+    }
+    return null;
+  }
+
+  // ---- list -------------------------------------------------------------------------------------
+
+  list({ limit, offset }: ParsedInput<'bulk.list'>): MethodOutput<'bulk.list'> {
+    const page = this.ctx.store.bulk.list(limit, offset ?? 0);
+    return { items: page.rows.map((r) => this.toRecord(r)), total: page.total };
+  }
+
+  private toRecord(r: BulkActionRow): BulkRecord {
+    const blocked = this.blockedReason(r);
+    return {
+      id: r.id,
+      action: JSON.parse(r.action) as BulkAction,
+      summary: r.summary,
+      touched: r.touched,
+      createdAt: iso(r.created_at),
+      actor: r.actor,
+      undoneAt: isoOrNull(r.undone_at),
+      undoable: blocked === null,
+      undoBlockedReason: blocked,
+    };
+  }
+
+  // ---- words ------------------------------------------------------------------------------------
+
+  /** "1,180 contacts of “Slipping away”", "12 selected contacts", "40 contacts matching a filter". */
+  private whom(target: BulkTarget, n: number): string {
+    if (target.kind === 'ids') return `${n.toLocaleString('en')} selected ${n === 1 ? 'contact' : 'contacts'}`;
+    if (target.kind === 'rule') return `${words(n, 'contact')} matching a filter`;
+    return `${words(n, 'contact')} of “${this.segmentName(target.segmentId)}”`;
+  }
+
+  private segmentName(id: string): string {
+    const saved = this.ctx.store.bulk.segmentName(id);
+    if (saved) return saved;
+    const builtin = id.startsWith('builtin:') ? (builtinSegmentRules() as Record<string, { name: string }>)[id.slice('builtin:'.length) as BuiltinSegment] : undefined;
+    return builtin?.name ?? id;
+  }
+
+  private summary(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, plan: Plan): string {
+    const whom = this.whom(target, plan.touched.length);
+    switch (action.type) {
+      case 'setStage':
+        return `Set stage to ${stageLabel(action.stage)} on ${whom}`;
+      case 'setCompanyStage':
+        return `Set company stage to ${stageLabel(action.stage)} on ${words(plan.companies.length, 'company', 'companies')} of ${whom}`;
+      case 'link':
+        return `Linked ${whom} to ${plan.company!.name}`;
+      case 'message':
+        return action.channel === 'email' ? `Queued the email “${action.subject ?? ''}” to ${whom}` : `Queued an in-app message to ${whom}`;
+      case 'flush':
+        return `Flushed the pending auto-messages of ${whom}`;
+    }
+  }
+}
+
+const OPS: Record<BulkAction['type'], string> = {
+  setStage: 'contact.setStage',
+  setCompanyStage: 'company.setStage',
+  link: 'company.link',
+  message: 'message.send',
+  flush: 'message.flush',
+  export: 'bulk.export',
+};
+
+function words(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+function sameFunnel(a: FunnelSnapshot, b: FunnelSnapshot): boolean {
+  return (
+    a.updated_at === b.updated_at &&
+    a.funnel_rank === b.funnel_rank &&
+    a.funnel_max === b.funnel_max &&
+    a.stage_entered_at === b.stage_entered_at &&
+    a.signed_up_at === b.signed_up_at &&
+    a.sql_at === b.sql_at &&
+    a.customer_at === b.customer_at
+  );
 }

@@ -11,7 +11,37 @@ export type BulkCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
 export type BulkContact = Omit<ContactRow, 'pk'> & {
   /** Local pks of the companies this contact belongs to (as returned by `addCompanies`). */
   company_pks: readonly number[];
-};
+  /** When each link was made (same order as company_pks); default: the contact's created_at. */
+  link_times?: readonly number[];
+} & Partial<BulkFunnel>;
+
+/**
+ * The funnel columns of migration 0005, for a load with `funnelColumns`: the caller computes
+ * them (the values the funnel triggers would have given for the contact's story) instead of
+ * the triggers firing per row.
+ */
+export interface BulkFunnel {
+  funnel_rank: number;
+  funnel_max: number;
+  stage_entered_at: number | null;
+  signed_up_at: number | null;
+  sql_at: number | null;
+  customer_at: number | null;
+  first_seen_at: number | null;
+  first_referrer: string | null;
+  first_landing_page: string | null;
+}
+const FUNNEL_COLUMNS = [
+  'funnel_rank',
+  'funnel_max',
+  'stage_entered_at',
+  'signed_up_at',
+  'sql_at',
+  'customer_at',
+  'first_seen_at',
+  'first_referrer',
+  'first_landing_page',
+] as const;
 
 const CONTACT_COLUMNS = [
   'id',
@@ -47,7 +77,7 @@ const insertSql = (table: string, cols: readonly string[]) =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
 
 /** Tables whose plain (non-unique) indexes are rebuilt after the load instead of kept in step. */
-const DEFERRED_INDEX_TABLES = ['contacts', 'contact_companies'];
+const DEFERRED_INDEX_TABLES = ['contacts', 'contact_companies', 'events'];
 
 export interface LoadOptions {
   /**
@@ -55,6 +85,11 @@ export interface LoadOptions {
    * a cache that holds them keeps the rate flat as the table grows. Restored afterwards.
    */
   cacheMiB?: number;
+  /**
+   * Contacts carry their funnel columns (BulkFunnel): the funnel triggers are off during the
+   * load, as the count triggers are, so a contact is written once instead of once per trigger.
+   */
+  funnelColumns?: boolean;
 }
 
 /** Where a load's time went, in milliseconds. */
@@ -75,6 +110,7 @@ export class BulkSeeder {
   /** Company names by pk, so a contact's search entry is written without a query per row. */
   private readonly companyNames = new Map<number, string>();
   private loading = false;
+  private funnelColumns = false;
   /** Rows written by this seeder so far. */
   readonly counts = { companies: 0, contacts: 0, links: 0 };
 
@@ -86,7 +122,9 @@ export class BulkSeeder {
    * Runs `fill` (which calls `addCompanies` / `addContacts`) as one transaction: a crash or a
    * throw leaves the store as it was. The plain list indexes are dropped first and built once
    * at the end from their own definitions (a sort per index instead of a million random
-   * inserts); unique indexes stay, so identity conflicts still fail the load. The count
+   * inserts); unique indexes stay, so identity conflicts still fail the load. The events'
+   * unique indexes (Intercom's duplicate rule) are rebuilt too: millions of rows, and building
+   * a unique index fails on a duplicate just as an insert would. The count
    * triggers are off during the load and contact_counts is recounted after it. Afterwards the
    * search index is merged into one segment and the planner statistics are refreshed.
    */
@@ -95,6 +133,7 @@ export class BulkSeeder {
     const cacheBefore = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 256)}`);
     this.loading = true;
+    this.funnelColumns = options.funnelColumns ?? false;
     const timings: LoadTimings = { rowsMs: 0, indexesMs: 0, searchMs: 0, analyzeMs: 0, checkpointMs: 0 };
     let t = performance.now();
     const lap = (key: keyof LoadTimings) => {
@@ -106,15 +145,19 @@ export class BulkSeeder {
       this.db.transaction(() => {
         const deferred = this.db
           .prepare(
-            `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
+            `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+             AND (sql NOT LIKE 'CREATE UNIQUE %' OR tbl_name = 'events')
              AND tbl_name IN (${DEFERRED_INDEX_TABLES.map(() => '?').join(', ')}) ORDER BY name`,
           )
           .all(...DEFERRED_INDEX_TABLES) as { name: string; sql: string }[];
         // a count trigger costs more per row here than the insert itself (each firing opens a
         // statement journal); the counts are recounted once at the end instead
         const triggers = this.db
-          .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contact\\_counts\\_%' ESCAPE '\\' ORDER BY name`)
-          .all() as { name: string; sql: string }[];
+          .prepare(
+            `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+             AND (name LIKE 'contact\\_counts\\_%' ESCAPE '\\' OR (@funnel AND name LIKE 'funnel\\_%' ESCAPE '\\')) ORDER BY name`,
+          )
+          .all({ funnel: this.funnelColumns ? 1 : 0 }) as { name: string; sql: string }[];
         for (const ix of deferred) this.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
         for (const tr of triggers) this.db.exec(`DROP TRIGGER "${tr.name.replace(/"/g, '""')}"`);
         fill(this);
@@ -136,6 +179,7 @@ export class BulkSeeder {
       }).immediate();
     } finally {
       this.loading = false;
+      this.funnelColumns = false;
       this.companyNames.clear();
       this.db.pragma(`cache_size = ${cacheBefore}`);
     }
@@ -159,20 +203,26 @@ export class BulkSeeder {
     )();
   }
 
-  /** Inserts contacts with their company links and search entries. */
-  addContacts(rows: readonly BulkContact[]): void {
-    const insert = this.st.get(insertSql('contacts', CONTACT_COLUMNS));
+  /** Inserts contacts with their company links and search entries; returns their pks in input order. */
+  addContacts(rows: readonly BulkContact[]): number[] {
+    const columns: readonly (keyof BulkContact)[] = this.funnelColumns ? [...CONTACT_COLUMNS, ...FUNNEL_COLUMNS] : CONTACT_COLUMNS;
+    const insert = this.st.get(insertSql('contacts', columns));
     const link = this.st.get('INSERT INTO contact_companies (contact_pk, company_pk, created_at) VALUES (?, ?, ?)');
     const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (?, ?, ?, ?)');
     const bump = this.st.get('UPDATE companies SET user_count = user_count + ? WHERE pk = ?');
     const users = new Map<number, number>();
+    const pks: number[] = [];
     this.db.transaction(() => {
       const entries: [number, string, string, string][] = [];
       for (const r of rows) {
-        const pk = Number(insert.run(CONTACT_COLUMNS.map((c) => r[c])).lastInsertRowid);
+        const pk = Number(insert.run(columns.map((c) => r[c] ?? null)).lastInsertRowid);
+        pks.push(pk);
         const names: string[] = [];
-        for (const companyPk of new Set(r.company_pks)) {
-          link.run(pk, companyPk, r.created_at);
+        const seen = new Set<number>();
+        for (const [i, companyPk] of r.company_pks.entries()) {
+          if (seen.has(companyPk)) continue;
+          seen.add(companyPk);
+          link.run(pk, companyPk, r.link_times?.[i] ?? r.created_at);
           this.counts.links++;
           users.set(companyPk, (users.get(companyPk) ?? 0) + 1);
           names.push(this.companyName(companyPk));
@@ -187,6 +237,7 @@ export class BulkSeeder {
       for (const e of entries) index.run(e);
       for (const [companyPk, n] of users) bump.run(n, companyPk);
     })();
+    return pks;
   }
 
   private companyName(pk: number): string {
