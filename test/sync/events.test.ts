@@ -110,6 +110,11 @@ describe('events pushed to Intercom', () => {
     expect(failed[0]!.lastError).toContain("'feature_120'");
     const timeline = await api.call('contacts.timeline', { id: contact.id, limit: 1 });
     expect(timeline.items[0]).toMatchObject({ kind: 'event', event: { name: 'feature_120', syncState: 'failed' } });
+    // retried from the outbox, the event waits again (and fails again: the limit still holds)
+    await api.call('outbox.retry', { seqs: [failed[0]!.seq] });
+    const retried = await api.call('contacts.timeline', { id: contact.id, limit: 1 });
+    expect(retried.items[0]).toMatchObject({ kind: 'event', event: { name: 'feature_120', syncState: 'pending' } });
+    expect(await rig.push()).toMatchObject({ done: 0, failed: 1, requests: 0 });
 
     // a name Intercom already has still goes out
     await api.call('events.track', { contactId: contact.id, name: 'feature_7', at: iso(recent(0)) });

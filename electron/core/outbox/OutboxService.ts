@@ -42,6 +42,8 @@ export class OutboxService {
         store.outbox.setPending(r.seq, at);
         const messageId = messageIdOf(r);
         if (messageId) store.messages.setStatus(messageId, { status: 'queued', error: null });
+        const eventId = eventIdOf(r);
+        if (eventId !== null) store.events.setSyncState(eventId, 'pending');
       }
       for (const r of uniqueEntities(rows)) store.outbox.refreshSyncState(r.entity_type, r.entity_id);
       return rows;
@@ -93,4 +95,11 @@ function uniqueEntities(rows: readonly OutboxRow[]): OutboxRow[] {
   const seen = new Map<string, OutboxRow>();
   for (const r of rows) if (!seen.has(r.entity_id)) seen.set(r.entity_id, r);
   return [...seen.values()];
+}
+
+/** The event an event.create entry carries (its sync state follows the entry's). */
+function eventIdOf(r: Pick<OutboxRow, 'op' | 'payload'>): number | null {
+  if (r.op !== 'event.create') return null;
+  const id = (JSON.parse(r.payload) as { eventId?: unknown }).eventId;
+  return typeof id === 'number' ? id : null;
 }
