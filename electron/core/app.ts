@@ -167,6 +167,7 @@ export function createCore(options: CoreOptions): Core {
       if (disposed) return;
       disposed = true;
       engine.dispose();
+      imports.dispose();
       events.clear();
       store.close();
     },

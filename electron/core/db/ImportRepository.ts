@@ -1,10 +1,403 @@
-// (being built)
+// All SQL of imports: the job rows, what each file row did (and what rollback needs to undo it),
+// and the few writes an import makes that the other repositories do not offer (a contact with
+// its own creation time, whole-row snapshots and their restore, deletes for rollback).
 import type { Database } from 'better-sqlite3';
+import type { NewStageChange } from './StageHistoryRepository';
 import { Statements } from './Statements';
+
+export interface ImportDbRow {
+  id: string;
+  file_name: string;
+  file_path: string;
+  size: number;
+  format: 'csv' | 'jsonl' | null;
+  encoding: string | null;
+  encoding_note: string | null;
+  kind: 'contacts' | 'companies' | 'events' | null;
+  mapping: string | null;
+  duplicates: 'skip' | 'update' | 'create' | null;
+  state: 'uploading' | 'ready' | 'running' | 'interrupted' | 'done' | 'rolled_back' | 'failed';
+  rows_total: number;
+  next_row: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  error: string | null;
+  actor: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+const WRITABLE = {
+  format: 'format',
+  encoding: 'encoding',
+  encodingNote: 'encoding_note',
+  kind: 'kind',
+  mapping: 'mapping',
+  duplicates: 'duplicates',
+  state: 'state',
+  rowsTotal: 'rows_total',
+  nextRow: 'next_row',
+  created: 'created',
+  updated: 'updated',
+  skipped: 'skipped',
+  failed: 'failed',
+  error: 'error',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+} as const;
+export type ImportWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
+
+export type ImportAction = 'created' | 'updated' | 'skipped' | 'failed';
+
+export interface ImportRowLine {
+  importId: string;
+  rowNo: number;
+  action: ImportAction;
+  entityType: 'contact' | 'company' | 'event' | null;
+  entityId: string | null;
+  /** JSON of what rollback needs (see ImportService's RowUndo), or null. */
+  before: string | null;
+  reason: string | null;
+}
+
+export interface ImportRowDb {
+  row_no: number;
+  action: ImportAction;
+  entity_type: 'contact' | 'company' | 'event' | null;
+  entity_id: string | null;
+  before: string | null;
+  reason: string | null;
+}
+
+/** A table row as stored: every column that is not generated. */
+export type RowSnapshot = Record<string, string | number | null>;
+
+export interface NewImportedContact {
+  id: string;
+  role: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  visitorId: string | null;
+  externalId: string | null;
+  stage: string;
+  customAttributes: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export class ImportRepository {
   readonly st: Statements;
+  private readonly storedColumns = new Map<string, string[]>();
   constructor(readonly db: Database) {
     this.st = new Statements(db);
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------------
+
+  insert(r: { id: string; fileName: string; filePath: string; size: number; actor: string; createdAt: number }): void {
+    this.st
+      .get(
+        `INSERT INTO imports (id, file_name, file_path, size, state, actor, created_at)
+         VALUES (@id, @fileName, @filePath, @size, 'uploading', @actor, @createdAt)`,
+      )
+      .run(r);
+  }
+
+  byId(id: string): ImportDbRow | undefined {
+    return this.st.get<ImportDbRow>('SELECT * FROM imports WHERE id = @id').get({ id });
+  }
+
+  update(id: string, fields: ImportWrite): void {
+    const keys = (Object.keys(fields) as (keyof typeof WRITABLE)[]).filter((k) => fields[k] !== undefined).sort();
+    if (keys.length === 0) return;
+    this.st.get(`UPDATE imports SET ${keys.map((k) => `${WRITABLE[k]} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  /** Newest first. */
+  list(limit: number, offset: number): { rows: ImportDbRow[]; total: number } {
+    const rows = this.st
+      .get<ImportDbRow>('SELECT * FROM imports ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset')
+      .all({ limit, offset });
+    const total = (this.st.get<{ n: number }>('SELECT count(*) AS n FROM imports').get() as { n: number }).n;
+    return { rows, total };
+  }
+
+  /** Imports a closed app left running: they stopped part way. Returns their ids. */
+  interruptRunning(): string[] {
+    return this.st
+      .get<{ id: string }>(`UPDATE imports SET state = 'interrupted' WHERE state = 'running' RETURNING id`)
+      .all()
+      .map((r) => r.id);
+  }
+
+  // ---- what each row did ----------------------------------------------------------------------
+
+  addLine(l: ImportRowLine): void {
+    this.st
+      .get(
+        `INSERT INTO import_rows (import_id, row_no, action, entity_type, entity_id, before, reason)
+         VALUES (@importId, @rowNo, @action, @entityType, @entityId, @before, @reason)`,
+      )
+      .run(l);
+  }
+
+  /** Row lines in row order, optionally of some actions only. */
+  lines(importId: string, actions: readonly ImportAction[] | null, limit: number, offset: number): { rows: ImportRowDb[]; total: number } {
+    const filter = actions && actions.length > 0 ? 'AND action IN (SELECT value FROM json_each(@actions))' : '';
+    const params = { importId, actions: JSON.stringify(actions ?? []), limit, offset };
+    const rows = this.st
+      .get<ImportRowDb>(
+        `SELECT row_no, action, entity_type, entity_id, NULL AS before, reason FROM import_rows
+         WHERE import_id = @importId ${filter} ORDER BY row_no LIMIT @limit OFFSET @offset`,
+      )
+      .all(params);
+    const total = (
+      this.st.get<{ n: number }>(`SELECT count(*) AS n FROM import_rows WHERE import_id = @importId ${filter}`).get(params) as { n: number }
+    ).n;
+    return { rows, total };
+  }
+
+  /** Skipped and failed rows counted by their exact reason text. */
+  reasonCounts(importId: string): { reason: string; count: number }[] {
+    return this.st
+      .get<{ reason: string; count: number }>(
+        `SELECT reason, count(*) AS count FROM import_rows
+         WHERE import_id = @importId AND action IN ('skipped', 'failed') AND reason IS NOT NULL
+         GROUP BY reason`,
+      )
+      .all({ importId });
+  }
+
+  /** Lines that wrote something, last row first (the order rollback undoes them in). */
+  *undoLines(importId: string): IterableIterator<ImportRowDb> {
+    yield* this.st
+      .get<ImportRowDb>(
+        `SELECT row_no, action, entity_type, entity_id, before, reason FROM import_rows
+         WHERE import_id = @importId AND before IS NOT NULL ORDER BY row_no DESC`,
+      )
+      .iterate({ importId });
+  }
+
+  /** Records the rows wrote or changed (for the rollback's confirmation). */
+  countWritten(importId: string): number {
+    return (
+      this.st
+        .get<{ n: number }>(`SELECT count(*) AS n FROM import_rows WHERE import_id = @importId AND action IN ('created', 'updated')`)
+        .get({ importId }) as { n: number }
+    ).n;
+  }
+
+  /** Rows of the import already written, by entity id (a resumed run's "duplicate of row N"). */
+  createdRows(importId: string): { row_no: number; entity_id: string }[] {
+    return this.st
+      .get<{ row_no: number; entity_id: string }>(
+        `SELECT row_no, entity_id FROM import_rows WHERE import_id = @importId AND action = 'created' AND entity_id IS NOT NULL`,
+      )
+      .all({ importId });
+  }
+
+  deleteLines(importId: string): void {
+    this.st.get('DELETE FROM import_rows WHERE import_id = @importId').run({ importId });
+  }
+
+  // ---- high-water marks: what a row wrote is everything above them -----------------------------
+
+  /** The last outbox sequence number handed out (AUTOINCREMENT: never reused). */
+  lastOutboxSeq(): number {
+    const r = this.st.get<{ seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined;
+    return r?.seq ?? 0;
+  }
+
+  lastHistoryId(): number {
+    return (this.st.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM stage_history').get() as { id: number }).id;
+  }
+
+  lastEventId(): number {
+    return (this.st.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
+  }
+
+  // ---- the outbox entries of an import -----------------------------------------------------------
+
+  /** Lets the import's entries go to Intercom (it finished). */
+  releaseHold(importId: string): number {
+    return this.st.get('UPDATE outbox SET hold = NULL WHERE hold = @importId').run({ importId }).changes;
+  }
+
+  deleteHeld(importId: string): number {
+    return this.st.get('DELETE FROM outbox WHERE hold = @importId').run({ importId }).changes;
+  }
+
+  /** Entries in (after, upTo] that are no longer just waiting: sent, being sent, or refused. */
+  leftInRange(after: number, upTo: number): number {
+    return (
+      this.st
+        .get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE seq > @after AND seq <= @upTo AND status <> 'pending'`)
+        .get({ after, upTo }) as { n: number }
+    ).n;
+  }
+
+  deleteOutboxRange(after: number, upTo: number): void {
+    this.st.get('DELETE FROM outbox WHERE seq > @after AND seq <= @upTo').run({ after, upTo });
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  /**
+   * An outbox entry of a record this import has just made, held. Unlike OutboxRepository.append it
+   * leaves the record's sync state alone: a record with no Intercom id and no refused entry is
+   * 'local' already (the column's default), and the refresh was a fifth of an imported row's cost.
+   */
+  appendForNew(e: { entityType: 'contact' | 'company'; entityId: string; op: string; payload: Record<string, unknown>; at: number; hold: string }): number {
+    const info = this.st
+      .get(
+        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold)
+         VALUES (@entityType, @entityId, @op, @payload, @at, @at, @hold)`,
+      )
+      .run({ ...e, payload: JSON.stringify(e.payload) });
+    return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * A contact with its own creation time (a file's "created at"); the caller indexes it. Its
+   * funnel columns are written here as the funnel_contact_insert trigger would set them (its own
+   * stage, entered when created), which spares that trigger's second write of the row.
+   */
+  insertContact(r: NewImportedContact): number {
+    const info = this.st
+      .get(
+        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at,
+                               funnel_rank, funnel_max, stage_entered_at, signed_up_at)
+         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt,
+                 @rank, @rank, @createdAt, CASE WHEN @rank = 1 THEN @createdAt END)`,
+      )
+      .run({ ...r, rank: r.stage === 'signed_up' ? 1 : 0 });
+    return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * The search entry of a contact this import has just made: no old entry to delete and no
+   * companies yet (a link reindexes it), so ContactRepository.reindex's delete and company
+   * lookup are skipped.
+   */
+  indexNewContact(pk: number, name: string | null, email: string | null): void {
+    this.st
+      .get(`INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, '')`)
+      .run({ pk, name: name ?? '', email: email ?? '' });
+  }
+
+  /** Whether a visitor has events no contact has taken over yet. */
+  visitorHasEvents(visitorId: string): boolean {
+    return this.st.get('SELECT 1 FROM events WHERE contact_pk IS NULL AND visitor_id = @visitorId LIMIT 1').get({ visitorId }) !== undefined;
+  }
+
+  /** As StageHistoryRepository.add, returning the row's id (the import records the ids it wrote). */
+  addHistory(c: NewStageChange): number {
+    const info = this.st
+      .get(
+        `INSERT INTO stage_history (entity_type, entity_id, from_stage, to_stage, at, actor, source)
+         VALUES (@entityType, @entityId, @fromStage, @toStage, @at, @actor, @source)`,
+      )
+      .run(c);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Contacts by lower-cased email, oldest first (email is not unique). */
+  contactByEmail(email: string): { pk: number; id: string } | undefined {
+    return this.st.get<{ pk: number; id: string }>('SELECT pk, id FROM contacts WHERE email = @email ORDER BY pk LIMIT 1').get({ email });
+  }
+
+  /** A company by its exact name, case-insensitively (ASCII), oldest first. */
+  companyByName(name: string): { pk: number } | undefined {
+    return this.st.get<{ pk: number }>('SELECT pk FROM companies WHERE name = @name COLLATE NOCASE ORDER BY pk LIMIT 1').get({ name });
+  }
+
+  linkedContactPks(companyPk: number): number[] {
+    return this.st
+      .get<{ contact_pk: number }>('SELECT contact_pk FROM contact_companies WHERE company_pk = @companyPk')
+      .all({ companyPk })
+      .map((r) => r.contact_pk);
+  }
+
+  eventExists(contactPk: number | null, visitorId: string | null, name: string, at: number): boolean {
+    const sql =
+      contactPk !== null
+        ? 'SELECT 1 FROM events WHERE contact_pk = @contactPk AND name = @name AND at = @at'
+        : 'SELECT 1 FROM events WHERE contact_pk IS NULL AND visitor_id = @visitorId AND name = @name AND at = @at';
+    return this.st.get(sql).get({ contactPk, visitorId, name, at }) !== undefined;
+  }
+
+  // ---- snapshots and rollback ------------------------------------------------------------------
+
+  /** Columns a row stores (generated ones are left out: they follow from the rest). */
+  private columns(table: 'contacts' | 'companies'): string[] {
+    let cols = this.storedColumns.get(table);
+    if (!cols) {
+      const info = this.db.pragma(`table_xinfo(${table})`) as { name: string; hidden: number }[];
+      cols = info.filter((c) => c.hidden === 0).map((c) => c.name);
+      this.storedColumns.set(table, cols);
+    }
+    return cols;
+  }
+
+  snapshot(table: 'contacts' | 'companies', pk: number): RowSnapshot | undefined {
+    const cols = this.columns(table);
+    return this.st.get<RowSnapshot>(`SELECT ${cols.join(', ')} FROM ${table} WHERE pk = @pk`).get({ pk });
+  }
+
+  /**
+   * Puts a row back as it was. Contacts are written twice: the first write's triggers (funnel
+   * position, counts) may move columns the snapshot also holds; the second sets them back and,
+   * stage and rank being equal by then, fires nothing.
+   */
+  restore(table: 'contacts' | 'companies', snap: RowSnapshot): void {
+    const cols = this.columns(table).filter((c) => c !== 'pk');
+    const stmt = this.st.get(`UPDATE ${table} SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE pk = @pk`);
+    stmt.run(snap);
+    if (table === 'contacts') stmt.run(snap);
+  }
+
+  /** A contact the import created, with its links, search entry, history and outbox entries. */
+  deleteContact(pk: number, id: string): void {
+    this.st
+      .get('UPDATE companies SET user_count = user_count - 1 WHERE pk IN (SELECT company_pk FROM contact_companies WHERE contact_pk = @pk)')
+      .run({ pk });
+    this.st.get('DELETE FROM contact_companies WHERE contact_pk = @pk').run({ pk });
+    this.st.get('DELETE FROM contact_search WHERE rowid = @pk').run({ pk });
+    this.st.get('DELETE FROM stage_history WHERE entity_id = @id').run({ id });
+    this.st.get(`DELETE FROM outbox WHERE entity_id = @id AND status = 'pending'`).run({ id });
+    this.st.get('DELETE FROM contacts WHERE pk = @pk').run({ pk });
+  }
+
+  /** A company the import created; returns the contacts that were linked to it (to reindex). */
+  deleteCompany(pk: number, id: string): number[] {
+    const linked = this.linkedContactPks(pk);
+    this.st.get('DELETE FROM contact_companies WHERE company_pk = @pk').run({ pk });
+    this.st.get('DELETE FROM company_search WHERE rowid = @pk').run({ pk });
+    this.st.get('DELETE FROM stage_history WHERE entity_id = @id').run({ id });
+    this.st.get(`DELETE FROM outbox WHERE entity_id = @id AND status = 'pending'`).run({ id });
+    this.st.get('DELETE FROM companies WHERE pk = @pk').run({ pk });
+    return linked;
+  }
+
+  deleteHistoryRange(after: number, upTo: number): void {
+    this.st.get('DELETE FROM stage_history WHERE id > @after AND id <= @upTo').run({ after, upTo });
+  }
+
+  deleteEvent(id: number): void {
+    this.st.get('DELETE FROM events WHERE id = @id').run({ id });
+  }
+
+  /** Events of a visitor a contact took over, given back to the visitor (those up to `upToId`). */
+  unadoptEvents(contactPk: number, visitorId: string, upToId: number): void {
+    this.st
+      .get(
+        `UPDATE events SET contact_pk = NULL, sync_state = 'waiting'
+         WHERE contact_pk = @contactPk AND visitor_id = @visitorId AND id <= @upToId`,
+      )
+      .run({ contactPk, visitorId, upToId });
   }
 }

@@ -1,57 +1,502 @@
 // CSV / JSON lines import: upload in chunks, analyse, map, preview, run in the background with
 // progress, pause / resume / roll back, and a report per row.
+//
+// The run writes ~2,000 rows per transaction and yields between them, so the core keeps serving
+// calls. Each chunk moves `imports.next_row` (the resume point) in the same transaction as its
+// rows, so a crash loses at most the chunk in flight and a resume writes nothing twice. The
+// import's outbox entries are held until it is done: an interrupted import can be rolled back
+// before any of it reaches Intercom.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
+import type { ImportDbRow, ImportRowDb, RowSnapshot } from '../db/ImportRepository';
+import { iso, isoOrNull } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
+import { decodeBytes } from './decode';
+import { guessKind, guessMapping } from './guess';
+import { ImportWriter, type RowUndo } from './ImportWriter';
+import { cellText, parseTable, UnreadableFileError, type ParsedTable } from './parse';
+import { previewRows } from './preview';
+import { compileMapping, mapRow } from './rows';
 
-const notBuilt = (what: string): never => {
-  throw new AppError('INTERNAL', `${what} is not built yet.`);
-};
+/** Rows per transaction: big enough to amortise the commit, small enough to keep calls flowing. */
+export const IMPORT_CHUNK_ROWS = 2000;
+/** Progress events at most this often (state changes always go out). */
+const PROGRESS_EVERY_MS = 250;
+const SAMPLE_ROWS = 10;
+/** Parsed files kept in memory between analyse, preview and the run. */
+const PARSED_CACHE = 2;
+
+interface RunHandle {
+  stop: boolean;
+}
+
+interface Progress {
+  rowsPerSecond: number | null;
+  etaMs: number | null;
+}
 
 export class ImportService {
-  constructor(readonly ctx: ServiceContext, readonly dataDir: string) {}
+  private readonly runs = new Map<string, RunHandle>();
+  private readonly progress = new Map<string, Progress>();
+  private readonly parsed = new Map<string, ParsedTable>();
+  private readonly lastProgressEvent = new Map<string, number>();
 
-  open(_input: ParsedInput<'import.open'>): MethodOutput<'import.open'> {
-    return notBuilt('import.open');
+  constructor(
+    readonly ctx: ServiceContext,
+    readonly dataDir: string,
+  ) {
+    // whatever was running when the app last closed stopped part way: resume or roll back
+    ctx.store.imports.interruptRunning();
   }
 
-  chunk(_input: ParsedInput<'import.chunk'>): MethodOutput<'import.chunk'> {
-    return notBuilt('import.chunk');
+  private get dir(): string {
+    return path.join(this.dataDir, 'imports');
   }
 
-  analyse(_input: ParsedInput<'import.analyse'>): MethodOutput<'import.analyse'> {
-    return notBuilt('import.analyse');
+  // ---- jobs as the API shows them ------------------------------------------------------------------
+
+  private toJob(r: ImportDbRow): ImportJob {
+    const p = r.state === 'running' || r.state === 'done' ? this.progress.get(r.id) : undefined;
+    return {
+      id: r.id,
+      fileName: r.file_name,
+      format: r.format,
+      encoding: r.encoding,
+      encodingNote: r.encoding_note,
+      kind: r.kind,
+      duplicates: r.duplicates,
+      state: r.state,
+      rowsTotal: r.rows_total,
+      rowsDone: r.next_row,
+      created: r.created,
+      updated: r.updated,
+      skipped: r.skipped,
+      failed: r.failed,
+      rowsPerSecond: p?.rowsPerSecond ?? null,
+      etaMs: r.state === 'running' ? (p?.etaMs ?? null) : null,
+      error: r.error,
+      createdAt: iso(r.created_at),
+      startedAt: isoOrNull(r.started_at),
+      finishedAt: isoOrNull(r.finished_at),
+    };
   }
 
-  preview(_input: ParsedInput<'import.preview'>): MethodOutput<'import.preview'> {
-    return notBuilt('import.preview');
+  private mustGet(id: string): ImportDbRow {
+    const row = this.ctx.store.imports.byId(id);
+    if (!row) throw new AppError('NOT_FOUND', `importId: no import with id ${id}`, { field: 'importId' });
+    return row;
   }
 
-  start(_input: ParsedInput<'import.start'>): MethodOutput<'import.start'> {
-    return notBuilt('import.start');
+  private job(id: string): ImportJob {
+    return this.toJob(this.mustGet(id));
   }
 
-  pause(_input: ParsedInput<'import.pause'>): MethodOutput<'import.pause'> {
-    return notBuilt('import.pause');
+  /** A state change: the `import` event (never throttled) and a `changed` for lists. */
+  private announce(id: string, op: string): ImportJob {
+    const job = this.job(id);
+    this.lastProgressEvent.set(id, performance.now());
+    this.ctx.events.emit('import', job);
+    this.ctx.events.emit('changed', { entity: 'import', ids: [id], op });
+    return job;
   }
 
-  resume(_input: ParsedInput<'import.resume'>): MethodOutput<'import.resume'> {
-    return notBuilt('import.resume');
+  private wrongState(r: ImportDbRow, doing: string): never {
+    throw new AppError('VALIDATION', `importId: cannot ${doing} an import that is ${r.state.replace('_', ' ')}`, {
+      field: 'importId',
+      details: { state: r.state },
+    });
   }
 
-  rollback(_input: ParsedInput<'import.rollback'>): MethodOutput<'import.rollback'> {
-    return notBuilt('import.rollback');
+  // ---- upload --------------------------------------------------------------------------------------
+
+  open(input: ParsedInput<'import.open'>): MethodOutput<'import.open'> {
+    const id = this.ctx.newId();
+    const filePath = path.join(this.dir, `${id}.src`);
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(filePath, new Uint8Array(0));
+    this.ctx.store.imports.insert({ id, fileName: input.fileName, filePath, size: input.size, actor: this.ctx.actor, createdAt: this.ctx.now() });
+    return this.announce(id, 'opened');
   }
 
-  status(_input: ParsedInput<'import.status'>): MethodOutput<'import.status'> {
-    return notBuilt('import.status');
+  chunk({ importId, offset, data }: ParsedInput<'import.chunk'>): MethodOutput<'import.chunk'> {
+    const r = this.mustGet(importId);
+    if (r.state !== 'uploading') this.wrongState(r, 'add to');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
+      throw new AppError('VALIDATION', 'data: must be base64', { field: 'data' });
+    }
+    const bytes = Buffer.from(data, 'base64');
+    if (offset + bytes.length > r.size) {
+      throw new AppError('VALIDATION', `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size} bytes)`, {
+        field: 'offset',
+      });
+    }
+    const fd = fs.openSync(r.file_path, 'r+');
+    try {
+      fs.writeSync(fd, bytes, 0, bytes.length, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (offset + bytes.length < r.size) return this.toJob(r);
+    this.readFile(r);
+    return this.announce(importId, 'read');
   }
 
-  list(_input: ParsedInput<'import.list'>): MethodOutput<'import.list'> {
-    return notBuilt('import.list');
+  /** The whole file is there: decode and parse it once, to count rows and catch what cannot be read. */
+  private readFile(r: ImportDbRow): void {
+    const { imports } = this.ctx.store;
+    try {
+      const { table, encoding, encodingNote } = this.load(r);
+      imports.update(r.id, { format: table.format, encoding, encodingNote, rowsTotal: table.rows.length, state: 'ready' });
+    } catch (err) {
+      if (!(err instanceof UnreadableFileError)) throw err;
+      imports.update(r.id, { state: 'failed', error: err.message, finishedAt: this.ctx.now() });
+      this.removeSource(r);
+    }
   }
 
-  report(_input: ParsedInput<'import.report'>): MethodOutput<'import.report'> {
-    return notBuilt('import.report');
+  private load(r: Pick<ImportDbRow, 'id' | 'file_name' | 'file_path'>): { table: ParsedTable; encoding: string; encodingNote: string | null } {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(r.file_path);
+    } catch {
+      throw new AppError('NOT_FOUND', `importId: the uploaded file of import ${r.id} is gone; upload it again`, { field: 'importId' });
+    }
+    const decoded = decodeBytes(bytes);
+    const table = parseTable(r.file_name, decoded.text);
+    this.parsed.delete(r.id);
+    this.parsed.set(r.id, table);
+    while (this.parsed.size > PARSED_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
+    return { table, encoding: decoded.encoding, encodingNote: decoded.encodingNote };
   }
+
+  private table(r: ImportDbRow): ParsedTable {
+    return this.parsed.get(r.id) ?? this.load(r).table;
+  }
+
+  private removeSource(r: ImportDbRow): void {
+    this.parsed.delete(r.id);
+    fs.rmSync(r.file_path, { force: true });
+  }
+
+  // ---- mapping and preview -------------------------------------------------------------------------
+
+  /** The source file is kept from the end of the upload until the import is done or rolled back. */
+  private mustBeRead(r: ImportDbRow): void {
+    if (r.state !== 'ready' && r.state !== 'running' && r.state !== 'interrupted') this.wrongState(r, 'read');
+  }
+
+  analyse({ importId, kind }: ParsedInput<'import.analyse'>): MethodOutput<'import.analyse'> {
+    const r = this.mustGet(importId);
+    this.mustBeRead(r);
+    const table = this.table(r);
+    const guessedKind = guessKind(table.columns);
+    return {
+      job: this.toJob(r),
+      columns: table.columns,
+      sample: table.rows.slice(0, SAMPLE_ROWS).map((row) => row.map(cellText)),
+      guessedKind,
+      mapping: guessMapping(table.columns, kind ?? guessedKind),
+    };
+  }
+
+  /** Reads only; yields now and then, so a large file's preview does not hold up other calls. */
+  async preview({ importId, kind, mapping, duplicates }: ParsedInput<'import.preview'>): Promise<MethodOutput<'import.preview'>> {
+    const r = this.mustGet(importId);
+    if (r.state !== 'ready') this.wrongState(r, 'preview');
+    const table = this.table(r);
+    return previewRows(this.ctx.store, table, compileMapping(kind, mapping, table.columns), duplicates);
+  }
+
+  // ---- the run -------------------------------------------------------------------------------------
+
+  start({ importId, kind, mapping, duplicates }: ParsedInput<'import.start'>): MethodOutput<'import.start'> {
+    const r = this.mustGet(importId);
+    if (r.state !== 'ready') this.wrongState(r, 'start');
+    const table = this.table(r);
+    compileMapping(kind, mapping, table.columns); // refuses a bad mapping before anything runs
+    this.ctx.store.imports.update(importId, {
+      kind,
+      mapping: JSON.stringify(mapping),
+      duplicates,
+      state: 'running',
+      startedAt: this.ctx.now(),
+      error: null,
+    });
+    this.launch(importId);
+    return this.announce(importId, 'started');
+  }
+
+  pause({ importId }: ParsedInput<'import.pause'>): MethodOutput<'import.pause'> {
+    const r = this.mustGet(importId);
+    if (r.state !== 'running') this.wrongState(r, 'pause');
+    // the run sits between chunks whenever a call is served: stopping it here loses nothing
+    const handle = this.runs.get(importId);
+    if (handle) handle.stop = true;
+    this.runs.delete(importId);
+    this.ctx.store.imports.update(importId, { state: 'interrupted' });
+    return this.announce(importId, 'paused');
+  }
+
+  resume({ importId }: ParsedInput<'import.resume'>): MethodOutput<'import.resume'> {
+    const r = this.mustGet(importId);
+    if (r.state !== 'interrupted') this.wrongState(r, 'resume');
+    this.table(r); // the source must still be readable
+    this.ctx.store.imports.update(importId, { state: 'running', error: null });
+    this.launch(importId);
+    return this.announce(importId, 'resumed');
+  }
+
+  private launch(id: string): void {
+    const handle: RunHandle = { stop: false };
+    this.runs.set(id, handle);
+    this.progress.set(id, { rowsPerSecond: null, etaMs: null });
+    setImmediate(() => void this.run(id, handle));
+  }
+
+  /** The core was disposed (the store is closed): a run must stop without touching it. */
+  private get alive(): boolean {
+    return this.ctx.store.db.open;
+  }
+
+  /** Stops runs before the store closes (the composition root's dispose). */
+  dispose(): void {
+    for (const handle of this.runs.values()) handle.stop = true;
+    this.runs.clear();
+  }
+
+  private async run(id: string, handle: RunHandle): Promise<void> {
+    const { store, events } = this.ctx;
+    try {
+      if (handle.stop || !this.alive) return;
+      const job = this.mustGet(id);
+      const table = this.table(job);
+      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, table.columns);
+      const writer = new ImportWriter(store, id, job.duplicates!, this.ctx.actor, this.ctx.newId);
+      // a resumed run still knows which records earlier rows made ("duplicate of ... (row 3)")
+      for (const l of store.imports.createdRows(id)) writer.rowOf.set(l.entity_id, l.row_no);
+      const total = table.rows.length;
+      const firstRow = job.next_row;
+      const t0 = performance.now();
+      let next = firstRow;
+      while (next < total) {
+        if (handle.stop || !this.alive) return;
+        const end = Math.min(next + IMPORT_CHUNK_ROWS, total);
+        const from = next;
+        const touched = store.transaction(() => this.writeChunk(id, table, mapping, writer, from, end));
+        next = end;
+        if (touched.contacts.size > 0) events.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import' });
+        if (touched.companies.size > 0) events.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import' });
+        if (touched.events) events.emit('changed', { entity: 'event', ids: [], op: 'import' });
+        const seconds = (performance.now() - t0) / 1000;
+        const rate = seconds > 0 ? (next - firstRow) / seconds : null;
+        this.progress.set(id, { rowsPerSecond: rate, etaMs: rate ? Math.round(((total - next) / rate) * 1000) : null });
+        this.progressEvent(id);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (handle.stop || !this.alive) return;
+      store.transaction(() => {
+        store.imports.releaseHold(id);
+        store.imports.update(id, { state: 'done', finishedAt: this.ctx.now() });
+      });
+      this.runs.delete(id);
+      this.removeSource(job);
+      this.announce(id, 'done');
+      // the held entries may go now: the sync engine runs on this
+      events.emit('changed', { entity: 'outbox', ids: [], op: 'import done' });
+    } catch (err) {
+      if (!this.alive || handle.stop) return;
+      const message = err instanceof AppError ? err.message : 'the import stopped on an unexpected error; resume it or roll it back';
+      if (!(err instanceof AppError)) console.error('[lead-console] import run failed:', err);
+      store.imports.update(id, { state: 'interrupted', error: message });
+      this.announce(id, 'interrupted');
+    } finally {
+      if (this.runs.get(id) === handle) this.runs.delete(id);
+    }
+  }
+
+  /** One chunk, inside its transaction: the rows, their report lines and the resume point. */
+  private writeChunk(id: string, table: ParsedTable, mapping: ReturnType<typeof compileMapping>, writer: ImportWriter, from: number, end: number) {
+    const { store } = this.ctx;
+    const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
+    const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
+    writer.beginChunk(this.ctx.now());
+    for (let i = from; i < end; i++) {
+      const rowNo = i + 1;
+      const checked = mapRow(mapping, table.rows[i]!, rowNo, table.rowErrors.get(i));
+      if (!checked.ok) {
+        counts.failed++;
+        const reason = checked.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join('; ');
+        store.imports.addLine({ importId: id, rowNo, action: 'failed', entityType: null, entityId: null, before: null, reason });
+        continue;
+      }
+      const out = writer.apply(checked.row, rowNo);
+      counts[out.action]++;
+      for (const c of out.touched.contacts) touched.contacts.add(c);
+      for (const c of out.touched.companies) touched.companies.add(c);
+      touched.events ||= out.touched.events;
+      store.imports.addLine({
+        importId: id,
+        rowNo,
+        action: out.action,
+        entityType: out.entityType,
+        entityId: out.entityId,
+        before: out.undo ? JSON.stringify(out.undo) : null,
+        reason: out.reason,
+      });
+    }
+    const job = store.imports.byId(id)!;
+    store.imports.update(id, {
+      nextRow: end,
+      created: job.created + counts.created,
+      updated: job.updated + counts.updated,
+      skipped: job.skipped + counts.skipped,
+      failed: job.failed + counts.failed,
+    });
+    return touched;
+  }
+
+  private progressEvent(id: string): void {
+    const now = performance.now();
+    if (now - (this.lastProgressEvent.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
+    this.lastProgressEvent.set(id, now);
+    this.ctx.events.emit('import', this.job(id));
+  }
+
+  // ---- rollback ------------------------------------------------------------------------------------
+
+  rollback({ importId, confirm }: ParsedInput<'import.rollback'>): MethodOutput<'import.rollback'> {
+    const { store } = this.ctx;
+    const r = this.mustGet(importId);
+    if (r.state === 'running') {
+      throw new AppError('VALIDATION', 'importId: pause the import before rolling it back', { field: 'importId', details: { state: r.state } });
+    }
+    if (r.state !== 'interrupted' && r.state !== 'done') this.wrongState(r, 'roll back');
+    const lines = [...store.imports.undoLines(importId)];
+    const undos = lines.map((l) => JSON.parse(l.before!) as RowUndo);
+    if (r.state === 'done') {
+      const left = undos.reduce((n, u) => n + (u.o ? store.imports.leftInRange(u.o[0], u.o[1]) : 0), 0);
+      if (left > 0) {
+        throw new AppError('CONFLICT', `importId: ${left.toLocaleString('en')} of this import's changes already went to Intercom; it can no longer be rolled back`, {
+          field: 'importId',
+          details: { sent: left },
+        });
+      }
+    }
+    const records = store.imports.countWritten(importId);
+    if (!confirm) {
+      throw new AppError(
+        'CONFIRM_REQUIRED',
+        `Rolling back ${r.file_name} undoes ${records.toLocaleString('en')} ${records === 1 ? 'row' : 'rows'} it created or updated. Repeat with confirm to go ahead.`,
+        { details: { records } },
+      );
+    }
+    const touched = store.transaction(() => {
+      const t = this.undoAll(lines, undos);
+      store.imports.deleteHeld(importId);
+      store.imports.update(importId, { state: 'rolled_back', finishedAt: this.ctx.now() });
+      return t;
+    });
+    this.removeSource(r);
+    this.progress.delete(importId);
+    if (touched.contacts.size > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
+    if (touched.companies.size > 0) this.ctx.events.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import rolled back' });
+    if (touched.events) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'import rolled back' });
+    this.ctx.events.emit('changed', { entity: 'outbox', ids: [], op: 'import rolled back' });
+    return this.announce(importId, 'rolled back');
+  }
+
+  /** Undoes the rows last first, so each restores the state the row before it left. */
+  private undoAll(lines: ImportRowDb[], undos: RowUndo[]) {
+    const { store } = this.ctx;
+    const { imports } = store;
+    const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
+    const reindexContacts = new Set<number>();
+    const reindexCompanies = new Set<number>();
+    const restored: { type: 'contact' | 'company'; snap: RowSnapshot }[] = [];
+    lines.forEach((_line, i) => {
+      const u = undos[i]!;
+      for (const id of u.events ?? []) imports.deleteEvent(id);
+      for (const [pk, visitorId, upTo] of u.adopted ?? []) imports.unadoptEvents(pk, visitorId, upTo);
+      if (u.events || u.adopted) touched.events = true;
+      for (const [contactPk, companyPk] of u.links ?? []) {
+        store.links.unlink(contactPk, companyPk);
+        reindexContacts.add(contactPk);
+      }
+      for (const [type, pk, id] of [...(u.created ?? [])].reverse()) {
+        if (type === 'contact') {
+          imports.deleteContact(pk, id);
+          touched.contacts.add(id);
+        } else {
+          for (const c of imports.deleteCompany(pk, id)) reindexContacts.add(c);
+          touched.companies.add(id);
+        }
+      }
+      if (u.o) imports.deleteOutboxRange(u.o[0], u.o[1]);
+      if (u.h) imports.deleteHistoryRange(u.h[0], u.h[1]);
+      for (const snap of u.companies ?? []) {
+        imports.restore('companies', snap);
+        reindexCompanies.add(snap.pk as number);
+        restored.push({ type: 'company', snap });
+      }
+      for (const snap of u.contacts ?? []) {
+        imports.restore('contacts', snap);
+        reindexContacts.add(snap.pk as number);
+        restored.push({ type: 'contact', snap });
+      }
+    });
+    for (const pk of reindexCompanies) store.companies.reindex(pk);
+    for (const pk of reindexContacts) store.contacts.reindex(pk);
+    for (const { type, snap } of restored) {
+      store.outbox.refreshSyncState(type, snap.id as string);
+      (type === 'contact' ? touched.contacts : touched.companies).add(snap.id as string);
+    }
+    return touched;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  status({ importId }: ParsedInput<'import.status'>): MethodOutput<'import.status'> {
+    return this.job(importId);
+  }
+
+  list(q: ParsedInput<'import.list'>): MethodOutput<'import.list'> {
+    const { rows, total } = this.ctx.store.imports.list(q.limit, q.offset ?? 0);
+    return { items: rows.map((r) => this.toJob(r)), total };
+  }
+
+  report(q: ParsedInput<'import.report'>): MethodOutput<'import.report'> {
+    const r = this.mustGet(q.importId);
+    const { rows, total } = this.ctx.store.imports.lines(q.importId, q.action ?? null, q.limit, q.offset ?? 0);
+    return {
+      job: this.toJob(r),
+      items: rows.map((l) => ({ row: l.row_no, action: l.action, entityType: l.entity_type, entityId: l.entity_id, reason: l.reason })),
+      total,
+      reasons: groupReasons(this.ctx.store.imports.reasonCounts(q.importId)),
+    };
+  }
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const MAX_REASONS = 50;
+
+/**
+ * Reasons as kinds: "duplicate of <id> by email" is one reason whoever the contact is, and
+ * 'email: "bob@" is not a valid email address' one whatever the value. Most frequent first.
+ */
+export function groupReasons(counts: { reason: string; count: number }[]): { reason: string; count: number }[] {
+  const groups = new Map<string, number>();
+  for (const { reason, count } of counts) {
+    const kind = reason
+      .replace(UUID, '…')
+      .replace(/ \(row \d+\)/g, '')
+      .replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+    groups.set(kind, (groups.get(kind) ?? 0) + count);
+  }
+  return [...groups]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+    .slice(0, MAX_REASONS);
 }
