@@ -269,6 +269,7 @@ export class ImportService {
 
   private async run(id: string, handle: RunHandle): Promise<void> {
     const { store, events } = this.ctx;
+    let restoreCheckpoint: (() => void) | null = null;
     try {
       if (handle.stop || !this.alive) return;
       const job = this.mustGet(id);
@@ -281,6 +282,8 @@ export class ImportService {
       const firstRow = job.next_row;
       const t0 = performance.now();
       let next = firstRow;
+      // a bulk write: copy the WAL into the database file less often (see checkpointLessOften)
+      restoreCheckpoint = store.remote.checkpointLessOften();
       while (next < total) {
         if (handle.stop || !this.alive) return;
         const end = Math.min(next + IMPORT_CHUNK_ROWS, total);
@@ -313,6 +316,7 @@ export class ImportService {
       store.imports.update(id, { state: 'interrupted', error: message });
       this.announce(id, 'interrupted');
     } finally {
+      if (this.alive) restoreCheckpoint?.();
       if (this.runs.get(id) === handle) this.runs.delete(id);
     }
   }

@@ -50,7 +50,6 @@ export const migration0005: Migration = {
       stage_entered_at = coalesce(CASE funnel_rank WHEN 1 THEN signed_up_at WHEN 2 THEN sql_at WHEN 3 THEN customer_at END, updated_at);
     UPDATE contacts SET stage_entered_at = created_at WHERE funnel_rank = 0;
 
-    CREATE INDEX contacts_funnel_updated ON contacts (funnel_rank, updated_at, pk);
     CREATE INDEX contacts_funnel_entered ON contacts (funnel_rank, stage_entered_at);
     CREATE INDEX contacts_funnel_created ON contacts (funnel_rank, created_at, pk);
     -- how far contacts got, overall and per capture period: each a plain range count
