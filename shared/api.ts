@@ -659,6 +659,8 @@ export const contract = {
         z.object({
           /** The value; null for contacts without one; `other` groups the rest. */
           value: z.string().nullable(),
+          /** How an attribute's value is stored (a drill-down matches it as such); null for first touch, none and other. */
+          valueType: z.enum(['text', 'number', 'boolean']).nullable(),
           other: z.boolean(),
           total: z.number().int(),
           reached: StageCounts,

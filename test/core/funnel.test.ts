@@ -220,12 +220,12 @@ describe('funnel.breakdown', () => {
   it('by referrer: the top groups, the unknown, and the rest as other', async () => {
     const { groups } = await t.api.call('funnel.breakdown', { by: 'referrer', top: 2 });
     expect(groups).toEqual([
-      { value: 'google.com', other: false, total: 3, reached: { lead: 3, signed_up: 2, sql: 1, customer: 1 } },
-      { value: 'bing.com', other: false, total: 2, reached: { lead: 2, signed_up: 2, sql: 1, customer: 0 } },
+      { value: 'google.com', valueType: null, other: false, total: 3, reached: { lead: 3, signed_up: 2, sql: 1, customer: 1 } },
+      { value: 'bing.com', valueType: null, other: false, total: 2, reached: { lead: 2, signed_up: 2, sql: 1, customer: 0 } },
       // c7, c9, c10
-      { value: null, other: false, total: 3, reached: { lead: 3, signed_up: 3, sql: 1, customer: 0 } },
+      { value: null, valueType: null, other: false, total: 3, reached: { lead: 3, signed_up: 3, sql: 1, customer: 0 } },
       // twitter (c6) and news.ycombinator (c8)
-      { value: null, other: true, total: 2, reached: { lead: 2, signed_up: 1, sql: 0, customer: 0 } },
+      { value: null, valueType: null, other: true, total: 2, reached: { lead: 2, signed_up: 1, sql: 0, customer: 0 } },
     ]);
   });
 
@@ -244,13 +244,13 @@ describe('funnel.breakdown', () => {
     ]);
   });
 
-  it('by a custom attribute, numbers as text', async () => {
+  it('by a custom attribute: values as text, with the type they are stored as', async () => {
     const { groups } = await t.api.call('funnel.breakdown', { by: 'attribute', attribute: 'plan' });
     expect(groups).toEqual([
-      { value: 'pro', other: false, total: 2, reached: { lead: 2, signed_up: 1, sql: 0, customer: 0 } },
-      { value: '3', other: false, total: 1, reached: { lead: 1, signed_up: 1, sql: 0, customer: 0 } },
-      { value: 'free', other: false, total: 1, reached: { lead: 1, signed_up: 1, sql: 1, customer: 1 } },
-      { value: null, other: false, total: 6, reached: { lead: 6, signed_up: 5, sql: 2, customer: 0 } },
+      { value: 'pro', valueType: 'text', other: false, total: 2, reached: { lead: 2, signed_up: 1, sql: 0, customer: 0 } },
+      { value: '3', valueType: 'number', other: false, total: 1, reached: { lead: 1, signed_up: 1, sql: 0, customer: 0 } },
+      { value: 'free', valueType: 'text', other: false, total: 1, reached: { lead: 1, signed_up: 1, sql: 1, customer: 1 } },
+      { value: null, valueType: null, other: false, total: 6, reached: { lead: 6, signed_up: 5, sql: 2, customer: 0 } },
     ]);
     expect(await t.fail('funnel.breakdown', { by: 'attribute' })).toMatchObject({ code: 'VALIDATION', field: 'attribute' });
   });

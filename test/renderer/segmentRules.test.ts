@@ -166,7 +166,7 @@ describe('funnel drill-downs on a real core', () => {
     const t = newCore();
     await seed(t);
     const { groups } = await t.api.call('funnel.breakdown', { by: 'attribute', attribute: 'plan', top: 1 });
-    const named = groups.filter((g) => !g.other).map((g) => g.value);
+    const named = groups.filter((g) => !g.other);
     const find = (pred: (g: (typeof groups)[number]) => boolean) => groups.find(pred)!;
     const pro = find((g) => g.value === 'pro' && !g.other);
     expect(await namesOf(t, breakdownGroup('attribute', 'plan', pro, named, null, null)!.rule)).toEqual(['Lena', 'Leo']);
@@ -176,6 +176,27 @@ describe('funnel drill-downs on a real core', () => {
     expect(await namesOf(t, breakdownGroup('attribute', 'plan', other, named, null, null)!.rule)).toEqual(['Lia']);
     // "other" first touches cannot be said in the rule language: no drill-down rather than a wrong one
     expect(breakdownGroup('referrer', '', { value: null, other: true }, [], null, null)).toBeNull();
+  });
+
+  it('a numeric or true / false attribute opens the contacts holding that value, not its text', async () => {
+    const t = newCore();
+    const made: [string, Record<string, number | boolean | string>][] = [
+      ['Nina', { seats: 10, trial: true }],
+      ['Ned', { seats: 10, trial: false }],
+      ['Nora', { seats: '10', trial: 'true' }],
+      ['Noel', { seats: 3 }],
+    ];
+    for (const [name, customAttributes] of made) await t.api.call('contacts.create', { name, customAttributes });
+    const seats = await t.api.call('funnel.breakdown', { by: 'attribute', attribute: 'seats', top: 5 });
+    const named = seats.groups.filter((g) => !g.other);
+    const tenNumber = seats.groups.find((g) => g.value === '10' && g.valueType === 'number')!;
+    const tenText = seats.groups.find((g) => g.value === '10' && g.valueType === 'text')!;
+    expect(tenNumber.total).toBe(2);
+    expect(await namesOf(t, breakdownGroup('attribute', 'seats', tenNumber, named, null, null)!.rule)).toEqual(['Ned', 'Nina']);
+    expect(await namesOf(t, breakdownGroup('attribute', 'seats', tenText, named, null, null)!.rule)).toEqual(['Nora']);
+    const trial = await t.api.call('funnel.breakdown', { by: 'attribute', attribute: 'trial', top: 5 });
+    const yes = trial.groups.find((g) => g.value === 'true' && g.valueType === 'boolean')!;
+    expect(await namesOf(t, breakdownGroup('attribute', 'trial', yes, trial.groups, null, null)!.rule)).toEqual(['Nina']);
   });
 });
 

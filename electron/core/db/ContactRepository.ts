@@ -47,7 +47,8 @@ export interface NewContactRow {
 
 type SortField = ContactListQuery['sort']['field'];
 
-const SORT_EXPR: Record<SortField, string> = {
+/** Sort expressions; each matches one of the contacts_by_* indexes (the segment list reuses them). */
+export const SORT_EXPR: Record<SortField, string> = {
   name: 'c.name COLLATE NOCASE',
   email: 'c.email',
   role: 'c.role',

@@ -21,6 +21,8 @@ export interface RankMaxCount {
 
 export interface ValueMaxCount {
   value: string | null;
+  /** An attribute's stored type: text, number or boolean (null for first touch). */
+  type?: 'text' | 'number' | 'boolean' | null;
   max: number;
   n: number;
 }
@@ -186,8 +188,11 @@ export class FunnelRepository {
         ELSE CAST(json_extract(c.custom_attributes, @attrPath) AS TEXT) END`;
     return this.st
       .get<ValueMaxCount>(
-        `SELECT ${value} AS value, c.funnel_max AS max, count(*) AS n FROM contacts c
-         WHERE 1${and(where)} GROUP BY 1, 2`,
+        `SELECT ${value} AS value, c.funnel_max AS max, count(*) AS n,
+                CASE json_type(c.custom_attributes, @attrPath) WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number'
+                  WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' WHEN 'text' THEN 'text' END AS type
+         FROM contacts c
+         WHERE 1${and(where)} GROUP BY 1, 2, 4`,
       )
       .all(params(where, { attrPath: attributePath(name) }));
   }

@@ -3,6 +3,7 @@
 // its own creation time, whole-row snapshots and their restore, deletes for rollback).
 import type { Database } from 'better-sqlite3';
 import type { NewStageChange } from './StageHistoryRepository';
+import type { NewContactRow } from './ContactRepository';
 import { Statements } from './Statements';
 
 export interface ImportDbRow {
@@ -75,17 +76,7 @@ export interface ImportRowDb {
 /** A table row as stored: every column that is not generated. */
 export type RowSnapshot = Record<string, string | number | null>;
 
-export interface NewImportedContact {
-  id: string;
-  role: string;
-  email: string | null;
-  name: string | null;
-  phone: string | null;
-  visitorId: string | null;
-  externalId: string | null;
-  stage: string;
-  customAttributes: string;
-  createdAt: number;
+export interface NewImportedContact extends NewContactRow {
   updatedAt: number;
 }
 

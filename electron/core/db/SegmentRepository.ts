@@ -2,6 +2,7 @@
 // sorted page, and member ids for bulk actions and exports.
 import type { Database } from 'better-sqlite3';
 import type { CONTACT_SORT_FIELDS } from '../../../shared/api';
+import { SORT_EXPR } from './ContactRepository';
 import type { ContactRow } from './rows';
 import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
@@ -29,22 +30,8 @@ export interface ContactSort {
   dir: 'asc' | 'desc';
 }
 
-/**
- * Sort expressions, as the table's list orders (ContactRepository): each matches one of the
- * contacts_by_* indexes, and the pk breaks ties so pages are stable.
- */
-export const CONTACT_SORT_SQL: Record<ContactSortField, string> = {
-  name: 'c.name COLLATE NOCASE',
-  email: 'c.email',
-  role: 'c.role',
-  stage: 'c.stage',
-  phone: 'c.phone',
-  externalId: 'c.external_id',
-  createdAt: 'c.created_at',
-  updatedAt: 'c.updated_at',
-  lastActivityAt: 'c.last_activity_at',
-  syncState: 'c.sync_state',
-};
+/** Sort expressions, as the table's list orders them; the pk breaks ties so pages are stable. */
+export const CONTACT_SORT_SQL: Record<ContactSortField, string> = SORT_EXPR;
 
 /** The (column, pk) index behind each sort (migration 0001): walking it in order needs no sorter. */
 const SORT_INDEX: Record<ContactSortField, string> = {

@@ -136,21 +136,27 @@ export class FunnelService {
     const { funnel } = this.ctx.store;
     const where = this.where(rule, this.ctx.now());
     const rows: ValueMaxCount[] = by === 'attribute' ? funnel.byAttribute(attribute!, where) : funnel.byFirstTouch(by, where);
-    const groups = new Map<string | null, { value: string | null; other: boolean; total: number; reached: StageCounts }>();
-    for (const { value, max, n } of rows) {
-      let g = groups.get(value);
-      if (!g) groups.set(value, (g = { value, other: false, total: 0, reached: zeroCounts() }));
+    type Group = { value: string | null; valueType: 'text' | 'number' | 'boolean' | null; other: boolean; total: number; reached: StageCounts };
+    // by value and stored type: the number 10 and the text "10" are different values to a segment
+    const groups = new Map<string, Group>();
+    let unknown: Group | undefined;
+    for (const { value, type, max, n } of rows) {
+      const key = `${type ?? ''}:${value}`;
+      let g = value === null ? unknown : groups.get(key);
+      if (!g) {
+        g = { value, valueType: value === null ? null : (type ?? null), other: false, total: 0, reached: zeroCounts() };
+        if (value === null) unknown = g;
+        else groups.set(key, g);
+      }
       g.total += n;
       addReached(g.reached, max, n);
     }
-    const unknown = groups.get(null);
-    groups.delete(null);
     const ranked = [...groups.values()].sort((a, b) => b.total - a.total || (a.value! < b.value! ? -1 : a.value! > b.value! ? 1 : 0));
     const out = ranked.slice(0, top);
     if (unknown) out.push(unknown);
     const rest = ranked.slice(top);
     if (rest.length > 0) {
-      const other = { value: null, other: true, total: 0, reached: zeroCounts() };
+      const other: Group = { value: null, valueType: null, other: true, total: 0, reached: zeroCounts() };
       for (const g of rest) {
         other.total += g.total;
         for (const stage of FUNNEL_STAGES) other.reached[stage] += g.reached[stage];

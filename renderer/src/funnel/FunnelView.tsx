@@ -550,7 +550,7 @@ const BREAKDOWN_SERIES: { key: 'total' | Exclude<FunnelStage, 'lead'>; name: str
 ];
 
 function BreakdownChart({ data, by, attribute, population }: { data: BreakdownAnswer; by: BreakdownBy; attribute: string; population: Population | null }) {
-  const named = data.groups.filter((g) => !g.other).map((g) => g.value);
+  const named = data.groups.filter((g) => !g.other);
   const rows = data.groups.map((g) => ({
     ...g,
     words: g.other ? 'Other' : (g.value ?? 'Not known'),

@@ -76,6 +76,19 @@ export function groupWords(by: BreakdownBy, attribute: string, value: string | n
   return `${what} ${value}`;
 }
 
+/** A breakdown group's value and how the attribute stores it (the funnel answers values as text). */
+export interface BreakdownValue {
+  value: string | null;
+  valueType?: 'text' | 'number' | 'boolean' | null;
+}
+
+/** The value as the attribute holds it: a segment tells the number 10 from the text "10". */
+function storedValue(v: BreakdownValue): string | number | boolean {
+  if (v.valueType === 'number' && v.value !== null && Number.isFinite(Number(v.value))) return Number(v.value);
+  if (v.valueType === 'boolean') return v.value === 'true';
+  return v.value ?? '';
+}
+
 /**
  * One group of a breakdown (and, with a stage, those of it who reached the stage). Null where the
  * rule language cannot say it: the "other" first touches (it has no "is none of").
@@ -83,8 +96,8 @@ export function groupWords(by: BreakdownBy, attribute: string, value: string | n
 export function breakdownGroup(
   by: BreakdownBy,
   attribute: string,
-  group: { value: string | null; other: boolean },
-  others: (string | null)[],
+  group: BreakdownValue & { other: boolean },
+  others: BreakdownValue[],
   stage: FunnelStage | null,
   p: Population | null,
 ): DrillDown | null {
@@ -93,10 +106,12 @@ export function breakdownGroup(
     if (group.other) {
       conditions = [
         { field: 'attribute', name: attribute, op: 'exists' },
-        ...others.filter((v): v is string => v !== null).map((v): SegmentCondition => ({ field: 'attribute', name: attribute, op: 'neq', value: v })),
+        ...others
+          .filter((v) => v.value !== null)
+          .map((v): SegmentCondition => ({ field: 'attribute', name: attribute, op: 'neq', value: storedValue(v) })),
       ];
     } else if (group.value === null) conditions = [{ field: 'attribute', name: attribute, op: 'notExists' }];
-    else conditions = [{ field: 'attribute', name: attribute, op: 'eq', value: group.value }];
+    else conditions = [{ field: 'attribute', name: attribute, op: 'eq', value: storedValue(group) }];
   } else {
     if (group.other) return null;
     conditions = [group.value === null ? { field: 'firstTouch', key: by, op: 'none' } : { field: 'firstTouch', key: by, op: 'eq', value: group.value }];
