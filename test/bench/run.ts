@@ -3,6 +3,7 @@
 // and times first rows, keystroke to painted rows and scrolling (ui.ts); then the sync engine
 // against the Intercom sandbox: a 10,000-entry push under the rate limit and a 100k first import
 // (sync.ts); then the funnel and the built-in segments on 1M contacts and 10M events (funnel.ts);
+// then the import of a 100k-row contacts CSV and a 100k-row events CSV (importBench.ts);
 // writes the figures to BENCHMARKS.md.
 //   npm run bench                          100k and 1M contacts, then the console; writes BENCHMARKS.md
 //   npm run bench -- --sizes 100000        a quick subset (BENCHMARKS.md untouched unless --write)
@@ -15,6 +16,9 @@
 //   npm run bench -- --funnel-only         only the funnel and segments on 1M contacts / 10M events (with
 //                                          --write, replaces only its section of BENCHMARKS.md)
 //   npm run bench -- --no-funnel           everything but the funnel and segments
+//   npm run bench -- --import-only         only the import of 100k contacts, then 100k events (with --write,
+//                                          replaces only its section of BENCHMARKS.md)
+//   npm run bench -- --no-import           everything but the import
 //   options: --reps N (timed runs, 30)  --warmup N (5)  --keep (leave the temp folders)
 //            --db FILE (time an existing store instead of seeding one; never writes BENCHMARKS.md
 //            unless --write)
@@ -65,6 +69,18 @@ import {
   wrapFunnelSection,
   type FunnelResult,
 } from './funnel';
+import {
+  benchImport,
+  importConsoleTable,
+  importMarkdown,
+  importMisses,
+  putImportSection,
+  takeImportSection,
+  wrapImportSection,
+  DEFAULT_IMPORT_ROWS,
+  IMPORT_TARGET_SECONDS,
+  type ImportBenchResult,
+} from './importBench';
 
 const DEFAULT_SIZES = [100_000, 1_000_000];
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -82,6 +98,8 @@ interface Options {
   ui: boolean;
   sync: boolean;
   funnel: boolean;
+  /** Run the import of a 100k-row contacts file, then a 100k-row events file. */
+  import: boolean;
   funnelContacts: number;
   funnelDb?: string;
   uiLoads: number;
@@ -100,6 +118,7 @@ function parseArgs(argv: string[]): Options {
     ui: true,
     sync: true,
     funnel: true,
+    import: true,
     funnelContacts: DEFAULT_FUNNEL_CONTACTS,
     uiLoads: DEFAULT_UI_OPTIONS.loads,
     uiRounds: DEFAULT_UI_OPTIONS.rounds,
@@ -127,17 +146,26 @@ function parseArgs(argv: string[]): Options {
       opts.store = false;
       opts.sync = false;
       opts.funnel = false;
+      opts.import = false;
     } else if (flag === '--sync-only') {
       opts.store = false;
       opts.ui = false;
       opts.funnel = false;
+      opts.import = false;
     } else if (flag === '--funnel-only') {
       opts.store = false;
       opts.ui = false;
       opts.sync = false;
+      opts.import = false;
+    } else if (flag === '--import-only') {
+      opts.store = false;
+      opts.ui = false;
+      opts.sync = false;
+      opts.funnel = false;
     } else if (flag === '--no-ui') opts.ui = false;
     else if (flag === '--no-sync') opts.sync = false;
     else if (flag === '--no-funnel') opts.funnel = false;
+    else if (flag === '--no-import') opts.import = false;
     else if (flag === '--funnel-contacts') opts.funnelContacts = int(value());
     else if (flag === '--funnel-db') opts.funnelDb = value();
     else if (flag === '--ui-loads') opts.uiLoads = int(value());
@@ -145,12 +173,12 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--no-build') opts.build = false;
     else {
       throw new Error(
-        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --funnel-only, --no-ui, --no-sync, --no-funnel, --ui-loads, --ui-rounds, --no-build, --funnel-contacts, --funnel-db)`,
+        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --funnel-only, --import-only, --no-ui, --no-sync, --no-funnel, --no-import, --ui-loads, --ui-rounds, --no-build, --funnel-contacts, --funnel-db)`,
       );
     }
   }
-  if (!opts.store && !opts.ui && !opts.sync && !opts.funnel) throw new Error('those options together leave nothing to run');
-  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only, --sync-only or --funnel-only');
+  if (!opts.store && !opts.ui && !opts.sync && !opts.funnel && !opts.import) throw new Error('those options together leave nothing to run');
+  if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only, --sync-only, --funnel-only or --import-only');
   // a quick subset run must not overwrite the committed figures by accident
   opts.write =
     writeGiven ||
@@ -325,6 +353,10 @@ function funnelCommand(opts: Options): string {
   return extra.length ? `npm run bench -- ${extra.join(' ')}` : 'npm run bench';
 }
 
+function importCommand(opts: Options): string {
+  return opts.store || opts.ui || opts.sync || opts.funnel ? 'npm run bench' : 'npm run bench -- --import-only';
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
@@ -368,35 +400,55 @@ async function main() {
     }
   }
 
+  let imported: ImportBenchResult | null = null;
+  let importFailed = false;
+  if (opts.import) {
+    try {
+      console.log(`\nImport: ${fmtInt(DEFAULT_IMPORT_ROWS)} contacts, then ${fmtInt(DEFAULT_IMPORT_ROWS)} events, through the import API ...`);
+      imported = await benchImport(DEFAULT_IMPORT_ROWS, (line) => console.log(`  ${line}`));
+      console.log(`\nImport (upload to the end of the run, one run each; target < ${IMPORT_TARGET_SECONDS} s per file)\n${importConsoleTable(imported)}`);
+    } catch (e) {
+      // the other parts' figures are still worth writing; this section keeps its previous text
+      console.error(e);
+      importFailed = true;
+      console.log(`\nImport: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  }
+
   const seconds = (now() - t0) / 1000;
   const misses = [
     ...summary(sizes).misses,
     ...(ui && !isSkipped(ui) ? uiMisses(ui) : []),
     ...(sync && !isSyncSkipped(sync) ? syncMisses(sync) : []),
     ...(funnel ? funnelMisses(funnel) : []),
+    ...(imported ? importMisses(imported) : []),
   ];
   const skipped =
     (ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '') +
     (sync && isSyncSkipped(sync) ? ' (the sync bench failed)' : '') +
-    (funnelFailed ? ' (the funnel bench failed)' : '');
+    (funnelFailed ? ' (the funnel bench failed)' : '') +
+    (importFailed ? ' (the import bench failed)' : '');
   console.log(
     `\nDone in ${seconds.toFixed(0)} s. ${misses.length ? `${misses.length} target(s) missed:\n  ${misses.join('\n  ')}` : 'Every target met.'}${skipped}`,
   );
   if (opts.write) {
     const file = path.join(ROOT, 'BENCHMARKS.md');
-    // the funnel section is taken out first, and put back (or replaced) before the notes
-    const oldFunnel = takeFunnelSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    // the funnel and import sections are taken out first, and put back (or replaced) before the notes
+    const oldImport = takeImportSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    const oldFunnel = takeFunnelSection(oldImport.rest);
     const old = splitBenchmarks(oldFunnel.rest, NOTES_MARKER);
     const funnelSection = funnel ? wrapFunnelSection(funnelMarkdown(funnel, funnelCommand(opts), startedAt)) : oldFunnel.section;
+    const importSection = imported ? wrapImportSection(importMarkdown(imported, importCommand(opts), startedAt)) : oldImport.section;
     fs.writeFileSync(
       file,
-      putFunnelSection(joinBenchmarks({
+      putImportSection(putFunnelSection(joinBenchmarks({
         // a part this run did not measure (or skipped) keeps its previous text
         store: opts.store ? markdown(sizes, opts, startedAt, storeSeconds) : old.store,
         ui: ui && !isSkipped(ui) ? wrapUiSection(uiMarkdown(ui, uiCommand(opts), startedAt)) : old.ui,
         sync: sync && !isSyncSkipped(sync) ? wrapSyncSection(syncMarkdown(sync, syncCommand(opts), startedAt)) : old.sync,
         notes: old.notes,
-      }), funnelSection, NOTES_MARKER),
+      }), funnelSection, NOTES_MARKER), importSection, NOTES_MARKER),
     );
     console.log('Wrote BENCHMARKS.md');
   } else {
