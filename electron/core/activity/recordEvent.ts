@@ -23,11 +23,9 @@ const carriesTouch = (metadata: Record<string, unknown>): boolean =>
 
 /** First touch and last activity after an event of the contact at `at`. */
 function touchContact(store: Store, contactPk: number, at: number, withTouchKeys: boolean): void {
-  store.events.bumpLastActivity(contactPk, at);
   // an event carrying a referrer or landing page may be the earliest such one: recompute from the
   // contact's events; any other can only move "first seen" earlier
-  if (withTouchKeys) store.events.refreshFirstTouch(contactPk);
-  else store.events.lowerFirstSeen(contactPk, at);
+  store.events.touchAfterEvent(contactPk, at, withTouchKeys);
 }
 
 function queueForIntercom(store: Store, contactPk: number, event: { id: number; name: string; at: number }, opts: { now: number; hold?: string | null }): void {

@@ -267,12 +267,40 @@ export class EventRepository {
       .run({ contactPk });
   }
 
-  /** An event without touch keys can only move first seen earlier. */
-  lowerFirstSeen(contactPk: number, at: number): void {
+  /**
+   * After a new event of the contact at `at`, in one write of the row: last activity moves
+   * forward, and first seen earlier; with `recomputeTouch` (the event carries a referrer or
+   * landing page) the first touch is taken again from the contact's events (refreshFirstTouch).
+   */
+  touchAfterEvent(contactPk: number, at: number, recomputeTouch: boolean): void {
+    if (!recomputeTouch) {
+      this.st
+        .get(
+          `UPDATE contacts SET
+             last_activity_at = max(coalesce(last_activity_at, @at), @at),
+             first_seen_at = min(coalesce(first_seen_at, @at), @at)
+           WHERE pk = @contactPk
+             AND (last_activity_at IS NULL OR last_activity_at < @at OR first_seen_at IS NULL OR first_seen_at > @at)`,
+        )
+        .run({ contactPk, at });
+      return;
+    }
     this.st
-      .get('UPDATE contacts SET first_seen_at = @at WHERE pk = @contactPk AND (first_seen_at IS NULL OR first_seen_at > @at)')
+      .get(
+        `UPDATE contacts SET
+           last_activity_at = max(coalesce(last_activity_at, @at), @at),
+           first_seen_at = (SELECT min(at) FROM events WHERE contact_pk = @contactPk),
+           (first_referrer, first_landing_page) = (
+             SELECT CAST(json_extract(metadata, '$.referrer') AS TEXT), CAST(json_extract(metadata, '$.landing_page') AS TEXT)
+             FROM events
+             WHERE contact_pk = @contactPk AND metadata IS NOT NULL
+               AND (json_type(metadata, '$.referrer') IS NOT NULL OR json_type(metadata, '$.landing_page') IS NOT NULL)
+             ORDER BY at, id LIMIT 1)
+         WHERE pk = @contactPk`,
+      )
       .run({ contactPk, at });
   }
+
 
   /** Latest event time of a contact, or null. */
   lastEventAt(contactPk: number): number | null {

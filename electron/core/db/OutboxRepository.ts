@@ -22,13 +22,15 @@ export interface OutboxQuery {
   offset?: number;
 }
 
-const SYNC_STATE_SQL = (table: string) => `
-  UPDATE ${table} SET sync_state = CASE
+const SYNC_STATE_CASE = `CASE
     WHEN EXISTS (SELECT 1 FROM outbox WHERE entity_id = @id AND status = 'failed') THEN 'failed'
     WHEN intercom_id IS NULL THEN 'local'
     WHEN EXISTS (SELECT 1 FROM outbox WHERE entity_id = @id AND status IN ('pending', 'in_flight')) THEN 'pending'
-    ELSE 'synced' END
-  WHERE id = @id`;
+    ELSE 'synced' END`;
+// a row whose state stays as it is is not rewritten (an import queues many entries per record)
+const SYNC_STATE_SQL = (table: string) => `
+  UPDATE ${table} SET sync_state = ${SYNC_STATE_CASE}
+  WHERE id = @id AND sync_state IS NOT ${SYNC_STATE_CASE}`;
 
 export class OutboxRepository {
   private readonly st: Statements;
