@@ -76,7 +76,8 @@ export function createCore(options: CoreOptions): Core {
   const ctx = { store, events, actor, now: options.now ?? Date.now, newId: randomUUID };
   const log = options.log ?? defaultLog;
   const companies = new CompanyService(ctx);
-  const contacts = new ContactService(ctx, companies);
+  const segments = new SegmentService(ctx);
+  const contacts = new ContactService(ctx, companies, segments);
   const messages = new MessageService(ctx);
   const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
   let sync: SyncEngine | null = null;
@@ -86,9 +87,8 @@ export function createCore(options: CoreOptions): Core {
   const outbox = new OutboxService(ctx, () => engine.runNow());
   const activity = new ActivityService(ctx, engine);
   const imports = new ImportService(ctx, options.dataDir);
-  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser');
+  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
   const funnel = new FunnelService(ctx);
-  const segments = new SegmentService(ctx);
   const bulk = new BulkService(ctx, segments, exports);
   const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
 

@@ -97,16 +97,13 @@ function stampedName(base: string, now: number): string {
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class ExportService {
-  private readonly segments: SegmentService;
-
   /** `offerDownloads`: browser mode, where the bridge serves the exports folder at /exports/. */
   constructor(
     readonly ctx: ServiceContext,
     readonly exportsDir: string,
     readonly offerDownloads = false,
-  ) {
-    this.segments = new SegmentService(ctx);
-  }
+    private readonly segments: SegmentService = new SegmentService(ctx),
+  ) {}
 
   async exportContacts({ view, columns, ids }: ParsedInput<'contacts.export'>): Promise<MethodOutput<'contacts.export'>> {
     const sort = view.sort as ContactSort;

@@ -9,7 +9,7 @@ import type { ServiceContext } from '../ServiceContext';
 import { checkContactStageMove } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
 import { adoptVisitorEvents } from '../activity/recordEvent';
-import { SegmentService } from '../segments/SegmentService';
+import type { SegmentService } from '../segments/SegmentService';
 
 const describe = (r: Pick<ContactRow, 'name' | 'email' | 'id'>) => r.name ?? r.email ?? r.id;
 
@@ -17,6 +17,8 @@ export class ContactService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly companies: CompanyService,
+    /** Reads the list when it is filtered by a segment or a rule. */
+    private readonly segments: SegmentService,
   ) {}
 
   private mustGet(id: string, field = 'id'): ContactRow {
@@ -86,7 +88,7 @@ export class ContactService {
 
   list(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
     // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
-    if (q.filter.segmentId || q.filter.rule) return new SegmentService(this.ctx).listContacts(q);
+    if (q.filter.segmentId || q.filter.rule) return this.segments.listContacts(q);
     const { store } = this.ctx;
     const page = store.contacts.list(q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
