@@ -1,22 +1,17 @@
-// What the preload exposes as `window.api`, derived from the contract: one function per
-// method (so a method that is not in the contract has no entry at all) and an event hook.
-// Kept free of the 'electron' import so it can be tested in plain Node.
-import { events, ipcChannel, METHOD_NAMES, type MethodName } from '../../shared/api';
+// Builds what the preload exposes as `window.api` (its type is shared/windowApi.ts) from the
+// contract: one function per method (so a method that is not in the contract has no entry at
+// all) and an event hook. Kept free of the 'electron' import so it can be tested in plain Node.
+import { events, ipcChannel, METHOD_NAMES } from '../../shared/api';
 import type { Result } from '../../shared/errors';
+import type { WindowApi } from '../../shared/windowApi';
 
 export type Invoke = (channel: string, input: unknown) => Promise<Result<unknown>>;
 export type Subscribe = (listener: (name: string, payload: unknown) => void) => () => void;
 
-export type PreloadApi = {
-  readonly methods: { readonly [M in MethodName]: (input: unknown) => Promise<Result<unknown>> };
-  /** Listen to pushed events; returns an unsubscribe function. */
-  onEvent(listener: (name: string, payload: unknown) => void): () => void;
-};
-
-export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): PreloadApi {
+export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): WindowApi {
   const methods = Object.fromEntries(
     METHOD_NAMES.map((m) => [m, (input: unknown) => invoke(ipcChannel(m), input)] as const),
-  ) as PreloadApi['methods'];
+  ) as WindowApi['methods'];
   const known = new Set(Object.keys(events));
   return Object.freeze({
     methods: Object.freeze(methods),

@@ -4,17 +4,17 @@
 import type { EventName, MethodName } from '../../shared/api';
 import { createClient, type Client, type Transport } from '../../shared/client';
 import type { Result } from '../../shared/errors';
-import type { PreloadApi } from '../../electron/preload/apiSurface';
+import type { WindowApi } from '../../shared/windowApi';
 
 declare global {
   interface Window {
-    api?: PreloadApi;
+    api?: WindowApi;
   }
 }
 
 const TOKEN_KEY = 'lead-console-token';
 
-function ipcTransport(api: PreloadApi): Transport {
+function ipcTransport(api: WindowApi): Transport {
   return {
     invoke: (method, input) => api.methods[method](input),
     subscribe: (listener) => api.onEvent((name, payload) => listener(name as EventName, payload)),
