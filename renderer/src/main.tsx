@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Client } from '../../shared/client';
-import { App } from './App';
+import { App } from './shell/App';
 import { prefetchFirstPage } from './leads/leadsLoader';
 import { createAppClient } from './transport';
 import './styles.css';

@@ -5,10 +5,10 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Timeline as TimelineData, TimelineItem } from '../../../shared/activity';
 import { ApiError } from '../../../shared/client';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { describeError } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { describeError } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
 import './activity.css';

@@ -4,11 +4,11 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { COMPANY_SORT_FIELDS } from '../../../shared/api';
 import type { Company } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useShortcut } from '../app/shortcuts';
-import { describeError } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useShortcut } from '../state/shortcuts';
+import { describeError } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { SyncBadge } from '../contact/SyncBadge';
 import { formatSpend } from '../contact/parsers';
 import { COMPANY_STAGE_LABEL, plural } from '../ui/labels';

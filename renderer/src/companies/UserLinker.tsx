@@ -1,8 +1,8 @@
 // "Link a user" on the company page: search the contacts by name or email and attach one.
 import { useCallback } from 'react';
 import type { ContactListItem } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { toast } from '../state/toastStore';
 import { contactLabel } from '../contact/ContactPanel';
 import { Linker } from '../contact/Linker';
 import { CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';

@@ -3,11 +3,11 @@
 // Intercom, "Keep Intercom's" takes theirs here). The list follows local changes and every sync.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Conflict } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useOnSyncMoved } from '../app/syncStore';
-import { describeError, toast } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useOnSyncMoved } from '../state/syncStore';
+import { describeError, toast } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';

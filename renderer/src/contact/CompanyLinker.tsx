@@ -2,8 +2,8 @@
 // and link it, so a salesperson never has to leave the lead to make its company.
 import { useCallback } from 'react';
 import { Name, type Company } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { toast } from '../state/toastStore';
 import { COMPANY_STAGE_LABEL } from '../ui/labels';
 import { check } from './fieldErrors';
 import { InputError, Linker } from './Linker';

@@ -1,10 +1,10 @@
 // A note at the top of a record page when some of its fields conflict with Intercom, linking to
 // the conflicts view (the record stays open beside it). Shared by the lead and the company page.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useOnSyncMoved } from '../app/syncStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useOnSyncMoved } from '../state/syncStore';
+import { useChanged } from '../state/useChanged';
 import { plural } from '../ui/labels';
 
 export function ConflictBanner({ entityId, testId = 'conflict-banner' }: { entityId: string; testId?: string }) {

@@ -5,10 +5,10 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import type { MethodOutput } from '../../../shared/api';
 import { ApiError } from '../../../shared/client';
 import type { Contact, Message, MessageChannel } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useOnSyncMoved } from '../app/syncStore';
-import { describeError, toast } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useOnSyncMoved } from '../state/syncStore';
+import { describeError, toast } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
 import { fieldOf } from './fieldErrors';
 

@@ -1,7 +1,7 @@
 // What a record panel shows before it has the record: loading, a load error with Retry, or
 // "no longer exists". Shared by the lead page and the company page.
 import { ApiError } from '../../../shared/client';
-import { useNav } from '../app/navStore';
+import { useNav } from '../state/navStore';
 import type { RecordState } from './useRecord';
 
 const WHAT = { contact: 'contact', company: 'company' } as const;

@@ -4,9 +4,9 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Contact } from '../../../shared/domain';
 import { ExternalRef, Name } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { toast } from '../state/toastStore';
 import { COMPANY_STAGE_LABEL } from '../ui/labels';
 import { check, describeFieldError, existingIdOf, fieldOf } from './fieldErrors';
 

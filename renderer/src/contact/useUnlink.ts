@@ -1,8 +1,8 @@
 // Unlinking a user from a company, from either side (the lead page or the company page): asked
 // first, then sent; `unlinking` is the id of the other record while its unlink is out.
 import { useState } from 'react';
-import { useClient } from '../app/ClientContext';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 
 export function useUnlink(from: 'contact' | 'company', reload: () => Promise<void>) {

@@ -7,10 +7,10 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { MethodOutput } from '../../../shared/api';
 import type { FunnelStage, SegmentGroup } from '../../../shared/segments';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { describeError } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { describeError } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { useLeads } from '../leads/leadsStore';
 import { useSegments } from '../segments/segmentsStore';
 import { CouldNotRead } from '../ui/CouldNotRead';

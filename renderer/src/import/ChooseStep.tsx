@@ -1,6 +1,6 @@
 // Step 1: choose a file (button, or drop it on the screen), then its upload with a progress bar.
 import { useRef } from 'react';
-import { useClient } from '../app/ClientContext';
+import { useClient } from '../state/ClientContext';
 import { chooseFile, resetWizard, useImportWizard } from './importWizard';
 import { ErrorLine } from './importParts';
 import { ACCEPTED_EXTENSIONS, formatBytes } from './importWords';

@@ -3,8 +3,8 @@
 // The wizard's state lives in a store, so an import keeps going (and is shown again) while the
 // user works on other screens.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { useClient } from '../app/ClientContext';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { toast } from '../state/toastStore';
 import { chooseFile, refreshJob, applyJob, useImportWizard, type WizardStep } from './importWizard';
 import { ChooseStep, UploadStep } from './ChooseStep';
 import { MappingStep } from './MappingStep';

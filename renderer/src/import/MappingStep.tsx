@@ -1,7 +1,7 @@
 // Step 2: what the file holds and where each column goes. The engine's guesses come preselected;
 // every choice can be changed, and the duplicate rule is chosen once for the whole import.
 import { IMPORT_KINDS, DUPLICATE_MODES } from '../../../shared/activity';
-import { useClient } from '../app/ClientContext';
+import { useClient } from '../state/ClientContext';
 import { plural } from '../ui/labels';
 import { changeKind, resetWizard, runPreview, setDuplicates, setTarget, useImportWizard } from './importWizard';
 import { EncodingNote, ErrorLine } from './importParts';

@@ -1,7 +1,7 @@
 // Step 3: what the import would do, before anything is written: counts, each row's problems with
 // its row number, and the first rows as they would be written.
 import { useMemo } from 'react';
-import { useClient } from '../app/ClientContext';
+import { useClient } from '../state/ClientContext';
 import { plural } from '../ui/labels';
 import { backToMapping, startImport, useImportWizard } from './importWizard';
 import { EncodingNote, ErrorLine } from './importParts';

@@ -2,8 +2,8 @@
 // It runs in the engine, so the rest of the app stays usable; Pause stops it between rows, and an
 // interrupted import is resumed or rolled back from here (or from the recent list).
 import { useEffect, useState } from 'react';
-import { useClient } from '../app/ClientContext';
-import { toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { toast } from '../state/toastStore';
 import { formatEta, plural } from '../ui/labels';
 import { pauseImport, refreshJob, resumeImport, useImportWizard } from './importWizard';
 import { canRollBack, confirmAndRollBack, ErrorLine, JobCounts } from './importParts';

@@ -2,9 +2,9 @@
 // ones can be resumed or rolled back here; a file that could not be read says why.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportJob } from '../../../shared/activity';
-import { useClient } from '../app/ClientContext';
-import { describeError, toast } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { describeError, toast } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { isOlder, openJob, resumeImport, useImportWizard } from './importWizard';

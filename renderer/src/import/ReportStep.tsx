@@ -2,9 +2,9 @@
 // each), and those rows page by page with their row numbers; then roll back, or another file.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { describeError, toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { describeError, toast } from '../state/toastStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { formatDateTime, plural } from '../ui/labels';
 import { resetWizard, useImportWizard } from './importWizard';

@@ -2,7 +2,7 @@
 // the counts of a job, and the roll-back confirmation.
 import type { ImportJob } from '../../../shared/activity';
 import type { Client } from '../../../shared/client';
-import { toast } from '../app/toastStore';
+import { toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { plural } from '../ui/labels';
 import { rollBackImport, type WizardError } from './importWizard';

@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import type { MethodOutput } from '../../../shared/api';
 import type { DuplicateMode, ImportJob, ImportKind, ImportMapping } from '../../../shared/activity';
 import { ApiError, type Client } from '../../../shared/client';
-import { describeError } from '../app/toastStore';
+import { describeError } from '../state/toastStore';
 import { hasAcceptedExtension, ACCEPTED_EXTENSIONS } from './importWords';
 import { uploadFile } from './uploadFile';
 

@@ -3,8 +3,8 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Company } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { describeError } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { describeError } from '../state/toastStore';
 
 interface CompanySearchState {
   text: string;

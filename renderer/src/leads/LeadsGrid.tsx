@@ -6,7 +6,7 @@
 import { elementScroll, observeElementOffset, useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ContactListItem } from '../../../shared/domain';
-import { useNav } from '../app/navStore';
+import { useNav } from '../state/navStore';
 import { CONTACT_STAGE_LABEL, formatDate, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
 import { CHECKBOX_COLUMN_WIDTH, COLUMNS, type ColumnDef, type ColumnId } from './columns';
 import { PAGE_SIZE, type LeadsLoader } from './leadsLoader';

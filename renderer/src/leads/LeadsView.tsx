@@ -3,10 +3,10 @@
 // through the typed client.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { isTypingTarget, useShortcut } from '../app/shortcuts';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { isTypingTarget, useShortcut } from '../state/shortcuts';
+import { useChanged } from '../state/useChanged';
 import { CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
 import { COLUMNS } from './columns';
 import { LeadsGrid } from './LeadsGrid';

@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import type { BulkAction, BulkRecord } from '../../../shared/activity';
 import type { Client } from '../../../shared/client';
-import { toast } from '../app/toastStore';
+import { toast } from '../state/toastStore';
 import { takeToken } from '../transport';
 import { segmentById } from '../segments/segmentsStore';
 import { confirmAction } from '../ui/Dialog';

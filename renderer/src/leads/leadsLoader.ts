@@ -7,7 +7,7 @@
 import type { MethodOutput } from '../../../shared/api';
 import type { Client } from '../../../shared/client';
 import type { ContactListItem } from '../../../shared/domain';
-import { describeError } from '../app/toastStore';
+import { describeError } from '../state/toastStore';
 import { currentQuery, listInput, queryKey, useLeads, type LoadedResult } from './leadsStore';
 
 /**

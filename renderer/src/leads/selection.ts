@@ -3,7 +3,7 @@
 // with setStageMany, which also counts demotions; run with bulk.run, so it can be undone).
 import type { Client } from '../../../shared/client';
 import type { ContactStage } from '../../../shared/domain';
-import { toast } from '../app/toastStore';
+import { toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { CONTACT_STAGE_LABEL, plural } from '../ui/labels';
 import { offerUndo } from './bulkActions';

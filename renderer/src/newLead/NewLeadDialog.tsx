@@ -5,10 +5,10 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { ApiError } from '../../../shared/client';
 import type { ContactRef } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useOnline } from '../app/StatusBar';
-import { describeError, toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useOnline } from '../state/useOnline';
+import { describeError, toast } from '../state/toastStore';
 import { Dialog } from '../ui/Dialog';
 import { checkDraft, EMPTY_DRAFT, FIELD_LABEL, FIELDS, isFieldKey, matchQuery, refLabel, serverFieldMessage, type Draft, type FieldErrors, type FieldKey } from './leadDraft';
 import { useMatches } from './useMatches';

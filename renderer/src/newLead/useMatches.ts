@@ -3,7 +3,7 @@
 // values it was asked for: an answer for text that has since changed is never shown.
 import { useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api';
-import { useClient } from '../app/ClientContext';
+import { useClient } from '../state/ClientContext';
 
 type Found = MethodOutput<'contacts.findMatches'>;
 

@@ -4,12 +4,12 @@
 // be sent again (one, a selection, or all) or, after a plain-words confirmation, dropped for good.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { OutboxItem, OutboxStatus } from '../../../shared/domain';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useSync, useOnSyncMoved } from '../app/syncStore';
-import { describeSync } from '../app/syncWords';
-import { describeError, toast } from '../app/toastStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useSync, useOnSyncMoved } from '../state/syncStore';
+import { describeSync } from '../state/syncWords';
+import { describeError, toast } from '../state/toastStore';
+import { useChanged } from '../state/useChanged';
 import { confirmAction } from '../ui/Dialog';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';

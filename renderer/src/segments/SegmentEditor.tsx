@@ -5,8 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
-import { useClient } from '../app/ClientContext';
-import { describeError, toast } from '../app/toastStore';
+import { useClient } from '../state/ClientContext';
+import { describeError, toast } from '../state/toastStore';
 import { CompanyFilterSearch } from '../leads/CompanyFilterSearch';
 import { useLeads } from '../leads/leadsStore';
 import { confirmAction, Dialog } from '../ui/Dialog';

@@ -2,9 +2,9 @@
 // change anywhere (debounced), so a stage set in the table or a sync moves them on its own. A
 // click shows the segment's members in the Leads table; the pencil opens the editor.
 import { lazy, Suspense, useEffect } from 'react';
-import { useClient } from '../app/ClientContext';
-import { useNav } from '../app/navStore';
-import { useChanged } from '../app/useChanged';
+import { useClient } from '../state/ClientContext';
+import { useNav } from '../state/navStore';
+import { useChanged } from '../state/useChanged';
 import { useLeads } from '../leads/leadsStore';
 import { reloadSegments, segmentById, useSegments } from './segmentsStore';
 import './segments.css';

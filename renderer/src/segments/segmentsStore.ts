@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { Client } from '../../../shared/client';
 import type { Segment } from '../../../shared/segments';
-import { describeError } from '../app/toastStore';
+import { describeError } from '../state/toastStore';
 
 interface SegmentsState {
   items: Segment[] | null;

@@ -1,5 +1,5 @@
-// The sync's state for every screen, kept fresh by one feed (syncFeed.ts, started by the status
-// bar). Screens read it with `useSync`, and reload their lists when `useOnSyncMoved` fires.
+// The sync's state for every screen, kept fresh by one feed (shell/syncFeed.ts, started by the
+// status bar). Screens read it with `useSync`, and reload their lists when `useOnSyncMoved` fires.
 import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { SyncStatus } from '../../../shared/domain';

@@ -2,15 +2,15 @@
 // window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ApiError } from '../../../shared/client';
-import { useClient } from './ClientContext';
+import { useClient } from '../state/ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { LeadsView } from '../leads/LeadsView';
-import { syncNavWithHash, useNav, type View } from './navStore';
-import { useShortcut, useShortcutList } from './shortcuts';
+import { syncNavWithHash, useNav, type View } from '../state/navStore';
+import { useShortcut, useShortcutList } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
 import { SegmentNav } from '../segments/SegmentNav';
-import { useSync } from './syncStore';
-import { useToasts } from './toastStore';
+import { useSync } from '../state/syncStore';
+import { useToasts } from '../state/toastStore';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
 // forms validate with) load in their own chunks, fetched while the browser is idle after start.

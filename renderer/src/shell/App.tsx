@@ -1,7 +1,7 @@
 // The root: the client for every screen, and the frame.
-import type { Client } from '../../shared/client';
-import { ClientProvider } from './app/ClientContext';
-import { Frame } from './app/Frame';
+import type { Client } from '../../../shared/client';
+import { ClientProvider } from '../state/ClientContext';
+import { Frame } from './Frame';
 
 export function App({ client }: { client: Client }) {
   return (

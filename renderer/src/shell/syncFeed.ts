@@ -3,9 +3,9 @@
 // engine when the browser goes online or offline. The status bar starts it, once per window.
 import { useEffect, useRef } from 'react';
 import { ApiError } from '../../../shared/client';
-import { useClient } from './ClientContext';
-import { applySyncStatus, useSync } from './syncStore';
-import { useChanged } from './useChanged';
+import { useClient } from '../state/ClientContext';
+import { applySyncStatus, useSync } from '../state/syncStore';
+import { useChanged } from '../state/useChanged';
 
 /** Starts the feed; call once (the status bar does). */
 export function useSyncFeed(): void {

@@ -1,27 +1,11 @@
 // The bottom line that says, at a glance, where the sync with Intercom stands, how many changes
 // still wait for it, what failed and which fields conflict. It never claims "Synced" for work that
 // is only local, and a problem that needs Settings (no token, a refused token) opens them.
-import { useEffect, useState } from 'react';
-import { useNav } from './navStore';
+import { useNav } from '../state/navStore';
+import { useSync } from '../state/syncStore';
+import { describeSync, type SyncSentence } from '../state/syncWords';
 import { useSyncFeed } from './syncFeed';
-import { useSync } from './syncStore';
-import { describeSync, type SyncSentence } from './syncWords';
 import { plural } from '../ui/labels';
-
-/** The browser's network flag, following its online/offline events. */
-export function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const on = () => setOnline(navigator.onLine);
-    window.addEventListener('online', on);
-    window.addEventListener('offline', on);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', on);
-    };
-  }, []);
-  return online;
-}
 
 export function StatusBar() {
   useSyncFeed();
