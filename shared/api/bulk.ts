@@ -1,0 +1,45 @@
+// The contract's part for bulk actions on many contacts, their undo and history.
+import { z } from 'zod';
+import { LocalId } from '../domain';
+import { BulkAction, BulkRecord } from '../activity';
+import { SegmentRule } from '../segments';
+import { Page } from './listing';
+import { SegmentId } from './segments';
+import type { MethodGroup } from './MethodGroup';
+
+/** Which contacts a bulk action or an export is about. */
+const ContactTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ids'), ids: z.array(LocalId).min(1, { message: 'select at least one contact' }).max(100_000) }).strict(),
+  z.object({ kind: z.literal('segment'), segmentId: SegmentId }).strict(),
+  z.object({ kind: z.literal('rule'), rule: SegmentRule }).strict(),
+]);
+
+export const bulkMethods = {
+  /**
+   * One action on many contacts, as one change. With `dryRun` it only counts; the real run needs
+   * `confirm` and can be undone as a whole until any of it reaches Intercom.
+   */
+  'bulk.run': {
+    input: z.object({ target: ContactTarget, action: BulkAction, dryRun: z.boolean().optional(), confirm: z.boolean().optional() }).strict(),
+    output: z.object({
+      bulk: BulkRecord.nullable(),
+      /** Contacts in the target. */
+      targeted: z.number().int(),
+      /** Contacts the action changes (or would). */
+      touched: z.number().int(),
+      /** Contacts left as they were, counted by reason ("already at that stage", "no email" ...). */
+      skipped: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+      dryRun: z.boolean(),
+      /** Exports: where the file went. */
+      file: z.object({ fileName: z.string(), path: z.string(), rows: z.number().int(), downloadUrl: z.string().nullable() }).nullable(),
+    }),
+  },
+  'bulk.undo': {
+    input: z.object({ id: z.string().max(100) }).strict(),
+    output: z.object({ bulk: BulkRecord, restored: z.number().int(), /** Changed again since; left as they are. */ kept: z.number().int() }),
+  },
+  'bulk.list': {
+    input: z.object({ ...Page }).strict().default({ limit: 50 }),
+    output: z.object({ items: z.array(BulkRecord), total: z.number().int() }),
+  },
+} as const satisfies MethodGroup;

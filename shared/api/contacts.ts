@@ -1,0 +1,182 @@
+// The contract's part for contacts: create, read, list, edit, stage changes, duplicate checks and
+// sign-up.
+import { z } from 'zod';
+import {
+  Company,
+  CompanyRef,
+  Contact,
+  ContactListItem,
+  ContactRef,
+  ContactStage,
+  CustomAttributes,
+  Email,
+  ExternalRef,
+  LocalId,
+  Name,
+  Phone,
+  Role,
+  StageChange,
+  SyncState,
+  text,
+} from '../domain';
+import { SegmentRule } from '../segments';
+import { Page, SearchText, SortDir } from './listing';
+import { SegmentId } from './segments';
+import type { MethodGroup } from './MethodGroup';
+
+export const CONTACT_SORT_FIELDS = [
+  'name',
+  'email',
+  'role',
+  'stage',
+  'phone',
+  'externalId',
+  'createdAt',
+  'updatedAt',
+  'lastActivityAt',
+  'syncState',
+] as const;
+
+const ContactFields = {
+  email: Email.nullable().optional(),
+  name: Name.nullable().optional(),
+  phone: Phone.nullable().optional(),
+  visitorId: ExternalRef.nullable().optional(),
+  externalId: ExternalRef.nullable().optional(),
+  customAttributes: CustomAttributes.optional(),
+};
+
+/** The contacts table's filters (all ANDed). */
+export const ContactFilter = z
+  .object({
+    stage: z.array(ContactStage).max(10).optional(),
+    role: z.array(Role).max(10).optional(),
+    companyId: LocalId.optional(),
+    syncState: z.array(SyncState).max(10).optional(),
+    /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
+    segmentId: SegmentId.optional(),
+    rule: SegmentRule.optional(),
+  })
+  .strict()
+  .default({});
+
+export const ContactSort = z
+  .object({ field: z.enum(CONTACT_SORT_FIELDS), dir: SortDir })
+  .strict()
+  .default({ field: 'updatedAt', dir: 'desc' });
+
+const needsEmailOrName = (v: { email?: string | null; name?: string | null }) => Boolean(v.email) || Boolean(v.name);
+
+export const ContactDetail = Contact.extend({
+  companies: z.array(CompanyRef),
+  history: z.array(StageChange),
+  /** Other contacts with the same email (email is not unique in Intercom). */
+  sameEmail: z.array(ContactRef),
+});
+
+export const contactMethods = {
+  'contacts.create': {
+    input: z
+      .object({
+        ...ContactFields,
+        role: Role.default('lead'),
+        stage: ContactStage.default('lead'),
+      })
+      .strict()
+      .refine(needsEmailOrName, { message: 'a contact needs an email or a name', path: ['email'] }),
+    output: z.object({ contact: Contact, sameEmail: z.array(ContactRef) }),
+  },
+  'contacts.get': {
+    input: z.object({ id: LocalId }).strict(),
+    output: ContactDetail,
+  },
+  'contacts.list': {
+    input: z
+      .object({
+        search: SearchText,
+        filter: ContactFilter,
+        sort: ContactSort,
+        ...Page,
+        /** Opaque keyset cursor from a previous page's `nextCursor`; faster than a deep offset. */
+        cursor: z.string().max(2000).optional(),
+      })
+      .strict()
+      .default({ filter: {}, sort: { field: 'updatedAt', dir: 'desc' }, limit: 50 }),
+    output: z.object({
+      items: z.array(ContactListItem),
+      total: z.number().int(),
+      nextCursor: z.string().nullable(),
+    }),
+  },
+  'contacts.update': {
+    input: z
+      .object({
+        id: LocalId,
+        patch: z.object(ContactFields).strict(),
+      })
+      .strict(),
+    output: Contact,
+  },
+  'contacts.setStage': {
+    input: z.object({ id: LocalId, stage: ContactStage, confirm: z.boolean().optional() }).strict(),
+    output: Contact,
+  },
+  'contacts.setStageMany': {
+    input: z
+      .object({
+        ids: z
+          .array(LocalId)
+          .min(1, { message: 'select at least one contact' })
+          .max(10_000, { message: 'at most 10,000 contacts at once' }),
+        stage: ContactStage,
+        confirm: z.boolean().optional(),
+        /** Count what would change, write nothing: the confirmation says how many. */
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      /** Contacts whose stage changes (or would). */
+      changed: z.number().int(),
+      /** Contacts already at that stage. */
+      unchanged: z.number().int(),
+      /** How many of the changes are demotions (these need `confirm`). */
+      demotions: z.number().int(),
+      dryRun: z.boolean(),
+    }),
+  },
+  /** Existing contacts a new lead would duplicate, for the warning while typing. */
+  'contacts.findMatches': {
+    input: z
+      .object({
+        email: z.string().max(254).optional(),
+        visitorId: z.string().max(255).optional(),
+        externalId: z.string().max(255).optional(),
+        /** Leave this contact out (when editing it). */
+        exceptId: LocalId.optional(),
+      })
+      .strict(),
+    output: z.object({
+      email: z.array(ContactRef),
+      visitorId: ContactRef.nullable(),
+      externalId: ContactRef.nullable(),
+    }),
+  },
+  'contacts.signUp': {
+    input: z
+      .object({
+        id: LocalId,
+        externalId: ExternalRef,
+        company: z
+          .object({
+            externalId: ExternalRef,
+            name: Name.optional(),
+            plan: text(100).nullable().optional(),
+            monthlySpend: z.number().finite().min(0).max(1e12).nullable().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    output: z.object({ contact: Contact, company: Company.nullable() }),
+  },
+} as const satisfies MethodGroup;
