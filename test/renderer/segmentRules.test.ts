@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentGroup } from '../../shared/segments';
 import { atStage, breakdownGroup, cohort, movedOn, reachedStage, stuckIn } from '../../renderer/src/funnel/drillDown';
 import { viewRule, type ViewQuery } from '../../renderer/src/leads/viewRule';
-import { checkDraft, draftOf, newCondition, newGroup, type DraftCondition } from '../../renderer/src/segments/ruleDraft';
+import { checkRuleDraft, draftOf, newCondition, newGroup, type DraftCondition } from '../../renderer/src/segments/ruleDraft';
 import { coresPerTest, type TestCore } from '../helpers/testCore';
 
 const COMPANY = '0b0f3b9e-8d4e-4a57-9b1e-0c6f2f6a1a11';
@@ -41,7 +41,7 @@ const EVERY_KIND: SegmentGroup = {
 
 describe('the segment editor draft', () => {
   it('gives back every condition type as it was saved', () => {
-    const check = checkDraft(draftOf(EVERY_KIND));
+    const check = checkRuleDraft(draftOf(EVERY_KIND));
     expect(check.errors.size).toBe(0);
     expect(check.rule).toEqual(EVERY_KIND);
   });
@@ -58,7 +58,7 @@ describe('the segment editor draft', () => {
       cond('lastActivity', { op: 'newerThan', days: '2.5' }),
       nested,
     ]);
-    const check = checkDraft(draft);
+    const check = checkRuleDraft(draft);
     expect(check.rule).toBeNull();
     const messages = [...check.errors.values()].flat();
     expect(messages).toEqual([
@@ -73,7 +73,7 @@ describe('the segment editor draft', () => {
   });
 
   it('counts the end date of "between" whole: the range ends at the next midnight', () => {
-    const check = checkDraft(newGroup('and', [{ ...newCondition('created'), op: 'between', from: '2024-03-01', to: '2024-03-31' }]));
+    const check = checkRuleDraft(newGroup('and', [{ ...newCondition('created'), op: 'between', from: '2024-03-01', to: '2024-03-31' }]));
     const c = check.rule!.rules[0] as { from: string; to: string };
     expect(new Date(c.from).getTime()).toBe(new Date('2024-03-01T00:00:00').getTime());
     expect(new Date(c.to).getTime()).toBe(new Date('2024-04-01T00:00:00').getTime());

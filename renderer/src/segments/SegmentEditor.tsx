@@ -12,10 +12,10 @@ import { useLeads } from '../leads/leadsStore';
 import { confirmAction, Dialog } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
 import {
-  checkDraft,
+  checkRuleDraft,
   draftOf,
-  FIELD_LABEL,
-  FIELDS,
+  CONDITION_FIELD_LABEL,
+  CONDITION_FIELDS,
   FUNNEL_STAGE_LABEL,
   FUNNEL_STAGES,
   newCondition,
@@ -90,7 +90,7 @@ export function SegmentEditor({ id, onClose }: { id: string | null; onClose: () 
   const [nameError, setNameError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const check = useMemo(() => checkDraft(draft), [draft]);
+  const check = useMemo(() => checkRuleDraft(draft), [draft]);
   const ruleKey = check.rule ? JSON.stringify(check.rule) : null;
 
   // The live count: asked once typing pauses; an answer for an older draft is dropped.
@@ -337,9 +337,9 @@ function ConditionRow({
     <div className="segment-condition" data-testid="segment-condition" role="group" aria-label={`Condition ${index}`}>
       <div className="segment-condition-inputs">
         <select aria-label="Condition type" value={cond.field} onChange={(e) => onChange({ ...newCondition(e.target.value as ConditionField), key: cond.key })}>
-          {FIELDS.map((f) => (
+          {CONDITION_FIELDS.map((f) => (
             <option key={f} value={f}>
-              {FIELD_LABEL[f]}
+              {CONDITION_FIELD_LABEL[f]}
             </option>
           ))}
         </select>

@@ -1,12 +1,12 @@
 // The segment editor's working copy of a rule. Inputs stay as typed (a half-typed number is a
-// string), so the draft holds every input a condition type may need; `checkDraft` turns it into a
-// rule, checking each condition against the contract's own schema so a message lands on the row
-// (and names the input) it is about.
+// string), so the draft holds every input a condition type may need; `checkRuleDraft` turns it
+// into a rule, checking each condition against the contract's own schema so a message lands on
+// the row (and names the input) it is about.
 import { FUNNEL_STAGES, SegmentCondition, SegmentRule, type FunnelStage, type SegmentGroup } from '../../../shared/segments';
 
 export type ConditionField = SegmentCondition['field'];
 
-export const FIELD_LABEL: Record<ConditionField, string> = {
+export const CONDITION_FIELD_LABEL: Record<ConditionField, string> = {
   stage: 'Funnel stage is',
   reached: 'Has reached',
   stuck: 'Stuck in stage',
@@ -22,7 +22,7 @@ export const FIELD_LABEL: Record<ConditionField, string> = {
   event: 'Event',
   firstTouch: 'First touch',
 };
-export const FIELDS = Object.keys(FIELD_LABEL) as ConditionField[];
+export const CONDITION_FIELDS = Object.keys(CONDITION_FIELD_LABEL) as ConditionField[];
 
 export const FUNNEL_STAGE_LABEL: Record<FunnelStage, string> = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'Customer' };
 
@@ -214,7 +214,7 @@ export interface DraftCheck {
 }
 
 /** Checks the draft with the contract's schemas; messages name the condition and its input. */
-export function checkDraft(draft: DraftGroup): DraftCheck {
+export function checkRuleDraft(draft: DraftGroup): DraftCheck {
   const errors = new Map<number, string[]>();
   const walk = (g: DraftGroup, where: string): SegmentGroup => ({
     op: g.op,
@@ -225,7 +225,7 @@ export function checkDraft(draft: DraftGroup): DraftCheck {
       if (parsed.success) return parsed.data;
       const messages = parsed.error.issues.map((issue) => {
         const input = typeof issue.path[0] === 'string' ? (INPUT_LABEL[issue.path[0]] ?? issue.path[0]) : null;
-        return `Condition ${label} (${FIELD_LABEL[node.field]})${input ? `, ${input}` : ''}: ${issue.message}`;
+        return `Condition ${label} (${CONDITION_FIELD_LABEL[node.field]})${input ? `, ${input}` : ''}: ${issue.message}`;
       });
       errors.set(node.key, messages);
       return { field: 'text', value: 'invalid' } as SegmentCondition;
