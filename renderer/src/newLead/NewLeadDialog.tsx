@@ -7,7 +7,7 @@ import { ApiError } from '../../../shared/client';
 import type { ContactRef } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
-import { useOnline } from '../state/useOnline';
+import { useSync } from '../state/syncStore';
 import { describeError, toast } from '../state/toastStore';
 import { Dialog } from '../ui/Dialog';
 import { checkDraft, EMPTY_DRAFT, FIELD_LABEL, FIELDS, isFieldKey, matchQuery, refLabel, serverFieldMessage, type Draft, type FieldErrors, type FieldKey } from './leadDraft';
@@ -53,7 +53,7 @@ interface Conflict {
 
 function NewLeadForm({ onCancel, onSavedKeepOpen }: { onCancel: () => void; onSavedKeepOpen: () => void }) {
   const client = useClient();
-  const online = useOnline();
+  const online = useSync((s) => s.online);
   const openContact = useNav((s) => s.openContact);
   const setOpen = useNav((s) => s.setNewLeadOpen);
   const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
