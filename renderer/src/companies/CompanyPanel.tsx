@@ -1,7 +1,7 @@
 // The company page in the side panel: fields edit in place (the same editor as the lead page),
 // SQL -> Customer with a confirmation to go back, its users (open, unlink) and the stage history.
 import { useCallback, useState } from 'react';
-import { Timeline } from '../activity/Timeline';
+import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { COMPANY_STAGE_RANK, Name, type CompanyStage } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
@@ -199,7 +199,7 @@ function CompanyBody({
         <UserLinker companyId={id} linkedIds={data.users.map((u) => u.id)} onLinked={() => void reload()} />
       </section>
 
-      <Timeline target={{ kind: 'company', id, userIds: data.users.map((u) => u.id) }} />
+      <ActivityTimeline target={{ kind: 'company', id, userIds: data.users.map((u) => u.id) }} />
 
       <section className="rec-section" aria-labelledby="company-attrs-h">
         <h3 id="company-attrs-h">Custom attributes</h3>

@@ -3,7 +3,7 @@
 // who moved it when, its messages, and a note when fields conflict with Intercom. It follows the
 // engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
-import { Timeline } from '../activity/Timeline';
+import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { CONTACT_STAGE_RANK, type ContactStage } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
@@ -263,7 +263,7 @@ function ContactBody({
 
       <MessagesSection contact={data} />
 
-      <Timeline target={{ kind: 'contact', id }} />
+      <ActivityTimeline target={{ kind: 'contact', id }} />
 
       <section className="rec-section" aria-labelledby="contact-attrs-h">
         <h3 id="contact-attrs-h">Custom attributes</h3>

@@ -3,7 +3,7 @@
 // first arrived); and, for a contact, a pull of its last 90 days of events from Intercom. A
 // company's timeline merges all its users', each line naming its contact.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type { Timeline as TimelineData, TimelineItem } from '../../../shared/activity';
+import type { Timeline, TimelineItem } from '../../../shared/activity';
 import { ApiError } from '../../../shared/client';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
@@ -26,10 +26,10 @@ const MESSAGE_STATUS: Record<string, string> = { queued: 'waits for Intercom', s
 
 export type TimelineTarget = { kind: 'contact'; id: string } | { kind: 'company'; id: string; userIds: string[] };
 
-export function Timeline({ target }: { target: TimelineTarget }) {
+export function ActivityTimeline({ target }: { target: TimelineTarget }) {
   const client = useClient();
   const uid = useId();
-  const [data, setData] = useState<TimelineData | null>(null);
+  const [data, setData] = useState<Timeline | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [olderError, setOlderError] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -119,7 +119,7 @@ export function Timeline({ target }: { target: TimelineTarget }) {
   );
 }
 
-function FirstTouch({ touch, company }: { touch: NonNullable<TimelineData['firstTouch']>; company: boolean }) {
+function FirstTouch({ touch, company }: { touch: NonNullable<Timeline['firstTouch']>; company: boolean }) {
   return (
     <dl className="rec-meta tl-touch" data-testid="timeline-first-touch" title={company ? 'How its first user first arrived' : 'How this person first arrived'}>
       <div>
