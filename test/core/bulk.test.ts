@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BulkSeeder, type BulkContact } from '../../electron/core/db/BulkSeeder';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import type { MethodInput } from '../../shared/api';
 import { setNow } from '../helpers/activityData';
 import { coresPerTest, removeTempDir, startCore, takeEvents, TestClock, type TestCore } from '../helpers/testCore';
