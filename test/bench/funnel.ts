@@ -2,19 +2,19 @@
 // cohorts, breakdown by referrer) and each built-in segment's count and first page through the
 // real core (`core.call`), median and p95 against the 200 ms target.
 //
-// The store is seeded through BulkSeeder with funnel columns computed here: each contact has a
+// The store is seeded through SeedLoader with funnel columns computed here: each contact has a
 // story (captured as a lead, maybe signed up, maybe linked to a company that is later qualified
 // (SQL) and won (customer)), and its funnel columns are what migration 0005's triggers give for
 // that story. A sample of stories is replayed through the real triggers on a scratch store and
 // compared column by column before the load, so the shortcut cannot drift from the triggers.
-// Events (about 10 per contact, a few dozen names, the last 90 days) go in through EventSeeder;
+// Events (about 10 per contact, a few dozen names, the last 90 days) go in through EventLoader;
 // last activity and first touch are derived from the same story, so they agree with the events.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, DB_FILE_NAME, type Core } from '../../electron/core/app';
-import { BulkSeeder, type BulkCompany, type BulkContact, type BulkFunnel, type LoadTimings } from '../../electron/core/db/BulkSeeder';
-import { EventSeeder, type BulkEvent } from '../../electron/core/db/EventSeeder';
+import { SeedLoader, type SeedCompany, type SeedContact, type SeedFunnel, type LoadTimings } from './SeedLoader';
+import { EventLoader, type SeedEvent } from './EventLoader';
 import { Store } from '../../electron/core/db/Store';
 import type { MethodName } from '../../shared/api';
 import { BUILTIN_SEGMENTS, builtinSegmentRules } from '../../shared/segments';
@@ -79,7 +79,7 @@ function uuid(r: () => number): string {
 
 /** A company's stage story: created without a stage, qualified (SQL) at `sqlAt`, won at `customerAt`. */
 interface CompanyStory {
-  row: BulkCompany;
+  row: SeedCompany;
   createdAt: number;
   sqlAt: number | null;
   customerAt: number | null;
@@ -133,7 +133,7 @@ export function makeCompanies(n: number, seed: number): CompanyStory[] {
  * at their sqlAt / customerAt. At equal times the contact's own move runs first, then links,
  * then company moves: the order `replayMismatches` applies them in.
  */
-export function funnelOf(story: ContactStory, companies: readonly CompanyStory[]): Omit<BulkFunnel, 'first_seen_at' | 'first_referrer' | 'first_landing_page'> {
+export function funnelOf(story: ContactStory, companies: readonly CompanyStory[]): Omit<SeedFunnel, 'first_seen_at' | 'first_referrer' | 'first_landing_page'> {
   type Op = { at: number; order: number; apply: () => void };
   let own = 0;
   const linked = new Set<number>();
@@ -166,10 +166,10 @@ export function funnelOf(story: ContactStory, companies: readonly CompanyStory[]
 }
 
 interface Generated {
-  contacts: BulkContact[];
+  contacts: SeedContact[];
   stories: ContactStory[];
   /** Events per contact of the batch, in time order (contact_pk filled in after the insert). */
-  events: Omit<BulkEvent, 'contact_pk'>[][];
+  events: Omit<SeedEvent, 'contact_pk'>[][];
 }
 
 /** Contacts in batches, with their stories and events. */
@@ -207,7 +207,7 @@ export function* contactBatches(total: number, companies: readonly CompanyStory[
     let end = kind < 0.5 ? FUNNEL_NOW - r() * 30 * DAY : kind < 0.8 ? FUNNEL_NOW - (30 + r() * 60) * DAY : null;
     if (end !== null && end <= start) end = FUNNEL_NOW - r() * (FUNNEL_NOW - start);
     if (end === null && createdAt >= windowStart) end = FUNNEL_NOW - r() * (FUNNEL_NOW - start);
-    const events: Omit<BulkEvent, 'contact_pk'>[] = [];
+    const events: Omit<SeedEvent, 'contact_pk'>[] = [];
     const synced = r() < 0.6;
     const syncState = synced ? 'synced' : 'waiting';
     if (end !== null) {
@@ -236,7 +236,7 @@ export function* contactBatches(total: number, companies: readonly CompanyStory[
     const last = pick(r, LAST);
     const hasEmail = r() < 0.95;
     const updatedAt = Math.max(createdAt, signedUpAt ?? 0, ...links.map((l) => l.at));
-    const contact: BulkContact = {
+    const contact: SeedContact = {
       id: uuid(r),
       role: isUser ? 'user' : 'lead',
       email: hasEmail ? `${first}.${last}.${i.toString(36)}@example.com`.toLowerCase() : null,
@@ -276,7 +276,7 @@ export function* contactBatches(total: number, companies: readonly CompanyStory[
  * then moved, linked, and their companies moved, all in time order) and returns the contacts
  * whose funnel columns differ from the computed ones.
  */
-export function replayMismatches(stories: readonly ContactStory[], computed: readonly BulkContact[], companies: readonly CompanyStory[]): string[] {
+export function replayMismatches(stories: readonly ContactStory[], computed: readonly SeedContact[], companies: readonly CompanyStory[]): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-funnel-check-'));
   const store = Store.open(path.join(dir, 'check.sqlite'));
   try {
@@ -347,8 +347,8 @@ export function seedFunnelStore(file: string, contacts: number): FunnelSeeded {
 
   const store = Store.open(file);
   try {
-    const seeder = new BulkSeeder(store.db);
-    const events = new EventSeeder(store.db);
+    const seeder = new SeedLoader(store.db);
+    const events = new EventLoader(store.db);
     const started = now();
     let lastReport = started;
     const phases = seeder.load(
@@ -357,11 +357,11 @@ export function seedFunnelStore(file: string, contacts: number): FunnelSeeded {
         for (const batch of contactBatches(contacts, companies, 12)) {
           batch.contacts.forEach((c, i) => (c.company_pks = batch.stories[i]!.links.map((l) => pks[l.company]!)));
           const contactPks = s.addContacts(batch.contacts);
-          const rows: BulkEvent[] = [];
+          const rows: SeedEvent[] = [];
           batch.events.forEach((list, i) => {
             for (const e of list) {
-              (e as BulkEvent).contact_pk = contactPks[i]!;
-              rows.push(e as BulkEvent);
+              (e as SeedEvent).contact_pk = contactPks[i]!;
+              rows.push(e as SeedEvent);
             }
           });
           events.add(rows);
