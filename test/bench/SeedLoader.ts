@@ -16,9 +16,9 @@ export type SeedContact = Omit<ContactRow, 'pk'> & {
 } & Partial<SeedFunnel>;
 
 /**
- * The funnel columns of migration 0005, for a load with `funnelColumns`: the caller computes
- * them (the values the funnel triggers would have given for the contact's story) instead of
- * the triggers firing per row.
+ * The funnel columns of migration 0005, for a load with `funnelColumns`: the caller supplies
+ * what the funnel triggers give for the contact's story (the funnel bench gets them from the
+ * triggers themselves, see FunnelReplay in funnel.ts) instead of the triggers firing per row.
  */
 export interface SeedFunnel {
   funnel_rank: number;
