@@ -13,7 +13,7 @@ import path from 'node:path';
 import { isMethodName } from '../../shared/api';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import type { Core } from '../core/app';
-import { RENDERER_CSP } from '../core/csp';
+import { RENDERER_CSP } from '../startup/csp';
 
 export const BRIDGE_HOST = '127.0.0.1';
 const MAX_BODY = 1024 * 1024;

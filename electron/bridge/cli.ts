@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
-import { parseStartArgs, START_USAGE } from '../core/cliArgs';
-import { startIntercom } from '../core/startIntercom';
+import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
+import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
 
 const DEFAULT_PORT = 4477;

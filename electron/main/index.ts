@@ -6,12 +6,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
-import { parseStartArgs } from '../core/cliArgs';
+import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
-import { startIntercom, type StartedIntercom } from '../core/startIntercom';
+import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
-import { RENDERER_CSP } from '../core/csp';
+import { RENDERER_CSP } from '../startup/csp';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },

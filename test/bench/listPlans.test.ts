@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type MethodInput } from '../../shared/api';
 import { createCore, type Core } from '../../electron/core/app';
-import { BulkSeeder } from '../../electron/core/db/BulkSeeder';
+import { SeedLoader } from './SeedLoader';
 import type { ContactListQuery, PagePlan } from '../../electron/core/db/ContactRepository';
 import type { ContactRow } from '../../electron/core/db/rows';
 import { Store } from '../../electron/core/db/Store';
@@ -97,7 +97,7 @@ beforeAll(async () => {
   const file = path.join(dir, 'store.sqlite');
   const store = Store.open(file);
   const plan = { contacts: CONTACTS, contactsPerCompany: 20 };
-  new BulkSeeder(store.db).load((s) => {
+  new SeedLoader(store.db).load((s) => {
     const pks = s.addCompanies([...companies(plan, 7)]);
     for (const batch of contactBatches(plan, pks, 500, 8)) s.addContacts(batch);
   });

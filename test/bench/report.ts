@@ -1,5 +1,5 @@
 // Turns benchmark results into the console table and the BENCHMARKS.md text.
-import type { LoadTimings } from '../../electron/core/db/BulkSeeder';
+import type { LoadTimings } from './SeedLoader';
 import { median, ms, percentile } from './stats';
 
 export interface QueryResult {

@@ -310,7 +310,7 @@ function markdown(sizes: SizeResult[], opts: Options, startedAt: Date, seconds: 
     `Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
       `${os.type()} ${os.release()}; Node ${process.version}; better-sqlite3 ${sqliteVersion}.`,
     '',
-    'Each size is seeded into a fresh temporary database through `BulkSeeder` (electron/core/db): one company per ' +
+    'Each size is seeded into a fresh temporary database through `SeedLoader` (test/bench): one company per ' +
       `${CONTACTS_PER_COMPANY} contacts, about 30% users (90% of them linked to a company), 9% email-only contacts, ` +
       'names and emails from a seeded PRNG so every run builds the same store. The timed call is ' +
       "`core.call('contacts.list', input)` through the router of a core built by `createCore` (input parsed with zod, " +

@@ -1,6 +1,6 @@
 // Repeatable fake leads for the benchmark: a seeded PRNG drives names, emails, stages, roles,
 // companies and times, so two runs on the same sizes build byte-identical stores.
-import type { BulkCompany, BulkContact } from '../../electron/core/db/BulkSeeder';
+import type { SeedCompany, SeedContact } from './SeedLoader';
 
 /** sfc32: small, fast and good enough for test data; the same seed gives the same stream. */
 export function prng(seed: number): () => number {
@@ -78,7 +78,7 @@ export function companyCount(plan: SeedPlan): number {
   return Math.max(1, Math.round(plan.contacts / plan.contactsPerCompany));
 }
 
-export function* companies(plan: SeedPlan, seed = 1): Generator<BulkCompany> {
+export function* companies(plan: SeedPlan, seed = 1): Generator<SeedCompany> {
   const r = prng(seed);
   const n = companyCount(plan);
   for (let i = 0; i < n; i++) {
@@ -107,9 +107,9 @@ export function* companies(plan: SeedPlan, seed = 1): Generator<BulkCompany> {
  * Contacts in batches. About 30% are users (signed up, with the customer's user id), 90% of
  * users and 8% of leads belong to a company, 9% have an email and no name, 3% a name and no email.
  */
-export function* contactBatches(plan: SeedPlan, companyPks: readonly number[], batchSize: number, seed = 2): Generator<BulkContact[]> {
+export function* contactBatches(plan: SeedPlan, companyPks: readonly number[], batchSize: number, seed = 2): Generator<SeedContact[]> {
   const r = prng(seed);
-  let batch: BulkContact[] = [];
+  let batch: SeedContact[] = [];
   for (let i = 0; i < plan.contacts; i++) {
     const first = pick(r, FIRST);
     const last = pick(r, LAST);

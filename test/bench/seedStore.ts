@@ -1,7 +1,7 @@
-// Seeds a fresh store through BulkSeeder with the repeatable bench data (seedData.ts): shared by
+// Seeds a fresh store through SeedLoader with the repeatable bench data (seedData.ts): shared by
 // the store benchmark (run.ts) and the console-in-Chromium one (ui.ts), so both time the same data.
-import type { LoadTimings } from '../../electron/core/db/BulkSeeder';
-import { BulkSeeder } from '../../electron/core/db/BulkSeeder';
+import type { LoadTimings } from './SeedLoader';
+import { SeedLoader } from './SeedLoader';
 import { Store } from '../../electron/core/db/Store';
 import { fmtInt } from './report';
 import { companies, companyCount, contactBatches } from './seedData';
@@ -24,7 +24,7 @@ export function seedStore(file: string, contacts: number): Seeded {
   const store = Store.open(file);
   try {
     const plan = { contacts, contactsPerCompany: CONTACTS_PER_COMPANY };
-    const seeder = new BulkSeeder(store.db);
+    const seeder = new SeedLoader(store.db);
     const started = now();
     let lastReport = started;
     const phases = seeder.load((s) => {

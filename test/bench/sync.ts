@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
 import { createCore, type Core } from '../../electron/core/app';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
 import type { ExchangeInfo } from '../../electron/core/sync/IntercomClient';
 import { trackDir, untrackDir } from './cleanup';
 import { fmtInt } from './report';
@@ -330,7 +330,7 @@ async function runNaive(o: SyncBenchOptions): Promise<NaiveResult> {
  */
 async function sandboxProcess(args: string[]): Promise<{ url: string; token: string; close(): Promise<void> }> {
   const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, path.join(ROOT, 'electron/core/sandbox/cli.ts'), '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [tsx, path.join(ROOT, 'electron/sandbox/cli.ts'), '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -540,7 +540,7 @@ export function syncMarkdown(r: SyncResult, command: string, date: Date): string
       `1-minute load average ${r.loadAverage.toFixed(1)} at the start and ${r.loadAfter.toFixed(1)} at the end` +
       (r.loadAverage > r.cores || r.loadAfter > r.cores ? ' (other work was running: more runnable processes than cores, so every figure is slower than on a quiet machine)' : '') +
       `. The engine (\`createCore\` -> \`core.sync.runOnce()\`, ` +
-      `default concurrency ${p.concurrency}) talks HTTP over 127.0.0.1 to the sandbox (electron/core/sandbox): in this Node process for the ` +
+      `default concurrency ${p.concurrency}) talks HTTP over 127.0.0.1 to the sandbox (electron/sandbox): in this Node process for the ` +
       `push and the naive client, in a process of its own for the import (as Intercom is never in ours: encoding 230 KB pages would ` +
       `otherwise take turns with the engine on one thread); ` +
       `every sandbox answer waits ${o.latencyMs} ms first.`,

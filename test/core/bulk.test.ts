@@ -3,8 +3,8 @@
 // events), and undo puts back exactly what was there, until any of it reaches Intercom.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BulkSeeder, type BulkContact } from '../../electron/core/db/BulkSeeder';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { SeedLoader, type SeedContact } from '../bench/SeedLoader';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import type { MethodInput } from '../../shared/api';
 import { setNow } from '../helpers/activityData';
 import { coresPerTest, removeTempDir, startCore, takeEvents, TestClock, type TestCore } from '../helpers/testCore';
@@ -357,7 +357,7 @@ describe('bulk.run: targets', () => {
     const t = start();
     // 100,001 leads through the bulk loader (the per-row triggers would take most of the test)
     const at = Date.UTC(2023, 10, 1);
-    const lead = (i: number): BulkContact => ({
+    const lead = (i: number): SeedContact => ({
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       role: 'lead',
       email: null,
@@ -377,7 +377,7 @@ describe('bulk.run: targets', () => {
       funnel_max: 0,
       stage_entered_at: at,
     });
-    new BulkSeeder(t.core.store.db).load((s) => s.addContacts(Array.from({ length: 100_001 }, (_, i) => lead(i + 1))), { funnelColumns: true });
+    new SeedLoader(t.core.store.db).load((s) => s.addContacts(Array.from({ length: 100_001 }, (_, i) => lead(i + 1))), { funnelColumns: true });
     // (a fingerprint hashes every row: at 100k the counts of what a run writes say the same, faster)
     const written = () =>
       t.core.store.db

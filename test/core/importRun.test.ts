@@ -2,7 +2,7 @@
 // disposed mid-run and reopened), rollback of the whole import back to the exact store it found,
 // the outbox hold that keeps an unfinished import away from Intercom, and 100,000 rows.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { IMPORT_CHUNK_ROWS } from '../../electron/core/import/ImportService';
 import { coresPerTest, outboxItems, removeTempDir, startCore, TestClock, type TestCore } from '../helpers/testCore';
 import { contactsCsv, reportLines, runImport, upload, waitFor, waitForRows } from './fixtures/import/importHarness';

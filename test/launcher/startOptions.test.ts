@@ -2,8 +2,8 @@
 import path from 'node:path';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseStartArgs } from '../../electron/core/cliArgs';
-import { defaultDataDir } from '../../electron/core/paths';
+import { parseStartArgs } from '../../electron/startup/cliArgs';
+import { defaultDataDir } from '../../electron/startup/paths';
 import { hasDisplay } from '../../electron/launcher/electronRuntime.mjs';
 
 describe('parseStartArgs', () => {

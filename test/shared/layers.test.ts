@@ -3,6 +3,8 @@
 //   - 'electron' is imported only in electron/main and electron/preload;
 //   - shared/ is pure: no node builtins, no Node or DOM globals, nothing from electron/ or renderer/;
 //   - SQL text and SQLite calls live only in electron/core/db;
+//   - the Intercom sandbox (electron/sandbox) stands alone: only its own files and node builtins,
+//     so it stays a stand-in for Intercom rather than a part of the engine;
 //   - an API method name is written as a string only in the contract (shared/api.ts and its
 //     per-domain parts in shared/api/) and tests, except where TypeScript checks it against the
 //     contract: in a type, in the `Handlers` map, or as the method argument of the typed client's
@@ -154,12 +156,12 @@ const SQL_TEXT = [
 
 const METHOD_IN_TEXT = METHOD_NAMES.map((m) => ({ m, re: new RegExp(`(?<![\\w.])${m.replace('.', '\\.')}(?!\\w)`) }));
 
-type Rule = 'electron' | 'shared' | 'sql' | 'methodNames';
+type Rule = 'electron' | 'shared' | 'sql' | 'methodNames' | 'sandbox';
 
 function check(file: string, text: string): Record<Rule, string[]> {
   const f = readFacts(file, text);
   const at = (line: number, msg: string) => `${file}:${line}: ${msg}`;
-  const out: Record<Rule, string[]> = { electron: [], shared: [], sql: [], methodNames: [] };
+  const out: Record<Rule, string[]> = { electron: [], shared: [], sql: [], methodNames: [], sandbox: [] };
 
   if (!under(file, 'electron/main') && !under(file, 'electron/preload')) {
     for (const i of f.imports) if (isElectron(i.spec)) out.electron.push(at(i.line, `imports '${i.spec}' outside electron/main and electron/preload`));
@@ -175,6 +177,14 @@ function check(file: string, text: string): Record<Rule, string[]> {
       }
     }
     for (const g of f.globals) out.shared.push(at(g.line, `uses the ${NODE_GLOBALS.has(g.name) ? 'Node' : 'DOM'} global '${g.name}'`));
+  }
+
+  if (under(file, 'electron/sandbox')) {
+    for (const i of f.imports) {
+      if (isBuiltin(i.spec)) continue;
+      const target = i.spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), i.spec)) : null;
+      if (target === null || !under(target, 'electron/sandbox')) out.sandbox.push(at(i.line, `imports '${i.spec}' from outside electron/sandbox`));
+    }
   }
 
   if (!under(file, 'electron/core/db')) {
@@ -235,6 +245,16 @@ describe('the layer checks themselves', () => {
     expect(check('renderer/src/x.ts', `/token=(\\w+)/.exec(hash); re.exec(text); const s = 'Select a contact from the list';`).sql).toEqual([]);
   });
 
+  it('see the sandbox reach outside itself', () => {
+    expect(check('electron/sandbox/x.ts', `import { Store } from '../core/db/Store';`).sandbox).toHaveLength(1);
+    expect(check('electron/sandbox/resources/x.ts', `import type { Contact } from '../../../shared/domain';`).sandbox).toHaveLength(1);
+    expect(check('electron/sandbox/x.ts', `import { z } from 'zod';`).sandbox).toHaveLength(1);
+    expect(check('electron/sandbox/x.ts', `const m = await import('../startup/paths');`).sandbox).toHaveLength(1);
+    expect(check('electron/sandbox/resources/x.ts', `import { body } from '../params'; import type { Model } from '../model'; import { A } from './A';`).sandbox).toEqual([]);
+    expect(check('electron/sandbox/x.ts', `import http from 'node:http'; import path from 'path';`).sandbox).toEqual([]);
+    expect(check('electron/startup/x.ts', `import { startSandbox } from '../sandbox';`).sandbox).toEqual([]);
+  });
+
   it('see a method name typed by hand, and allow it where TypeScript checks it', () => {
     expect(check('electron/bridge/x.ts', `ipcRenderer.invoke('api:contacts.list', {});`).methodNames).toHaveLength(1);
     expect(check('renderer/src/x.ts', "fetch('/api/contacts.create', {});").methodNames).toHaveLength(1);
@@ -259,7 +279,9 @@ describe('the source tree keeps its layers', () => {
   const all = (rule: Rule) => [...results.values()].flatMap((r) => r[rule]);
 
   it('scans the engine, the contract and whatever else exists', () => {
-    expect(files).toEqual(expect.arrayContaining(['shared/api.ts', 'electron/core/app.ts', 'electron/core/db/Store.ts', 'electron/preload/apiSurface.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['shared/api.ts', 'electron/core/app.ts', 'electron/core/db/Store.ts', 'electron/preload/apiSurface.ts', 'electron/sandbox/Workspace.ts']),
+    );
     expect(files.some((f) => f.startsWith('test/'))).toBe(false);
     // the SQL check really reads the repositories (where SQL is allowed) and finds it there
     const inDb = files.filter((f) => under(f, 'electron/core/db'));
@@ -277,6 +299,10 @@ describe('the source tree keeps its layers', () => {
 
   it('keeps SQL in electron/core/db', () => {
     expect(all('sql')).toEqual([]);
+  });
+
+  it('keeps the Intercom sandbox free of the engine and every other layer', () => {
+    expect(all('sandbox')).toEqual([]);
   });
 
   it('writes API method names only in shared/api.ts', () => {

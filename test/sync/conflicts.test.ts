@@ -1,7 +1,7 @@
 // Conflicts through the API on a real core, opened by a real pull from the sandbox: listing them,
 // keeping the local or the remote value (row, outbox entry, base, history, events), and refusals.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { IntercomClient } from '../../electron/core/sync/IntercomClient';
 import { Puller } from '../../electron/core/sync/Puller';
 import type { SyncContext } from '../../electron/core/sync/SyncContext';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { makeTempDir, removeTempDir, startCore, TestClock } from '../helpers/testCore';
 import { expectIntercomMatches, makeOfflineWork } from './syncFixtures';
 

@@ -2,8 +2,8 @@
 // HTTP, with each fault switched on. Every scenario ends by checking what Intercom holds: exactly
 // one contact per local contact, the right stages, companies and links.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Sandbox, SandboxFaults } from '../../electron/core/sandbox';
-import { startSandbox } from '../../electron/core/sandbox';
+import type { Sandbox, SandboxFaults } from '../../electron/sandbox';
+import { startSandbox } from '../../electron/sandbox';
 import { removeTempDir, startCore, TestClock, type TestCore } from '../helpers/testCore';
 import { expectIntercomMatches, makeOfflineWork } from './syncFixtures';
 

@@ -2,8 +2,8 @@
 // by its Intercom id, a user by its user id), a duplicate is never sent twice, a 121st event name
 // fails its entry without a request, and the 90-day pull follows the pages and adds only new ones.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../electron/core/sandbox';
-import { startSandbox } from '../../electron/core/sandbox';
+import type { Sandbox } from '../../electron/sandbox';
+import { startSandbox } from '../../electron/sandbox';
 import { IntercomError } from '../../electron/core/sync/IntercomError';
 import type { EventCreate } from '../../electron/core/sync/intercomTypes';
 import { removeTempDir, startCore, TestClock, type TestCore } from '../helpers/testCore';

@@ -1,7 +1,7 @@
 // The pull side against the sandbox over HTTP and a real SQLite core: first import, an import stopped
 // and resumed, the incremental pull (calendar-day search, search lag) and the field rule.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
 import { IntercomClient } from '../../electron/core/sync/IntercomClient';
 import { Pusher } from '../../electron/core/sync/Pusher';
 import { IMPORT_KEY, Puller, PULL_KEY, type ImportState, type PullerOptions, type PullState } from '../../electron/core/sync/Puller';

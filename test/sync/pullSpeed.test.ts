@@ -1,7 +1,7 @@
 // Import speed: a large workspace at 30 ms a page must import in about the time its pages take to
 // arrive (page n is written while page n+1 is on the wire).
 import { afterEach, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { IntercomClient } from '../../electron/core/sync/IntercomClient';
 import { Puller } from '../../electron/core/sync/Puller';
 import { DEFAULT_STAGE_VALUES } from '../../shared/domain';

@@ -3,7 +3,7 @@
 // Intercom must hold one contact per local contact (users and email-only leads alike), the
 // stages, companies and links, and the outbox must be all done.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SandboxFaults, SandboxStats } from '../../electron/core/sandbox';
+import type { SandboxFaults, SandboxStats } from '../../electron/sandbox';
 import { syntheticExternalId } from '../../electron/core/sync/mapping';
 import { allEntries, pushRig, type PushRig } from './pushHarness';
 import { expectIntercomMatches, makeOfflineWork } from './syncFixtures';

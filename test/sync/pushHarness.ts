@@ -1,6 +1,6 @@
 // Shared by the push tests: a real core on a temp SQLite file, the sandbox over HTTP, and a
 // SyncContext wired to both, with a clock the test can move past retry times.
-import { startSandbox, type Sandbox, type SandboxFaults, type SandboxOptions } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox, type SandboxFaults, type SandboxOptions } from '../../electron/sandbox';
 import { IntercomClient, type ClientOptions } from '../../electron/core/sync/IntercomClient';
 import { IntercomError } from '../../electron/core/sync/IntercomError';
 import { Pusher, type PushSummary } from '../../electron/core/sync/Pusher';

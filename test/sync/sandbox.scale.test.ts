@@ -2,7 +2,7 @@
 // are served by position (a few ms each, wherever the cursor is), and a search over all of them
 // stays fast enough for an incremental pull.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 
 let sb: Sandbox;
 let seedMs = 0;

@@ -3,7 +3,7 @@
 // company, merge, scroll, message and flush behaviour the sync engine relies on.
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/core/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
 
 const open: Sandbox[] = [];
 

@@ -1,7 +1,7 @@
 // Shared by the sync tests, the crash test and the bench: a believable batch of offline work,
 // and the check that Intercom ends up holding exactly what the local store holds.
 import { expect } from 'vitest';
-import type { Sandbox } from '../../electron/core/sandbox';
+import type { Sandbox } from '../../electron/sandbox';
 import { syntheticExternalId } from '../../electron/core/sync/mapping';
 import type { MethodOutput } from '../../shared/api';
 import type { TestCore } from '../helpers/testCore';

@@ -1,4 +1,4 @@
-// Runs the sandbox as its own process (`npx tsx electron/core/sandbox/cli.ts --seed demo`), so a
+// Runs the sandbox as its own process (`npx tsx electron/sandbox/cli.ts --seed demo`), so a
 // child process or a person can point the app at it and drive it through /_sandbox/.
 import { startSandbox, type SandboxOptions } from './index';
 

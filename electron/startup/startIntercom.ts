@@ -2,9 +2,9 @@
 // built-in sandbox (`--sandbox`), an address override (`--intercom-url`, `INTERCOM_BASE_URL`), or
 // nothing (the settings screen decides).
 import path from 'node:path';
-import type { CoreOptions } from './app';
+import type { CoreOptions } from '../core/app';
 import type { StartOptions } from './cliArgs';
-import { startSandbox, type Sandbox } from './sandbox';
+import { startSandbox, type Sandbox } from '../sandbox';
 
 export interface StartedIntercom {
   intercom?: CoreOptions['intercom'];

@@ -221,3 +221,70 @@ export class IdGen {
     return s;
   }
 }
+
+/** A contact as the tests see it: the wire shape plus the state Intercom does not send. */
+export type SandboxContact = ContactWire & { archived: boolean; mergedInto: string | null; deleted: boolean };
+export type SandboxCompany = CompanyWire & { contactIds: string[] };
+
+export interface SandboxMessage {
+  id: string;
+  message_type: 'inapp' | 'email';
+  subject: string | null;
+  body: string;
+  template: string | null;
+  from: { type: 'admin'; id: string };
+  to: { type: string; id: string };
+  contactId: string;
+  created_at: number;
+  /** Clock time (ms) the request was applied. */
+  at: number;
+}
+
+export interface SandboxFlush {
+  contactId: string;
+  /** The external id when the flush used user_id=. */
+  userId: string | null;
+  /** The Intercom id when the flush used intercom_user_id=. */
+  intercomUserId: string | null;
+  at: number;
+  /** Whether it started message matching: at most once per 15 minutes per contact. */
+  triggered: boolean;
+}
+
+export interface SandboxEvent {
+  contactId: string;
+  event_name: string;
+  created_at: number;
+  metadata: Record<string, unknown>;
+  at: number;
+}
+
+export interface SandboxVisitor {
+  type: 'visitor';
+  id: string;
+  user_id: string;
+  email: string | null;
+  name: string | null;
+  created_at: number;
+  updated_at: number;
+  custom_attributes: Record<string, Scalar>;
+}
+
+export interface ContactPatch {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  role?: Role;
+  external_id?: string | null;
+  custom_attributes?: Record<string, Scalar | null>;
+}
+
+export interface CompanyPatch {
+  name?: string | null;
+  plan?: string | null;
+  size?: number | null;
+  website?: string | null;
+  industry?: string | null;
+  monthly_spend?: number;
+  custom_attributes?: Record<string, Scalar | null>;
+}

@@ -1,11 +1,11 @@
-// Bulk load of activity events (benchmarks): cached statement, rows as arrays. Meant to run
-// inside a BulkSeeder load, which drops the events table's plain indexes first and builds them
+// Bulk load of activity events for the benchmarks: cached statement, rows as arrays. Meant to run
+// inside a SeedLoader load, which drops the events table's plain indexes first and builds them
 // once at the end; the unique duplicate-rule indexes stay, so a repeated (contact, name, time)
 // still fails the load. Rows are best given in contact order, so those indexes grow at one end.
 import type { Database } from 'better-sqlite3';
-import { Statements } from './Statements';
+import { Statements } from '../../electron/core/db/Statements';
 
-export interface BulkEvent {
+export interface SeedEvent {
   contact_pk: number | null;
   visitor_id: string | null;
   name: string;
@@ -17,7 +17,7 @@ export interface BulkEvent {
   sync_state: 'waiting' | 'pending' | 'synced' | 'failed';
 }
 
-export class EventSeeder {
+export class EventLoader {
   private readonly st: Statements;
   /** Events written by this seeder so far. */
   count = 0;
@@ -26,7 +26,7 @@ export class EventSeeder {
     this.st = new Statements(db);
   }
 
-  add(rows: readonly BulkEvent[]): void {
+  add(rows: readonly SeedEvent[]): void {
     const insert = this.st.get(
       `INSERT INTO events (contact_pk, visitor_id, name, at, metadata, source, sync_state)
        VALUES (@contact_pk, @visitor_id, @name, @at, @metadata, @source, @sync_state)`,

@@ -1,26 +1,26 @@
-// Bulk load of companies, contacts and links (benchmarks, large imports): one transaction,
+// Bulk load of companies, contacts and links for the benchmarks and large-store tests: one transaction,
 // cached statements, the search index and companies.user_count kept exactly as the
 // repositories keep them. No history or outbox entries: seeded rows stand for data that
 // already exists, not for local changes waiting for Intercom.
 import type { Database } from 'better-sqlite3';
-import type { CompanyRow, ContactRow } from './rows';
-import { RECOUNT_CONTACTS } from './migrations/0003-search-index';
-import { Statements } from './Statements';
+import type { CompanyRow, ContactRow } from '../../electron/core/db/rows';
+import { RECOUNT_CONTACTS } from '../../electron/core/db/migrations/0003-search-index';
+import { Statements } from '../../electron/core/db/Statements';
 
-export type BulkCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
-export type BulkContact = Omit<ContactRow, 'pk'> & {
+export type SeedCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
+export type SeedContact = Omit<ContactRow, 'pk'> & {
   /** Local pks of the companies this contact belongs to (as returned by `addCompanies`). */
   company_pks: readonly number[];
   /** When each link was made (same order as company_pks); default: the contact's created_at. */
   link_times?: readonly number[];
-} & Partial<BulkFunnel>;
+} & Partial<SeedFunnel>;
 
 /**
- * The funnel columns of migration 0005, for a load with `funnelColumns`: the caller computes
- * them (the values the funnel triggers would have given for the contact's story) instead of
- * the triggers firing per row.
+ * The funnel columns of migration 0005, for a load with `funnelColumns`: the caller supplies
+ * what the funnel triggers give for the contact's story (the funnel bench gets them from the
+ * triggers themselves, see FunnelReplay in funnel.ts) instead of the triggers firing per row.
  */
-export interface BulkFunnel {
+export interface SeedFunnel {
   funnel_rank: number;
   funnel_max: number;
   stage_entered_at: number | null;
@@ -86,7 +86,7 @@ export interface LoadOptions {
    */
   cacheMiB?: number;
   /**
-   * Contacts carry their funnel columns (BulkFunnel): the funnel triggers are off during the
+   * Contacts carry their funnel columns (SeedFunnel): the funnel triggers are off during the
    * load, as the count triggers are, so a contact is written once instead of once per trigger.
    */
   funnelColumns?: boolean;
@@ -105,7 +105,7 @@ export interface LoadTimings {
   checkpointMs: number;
 }
 
-export class BulkSeeder {
+export class SeedLoader {
   private readonly st: Statements;
   /** Company names by pk, so a contact's search entry is written without a query per row. */
   private readonly companyNames = new Map<number, string>();
@@ -189,7 +189,7 @@ export class BulkSeeder {
   }
 
   /** Inserts companies; returns their pks in input order. */
-  addCompanies(rows: readonly BulkCompany[]): number[] {
+  addCompanies(rows: readonly SeedCompany[]): number[] {
     const insert = this.st.get(insertSql('companies', COMPANY_COLUMNS));
     const index = this.st.get('INSERT INTO company_search (rowid, name, external_id) VALUES (?, ?, ?)');
     return this.db.transaction(() =>
@@ -204,8 +204,8 @@ export class BulkSeeder {
   }
 
   /** Inserts contacts with their company links and search entries; returns their pks in input order. */
-  addContacts(rows: readonly BulkContact[]): number[] {
-    const columns: readonly (keyof BulkContact)[] = this.funnelColumns ? [...CONTACT_COLUMNS, ...FUNNEL_COLUMNS] : CONTACT_COLUMNS;
+  addContacts(rows: readonly SeedContact[]): number[] {
+    const columns: readonly (keyof SeedContact)[] = this.funnelColumns ? [...CONTACT_COLUMNS, ...FUNNEL_COLUMNS] : CONTACT_COLUMNS;
     const insert = this.st.get(insertSql('contacts', columns));
     const link = this.st.get('INSERT INTO contact_companies (contact_pk, company_pk, created_at) VALUES (?, ?, ?)');
     const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (?, ?, ?, ?)');
