@@ -5,6 +5,7 @@ import type { ContactWrite } from '../db/ContactRepository';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import type { IndexDefinition, NewRemoteContact, SyncedCompanyRow, SyncedContactRow, WaitingEntry } from '../db/RemoteRepository';
 import type { ConflictRow } from '../db/ConflictRepository';
+import { insertPulledCompany, insertPulledContacts, tieToRemote, updatePulledCompany, updatePulledContact } from './pullWrites';
 import { IntercomError, isIntercomError } from './IntercomError';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -24,8 +25,8 @@ import type { ProgressFn, SyncContext } from './SyncContext';
 /** Where the first pull keeps its progress (the key predates the name 'first pull'; stores hold it). */
 export const FIRST_PULL_KEY = 'sync.import';
 export const PULL_KEY = 'sync.pull';
+export { INTERCOM_ACTOR } from './pullWrites';
 /** Who Intercom's own changes are attributed to in the stage history. */
-export const INTERCOM_ACTOR = 'Intercom';
 
 const PER_PAGE = 150;
 const DAY_S = 86_400;
@@ -574,7 +575,7 @@ export class Puller {
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;
-        store.remote.insertCompany({
+        insertPulledCompany(store, {
           id,
           // a company_id naming a local id is derived from it again on push (companyIdFor)
           externalId: adopted ? null : (co.company_id ?? null),
@@ -588,9 +589,6 @@ export class Puller {
           updatedAt: co.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: co.updated_at }),
         });
-        if (remote.stage) {
-          store.history.add({ entityType: 'company', entityId: id, fromStage: null, toStage: remote.stage, at: createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
-        }
         counts.inserted++;
         changed.push(id);
         return;
@@ -631,25 +629,9 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) {
-      store.companies.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, co.updated_at * 1000) });
-      // the company's name is part of its users' search entries
-      if ('name' in write) for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
-      if ('stage' in write) {
-        store.history.add({
-          entityType: 'company',
-          entityId: row.id,
-          fromStage: row.stage,
-          toStage: write.stage as string | null,
-          at: co.updated_at * 1000,
-          actor: INTERCOM_ACTOR,
-          source: 'intercom',
-        });
-      }
-    }
+    if (applied) updatePulledCompany(store, row, write, co.updated_at * 1000);
     const opened = this.recordConflicts('company', row.id, m.conflicts, open, at);
-    store.remote.setRemote('company', row.pk, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
-    if (row.intercom_id !== co.id) store.outbox.refreshSyncState('company', row.id);
+    tieToRemote(store, 'company', row, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
     counts.conflicts += opened;
     if (applied) counts.updated++;
     else counts.unchanged++;
@@ -708,12 +690,8 @@ export class Puller {
       if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
-    store.remote.insertContacts(fresh);
-    for (const r of fresh) {
-      // the stage it entered the funnel with, as of its creation in Intercom
-      store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
-      changed.push(r.id);
-    }
+    insertPulledContacts(store, fresh);
+    for (const r of fresh) changed.push(r.id);
     counts.inserted += fresh.length;
     return changed;
   }
@@ -760,24 +738,10 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) {
-      store.contacts.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, c.updated_at * 1000) });
-      if (write.stage !== undefined && write.stage !== row.stage) {
-        store.history.add({
-          entityType: 'contact',
-          entityId: row.id,
-          fromStage: row.stage,
-          toStage: write.stage as string,
-          at: c.updated_at * 1000,
-          actor: INTERCOM_ACTOR,
-          source: 'intercom',
-        });
-      }
-    }
+    if (applied) updatePulledContact(store, row, write, c.updated_at * 1000);
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
-    store.remote.setRemote('contact', row.pk, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
-    if (row.intercom_id !== c.id) store.outbox.refreshSyncState('contact', row.id);
+    tieToRemote(store, 'contact', row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
     if (applied || linked) counts.updated++;
     else counts.unchanged++;
