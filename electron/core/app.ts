@@ -80,12 +80,10 @@ export function createCore(options: CoreOptions): Core {
   const contacts = new ContactService(ctx, companies, segments);
   const messages = new MessageService(ctx);
   const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
-  let sync: SyncEngine | null = null;
-  const settings = new SettingsService(ctx, tokens, options.intercom ?? null, (keys) => sync?.settingsChanged(keys));
-  sync = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
-  const engine = sync;
+  const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
+  const engine = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
   const outbox = new OutboxService(ctx, () => engine.runNow());
-  const activity = new ActivityService(ctx, engine);
+  const activity = new ActivityService(ctx);
   const imports = new ImportService(ctx, options.dataDir);
   const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
   const funnel = new FunnelService(ctx);
@@ -132,7 +130,7 @@ export function createCore(options: CoreOptions): Core {
     'events.track': (i) => activity.track(i),
     'contacts.timeline': (i) => activity.contactTimeline(i),
     'companies.timeline': (i) => activity.companyTimeline(i),
-    'events.pull': (i) => activity.pull(i),
+    'events.pull': (i) => engine.pullEvents(i.contactId),
     'import.open': (i) => imports.open(i),
     'import.chunk': (i) => imports.chunk(i),
     'import.analyse': (i) => imports.analyse(i),

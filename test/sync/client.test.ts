@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ExchangeInfo, IntercomClient, type ClientOptions } from '../../electron/core/sync/IntercomClient';
 import { IntercomError } from '../../electron/core/sync/IntercomError';
 import { RateLimiter } from '../../electron/core/sync/RateLimiter';
-import { regionFromApp, REGION_HOSTS, resolveBaseUrl } from '../../electron/core/sync/hosts';
+import { regionFromApp, REGION_HOSTS, resolveBaseUrl } from '../../electron/core/settings/hosts';
 
 const TOKEN = 'dG9rOnNlY3JldC10b2tlbi0xMjM=';
 

@@ -43,7 +43,7 @@ async function rig(): Promise<Rig> {
   };
   const r: Rig = { t, sb, clock, pull: () => new Puller(ctx()).pullChanges() };
   open.push(r);
-  await new Puller(ctx()).importAll();
+  await new Puller(ctx()).firstPull();
   return r;
 }
 

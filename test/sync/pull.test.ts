@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
 import { IntercomClient } from '../../electron/core/sync/IntercomClient';
 import { Pusher } from '../../electron/core/sync/Pusher';
-import { IMPORT_KEY, Puller, PULL_KEY, type ImportState, type PullerOptions, type PullState } from '../../electron/core/sync/Puller';
+import { FIRST_PULL_KEY, Puller, PULL_KEY, type FirstPullState, type PullerOptions, type PullState } from '../../electron/core/sync/Puller';
 import type { SyncContext } from '../../electron/core/sync/SyncContext';
 import { DEFAULT_STAGE_VALUES, type EntityType } from '../../shared/domain';
 import { removeTempDir, startCore, type TestClock, type TestCore } from '../helpers/testCore';
@@ -88,7 +88,7 @@ describe('first import', () => {
   it('imports a seeded workspace: counts, stages, links, user counts, history, and no outbox entries', async () => {
     const r = await rig({ seed: { contacts: 2000, companies: 50, withStageAttributes: true } });
     const progress: Array<[number, number | null]> = [];
-    const summary = await r.puller().importAll((done, total) => progress.push([done, total]));
+    const summary = await r.puller().firstPull((done, total) => progress.push([done, total]));
 
     expect(summary).toMatchObject({ resumed: false, alreadyDone: false });
     expect(summary.contacts.inserted).toBe(2000);
@@ -134,9 +134,9 @@ describe('first import', () => {
     expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(2000);
 
     // done: the state says so and the first pull starts from the import's start, less the lag margin
-    expect(store.settings.get<ImportState>(IMPORT_KEY)).toMatchObject({ phase: 'done', done: 2000, total: 2000, startedAt: NOON });
+    expect(store.settings.get<FirstPullState>(FIRST_PULL_KEY)).toMatchObject({ phase: 'done', done: 2000, total: 2000, startedAt: NOON });
     expect(store.settings.get<PullState>(PULL_KEY)!.watermark).toBe(NOON / 1000 - 15 * 60);
-    expect(await r.puller().importAll()).toMatchObject({ alreadyDone: true, pages: 0 });
+    expect(await r.puller().firstPull()).toMatchObject({ alreadyDone: true, pages: 0 });
   });
 
   it('resumes an import stopped mid-way (a throw from progress, then an abort) with each contact once', async () => {
@@ -149,44 +149,44 @@ describe('first import', () => {
     const opts = { deferIndexesFrom: 0 };
     // 1: stopped during the company scroll (3 pages of 50), leaving the scroll open
     await expect(
-      r.puller(opts).importAll((done, total) => {
+      r.puller(opts).firstPull((done, total) => {
         if (total === null && done >= 50) throw new Error('quit during companies');
       }),
     ).rejects.toThrow('quit during companies');
-    expect(r.t.core.store.settings.get<ImportState>(IMPORT_KEY)!.phase).toBe('companies');
+    expect(r.t.core.store.settings.get<FirstPullState>(FIRST_PULL_KEY)!.phase).toBe('companies');
 
     // 2: the scroll it left open is closed and the companies start over; stopped after 3 contact pages
     let pages = 0;
     let dropped = 0;
     await expect(
-      r.puller(opts).importAll((_done, total) => {
+      r.puller(opts).firstPull((_done, total) => {
         dropped = Math.max(dropped, allIndexes - Number(indexes()));
         if (total !== null && ++pages === 3) throw new Error('quit during contacts');
       }),
     ).rejects.toThrow('quit during contacts');
     expect(dropped).toBeGreaterThan(10);
     expect(indexes()).toBe(allIndexes);
-    expect(r.t.core.store.settings.get<ImportState>(IMPORT_KEY)).toMatchObject({ phase: 'contacts', done: 450 });
+    expect(r.t.core.store.settings.get<FirstPullState>(FIRST_PULL_KEY)).toMatchObject({ phase: 'contacts', done: 450 });
     expect(r.t.core.store.companies.count()).toBe(110);
 
     // 3: the signal is aborted two pages on (the engine pausing); the next request fails 'aborted'
     const ctx = r.ctx();
     let more = 0;
     await expect(
-      new Puller(ctx, opts).importAll(() => {
+      new Puller(ctx, opts).firstPull(() => {
         if (++more === 2) ctx.abort.abort();
       }),
     ).rejects.toMatchObject({ kind: 'aborted' });
-    const mid = r.t.core.store.settings.get<ImportState>(IMPORT_KEY)!;
+    const mid = r.t.core.store.settings.get<FirstPullState>(FIRST_PULL_KEY)!;
     expect(mid.done).toBeGreaterThanOrEqual(750);
     expect(mid.done).toBeLessThan(1200);
 
     // 4: resumed to the end, reading only the pages left
     expect(indexes()).toBe(allIndexes);
-    const last = await r.puller(opts).importAll();
+    const last = await r.puller(opts).firstPull();
     expect(last.resumed).toBe(true);
     expect(indexes()).toBe(allIndexes);
-    expect(r.t.core.store.settings.get<ImportState>(IMPORT_KEY)!.deferredIndexes).toBeUndefined();
+    expect(r.t.core.store.settings.get<FirstPullState>(FIRST_PULL_KEY)!.deferredIndexes).toBeUndefined();
     expect(last.pages).toBe(fullPages - mid.done / 150);
     expect(r.t.core.store.contacts.count()).toBe(1200);
     expect(scalar(r, 'SELECT count(DISTINCT intercom_id) FROM contacts')).toBe(1200);
@@ -195,7 +195,7 @@ describe('first import', () => {
     expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(1200);
     expect(scalar(r, 'SELECT sum(user_count) FROM companies')).toBe(scalar(r, 'SELECT count(*) FROM contact_companies'));
     expect(scalar(r, 'SELECT count(*) FROM outbox')).toBe(0);
-    expect(r.t.core.store.settings.get<ImportState>(IMPORT_KEY)).toMatchObject({ phase: 'done', done: 1200, startedAt: NOON });
+    expect(r.t.core.store.settings.get<FirstPullState>(FIRST_PULL_KEY)).toMatchObject({ phase: 'done', done: 1200, startedAt: NOON });
   });
 
   it('matches contacts and companies the console already has instead of adding them again', async () => {
@@ -213,7 +213,7 @@ describe('first import', () => {
     ws.attachCompany(remoteUser.id, { id: remoteCo.id });
     const stranger = ws.remoteCreateContact({ email: 'Stranger@Example.com', name: 'Someone Else' });
 
-    await r.puller().importAll();
+    await r.puller().firstPull();
     expect(r.t.core.store.contacts.count()).toBe(3);
     expect(localByIntercomId(r, remoteLead.id)!.id).toBe(lead.id);
     expect(localByIntercomId(r, remoteUser.id)!.id).toBe(user.id);
@@ -230,7 +230,7 @@ describe('first import', () => {
 describe('incremental pull', () => {
   async function imported(opts: Partial<SandboxOptions> = {}) {
     const r = await rig({ seed: 'demo', ...opts });
-    await r.puller().importAll();
+    await r.puller().firstPull();
     return r;
   }
   const demoContact = (r: Rig, i = 0) => r.sb.workspace.contacts().filter((c) => c.role === 'user')[i]!;
@@ -380,7 +380,7 @@ describe('incremental pull', () => {
 describe('pull after a push, while the search lags', () => {
   it('does not take back a value the console just pushed when the search still shows the version before it', async () => {
     const r = await rig({ seed: 'demo', searchLagMs: 2 * 60_000 });
-    await r.puller().importAll();
+    await r.puller().firstPull();
     const remote = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
     const local = localByIntercomId(r, remote.id)!;
     r.clock.ms += 10 * 60_000;
@@ -413,7 +413,7 @@ describe('links after a push, while the search lags', () => {
 
   it('does not bring back a link the console linked then unlinked when the search still shows the version with it', async () => {
     const r = await rig({ seed: 'demo', searchLagMs: 2 * 60_000 });
-    await r.puller().importAll();
+    await r.puller().firstPull();
     const remote = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
     const local = localByIntercomId(r, remote.id)!;
     const before = await companiesOf(r, local.id);
@@ -438,7 +438,7 @@ describe('links after a push, while the search lags', () => {
 
   it('does not drop a link the console just pushed when the search still shows a newer-than-the-link version without it', async () => {
     const r = await rig({ seed: 'demo', searchLagMs: 2 * 60_000 });
-    await r.puller().importAll();
+    await r.puller().firstPull();
     const remote = r.sb.workspace.contacts().find((c) => c.role === 'user')!;
     const local = localByIntercomId(r, remote.id)!;
     const other = companyLocalId(r, r.sb.workspace.companies().find((co) => !remote.companies.data.some((d) => d.id === co.id))!.id);
@@ -470,7 +470,7 @@ describe('a company scroll left open by a killed run', () => {
     const companyName = (intercomId: string) => db(r).prepare('SELECT name FROM companies WHERE intercom_id = @intercomId').pluck().get({ intercomId });
     // a run sent the scroll's first request and was killed before it kept the scroll parameter
     await r.ctx().client.scrollCompanies(null);
-    const importing = r.puller({ scrollBusyPollMs: 20 }).importAll();
+    const importing = r.puller({ scrollBusyPollMs: 20 }).firstPull();
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(r.t.core.store.companies.count()).toBe(0); // waiting, not failed
     r.clock.ms += 61_000; // the scroll idles out

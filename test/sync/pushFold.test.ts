@@ -1,7 +1,8 @@
 // How a record's entries become requests (pure): field runs fold, other ops stand alone, and a
 // create that was already sent keeps the identity it went out with.
 import { describe, expect, it } from 'vitest';
-import { foldContact, overlayBase, planSteps, type PushEntry } from '../../electron/core/sync/fold';
+import { foldContact, overlayBase, type PushEntry } from '../../electron/core/sync/fold';
+import { planSteps } from '../../electron/core/sync/ops/planSteps';
 import type { ContactBase } from '../../electron/core/sync/mapping';
 
 let seq = 0;

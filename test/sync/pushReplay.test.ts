@@ -58,7 +58,7 @@ describe('replaying a folded create + sign-up whose answer was lost', () => {
     rig = await pushRig();
     const { id, remoteId } = await signedUpThenKilled();
     // first connection: the import matches the local contact by its user id while the entries wait
-    await new Puller(rig.ctx).importAll();
+    await new Puller(rig.ctx).firstPull();
     expect(contactRow(id).intercom_id).toBe(remoteId);
     expect(rig.t.core.store.outbox.countWaiting()).toBe(3);
 

@@ -1,18 +1,12 @@
-// Activity: events of contacts and anonymous visitors, timelines, and the 90-day pull from Intercom.
+// Activity: events of contacts and anonymous visitors, and timelines. (A contact's 90-day pull
+// from Intercom is a sync step: sync/steps/contactEvents.ts.)
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import type { EventMetadata, Timeline, TimelineItem } from '../../../shared/activity';
+import type { Timeline, TimelineItem } from '../../../shared/activity';
 import { AppError } from '../../../shared/errors';
 import { toActivityEvent, type EventRow, type FirstTouchRow, type TimelineRow, type TimelineSeek } from '../db/EventRepository';
 import { iso, isoOrNull } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
-import { nextEventsQuery, type IntercomClient } from '../sync/IntercomClient';
-import type { IntercomEvent } from '../sync/intercomTypes';
-import type { SyncEngine } from '../sync/SyncEngine';
 import { recordEvent } from './recordEvent';
-
-/** Intercom lists the last 90 days; this many per page, and never more pages than this (a loop guard). */
-const PULL_PAGE_SIZE = 100;
-const PULL_MAX_PAGES = 200;
 
 interface CursorBody {
   /** What the cursor pages through ('contact:<id>' or 'company:<id>'). */
@@ -78,36 +72,8 @@ function toFirstTouch(r: FirstTouchRow | undefined): Timeline['firstTouch'] {
   return { at: isoOrNull(r.first_seen_at), referrer: r.first_referrer, landingPage: r.first_landing_page };
 }
 
-/**
- * Intercom's metadata as the contract keeps it: flat values; a rich link becomes its URL and money
- * its amount and currency ("49.99 EUR", Intercom counts cents); keys Intercom allows but the
- * contract does not ('.', '$', brackets) are renamed; at most 10 keys, as Intercom keeps.
- */
-export function metadataFromIntercom(raw: Record<string, unknown> | null | undefined): EventMetadata {
-  const out: EventMetadata = {};
-  if (!raw || typeof raw !== 'object') return out;
-  for (const [rawKey, v] of Object.entries(raw)) {
-    if (Object.keys(out).length >= 10) break;
-    // eslint-disable-next-line no-control-regex
-    const key = rawKey.replace(/[\u0000-\u001f\u007f-\u009f.$[\]]/g, '_').slice(0, 100);
-    if (key === '') continue;
-    if (typeof v === 'string') out[key] = v.slice(0, 1000);
-    else if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
-    else if (typeof v === 'boolean') out[key] = v;
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.url === 'string') out[key] = o.url.slice(0, 1000);
-      else if (typeof o.amount === 'number' && typeof o.currency === 'string') out[key] = `${(o.amount / 100).toFixed(2)} ${o.currency.toUpperCase()}`;
-    }
-  }
-  return out;
-}
-
 export class ActivityService {
-  constructor(
-    readonly ctx: ServiceContext,
-    readonly engine: SyncEngine,
-  ) {}
+  constructor(readonly ctx: ServiceContext) {}
 
   track(input: ParsedInput<'events.track'>): MethodOutput<'events.track'> {
     const { store } = this.ctx;
@@ -162,64 +128,4 @@ export class ActivityService {
       nextCursor: rows.length > limit && last ? encodeCursor(scope, { at: last.at, key: last.key }) : null,
     };
   }
-
-  /**
-   * Fetches the contact's last 90 days of events from Intercom (following `pages.next`) and keeps
-   * the ones not held yet. The requests run outside any transaction; the store is written once.
-   */
-  async pull({ contactId }: ParsedInput<'events.pull'>): Promise<MethodOutput<'events.pull'>> {
-    const { store } = this.ctx;
-    const row = store.contacts.byId(contactId);
-    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${contactId}`, { field: 'contactId' });
-    const intercomId = row.intercom_id;
-    if (!intercomId) {
-      throw new AppError('VALIDATION', 'contactId: this contact is not in Intercom yet: sync first, then pull its events', { field: 'contactId' });
-    }
-    const remote = await this.engine.withClient((client) => fetchEvents(client, intercomId));
-
-    const added = store.transaction(() => {
-      // the contact may have gone (or been merged) while the requests ran
-      const now = store.contacts.byId(contactId);
-      if (!now || now.intercom_id !== intercomId) {
-        throw new AppError('CONFLICT', 'contactId: the contact changed while its events were fetched; pull again', { field: 'contactId' });
-      }
-      const at = this.ctx.now();
-      let n = 0;
-      for (const e of remote) {
-        const recorded = recordEvent(
-          store,
-          { contactPk: now.pk, visitorId: null, name: e.event_name, at: e.created_at * 1000, metadata: metadataFromIntercom(e.metadata), source: 'intercom' },
-          { now: at },
-        );
-        // Intercom holds this name already: it counts toward its 120 without a push from here
-        store.events.rememberName(e.event_name, at);
-        if (!recorded.duplicate) n++;
-      }
-      return n;
-    });
-    if (added > 0) {
-      this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
-      this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
-    }
-    return { fetched: remote.length, added };
-  }
-}
-
-/** Every page of a contact's events; entries that are not events (no name or time) are skipped. */
-async function fetchEvents(client: IntercomClient, intercomId: string): Promise<IntercomEvent[]> {
-  const out: IntercomEvent[] = [];
-  let query: Record<string, string> | null = { type: 'user', intercom_user_id: intercomId, per_page: String(PULL_PAGE_SIZE) };
-  const seen = new Set<string>();
-  for (let page = 0; query && page < PULL_MAX_PAGES; page++) {
-    const list = await client.listEvents(query);
-    for (const e of list.events ?? []) {
-      if (typeof e?.event_name === 'string' && e.event_name !== '' && Number.isFinite(e.created_at)) out.push(e);
-    }
-    query = nextEventsQuery(typeof list.pages?.next === 'string' ? list.pages.next : null);
-    // a server that hands back the same page again would otherwise loop
-    const key = query ? JSON.stringify(query) : '';
-    if (query && seen.has(key)) break;
-    seen.add(key);
-  }
-  return out;
 }

@@ -32,6 +32,8 @@ const SYNC_STATE_SQL = (table: string) => `
   UPDATE ${table} SET sync_state = ${SYNC_STATE_CASE}
   WHERE id = @id AND sync_state IS NOT ${SYNC_STATE_CASE}`;
 
+const SEQS = 'SELECT value FROM json_each(@seqs)';
+
 export class OutboxRepository {
   private readonly st: Statements;
   constructor(db: Database) {
@@ -110,5 +112,66 @@ export class OutboxRepository {
 
   countWaiting(): number {
     return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')`).get() as { n: number }).n;
+  }
+
+  // ---- status changes made by the push (claim, done, failed, retry time, release) ----------------
+
+  /** Committed before the request goes out; `attempts` counts requests that may have reached Intercom. */
+  markInFlight(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'pending'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  markDone(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'done', last_error = NULL, not_before = NULL, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  markFailed(seqs: readonly number[], error: string, at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'failed', last_error = @error, not_before = NULL, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), error, at });
+  }
+
+  /** Back to pending, not to be tried before `notBefore`. */
+  markDeferred(seqs: readonly number[], notBefore: number, error: string, at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'pending', not_before = @notBefore, last_error = @error, updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), notBefore, error, at });
+  }
+
+  /** Back to pending, due at once (the run stopped before or while sending them). */
+  release(seqs: readonly number[], at: number): void {
+    this.st
+      .get(`UPDATE outbox SET status = 'pending', updated_at = @at WHERE seq IN (${SEQS}) AND status = 'in_flight'`)
+      .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  /**
+   * Back to pending, due at once, after Intercom refused the request (a 400: nothing of it was
+   * applied), so this attempt does not count: a pending entry with attempts > 0 of a record not
+   * in Intercom yet then always went out inside its create (see planSteps).
+   */
+  releaseRefused(seqs: readonly number[], at: number): void {
+    this.st
+      .get(
+        `UPDATE outbox SET status = 'pending', attempts = max(0, attempts - 1), updated_at = @at
+         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
+      )
+      .run({ seqs: JSON.stringify(seqs), at });
   }
 }

@@ -1,5 +1,5 @@
-// The push side of sync: claiming outbox entries per record, recording what reached Intercom
-// (ids, bases), failures and retry times, and id remaps after a merge.
+// The push side of sync: finding outbox entries per record, recording what reached Intercom
+// (ids, bases) and id remaps after a merge. Entry status changes live in OutboxRepository.
 import type { Database } from 'better-sqlite3';
 import type { EntityType } from '../../../shared/domain';
 import { Statements } from './Statements';
@@ -94,65 +94,6 @@ export class SyncRepository {
         seqs: JSON.stringify(seqs),
       }) as { n: number }
     ).n;
-  }
-
-  /** Committed before the request goes out; `attempts` counts requests that may have reached Intercom. */
-  markInFlight(seqs: readonly number[], at: number): void {
-    this.st
-      .get(
-        `UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, updated_at = @at
-         WHERE seq IN (${SEQS}) AND status = 'pending'`,
-      )
-      .run({ seqs: JSON.stringify(seqs), at });
-  }
-
-  markDone(seqs: readonly number[], at: number): void {
-    this.st
-      .get(
-        `UPDATE outbox SET status = 'done', last_error = NULL, not_before = NULL, updated_at = @at
-         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
-      )
-      .run({ seqs: JSON.stringify(seqs), at });
-  }
-
-  markFailed(seqs: readonly number[], error: string, at: number): void {
-    this.st
-      .get(
-        `UPDATE outbox SET status = 'failed', last_error = @error, not_before = NULL, updated_at = @at
-         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
-      )
-      .run({ seqs: JSON.stringify(seqs), error, at });
-  }
-
-  /** Back to pending, not to be tried before `notBefore`. */
-  markDeferred(seqs: readonly number[], notBefore: number, error: string, at: number): void {
-    this.st
-      .get(
-        `UPDATE outbox SET status = 'pending', not_before = @notBefore, last_error = @error, updated_at = @at
-         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
-      )
-      .run({ seqs: JSON.stringify(seqs), notBefore, error, at });
-  }
-
-  /** Back to pending, due at once (the run stopped before or while sending them). */
-  release(seqs: readonly number[], at: number): void {
-    this.st
-      .get(`UPDATE outbox SET status = 'pending', updated_at = @at WHERE seq IN (${SEQS}) AND status = 'in_flight'`)
-      .run({ seqs: JSON.stringify(seqs), at });
-  }
-
-  /**
-   * Back to pending, due at once, after Intercom refused the request (a 400: nothing of it was
-   * applied), so this attempt does not count: a pending entry with attempts > 0 of a record not
-   * in Intercom yet then always went out inside its create (see planSteps).
-   */
-  releaseRefused(seqs: readonly number[], at: number): void {
-    this.st
-      .get(
-        `UPDATE outbox SET status = 'pending', attempts = max(0, attempts - 1), updated_at = @at
-         WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
-      )
-      .run({ seqs: JSON.stringify(seqs), at });
   }
 
   /** The local contact already tied to an Intercom contact, if any. */

@@ -5,8 +5,8 @@ import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, type Region, type StageValues } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { ServiceContext } from '../ServiceContext';
-import { resolveBaseUrl } from '../sync/hosts';
-import type { SyncSettings } from '../sync/mapping';
+import { resolveBaseUrl } from './hosts';
+import type { SyncSettings } from './SyncSettings';
 import type { TokenStore } from './TokenStore';
 
 /** A base URL given at start (`--intercom-url`, `INTERCOM_BASE_URL`, `--sandbox`): it wins over the screen's. */
@@ -39,9 +39,16 @@ export class SettingsService {
     private readonly ctx: ServiceContext,
     private readonly tokens: TokenStore,
     private readonly override: ConnectionOverride | null,
-    /** Told which settings changed, after they are saved (the sync reconnects). */
-    private readonly onChange: (changed: string[]) => void = () => {},
   ) {}
+
+  /** Who hears which settings changed, after they are saved (the sync engine, which reconnects). */
+  private readonly listeners = new Set<(changed: readonly string[]) => void>();
+
+  /** Calls `listener` with the keys of every saved change; returns the unsubscribe. */
+  onChange(listener: (changed: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   private read<T>(key: string, fallback: T): T {
     return this.ctx.store.settings.get<T>(key) ?? fallback;
@@ -139,7 +146,7 @@ export class SettingsService {
         store.settings.set(KEYS.admin, null, at);
       }
     });
-    if (changed.length > 0) this.onChange(changed);
+    if (changed.length > 0) for (const l of [...this.listeners]) l(changed);
     return { changed };
   }
 

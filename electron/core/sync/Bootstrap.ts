@@ -8,14 +8,18 @@ import type { SyncContext } from './SyncContext';
 type Model = 'contact' | 'company';
 
 /**
- * Attribute names known to exist, per client (one client per connection and run), so that
- * calling this before every push costs one listing per model, not one per run step.
+ * Attribute names known to exist, for the client that listed them. Kept on the run context (one
+ * client per connection and run), so that a second call in a run costs one listing per model at
+ * most once, not one per call.
  */
-const known = new WeakMap<IntercomClient, Record<Model, Set<string>>>();
+export interface KnownAttributes {
+  client: IntercomClient;
+  names: Record<Model, Set<string>>;
+}
 
-/** Forget what a client knows: Intercom said an attribute does not exist after all (archived meanwhile). */
-export function forgetAttributes(client: IntercomClient): void {
-  known.delete(client);
+/** Forget what this run knows: Intercom said an attribute does not exist after all (archived meanwhile). */
+export function forgetAttributes(ctx: SyncContext): void {
+  if (ctx.run) ctx.run.attributes = undefined;
 }
 
 const STOPPING = new Set(['auth', 'offline', 'aborted', 'transient', 'rate_limited']);
@@ -50,13 +54,15 @@ export interface BootstrapResult {
   refused: Array<{ model: Model; name: string; message: string }>;
 }
 
+/** Creates what is missing; the engine runs it once per run, as its bootstrap step (steps/bootstrap.ts). */
 export async function ensureStageAttributes(ctx: SyncContext): Promise<BootstrapResult> {
   const { client } = ctx;
   const { stageAttribute, companyStageAttribute } = ctx.settings();
-  let names = known.get(client);
+  const run = (ctx.run ??= {});
+  let names = run.attributes?.client === client ? run.attributes.names : undefined;
   if (!names) {
     names = { contact: await listNames(client, 'contact'), company: await listNames(client, 'company') };
-    known.set(client, names);
+    run.attributes = { client, names };
   }
 
   const wanted = new Map<string, { model: Model; name: string; types: Set<string> }>();

@@ -1,10 +1,11 @@
-// Brings Intercom's records into the local store: the first import (pipelined, resumable after a
-// quit) and the incremental pull, applying remote values field by field (merge.ts), never queued back.
+// Brings Intercom's records into the local store: the first pull (every record, pipelined,
+// resumable after a quit) and the incremental pull, applying remote values field by field (merge.ts), never queued back.
 import { randomUUID } from 'node:crypto';
 import type { ContactWrite } from '../db/ContactRepository';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import type { IndexDefinition, NewRemoteContact, SyncedCompanyRow, SyncedContactRow, WaitingEntry } from '../db/RemoteRepository';
 import type { ConflictRow } from '../db/ConflictRepository';
+import { insertPulledCompany, insertPulledContacts, tieToRemote, updatePulledCompany, updatePulledContact } from './pullWrites';
 import { IntercomError, isIntercomError } from './IntercomError';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -21,10 +22,11 @@ import {
 import { baseJson, flatten, mergeFields, type Flat, parseBase, pendingFields, pendingLinks, withAttributes, type FieldConflict } from './merge';
 import type { ProgressFn, SyncContext } from './SyncContext';
 
-export const IMPORT_KEY = 'sync.import';
+/** Where the first pull keeps its progress (the key predates the name 'first pull'; stores hold it). */
+export const FIRST_PULL_KEY = 'sync.import';
 export const PULL_KEY = 'sync.pull';
+export { INTERCOM_ACTOR } from './pullWrites';
 /** Who Intercom's own changes are attributed to in the stage history. */
-export const INTERCOM_ACTOR = 'Intercom';
 
 const PER_PAGE = 150;
 const DAY_S = 86_400;
@@ -69,7 +71,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 const CONTACT_NULL_UNKNOWN = new Set(['stage']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface ImportState {
+export interface FirstPullState {
   phase: 'companies' | 'contacts' | 'done';
   /** `starting_after` of the next contact page (null: from the start). */
   cursor: string | null;
@@ -79,10 +81,10 @@ export interface ImportState {
   total: number | null;
   /** Companies written by the company phase. */
   companies: number;
-  /** When the import began (ms); the first pull starts from here. */
+  /** When the first pull began (ms); the incremental pull starts from here. */
   startedAt: number;
   finishedAt?: number;
-  /** List indexes dropped for the import (built again at its end, or when it stops). */
+  /** List indexes dropped for the first pull (built again at its end, or when it stops). */
   deferredIndexes?: IndexDefinition[];
 }
 
@@ -104,14 +106,14 @@ export interface ApplyCounts {
   stale: number;
 }
 
-export interface ImportSummary {
+export interface FirstPullSummary {
   contacts: ApplyCounts;
   companies: ApplyCounts;
   /** HTTP pages read (company scroll pages + contact pages). */
   pages: number;
-  /** This call continued an import a previous one had begun. */
+  /** This call continued a first pull a previous one had begun. */
   resumed: boolean;
-  /** The import had already finished; nothing was read. */
+  /** The first pull had already finished; nothing was read. */
   alreadyDone: boolean;
   ms: number;
 }
@@ -130,12 +132,12 @@ export interface PullerOptions {
   searchLagMs?: number;
   perPage?: number;
   /**
-   * An import with at least this many contacts still to come drops the contact list indexes
+   * A first pull with at least this many contacts still to come drops the contact list indexes
    * and builds them once at the end (RemoteRepository.dropListIndexes). Default 20,000: below
    * that, keeping them costs less than building them again.
    */
   deferIndexesFrom?: number;
-  /** While a scroll nobody can close blocks the import's company phase, how often to ask again (default 5 s). */
+  /** While a scroll nobody can close blocks the first pull's company phase, how often to ask again (default 5 s). */
   scrollBusyPollMs?: number;
 }
 
@@ -244,32 +246,32 @@ export class Puller {
     this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
   }
 
-  // ---- first import ----------------------------------------------------------------------------
+  // ---- first pull ------------------------------------------------------------------------------
 
   /**
    * Every company (the scroll), then every contact (the list, 150 a page). Each page is one
-   * transaction that also records how far the import got, so a quit loses at most the page in
+   * transaction that also records how far the first pull got, so a quit loses at most the page in
    * flight. Companies come first so contacts link to them as they arrive; a scroll cannot be
    * resumed (it expires after a minute), so an interrupted company phase starts over.
    */
-  async importAll(onProgress?: ProgressFn): Promise<ImportSummary> {
+  async firstPull(onProgress?: ProgressFn): Promise<FirstPullSummary> {
     const t0 = performance.now();
     const { store } = this.ctx;
     const s = this.ctx.settings();
     const contacts = emptyCounts();
     const companies = emptyCounts();
-    if (store.settings.get<ImportState>(IMPORT_KEY)?.phase === 'done') {
+    if (store.settings.get<FirstPullState>(FIRST_PULL_KEY)?.phase === 'done') {
       return { contacts, companies, pages: 0, resumed: false, alreadyDone: true, ms: 0 };
     }
     this.restoreDeferredIndexes(); // left dropped by a run that crashed
-    const saved = store.settings.get<ImportState>(IMPORT_KEY);
-    const state: ImportState = saved ?? { phase: 'companies', cursor: null, done: 0, total: null, companies: 0, startedAt: this.ctx.now() };
-    if (!saved) store.settings.set(IMPORT_KEY, state, this.ctx.now());
+    const saved = store.settings.get<FirstPullState>(FIRST_PULL_KEY);
+    const state: FirstPullState = saved ?? { phase: 'companies', cursor: null, done: 0, total: null, companies: 0, startedAt: this.ctx.now() };
+    if (!saved) store.settings.set(FIRST_PULL_KEY, state, this.ctx.now());
     const resumed = saved !== undefined;
     let pages: number;
     const restoreCheckpoints = store.remote.checkpointLessOften();
     try {
-      pages = await this.importPhases(state, s, contacts, companies, onProgress);
+      pages = await this.firstPullPhases(state, s, contacts, companies, onProgress);
     } finally {
       restoreCheckpoints();
       this.restoreDeferredIndexes();
@@ -278,35 +280,35 @@ export class Puller {
   }
 
   /**
-   * An import that stops (quit, pause, error) puts the indexes it dropped back at once, so the
-   * console's lists stay fast while it waits; a resumed import drops them again. After a crash
-   * they are still listed in the import state, and the next import call puts them back.
+   * A first pull that stops (quit, pause, error) puts the indexes it dropped back at once, so the
+   * console's lists stay fast while it waits; a resumed one drops them again. After a crash
+   * they are still listed in its state, and the next first-pull call puts them back.
    */
   private restoreDeferredIndexes(): void {
     const { store } = this.ctx;
     try {
       store.transaction(() => {
-        const state = store.settings.get<ImportState>(IMPORT_KEY);
+        const state = store.settings.get<FirstPullState>(FIRST_PULL_KEY);
         if (!state?.deferredIndexes) return;
         store.remote.restoreIndexes(state.deferredIndexes);
-        store.settings.set(IMPORT_KEY, { ...state, deferredIndexes: undefined }, this.ctx.now());
+        store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined }, this.ctx.now());
       });
     } catch (e) {
-      this.ctx.log('import: could not rebuild the contact list indexes; the next import run tries again', e);
+      this.ctx.log('first pull: could not rebuild the contact list indexes; the next run tries again', e);
     }
   }
 
-  private async importPhases(start: ImportState, s: SyncSettings, contacts: ApplyCounts, companies: ApplyCounts, onProgress?: ProgressFn): Promise<number> {
+  private async firstPullPhases(start: FirstPullState, s: SyncSettings, contacts: ApplyCounts, companies: ApplyCounts, onProgress?: ProgressFn): Promise<number> {
     const { store } = this.ctx;
     let state = start;
     let pages = 0;
     if (state.phase === 'companies') {
       let n = 0;
-      // contacts link to the companies as they arrive, so the import waits out a busy scroll
+      // contacts link to the companies as they arrive, so the first pull waits out a busy scroll
       const scrolled = await this.scrollCompanies(
         (page) => {
           const changed = store.transaction(() => this.applyCompanies(page, s, companies));
-          if (changed.length > 0) this.ctx.changed('company', changed, 'sync.import');
+          if (changed.length > 0) this.ctx.changed('company', changed, 'sync.firstPull');
           n += page.length;
           onProgress?.(n, null);
         },
@@ -314,17 +316,17 @@ export class Puller {
       );
       pages += scrolled;
       state = { ...state, phase: 'contacts', cursor: null, done: 0, total: null, companies: n };
-      store.settings.set(IMPORT_KEY, state, this.ctx.now());
+      store.settings.set(FIRST_PULL_KEY, state, this.ctx.now());
     }
 
     const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
     let first = list(state.cursor);
     if (state.cursor !== null) {
-      // a saved cursor Intercom no longer takes: the import starts the contacts over (each
+      // a saved cursor Intercom no longer takes: the first pull starts the contacts over (each
       // contact is matched by its Intercom id, so none is written twice)
       first = first.catch((e: unknown) => {
         if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
-        this.ctx.log(`import: Intercom refused the saved contact cursor; importing contacts from the start`, e);
+        this.ctx.log(`first pull: Intercom refused the saved contact cursor; reading contacts from the start`, e);
         state = { ...state, cursor: null, done: 0 };
         return list(null);
       });
@@ -349,15 +351,15 @@ export class Puller {
           state = last
             ? { ...state, phase: 'done', cursor: null, done, total: page.total_count ?? done, finishedAt: at }
             : { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
-          store.settings.set(IMPORT_KEY, state, at);
+          store.settings.set(FIRST_PULL_KEY, state, at);
           if (last) {
-            // changes made while the import ran are newer than its start: the first pull finds them
+            // changes made while the first pull ran are newer than its start: the next pull finds them
             const w = Math.floor(state.startedAt / 1000) - this.lagS;
             store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
           }
           return ids;
         });
-        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.import');
+        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
         onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + state.total);
       },
     );
@@ -377,13 +379,19 @@ export class Puller {
    */
   async pullChanges(onProgress?: ProgressFn): Promise<PullSummary> {
     const t0 = performance.now();
-    const { store, client } = this.ctx;
-    const s = this.ctx.settings();
     const contacts = emptyCounts();
     const companies = emptyCounts();
-    let state: PullState = store.settings.get<PullState>(PULL_KEY) ?? { watermark: 0, companyWatermark: 0 };
+    let pages = await this.pullCompanies(companies);
+    const c = await this.pullContacts(contacts, onProgress);
+    pages += c.pages;
+    return { contacts, companies, pages, watermark: c.watermark, ms: Math.round(performance.now() - t0) };
+  }
 
-    // ---- companies
+  /** The companies updated since the company watermark (see pullChanges); returns the pages read. */
+  async pullCompanies(companies: ApplyCounts = emptyCounts()): Promise<number> {
+    const { store } = this.ctx;
+    const s = this.ctx.settings();
+    let state: PullState = store.settings.get<PullState>(PULL_KEY) ?? { watermark: 0, companyWatermark: 0 };
     const scrollStart = Math.floor(this.ctx.now() / 1000);
     let companyNewest = -Infinity;
     let pages = 0;
@@ -407,8 +415,14 @@ export class Puller {
       if (!isScrollBusy(e)) throw e;
       this.ctx.log('pull: another company scroll is still open in Intercom; companies are read on the next pull', e);
     }
+    return pages;
+  }
 
-    // ---- contacts
+  /** The contacts updated since the contact watermark (see pullChanges). */
+  async pullContacts(contacts: ApplyCounts = emptyCounts(), onProgress?: ProgressFn): Promise<{ pages: number; watermark: number }> {
+    const { store, client } = this.ctx;
+    const s = this.ctx.settings();
+    let state: PullState = store.settings.get<PullState>(PULL_KEY) ?? { watermark: 0, companyWatermark: 0 };
     const w = state.watermark;
     const search = (after: string | null) =>
       client.searchContacts({
@@ -419,7 +433,7 @@ export class Puller {
     let newest = -Infinity;
     let ordered = true;
     let done = 0;
-    pages += await pipeline<ContactList>(
+    const pages = await pipeline<ContactList>(
       search(null),
       (page) => {
         const after = nextCursor(page.pages);
@@ -447,7 +461,7 @@ export class Puller {
         onProgress?.(done, page.total_count ?? null);
       },
     );
-    return { contacts, companies, pages, watermark: state.watermark, ms: Math.round(performance.now() - t0) };
+    return { pages, watermark: state.watermark };
   }
 
   /**
@@ -561,7 +575,7 @@ export class Puller {
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;
-        store.remote.insertCompany({
+        insertPulledCompany(store, {
           id,
           // a company_id naming a local id is derived from it again on push (companyIdFor)
           externalId: adopted ? null : (co.company_id ?? null),
@@ -575,9 +589,6 @@ export class Puller {
           updatedAt: co.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: co.updated_at }),
         });
-        if (remote.stage) {
-          store.history.add({ entityType: 'company', entityId: id, fromStage: null, toStage: remote.stage, at: createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
-        }
         counts.inserted++;
         changed.push(id);
         return;
@@ -618,25 +629,9 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) {
-      store.companies.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, co.updated_at * 1000) });
-      // the company's name is part of its users' search entries
-      if ('name' in write) for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
-      if ('stage' in write) {
-        store.history.add({
-          entityType: 'company',
-          entityId: row.id,
-          fromStage: row.stage,
-          toStage: write.stage as string | null,
-          at: co.updated_at * 1000,
-          actor: INTERCOM_ACTOR,
-          source: 'intercom',
-        });
-      }
-    }
+    if (applied) updatePulledCompany(store, row, write, co.updated_at * 1000);
     const opened = this.recordConflicts('company', row.id, m.conflicts, open, at);
-    store.remote.setRemote('company', row.pk, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
-    if (row.intercom_id !== co.id) store.outbox.refreshSyncState('company', row.id);
+    tieToRemote(store, 'company', row, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
     counts.conflicts += opened;
     if (applied) counts.updated++;
     else counts.unchanged++;
@@ -695,12 +690,8 @@ export class Puller {
       if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
-    store.remote.insertContacts(fresh);
-    for (const r of fresh) {
-      // the stage it entered the funnel with, as of its creation in Intercom
-      store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor: INTERCOM_ACTOR, source: 'intercom' });
-      changed.push(r.id);
-    }
+    insertPulledContacts(store, fresh);
+    for (const r of fresh) changed.push(r.id);
     counts.inserted += fresh.length;
     return changed;
   }
@@ -747,24 +738,10 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) {
-      store.contacts.update(row.pk, { ...write, updatedAt: Math.max(row.updated_at, c.updated_at * 1000) });
-      if (write.stage !== undefined && write.stage !== row.stage) {
-        store.history.add({
-          entityType: 'contact',
-          entityId: row.id,
-          fromStage: row.stage,
-          toStage: write.stage as string,
-          at: c.updated_at * 1000,
-          actor: INTERCOM_ACTOR,
-          source: 'intercom',
-        });
-      }
-    }
+    if (applied) updatePulledContact(store, row, write, c.updated_at * 1000);
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
-    store.remote.setRemote('contact', row.pk, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
-    if (row.intercom_id !== c.id) store.outbox.refreshSyncState('contact', row.id);
+    tieToRemote(store, 'contact', row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
     if (applied || linked) counts.updated++;
     else counts.unchanged++;

@@ -1,7 +1,8 @@
-// What the sync steps (bootstrap, push, import, pull) get from the engine that runs them.
+// What the sync steps (bootstrap, push, first pull, pull) get from the engine that runs them.
 import type { EntityType } from '../../../shared/domain';
 import type { Store } from '../db/Store';
 import type { IntercomClient } from './IntercomClient';
+import type { BootstrapResult, KnownAttributes } from './Bootstrap';
 import type { SyncSettings } from './mapping';
 
 export interface SyncContext {
@@ -17,6 +18,15 @@ export interface SyncContext {
   /** How many records are pushed at once (each record's own entries stay in order). */
   concurrency: number;
   log: (message: string, error?: unknown) => void;
+  /** What this run learned so far, shared by its steps; the engine makes one per run (a step run alone makes its own). */
+  run?: RunState;
+}
+
+export interface RunState {
+  /** The attribute names Intercom has, listed once per run (see Bootstrap). */
+  attributes?: KnownAttributes;
+  /** The bootstrap step's result: the push of the same run reads it instead of asking again. */
+  bootstrap?: BootstrapResult;
 }
 
 /** Progress of one step: done so far, and the total when it is known. */

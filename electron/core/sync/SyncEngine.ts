@@ -1,23 +1,24 @@
-// The sync engine: a state machine that runs named steps (bootstrap, push, import or pull) when
-// something changed locally (debounced), every minute, on "Sync now" and when the network comes
-// back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
+// The sync engine: a state machine that runs the named steps of steps/index.ts (bootstrap, push,
+// first pull, or pull companies and contacts then push) when something changed locally
+// (debounced), every minute, on "Sync now" and when the network comes back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
 // reach Intercom pauses (offline, or the token was refused); nothing is reported done that did
-// not reach Intercom, because the outbox and the import cursor live in SQLite, not here.
+// not reach Intercom, because the outbox and the pull cursors live in SQLite, not here.
 import type { MethodOutput } from '../../../shared/api';
 import type { EntityType, SyncProgress, SyncRunState, SyncStatus } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { isoOrNull } from '../db/rows';
 import type { Store } from '../db/Store';
 import type { EventHub } from '../EventHub';
+import { regionFromApp } from '../settings/hosts';
 import type { SettingsService } from '../settings/SettingsService';
-import { ensureStageAttributes } from './Bootstrap';
-import { regionFromApp } from './hosts';
 import { IntercomClient, type ClientOptions } from './IntercomClient';
 import { IntercomError } from './IntercomError';
-import { Puller } from './Puller';
-import { Pusher } from './Pusher';
+import { FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
 import { RateLimiter } from './RateLimiter';
 import type { SyncContext } from './SyncContext';
+import { contactEvents } from './steps/contactEvents';
+import { RUN_STEPS } from './steps';
+import type { SyncRun } from './steps/SyncStep';
 
 export interface SyncEngineOptions {
   store: Store;
@@ -37,12 +38,6 @@ export interface SyncEngineOptions {
   client?: Partial<ClientOptions>;
 }
 
-/** Import state as the puller keeps it in settings. */
-interface ImportState {
-  phase?: string;
-}
-
-const IMPORT_KEY = 'sync.import';
 const STATUS_EVENT_GAP_MS = 200;
 
 export class SyncEngine {
@@ -70,8 +65,11 @@ export class SyncEngine {
   private pendingChanges = new Map<string, Set<string>>();
   private changeTimer: NodeJS.Timeout | null = null;
 
+  private readonly unsubscribeSettings: () => void;
+
   constructor(private readonly o: SyncEngineOptions) {
     this.state = o.settings.connection() ? 'idle' : 'not_configured';
+    this.unsubscribeSettings = o.settings.onChange((keys) => this.settingsChanged(keys));
   }
 
   private get debounceMs() {
@@ -98,6 +96,7 @@ export class SyncEngine {
   dispose(): void {
     this.disposed = true;
     this.unsubscribe?.();
+    this.unsubscribeSettings();
     this.abort?.abort();
     for (const t of [this.timer, this.statusTimer, this.changeTimer]) if (t) clearTimeout(t);
     this.timer = this.statusTimer = this.changeTimer = null;
@@ -108,7 +107,7 @@ export class SyncEngine {
   status(): SyncStatus {
     const { store } = this.o;
     const counts = store.outbox.counts();
-    const imp = store.settings.get<ImportState>(IMPORT_KEY);
+    const first = store.settings.get<Partial<FirstPullState>>(FIRST_PULL_KEY);
     return {
       state: this.state,
       message: this.message,
@@ -116,7 +115,8 @@ export class SyncEngine {
       failed: counts.failed,
       conflicts: store.conflicts.countOpen(),
       progress: this.progress,
-      initialImport: !imp ? 'not_started' : imp.phase === 'done' ? 'done' : 'partial',
+      // the first pull, under the name the API has always given it
+      initialImport: !first ? 'not_started' : first.phase === 'done' ? 'done' : 'partial',
       lastRunAt: isoOrNull(this.lastRunAt),
       lastSuccessAt: isoOrNull(this.lastSuccessAt),
       nextRunAt: isoOrNull(this.nextRunAt),
@@ -236,19 +236,49 @@ export class SyncEngine {
   }
 
   /**
-   * Runs one on-demand exchange with Intercom outside a sync run (a contact's 90-day event pull),
+   * Runs the events step for one contact (its last 90 days from Intercom), outside a sync run but
    * on the same connection and rate limit; Intercom's refusals come back as API errors.
    */
-  async withClient<T>(fn: (client: IntercomClient) => Promise<T>): Promise<T> {
+  async pullEvents(contactId: string): Promise<MethodOutput<'events.pull'>> {
+    const row = this.o.store.contacts.byId(contactId);
+    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${contactId}`, { field: 'contactId' });
+    const intercomId = row.intercom_id;
+    if (!intercomId) {
+      throw new AppError('VALIDATION', 'contactId: this contact is not in Intercom yet: sync first, then pull its events', { field: 'contactId' });
+    }
+    const result = await this.onDemand((ctx) => contactEvents.run(ctx, { contactId, intercomId }));
+    if (result.added > 0) {
+      // not the engine's own batch: a change like a person's (the next run pushes nothing for it, but looks)
+      this.o.events.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
+      this.o.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
+    }
+    return result;
+  }
+
+  private async onDemand<T>(fn: (ctx: SyncContext) => Promise<T>): Promise<T> {
     const conn = this.o.settings.connection();
     if (!conn) throw new AppError('VALIDATION', 'token: not connected to Intercom; add an access token in Settings first', { field: 'token' });
     if (this.offlineHint) throw new AppError('OFFLINE', 'This computer is offline; try again when it is back online.');
     if (this.state === 'paused_auth') throw new AppError('AUTH', 'Intercom refused the access token; reconnect in Settings first.');
     try {
-      return await fn(this.client(conn.token, conn.baseUrl));
+      return await fn(this.context(this.client(conn.token, conn.baseUrl), new AbortController().signal));
     } catch (e) {
       throw toAppError(e);
     }
+  }
+
+  private context(client: IntercomClient, signal: AbortSignal): SyncContext {
+    return {
+      store: this.o.store,
+      client,
+      settings: () => this.o.settings.syncSettings(),
+      now: this.o.now,
+      signal,
+      changed: (entity, ids) => this.recordChange(entity, ids),
+      concurrency: this.o.concurrency ?? 8,
+      log: this.o.log,
+      run: {},
+    };
   }
 
   // ---- a run ---------------------------------------------------------------------------------
@@ -285,40 +315,22 @@ export class SyncEngine {
     }
     const abort = new AbortController();
     this.abort = abort;
-    const client = this.client(conn.token, conn.baseUrl, abort.signal);
-    const ctx: SyncContext = {
-      store: this.o.store,
-      client,
-      settings: () => this.o.settings.syncSettings(),
-      now: this.o.now,
-      signal: abort.signal,
-      changed: (entity, ids) => this.recordChange(entity, ids),
-      concurrency: this.o.concurrency ?? 8,
-      log: this.o.log,
-    };
+    const ctx = this.context(this.client(conn.token, conn.baseUrl, abort.signal), abort.signal);
     this.lastRunAt = this.o.now();
     this.setState('syncing');
-    let deferred = 0;
+    const run: SyncRun = {
+      ctx,
+      firstPullDone: this.o.store.settings.get<Partial<FirstPullState>>(FIRST_PULL_KEY)?.phase === 'done',
+      puller: new Puller(ctx),
+      deferred: 0,
+    };
     try {
-      this.setPhase('bootstrap', 'Preparing Intercom', 0, null);
-      await ensureStageAttributes(ctx);
-
-      const push = async () => {
-        const pushed = await new Pusher(ctx).run((done, total) => this.setPhase('push', 'Sending changes to Intercom', done, total));
-        deferred = pushed.deferred;
-      };
-      const puller = new Puller(ctx);
-      const imp = this.o.store.settings.get<ImportState>(IMPORT_KEY);
-      if (imp?.phase !== 'done') {
-        // first connection: offline work goes out first (nothing to compare it with yet), then the import
-        await push();
-        await puller.importAll((done, total) => this.setPhase('import', 'Importing contacts and companies from Intercom', done, total));
-      } else {
-        // pull before push: a field changed on both sides since the last sync must be seen as a
-        // conflict before the local value is sent over the remote one
-        await puller.pullChanges((done, total) => this.setPhase('pull', 'Fetching changes from Intercom', done, total));
-        await push();
+      for (const step of RUN_STEPS) {
+        if (!step.when(run)) continue;
+        this.setPhase(step.phase, step.label, 0, null);
+        await step.run(run, (done, total) => this.setPhase(step.phase, step.label, done, total));
       }
+      const deferred = run.deferred;
       this.flushChanges();
       this.failures = 0;
       this.progress = null;

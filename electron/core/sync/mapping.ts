@@ -2,15 +2,10 @@
 // stage is spelled in Intercom (a setting), and the synthetic external id that makes creating
 // an email-only lead safe to repeat.
 import type { CompanyStage, ContactStage, CustomAttributes, Role, StageValues } from '../../../shared/domain';
+import type { SyncSettings } from '../settings/SyncSettings';
 import type { IntercomCompany, IntercomContact } from './intercomTypes';
 
-export interface SyncSettings {
-  /** Name of the contact attribute that carries the stage. */
-  stageAttribute: string;
-  /** Name of the company attribute that carries the company's stage. */
-  companyStageAttribute: string;
-  stageValues: StageValues;
-}
+export type { SyncSettings };
 
 /**
  * Every contact the console creates in Intercom carries an external id, because it is the only

@@ -1,0 +1,29 @@
+// The registry of outbox operations the pusher knows. A new Intercom operation is one module in
+// this folder (see Operation.ts) plus one line in OPERATIONS.
+import { companyFields } from './companyFields';
+import { contactFields } from './contactFields';
+import { event } from './event';
+import { flush } from './flush';
+import { link } from './link';
+import { message } from './message';
+import type { EntityType } from '../../../../shared/domain';
+import type { Operation } from './Operation';
+import { signUp } from './signUp';
+import { unlink } from './unlink';
+
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event];
+
+const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
+const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));
+
+/** The operation that sends this outbox op, if this build knows it. */
+export const operationOf = (op: string): Operation | undefined => byOp.get(op);
+
+/** The operation that sends a step of this kind for a record of this type. */
+export const operationFor = (entity: EntityType, kind: string): Operation | undefined => byKind.get(`${entity}:${kind}`);
+
+/** Ops whose consecutive entries fold into one request (field changes, whatever the record). */
+export const RUN_OPS: ReadonlySet<string> = new Set(OPERATIONS.filter((o) => o.fold === 'run').flatMap((o) => o.ops));
+
+/** Ops that create their record in Intercom. */
+export const CREATE_OPS: ReadonlySet<string> = new Set(OPERATIONS.flatMap((o) => o.creates ?? []));
