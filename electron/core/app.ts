@@ -13,7 +13,7 @@ import { ImportService } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
-import { ContactService } from './leads/ContactService';
+import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
@@ -71,9 +71,9 @@ function defaultActor(): string {
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
   const store = Store.open(dbFile, { nativeBinding: options.nativeBinding });
-  const events = new EventHub();
+  const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
-  const ctx = { store, events, actor, now: options.now ?? Date.now, newId: randomUUID };
+  const ctx = { store, hub, actor, now: options.now ?? Date.now, newId: randomUUID };
   const log = options.log ?? defaultLog;
   const companies = new CompanyService(ctx);
   const segments = new SegmentService(ctx);
@@ -82,7 +82,7 @@ export function createCore(options: CoreOptions): Core {
   const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
   let sync: SyncEngine | null = null;
   const settings = new SettingsService(ctx, tokens, options.intercom ?? null, (keys) => sync?.settingsChanged(keys));
-  sync = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
+  sync = new SyncEngine({ store, events: hub, settings, now: ctx.now, log, ...options.sync });
   const engine = sync;
   const outbox = new OutboxService(ctx, () => engine.runNow());
   const activity = new ActivityService(ctx, engine);
@@ -90,7 +90,7 @@ export function createCore(options: CoreOptions): Core {
   const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
   const funnel = new FunnelService(ctx);
   const bulk = new BulkService(ctx, segments, exports);
-  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
+  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => hub.emit('changed', payload) });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -162,13 +162,13 @@ export function createCore(options: CoreOptions): Core {
   let disposed = false;
   return {
     call,
-    subscribe: (l) => events.subscribe(l),
+    subscribe: (l) => hub.subscribe(l),
     dispose() {
       if (disposed) return;
       disposed = true;
       engine.dispose();
       imports.dispose();
-      events.clear();
+      hub.clear();
       store.close();
     },
     dbFile,

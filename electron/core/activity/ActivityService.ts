@@ -128,9 +128,9 @@ export class ActivityService {
       return { row: store.events.byId(recorded.id)!, duplicate: recorded.duplicate };
     });
     if (!result.duplicate) {
-      this.ctx.events.emit('changed', { entity: 'event', ids: [String(result.row.id)], op: 'event.track' });
+      this.ctx.hub.emit('changed', { entity: 'event', ids: [String(result.row.id)], op: 'event.track' });
       // last activity and first touch are on the contact
-      if (result.row.contact_id) this.ctx.events.emit('changed', { entity: 'contact', ids: [result.row.contact_id], op: 'event.track' });
+      if (result.row.contact_id) this.ctx.hub.emit('changed', { entity: 'contact', ids: [result.row.contact_id], op: 'event.track' });
     }
     return { event: toActivityEvent(result.row), duplicate: result.duplicate };
   }
@@ -198,8 +198,8 @@ export class ActivityService {
       return n;
     });
     if (added > 0) {
-      this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
-      this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
+      this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
+      this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
     }
     return { fetched: remote.length, added };
   }

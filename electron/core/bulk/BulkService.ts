@@ -123,11 +123,11 @@ export class BulkService {
     });
     if (result.bulk) {
       const op = OPS[action.type];
-      if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op });
-      if (companyIds.length > 0) this.ctx.events.emit('changed', { entity: 'company', ids: companyIds, op });
+      if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op });
+      if (companyIds.length > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: companyIds, op });
       // a link moves the company's user count
-      if (action.type === 'link') this.ctx.events.emit('changed', { entity: 'company', ids: [action.companyId], op });
-      this.ctx.events.emit('changed', { entity: 'bulk', ids: [result.bulk.id], op: 'bulk.apply' });
+      if (action.type === 'link') this.ctx.hub.emit('changed', { entity: 'company', ids: [action.companyId], op });
+      this.ctx.hub.emit('changed', { entity: 'bulk', ids: [result.bulk.id], op: 'bulk.apply' });
     }
     return result;
   }
@@ -366,7 +366,7 @@ export class BulkService {
       undone_at: null,
     };
     store.transaction(() => store.bulk.insert(row));
-    this.ctx.events.emit('changed', { entity: 'bulk', ids: [row.id], op: 'bulk.apply' });
+    this.ctx.hub.emit('changed', { entity: 'bulk', ids: [row.id], op: 'bulk.apply' });
     return { bulk: this.toRecord(row), targeted, touched: file.rows, skipped, dryRun: false, file };
   }
 
@@ -471,10 +471,10 @@ export class BulkService {
       return { bulk: this.toRecord(store.bulk.byId(row.id)!), restored, kept };
     });
     const op = 'bulk.revert';
-    if (changed.contacts.size > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
-    if (changed.companies.size > 0) this.ctx.events.emit('changed', { entity: 'company', ids: [...changed.companies], op });
-    this.ctx.events.emit('changed', { entity: 'outbox', ids: [], op });
-    this.ctx.events.emit('changed', { entity: 'bulk', ids: [id], op });
+    if (changed.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
+    if (changed.companies.size > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: [...changed.companies], op });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op });
+    this.ctx.hub.emit('changed', { entity: 'bulk', ids: [id], op });
     return result;
   }
 

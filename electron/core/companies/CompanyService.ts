@@ -81,7 +81,7 @@ export class CompanyService {
       );
       return toCompany(row);
     });
-    this.ctx.events.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
+    this.ctx.hub.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
     return company;
   }
 
@@ -169,7 +169,7 @@ export class CompanyService {
       changedAny = true;
       return toCompany(store.companies.byPk(row.pk)!);
     });
-    if (changedAny) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
+    if (changedAny) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
     return company;
   }
 
@@ -184,7 +184,7 @@ export class CompanyService {
       changed = true;
       return toCompany(store.companies.byPk(row.pk)!);
     });
-    if (changed) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
+    if (changed) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
     return company;
   }
 
@@ -226,7 +226,7 @@ export class CompanyService {
   }
 
   private emitLinkChange(contactId: string, companyId: string, op: string) {
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op });
-    this.ctx.events.emit('changed', { entity: 'company', ids: [companyId], op });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op });
+    this.ctx.hub.emit('changed', { entity: 'company', ids: [companyId], op });
   }
 }

@@ -45,7 +45,7 @@ export class MessageService {
       store.outbox.append({ entityType: 'contact', entityId: contact.id, op: 'message.send', payload: { messageId: id, channel: input.channel, subject: input.subject || null }, at });
       return toMessage(store.messages.byId(id)!);
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
     return message;
   }
 
@@ -71,7 +71,7 @@ export class MessageService {
       store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'message.flush', payload: { messageId: id }, at });
       return { message: toMessage(store.messages.byId(id)!), nextPossibleAt: iso(at + FLUSH_INTERVAL_MS) };
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
     return result;
   }
 

@@ -70,8 +70,8 @@ export class ContactService {
       const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
       return { contact: toContact(store.contacts.byPk(pk)!), sameEmail, adopted };
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
-    if (result.adopted > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
+    if (result.adopted > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
     return { contact: result.contact, sameEmail: result.sameEmail };
   }
 
@@ -142,8 +142,8 @@ export class ContactService {
       changedAny = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
-    if (changedAny) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
-    if (adoptedEvents > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
+    if (changedAny) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
+    if (adoptedEvents > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
     return contact;
   }
 
@@ -161,7 +161,7 @@ export class ContactService {
       changed = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
-    if (changed) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
+    if (changed) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
     return contact;
   }
 
@@ -204,7 +204,7 @@ export class ContactService {
       }
       return { ...counts, dryRun: false };
     });
-    if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
+    if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
     return result;
   }
 
@@ -263,8 +263,8 @@ export class ContactService {
       };
     });
     // a repeated sign-up that changes nothing stays silent, like any other no-op edit
-    if (changes.contact) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
-    if (result.company && changes.company) this.ctx.events.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
+    if (changes.contact) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
+    if (result.company && changes.company) this.ctx.hub.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
     return result;
   }
 }
