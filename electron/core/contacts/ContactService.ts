@@ -8,18 +8,22 @@ import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 import { checkContactStageMove } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
-import { adoptVisitorEvents } from '../activity/recordEvent';
+import { ContactWriter } from '../records/ContactWriter';
 import type { SegmentService } from '../segments/SegmentService';
 
 const describe = (r: Pick<ContactRow, 'name' | 'email' | 'id'>) => r.name ?? r.email ?? r.id;
 
 export class ContactService {
+  private readonly writer: ContactWriter;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly companies: CompanyService,
     /** Reads the list when it is filtered by a segment or a rule. */
     private readonly segments: SegmentService,
-  ) {}
+  ) {
+    this.writer = new ContactWriter(ctx.store);
+  }
 
   private mustGet(id: string, field = 'id'): ContactRow {
     const row = this.ctx.store.contacts.byId(id);
@@ -62,11 +66,8 @@ export class ContactService {
         stage: input.stage,
         customAttributes: dropNulls(input.customAttributes ?? {}),
       };
-      const pk = store.contacts.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
-      store.history.add({ entityType: 'contact', entityId: id, fromStage: null, toStage: input.stage, at, actor, source: 'local' });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.create', payload: fields, at });
       // the website visits made before this lead was captured become its own (after its create in the outbox)
-      const adopted = fields.visitorId ? adoptVisitorEvents(store, pk, fields.visitorId, { now: at }) : 0;
+      const { pk, adopted } = this.writer.create(fields, { id, at, actor });
       const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
       return { contact: toContact(store.contacts.byPk(pk)!), sameEmail, adopted };
     });
@@ -135,10 +136,8 @@ export class ContactService {
       if (Object.keys(changes).length === 0) return current;
       this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
       const at = this.ctx.now();
-      store.contacts.update(row.pk, { ...write, updatedAt: at });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.update', payload: changes, at });
       // a visitor id given now brings that visitor's earlier events with it
-      if (typeof changes.visitorId === 'string') adoptedEvents = adoptVisitorEvents(store, row.pk, changes.visitorId, { now: at });
+      adoptedEvents = this.writer.update(row, write, changes, { at }).adopted;
       changedAny = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
@@ -154,10 +153,7 @@ export class ContactService {
       const row = this.mustGet(id);
       if (row.stage === stage) return toContact(row);
       checkContactStageMove(row.stage, stage, describe(row), confirm);
-      const at = this.ctx.now();
-      store.contacts.update(row.pk, { stage, updatedAt: at });
-      store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+      this.writer.setStage(row, stage, { at: this.ctx.now(), actor });
       changed = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
@@ -197,9 +193,7 @@ export class ContactService {
       }
       const at = this.ctx.now();
       for (const row of moves) {
-        store.contacts.update(row.pk, { stage, updatedAt: at });
-        store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
-        store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+        this.writer.setStage(row, stage, { at, actor });
         changedIds.push(row.id);
       }
       return { ...counts, dryRun: false };
@@ -241,19 +235,7 @@ export class ContactService {
       const at = this.ctx.now();
       const stageChanged = row.stage !== 'signed_up';
       const contactChanged = stageChanged || row.role !== 'user' || row.external_id !== externalId;
-      if (contactChanged) {
-        store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: at });
-        if (stageChanged) {
-          store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: 'signed_up', at, actor, source: 'local' });
-        }
-        store.outbox.append({
-          entityType: 'contact',
-          entityId: id,
-          op: 'contact.signUp',
-          payload: { role: 'user', externalId, stage: 'signed_up', from: row.stage, visitorId: row.visitor_id, email: row.email },
-          at,
-        });
-      }
+      if (contactChanged) this.writer.signUp(row, externalId, { at, actor });
       const co = company ? this.companies.ensureForSignUp(company, at) : null;
       const linked = co ? this.companies.linkRows(row.pk, id, co.row.pk, co.row.id, at) : false;
       changes = { contact: contactChanged || linked, company: Boolean(co?.changed) || linked };

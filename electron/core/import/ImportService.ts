@@ -301,7 +301,7 @@ export class ImportService {
       }
       if (handle.stop || !this.alive) return;
       store.transaction(() => {
-        store.imports.releaseHold(id);
+        store.outbox.releaseHold(id);
         store.imports.update(id, { state: 'done', finishedAt: this.ctx.now() });
       });
       this.runs.delete(id);
