@@ -8,7 +8,7 @@ import type { ServiceContext } from '../ServiceContext';
 import { nextEventsQuery, type IntercomClient } from '../sync/IntercomClient';
 import type { IntercomEvent } from '../sync/intercomTypes';
 import type { SyncEngine } from '../sync/SyncEngine';
-import { recordEvent } from './recordEvent';
+import { recordEvent } from '../records/recordEvent';
 
 /** Intercom lists the last 90 days; this many per page, and never more pages than this (a loop guard). */
 const PULL_PAGE_SIZE = 100;

@@ -5,7 +5,7 @@
 // outbox entries and history rows it wrote.
 import type { DuplicateMode } from '../../../shared/activity';
 import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
-import { recordEvent } from '../activity/recordEvent';
+import { recordEvent } from '../records/recordEvent';
 import type { ImportAction, RowSnapshot } from '../db/ImportRepository';
 import type { CompanyRow, ContactRow } from '../db/rows';
 import type { Store } from '../db/Store';

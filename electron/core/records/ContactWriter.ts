@@ -4,7 +4,7 @@
 // inside the caller's store.transaction; the SQL stays in the repositories, and the funnel
 // columns follow from the row through the triggers of migration 0005.
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
-import { adoptVisitorEvents } from '../activity/recordEvent';
+import { adoptVisitorEvents } from './recordEvent';
 import type { ContactWrite, NewSyncedContact } from '../db/ContactRepository';
 import type { ContactRow } from '../db/rows';
 import type { Store } from '../db/Store';
