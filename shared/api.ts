@@ -18,6 +18,7 @@ import {
   ContactStage,
   CustomAttributes,
   Email,
+  EMAIL_OR_NAME_ISSUE,
   EntityType,
   ExternalRef,
   LocalId,
@@ -172,7 +173,7 @@ export const contract = {
         stage: ContactStage.default('lead'),
       })
       .strict()
-      .refine(needsEmailOrName, { message: 'a contact needs an email or a name', path: ['email'] }),
+      .refine(needsEmailOrName, EMAIL_OR_NAME_ISSUE),
     output: z.object({ contact: Contact, sameEmail: z.array(ContactRef) }),
   },
   'contacts.get': {

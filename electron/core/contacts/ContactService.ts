@@ -1,7 +1,7 @@
 // Contacts (leads and users): offline lead entry, edits, stage moves and the sign-up flow.
 // Every change is one transaction: the row, its stage history and its outbox entries.
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import { CONTACT_STAGE_RANK, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
+import { CONTACT_STAGE_RANK, EMAIL_OR_NAME, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { ContactWrite } from '../db/ContactRepository';
 import { type ContactRow, toContact, toContactRef } from '../db/rows';
@@ -129,9 +129,8 @@ export class ContactService {
       const email = 'email' in changes ? (changes.email as string | null) : current.email;
       const name = 'name' in changes ? (changes.name as string | null) : current.name;
       if (!email && !name) {
-        throw new AppError('VALIDATION', `${'email' in changes ? 'email' : 'name'}: a contact needs an email or a name`, {
-          field: 'email' in changes ? 'email' : 'name',
-        });
+        const field = 'email' in changes ? 'email' : 'name';
+        throw new AppError('VALIDATION', `${field}: ${EMAIL_OR_NAME.message}`, { field, details: { rule: EMAIL_OR_NAME.rule } });
       }
       if (Object.keys(changes).length === 0) return current;
       this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
