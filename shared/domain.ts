@@ -20,6 +20,14 @@ export type Role = z.infer<typeof Role>;
 export type SyncState = z.infer<typeof SyncState>;
 
 /** Position in the funnel; a lower rank after a higher one is a demotion and needs confirming. */
+/**
+ * The rule that a contact has an email or a name: its code (what a screen matches on; it reaches
+ * the caller as an issue's `params.rule` and an error's `details.rule`) and its words.
+ */
+export const EMAIL_OR_NAME = { rule: 'emailOrName', message: 'a contact needs an email or a name' } as const;
+/** The rule as a schema refinement's options: filed under email, its code in the issue's params. */
+export const EMAIL_OR_NAME_ISSUE = { message: EMAIL_OR_NAME.message, path: ['email'], params: { rule: EMAIL_OR_NAME.rule } };
+
 export const CONTACT_STAGE_RANK: Record<ContactStage, number> = { lead: 0, signed_up: 1 };
 export const COMPANY_STAGE_RANK: Record<CompanyStage, number> = { sql: 0, customer: 1 };
 

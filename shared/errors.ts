@@ -23,7 +23,10 @@ export interface ErrorPayload {
   message: string;
   /** Dotted path of the input field at fault, for VALIDATION. */
   field?: string;
-  /** Machine-readable extras, e.g. `{ existingId }` for CONFLICT. */
+  /**
+   * Machine-readable extras, e.g. `{ existingId }` for CONFLICT, or `{ rule }` for a VALIDATION
+   * of a named rule (EMAIL_OR_NAME in domain.ts): match on these, never on the message's words.
+   */
   details?: Record<string, unknown>;
 }
 

@@ -4,7 +4,8 @@ import type { EventHub } from './EventHub';
 
 export interface ServiceContext {
   store: Store;
-  events: EventHub;
+  /** Notifications to the renderer (not to be confused with `store.events`, the activity events). */
+  hub: EventHub;
   /** Who is making changes, recorded in the stage history. */
   actor: string;
   now: () => number;

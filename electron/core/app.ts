@@ -13,7 +13,7 @@ import { ImportService } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
-import { ContactService } from './leads/ContactService';
+import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
@@ -43,7 +43,7 @@ export interface CoreOptions {
   /** Automatic sync runs (after changes, every minute); default on, except in tests. */
   autoSync?: boolean;
   /** Sync tuning for tests and the bench. */
-  sync?: Partial<Omit<SyncEngineOptions, 'store' | 'events' | 'settings' | 'now' | 'log'>>;
+  sync?: Partial<Omit<SyncEngineOptions, 'store' | 'hub' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
 }
@@ -71,9 +71,9 @@ function defaultActor(): string {
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
   const store = Store.open(dbFile, { nativeBinding: options.nativeBinding });
-  const events = new EventHub();
+  const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
-  const ctx = { store, events, actor, now: options.now ?? Date.now, newId: randomUUID };
+  const ctx = { store, hub, actor, now: options.now ?? Date.now, newId: randomUUID };
   const log = options.log ?? defaultLog;
   const companies = new CompanyService(ctx);
   const segments = new SegmentService(ctx);
@@ -81,14 +81,14 @@ export function createCore(options: CoreOptions): Core {
   const messages = new MessageService(ctx);
   const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
   const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
-  const engine = new SyncEngine({ store, events, settings, now: ctx.now, log, ...options.sync });
+  const engine = new SyncEngine({ store, hub, settings, now: ctx.now, log, ...options.sync });
   const outbox = new OutboxService(ctx, () => engine.runNow());
   const activity = new ActivityService(ctx);
   const imports = new ImportService(ctx, options.dataDir);
   const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
   const funnel = new FunnelService(ctx);
   const bulk = new BulkService(ctx, segments, exports);
-  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => events.emit('changed', payload) });
+  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => hub.emit('changed', payload) });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -160,13 +160,13 @@ export function createCore(options: CoreOptions): Core {
   let disposed = false;
   return {
     call,
-    subscribe: (l) => events.subscribe(l),
+    subscribe: (l) => hub.subscribe(l),
     dispose() {
       if (disposed) return;
       disposed = true;
       engine.dispose();
       imports.dispose();
-      events.clear();
+      hub.clear();
       store.close();
     },
     dbFile,

@@ -29,6 +29,9 @@ export function validationError(error: z.ZodError, rawInput?: unknown): ErrorPay
   }
   if (issue.code === 'invalid_type' && valueAt(rawInput, issue.path) === undefined) message = 'is required';
   const field = path || 'input';
+  // a named rule (a refinement with params.rule) keeps its code, so callers need not read the words
+  const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  if (typeof rule === 'string') return { code: 'VALIDATION', message: `${field}: ${message}`, field, details: { rule } };
   return { code: 'VALIDATION', message: `${field}: ${message}`, field };
 }
 

@@ -10,6 +10,7 @@ import {
   ContactStage,
   CustomAttributes,
   Email,
+  EMAIL_OR_NAME_ISSUE,
   ExternalRef,
   LocalId,
   Name,
@@ -83,7 +84,7 @@ export const contactMethods = {
         stage: ContactStage.default('lead'),
       })
       .strict()
-      .refine(needsEmailOrName, { message: 'a contact needs an email or a name', path: ['email'] }),
+      .refine(needsEmailOrName, EMAIL_OR_NAME_ISSUE),
     output: z.object({ contact: Contact, sameEmail: z.array(ContactRef) }),
   },
   'contacts.get': {

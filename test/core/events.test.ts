@@ -3,7 +3,7 @@
 // activity from the earliest and latest of them), Intercom's duplicate rule, and timelines that
 // merge events, stage changes and messages newest first, paged by cursor.
 import { describe, expect, it } from 'vitest';
-import { releaseVisitorEvents } from '../../electron/core/activity/recordEvent';
+import { releaseVisitorEvents } from '../../electron/core/records/recordEvent';
 import type { TimelineItem } from '../../shared/activity';
 import { coresPerTest, outboxItems, TEST_ACTOR, type TestCore } from '../helpers/testCore';
 

@@ -140,7 +140,7 @@ describe('contacts.export', () => {
 describe('browser mode download', () => {
   it('the bridge serves an export at its downloadUrl, to the token holder only', async () => {
     const exportsDir = path.join(t.dir, 'exports');
-    const ctx = { store: t.core.store, events: { emit() {} } as never, actor: 'x', now: () => Date.parse('2024-02-03T14:05:00.000Z'), newId: () => 'unused' };
+    const ctx = { store: t.core.store, hub: { emit() {} } as never, actor: 'x', now: () => Date.parse('2024-02-03T14:05:00.000Z'), newId: () => 'unused' };
     const service = new ExportService(ctx, exportsDir, true);
     const file = await service.writeCsv({ ids: [ids.ann!, ids.bob!] }, ['name', 'email']);
     expect(file.downloadUrl).toBe('/exports/contacts-2024-02-03-1405.csv');

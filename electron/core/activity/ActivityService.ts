@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import { toActivityEvent, type EventRow, type FirstTouchRow, type TimelineRow, type TimelineSeek } from '../db/EventRepository';
 import { iso, isoOrNull } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
-import { recordEvent } from './recordEvent';
+import { recordEvent } from '../records/recordEvent';
 
 interface CursorBody {
   /** What the cursor pages through ('contact:<id>' or 'company:<id>'). */
@@ -94,9 +94,9 @@ export class ActivityService {
       return { row: store.events.byId(recorded.id)!, duplicate: recorded.duplicate };
     });
     if (!result.duplicate) {
-      this.ctx.events.emit('changed', { entity: 'event', ids: [String(result.row.id)], op: 'event.track' });
+      this.ctx.hub.emit('changed', { entity: 'event', ids: [String(result.row.id)], op: 'event.track' });
       // last activity and first touch are on the contact
-      if (result.row.contact_id) this.ctx.events.emit('changed', { entity: 'contact', ids: [result.row.contact_id], op: 'event.track' });
+      if (result.row.contact_id) this.ctx.hub.emit('changed', { entity: 'contact', ids: [result.row.contact_id], op: 'event.track' });
     }
     return { event: toActivityEvent(result.row), duplicate: result.duplicate };
   }

@@ -8,13 +8,15 @@
 // nobody has changed since, deletes the range and refreshes the records' sync states.
 import { EXPORT_COLUMNS, type MethodOutput, type ParsedInput } from '../../../shared/api';
 import type { BulkAction, BulkRecord } from '../../../shared/activity';
-import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type EntityType } from '../../../shared/domain';
+import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { builtinSegmentRules, type BuiltinSegment } from '../../../shared/segments';
 import type { BulkActionRow, BulkContactRow, FunnelSnapshot } from '../db/BulkRepository';
 import { iso, isoOrNull, type CompanyRow } from '../db/rows';
 import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { stageLabel } from '../stages/stageRules';
@@ -73,12 +75,18 @@ const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
 };
 
 export class BulkService {
+  private readonly contactWriter: ContactWriter;
+  private readonly companyWriter: CompanyWriter;
+
   constructor(
     readonly ctx: ServiceContext,
     readonly segments: SegmentService,
     /** Writes the CSV of an export action; a core without it refuses exports. */
     readonly exports: Pick<ExportService, 'writeCsv'> | null = null,
-  ) {}
+  ) {
+    this.contactWriter = new ContactWriter(ctx.store);
+    this.companyWriter = new CompanyWriter(ctx.store);
+  }
 
   // ---- run --------------------------------------------------------------------------------------
 
@@ -123,11 +131,11 @@ export class BulkService {
     });
     if (result.bulk) {
       const op = OPS[action.type];
-      if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op });
-      if (companyIds.length > 0) this.ctx.events.emit('changed', { entity: 'company', ids: companyIds, op });
+      if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op });
+      if (companyIds.length > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: companyIds, op });
       // a link moves the company's user count
-      if (action.type === 'link') this.ctx.events.emit('changed', { entity: 'company', ids: [action.companyId], op });
-      this.ctx.events.emit('changed', { entity: 'bulk', ids: [result.bulk.id], op: 'bulk.apply' });
+      if (action.type === 'link') this.ctx.hub.emit('changed', { entity: 'company', ids: [action.companyId], op });
+      this.ctx.hub.emit('changed', { entity: 'bulk', ids: [result.bulk.id], op: 'bulk.apply' });
     }
     return result;
   }
@@ -246,11 +254,14 @@ export class BulkService {
     const bulkId = this.ctx.newId();
     let firstSeq: number | null = null;
     let lastSeq: number | null = null;
-    const append = (entityType: EntityType, entityId: string, op: Parameters<typeof store.outbox.append>[0]['op'], payload: Record<string, unknown>) => {
-      const seq = store.outbox.append({ entityType, entityId, op, payload, at });
+    // the bulk's entries are one contiguous range: the first and the last bound it
+    const queued = (seq: number | null) => {
+      if (seq === null) return;
       firstSeq ??= seq;
       lastSeq = seq;
     };
+    const contacts = this.contactWriter;
+    const companies = this.companyWriter;
     const item = (entityId: string, before: unknown, after: unknown) =>
       store.bulk.insertItem({ bulk_id: bulkId, entity_id: entityId, before: before === null ? null : JSON.stringify(before), after: after === null ? null : JSON.stringify(after) });
 
@@ -264,18 +275,14 @@ export class BulkService {
       case 'setStage':
         // ContactService.setStageMany's writes, one contact at a time
         for (const c of plan.touched) {
-          store.contacts.update(c.pk, { stage: action.stage, updatedAt: at });
-          store.history.add({ entityType: 'contact', entityId: c.id, fromStage: c.stage, toStage: action.stage, at, actor, source: 'local' });
-          append('contact', c.id, 'contact.setStage', { from: c.stage, stage: action.stage });
+          queued(contacts.setStage(c, action.stage, { at, actor }).seq);
           item(c.id, { stage: c.stage } satisfies StageValue, { stage: action.stage } satisfies StageValue);
         }
         break;
       case 'setCompanyStage':
         // CompanyService.moveStage's writes
         for (const co of plan.companies) {
-          store.companies.update(co.pk, { stage: action.stage, updatedAt: at });
-          store.history.add({ entityType: 'company', entityId: co.id, fromStage: co.stage, toStage: action.stage, at, actor, source: 'local' });
-          append('company', co.id, 'company.setStage', { from: co.stage, stage: action.stage });
+          queued(companies.setStage(co, action.stage, { at, actor }).seq);
           item(co.id, { stage: co.stage, updatedAt: co.updated_at } satisfies StageValue, { stage: action.stage, updatedAt: at } satisfies StageValue);
         }
         break;
@@ -283,10 +290,7 @@ export class BulkService {
         // CompanyService.linkRows' writes
         const company = plan.company!;
         for (const c of plan.touched) {
-          store.links.link(c.pk, company.pk, at);
-          store.contacts.update(c.pk, { updatedAt: at });
-          store.contacts.reindex(c.pk);
-          append('contact', c.id, 'company.link', { companyId: company.id });
+          queued(contacts.link(c, company, { at }));
           item(c.id, { linked: false } satisfies LinkValue, { linked: true } satisfies LinkValue);
         }
         break;
@@ -299,10 +303,10 @@ export class BulkService {
           if (action.type === 'message') {
             const subject = action.subject || null;
             store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: action.body, status: 'queued', created_at: at, actor });
-            append('contact', c.id, 'message.send', { messageId, channel: action.channel, subject });
+            queued(contacts.queue(c.id, 'message.send', { messageId, channel: action.channel, subject }, { at }));
           } else {
             store.messages.insert({ id: messageId, contact_id: c.id, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
-            append('contact', c.id, 'message.flush', { messageId });
+            queued(contacts.queue(c.id, 'message.flush', { messageId }, { at }));
           }
           item(c.id, null, { messageId } satisfies MessageValue);
         }
@@ -366,7 +370,7 @@ export class BulkService {
       undone_at: null,
     };
     store.transaction(() => store.bulk.insert(row));
-    this.ctx.events.emit('changed', { entity: 'bulk', ids: [row.id], op: 'bulk.apply' });
+    this.ctx.hub.emit('changed', { entity: 'bulk', ids: [row.id], op: 'bulk.apply' });
     return { bulk: this.toRecord(row), targeted, touched: file.rows, skipped, dryRun: false, file };
   }
 
@@ -407,8 +411,8 @@ export class BulkService {
             const c = store.contacts.byId(it.entity_id);
             const was = (before as StageValue).stage as ContactStage;
             if (c && c.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(c.id, lastSeq, STAGE_OPS.contact)) {
-              store.contacts.update(c.pk, { stage: was, updatedAt: at });
-              store.history.add({ entityType: 'contact', entityId: c.id, fromStage: c.stage, toStage: was, at, actor: undoActor, source: 'local' });
+              // the bulk's entries are withdrawn below: the undo queues none
+              this.contactWriter.setStage(c, was, { at, actor: undoActor, queue: false });
               done = true;
             }
             break;
@@ -417,8 +421,7 @@ export class BulkService {
             const co = store.companies.byId(it.entity_id);
             const was = before as StageValue;
             if (co && co.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(co.id, lastSeq, STAGE_OPS.company)) {
-              store.companies.update(co.pk, { stage: was.stage, updatedAt: was.updatedAt ?? at });
-              store.history.add({ entityType: 'company', entityId: co.id, fromStage: co.stage, toStage: was.stage, at, actor: undoActor, source: 'local' });
+              this.companyWriter.setStage(co, was.stage as CompanyStage | null, { at, actor: undoActor, queue: false, updatedAt: was.updatedAt ?? at });
               changed.companies.add(co.id);
               done = true;
             }
@@ -427,9 +430,7 @@ export class BulkService {
           case 'link': {
             const c = store.contacts.byId(it.entity_id);
             const co = store.companies.byId(action.companyId);
-            if (c && co && !store.bulk.hasLaterLinkOps(c.id, co.id, lastSeq) && store.links.unlink(c.pk, co.pk)) {
-              store.contacts.update(c.pk, { updatedAt: at });
-              store.contacts.reindex(c.pk);
+            if (c && co && !store.bulk.hasLaterLinkOps(c.id, co.id, lastSeq) && this.contactWriter.unlink(c, co, { at, queue: false })) {
               changed.companies.add(co.id);
               done = true;
             }
@@ -466,15 +467,17 @@ export class BulkService {
         changed.contacts.add(contactId);
       }
 
-      for (const owner of store.bulk.deleteRange(row.first_seq!, lastSeq)) store.outbox.refreshSyncState(owner.entity_type, owner.entity_id);
+      for (const owner of store.bulk.deleteRange(row.first_seq!, lastSeq)) {
+        (owner.entity_type === 'contact' ? this.contactWriter : this.companyWriter).refreshSyncState(owner.entity_id);
+      }
       store.bulk.markUndone(row.id, at);
       return { bulk: this.toRecord(store.bulk.byId(row.id)!), restored, kept };
     });
     const op = 'bulk.revert';
-    if (changed.contacts.size > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
-    if (changed.companies.size > 0) this.ctx.events.emit('changed', { entity: 'company', ids: [...changed.companies], op });
-    this.ctx.events.emit('changed', { entity: 'outbox', ids: [], op });
-    this.ctx.events.emit('changed', { entity: 'bulk', ids: [id], op });
+    if (changed.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
+    if (changed.companies.size > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: [...changed.companies], op });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op });
+    this.ctx.hub.emit('changed', { entity: 'bulk', ids: [id], op });
     return result;
   }
 

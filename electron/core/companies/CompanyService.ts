@@ -4,13 +4,22 @@ import type { Company, CompanyStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import { type CompanyRow, type ContactRow, toCompany } from '../db/rows';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
 import { checkCompanyStageMove, isCompanyPromotion } from '../stages/stageRules';
 
 type SignUpCompany = NonNullable<ParsedInput<'contacts.signUp'>['company']>;
 
 export class CompanyService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly writer: CompanyWriter;
+  /** Links are written as the contact's change (the link's outbox entry is the contact's). */
+  private readonly contactWriter: ContactWriter;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.writer = new CompanyWriter(ctx.store);
+    this.contactWriter = new ContactWriter(ctx.store);
+  }
 
   private mustGet(id: string, field = 'id'): CompanyRow {
     const row = this.ctx.store.companies.byId(id);
@@ -48,21 +57,12 @@ export class CompanyService {
     stage: CompanyStage | null;
     customAttributes: Record<string, unknown>;
   }, at: number): CompanyRow {
-    const { store, actor } = this.ctx;
-    const id = this.ctx.newId();
-    const pk = store.companies.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
-    if (fields.stage) {
-      store.history.add({ entityType: 'company', entityId: id, fromStage: null, toStage: fields.stage, at, actor, source: 'local' });
-    }
-    store.outbox.append({ entityType: 'company', entityId: id, op: 'company.create', payload: fields, at });
-    return store.companies.byPk(pk)!;
+    const { pk } = this.writer.create(fields, { id: this.ctx.newId(), at, actor: this.ctx.actor });
+    return this.ctx.store.companies.byPk(pk)!;
   }
 
   private moveStage(row: CompanyRow, stage: CompanyStage, at: number): void {
-    const { store, actor } = this.ctx;
-    store.companies.update(row.pk, { stage, updatedAt: at });
-    store.history.add({ entityType: 'company', entityId: row.id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
-    store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.setStage', payload: { from: row.stage, stage }, at });
+    this.writer.setStage(row, stage, { at, actor: this.ctx.actor });
   }
 
   create(input: ParsedInput<'companies.create'>): Company {
@@ -81,7 +81,7 @@ export class CompanyService {
       );
       return toCompany(row);
     });
-    this.ctx.events.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
+    this.ctx.hub.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
     return company;
   }
 
@@ -162,14 +162,11 @@ export class CompanyService {
       }
       if (Object.keys(changes).length === 0) return current;
       this.checkExternalId(changes.externalId as string | null | undefined, id);
-      const at = this.ctx.now();
-      store.companies.update(row.pk, { ...write, updatedAt: at });
-      if ('name' in changes) for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
-      store.outbox.append({ entityType: 'company', entityId: id, op: 'company.update', payload: changes, at });
+      this.writer.update(row, write, changes, { at: this.ctx.now() });
       changedAny = true;
       return toCompany(store.companies.byPk(row.pk)!);
     });
-    if (changedAny) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
+    if (changedAny) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
     return company;
   }
 
@@ -184,18 +181,13 @@ export class CompanyService {
       changed = true;
       return toCompany(store.companies.byPk(row.pk)!);
     });
-    if (changed) this.ctx.events.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
+    if (changed) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
     return company;
   }
 
   /** Links inside the caller's transaction; returns false when already linked. */
   linkRows(contactPk: number, contactId: string, companyPk: number, companyId: string, at: number): boolean {
-    const { store } = this.ctx;
-    if (!store.links.link(contactPk, companyPk, at)) return false;
-    store.contacts.update(contactPk, { updatedAt: at });
-    store.contacts.reindex(contactPk);
-    store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'company.link', payload: { companyId }, at });
-    return true;
+    return this.contactWriter.link({ pk: contactPk, id: contactId }, { pk: companyPk, id: companyId }, { at }) !== null;
   }
 
   link({ contactId, companyId }: ParsedInput<'companies.link'>): MethodOutput<'companies.link'> {
@@ -214,19 +206,14 @@ export class CompanyService {
     const changed = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
       const company = this.mustGet(companyId, 'companyId');
-      if (!store.links.unlink(contact.pk, company.pk)) return false;
-      const at = this.ctx.now();
-      store.contacts.update(contact.pk, { updatedAt: at });
-      store.contacts.reindex(contact.pk);
-      store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'company.unlink', payload: { companyId }, at });
-      return true;
+      return this.contactWriter.unlink(contact, company, { at: this.ctx.now });
     });
     if (changed) this.emitLinkChange(contactId, companyId, 'company.unlink');
     return { contactId, companyId, changed };
   }
 
   private emitLinkChange(contactId: string, companyId: string, op: string) {
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op });
-    this.ctx.events.emit('changed', { entity: 'company', ids: [companyId], op });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op });
+    this.ctx.hub.emit('changed', { entity: 'company', ids: [companyId], op });
   }
 }

@@ -32,6 +32,13 @@ export interface NewCompanyRow {
   createdAt: number;
 }
 
+/** A company as a local insert takes it, plus what Intercom says of it. */
+export interface NewSyncedCompany extends NewCompanyRow {
+  intercomId: string;
+  updatedAt: number;
+  syncBase: string;
+}
+
 const SORT_EXPR: Record<CompanyListQuery['sort']['field'], string> = {
   name: 'co.name COLLATE NOCASE',
   externalId: 'co.external_id',
@@ -54,6 +61,21 @@ export class CompanyRepository {
       .get(
         `INSERT INTO companies (id, external_id, name, plan, monthly_spend, stage, custom_attributes, created_at, updated_at)
          VALUES (@id, @externalId, @name, @plan, @monthlySpend, @stage, @customAttributes, @createdAt, @createdAt)`,
+      )
+      .run(r);
+    const pk = Number(info.lastInsertRowid);
+    this.reindex(pk);
+    return pk;
+  }
+
+  /** A company first seen in Intercom, already synced (no outbox entry). */
+  insertSynced(r: NewSyncedCompany): number {
+    const info = this.st
+      .get(
+        `INSERT INTO companies (id, external_id, intercom_id, name, plan, monthly_spend, stage, custom_attributes,
+                                created_at, updated_at, sync_state, sync_base)
+         VALUES (@id, @externalId, @intercomId, @name, @plan, @monthlySpend, @stage, @customAttributes,
+                 @createdAt, @updatedAt, 'synced', @syncBase)`,
       )
       .run(r);
     const pk = Number(info.lastInsertRowid);

@@ -1,9 +1,8 @@
 // All SQL of imports: the job rows, what each file row did (and what rollback needs to undo it),
-// and the few writes an import makes that the other repositories do not offer (a contact with
-// its own creation time, whole-row snapshots and their restore, deletes for rollback).
+// and the few writes an import makes that the other repositories do not offer (whole-row
+// snapshots and their restore, deletes for rollback). Records themselves are written through
+// the record writers, like every other change.
 import type { Database } from 'better-sqlite3';
-import type { NewStageChange } from './StageHistoryRepository';
-import type { NewContactRow } from './ContactRepository';
 import { Statements } from './Statements';
 
 export interface ImportDbRow {
@@ -75,10 +74,6 @@ export interface ImportRowDb {
 
 /** A table row as stored: every column that is not generated. */
 export type RowSnapshot = Record<string, string | number | null>;
-
-export interface NewImportedContact extends NewContactRow {
-  updatedAt: number;
-}
 
 export class ImportRepository {
   readonly st: Statements;
@@ -213,11 +208,6 @@ export class ImportRepository {
 
   // ---- the outbox entries of an import -----------------------------------------------------------
 
-  /** Lets the import's entries go to Intercom (it finished). */
-  releaseHold(importId: string): number {
-    return this.st.get('UPDATE outbox SET hold = NULL WHERE hold = @importId').run({ importId }).changes;
-  }
-
   deleteHeld(importId: string): number {
     return this.st.get('DELETE FROM outbox WHERE hold = @importId').run({ importId }).changes;
   }
@@ -237,63 +227,9 @@ export class ImportRepository {
 
   // ---- writes ------------------------------------------------------------------------------------
 
-  /**
-   * An outbox entry of a record this import has just made, held. Unlike OutboxRepository.append it
-   * leaves the record's sync state alone: a record with no Intercom id and no refused entry is
-   * 'local' already (the column's default), and the refresh was a fifth of an imported row's cost.
-   */
-  appendForNew(e: { entityType: 'contact' | 'company'; entityId: string; op: string; payload: Record<string, unknown>; at: number; hold: string }): number {
-    const info = this.st
-      .get(
-        `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold)
-         VALUES (@entityType, @entityId, @op, @payload, @at, @at, @hold)`,
-      )
-      .run({ ...e, payload: JSON.stringify(e.payload) });
-    return Number(info.lastInsertRowid);
-  }
-
-  /**
-   * A contact with its own creation time (a file's "created at"); the caller indexes it. Its
-   * funnel columns are written here as the funnel_contact_insert trigger would set them (its own
-   * stage, entered when created), which spares that trigger's second write of the row.
-   */
-  insertContact(r: NewImportedContact): number {
-    const info = this.st
-      .get(
-        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at,
-                               funnel_rank, funnel_max, stage_entered_at, signed_up_at)
-         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt,
-                 @rank, @rank, @createdAt, CASE WHEN @rank = 1 THEN @createdAt END)`,
-      )
-      .run({ ...r, rank: r.stage === 'signed_up' ? 1 : 0 });
-    return Number(info.lastInsertRowid);
-  }
-
-  /**
-   * The search entry of a contact this import has just made: no old entry to delete and no
-   * companies yet (a link reindexes it), so ContactRepository.reindex's delete and company
-   * lookup are skipped.
-   */
-  indexNewContact(pk: number, name: string | null, email: string | null): void {
-    this.st
-      .get(`INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, '')`)
-      .run({ pk, name: name ?? '', email: email ?? '' });
-  }
-
   /** Whether a visitor has events no contact has taken over yet. */
   visitorHasEvents(visitorId: string): boolean {
     return this.st.get('SELECT 1 FROM events WHERE contact_pk IS NULL AND visitor_id = @visitorId LIMIT 1').get({ visitorId }) !== undefined;
-  }
-
-  /** As StageHistoryRepository.add, returning the row's id (the import records the ids it wrote). */
-  addHistory(c: NewStageChange): number {
-    const info = this.st
-      .get(
-        `INSERT INTO stage_history (entity_type, entity_id, from_stage, to_stage, at, actor, source)
-         VALUES (@entityType, @entityId, @fromStage, @toStage, @at, @actor, @source)`,
-      )
-      .run(c);
-    return Number(info.lastInsertRowid);
   }
 
   /** Contacts by lower-cased email, oldest first (email is not unique). */

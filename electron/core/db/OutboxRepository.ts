@@ -13,6 +13,12 @@ export interface NewOutboxEntry {
   at: number;
   /** Held back from Intercom until released (an import that has not finished). */
   hold?: string | null;
+  /**
+   * The record was made in this same transaction, has no Intercom id and no refused entry: its
+   * sync state is 'local' already (the column's default), so the refresh is skipped (it was a
+   * fifth of an imported row's cost).
+   */
+  fresh?: boolean;
 }
 
 export interface OutboxQuery {
@@ -48,7 +54,7 @@ export class OutboxRepository {
           : `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
       )
       .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, ...(e.hold ? [e.hold] : []));
-    this.refreshSyncState(e.entityType, e.entityId);
+    if (!e.fresh) this.refreshSyncState(e.entityType, e.entityId);
     return Number(info.lastInsertRowid);
   }
 
@@ -173,5 +179,12 @@ export class OutboxRepository {
          WHERE seq IN (${SEQS}) AND status = 'in_flight'`,
       )
       .run({ seqs: JSON.stringify(seqs), at });
+  }
+
+  // ---- held entries (an import's, until it finishes) ------------------------------------------
+
+  /** Lets the entries held under `hold` go to Intercom. */
+  releaseHold(hold: string): number {
+    return this.st.get('UPDATE outbox SET hold = NULL WHERE hold = ?').run(hold).changes;
   }
 }

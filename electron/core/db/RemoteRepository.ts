@@ -2,8 +2,8 @@
 // local ones in one query per page, and written without outbox entries.
 import type { Database } from 'better-sqlite3';
 import type { EntityType } from '../../../shared/domain';
-import { CompanyRepository, type NewCompanyRow } from './CompanyRepository';
-import { LinkRepository } from './LinkRepository';
+import { CompanyRepository, type NewSyncedCompany } from './CompanyRepository';
+import { ContactRepository, type NewSyncedContact } from './ContactRepository';
 import type { CompanyRow, ContactRow } from './rows';
 import { Statements } from './Statements';
 
@@ -26,32 +26,10 @@ export interface CompanyKeys {
   localId: string | null;
 }
 
-export interface RemoteContactRow {
-  id: string;
-  role: string;
-  email: string | null;
-  name: string | null;
-  phone: string | null;
-  externalId: string | null;
-  intercomId: string;
-  stage: string;
-  customAttributes: string;
-  createdAt: number;
-  updatedAt: number;
-  syncBase: string;
-}
-
-export interface NewRemoteContact extends RemoteContactRow {
-  /** Local companies it belongs to (pk and name, for its search entry). */
-  companies: readonly { pk: number; name: string }[];
-}
-
-/** A company as a local insert takes it, plus what Intercom says of it. */
-export interface RemoteCompanyRow extends NewCompanyRow {
-  intercomId: string;
-  updatedAt: number;
-  syncBase: string;
-}
+/** A contact first seen in Intercom (the contact repository inserts it). */
+export type NewRemoteContact = NewSyncedContact;
+/** A company first seen in Intercom (the company repository inserts it). */
+export type RemoteCompanyRow = NewSyncedCompany;
 
 export interface IndexDefinition {
   name: string;
@@ -67,15 +45,15 @@ export interface WaitingEntry {
 
 export class RemoteRepository {
   private readonly st: Statements;
-  // the company repository owns its search index and the link repository owns user_count:
-  // inserts go through them so both stay exact
+  // rows are inserted by the contact and company repositories (each owns its table's insert,
+  // its search index and, through links, user_count)
+  private readonly contacts: ContactRepository;
   private readonly companies: CompanyRepository;
-  private readonly links: LinkRepository;
 
   constructor(db: Database) {
     this.st = new Statements(db);
+    this.contacts = new ContactRepository(db);
     this.companies = new CompanyRepository(db);
-    this.links = new LinkRepository(db);
   }
 
   /**
@@ -170,45 +148,13 @@ export class RemoteRepository {
       .all({ pk: contactPk });
   }
 
-  /**
-   * Contacts first seen in Intercom, already synced (no outbox entry): the rows, their links,
-   * then one search entry each, with the same text ContactRepository.reindex writes. The search
-   * entries go in last, in one run: a statement that opens a savepoint (the count trigger, the
-   * links' foreign keys) makes FTS5 flush its pending terms into a new segment, and interleaved
-   * with the rows that is one tiny segment per contact, which makes a page several times slower.
-   * Returns the pks in input order.
-   */
+  /** Contacts first seen in Intercom; see ContactRepository.insertSynced. Returns the pks in input order. */
   insertContacts(rows: readonly NewRemoteContact[]): number[] {
-    const insert = this.st.get(
-      `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base)
-       VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase)`,
-    );
-    const pks = rows.map((r) => {
-      const pk = Number(insert.run(r).lastInsertRowid);
-      for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
-      return pk;
-    });
-    const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, @companies)');
-    rows.forEach((r, i) => {
-      index.run({ pk: pks[i], name: r.name ?? '', email: r.email ?? '', companies: r.companies.map((c) => c.name).join(' ') });
-    });
-    return pks;
+    return this.contacts.insertSynced(rows);
   }
 
   insertCompany(r: RemoteCompanyRow): number {
-    const info = this.st
-      .get(
-        `INSERT INTO companies (id, external_id, intercom_id, name, plan, monthly_spend, stage, custom_attributes,
-                                created_at, updated_at, sync_state, sync_base)
-         VALUES (@id, @externalId, @intercomId, @name, @plan, @monthlySpend, @stage, @customAttributes,
-                 @createdAt, @updatedAt, 'synced', @syncBase)`,
-      )
-      .run(r);
-    const pk = Number(info.lastInsertRowid);
-    this.companies.reindex(pk);
-    return pk;
+    return this.companies.insertSynced(r);
   }
 
   /**

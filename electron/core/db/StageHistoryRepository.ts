@@ -20,13 +20,15 @@ export class StageHistoryRepository {
     this.st = new Statements(db);
   }
 
-  add(c: NewStageChange): void {
-    this.st
+  /** Returns the row's id (an import records the ids it wrote, for rollback). */
+  add(c: NewStageChange): number {
+    const info = this.st
       .get(
         `INSERT INTO stage_history (entity_type, entity_id, from_stage, to_stage, at, actor, source)
          VALUES (@entityType, @entityId, @fromStage, @toStage, @at, @actor, @source)`,
       )
       .run(c);
+    return Number(info.lastInsertRowid);
   }
 
   /** Newest first. */

@@ -7,6 +7,7 @@ import type { EXPORT_COLUMNS, MethodOutput, ParsedInput } from '../../../shared/
 import type { Contact } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { FUNNEL_STAGES } from '../../../shared/segments';
+import { STAGE_LABEL } from '../../../shared/stages';
 import type { ContactExportRow, ContactSort } from '../db/SegmentRepository';
 import type { CompiledWhere } from '../db/segmentSql';
 import { isoOrNull, iso } from '../db/rows';
@@ -30,8 +31,6 @@ export interface ExportFile {
 /** Rows read and written per page. */
 const PAGE_ROWS = 2000;
 const DEFAULT_SORT: ContactSort = { field: 'updatedAt', dir: 'desc' };
-
-const STAGE_LABELS: Record<string, string> = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'Customer' };
 
 const HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
   name: 'Name',
@@ -60,8 +59,8 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   email: (r) => r.email,
   phone: (r) => r.phone,
   role: (r) => (r.role === 'user' ? 'User' : 'Lead'),
-  stage: (r) => STAGE_LABELS[r.stage],
-  funnelStage: (r) => STAGE_LABELS[FUNNEL_STAGES[r.funnel_rank] ?? 'lead'],
+  stage: (r) => STAGE_LABEL[r.stage],
+  funnelStage: (r) => STAGE_LABEL[FUNNEL_STAGES[r.funnel_rank] ?? 'lead'],
   companies: (_r, companies) => companies.join('; '),
   externalId: (r) => r.external_id,
   visitorId: (r) => r.visitor_id,

@@ -98,8 +98,8 @@ export class ImportService {
   private announce(id: string, op: string): ImportJob {
     const job = this.job(id);
     this.lastProgressEvent.set(id, performance.now());
-    this.ctx.events.emit('import', job);
-    this.ctx.events.emit('changed', { entity: 'import', ids: [id], op });
+    this.ctx.hub.emit('import', job);
+    this.ctx.hub.emit('changed', { entity: 'import', ids: [id], op });
     return job;
   }
 
@@ -268,7 +268,7 @@ export class ImportService {
   }
 
   private async run(id: string, handle: RunHandle): Promise<void> {
-    const { store, events } = this.ctx;
+    const { store, hub } = this.ctx;
     let restoreCheckpoint: (() => void) | null = null;
     try {
       if (handle.stop || !this.alive) return;
@@ -290,9 +290,9 @@ export class ImportService {
         const from = next;
         const touched = store.transaction(() => this.writeChunk(id, table, mapping, writer, from, end));
         next = end;
-        if (touched.contacts.size > 0) events.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import' });
-        if (touched.companies.size > 0) events.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import' });
-        if (touched.events) events.emit('changed', { entity: 'event', ids: [], op: 'import' });
+        if (touched.contacts.size > 0) hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import' });
+        if (touched.companies.size > 0) hub.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import' });
+        if (touched.events) hub.emit('changed', { entity: 'event', ids: [], op: 'import' });
         const seconds = (performance.now() - t0) / 1000;
         const rate = seconds > 0 ? (next - firstRow) / seconds : null;
         this.progress.set(id, { rowsPerSecond: rate, etaMs: rate ? Math.round(((total - next) / rate) * 1000) : null });
@@ -301,14 +301,14 @@ export class ImportService {
       }
       if (handle.stop || !this.alive) return;
       store.transaction(() => {
-        store.imports.releaseHold(id);
+        store.outbox.releaseHold(id);
         store.imports.update(id, { state: 'done', finishedAt: this.ctx.now() });
       });
       this.runs.delete(id);
       this.removeSource(job);
       this.announce(id, 'done');
       // the held entries may go now: the sync engine runs on this
-      events.emit('changed', { entity: 'outbox', ids: [], op: 'import done' });
+      hub.emit('changed', { entity: 'outbox', ids: [], op: 'import done' });
     } catch (err) {
       if (!this.alive || handle.stop) return;
       const message = err instanceof AppError ? err.message : 'the import stopped on an unexpected error; resume it or roll it back';
@@ -366,7 +366,7 @@ export class ImportService {
     const now = performance.now();
     if (now - (this.lastProgressEvent.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
     this.lastProgressEvent.set(id, now);
-    this.ctx.events.emit('import', this.job(id));
+    this.ctx.hub.emit('import', this.job(id));
   }
 
   // ---- rollback ------------------------------------------------------------------------------------
@@ -405,10 +405,10 @@ export class ImportService {
     });
     this.removeSource(r);
     this.progress.delete(importId);
-    if (touched.contacts.size > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
-    if (touched.companies.size > 0) this.ctx.events.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import rolled back' });
-    if (touched.events) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'import rolled back' });
-    this.ctx.events.emit('changed', { entity: 'outbox', ids: [], op: 'import rolled back' });
+    if (touched.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
+    if (touched.companies.size > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import rolled back' });
+    if (touched.events) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'import rolled back' });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op: 'import rolled back' });
     return this.announce(importId, 'rolled back');
   }
 

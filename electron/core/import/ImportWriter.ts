@@ -1,15 +1,16 @@
-// Writes one checked file row into the store, inside the caller's transaction, exactly as the
-// services would have written it by hand: the row, its stage history, its outbox entries (held
-// until the import finishes), links and the search index. It also records what rollback needs:
+// Writes one checked file row into the store, inside the caller's transaction, through the same
+// record writers the services use: the row, its stage history, its outbox entries (held until
+// the import finishes), links and the search index. It also records what rollback needs:
 // every record it made, whole rows as they were before it changed them, and the ranges of
 // outbox entries and history rows it wrote.
 import type { DuplicateMode } from '../../../shared/activity';
-import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type OutboxOp, type Role } from '../../../shared/domain';
-import { adoptVisitorEvents, recordEvent } from '../activity/recordEvent';
+import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
+import { recordEvent } from '../records/recordEvent';
 import type { ImportAction, RowSnapshot } from '../db/ImportRepository';
-import type { NewStageChange } from '../db/StageHistoryRepository';
 import type { CompanyRow, ContactRow } from '../db/rows';
 import type { Store } from '../db/Store';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter, type Written } from '../records/ContactWriter';
 import { decideCompany, decideContact, describeFound, type Found, type IdentityLookup } from './match';
 import type { CompanyPart, EventPart, MappedRow, PersonPart, Scalar } from './rows';
 
@@ -72,6 +73,8 @@ export class ImportWriter {
   /** Contacts whose whole row this run already saved (events only: many events per contact). */
   private readonly savedContacts = new Set<number>();
   private readonly lookup: IdentityLookup;
+  private readonly contacts: ContactWriter;
+  private readonly companies: CompanyWriter;
   /** The time the chunk's writes carry; set by `beginChunk`. */
   now = 0;
   /** Outbox and history high-water marks: what a row writes is above them (one chunk = one transaction). */
@@ -86,6 +89,8 @@ export class ImportWriter {
     private readonly newId: () => string,
   ) {
     this.lookup = storeLookup(store, this.rowOf);
+    this.contacts = new ContactWriter(store);
+    this.companies = new CompanyWriter(store);
   }
 
   /** Call first inside each chunk's transaction. */
@@ -152,17 +157,10 @@ export class ImportWriter {
     }
   }
 
-  /** A stage history row, its id noted for rollback. */
-  private history(out: RowState, c: NewStageChange): void {
-    out.lastHistory = this.store.imports.addHistory(c);
-  }
-
-  /**
-   * An outbox entry, held until the import is done, its sequence number noted for rollback. A
-   * record this row made needs no sync-state refresh (see ImportRepository.appendForNew).
-   */
-  private queue(out: RowState, e: { entityType: 'contact' | 'company'; entityId: string; op: OutboxOp; payload: Record<string, unknown>; at: number }, isNew: boolean): void {
-    out.lastSeq = isNew ? this.store.imports.appendForNew({ ...e, hold: this.importId }) : this.store.outbox.append({ ...e, hold: this.importId });
+  /** Notes the outbox entry and history row a write added, for rollback. */
+  private mark(out: RowState, w: Written): void {
+    if (w.seq !== null) out.lastSeq = w.seq;
+    if (w.historyId !== null) out.lastHistory = w.historyId;
   }
 
   private remember(id: string, rowNo: number): void {
@@ -170,7 +168,6 @@ export class ImportWriter {
   }
 
   private createContact(p: PersonPart, kind: 'contacts' | 'companies', out: RowState): Pick<ContactRow, 'pk' | 'id'> {
-    const { store } = this;
     const at = this.now;
     const id = this.newId();
     // a company's user with a user id signed up; anyone else starts as contacts.create starts them
@@ -187,10 +184,10 @@ export class ImportWriter {
       stage,
       customAttributes: p.attributes,
     };
-    const pk = store.imports.insertContact({ id, ...fields, customAttributes: JSON.stringify(p.attributes), createdAt, updatedAt: at });
-    store.imports.indexNewContact(pk, p.name, p.email);
-    this.history(out, { entityType: 'contact', entityId: id, fromStage: null, toStage: stage, at: createdAt, actor: this.actor, source: 'local' });
-    this.queue(out, { entityType: 'contact', entityId: id, op: 'contact.create', payload: fields, at }, true);
+    // the entries are held until the import is done; visitor events are adopted below, with their undo
+    const w = this.contacts.create(fields, { id, at, actor: this.actor, createdAt, hold: this.importId, adopt: false });
+    this.mark(out, w);
+    const { pk } = w;
     out.created('contact', pk, id);
     this.remember(id, out.rowNo);
     if (p.visitorId) this.adopt(pk, p.visitorId, out);
@@ -202,7 +199,7 @@ export class ImportWriter {
     if (!this.store.imports.visitorHasEvents(visitorId)) return;
     const lastEvent = this.store.imports.lastEventId();
     out.opaque = true; // it may queue outbox entries of its own
-    if (adoptVisitorEvents(this.store, pk, visitorId, { now: this.now, hold: this.importId }) > 0) {
+    if (this.contacts.adoptVisitorEvents(pk, visitorId, { at: this.now, hold: this.importId }) > 0) {
       (out.undo.adopted ??= []).push([pk, visitorId, lastEvent]);
       out.touched.events = true;
     }
@@ -243,21 +240,15 @@ export class ImportWriter {
     }
     out.saveContact(store, r.pk);
     const at = this.now;
-    if (Object.keys(changes).length > 0) {
-      store.contacts.update(r.pk, { ...write, updatedAt: at });
-      this.queue(out, { entityType: 'contact', entityId: r.id, op: 'contact.update', payload: changes, at }, false);
-    }
-    if (stage) {
-      store.contacts.update(r.pk, { stage, updatedAt: at });
-      this.history(out, { entityType: 'contact', entityId: r.id, fromStage: r.stage, toStage: stage, at, actor: this.actor, source: 'local' });
-      this.queue(out, { entityType: 'contact', entityId: r.id, op: 'contact.setStage', payload: { from: r.stage, stage }, at }, false);
-    }
+    const hold = this.importId;
+    // a new visitor id's events are adopted last, with their undo
+    if (Object.keys(changes).length > 0) this.mark(out, this.contacts.update(r, write, changes, { at, hold, adopt: false }));
+    if (stage) this.mark(out, this.contacts.setStage(r, stage, { at, actor: this.actor, hold }));
     out.updated('contact', r.id);
     if (typeof changes.visitorId === 'string') this.adopt(r.pk, changes.visitorId, out);
   }
 
   private createCompany(c: CompanyPart, out: RowState): CompanyRow {
-    const { store } = this;
     const at = this.now;
     const id = this.newId();
     const fields = {
@@ -268,12 +259,11 @@ export class ImportWriter {
       stage: c.stage,
       customAttributes: c.attributes,
     };
-    const pk = store.companies.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(c.attributes) });
-    if (c.stage) this.history(out, { entityType: 'company', entityId: id, fromStage: null, toStage: c.stage, at, actor: this.actor, source: 'local' });
-    this.queue(out, { entityType: 'company', entityId: id, op: 'company.create', payload: fields, at }, true);
-    out.created('company', pk, id);
+    const w = this.companies.create(fields, { id, at, actor: this.actor, hold: this.importId });
+    this.mark(out, w);
+    out.created('company', w.pk, id);
     this.remember(id, out.rowNo);
-    return store.companies.byPk(pk)!;
+    return this.store.companies.byPk(w.pk)!;
   }
 
   /** Fills in an existing company; returns the row after, or null when nothing changed. */
@@ -300,20 +290,15 @@ export class ImportWriter {
     if (Object.keys(changes).length === 0 && !stage) return null;
     out.saveCompany(store, r.pk);
     const at = this.now;
+    const hold = this.importId;
     if (Object.keys(changes).length > 0) {
-      store.companies.update(r.pk, { ...write, updatedAt: at });
-      if ('name' in changes) for (const pk of store.companies.contactPks(r.pk)) {
-        out.saveContact(store, pk);
-        store.contacts.reindex(pk);
-      }
-      this.queue(out, { entityType: 'company', entityId: r.id, op: 'company.update', payload: changes, at }, false);
+      // a new name rewrites its users' search entries: keep them as they were for rollback
+      this.mark(out, this.companies.update(r, write, changes, { at, hold, beforeReindex: (pk) => out.saveContact(store, pk) }));
     }
     if (stage) {
       // the stage moves its users' funnel position (triggers): keep them as they were for rollback
       for (const pk of store.companies.contactPks(r.pk)) out.saveContact(store, pk);
-      store.companies.update(r.pk, { stage, updatedAt: at });
-      this.history(out, { entityType: 'company', entityId: r.id, fromStage: r.stage, toStage: stage, at, actor: this.actor, source: 'local' });
-      this.queue(out, { entityType: 'company', entityId: r.id, op: 'company.setStage', payload: { from: r.stage, stage }, at }, false);
+      this.mark(out, this.companies.setStage(r, stage, { at, actor: this.actor, hold }));
     }
     out.updated('company', r.id);
     return store.companies.byPk(r.pk)!;
@@ -321,13 +306,11 @@ export class ImportWriter {
 
   /** As CompanyService.linkRows, with the entry held. */
   private link(contact: Pick<ContactRow, 'pk' | 'id'>, company: CompanyRow, out: RowState): void {
-    const { store } = this;
     const isNew = out.made('contact', contact.pk);
-    if (!isNew) out.saveContact(store, contact.pk);
-    if (!store.links.link(contact.pk, company.pk, this.now)) return;
-    store.contacts.update(contact.pk, { updatedAt: this.now });
-    store.contacts.reindex(contact.pk);
-    this.queue(out, { entityType: 'contact', entityId: contact.id, op: 'company.link', payload: { companyId: company.id }, at: this.now }, isNew);
+    if (!isNew) out.saveContact(this.store, contact.pk);
+    const seq = this.contacts.link(contact, company, { at: this.now, hold: this.importId, fresh: isNew });
+    if (seq === null) return;
+    out.lastSeq = seq;
     (out.undo.links ??= []).push([contact.pk, company.pk]);
     out.updated('contact', contact.id);
     out.touched.companies.push(company.id);

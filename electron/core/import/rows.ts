@@ -3,8 +3,9 @@
 // record is one the console could have been given by hand.
 import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
-import { CustomAttributes, Email, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
+import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
 import { cellText, type Cell, type ParsedTable } from './parse';
 
 export type Scalar = string | number | boolean;
@@ -214,13 +215,13 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
       case 'stage': {
         const s = CONTACT_STAGE_WORDS[word(raw)];
         if (s) person.stage = s;
-        else problem(column, 'stage', `${quote(raw)} is not a contact stage (Lead or Signed up)`);
+        else problem(column, 'stage', `${quote(raw)} is not a contact stage (${CONTACT_STAGE_LABEL.lead} or ${CONTACT_STAGE_LABEL.signed_up})`);
         break;
       }
       case 'companyStage': {
         const s = COMPANY_STAGE_WORDS[word(raw)];
         if (s) company.stage = s;
-        else problem(column, 'companyStage', `${quote(raw)} is not a company stage (SQL or Customer)`);
+        else problem(column, 'companyStage', `${quote(raw)} is not a company stage (${COMPANY_STAGE_LABEL.sql} or ${COMPANY_STAGE_LABEL.customer})`);
         break;
       }
       case 'visitorId': {
@@ -298,7 +299,7 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
     const failedField = (f: string) => problems.some((p) => p.field === f);
     if (m.kind === 'contacts') {
       if (!person.email && !person.name && !failedField('email') && !failedField('name')) {
-        rowProblem(m.columnOf.has('email') ? 'email' : 'name', 'a contact needs an email or a name');
+        rowProblem(m.columnOf.has('email') ? 'email' : 'name', EMAIL_OR_NAME.message);
       }
       if (companyGiven && !company.externalId && !company.name && !failedField('companyName') && !failedField('companyExternalId')) {
         rowProblem(m.columnOf.has('companyName') ? 'companyName' : 'companyExternalId', 'a company needs a name or a company id');

@@ -6,13 +6,18 @@ import type { Message } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { iso } from '../db/rows';
 import { toMessage } from '../db/MessageRepository';
+import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
 
 /** Intercom triggers message matching at most once per 15 minutes per user (Help Center #288). */
 export const FLUSH_INTERVAL_MS = 15 * 60_000;
 
 export class MessageService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly writer: ContactWriter;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.writer = new ContactWriter(ctx.store);
+  }
 
   private mustGetContact(id: string) {
     const row = this.ctx.store.contacts.byId(id);
@@ -42,10 +47,10 @@ export class MessageService {
         created_at: at,
         actor,
       });
-      store.outbox.append({ entityType: 'contact', entityId: contact.id, op: 'message.send', payload: { messageId: id, channel: input.channel, subject: input.subject || null }, at });
+      this.writer.queue(contact.id, 'message.send', { messageId: id, channel: input.channel, subject: input.subject || null }, { at });
       return toMessage(store.messages.byId(id)!);
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
     return message;
   }
 
@@ -68,10 +73,10 @@ export class MessageService {
       }
       const id = this.ctx.newId();
       store.messages.insert({ id, contact_id: contactId, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
-      store.outbox.append({ entityType: 'contact', entityId: contactId, op: 'message.flush', payload: { messageId: id }, at });
+      this.writer.queue(contactId, 'message.flush', { messageId: id }, { at });
       return { message: toMessage(store.messages.byId(id)!), nextPossibleAt: iso(at + FLUSH_INTERVAL_MS) };
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
     return result;
   }
 

@@ -79,9 +79,9 @@ export class OutboxService {
     const entities = uniqueEntities(rows);
     for (const type of ['contact', 'company'] as const) {
       const ids = entities.filter((r) => r.entity_type === type).map((r) => r.entity_id);
-      if (ids.length > 0) this.ctx.events.emit('changed', { entity: type, ids, op });
+      if (ids.length > 0) this.ctx.hub.emit('changed', { entity: type, ids, op });
     }
-    this.ctx.events.emit('changed', { entity: 'outbox', ids: rows.map((r) => String(r.seq)), op });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: rows.map((r) => String(r.seq)), op });
   }
 }
 

@@ -101,7 +101,7 @@ export class SegmentService {
       store.segments.update(id, { name: keptName, rule: JSON.stringify(rule), updatedAt: at });
       return store.segments.byId(id)!;
     });
-    this.ctx.events.emit('changed', { entity: 'segment', ids: [row.id], op: 'segment.save' });
+    this.ctx.hub.emit('changed', { entity: 'segment', ids: [row.id], op: 'segment.save' });
     return this.toSegment(row, this.countOf(rule));
   }
 
@@ -114,7 +114,7 @@ export class SegmentService {
       }
       return row ? store.segments.delete(id) : false;
     });
-    if (deleted) this.ctx.events.emit('changed', { entity: 'segment', ids: [id], op: 'segment.delete' });
+    if (deleted) this.ctx.hub.emit('changed', { entity: 'segment', ids: [id], op: 'segment.delete' });
     return { id, deleted };
   }
 

@@ -1,15 +1,9 @@
 // Stage ordering rules: promotions go ahead freely, demotions need an explicit confirmation.
 import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { STAGE_LABEL } from '../../../shared/stages';
 
-const LABELS: Record<ContactStage | CompanyStage, string> = {
-  lead: 'Lead',
-  signed_up: 'Signed up',
-  sql: 'SQL',
-  customer: 'Customer',
-};
-
-export const stageLabel = (s: ContactStage | CompanyStage | null) => (s === null ? 'no stage' : LABELS[s]);
+export const stageLabel = (s: ContactStage | CompanyStage | null) => (s === null ? 'no stage' : STAGE_LABEL[s]);
 
 function check(fromRank: number, toRank: number, what: string, from: string, to: string, confirm: boolean | undefined) {
   if (toRank < fromRank && !confirm) {

@@ -8,6 +8,8 @@ import type { ConflictRow } from '../db/ConflictRepository';
 import type { ContactWrite } from '../db/ContactRepository';
 import { iso, isoOrNull } from '../db/rows';
 import type { Store } from '../db/Store';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
 import { companyBaseFromRow, contactBaseFromRow } from './mapping';
 import { ATTR_PREFIX, baseJson, flatten, parseBase, withAttributes, type FieldValue, type Flat } from './merge';
 
@@ -45,10 +47,16 @@ function entryFor(entity: EntityType, field: string, value: FieldValue, from: Fi
 }
 
 export class ConflictService {
+  private readonly contacts: ContactWriter;
+  private readonly companies: CompanyWriter;
+
   constructor(
     private readonly store: Store,
     private readonly o: ConflictServiceOptions,
-  ) {}
+  ) {
+    this.contacts = new ContactWriter(store);
+    this.companies = new CompanyWriter(store);
+  }
 
   list(q: ParsedInput<'conflicts.list'>): MethodOutput<'conflicts.list'> {
     const page = this.store.conflicts.list({ entityId: q.entityId, includeResolved: q.includeResolved, limit: q.limit, offset: q.offset });
@@ -78,7 +86,7 @@ export class ConflictService {
       const remote = parse(k.remote_value) as FieldValue;
       seq = k.entity_type === 'contact' ? this.resolveContact(k, keep, remote, at) : this.resolveCompany(k, keep, remote, at);
       store.conflicts.resolve(id, keep, at);
-      store.outbox.refreshSyncState(k.entity_type, k.entity_id);
+      (k.entity_type === 'contact' ? this.contacts : this.companies).refreshSyncState(k.entity_id);
       return toConflict(store.conflicts.byId(id)!);
     });
     this.o.emit({ entity: resolved.entityType, ids: [resolved.entityId], op: 'conflict.resolve' });
@@ -104,18 +112,15 @@ export class ConflictService {
           });
         }
       }
-      const write: ContactWrite = { updatedAt: at };
+      const write: ContactWrite = {};
       if (k.field.startsWith(ATTR_PREFIX)) write.customAttributes = withAttributes(row.custom_attributes, { [k.field]: remote });
       else write[k.field as 'email' | 'name' | 'phone' | 'externalId' | 'role' | 'stage'] = remote as string | null;
-      store.contacts.update(row.pk, write);
-      if (k.field === 'stage') {
-        // the value came from Intercom; the choice to take it was this user's
-        store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: remote as string, at, actor: this.o.actor, source: 'intercom' });
-      }
+      // the value came from Intercom; the choice to take it was this user's (the history's actor)
+      this.contacts.applyRemote(row, write, { updatedAt: at, stageAt: at, actor: this.o.actor });
     }
     const kept = keep === 'remote' ? remote : local;
     const entry = entryFor('contact', k.field, kept, keep === 'remote' ? local : remote);
-    const seq = store.outbox.append({ entityType: 'contact', entityId: row.id, ...entry, at });
+    const seq = this.contacts.queue(row.id, entry.op, entry.payload, { at });
     this.moveBase('contact', row.pk, row.sync_base, flatten(contactBaseFromRow(row)), k.field, remote);
     return seq;
   }
@@ -126,18 +131,14 @@ export class ConflictService {
     if (!row) throw new AppError('NOT_FOUND', `id: the company of conflict ${k.id} no longer exists`, { field: 'id' });
     const local = flatten(companyBaseFromRow(row))[k.field] ?? null;
     if (keep === 'remote' && local !== remote) {
-      const write: CompanyWrite = { updatedAt: at };
+      const write: CompanyWrite = {};
       if (k.field.startsWith(ATTR_PREFIX)) write.customAttributes = withAttributes(row.custom_attributes, { [k.field]: remote });
       else write[k.field as 'name' | 'plan' | 'monthlySpend' | 'stage'] = remote as string | number | null;
-      store.companies.update(row.pk, write);
-      if (k.field === 'name') for (const pk of store.companies.contactPks(row.pk)) store.contacts.reindex(pk);
-      if (k.field === 'stage') {
-        store.history.add({ entityType: 'company', entityId: row.id, fromStage: row.stage, toStage: remote as string | null, at, actor: this.o.actor, source: 'intercom' });
-      }
+      this.companies.applyRemote(row, write, { updatedAt: at, stageAt: at, actor: this.o.actor });
     }
     const kept = keep === 'remote' ? remote : local;
     const entry = entryFor('company', k.field, kept, keep === 'remote' ? local : remote);
-    const seq = store.outbox.append({ entityType: 'company', entityId: row.id, ...entry, at });
+    const seq = this.companies.queue(row.id, entry.op, entry.payload, { at });
     this.moveBase('company', row.pk, row.sync_base, flatten(companyBaseFromRow(row)), k.field, remote);
     return seq;
   }
@@ -146,6 +147,6 @@ export class ConflictService {
   private moveBase(entity: EntityType, pk: number, syncBase: string | null, localFlat: Flat, field: string, remote: FieldValue): void {
     const base = parseBase(syncBase);
     const flat: Flat = { ...(base?.flat ?? localFlat), [field]: remote };
-    this.store.remote.setBase(entity, pk, baseJson(flat, base?.meta ?? {}));
+    (entity === 'contact' ? this.contacts : this.companies).setSyncBase(pk, baseJson(flat, base?.meta ?? {}));
   }
 }

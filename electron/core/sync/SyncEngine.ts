@@ -22,7 +22,7 @@ import type { SyncRun } from './steps/SyncStep';
 
 export interface SyncEngineOptions {
   store: Store;
-  events: EventHub;
+  hub: EventHub;
   settings: SettingsService;
   now: () => number;
   log: (message: string, error?: unknown) => void;
@@ -83,7 +83,7 @@ export class SyncEngine {
   start(): void {
     if (this.started || this.disposed) return;
     this.started = true;
-    this.unsubscribe = this.o.events.subscribe((name, payload) => {
+    this.unsubscribe = this.o.hub.subscribe((name, payload) => {
       if (name !== 'changed' || this.emitting) return;
       const op = (payload as { op?: string }).op ?? '';
       if (op.startsWith('sync.')) return;
@@ -130,7 +130,7 @@ export class SyncEngine {
       clearTimeout(this.statusTimer);
       this.statusTimer = null;
     }
-    this.o.events.emit('sync', this.status());
+    this.o.hub.emit('sync', this.status());
   }
 
   /** Progress and counts change many times a second; the screens need a few updates a second. */
@@ -249,8 +249,8 @@ export class SyncEngine {
     const result = await this.onDemand((ctx) => contactEvents.run(ctx, { contactId, intercomId }));
     if (result.added > 0) {
       // not the engine's own batch: a change like a person's (the next run pushes nothing for it, but looks)
-      this.o.events.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
-      this.o.events.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
+      this.o.hub.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
+      this.o.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
     }
     return result;
   }
@@ -395,7 +395,7 @@ export class SyncEngine {
     this.emitting = true;
     try {
       for (const [entity, ids] of batches) {
-        this.o.events.emit('changed', { entity: entity as EntityType | 'outbox', ids: [...ids], op: 'sync' });
+        this.o.hub.emit('changed', { entity: entity as EntityType | 'outbox', ids: [...ids], op: 'sync' });
       }
     } finally {
       this.emitting = false;

@@ -21,8 +21,8 @@ const PAGE = 200;
 const STAGE_FILTERS: { value: StageFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'none', label: 'No stage' },
-  { value: 'sql', label: 'SQL' },
-  { value: 'customer', label: 'Customer' },
+  { value: 'sql', label: COMPANY_STAGE_LABEL.sql },
+  { value: 'customer', label: COMPANY_STAGE_LABEL.customer },
 ];
 const COLUMNS: { label: string; sort: SortField | null; className?: string }[] = [
   { label: 'Name', sort: 'name' },

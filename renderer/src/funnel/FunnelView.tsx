@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { MethodOutput } from '../../../shared/api';
 import type { FunnelStage, SegmentGroup } from '../../../shared/segments';
+import { STAGE_LABEL } from '../../../shared/stages';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { describeError } from '../state/toastStore';
@@ -472,9 +473,9 @@ function StuckSection({ data, population }: { data: FunnelAnswer; population: Po
 
 const COHORT_SERIES: { key: 'captured' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; color: string }[] = [
   { key: 'captured', name: 'Captured', stage: null, color: STAGE_COLOR.lead },
-  { key: 'signed_up', name: 'Signed up', stage: 'signed_up', color: STAGE_COLOR.signed_up },
-  { key: 'sql', name: 'SQL', stage: 'sql', color: STAGE_COLOR.sql },
-  { key: 'customer', name: 'Customer', stage: 'customer', color: STAGE_COLOR.customer },
+  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', color: STAGE_COLOR.signed_up },
+  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', color: STAGE_COLOR.sql },
+  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', color: STAGE_COLOR.customer },
 ];
 
 function CohortsChart({ data, population }: { data: CohortAnswer; population: Population | null }) {
@@ -544,9 +545,9 @@ function CohortsChart({ data, population }: { data: CohortAnswer; population: Po
 
 const BREAKDOWN_SERIES: { key: 'total' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; color: string }[] = [
   { key: 'total', name: 'Contacts', stage: null, color: STAGE_COLOR.lead },
-  { key: 'signed_up', name: 'Signed up', stage: 'signed_up', color: STAGE_COLOR.signed_up },
-  { key: 'sql', name: 'SQL', stage: 'sql', color: STAGE_COLOR.sql },
-  { key: 'customer', name: 'Customer', stage: 'customer', color: STAGE_COLOR.customer },
+  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', color: STAGE_COLOR.signed_up },
+  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', color: STAGE_COLOR.sql },
+  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', color: STAGE_COLOR.customer },
 ];
 
 function BreakdownChart({ data, by, attribute, population }: { data: BreakdownAnswer; by: BreakdownBy; attribute: string; population: Population | null }) {

@@ -2,9 +2,10 @@
 // of its chip ("Funnel: Signed up — captured week of Nov 4"). Pure: built and tested apart from
 // the charts.
 import type { FunnelStage, SegmentCondition, SegmentGroup } from '../../../shared/segments';
+import { STAGE_LABEL } from '../../../shared/stages';
 
 export const FUNNEL_ORDER: readonly FunnelStage[] = ['lead', 'signed_up', 'sql', 'customer'];
-export const FUNNEL_LABEL: Record<FunnelStage, string> = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'Customer' };
+export const FUNNEL_LABEL: Record<FunnelStage, string> = STAGE_LABEL;
 
 export interface DrillDown {
   rule: SegmentGroup;

@@ -4,7 +4,7 @@
 import type { MethodInput } from '../../../shared/api';
 import { contract } from '../../../shared/api';
 import type { ContactRef } from '../../../shared/domain';
-import { Email, ExternalRef } from '../../../shared/domain';
+import { Email, EMAIL_OR_NAME, ExternalRef } from '../../../shared/domain';
 
 export const FIELDS = ['name', 'email', 'phone', 'visitorId'] as const;
 export type FieldKey = (typeof FIELDS)[number];
@@ -17,8 +17,6 @@ export const EMPTY_DRAFT: Draft = { name: '', email: '', phone: '', visitorId: '
 export function isFieldKey(v: unknown): v is FieldKey {
   return typeof v === 'string' && (FIELDS as readonly string[]).includes(v);
 }
-
-const NEEDS_EMAIL_OR_NAME = 'a contact needs an email or a name';
 
 /** The API input for a draft: blank fields are left out (not sent as ""), the role stays lead. */
 export function toCreateInput(d: Draft): MethodInput<'contacts.create'> {
@@ -37,7 +35,7 @@ export function checkDraft(d: Draft): { ok: true; input: MethodInput<'contacts.c
   if (parsed.success) return { ok: true, input: raw };
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
-    if (issue.message === NEEDS_EMAIL_OR_NAME) {
+    if (issue.code === 'custom' && issue.params?.rule === EMAIL_OR_NAME.rule) {
       // the schema files this under email; the form starts at Name, so say it there, where focus is
       errors.name ??= 'Enter a name or an email: a contact needs at least one of them.';
       continue;

@@ -3,6 +3,7 @@
 // into a rule, checking each condition against the contract's own schema so a message lands on
 // the row (and names the input) it is about.
 import { FUNNEL_STAGES, SegmentCondition, SegmentRule, type FunnelStage, type SegmentGroup } from '../../../shared/segments';
+import { STAGE_LABEL } from '../../../shared/stages';
 
 export type ConditionField = SegmentCondition['field'];
 
@@ -24,7 +25,7 @@ export const CONDITION_FIELD_LABEL: Record<ConditionField, string> = {
 };
 export const CONDITION_FIELDS = Object.keys(CONDITION_FIELD_LABEL) as ConditionField[];
 
-export const FUNNEL_STAGE_LABEL: Record<FunnelStage, string> = { lead: 'Lead', signed_up: 'Signed up', sql: 'SQL', customer: 'Customer' };
+export const FUNNEL_STAGE_LABEL: Record<FunnelStage, string> = STAGE_LABEL;
 
 /** The words an input is called on screen, for messages that name it. */
 const INPUT_LABEL: Record<string, string> = {

@@ -1,8 +1,7 @@
 // Words and formats shown for stages, roles, sync states and times, in one place.
-import type { CompanyStage, ContactStage, Role, SyncState } from '../../../shared/domain';
+import type { Role, SyncState } from '../../../shared/domain';
 
-export const CONTACT_STAGE_LABEL: Record<ContactStage, string> = { lead: 'Lead', signed_up: 'Signed up' };
-export const COMPANY_STAGE_LABEL: Record<CompanyStage, string> = { sql: 'SQL', customer: 'Customer' };
+export { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
 export const ROLE_LABEL: Record<Role, string> = { lead: 'Lead', user: 'User' };
 export const SYNC_LABEL: Record<SyncState, string> = { local: 'Local only', pending: 'Pending', synced: 'Synced', failed: 'Failed' };
 export const SYNC_HINT: Record<SyncState, string> = {

@@ -2,7 +2,7 @@
 // of every run (a request per contact): the engine runs it on demand (SyncEngine.pullEvents).
 import type { EventMetadata } from '../../../../shared/activity';
 import { AppError } from '../../../../shared/errors';
-import { recordEvent } from '../../activity/recordEvent';
+import { recordEvent } from '../../records/recordEvent';
 import { nextEventsQuery, type IntercomClient } from '../IntercomClient';
 import type { IntercomEvent } from '../intercomTypes';
 import type { SyncContext } from '../SyncContext';

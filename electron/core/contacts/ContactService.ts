@@ -1,25 +1,29 @@
 // Contacts (leads and users): offline lead entry, edits, stage moves and the sign-up flow.
 // Every change is one transaction: the row, its stage history and its outbox entries.
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import { CONTACT_STAGE_RANK, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
+import { CONTACT_STAGE_RANK, EMAIL_OR_NAME, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { ContactWrite } from '../db/ContactRepository';
 import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 import { checkContactStageMove } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
-import { adoptVisitorEvents } from '../activity/recordEvent';
+import { ContactWriter } from '../records/ContactWriter';
 import type { SegmentService } from '../segments/SegmentService';
 
 const describe = (r: Pick<ContactRow, 'name' | 'email' | 'id'>) => r.name ?? r.email ?? r.id;
 
 export class ContactService {
+  private readonly writer: ContactWriter;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly companies: CompanyService,
     /** Reads the list when it is filtered by a segment or a rule. */
     private readonly segments: SegmentService,
-  ) {}
+  ) {
+    this.writer = new ContactWriter(ctx.store);
+  }
 
   private mustGet(id: string, field = 'id'): ContactRow {
     const row = this.ctx.store.contacts.byId(id);
@@ -62,16 +66,13 @@ export class ContactService {
         stage: input.stage,
         customAttributes: dropNulls(input.customAttributes ?? {}),
       };
-      const pk = store.contacts.insert({ id, createdAt: at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
-      store.history.add({ entityType: 'contact', entityId: id, fromStage: null, toStage: input.stage, at, actor, source: 'local' });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.create', payload: fields, at });
       // the website visits made before this lead was captured become its own (after its create in the outbox)
-      const adopted = fields.visitorId ? adoptVisitorEvents(store, pk, fields.visitorId, { now: at }) : 0;
+      const { pk, adopted } = this.writer.create(fields, { id, at, actor });
       const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
       return { contact: toContact(store.contacts.byPk(pk)!), sameEmail, adopted };
     });
-    this.ctx.events.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
-    if (result.adopted > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
+    if (result.adopted > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
     return { contact: result.contact, sameEmail: result.sameEmail };
   }
 
@@ -128,22 +129,19 @@ export class ContactService {
       const email = 'email' in changes ? (changes.email as string | null) : current.email;
       const name = 'name' in changes ? (changes.name as string | null) : current.name;
       if (!email && !name) {
-        throw new AppError('VALIDATION', `${'email' in changes ? 'email' : 'name'}: a contact needs an email or a name`, {
-          field: 'email' in changes ? 'email' : 'name',
-        });
+        const field = 'email' in changes ? 'email' : 'name';
+        throw new AppError('VALIDATION', `${field}: ${EMAIL_OR_NAME.message}`, { field, details: { rule: EMAIL_OR_NAME.rule } });
       }
       if (Object.keys(changes).length === 0) return current;
       this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
       const at = this.ctx.now();
-      store.contacts.update(row.pk, { ...write, updatedAt: at });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.update', payload: changes, at });
       // a visitor id given now brings that visitor's earlier events with it
-      if (typeof changes.visitorId === 'string') adoptedEvents = adoptVisitorEvents(store, row.pk, changes.visitorId, { now: at });
+      adoptedEvents = this.writer.update(row, write, changes, { at }).adopted;
       changedAny = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
-    if (changedAny) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
-    if (adoptedEvents > 0) this.ctx.events.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
+    if (changedAny) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
+    if (adoptedEvents > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
     return contact;
   }
 
@@ -154,14 +152,11 @@ export class ContactService {
       const row = this.mustGet(id);
       if (row.stage === stage) return toContact(row);
       checkContactStageMove(row.stage, stage, describe(row), confirm);
-      const at = this.ctx.now();
-      store.contacts.update(row.pk, { stage, updatedAt: at });
-      store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
-      store.outbox.append({ entityType: 'contact', entityId: id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+      this.writer.setStage(row, stage, { at: this.ctx.now(), actor });
       changed = true;
       return toContact(store.contacts.byPk(row.pk)!);
     });
-    if (changed) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
+    if (changed) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
     return contact;
   }
 
@@ -197,14 +192,12 @@ export class ContactService {
       }
       const at = this.ctx.now();
       for (const row of moves) {
-        store.contacts.update(row.pk, { stage, updatedAt: at });
-        store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: stage, at, actor, source: 'local' });
-        store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setStage', payload: { from: row.stage, stage }, at });
+        this.writer.setStage(row, stage, { at, actor });
         changedIds.push(row.id);
       }
       return { ...counts, dryRun: false };
     });
-    if (changedIds.length > 0) this.ctx.events.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
+    if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
     return result;
   }
 
@@ -241,19 +234,7 @@ export class ContactService {
       const at = this.ctx.now();
       const stageChanged = row.stage !== 'signed_up';
       const contactChanged = stageChanged || row.role !== 'user' || row.external_id !== externalId;
-      if (contactChanged) {
-        store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: at });
-        if (stageChanged) {
-          store.history.add({ entityType: 'contact', entityId: id, fromStage: row.stage, toStage: 'signed_up', at, actor, source: 'local' });
-        }
-        store.outbox.append({
-          entityType: 'contact',
-          entityId: id,
-          op: 'contact.signUp',
-          payload: { role: 'user', externalId, stage: 'signed_up', from: row.stage, visitorId: row.visitor_id, email: row.email },
-          at,
-        });
-      }
+      if (contactChanged) this.writer.signUp(row, externalId, { at, actor });
       const co = company ? this.companies.ensureForSignUp(company, at) : null;
       const linked = co ? this.companies.linkRows(row.pk, id, co.row.pk, co.row.id, at) : false;
       changes = { contact: contactChanged || linked, company: Boolean(co?.changed) || linked };
@@ -263,8 +244,8 @@ export class ContactService {
       };
     });
     // a repeated sign-up that changes nothing stays silent, like any other no-op edit
-    if (changes.contact) this.ctx.events.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
-    if (result.company && changes.company) this.ctx.events.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
+    if (changes.contact) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
+    if (result.company && changes.company) this.ctx.hub.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
     return result;
   }
 }

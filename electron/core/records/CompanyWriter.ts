@@ -1,0 +1,128 @@
+// The one module that writes a company: its row, stage history, outbox entries and sync state,
+// and its users' search entries and funnel position where the company moves them (their funnel
+// columns follow through the triggers of migration 0005). Call every method inside the caller's
+// store.transaction; the SQL stays in the repositories. Links are written by ContactWriter (the
+// link's outbox entry belongs to the contact).
+import type { CompanyStage, OutboxOp } from '../../../shared/domain';
+import type { CompanyWrite, NewSyncedCompany } from '../db/CompanyRepository';
+import type { CompanyRow } from '../db/rows';
+import type { Store } from '../db/Store';
+import type { ChangeOptions, Written } from './ContactWriter';
+
+/** The fields a new local company is created with (also the company.create payload). */
+export interface NewCompanyFields {
+  externalId: string | null;
+  name: string;
+  plan: string | null;
+  monthlySpend: number | null;
+  stage: CompanyStage | null;
+  customAttributes: Record<string, unknown>;
+}
+
+type CompanyKey = Pick<CompanyRow, 'pk' | 'id'>;
+
+export class CompanyWriter {
+  constructor(private readonly store: Store) {}
+
+  // ---- local changes: row, history and outbox entry together ----------------------------------
+
+  /** A new local company: the row, its first stage (when it has one) and its company.create entry. */
+  create(fields: NewCompanyFields, o: ChangeOptions & { id: string; actor: string }): Written & { pk: number } {
+    const { store } = this;
+    const pk = store.companies.insert({ id: o.id, createdAt: o.at, ...fields, customAttributes: JSON.stringify(fields.customAttributes) });
+    const historyId = fields.stage
+      ? store.history.add({ entityType: 'company', entityId: o.id, fromStage: null, toStage: fields.stage, at: o.at, actor: o.actor, source: 'local' })
+      : null;
+    const seq = store.outbox.append({ entityType: 'company', entityId: o.id, op: 'company.create', payload: { ...fields }, at: o.at, hold: o.hold ?? null, fresh: true });
+    return { pk, seq, historyId };
+  }
+
+  /**
+   * Field edits: the row (`write`, columns), its users' search entries when the name changes,
+   * and one company.update entry carrying `payload`. `beforeReindex` sees each user first (an
+   * import keeps them as they were, for rollback).
+   */
+  update(row: CompanyKey, write: CompanyWrite, payload: Record<string, unknown>, o: ChangeOptions & { beforeReindex?: (contactPk: number) => void }): Written {
+    const { store } = this;
+    store.companies.update(row.pk, { ...write, updatedAt: o.at });
+    if ('name' in payload) this.reindexUsers(row.pk, o.beforeReindex);
+    const seq = store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.update', payload, at: o.at, hold: o.hold ?? null });
+    return { seq, historyId: null };
+  }
+
+  /**
+   * A stage move: the row (its users' funnel position follows), the history and a
+   * company.setStage entry. `queue: false` leaves the outbox alone (a bulk undo withdraws the
+   * entries it reverses); `updatedAt` puts back an earlier time (the same undo).
+   */
+  setStage(
+    row: CompanyKey & { stage: CompanyStage | null },
+    stage: CompanyStage | null,
+    o: ChangeOptions & { actor: string; queue?: boolean; updatedAt?: number },
+  ): Written {
+    const { store } = this;
+    store.companies.update(row.pk, { stage, updatedAt: o.updatedAt ?? o.at });
+    const historyId = store.history.add({ entityType: 'company', entityId: row.id, fromStage: row.stage, toStage: stage, at: o.at, actor: o.actor, source: 'local' });
+    const seq =
+      o.queue === false
+        ? null
+        : store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.setStage', payload: { from: row.stage, stage }, at: o.at, hold: o.hold ?? null });
+    return { seq, historyId };
+  }
+
+  /** An outbox entry about the company that changes no column of it (a kept conflict value). */
+  queue(companyId: string, op: OutboxOp, payload: Record<string, unknown>, o: ChangeOptions): number {
+    return this.store.outbox.append({ entityType: 'company', entityId: companyId, op, payload, at: o.at, hold: o.hold ?? null });
+  }
+
+  /** The company's name is part of its users' search entries. */
+  private reindexUsers(pk: number, before?: (contactPk: number) => void): void {
+    for (const contactPk of this.store.companies.contactPks(pk)) {
+      before?.(contactPk);
+      this.store.contacts.reindex(contactPk);
+    }
+  }
+
+  // ---- values from Intercom: no outbox entry (Intercom has them already) -----------------------
+
+  /** A company first seen in Intercom, already synced, with its first stage in the history (at `createdAt`). */
+  insertFromIntercom(r: NewSyncedCompany, stage: CompanyStage | null, actor: string): number {
+    const pk = this.store.companies.insertSynced(r);
+    if (stage) this.store.history.add({ entityType: 'company', entityId: r.id, fromStage: null, toStage: stage, at: r.createdAt, actor, source: 'intercom' });
+    return pk;
+  }
+
+  /**
+   * Intercom's values of some fields (a pull's merge, or a conflict resolved for Intercom's side):
+   * the row, its users' search entries on a new name, and the history when the stage moves,
+   * recorded as coming from Intercom at `stageAt`.
+   */
+  applyRemote(row: CompanyKey & { stage: CompanyStage | null }, write: CompanyWrite, o: { updatedAt: number; stageAt: number; actor: string }): void {
+    const { store } = this;
+    store.companies.update(row.pk, { ...write, updatedAt: o.updatedAt });
+    if ('name' in write) this.reindexUsers(row.pk);
+    if ('stage' in write) {
+      store.history.add({ entityType: 'company', entityId: row.id, fromStage: row.stage, toStage: write.stage as string | null, at: o.stageAt, actor: o.actor, source: 'intercom' });
+    }
+  }
+
+  /** Which Intercom company this is and its base, as a pull learns it; the sync state follows a new Intercom id. */
+  setRemote(row: CompanyKey & { intercom_id: string | null }, intercomId: string, syncBase: string): void {
+    this.store.remote.setRemote('company', row.pk, intercomId, syncBase);
+    if (row.intercom_id !== intercomId) this.store.outbox.refreshSyncState('company', row.id);
+  }
+
+  /** As the push learns it (after a create or an adopt); updated_at stays. */
+  setPushed(id: string, intercomId: string, base: unknown): void {
+    this.store.sync.setCompanyRemote(id, intercomId, base);
+  }
+
+  /** Only the base (a conflict resolution moves one field of it). */
+  setSyncBase(pk: number, syncBase: string): void {
+    this.store.remote.setBase('company', pk, syncBase);
+  }
+
+  refreshSyncState(id: string): void {
+    this.store.outbox.refreshSyncState('company', id);
+  }
+}

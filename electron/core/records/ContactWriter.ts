@@ -1,0 +1,220 @@
+// The one module that writes a contact: its row, stage history, outbox entries, sync state and
+// visitor-event adoption stay in step whoever changes it (a person through the services, the CSV
+// import, bulk actions, conflict resolution, the Intercom pull and push). Call every method
+// inside the caller's store.transaction; the SQL stays in the repositories, and the funnel
+// columns follow from the row through the triggers of migration 0005.
+import type { ContactStage, OutboxOp } from '../../../shared/domain';
+import { adoptVisitorEvents } from './recordEvent';
+import type { ContactWrite, NewSyncedContact } from '../db/ContactRepository';
+import type { ContactRow } from '../db/rows';
+import type { Store } from '../db/Store';
+
+/** The fields a new local contact is created with (also the contact.create payload). */
+export interface NewContactFields {
+  role: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  visitorId: string | null;
+  externalId: string | null;
+  stage: ContactStage;
+  customAttributes: Record<string, unknown>;
+}
+
+type ContactKey = Pick<ContactRow, 'pk' | 'id'>;
+
+export interface ChangeOptions {
+  at: number;
+  /** Held back from Intercom until released (an import that has not finished). */
+  hold?: string | null;
+}
+
+/** What a write added, for callers that record it (an import's rollback ranges). */
+export interface Written {
+  /** The last outbox entry it appended, or null. */
+  seq: number | null;
+  /** The last stage history row it added, or null. */
+  historyId: number | null;
+}
+
+export class ContactWriter {
+  constructor(private readonly store: Store) {}
+
+  // ---- local changes: row, history and outbox entry together ----------------------------------
+
+  /**
+   * A new local contact: the row, its first stage in the history, its contact.create entry and,
+   * unless `adopt` is false, the earlier website events of its visitor id (queued after the create).
+   */
+  create(
+    fields: NewContactFields,
+    o: ChangeOptions & { id: string; actor: string; createdAt?: number; adopt?: boolean },
+  ): Written & { pk: number; adopted: number } {
+    const { store } = this;
+    const createdAt = o.createdAt ?? o.at;
+    const pk = store.contacts.insert({
+      id: o.id,
+      ...fields,
+      customAttributes: JSON.stringify(fields.customAttributes),
+      createdAt,
+      updatedAt: o.at,
+    });
+    const historyId = store.history.add({ entityType: 'contact', entityId: o.id, fromStage: null, toStage: fields.stage, at: createdAt, actor: o.actor, source: 'local' });
+    const seq = store.outbox.append({ entityType: 'contact', entityId: o.id, op: 'contact.create', payload: { ...fields }, at: o.at, hold: o.hold ?? null, fresh: true });
+    const adopted = o.adopt !== false && fields.visitorId ? this.adoptVisitorEvents(pk, fields.visitorId, o) : 0;
+    return { pk, seq, historyId, adopted };
+  }
+
+  /**
+   * Field edits: the row (`write`, columns) and one contact.update entry carrying `payload` (the
+   * fields as the API names them). A visitor id given here brings that visitor's earlier events
+   * with it, unless `adopt` is false.
+   */
+  update(row: ContactKey, write: ContactWrite, payload: Record<string, unknown>, o: ChangeOptions & { adopt?: boolean }): Written & { adopted: number } {
+    const { store } = this;
+    store.contacts.update(row.pk, { ...write, updatedAt: o.at });
+    const seq = store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
+    const adopted = o.adopt !== false && typeof payload.visitorId === 'string' ? this.adoptVisitorEvents(row.pk, payload.visitorId, o) : 0;
+    return { seq, historyId: null, adopted };
+  }
+
+  /**
+   * A stage move: the row, the history and a contact.setStage entry. `queue: false` leaves the
+   * outbox alone: a bulk undo withdraws the entries it reverses instead.
+   */
+  setStage(row: ContactKey & { stage: string }, stage: ContactStage, o: ChangeOptions & { actor: string; queue?: boolean }): Written {
+    const { store } = this;
+    store.contacts.update(row.pk, { stage, updatedAt: o.at });
+    const historyId = store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: stage, at: o.at, actor: o.actor, source: 'local' });
+    const seq =
+      o.queue === false
+        ? null
+        : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setStage', payload: { from: row.stage, stage }, at: o.at, hold: o.hold ?? null });
+    return { seq, historyId };
+  }
+
+  /** The sign-up: a user with the customer's user id, at stage signed_up, in one contact.signUp entry. */
+  signUp(row: ContactRow, externalId: string, o: ChangeOptions & { actor: string }): Written {
+    const { store } = this;
+    store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: o.at });
+    const historyId =
+      row.stage !== 'signed_up'
+        ? store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: 'signed_up', at: o.at, actor: o.actor, source: 'local' })
+        : null;
+    const seq = store.outbox.append({
+      entityType: 'contact',
+      entityId: row.id,
+      op: 'contact.signUp',
+      payload: { role: 'user', externalId, stage: 'signed_up', from: row.stage, visitorId: row.visitor_id, email: row.email },
+      at: o.at,
+    });
+    return { seq, historyId };
+  }
+
+  /**
+   * Links the contact to a company (its search entry carries the company's name) with a
+   * company.link entry; null when they were linked already. `fresh`: the contact was made in
+   * this transaction (see NewOutboxEntry.fresh).
+   */
+  link(contact: ContactKey, company: { pk: number; id: string }, o: ChangeOptions & { fresh?: boolean }): number | null {
+    const { store } = this;
+    if (!store.links.link(contact.pk, company.pk, o.at)) return null;
+    store.contacts.update(contact.pk, { updatedAt: o.at });
+    store.contacts.reindex(contact.pk);
+    return store.outbox.append({
+      entityType: 'contact',
+      entityId: contact.id,
+      op: 'company.link',
+      payload: { companyId: company.id },
+      at: o.at,
+      hold: o.hold ?? null,
+      fresh: o.fresh,
+    });
+  }
+
+  /**
+   * Unlinks; false when they were not linked. `at` may be the clock, read only when a link goes.
+   * `queue: false` leaves the outbox alone (a bulk undo withdraws the link entry instead).
+   */
+  unlink(contact: ContactKey, company: { pk: number; id: string }, o: { at: number | (() => number); queue?: boolean }): boolean {
+    const { store } = this;
+    if (!store.links.unlink(contact.pk, company.pk)) return false;
+    const at = typeof o.at === 'function' ? o.at() : o.at;
+    store.contacts.update(contact.pk, { updatedAt: at });
+    store.contacts.reindex(contact.pk);
+    if (o.queue !== false) {
+      store.outbox.append({ entityType: 'contact', entityId: contact.id, op: 'company.unlink', payload: { companyId: company.id }, at });
+    }
+    return true;
+  }
+
+  /** An outbox entry about the contact that changes no column of it (a message, a flush, a kept conflict value). */
+  queue(contactId: string, op: OutboxOp, payload: Record<string, unknown>, o: ChangeOptions): number {
+    return this.store.outbox.append({ entityType: 'contact', entityId: contactId, op, payload, at: o.at, hold: o.hold ?? null });
+  }
+
+  /** Moves a visitor's events onto the contact and queues them (see recordEvent.adoptVisitorEvents). */
+  adoptVisitorEvents(pk: number, visitorId: string, o: ChangeOptions): number {
+    return adoptVisitorEvents(this.store, pk, visitorId, { now: o.at, hold: o.hold ?? null });
+  }
+
+  // ---- values from Intercom: no outbox entry (Intercom has them already) -----------------------
+
+  /**
+   * Contacts first seen in Intercom, already synced, each with its first stage in the history
+   * (at its creation in Intercom). The sync pull calls this for a page's new contacts, together.
+   */
+  insertFromIntercom(rows: readonly NewSyncedContact[], actor: string): number[] {
+    const pks = this.store.contacts.insertSynced(rows);
+    for (const r of rows) {
+      this.store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor, source: 'intercom' });
+    }
+    return pks;
+  }
+
+  /**
+   * Intercom's values of some fields (a pull's merge, or a conflict resolved for Intercom's side):
+   * the row, and the history when the stage moves, recorded as coming from Intercom at `stageAt`.
+   */
+  applyRemote(row: ContactKey & { stage: string }, write: ContactWrite, o: { updatedAt: number; stageAt: number; actor: string }): void {
+    const { store } = this;
+    store.contacts.update(row.pk, { ...write, updatedAt: o.updatedAt });
+    if (write.stage !== undefined && write.stage !== row.stage) {
+      store.history.add({ entityType: 'contact', entityId: row.id, fromStage: row.stage, toStage: write.stage as string, at: o.stageAt, actor: o.actor, source: 'intercom' });
+    }
+  }
+
+  /** Links and unlinks as Intercom lists the contact's companies (no entry); true when any changed. */
+  applyRemoteLinks(pk: number, add: readonly number[], remove: readonly number[], at: number): boolean {
+    const { store } = this;
+    let changed = false;
+    for (const companyPk of add) if (store.links.link(pk, companyPk, at)) changed = true;
+    for (const companyPk of remove) if (store.links.unlink(pk, companyPk)) changed = true;
+    if (changed) store.contacts.reindex(pk);
+    return changed;
+  }
+
+  /**
+   * Which Intercom contact this is and what Intercom last had (the next merge's base), as a pull
+   * learns it; the sync state follows when the Intercom id is new.
+   */
+  setRemote(row: ContactKey & { intercom_id: string | null }, intercomId: string, syncBase: string): void {
+    this.store.remote.setRemote('contact', row.pk, intercomId, syncBase);
+    if (row.intercom_id !== intercomId) this.store.outbox.refreshSyncState('contact', row.id);
+  }
+
+  /** As the push learns it (after a create, an adopt or a merge remap); updated_at stays. */
+  setPushed(id: string, intercomId: string, base: unknown): void {
+    this.store.sync.setContactRemote(id, intercomId, base);
+  }
+
+  /** Only the base (a conflict resolution moves one field of it). */
+  setSyncBase(pk: number, syncBase: string): void {
+    this.store.remote.setBase('contact', pk, syncBase);
+  }
+
+  /** The sync state again from the outbox (after entries were sent, refused, retried or withdrawn). */
+  refreshSyncState(id: string): void {
+    this.store.outbox.refreshSyncState('contact', id);
+  }
+}
