@@ -5,7 +5,8 @@ import type { ContactWrite } from '../db/ContactRepository';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import type { IndexDefinition, NewRemoteContact, SyncedCompanyRow, SyncedContactRow, WaitingEntry } from '../db/RemoteRepository';
 import type { ConflictRow } from '../db/ConflictRepository';
-import { insertPulledCompany, insertPulledContacts, tieToRemote, updatePulledCompany, updatePulledContact } from './pullWrites';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -25,7 +26,8 @@ import type { ProgressFn, SyncContext } from './SyncContext';
 /** Where the first pull keeps its progress (the key predates the name 'first pull'; stores hold it). */
 export const FIRST_PULL_KEY = 'sync.import';
 export const PULL_KEY = 'sync.pull';
-export { INTERCOM_ACTOR } from './pullWrites';
+/** Who Intercom's own changes are attributed to in the stage history. */
+export const INTERCOM_ACTOR = 'Intercom';
 /** Who Intercom's own changes are attributed to in the stage history. */
 
 const PER_PAGE = 150;
@@ -235,6 +237,9 @@ export class Puller {
   private readonly perPage: number;
   private readonly deferIndexesFrom: number;
   private readonly scrollBusyPollMs: number;
+  /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
+  private readonly contactWriter: ContactWriter;
+  private readonly companyWriter: CompanyWriter;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -244,6 +249,8 @@ export class Puller {
     this.perPage = options.perPage ?? PER_PAGE;
     this.deferIndexesFrom = options.deferIndexesFrom ?? 20_000;
     this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
+    this.contactWriter = new ContactWriter(ctx.store);
+    this.companyWriter = new CompanyWriter(ctx.store);
   }
 
   // ---- first pull ------------------------------------------------------------------------------
@@ -575,7 +582,8 @@ export class Puller {
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;
-        insertPulledCompany(store, {
+        this.companyWriter.insertFromIntercom(
+          {
           id,
           // a company_id naming a local id is derived from it again on push (companyIdFor)
           externalId: adopted ? null : (co.company_id ?? null),
@@ -588,7 +596,10 @@ export class Puller {
           createdAt,
           updatedAt: co.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: co.updated_at }),
-        });
+          },
+          remote.stage,
+          INTERCOM_ACTOR,
+        );
         counts.inserted++;
         changed.push(id);
         return;
@@ -609,7 +620,6 @@ export class Puller {
     counts: ApplyCounts,
     at: number,
   ): boolean {
-    const { store } = this.ctx;
     const base = parseBase(row.sync_base);
     if (base?.meta.remoteUpdatedAt !== undefined && co.updated_at < base.meta.remoteUpdatedAt) {
       counts.stale++;
@@ -629,9 +639,11 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) updatePulledCompany(store, row, write, co.updated_at * 1000);
+    const companyAt = co.updated_at * 1000;
+    // the row never goes back in time
+    if (applied) this.companyWriter.applyRemote(row, write, { updatedAt: Math.max(row.updated_at, companyAt), stageAt: companyAt, actor: INTERCOM_ACTOR });
     const opened = this.recordConflicts('company', row.id, m.conflicts, open, at);
-    tieToRemote(store, 'company', row, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
+    this.companyWriter.setRemote(row, co.id, baseJson(m.base, { remoteUpdatedAt: co.updated_at }));
     counts.conflicts += opened;
     if (applied) counts.updated++;
     else counts.unchanged++;
@@ -690,7 +702,7 @@ export class Puller {
       if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
-    insertPulledContacts(store, fresh);
+    this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR);
     for (const r of fresh) changed.push(r.id);
     counts.inserted += fresh.length;
     return changed;
@@ -738,10 +750,11 @@ export class Puller {
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
-    if (applied) updatePulledContact(store, row, write, c.updated_at * 1000);
+    const contactAt = c.updated_at * 1000;
+    if (applied) this.contactWriter.applyRemote(row, write, { updatedAt: Math.max(row.updated_at, contactAt), stageAt: contactAt, actor: INTERCOM_ACTOR });
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
-    tieToRemote(store, 'contact', row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
+    this.contactWriter.setRemote(row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
     if (applied || linked) counts.updated++;
     else counts.unchanged++;
@@ -764,19 +777,19 @@ export class Puller {
     for (const id of pendingLinks(entries.pushed.filter((e) => Math.floor(e.updated_at / 1000) >= c.updated_at))) held.add(id);
     const remoteIds = new Set(list.data.map((d) => d.id));
     const versionAt = c.updated_at * 1000;
-    let changed = false;
+    const add: number[] = [];
     for (const id of remoteIds) {
       const co = companies.get(id);
-      if (co && !held.has(co.id) && store.links.link(row.pk, co.pk, versionAt)) changed = true;
+      if (co && !held.has(co.id)) add.push(co.pk);
     }
+    const remove: number[] = [];
     if (!list.has_more) {
       for (const l of store.remote.linksOf(row.pk)) {
         if (l.intercom_id === null || remoteIds.has(l.intercom_id) || held.has(l.company_id) || l.created_at >= versionAt) continue;
-        if (store.links.unlink(row.pk, l.company_pk)) changed = true;
+        remove.push(l.company_pk);
       }
     }
-    if (changed) store.contacts.reindex(row.pk);
-    return changed;
+    return this.contactWriter.applyRemoteLinks(row.pk, add, remove, versionAt);
   }
 
   /** Opens a conflict per field, or refreshes the open one of that field; returns how many changed. */

@@ -1,6 +1,8 @@
 // Drains the outbox to Intercom, exactly once: records in parallel, each record's entries in
 // order, consecutive field changes folded into one request, every request safe to repeat.
 import type { SyncEntryRow } from '../db/SyncRepository';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
 import { ensureStageAttributes, forgetAttributes } from './Bootstrap';
 import type { PushEntry } from './fold';
 import { IntercomError } from './IntercomError';
@@ -59,8 +61,14 @@ export class Pusher implements PushRun {
   /** `model.name` -> why Intercom would not create it in this run's bootstrap. */
   private readonly refusedAttributes = new Map<string, string>();
 
+  /** What a sent step commits to a record goes through its writer, as every other change does. */
+  readonly contacts: ContactWriter;
+  readonly companies: CompanyWriter;
+
   constructor(readonly ctx: SyncContext) {
     this.settings = ctx.settings();
+    this.contacts = new ContactWriter(ctx.store);
+    this.companies = new CompanyWriter(ctx.store);
   }
 
   async run(onProgress?: ProgressFn): Promise<PushSummary> {

@@ -2,6 +2,8 @@
 // what request the step sends, and what it commits locally once Intercom has it.
 import type { EntityType } from '../../../../shared/domain';
 import type { Store } from '../../db/Store';
+import type { CompanyWriter } from '../../records/CompanyWriter';
+import type { ContactWriter } from '../../records/ContactWriter';
 import type { PushEntry } from '../fold';
 import type { SyncSettings } from '../mapping';
 import type { SyncContext } from '../SyncContext';
@@ -49,6 +51,9 @@ export interface PushRun {
   stopped(): boolean;
   /** Event names first sent in this run (see ops/event.ts). */
   readonly newEventNames: Set<string>;
+  /** The record writers: a commit ties a record to Intercom through them. */
+  readonly contacts: ContactWriter;
+  readonly companies: CompanyWriter;
 }
 
 export interface Operation {

@@ -27,7 +27,7 @@ function setCompany(run: PushRun, id: string, intercomId: string, base: CompanyB
   if (other && other !== id) {
     throw new StepFailure(`Intercom company ${intercomId} is already linked to another local company (${other})`);
   }
-  run.ctx.store.sync.setCompanyRemote(id, intercomId, base);
+  run.companies.setPushed(id, intercomId, base);
 }
 
 export const companyFields: Operation = {

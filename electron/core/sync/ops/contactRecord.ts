@@ -61,7 +61,7 @@ export function checkContactTie(run: PushRun, localId: string, intercomId: strin
 export function setContact(run: PushRun, localId: string, resp: IntercomContact, base: ContactBase): Commit {
   return () => {
     checkContactTie(run, localId, resp.id);
-    run.ctx.store.sync.setContactRemote(localId, resp.id, base);
+    run.contacts.setPushed(localId, resp.id, base);
   };
 }
 
