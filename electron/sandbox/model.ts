@@ -1,5 +1,5 @@
 // The sandbox's stored records and how they look on the wire. Contact states are immutable
-// snapshots, so the search index can keep old versions without copying (see Workspace).
+// snapshots, so the search index can keep old versions without copying (see WorkspaceCore.commit).
 import type { Random } from './faults';
 
 export type Scalar = string | number | boolean;
