@@ -33,7 +33,7 @@ interface RunHandle {
   stop: boolean;
 }
 
-/** Awaited before each chunk (tests set the pace); resolves early once `stopped()` is true. */
+/** Awaited before each chunk (tests set the pace); may resolve early once `stopped()` is true: the run checks it next. */
 export type ImportPace = (stopped: () => boolean) => Promise<void>;
 
 interface Progress {
