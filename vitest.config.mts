@@ -1,12 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that take seconds each (crash and fault scenarios, big imports and bulks, scale and speed
+ * checks, real-time rate windows, the bench's query plans, Prism, ESLint's start-up):
+ * `npm run test:slow`.
+ * Everything else is `npm run test:fast`, for the edit-test loop; `npm test` runs both.
+ */
+const SLOW = [
+  'test/sync/crash.test.ts',
+  'test/sync/pushFaults.test.ts',
+  'test/sync/engine.test.ts',
+  'test/sync/pullSpeed.test.ts',
+  'test/sync/sandbox.scale.test.ts',
+  'test/sync/rateLimiter.test.ts',
+  'test/sync/contract.prism.test.ts',
+  'test/core/importRun.test.ts',
+  'test/core/bulk.test.ts',
+  'test/bench/**/*.test.ts',
+  'test/shared/lintLayers.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**', ...SLOW] } },
+      { extends: true, test: { name: 'slow', include: SLOW, exclude: ['node_modules/**'] } },
+    ],
   },
 });

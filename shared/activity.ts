@@ -10,6 +10,7 @@ const MetadataKey = z
   .string()
   .min(1, { message: 'metadata keys must not be empty' })
   .max(100, { message: 'metadata keys must be at most 100 characters' })
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   .regex(/^[^\u0000-\u001f\u007f-\u009f.$[\]]+$/, { message: 'metadata keys must not contain . $ [ ] or control characters' });
 const MetadataValue = z.union([z.string().max(1000, { message: 'must be at most 1000 characters' }), z.number().finite(), z.boolean()]);
 
@@ -115,6 +116,7 @@ export const IMPORT_TARGETS = {
 export const ImportTarget = z
   .string()
   .max(200)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   .regex(/^(ignore|[a-zA-Z]+|attribute:[^\u0000-\u001f.$[\]]{1,190}|metadata:[^\u0000-\u001f.$[\]]{1,100})$/, {
     message: 'must be a field, ignore, attribute:<name> or metadata:<key>',
   });

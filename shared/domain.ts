@@ -78,6 +78,7 @@ const AttributeKey = z
   .string()
   .min(1, { message: 'attribute names must not be empty' })
   .max(190, { message: 'attribute names must be at most 190 characters' })
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   .regex(/^[^\u0000-\u001f\u007f-\u009f.$[\]]+$/, { message: 'attribute names must not contain . $ [ ] or control characters' });
 const AttributeValue = z.union([z.string().max(1000, { message: 'must be at most 1000 characters' }), z.number().finite(), z.boolean(), z.null()]);
 

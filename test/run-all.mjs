@@ -1,4 +1,4 @@
-// `npm test`: type-checks, builds if needed, runs the unit/core suite (vitest) and the
+// `npm test`: type-checks, lints, builds if needed, runs the unit/core suite (vitest) and the
 // end-to-end suite (Playwright: Chromium against browser mode, and Electron where it exists),
 // then prints one closing line with the totals of both.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,10 @@ ok = run('Type check (engine, shared, tests)', [bin('typescript', 'bin/tsc'), '-
 ok = run('Type check (renderer)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.web.json']) && ok;
 ok = run('Type check (end-to-end tests)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.e2e.json']) && ok;
 if (!ok) totals.failed += 1;
+if (!run('Lint (ESLint: layers, hooks, TypeScript)', [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings', '0'])) {
+  ok = false;
+  totals.failed += 1;
+}
 
 console.log('\n== Build');
 try {

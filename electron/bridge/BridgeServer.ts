@@ -210,7 +210,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('The renderer is not built: run `npm run build`.\n');
     }
-    let rel = pathname === '/' ? '/index.html' : pathname;
+    const rel = pathname === '/' ? '/index.html' : pathname;
     let file = path.resolve(rendererDir, '.' + rel);
     if (!file.startsWith(rendererDir + path.sep)) {
       res.writeHead(403);
@@ -222,7 +222,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
         return res.end('Not found\n');
       }
-      rel = '/index.html';
       file = path.join(rendererDir, 'index.html');
       if (!fs.existsSync(file)) {
         res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

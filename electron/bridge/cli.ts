@@ -8,6 +8,7 @@ import { createCore } from '../core/app';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
+import { importGate } from './importGate';
 
 const DEFAULT_PORT = 4477;
 
@@ -29,7 +30,14 @@ async function main() {
   const intercom = await startIntercom(opts);
   // the bridge serves the core's exports folder (createCore's default) for browser downloads
   const exportsDir = path.join(opts.dataDir, 'exports');
-  const core = createCore({ dataDir: opts.dataDir, mode: 'browser', version: appVersion(), intercom: intercom.intercom, exportsDir });
+  const core = createCore({
+    dataDir: opts.dataDir,
+    mode: 'browser',
+    version: appVersion(),
+    intercom: intercom.intercom,
+    exportsDir,
+    importPace: importGate(process.env, opts.dataDir),
+  });
   let bridge;
   try {
     bridge = await startBridge({ core, port: opts.port ?? DEFAULT_PORT, rendererDir, dataDir: opts.dataDir, exportsDir });

@@ -9,7 +9,7 @@ import { BulkService } from './bulk/BulkService';
 import { Store } from './db/Store';
 import { ExportService } from './export/ExportService';
 import { FunnelService } from './funnel/FunnelService';
-import { ImportService } from './import/ImportService';
+import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
@@ -46,6 +46,8 @@ export interface CoreOptions {
   sync?: Partial<Omit<SyncEngineOptions, 'store' | 'hub' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
+  /** Test-only: the CSV import awaits this before each chunk, so a test sets its pace. */
+  importPace?: ImportPace;
 }
 
 export interface Core {
@@ -84,7 +86,7 @@ export function createCore(options: CoreOptions): Core {
   const engine = new SyncEngine({ store, hub, settings, now: ctx.now, log, ...options.sync });
   const outbox = new OutboxService(ctx, () => engine.runNow());
   const activity = new ActivityService(ctx);
-  const imports = new ImportService(ctx, options.dataDir);
+  const imports = new ImportService(ctx, options.dataDir, options.importPace);
   const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
   const funnel = new FunnelService(ctx);
   const bulk = new BulkService(ctx, segments, exports);

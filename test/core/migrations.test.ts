@@ -73,6 +73,33 @@ function companyRow(n: number, name: string, extra: Record<string, unknown> = {}
 }
 
 const tableNames = (db: Database) => listTables(db).map((t) => t.name);
+
+/** Every plain table's rows (search indexes and their shadow tables left out). */
+function snapshot(db: Database): Record<string, Record<string, unknown>[]> {
+  return Object.fromEntries(listTables(db).filter((t) => t.type === 'table').map((t) => [t.name, selectRows(db, t.name)]));
+}
+
+/**
+ * The shape of a test for migration `version` (use it for every new one): a store at the
+ * version before, `seed` puts rows in that schema's shape, then the file is reopened at
+ * `version`. Gives the migrated database, every table's rows as they were before, and what
+ * `seed` returned (pks, ids).
+ */
+function migrateWithRows<T>(version: number, seed: (db: Database) => T): { db: Database; before: Record<string, Record<string, unknown>[]>; seeded: T } {
+  const old = openAt(version - 1);
+  expect(userVersion(old)).toBe(version - 1);
+  const seeded = seed(old);
+  const before = snapshot(old);
+  old.close();
+  const db = openAt(version);
+  expect(userVersion(db)).toBe(version);
+  return { db, before, seeded };
+}
+
+/** `rows` without the columns a migration added, to compare with the rows from before it. */
+function withoutAdded(rows: Record<string, unknown>[], added: string[]): Record<string, unknown>[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([col]) => !added.includes(col))));
+}
 const indexNames = (db: Database, table: string) => listIndexes(db, table).map((i) => i.name);
 const fileDigest = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
@@ -351,5 +378,89 @@ describe('0004 sync', () => {
       db4.prepare(`INSERT INTO conflicts (entity_type, entity_id, field, detected_at, resolution) VALUES ('contact', ?, 'name', 1, 'both')`).run(uuid(1)),
     ).toThrow(/CHECK/);
     expect(integrityCheck(db4)).toEqual(['ok']);
+  });
+});
+
+describe('0005 activity-funnel', () => {
+  const FUNNEL_COLUMNS = ['funnel_rank', 'funnel_max', 'stage_entered_at', 'signed_up_at', 'sql_at', 'customer_at', 'first_seen_at', 'first_referrer', 'first_landing_page', 'lead_ms', 'signed_up_ms', 'sql_ms'];
+
+  it('backfills the funnel columns of the v4 contacts from their stage, history and companies', () => {
+    const history = (db: Database, type: 'contact' | 'company', id: string, from: string | null, to: string, at: number) =>
+      insertRow(db, 'stage_history', { entity_type: type, entity_id: id, from_stage: from, to_stage: to, at, actor: 'me', source: 'local' });
+    const link = (db: Database, contactPk: number, companyPk: number, at: number) => insertRow(db, 'contact_companies', { contact_pk: contactPk, company_pk: companyPk, created_at: at });
+
+    const { db, before } = migrateWithRows(5, (v4) => {
+      // a lead that never moved
+      insertRow(v4, 'contacts', contactRow(1, { updated_at: T0 + 90 }));
+      // signed up, with the change in its history
+      insertRow(v4, 'contacts', contactRow(2, { stage: 'signed_up', updated_at: T0 + 600 }));
+      history(v4, 'contact', uuid(2), 'lead', 'signed_up', T0 + 500);
+      // signed up with no history (pulled from Intercom that way): since its creation
+      insertRow(v4, 'contacts', contactRow(3, { stage: 'signed_up' }));
+      // a lead at an SQL company: SQL from the later of the company's change and the link
+      const c4 = insertRow(v4, 'contacts', contactRow(4, { updated_at: T0 + 900 }));
+      const acme = insertRow(v4, 'companies', companyRow(1, 'Acme', { stage: 'sql' }));
+      history(v4, 'company', uuid(1001), null, 'sql', T0 + 300);
+      link(v4, c4, acme, T0 + 400);
+      // signed up at a customer company linked before it became SQL, then customer
+      const c5 = insertRow(v4, 'contacts', contactRow(5, { stage: 'signed_up' }));
+      const globex = insertRow(v4, 'companies', companyRow(2, 'Globex', { stage: 'customer' }));
+      history(v4, 'company', uuid(1002), null, 'sql', T0 + 100);
+      history(v4, 'company', uuid(1002), 'sql', 'customer', T0 + 200);
+      link(v4, c5, globex, T0 + 50);
+      insertRow(v4, 'outbox', { entity_type: 'contact', entity_id: uuid(1), op: 'contact.create', payload: '{}', created_at: T0, updated_at: T0 });
+    });
+
+    // every v4 row is still there as it was; the new columns are added beside them
+    const contacts = selectRows(db, 'contacts');
+    expect(withoutAdded(contacts, FUNNEL_COLUMNS)).toEqual(before.contacts);
+    for (const table of ['companies', 'contact_companies', 'stage_history', 'settings', 'conflicts', 'messages']) {
+      expect(selectRows(db, table), table).toEqual(before[table]);
+    }
+    expect(withoutAdded(selectRows(db, 'outbox'), ['hold'])).toEqual(before.outbox);
+    expect(selectRows(db, 'outbox').map((r) => r.hold)).toEqual([null]);
+
+    const funnel = (n: number) => {
+      const row = contacts.find((c) => c.id === uuid(n))!;
+      return Object.fromEntries(FUNNEL_COLUMNS.map((c) => [c, row[c]]));
+    };
+    const noFirstTouch = { first_seen_at: null, first_referrer: null, first_landing_page: null };
+    expect(funnel(1)).toEqual({
+      funnel_rank: 0, funnel_max: 0, stage_entered_at: T0 + 1, signed_up_at: null, sql_at: null, customer_at: null,
+      lead_ms: null, signed_up_ms: null, sql_ms: null, ...noFirstTouch,
+    });
+    expect(funnel(2)).toEqual({
+      funnel_rank: 1, funnel_max: 1, stage_entered_at: T0 + 500, signed_up_at: T0 + 500, sql_at: null, customer_at: null,
+      lead_ms: 500 - 2, signed_up_ms: null, sql_ms: null, ...noFirstTouch,
+    });
+    expect(funnel(3)).toEqual({
+      funnel_rank: 1, funnel_max: 1, stage_entered_at: T0 + 3, signed_up_at: T0 + 3, sql_at: null, customer_at: null,
+      lead_ms: 0, signed_up_ms: null, sql_ms: null, ...noFirstTouch,
+    });
+    expect(funnel(4)).toEqual({
+      funnel_rank: 2, funnel_max: 2, stage_entered_at: T0 + 400, signed_up_at: null, sql_at: T0 + 400, customer_at: null,
+      lead_ms: 400 - 4, signed_up_ms: null, sql_ms: null, ...noFirstTouch,
+    });
+    expect(funnel(5)).toEqual({
+      funnel_rank: 3, funnel_max: 3, stage_entered_at: T0 + 200, signed_up_at: T0 + 5, sql_at: T0 + 100, customer_at: T0 + 200,
+      lead_ms: 0, signed_up_ms: 100 - 5, sql_ms: 100, ...noFirstTouch,
+    });
+
+    // the new tables start empty and STRICT
+    const tables = listTables(db);
+    for (const name of ['events', 'event_names', 'segments', 'imports', 'import_rows', 'bulk_actions', 'bulk_items']) {
+      expect(tables.find((t) => t.name === name), name).toMatchObject({ strict: true });
+      expect(selectRows(db, name), name).toEqual([]);
+    }
+    expect(indexNames(db, 'contacts')).toEqual(expect.arrayContaining(['contacts_funnel_entered', 'contacts_max_created', 'contacts_lead_ms']));
+
+    // and the triggers keep the backfilled rows moving: the lead signs up, the SQL company pays
+    db.prepare('UPDATE contacts SET stage = ?, updated_at = ? WHERE id = ?').run('signed_up', T0 + 2000, uuid(1));
+    db.prepare('UPDATE companies SET stage = ?, updated_at = ? WHERE id = ?').run('customer', T0 + 3000, uuid(1001));
+    const after = (n: number) => db.prepare('SELECT funnel_rank, funnel_max, stage_entered_at, signed_up_at, customer_at FROM contacts WHERE id = ?').get(uuid(n));
+    expect(after(1)).toEqual({ funnel_rank: 1, funnel_max: 1, stage_entered_at: T0 + 2000, signed_up_at: T0 + 2000, customer_at: null });
+    expect(after(4)).toEqual({ funnel_rank: 3, funnel_max: 3, stage_entered_at: T0 + 3000, signed_up_at: null, customer_at: T0 + 3000 });
+    expect(integrityCheck(db)).toEqual(['ok']);
+    expect(foreignKeyViolations(db)).toEqual([]);
   });
 });

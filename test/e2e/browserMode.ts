@@ -17,15 +17,20 @@ export interface RunningConsole {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** `extraArgs`: more start options, e.g. `--sandbox` for the built-in Intercom workspace. */
+/**
+ * `extraArgs`: more start options, e.g. `--sandbox` for the built-in Intercom workspace;
+ * `env`: more environment variables for the server (e.g. LEAD_CONSOLE_IMPORT_GATE).
+ */
 export async function startBrowserMode(
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-e2e-')),
   extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<RunningConsole> {
   const info = path.join(dataDir, 'bridge.json');
   fs.rmSync(info, { force: true });
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out/main/bridge.js'), '--data', dataDir, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -55,10 +60,10 @@ export async function startBrowserMode(
  * Gives every test of the file its own console on a fresh data folder (started before, stopped
  * and removed after). The returned object always speaks for the running test's console.
  */
-export function consolePerTest(extraArgs: readonly string[] = []): RunningConsole {
+export function consolePerTest(extraArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}): RunningConsole {
   let current: RunningConsole | null = null;
   test.beforeEach(async () => {
-    current = await startBrowserMode(undefined, extraArgs);
+    current = await startBrowserMode(undefined, extraArgs, env);
   });
   test.afterEach(async () => {
     if (!current) return;

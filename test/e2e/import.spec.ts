@@ -3,9 +3,13 @@
 // exactly what was created and skipped and why, the Leads table shows the new people, and a
 // roll-back takes them away again. A Windows-1252 file says how it was read.
 import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { consolePerTest, pageApi } from './browserMode';
 
-const app = consolePerTest();
+/** A file in the data folder that sets the pace of an import run (electron/bridge/importGate.ts); absent, runs go freely. */
+const GATE_FILE = 'import-gate';
+const app = consolePerTest([], { LEAD_CONSOLE_IMPORT_GATE: GATE_FILE });
 
 test.beforeEach(async ({ page }) => {
   await page.goto(app.openUrl);
@@ -303,12 +307,25 @@ test('a large file uploads in pieces and runs in the background; it pauses, and 
   await expect(page.getByTestId('import-mapping').getByRole('heading')).toContainText('15,000 rows', { timeout: 30_000 });
   await page.getByTestId('import-preview-button').click();
   await expect(count(page, 'import-preview-counts', 'create')).toHaveText('15,000', { timeout: 30_000 });
+  // the run writes only the chunks the test lets through, so it is still running whenever the test looks
+  const gate = path.join(app.dataDir, GATE_FILE);
+  let chunksLetThrough = 1;
+  fs.writeFileSync(gate, String(chunksLetThrough));
   await page.getByTestId('import-start').click();
 
   // progress with rows per second and time left, from the engine's events
   const progress = page.getByTestId('import-progress');
   await expect(progress).toHaveAttribute('data-state', 'running');
-  await expect(page.getByTestId('import-progress-text')).toContainText(/rows\/s · .* left/);
+  // progress events go out at most every 250 ms: a chunk let through a second later sends one
+  await expect(async () => {
+    try {
+      await expect(page.getByTestId('import-progress-text')).toContainText(/rows\/s · .* left/, { timeout: 1_000 });
+    } catch (e) {
+      fs.writeFileSync(gate, String(++chunksLetThrough));
+      throw e;
+    }
+  }).toPass({ timeout: 20_000 });
+  expect(chunksLetThrough).toBeLessThan(7); // 7 chunks of 2,000 rows would leave little of the 15,000 to resume
 
   // the rest of the app stays usable, and sees the rows arrive
   await nav(page, 'Leads');
@@ -334,6 +351,7 @@ test('a large file uploads in pieces and runs in the background; it pauses, and 
   await expect(item).toHaveAttribute('data-state', 'interrupted');
   await expect(item).toContainText(`${job.rowsDone.toLocaleString('en')} of 15,000 rows done`);
   await expect(item.getByRole('button', { name: 'Roll back many.csv' })).toBeVisible();
+  fs.rmSync(gate); // the resumed run goes at full speed
   await item.getByRole('button', { name: 'Resume many.csv' }).click();
 
   const report = page.getByTestId('import-report');

@@ -1,11 +1,25 @@
 // The contract is the single source of truth: the router built by createCore serves every
-// method in it (and only those), and the preload surface has exactly one entry per method,
-// on the channel derived from its name, and forwards only contract events.
+// method in it (and only those), every method answers a call on real records (contacts,
+// companies, links, events, segments, an import, a bulk action, a conflict, synced with the
+// sandbox) with an output its schema accepts, and the preload surface has exactly one entry per
+// method, on the channel derived from its name, and forwards only contract events.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contract, EVENT_NAMES, events, ipcChannel, isMethodName, METHOD_NAMES, type MethodInput, type MethodName } from '../../shared/api';
+import {
+  contract,
+  EVENT_NAMES,
+  events,
+  ipcChannel,
+  isMethodName,
+  METHOD_NAMES,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../../shared/api';
 import { ERROR_CODES, type Result } from '../../shared/errors';
 import { buildPreloadApi } from '../../electron/preload/apiSurface';
-import { removeTempDir, startCore, type TestCore } from '../helpers/testCore';
+import type { ImportPace } from '../../electron/core/import/ImportService';
+import { startSandbox } from '../../electron/sandbox';
+import { removeTempDir, startCore, TestClock, type TestCore } from '../helpers/testCore';
 
 let t: TestCore;
 beforeAll(() => {
@@ -133,6 +147,141 @@ describe('router built by createCore', () => {
 
   it('answers UNKNOWN_METHOD for a name outside the contract', async () => {
     expect(await t.raw('contacts.delete', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+  });
+});
+
+describe('every method on real records', () => {
+  it('answers each method of the contract on records that exist, with an output its schema accepts', async () => {
+    const clock = new TestClock();
+    const sb = await startSandbox({ searchLagMs: 0, randomSeed: 11, now: clock.now, rateLimit: { limit: 1_000_000, windowMs: 10_000 } });
+    // the import waits before each chunk until the test lets it go, so pause finds it running
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const importPace: ImportPace = () => gate;
+    const r = startCore(undefined, clock, {
+      intercom: { baseUrl: sb.url, source: 'start-option', token: sb.token },
+      autoSync: false,
+      importPace,
+      sync: { client: { timeoutMs: 5000, backoff: { baseMs: 5, maxMs: 50 } } },
+    });
+    const called = new Set<string>();
+    /** Calls through the router, which must answer ok with an output the contract's schema accepts. */
+    async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      const res = await r.raw(method, input);
+      if (!res.ok) throw new Error(`${method} answered ${JSON.stringify(res.error)}`);
+      const parsed = contract[method].output.safeParse(res.value);
+      expect(parsed.success, `${method}: ${parsed.error?.message}`).toBe(true);
+      called.add(method);
+      return res.value as MethodOutput<M>;
+    }
+    /** Lets the run sync.now started finish, then runs until nothing waits (as the engine tests do). */
+    async function syncUntilQuiet() {
+      for (let i = 0; i < 20; i++) {
+        const status = await r.core.sync.runOnce();
+        if (status.pending === 0 && status.state === 'idle') return;
+      }
+      throw new Error('the outbox did not drain');
+    }
+    try {
+      await call('app.info', {});
+      await call('settings.get', {});
+      await call('settings.set', { stageValues: { customer: 'CUST' } });
+      await call('sync.setOnline', { online: true });
+      await call('sync.status', {});
+      await call('sync.testConnection', {});
+
+      // contacts
+      const { contact: ann } = await call('contacts.create', { name: 'Ann Archer', email: 'ann@example.test' });
+      const { contact: bob } = await call('contacts.create', { name: 'Bob Baker', email: 'bob@example.test' });
+      const { contact: cy } = await call('contacts.create', { name: 'Cy Cole', email: 'cy@example.test' });
+      expect((await call('contacts.get', { id: ann.id })).id).toBe(ann.id);
+      expect((await call('contacts.list', { search: 'archer', limit: 5 })).total).toBe(1);
+      expect((await call('contacts.update', { id: ann.id, patch: { phone: '+1 555 0101' } })).phone).toBe('+1 555 0101');
+      expect((await call('contacts.setStage', { id: bob.id, stage: 'signed_up' })).stage).toBe('signed_up');
+      await call('contacts.setStageMany', { ids: [cy.id], stage: 'signed_up', dryRun: true });
+      expect((await call('contacts.findMatches', { email: 'ANN@example.test' })).email.map((c) => c.id)).toEqual([ann.id]);
+      await call('contacts.signUp', { id: ann.id, externalId: 'u-ann' });
+
+      // companies and links
+      const acme = await call('companies.create', { name: 'Acme' });
+      expect((await call('companies.get', { id: acme.id })).id).toBe(acme.id);
+      expect((await call('companies.list', { search: 'acme', limit: 5 })).total).toBe(1);
+      await call('companies.update', { id: acme.id, patch: { plan: 'pro' } });
+      expect((await call('companies.setStage', { id: acme.id, stage: 'sql' })).stage).toBe('sql');
+      expect((await call('companies.link', { contactId: ann.id, companyId: acme.id })).changed).toBe(true);
+      expect((await call('companies.link', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
+      expect((await call('companies.unlink', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
+
+      // activity and messages
+      await call('events.track', { contactId: ann.id, name: 'viewed-pricing' });
+      expect((await call('contacts.timeline', { id: ann.id })).items.length).toBeGreaterThan(0);
+      await call('companies.timeline', { id: acme.id });
+      await call('messages.send', { contactId: ann.id, channel: 'inapp', body: 'Welcome aboard' });
+      await call('messages.flush', { contactId: ann.id });
+      expect((await call('messages.list', { contactId: ann.id })).items).toHaveLength(2);
+
+      // segments, funnel, export
+      const rule = { op: 'and' as const, rules: [{ field: 'stage' as const, in: ['signed_up' as const] }] };
+      expect((await call('segments.count', { rule })).count).toBeGreaterThan(0);
+      const segment = await call('segments.save', { name: 'Signed up', rule });
+      expect((await call('segments.list', {})).items.map((x) => x.id)).toContain(segment.id);
+      expect((await call('segments.delete', { id: segment.id })).deleted).toBe(true);
+      await call('funnel.get', {});
+      await call('funnel.cohorts', { by: 'month' });
+      await call('funnel.breakdown', { by: 'referrer' });
+      await call('contacts.export', { columns: ['name', 'email'] });
+
+      // a bulk action and its undo
+      const bulk = await call('bulk.run', { target: { kind: 'ids', ids: [cy.id] }, action: { type: 'setStage', stage: 'signed_up' }, confirm: true });
+      expect(bulk.bulk).not.toBeNull();
+      expect((await call('bulk.list', {})).total).toBe(1);
+      expect((await call('bulk.undo', { id: bulk.bulk!.id })).restored).toBe(1);
+
+      // an import, paused while it runs, resumed, done and rolled back
+      const csv = Buffer.from('email,name\ndora@example.test,Dora Dunn\neve@example.test,Eve Evans\n');
+      const job = await call('import.open', { fileName: 'people.csv', size: csv.length });
+      expect((await call('import.chunk', { importId: job.id, offset: 0, data: csv.toString('base64') })).state).toBe('ready');
+      const analysis = await call('import.analyse', { importId: job.id });
+      const plan = { importId: job.id, kind: 'contacts' as const, mapping: analysis.mapping, duplicates: 'skip' as const };
+      expect((await call('import.preview', plan)).rows).toBe(2);
+      expect((await call('import.start', plan)).state).toBe('running');
+      expect((await call('import.pause', { importId: job.id })).state).toBe('interrupted');
+      expect((await call('import.resume', { importId: job.id })).state).toBe('running');
+      release();
+      await vi.waitFor(async () => expect((await call('import.status', { importId: job.id })).state).toBe('done'));
+      expect((await call('import.report', { importId: job.id })).job.created).toBe(2);
+      expect((await call('import.list', {})).total).toBe(1);
+      expect((await call('import.rollback', { importId: job.id, confirm: true })).state).toBe('rolled_back');
+
+      // a failed outbox entry (as the push step leaves one Intercom refused), retried, then discarded
+      const { contact: refused } = await call('contacts.create', { name: 'Refused Rita' });
+      const [entry] = (await call('outbox.list', { entityId: refused.id, limit: 5 })).items;
+      const fail = () => r.core.store.db.prepare(`UPDATE outbox SET status = 'failed', last_error = 'refused' WHERE seq = ?`).run(entry!.seq);
+      fail();
+      expect(await call('outbox.retry', { seqs: [entry!.seq] })).toEqual({ retried: 1 });
+      fail();
+      expect(await call('outbox.discard', { seqs: [entry!.seq], confirm: true })).toEqual({ discarded: 1 });
+
+      // sync with the sandbox, then a field changed on both sides is a conflict
+      await call('sync.now', {});
+      await syncUntilQuiet();
+      const synced = await call('contacts.get', { id: ann.id });
+      expect(synced.intercomId).toEqual(expect.any(String));
+      await call('events.pull', { contactId: ann.id });
+      await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });
+      sb.workspace.remoteEdit(synced.intercomId!, { name: 'Ann Remote' });
+      await r.core.sync.runOnce(); // the pull sees both sides changed; the local change waits for a decision
+      const conflicts = await call('conflicts.list', { entityId: ann.id });
+      expect(conflicts.items.map((k) => k.field)).toContain('name');
+      expect((await call('conflicts.resolve', { id: conflicts.items.find((k) => k.field === 'name')!.id, keep: 'local' })).resolution).toBe('local');
+
+      expect(Object.keys(contract).filter((m) => !called.has(m))).toEqual([]);
+    } finally {
+      release();
+      r.dispose();
+      removeTempDir(r.dir);
+      await sb.close();
+    }
   });
 });
 

@@ -112,6 +112,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- Prism's colour codes start with ESC
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 interface Prism {

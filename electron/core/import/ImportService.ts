@@ -33,6 +33,9 @@ interface RunHandle {
   stop: boolean;
 }
 
+/** Awaited before each chunk (tests set the pace); may resolve early once `stopped()` is true: the run checks it next. */
+export type ImportPace = (stopped: () => boolean) => Promise<void>;
+
 interface Progress {
   rowsPerSecond: number | null;
   etaMs: number | null;
@@ -47,6 +50,7 @@ export class ImportService {
   constructor(
     readonly ctx: ServiceContext,
     readonly dataDir: string,
+    private readonly pace?: ImportPace,
   ) {
     // whatever was running when the app last closed stopped part way: resume or roll back
     ctx.store.imports.interruptRunning();
@@ -285,6 +289,7 @@ export class ImportService {
       // a bulk write: copy the WAL into the database file less often (see checkpointLessOften)
       restoreCheckpoint = store.remote.checkpointLessOften();
       while (next < total) {
+        if (this.pace) await this.pace(() => handle.stop || !this.alive);
         if (handle.stop || !this.alive) return;
         const end = Math.min(next + IMPORT_CHUNK_ROWS, total);
         const from = next;

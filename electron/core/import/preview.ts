@@ -69,7 +69,7 @@ export async function previewRows(store: Store, table: ParsedTable, mapping: Com
       continue;
     }
     const row = checked.row;
-    let outcome: 'create' | 'update' | 'skip' | 'fail' = 'skip';
+    let outcome: 'create' | 'update' | 'skip' | 'fail';
     let reason = '';
     if (row.kind === 'events') {
       ({ outcome, reason } = previewEvent(store, row.event, eventKeys, countMatch));

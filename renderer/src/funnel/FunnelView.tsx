@@ -83,7 +83,6 @@ function useAnswer<T>(ask: () => Promise<T>, key: string): { data: T | null; err
 
 /** A bar that opens the contacts behind it; `testId` names it for tests and tools. */
 function clickableBar(onClick: (index: number) => void, testId: (index: number) => string, title: (index: number) => string) {
-  // eslint-disable-next-line react/display-name
   return (p: BarShapeProps) => {
     const height = Math.abs(p.height ?? 0);
     const y = (p.height ?? 0) < 0 ? (p.y ?? 0) + (p.height ?? 0) : (p.y ?? 0);

@@ -117,6 +117,7 @@ export function LeadsGrid({ loader }: { loader: LeadsLoader }) {
       scrollRef.current.scrollTop = 0;
       justScrolledToTop.current = true;
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [resultKey]);
 
   useEffect(() => {
