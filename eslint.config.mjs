@@ -51,14 +51,6 @@ const layers = [
   { files: ['electron/core/db/**'], rules: { 'no-restricted-imports': restrict(electronOnlyInMainAndPreload, noReact, engineKnowsNoHost) } },
   // the Intercom sandbox stands apart from the engine: it simulates Intercom, it does not use the store
   {
-    files: ['electron/core/sandbox/**'],
-    rules: {
-      'no-restricted-imports': restrict(electronOnlyInMainAndPreload, sqliteOnlyInDb, noReact, engineKnowsNoHost, {
-        patterns: [{ regex: '^\\.\\./(?!\\.\\./)|^(\\.\\./)+core(/|$)', message: 'The sandbox imports nothing from the engine (electron/core).' }],
-      }),
-    },
-  },
-  {
     files: ['electron/sandbox/**'],
     rules: {
       'no-restricted-imports': restrict(electronOnlyInMainAndPreload, sqliteOnlyInDb, noReact, engineKnowsNoHost, noFolders(['core'], 'The sandbox imports nothing from the engine (electron/core).')),
@@ -93,6 +85,20 @@ const layers = [
         sqliteOnlyInDb,
         noNodeBuiltins('The renderer'),
         noFolders(['electron'], 'The renderer imports nothing from electron/: use shared/ and the API.'),
+      ),
+    },
+  },
+  // the shell loads every screen; a screen reaches what screens share through state/, never the shell
+  {
+    files: ['renderer/src/**'],
+    ignores: ['renderer/src/shell/**', 'renderer/src/main.tsx'],
+    rules: {
+      'no-restricted-imports': restrict(
+        electronOnlyInMainAndPreload,
+        sqliteOnlyInDb,
+        noNodeBuiltins('The renderer'),
+        noFolders(['electron'], 'The renderer imports nothing from electron/: use shared/ and the API.'),
+        noFolders(['shell'], 'Screens import what they share from state/; only main.tsx and the shell import the shell.'),
       ),
     },
   },
