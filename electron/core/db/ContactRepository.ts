@@ -5,6 +5,7 @@ import { CONTACT_STAGES, ROLES, SYNC_STATES, type ContactRef } from '../../../sh
 import { decodeCursor, encodeCursor, seekAfter, type SeekRange } from './keyset';
 import { CONTACT_SEARCH_PREFIXES } from './migrations/0003-search-index';
 import { type ContactRow, toContactRef } from './rows';
+import { type RowSnapshot, RowSnapshots } from './RowSnapshots';
 import { searchWords, toFtsQuery } from './searchQuery';
 import { LinkRepository } from './LinkRepository';
 import { Statements } from './Statements';
@@ -140,9 +141,11 @@ export class ContactRepository {
   private readonly st: Statements;
   // the link repository owns user_count: links of a synced insert go through it
   private readonly links: LinkRepository;
+  private readonly snapshots: RowSnapshots;
   constructor(db: Database) {
     this.st = new Statements(db);
     this.links = new LinkRepository(db);
+    this.snapshots = new RowSnapshots(this.st, 'contacts');
   }
 
   /**
@@ -240,6 +243,28 @@ export class ContactRepository {
          FROM contacts c WHERE c.pk = ?`,
       )
       .run(pk);
+  }
+
+  // ---- taking changes back (an undo) ---------------------------------------------------------
+
+  /** The whole row as stored, to put back with `restore`. */
+  snapshot(pk: number): RowSnapshot | undefined {
+    return this.snapshots.take(pk);
+  }
+
+  /**
+   * Puts a row back as it was. Written twice: the first write's triggers (funnel position,
+   * counts) may move columns the snapshot also holds; the second sets them back and, stage and
+   * rank being equal by then, fires nothing. The search entry is the caller's (`reindex`).
+   */
+  restore(snap: RowSnapshot): void {
+    this.snapshots.put(snap, 2);
+  }
+
+  /** The row and its search entry; its links, history and outbox entries must be gone first. */
+  delete(pk: number): void {
+    this.st.get('DELETE FROM contact_search WHERE rowid = ?').run(pk);
+    this.st.get('DELETE FROM contacts WHERE pk = ?').run(pk);
   }
 
   // ---- the table: one page plus the exact total -------------------------------------------
