@@ -34,6 +34,22 @@ const WRITABLE = {
 } as const;
 export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
 
+/**
+ * The columns a contact's funnel position lives in (kept by the migration 0005 triggers) plus
+ * updated_at: what a bulk undo puts back so the funnel reads as if the bulk had never run.
+ */
+export interface FunnelSnapshot {
+  pk: number;
+  id: string;
+  updated_at: number;
+  funnel_rank: number;
+  funnel_max: number;
+  stage_entered_at: number | null;
+  signed_up_at: number | null;
+  sql_at: number | null;
+  customer_at: number | null;
+}
+
 export interface NewContactRow {
   id: string;
   role: string;
@@ -259,6 +275,21 @@ export class ContactRepository {
    */
   restore(snap: RowSnapshot): void {
     this.snapshots.put(snap, 2);
+  }
+
+  /**
+   * Puts the funnel columns back. Written after the stage or link writes of an undo, whose
+   * triggers have already recomputed them from the restored rows; this only restores the history
+   * part (furthest stage reached, when) the triggers cannot unlearn.
+   */
+  restoreFunnel(s: FunnelSnapshot): void {
+    this.st
+      .get(
+        `UPDATE contacts SET updated_at = @updated_at, funnel_rank = @funnel_rank, funnel_max = @funnel_max,
+           stage_entered_at = @stage_entered_at, signed_up_at = @signed_up_at, sql_at = @sql_at, customer_at = @customer_at
+         WHERE pk = @pk`,
+      )
+      .run(s);
   }
 
   /** The row and its search entry; its links, history and outbox entries must be gone first. */

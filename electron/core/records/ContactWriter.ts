@@ -6,7 +6,7 @@
 // columns follow from the row through the triggers of migration 0005.
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
 import { adoptVisitorEvents } from './recordEvent';
-import type { ContactWrite, NewSyncedContact } from '../db/ContactRepository';
+import type { ContactWrite, FunnelSnapshot, NewSyncedContact } from '../db/ContactRepository';
 import type { ContactRow } from '../db/rows';
 import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
@@ -247,6 +247,14 @@ export class ContactWriter {
   /** Puts the row back as `snapshot` (ContactRepository.snapshot) held it, funnel columns included. */
   restore(snapshot: RowSnapshot): void {
     this.store.contacts.restore(snapshot);
+  }
+
+  /**
+   * Puts back the funnel columns (and updated_at) an undo's own stage and link writes cannot
+   * recompute: the furthest stage reached and when.
+   */
+  restoreFunnel(snapshot: FunnelSnapshot): void {
+    this.store.contacts.restoreFunnel(snapshot);
   }
 
   /** Gives a visitor's events the contact took over (up to event `upToId`) back to the visitor. */
