@@ -1,8 +1,8 @@
 // The one module that writes a company: its row, stage history, outbox entries and sync state,
 // and its users' search entries and funnel position where the company moves them (their funnel
-// columns follow through the triggers of migration 0005). Call every method inside the caller's
-// store.transaction; the SQL stays in the repositories. Links are written by ContactWriter (the
-// link's outbox entry belongs to the contact).
+// columns follow through the triggers of migration 0005), whoever changes it, an undo included.
+// Call every method inside the caller's store.transaction; the SQL stays in the repositories.
+// Links are written by ContactWriter (the link's outbox entry belongs to the contact).
 import type { CompanyStage, OutboxOp } from '../../../shared/domain';
 import type { CompanyWrite, NewSyncedCompany } from '../db/CompanyRepository';
 import type { CompanyRow } from '../db/rows';

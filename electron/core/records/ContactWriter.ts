@@ -1,9 +1,9 @@
 // The one module that writes a contact: its row, stage history, outbox entries, sync state and
 // visitor-event adoption stay in step whoever changes it (a person through the services, the CSV
-// import, bulk actions, conflict resolution, the Intercom pull and push, and the undo of an
-// import or a bulk action). Call every method
-// inside the caller's store.transaction; the SQL stays in the repositories, and the funnel
-// columns follow from the row through the triggers of migration 0005.
+// import, bulk actions, conflict resolution, the Intercom pull and push, the undo of an import
+// or a bulk action). Call every method inside the caller's store.transaction; the SQL stays in
+// the repositories, and the funnel columns follow from the row through the triggers of
+// migration 0005.
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
 import { adoptVisitorEvents } from './recordEvent';
 import type { ContactWrite, FunnelSnapshot, NewSyncedContact } from '../db/ContactRepository';
