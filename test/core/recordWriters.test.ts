@@ -1,7 +1,8 @@
 // The record writers on a real store: every contact or company write goes through one of them,
 // the funnel columns come from the insert trigger alone, and the methods the sync calls (records
 // first seen in Intercom, Intercom's values, the Intercom id) keep history, search and sync state
-// in step without queueing anything.
+// in step without queueing anything; what an undo calls (withdraw what a change made, put a row
+// back) leaves nothing of the change behind.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,5 +99,154 @@ describe('ContactWriter and CompanyWriter', () => {
     expect(store.contacts.byPk(pk)!.sync_state).toBe('local');
     store.transaction(() => contacts.setRemote(store.contacts.byPk(pk)!, 'ic-3', '{}'));
     expect(store.contacts.byPk(pk)).toMatchObject({ intercom_id: 'ic-3', sync_state: 'synced' });
+  });
+
+  /** A contact's row as stored, every column. */
+  const contactRow = (pk: number) => t.core.store.db.prepare('SELECT * FROM contacts WHERE pk = ?').get(pk) as Record<string, unknown> | undefined;
+  const searchHits = (q: string) =>
+    t.core.store.contacts.list({ search: q, filter: {}, sort: { field: 'name', dir: 'asc' }, limit: 10 } as never).rows.map((r) => r.id);
+
+  it('withdrawing a contact a change created leaves no row, link, search entry, history or pending entry behind', () => {
+    const { store } = t.core;
+    const at = Date.UTC(2024, 1, 1);
+    const { pk: coPk } = store.transaction(() =>
+      companies.create({ externalId: 'acme', name: 'Acme', plan: null, monthlySpend: null, stage: 'sql', customAttributes: {} }, { id: 'co-w', at, actor: TEST_ACTOR }),
+    );
+    const before = store.fingerprint();
+
+    // an import-like change: a held contact, moved on and linked to the company that was there
+    const later = at + 60_000;
+    const { pk } = store.transaction(() => {
+      const w = contacts.create({ ...fields, stage: 'lead' }, { id: 'c-w', at: later, actor: TEST_ACTOR, hold: 'imp-w' });
+      contacts.setStage({ pk: w.pk, id: 'c-w', stage: 'lead' }, 'signed_up', { at: later, actor: TEST_ACTOR, hold: 'imp-w' });
+      contacts.link({ pk: w.pk, id: 'c-w' }, { pk: coPk, id: 'co-w' }, { at: later, hold: 'imp-w', fresh: true });
+      return w;
+    });
+    expect(store.companies.byPk(coPk)!.user_count).toBe(1);
+    expect(store.history.forEntity('c-w')).toHaveLength(2);
+    expect(store.outbox.list({ entityId: 'c-w', limit: 10 }).total).toBe(3);
+    expect(searchHits('acme')).toEqual(['c-w']);
+
+    store.transaction(() => contacts.withdrawCreated({ pk, id: 'c-w' }));
+    expect(contactRow(pk)).toBeUndefined();
+    expect(store.db.prepare('SELECT count(*) AS n FROM contact_companies').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM contact_search WHERE rowid = ?').get(pk)).toEqual({ n: 0 });
+    expect(store.history.forEntity('c-w')).toEqual([]);
+    expect(store.outbox.list({ entityId: 'c-w', limit: 10 }).total).toBe(0);
+    // the company is as it was: its user count down again, its own entry and history kept
+    expect(store.companies.byPk(coPk)!.user_count).toBe(0);
+    expect(store.outbox.list({ entityId: 'co-w', limit: 10 }).rows.map((r) => r.op)).toEqual(['company.create']);
+    expect(store.fingerprint()).toEqual(before);
+  });
+
+  it('withdrawing a company a change created names the contacts whose search entries carried its name', () => {
+    const { store } = t.core;
+    const at = Date.UTC(2024, 1, 2);
+    const { pk } = store.transaction(() => contacts.create({ ...fields, stage: 'lead' }, { id: 'c-x', at, actor: TEST_ACTOR }));
+    const before = store.fingerprint();
+    // a rollback keeps the rows a change will touch as they were
+    const snapshot = store.contacts.snapshot(pk);
+    expect(snapshot).toBeDefined();
+    const coPk = store.transaction(() => {
+      const w = companies.create({ externalId: null, name: 'Zeta Works', plan: null, monthlySpend: null, stage: 'sql', customAttributes: {} }, { id: 'co-x', at, actor: TEST_ACTOR, hold: 'imp-x' });
+      contacts.link({ pk, id: 'c-x' }, { pk: w.pk, id: 'co-x' }, { at, hold: 'imp-x' });
+      return w.pk;
+    });
+    expect(searchHits('zeta')).toEqual(['c-x']);
+
+    const linked = store.transaction(() => {
+      const withdrawn = companies.withdrawCreated({ pk: coPk, id: 'co-x' });
+      contacts.withdrawHeld('imp-x');
+      for (const c of withdrawn) contacts.reindex(c);
+      return withdrawn;
+    });
+    expect(linked).toEqual([pk]);
+    expect(store.companies.byPk(coPk)).toBeUndefined();
+    expect(store.history.forEntity('co-x')).toEqual([]);
+    expect(searchHits('zeta')).toEqual([]);
+    // the link moved the contact's row (updated_at, funnel): a rollback puts it back from its snapshot
+    expect(store.fingerprint()).not.toEqual(before);
+    store.transaction(() => {
+      contacts.restore(snapshot!);
+      contacts.refreshSyncState('c-x');
+    });
+    expect(store.fingerprint()).toEqual(before);
+  });
+
+  it('putting a contact row back from its snapshot brings back its funnel columns and, reindexed, its search entry', () => {
+    const { store } = t.core;
+    const t0 = Date.UTC(2024, 2, 1);
+    const t1 = t0 + 3_600_000;
+    const { pk, coPk } = store.transaction(() => ({
+      pk: contacts.create({ ...fields, stage: 'lead' }, { id: 'c-s', at: t0, actor: TEST_ACTOR }).pk,
+      coPk: companies.create({ externalId: null, name: 'Sigma', plan: null, monthlySpend: null, stage: 'sql', customAttributes: {} }, { id: 'co-s', at: t0, actor: TEST_ACTOR }).pk,
+    }));
+    const snapshot = store.contacts.snapshot(pk)!;
+    const was = contactRow(pk)!;
+    expect(was).toMatchObject({ stage: 'lead', funnel_rank: 0, funnel_max: 0, stage_entered_at: t0, signed_up_at: null, sql_at: null });
+
+    // renamed, signed up and linked to a company at stage SQL
+    store.transaction(() => {
+      contacts.update({ pk, id: 'c-s' }, { name: 'Annabel' }, { name: 'Annabel' }, { at: t1 });
+      contacts.setStage({ pk, id: 'c-s', stage: 'lead' }, 'signed_up', { at: t1, actor: TEST_ACTOR });
+      contacts.link({ pk, id: 'c-s' }, { pk: coPk, id: 'co-s' }, { at: t1 });
+    });
+    expect(contactRow(pk)).toMatchObject({ name: 'Annabel', stage: 'signed_up', funnel_rank: 2, funnel_max: 2, signed_up_at: t1, sql_at: t1 });
+
+    // put back while the link is still there: the stage trigger places the row at the company's
+    // stage on the way back, and the snapshot wins over it; taking the link back then moves nothing
+    store.transaction(() => {
+      contacts.restore(snapshot);
+      contacts.withdrawLink(pk, coPk);
+      contacts.reindex(pk);
+    });
+    expect(contactRow(pk)).toEqual(was);
+    expect(store.companies.byPk(coPk)!.user_count).toBe(0);
+    expect(searchHits('annabel')).toEqual([]);
+    expect(searchHits('sigma')).toEqual([]);
+    expect(searchHits('ann')).toEqual(['c-s']);
+  });
+
+  it('withdrawing a range or a hold takes only pending entries of the writer\'s own kind, and the sync state follows', () => {
+    const { store } = t.core;
+    const at = Date.UTC(2024, 3, 1);
+    const { pk } = store.transaction(() => contacts.create({ ...fields, stage: 'lead' }, { id: 'c-r', at, actor: TEST_ACTOR }));
+    const { pk: coPk } = store.transaction(() =>
+      companies.create({ externalId: null, name: 'Range Co', plan: null, monthlySpend: null, stage: null, customAttributes: {} }, { id: 'co-r', at, actor: TEST_ACTOR }),
+    );
+    store.db.prepare(`UPDATE outbox SET status = 'done'`).run();
+    store.transaction(() => {
+      contacts.setRemote(store.contacts.byPk(pk)!, 'ic-r', '{}');
+      companies.setRemote(store.companies.byPk(coPk)!, 'ic-co-r', '{}');
+    });
+    const [first, mid, last] = store.transaction(() => [
+      contacts.setStage({ pk, id: 'c-r', stage: 'lead' }, 'signed_up', { at, actor: TEST_ACTOR }).seq!,
+      companies.setStage({ pk: coPk, id: 'co-r', stage: null }, 'sql', { at, actor: TEST_ACTOR }).seq!,
+      contacts.queue('c-r', 'message.flush', { messageId: 'm-1' }, { at }),
+    ]);
+    expect(store.contacts.byPk(pk)!.sync_state).toBe('pending');
+    expect(store.companies.byPk(coPk)!.sync_state).toBe('pending');
+
+    // one entry of the range was refused by Intercom (the row's sync state not yet told): it stays
+    store.db.prepare(`UPDATE outbox SET status = 'failed' WHERE seq = ?`).run(last);
+    expect(store.transaction(() => contacts.withdrawQueued(first, last))).toEqual(['c-r']);
+    expect(store.outbox.bySeqs([first, mid, last]).map((e) => [e.seq, e.status])).toEqual([
+      [mid, 'pending'],
+      [last, 'failed'],
+    ]);
+    expect(store.contacts.byPk(pk)!.sync_state).toBe('failed');
+    expect(store.companies.byPk(coPk)!.sync_state).toBe('pending');
+    expect(store.transaction(() => companies.withdrawQueued(first, last))).toEqual(['co-r']);
+    expect(store.companies.byPk(coPk)!.sync_state).toBe('synced');
+
+    // a hold: the contact's held entries go, the company's held ones stay until its writer withdraws them
+    store.transaction(() => {
+      contacts.update({ pk, id: 'c-r' }, { name: 'Held' }, { name: 'Held' }, { at, hold: 'h-1' });
+      companies.update({ pk: coPk, id: 'co-r' }, { plan: 'pro' }, { plan: 'pro' }, { at, hold: 'h-1' });
+    });
+    expect(store.transaction(() => contacts.withdrawHeld('h-1'))).toEqual(['c-r']);
+    expect(store.outbox.list({ entityId: 'co-r', limit: 10 }).rows).toMatchObject([{ op: 'company.update', hold: 'h-1' }]);
+    expect(store.transaction(() => companies.withdrawHeld('h-1'))).toEqual(['co-r']);
+    expect(store.outbox.list({ entityId: 'co-r', limit: 10 }).total).toBe(0);
   });
 });

@@ -1,6 +1,8 @@
 // The structure ARCHITECTURE.md promises, checked on the source tree as it is:
 //   - one writer per record kind: under electron/, `INSERT INTO contacts` and `INSERT INTO outbox`
-//     each appear in exactly one file (the repository the record writers call);
+//     each appear in exactly one file (the repository the record writers call), and every other
+//     change of outbox rows (`UPDATE outbox`, `DELETE FROM outbox`: status, hold, withdrawal)
+//     is in the outbox repository too;
 //   - the folders of electron/core import each other without a cycle (a service may use the
 //     store and the writers, the sync may use services' helpers, never round in a circle);
 //   - the pusher drives the operation registry: no `case` in it names an outbox op or a step kind.
@@ -33,6 +35,12 @@ const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 /** Files whose text inserts into `table` (any spacing or case). */
 function insertersOf(table: string, files: Record<string, string>): string[] {
   const re = new RegExp(String.raw`insert\s+(or\s+\w+\s+)?into\s+["\`]?${table}["\`]?[\s(]`, 'i');
+  return Object.keys(files).filter((f) => re.test(files[f]!));
+}
+
+/** Files whose text updates or deletes rows of `table` (any spacing or case). */
+function changersOf(table: string, files: Record<string, string>): string[] {
+  const re = new RegExp(String.raw`\b(delete\s+from|update(\s+or\s+\w+)?)\s+["\`]?${table}["\`]?[\s;]`, 'i');
   return Object.keys(files).filter((f) => re.test(files[f]!));
 }
 
@@ -128,6 +136,18 @@ describe('the checks themselves, on made-up sources', () => {
     expect(insertersOf('outbox', files)).toEqual(['c.ts']);
   });
 
+  it('finds updates and deletes whatever their spacing or case, and only of that table', () => {
+    const files = {
+      'a.ts': "db.prepare(`UPDATE outbox SET status = 'done' WHERE seq = ?`)",
+      'b.ts': "db.prepare('delete\n   from outbox where hold = ?')",
+      'c.ts': "db.prepare(`update or ignore \"outbox\" set hold = null`)",
+      'd.ts': 'db.prepare(`UPDATE outbox_archive SET x = 1`); db.prepare(`DELETE FROM contacts WHERE pk = ?`); // the outbox updates',
+      'e.ts': 'db.prepare(`INSERT INTO outbox (seq) VALUES (1)`); db.prepare(`SELECT * FROM outbox`)',
+    };
+    expect(changersOf('outbox', files)).toEqual(['a.ts', 'b.ts', 'c.ts']);
+    expect(changersOf('contacts', files)).toEqual(['d.ts']);
+  });
+
   it('sees a cycle between folders, and none in a tree', () => {
     const cyclic = {
       'electron/core/app.ts': "import { A } from './a/A';",
@@ -151,6 +171,10 @@ describe('the structure of electron/', () => {
   it('inserts contacts in exactly one file, and outbox entries in exactly one file', () => {
     expect(insertersOf('contacts', electronFiles)).toEqual(['electron/core/db/ContactRepository.ts']);
     expect(insertersOf('outbox', electronFiles)).toEqual(['electron/core/db/OutboxRepository.ts']);
+  });
+
+  it('updates and deletes outbox entries in the outbox repository only', () => {
+    expect(changersOf('outbox', electronFiles)).toEqual(['electron/core/db/OutboxRepository.ts']);
   });
 
   it('has no import cycle among the folders of electron/core', () => {

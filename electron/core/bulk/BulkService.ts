@@ -5,13 +5,14 @@
 // real, writes everything in ONE transaction: the rows, their stage history, their outbox entries
 // (so the bulk's entries are one contiguous outbox range) and a journal of before/after values.
 // Undo is possible while every entry of that range is still pending: it puts back the values
-// nobody has changed since, deletes the range and refreshes the records' sync states.
+// nobody has changed since and withdraws the range through the record writers.
 import { EXPORT_COLUMNS, type MethodOutput, type ParsedInput } from '../../../shared/api';
 import type { BulkAction, BulkRecord } from '../../../shared/activity';
 import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { builtinSegmentRules, type BuiltinSegment } from '../../../shared/segments';
-import type { BulkActionRow, BulkContactRow, FunnelSnapshot } from '../db/BulkRepository';
+import type { BulkActionRow, BulkContactRow } from '../db/BulkRepository';
+import type { FunnelSnapshot } from '../db/ContactRepository';
 import { iso, isoOrNull, type CompanyRow } from '../db/rows';
 import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
@@ -463,13 +464,13 @@ export class BulkService {
         const before = JSON.parse(it.before!) as FunnelSnapshot;
         if (!now || !sameFunnel(now, after)) continue;
         if (action.type !== 'setCompanyStage' && !restoredContacts.has(contactId)) continue;
-        store.bulk.restoreFunnel({ ...before, pk: now.pk, id: contactId });
+        this.contactWriter.restoreFunnel({ ...before, pk: now.pk, id: contactId });
         changed.contacts.add(contactId);
       }
 
-      for (const owner of store.bulk.deleteRange(row.first_seq!, lastSeq)) {
-        (owner.entity_type === 'contact' ? this.contactWriter : this.companyWriter).refreshSyncState(owner.entity_id);
-      }
+      // every entry of the range is pending (blockedReason): all of them go, and their records' sync state follows
+      this.contactWriter.withdrawQueued(row.first_seq!, lastSeq);
+      this.companyWriter.withdrawQueued(row.first_seq!, lastSeq);
       store.bulk.markUndone(row.id, at);
       return { bulk: this.toRecord(store.bulk.byId(row.id)!), restored, kept };
     });

@@ -2,6 +2,7 @@
 // many records at once: contacts and companies by id lists, funnel snapshots, last flushes, and
 // the state of the outbox range a bulk queued (which decides whether it can still be undone).
 import type { Database } from 'better-sqlite3';
+import type { FunnelSnapshot } from './ContactRepository';
 import type { CompanyRow, ContactRow } from './rows';
 import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
@@ -27,22 +28,6 @@ export interface BulkItemRow {
   entity_id: string;
   before: string | null;
   after: string | null;
-}
-
-/**
- * The columns a contact's funnel position lives in (kept by the migration 0005 triggers) plus
- * updated_at: what an undo puts back so the funnel reads as if the bulk had never run.
- */
-export interface FunnelSnapshot {
-  pk: number;
-  id: string;
-  updated_at: number;
-  funnel_rank: number;
-  funnel_max: number;
-  stage_entered_at: number | null;
-  signed_up_at: number | null;
-  sql_at: number | null;
-  customer_at: number | null;
 }
 
 /** How the entries of a bulk's outbox range stand now. */
@@ -116,17 +101,6 @@ export class BulkRepository {
       else if (r.status === 'failed') state.failed += r.n;
     }
     return state;
-  }
-
-  /** Deletes the range's entries (all pending: the caller checked) and returns whose they were. */
-  deleteRange(firstSeq: number, lastSeq: number): { entity_type: 'contact' | 'company'; entity_id: string }[] {
-    const owners = this.st
-      .get<{ entity_type: 'contact' | 'company'; entity_id: string }>(
-        'SELECT DISTINCT entity_type, entity_id FROM outbox WHERE seq BETWEEN @firstSeq AND @lastSeq',
-      )
-      .all({ firstSeq, lastSeq });
-    this.st.get(`DELETE FROM outbox WHERE seq BETWEEN @firstSeq AND @lastSeq AND status = 'pending'`).run({ firstSeq, lastSeq });
-    return owners;
   }
 
   /**
@@ -227,21 +201,6 @@ export class BulkRepository {
          FROM contacts WHERE pk IN (SELECT value FROM json_each(@pks))`,
       )
       .all({ pks: JSON.stringify(contactPks) });
-  }
-
-  /**
-   * Puts a contact's funnel columns back. Written after the stage or link writes of an undo, whose
-   * triggers have already recomputed them from the restored rows; this only restores the history
-   * part (furthest stage reached, when) the triggers cannot unlearn.
-   */
-  restoreFunnel(s: FunnelSnapshot): void {
-    this.st
-      .get(
-        `UPDATE contacts SET updated_at = @updated_at, funnel_rank = @funnel_rank, funnel_max = @funnel_max,
-           stage_entered_at = @stage_entered_at, signed_up_at = @signed_up_at, sql_at = @sql_at, customer_at = @customer_at
-         WHERE pk = @pk`,
-      )
-      .run(s);
   }
 
   /** A message's status now (undefined when it no longer exists). */

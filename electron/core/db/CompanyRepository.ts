@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { ParsedInput } from '../../../shared/api';
 import { SYNC_STATES, type ContactRef } from '../../../shared/domain';
 import { type CompanyRow, type ContactRow, toContactRef } from './rows';
+import { type RowSnapshot, RowSnapshots } from './RowSnapshots';
 import { toFtsQuery } from './searchQuery';
 import { Statements } from './Statements';
 
@@ -52,8 +53,10 @@ const SORT_EXPR: Record<CompanyListQuery['sort']['field'], string> = {
 
 export class CompanyRepository {
   private readonly st: Statements;
+  private readonly snapshots: RowSnapshots;
   constructor(db: Database) {
     this.st = new Statements(db);
+    this.snapshots = new RowSnapshots(this.st, 'companies');
   }
 
   insert(r: NewCompanyRow): number {
@@ -130,6 +133,24 @@ export class CompanyRepository {
     this.st
       .get(`INSERT INTO company_search (rowid, name, external_id) SELECT pk, name, coalesce(external_id, '') FROM companies WHERE pk = ?`)
       .run(pk);
+  }
+
+  // ---- taking changes back (an undo) ---------------------------------------------------------
+
+  /** The whole row as stored, to put back with `restore`. */
+  snapshot(pk: number): RowSnapshot | undefined {
+    return this.snapshots.take(pk);
+  }
+
+  /** Puts a row back as it was (no trigger of a company row moves its own columns); the search entry is the caller's (`reindex`). */
+  restore(snap: RowSnapshot): void {
+    this.snapshots.put(snap);
+  }
+
+  /** The row and its search entry; its links, history and outbox entries must be gone first. */
+  delete(pk: number): void {
+    this.st.get('DELETE FROM company_search WHERE rowid = ?').run(pk);
+    this.st.get('DELETE FROM companies WHERE pk = ?').run(pk);
   }
 
   list(q: CompanyListQuery): { rows: CompanyRow[]; total: number } {

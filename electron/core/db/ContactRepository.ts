@@ -5,6 +5,7 @@ import { CONTACT_STAGES, ROLES, SYNC_STATES, type ContactRef } from '../../../sh
 import { decodeCursor, encodeCursor, seekAfter, type SeekRange } from './keyset';
 import { CONTACT_SEARCH_PREFIXES } from './migrations/0003-search-index';
 import { type ContactRow, toContactRef } from './rows';
+import { type RowSnapshot, RowSnapshots } from './RowSnapshots';
 import { searchWords, toFtsQuery } from './searchQuery';
 import { LinkRepository } from './LinkRepository';
 import { Statements } from './Statements';
@@ -32,6 +33,22 @@ const WRITABLE = {
   lastActivityAt: 'last_activity_at',
 } as const;
 export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
+
+/**
+ * The columns a contact's funnel position lives in (kept by the migration 0005 triggers) plus
+ * updated_at: what a bulk undo puts back so the funnel reads as if the bulk had never run.
+ */
+export interface FunnelSnapshot {
+  pk: number;
+  id: string;
+  updated_at: number;
+  funnel_rank: number;
+  funnel_max: number;
+  stage_entered_at: number | null;
+  signed_up_at: number | null;
+  sql_at: number | null;
+  customer_at: number | null;
+}
 
 export interface NewContactRow {
   id: string;
@@ -140,9 +157,11 @@ export class ContactRepository {
   private readonly st: Statements;
   // the link repository owns user_count: links of a synced insert go through it
   private readonly links: LinkRepository;
+  private readonly snapshots: RowSnapshots;
   constructor(db: Database) {
     this.st = new Statements(db);
     this.links = new LinkRepository(db);
+    this.snapshots = new RowSnapshots(this.st, 'contacts');
   }
 
   /**
@@ -240,6 +259,43 @@ export class ContactRepository {
          FROM contacts c WHERE c.pk = ?`,
       )
       .run(pk);
+  }
+
+  // ---- taking changes back (an undo) ---------------------------------------------------------
+
+  /** The whole row as stored, to put back with `restore`. */
+  snapshot(pk: number): RowSnapshot | undefined {
+    return this.snapshots.take(pk);
+  }
+
+  /**
+   * Puts a row back as it was. Written twice: the first write's triggers (funnel position,
+   * counts) may move columns the snapshot also holds; the second sets them back and, stage and
+   * rank being equal by then, fires nothing. The search entry is the caller's (`reindex`).
+   */
+  restore(snap: RowSnapshot): void {
+    this.snapshots.put(snap, 2);
+  }
+
+  /**
+   * Puts the funnel columns back. Written after the stage or link writes of an undo, whose
+   * triggers have already recomputed them from the restored rows; this only restores the history
+   * part (furthest stage reached, when) the triggers cannot unlearn.
+   */
+  restoreFunnel(s: FunnelSnapshot): void {
+    this.st
+      .get(
+        `UPDATE contacts SET updated_at = @updated_at, funnel_rank = @funnel_rank, funnel_max = @funnel_max,
+           stage_entered_at = @stage_entered_at, signed_up_at = @signed_up_at, sql_at = @sql_at, customer_at = @customer_at
+         WHERE pk = @pk`,
+      )
+      .run(s);
+  }
+
+  /** The row and its search entry; its links, history and outbox entries must be gone first. */
+  delete(pk: number): void {
+    this.st.get('DELETE FROM contact_search WHERE rowid = ?').run(pk);
+    this.st.get('DELETE FROM contacts WHERE pk = ?').run(pk);
   }
 
   // ---- the table: one page plus the exact total -------------------------------------------

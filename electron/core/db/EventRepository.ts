@@ -237,6 +237,24 @@ export class EventRepository {
       .run({ contactPk }).changes;
   }
 
+  /**
+   * The reverse of adoptVisitor for an adoption taken back (an import rolled back): the
+   * contact's events of that visitor, up to event `upToId`, go back to the visitor.
+   */
+  unadopt(contactPk: number, visitorId: string, upToId: number): void {
+    this.st
+      .get(
+        `UPDATE events SET contact_pk = NULL, sync_state = 'waiting'
+         WHERE contact_pk = @contactPk AND visitor_id = @visitorId AND id <= @upToId`,
+      )
+      .run({ contactPk, visitorId, upToId });
+  }
+
+  /** An event taken back (an import rolled back); its outbox entry is withdrawn with the import's. */
+  delete(id: number): void {
+    this.st.get('DELETE FROM events WHERE id = @id').run({ id });
+  }
+
   // ---- what events set on the contact ------------------------------------------------------------
 
   /** Last activity moves forward only; not a local edit, so updated_at stays. */

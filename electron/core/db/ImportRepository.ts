@@ -1,7 +1,7 @@
 // All SQL of imports: the job rows, what each file row did (and what rollback needs to undo it),
-// and the few writes an import makes that the other repositories do not offer (whole-row
-// snapshots and their restore, deletes for rollback). Records themselves are written through
-// the record writers, like every other change.
+// and the reads an import needs (high-water marks, matches by email or name, what of it is still
+// pending). Records themselves are written, and taken back by a rollback, through the record
+// writers, like every other change.
 import type { Database } from 'better-sqlite3';
 import { Statements } from './Statements';
 
@@ -72,12 +72,8 @@ export interface ImportRowDb {
   reason: string | null;
 }
 
-/** A table row as stored: every column that is not generated. */
-export type RowSnapshot = Record<string, string | number | null>;
-
 export class ImportRepository {
   readonly st: Statements;
-  private readonly storedColumns = new Map<string, string[]>();
   constructor(readonly db: Database) {
     this.st = new Statements(db);
   }
@@ -208,10 +204,6 @@ export class ImportRepository {
 
   // ---- the outbox entries of an import -----------------------------------------------------------
 
-  deleteHeld(importId: string): number {
-    return this.st.get('DELETE FROM outbox WHERE hold = @importId').run({ importId }).changes;
-  }
-
   /** Entries in (after, upTo] that are no longer just waiting: sent, being sent, or refused. */
   leftInRange(after: number, upTo: number): number {
     return (
@@ -221,11 +213,7 @@ export class ImportRepository {
     ).n;
   }
 
-  deleteOutboxRange(after: number, upTo: number): void {
-    this.st.get('DELETE FROM outbox WHERE seq > @after AND seq <= @upTo').run({ after, upTo });
-  }
-
-  // ---- writes ------------------------------------------------------------------------------------
+  // ---- matching ----------------------------------------------------------------------------------
 
   /** Whether a visitor has events no contact has taken over yet. */
   visitorHasEvents(visitorId: string): boolean {
@@ -242,89 +230,11 @@ export class ImportRepository {
     return this.st.get<{ pk: number }>('SELECT pk FROM companies WHERE name = @name COLLATE NOCASE ORDER BY pk LIMIT 1').get({ name });
   }
 
-  linkedContactPks(companyPk: number): number[] {
-    return this.st
-      .get<{ contact_pk: number }>('SELECT contact_pk FROM contact_companies WHERE company_pk = @companyPk')
-      .all({ companyPk })
-      .map((r) => r.contact_pk);
-  }
-
   eventExists(contactPk: number | null, visitorId: string | null, name: string, at: number): boolean {
     const sql =
       contactPk !== null
         ? 'SELECT 1 FROM events WHERE contact_pk = @contactPk AND name = @name AND at = @at'
         : 'SELECT 1 FROM events WHERE contact_pk IS NULL AND visitor_id = @visitorId AND name = @name AND at = @at';
     return this.st.get(sql).get({ contactPk, visitorId, name, at }) !== undefined;
-  }
-
-  // ---- snapshots and rollback ------------------------------------------------------------------
-
-  /** Columns a row stores (generated ones are left out: they follow from the rest). */
-  private columns(table: 'contacts' | 'companies'): string[] {
-    let cols = this.storedColumns.get(table);
-    if (!cols) {
-      const info = this.db.pragma(`table_xinfo(${table})`) as { name: string; hidden: number }[];
-      cols = info.filter((c) => c.hidden === 0).map((c) => c.name);
-      this.storedColumns.set(table, cols);
-    }
-    return cols;
-  }
-
-  snapshot(table: 'contacts' | 'companies', pk: number): RowSnapshot | undefined {
-    const cols = this.columns(table);
-    return this.st.get<RowSnapshot>(`SELECT ${cols.join(', ')} FROM ${table} WHERE pk = @pk`).get({ pk });
-  }
-
-  /**
-   * Puts a row back as it was. Contacts are written twice: the first write's triggers (funnel
-   * position, counts) may move columns the snapshot also holds; the second sets them back and,
-   * stage and rank being equal by then, fires nothing.
-   */
-  restore(table: 'contacts' | 'companies', snap: RowSnapshot): void {
-    const cols = this.columns(table).filter((c) => c !== 'pk');
-    const stmt = this.st.get(`UPDATE ${table} SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE pk = @pk`);
-    stmt.run(snap);
-    if (table === 'contacts') stmt.run(snap);
-  }
-
-  /** A contact the import created, with its links, search entry, history and outbox entries. */
-  deleteContact(pk: number, id: string): void {
-    this.st
-      .get('UPDATE companies SET user_count = user_count - 1 WHERE pk IN (SELECT company_pk FROM contact_companies WHERE contact_pk = @pk)')
-      .run({ pk });
-    this.st.get('DELETE FROM contact_companies WHERE contact_pk = @pk').run({ pk });
-    this.st.get('DELETE FROM contact_search WHERE rowid = @pk').run({ pk });
-    this.st.get('DELETE FROM stage_history WHERE entity_id = @id').run({ id });
-    this.st.get(`DELETE FROM outbox WHERE entity_id = @id AND status = 'pending'`).run({ id });
-    this.st.get('DELETE FROM contacts WHERE pk = @pk').run({ pk });
-  }
-
-  /** A company the import created; returns the contacts that were linked to it (to reindex). */
-  deleteCompany(pk: number, id: string): number[] {
-    const linked = this.linkedContactPks(pk);
-    this.st.get('DELETE FROM contact_companies WHERE company_pk = @pk').run({ pk });
-    this.st.get('DELETE FROM company_search WHERE rowid = @pk').run({ pk });
-    this.st.get('DELETE FROM stage_history WHERE entity_id = @id').run({ id });
-    this.st.get(`DELETE FROM outbox WHERE entity_id = @id AND status = 'pending'`).run({ id });
-    this.st.get('DELETE FROM companies WHERE pk = @pk').run({ pk });
-    return linked;
-  }
-
-  deleteHistoryRange(after: number, upTo: number): void {
-    this.st.get('DELETE FROM stage_history WHERE id > @after AND id <= @upTo').run({ after, upTo });
-  }
-
-  deleteEvent(id: number): void {
-    this.st.get('DELETE FROM events WHERE id = @id').run({ id });
-  }
-
-  /** Events of a visitor a contact took over, given back to the visitor (those up to `upToId`). */
-  unadoptEvents(contactPk: number, visitorId: string, upToId: number): void {
-    this.st
-      .get(
-        `UPDATE events SET contact_pk = NULL, sync_state = 'waiting'
-         WHERE contact_pk = @contactPk AND visitor_id = @visitorId AND id <= @upToId`,
-      )
-      .run({ contactPk, visitorId, upToId });
   }
 }

@@ -28,6 +28,24 @@ export class LinkRepository {
     return true;
   }
 
+  /** Every link of a contact that is going away; its companies' user counts go down. */
+  unlinkContact(contactPk: number): void {
+    this.st
+      .get('UPDATE companies SET user_count = user_count - 1 WHERE pk IN (SELECT company_pk FROM contact_companies WHERE contact_pk = ?)')
+      .run(contactPk);
+    this.st.get('DELETE FROM contact_companies WHERE contact_pk = ?').run(contactPk);
+  }
+
+  /** Every link of a company that is going away (its user count with it); returns the contacts it had. */
+  unlinkCompany(companyPk: number): number[] {
+    const contactPks = this.st
+      .get<{ contact_pk: number }>('SELECT contact_pk FROM contact_companies WHERE company_pk = ?')
+      .all(companyPk)
+      .map((r) => r.contact_pk);
+    this.st.get('DELETE FROM contact_companies WHERE company_pk = ?').run(companyPk);
+    return contactPks;
+  }
+
   companiesOf(contactPk: number): CompanyRef[] {
     return this.st
       .get<CompanyRow>(

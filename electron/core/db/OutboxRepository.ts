@@ -187,4 +187,31 @@ export class OutboxRepository {
   releaseHold(hold: string): number {
     return this.st.get('UPDATE outbox SET hold = NULL WHERE hold = ?').run(hold).changes;
   }
+
+  // ---- withdrawals: entries taken back before they went out (an undo) ---------------------------
+  // Only pending entries go: what is being sent or was refused stays for the outbox to show.
+  // The callers refresh the sync state of the records named (after their own writes).
+
+  /** A record's pending entries (the record is being withdrawn as if it had never been made). */
+  withdrawPendingOf(entityId: string): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND status = 'pending'`).run(entityId);
+  }
+
+  /** Pending entries of one kind of record with seq in [first, last]; returns the records they were about. */
+  withdrawRange(entityType: EntityType, first: number, last: number): string[] {
+    const params = { entityType, first, last };
+    const where = `seq BETWEEN @first AND @last AND entity_type = @entityType AND status = 'pending'`;
+    const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
+
+  /** Pending entries of one kind of record held under `hold`; returns the records they were about. */
+  withdrawHeld(entityType: EntityType, hold: string): string[] {
+    const params = { entityType, hold };
+    const where = `hold = @hold AND entity_type = @entityType AND status = 'pending'`;
+    const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
 }

@@ -31,6 +31,16 @@ export class StageHistoryRepository {
     return Number(info.lastInsertRowid);
   }
 
+  /** A record's whole history (a record withdrawn as if it had never been made). */
+  deleteOf(entityId: string): void {
+    this.st.get('DELETE FROM stage_history WHERE entity_id = ?').run(entityId);
+  }
+
+  /** The rows of one kind of record with ids in [first, last] (what one change added). */
+  deleteRange(entityType: EntityType, first: number, last: number): void {
+    this.st.get('DELETE FROM stage_history WHERE id BETWEEN ? AND ? AND entity_type = ?').run(first, last, entityType);
+  }
+
   /** Newest first. */
   forEntity(entityId: string, limit = 200): StageChange[] {
     return this.st

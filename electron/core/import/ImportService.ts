@@ -11,8 +11,12 @@ import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import type { ImportDbRow, ImportRowDb, RowSnapshot } from '../db/ImportRepository';
+import type { ImportDbRow, ImportRowDb } from '../db/ImportRepository';
 import { iso, isoOrNull } from '../db/rows';
+import type { RowSnapshot } from '../db/RowSnapshots';
+import { CompanyWriter } from '../records/CompanyWriter';
+import { ContactWriter } from '../records/ContactWriter';
+import { withdrawEvent } from '../records/recordEvent';
 import type { ServiceContext } from '../ServiceContext';
 import { decodeBytes } from './decode';
 import { guessKind, guessMapping } from './guess';
@@ -46,12 +50,17 @@ export class ImportService {
   private readonly progress = new Map<string, Progress>();
   private readonly parsed = new Map<string, ParsedTable>();
   private readonly lastProgressEvent = new Map<string, number>();
+  /** A rollback takes the import's writes back through these. */
+  private readonly contacts: ContactWriter;
+  private readonly companies: CompanyWriter;
 
   constructor(
     readonly ctx: ServiceContext,
     readonly dataDir: string,
     private readonly pace?: ImportPace,
   ) {
+    this.contacts = new ContactWriter(ctx.store);
+    this.companies = new CompanyWriter(ctx.store);
     // whatever was running when the app last closed stopped part way: resume or roll back
     ctx.store.imports.interruptRunning();
   }
@@ -404,7 +413,8 @@ export class ImportService {
     }
     const touched = store.transaction(() => {
       const t = this.undoAll(lines, undos);
-      store.imports.deleteHeld(importId);
+      this.contacts.withdrawHeld(importId);
+      this.companies.withdrawHeld(importId);
       store.imports.update(importId, { state: 'rolled_back', finishedAt: this.ctx.now() });
       return t;
     });
@@ -419,47 +429,53 @@ export class ImportService {
 
   /** Undoes the rows last first, so each restores the state the row before it left. */
   private undoAll(lines: ImportRowDb[], undos: RowUndo[]) {
-    const { store } = this.ctx;
-    const { imports } = store;
+    const { contacts, companies } = this;
     const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
     const reindexContacts = new Set<number>();
     const reindexCompanies = new Set<number>();
     const restored: { type: 'contact' | 'company'; snap: RowSnapshot }[] = [];
     lines.forEach((_line, i) => {
       const u = undos[i]!;
-      for (const id of u.events ?? []) imports.deleteEvent(id);
-      for (const [pk, visitorId, upTo] of u.adopted ?? []) imports.unadoptEvents(pk, visitorId, upTo);
+      for (const id of u.events ?? []) withdrawEvent(this.ctx.store, id);
+      for (const [pk, visitorId, upTo] of u.adopted ?? []) contacts.unadoptVisitorEvents(pk, visitorId, upTo);
       if (u.events || u.adopted) touched.events = true;
       for (const [contactPk, companyPk] of u.links ?? []) {
-        store.links.unlink(contactPk, companyPk);
+        contacts.withdrawLink(contactPk, companyPk);
         reindexContacts.add(contactPk);
       }
       for (const [type, pk, id] of [...(u.created ?? [])].reverse()) {
         if (type === 'contact') {
-          imports.deleteContact(pk, id);
+          contacts.withdrawCreated({ pk, id });
           touched.contacts.add(id);
         } else {
-          for (const c of imports.deleteCompany(pk, id)) reindexContacts.add(c);
+          for (const c of companies.withdrawCreated({ pk, id })) reindexContacts.add(c);
           touched.companies.add(id);
         }
       }
-      if (u.o) imports.deleteOutboxRange(u.o[0], u.o[1]);
-      if (u.h) imports.deleteHistoryRange(u.h[0], u.h[1]);
+      // the ranges are stored as (after, upTo]
+      if (u.o) {
+        contacts.withdrawQueued(u.o[0] + 1, u.o[1]);
+        companies.withdrawQueued(u.o[0] + 1, u.o[1]);
+      }
+      if (u.h) {
+        contacts.withdrawHistory(u.h[0] + 1, u.h[1]);
+        companies.withdrawHistory(u.h[0] + 1, u.h[1]);
+      }
       for (const snap of u.companies ?? []) {
-        imports.restore('companies', snap);
+        companies.restore(snap);
         reindexCompanies.add(snap.pk as number);
         restored.push({ type: 'company', snap });
       }
       for (const snap of u.contacts ?? []) {
-        imports.restore('contacts', snap);
+        contacts.restore(snap);
         reindexContacts.add(snap.pk as number);
         restored.push({ type: 'contact', snap });
       }
     });
-    for (const pk of reindexCompanies) store.companies.reindex(pk);
-    for (const pk of reindexContacts) store.contacts.reindex(pk);
+    for (const pk of reindexCompanies) companies.reindex(pk);
+    for (const pk of reindexContacts) contacts.reindex(pk);
     for (const { type, snap } of restored) {
-      store.outbox.refreshSyncState(type, snap.id as string);
+      (type === 'contact' ? contacts : companies).refreshSyncState(snap.id as string);
       (type === 'contact' ? touched.contacts : touched.companies).add(snap.id as string);
     }
     return touched;

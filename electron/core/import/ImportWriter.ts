@@ -6,8 +6,9 @@
 import type { DuplicateMode } from '../../../shared/activity';
 import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { recordEvent } from '../records/recordEvent';
-import type { ImportAction, RowSnapshot } from '../db/ImportRepository';
+import type { ImportAction } from '../db/ImportRepository';
 import type { CompanyRow, ContactRow } from '../db/rows';
+import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter, type Written } from '../records/ContactWriter';
@@ -339,7 +340,7 @@ export class ImportWriter {
       return out.fail('event', e.externalId ? `no contact has user id ${e.externalId}` : `no contact has email ${e.email}`);
     }
     // first touch and last activity change on the contact: keep it as it was before this import's first event
-    const save = contact !== null && !this.savedContacts.has(contact.pk) ? this.store.imports.snapshot('contacts', contact.pk) : undefined;
+    const save = contact !== null && !this.savedContacts.has(contact.pk) ? this.store.contacts.snapshot(contact.pk) : undefined;
     out.opaque = true;
     const { id, duplicate } = recordEvent(
       this.store,
@@ -428,7 +429,7 @@ class RowState {
     if (this.made('contact', pk)) return;
     if (this.saved.has(`contact:${pk}`)) return;
     this.saved.add(`contact:${pk}`);
-    const snap = store.imports.snapshot('contacts', pk);
+    const snap = store.contacts.snapshot(pk);
     if (snap) (this.undo.contacts ??= []).push(snap);
   }
 
@@ -436,7 +437,7 @@ class RowState {
     if (this.made('company', pk)) return;
     if (this.saved.has(`company:${pk}`)) return;
     this.saved.add(`company:${pk}`);
-    const snap = store.imports.snapshot('companies', pk);
+    const snap = store.companies.snapshot(pk);
     if (snap) (this.undo.companies ??= []).push(snap);
   }
 

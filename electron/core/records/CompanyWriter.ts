@@ -1,11 +1,12 @@
 // The one module that writes a company: its row, stage history, outbox entries and sync state,
 // and its users' search entries and funnel position where the company moves them (their funnel
-// columns follow through the triggers of migration 0005). Call every method inside the caller's
-// store.transaction; the SQL stays in the repositories. Links are written by ContactWriter (the
-// link's outbox entry belongs to the contact).
+// columns follow through the triggers of migration 0005), whoever changes it, an undo included.
+// Call every method inside the caller's store.transaction; the SQL stays in the repositories.
+// Links are written by ContactWriter (the link's outbox entry belongs to the contact).
 import type { CompanyStage, OutboxOp } from '../../../shared/domain';
 import type { CompanyWrite, NewSyncedCompany } from '../db/CompanyRepository';
 import type { CompanyRow } from '../db/rows';
+import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
 import type { ChangeOptions, Written } from './ContactWriter';
 
@@ -124,5 +125,52 @@ export class CompanyWriter {
 
   refreshSyncState(id: string): void {
     this.store.outbox.refreshSyncState('company', id);
+  }
+
+  // ---- withdrawals: changes taken back before any of them reached Intercom (an undo) -----------
+  // As in ContactWriter: nothing is queued; search entries and sync states of rows put back are
+  // brought in step once, by `reindex` and `refreshSyncState`, when everything is back.
+
+  /**
+   * A company the change created, as if it had never been: its links, its stage history, its
+   * pending outbox entries, its search entry and its row. Returns the contacts that were linked
+   * to it (their search entries carried its name: the caller reindexes them).
+   */
+  withdrawCreated(row: CompanyKey): number[] {
+    const { store } = this;
+    const linked = store.links.unlinkCompany(row.pk);
+    store.history.deleteOf(row.id);
+    store.outbox.withdrawPendingOf(row.id);
+    store.companies.delete(row.pk);
+    return linked;
+  }
+
+  /** Puts the row back as `snapshot` (CompanyRepository.snapshot) held it. */
+  restore(snapshot: RowSnapshot): void {
+    this.store.companies.restore(snapshot);
+  }
+
+  /** Withdraws the pending entries about companies with seq in [first, last]; their sync state follows. Returns their ids. */
+  withdrawQueued(first: number, last: number): string[] {
+    const ids = this.store.outbox.withdrawRange('company', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /** Withdraws the pending entries about companies held under `hold`; as `withdrawQueued`. */
+  withdrawHeld(hold: string): string[] {
+    const ids = this.store.outbox.withdrawHeld('company', hold);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /** Removes the stage history rows about companies with ids in [first, last]. */
+  withdrawHistory(first: number, last: number): void {
+    this.store.history.deleteRange('company', first, last);
+  }
+
+  /** Rebuilds the search entry from the row. */
+  reindex(pk: number): void {
+    this.store.companies.reindex(pk);
   }
 }

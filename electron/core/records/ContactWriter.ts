@@ -1,12 +1,14 @@
 // The one module that writes a contact: its row, stage history, outbox entries, sync state and
 // visitor-event adoption stay in step whoever changes it (a person through the services, the CSV
-// import, bulk actions, conflict resolution, the Intercom pull and push). Call every method
-// inside the caller's store.transaction; the SQL stays in the repositories, and the funnel
-// columns follow from the row through the triggers of migration 0005.
+// import, bulk actions, conflict resolution, the Intercom pull and push, the undo of an import
+// or a bulk action). Call every method inside the caller's store.transaction; the SQL stays in
+// the repositories, and the funnel columns follow from the row through the triggers of
+// migration 0005.
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
 import { adoptVisitorEvents } from './recordEvent';
-import type { ContactWrite, NewSyncedContact } from '../db/ContactRepository';
+import type { ContactWrite, FunnelSnapshot, NewSyncedContact } from '../db/ContactRepository';
 import type { ContactRow } from '../db/rows';
+import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
 
 /** The fields a new local contact is created with (also the contact.create payload). */
@@ -216,5 +218,74 @@ export class ContactWriter {
   /** The sync state again from the outbox (after entries were sent, refused, retried or withdrawn). */
   refreshSyncState(id: string): void {
     this.store.outbox.refreshSyncState('contact', id);
+  }
+
+  // ---- withdrawals: changes taken back before any of them reached Intercom (an undo) -----------
+  // Nothing is queued: the entries of what is taken back are withdrawn instead. Rows put back and
+  // links taken back leave the search entry to `reindex`, and a restored row's sync state to
+  // `refreshSyncState`, once per contact when everything is back (a rollback may put one contact
+  // back several times).
+
+  /**
+   * A contact the change created, as if it had never been: its links (its companies' user
+   * counts follow), its stage history, its pending outbox entries, its search entry and its row.
+   * Events it took over from a visitor are the caller's to give back first.
+   */
+  withdrawCreated(row: ContactKey): void {
+    const { store } = this;
+    store.links.unlinkContact(row.pk);
+    store.history.deleteOf(row.id);
+    store.outbox.withdrawPendingOf(row.id);
+    store.contacts.delete(row.pk);
+  }
+
+  /** A link the change made; its company.link entry goes with the change's range. False when not linked. */
+  withdrawLink(contactPk: number, companyPk: number): boolean {
+    return this.store.links.unlink(contactPk, companyPk);
+  }
+
+  /** Puts the row back as `snapshot` (ContactRepository.snapshot) held it, funnel columns included. */
+  restore(snapshot: RowSnapshot): void {
+    this.store.contacts.restore(snapshot);
+  }
+
+  /**
+   * Puts back the funnel columns (and updated_at) an undo's own stage and link writes cannot
+   * recompute: the furthest stage reached and when.
+   */
+  restoreFunnel(snapshot: FunnelSnapshot): void {
+    this.store.contacts.restoreFunnel(snapshot);
+  }
+
+  /** Gives a visitor's events the contact took over (up to event `upToId`) back to the visitor. */
+  unadoptVisitorEvents(pk: number, visitorId: string, upToId: number): void {
+    this.store.events.unadopt(pk, visitorId, upToId);
+  }
+
+  /**
+   * Withdraws the pending entries about contacts with seq in [first, last] (what one change
+   * queued); their contacts' sync state follows. Returns those contacts' ids.
+   */
+  withdrawQueued(first: number, last: number): string[] {
+    const ids = this.store.outbox.withdrawRange('contact', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /** Withdraws the pending entries about contacts held under `hold`; as `withdrawQueued`. */
+  withdrawHeld(hold: string): string[] {
+    const ids = this.store.outbox.withdrawHeld('contact', hold);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /** Removes the stage history rows about contacts with ids in [first, last] (what one change added). */
+  withdrawHistory(first: number, last: number): void {
+    this.store.history.deleteRange('contact', first, last);
+  }
+
+  /** Rebuilds the search entry from the row, its links and its companies' names. */
+  reindex(pk: number): void {
+    this.store.contacts.reindex(pk);
   }
 }

@@ -94,3 +94,12 @@ export function adoptVisitorEvents(store: Store, contactPk: number, visitorId: s
 export function releaseVisitorEvents(store: Store, contactPk: number): number {
   return store.events.releaseToVisitors(contactPk);
 }
+
+/**
+ * Call inside store.transaction to take back an event a change recorded (an import rolled back).
+ * Its outbox entry goes with the change's withdrawn entries; the contact's first touch and last
+ * activity come back with its row.
+ */
+export function withdrawEvent(store: Store, id: number): void {
+  store.events.delete(id);
+}
