@@ -33,6 +33,14 @@ const noFolders = (folders, message) => ({
 // the engine must not know how it is hosted or shown
 const engineKnowsNoHost = noFolders(['main', 'preload', 'bridge', 'startup', 'renderer'], 'electron/core is the engine: it imports nothing from main, preload, bridge, startup or the renderer.');
 
+// the renderer is a browser page: no Electron, no SQLite, no Node, nothing from electron/
+const rendererImports = [
+  electronOnlyInMainAndPreload,
+  sqliteOnlyInDb,
+  noNodeBuiltins('The renderer'),
+  noFolders(['electron'], 'The renderer imports nothing from electron/: use shared/ and the API.'),
+];
+
 function restrict(...parts) {
   return [
     'error',
@@ -77,27 +85,14 @@ const layers = [
     },
   },
   // renderer/: the browser; talks to the engine only through the API
-  {
-    files: ['renderer/**'],
-    rules: {
-      'no-restricted-imports': restrict(
-        electronOnlyInMainAndPreload,
-        sqliteOnlyInDb,
-        noNodeBuiltins('The renderer'),
-        noFolders(['electron'], 'The renderer imports nothing from electron/: use shared/ and the API.'),
-      ),
-    },
-  },
+  { files: ['renderer/**'], rules: { 'no-restricted-imports': restrict(...rendererImports) } },
   // the shell loads every screen; a screen reaches what screens share through state/, never the shell
   {
     files: ['renderer/src/**'],
     ignores: ['renderer/src/shell/**', 'renderer/src/main.tsx'],
     rules: {
       'no-restricted-imports': restrict(
-        electronOnlyInMainAndPreload,
-        sqliteOnlyInDb,
-        noNodeBuiltins('The renderer'),
-        noFolders(['electron'], 'The renderer imports nothing from electron/: use shared/ and the API.'),
+        ...rendererImports,
         noFolders(['shell'], 'Screens import what they share from state/; only main.tsx and the shell import the shell.'),
       ),
     },
