@@ -329,7 +329,6 @@ export class Puller {
 
     const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
     const guard = new PageGuard({ method: 'GET', path: '/contacts', label: 'contact list' });
-    if (state.cursor !== null) guard.next(state.cursor);
     let first = list(state.cursor);
     if (state.cursor !== null) {
       // a saved cursor Intercom no longer takes: the first pull starts the contacts over (each
