@@ -47,11 +47,56 @@ function typeFor(jsonTypes: Set<string>): DataAttributeType | null {
   return t.has('real') ? 'float' : 'integer';
 }
 
+/**
+ * One attribute created, or found to exist after all, or refused (Intercom's words), or
+ * unavailable this run: a create that failed twice (the listing in between showed it did not land).
+ */
+async function createAttribute(
+  ctx: SyncContext,
+  names: Record<Model, Set<string>>,
+  model: Model,
+  name: string,
+  dataType: DataAttributeType,
+): Promise<'created' | 'exists' | 'unavailable' | { refused: string }> {
+  const { client } = ctx;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.createDataAttribute({ name, model, data_type: dataType });
+      names[model].add(name);
+      return 'created';
+    } catch (e) {
+      if (!(e instanceof IntercomError)) throw e;
+      if (e.kind === 'uncertain') {
+        // the create is not repeated blindly (a repeat answers "already have"): look instead
+        names[model] = await listNames(client, model);
+        if (names[model].has(name)) return 'exists';
+        // it did not land, so once more; then the entries writing it wait for a later run (one
+        // 5xx must not hold back every other change)
+        if (attempt < 2) continue;
+        ctx.log(`Intercom did not create the ${model} attribute '${name}' this time: ${e.message}; the changes writing it wait for the next run`);
+        return 'unavailable';
+      }
+      if (STOPPING.has(e.kind)) throw e;
+      // A refused name (taken by the other model, reserved, invalid) stops only the entries that
+      // write it: they fail with Intercom's own words, and everything else goes out.
+      // Intercom keeps one namespace for people and company attributes: when the stage attribute's
+      // name is taken by the other model, only an admin (or another name in Settings) can fix it.
+      ctx.log(`Intercom refused to create the ${model} attribute '${name}' (${dataType}): ${e.message}`, e);
+      return { refused: e.message };
+    }
+  }
+}
+
 export interface BootstrapResult {
   /** `model.name` of each attribute created now. */
   created: string[];
   /** Attributes Intercom would not create, with its reason; the entries writing them fail with it. */
   refused: Array<{ model: Model; name: string; message: string }>;
+  /**
+   * `model.name` of attributes Intercom failed to create this time (a 5xx, twice): the entries
+   * writing them wait for a later run, and everything else goes out now. Absent when none.
+   */
+  unavailable?: string[];
 }
 
 /** Creates what is missing; the engine runs it once per run, as its bootstrap step (steps/bootstrap.ts). */
@@ -78,30 +123,15 @@ export async function ensureStageAttributes(ctx: SyncContext): Promise<Bootstrap
 
   const created: string[] = [];
   const refused: BootstrapResult['refused'] = [];
+  const unavailable: string[] = [];
   for (const w of wanted.values()) {
     if (names[w.model].has(w.name)) continue;
     const dataType = w.name === stageAttribute || w.name === companyStageAttribute ? 'string' : typeFor(w.types);
     if (!dataType) continue;
-    try {
-      await client.createDataAttribute({ name: w.name, model: w.model, data_type: dataType });
-      created.push(`${w.model}.${w.name}`);
-      names[w.model].add(w.name);
-    } catch (e) {
-      if (!(e instanceof IntercomError)) throw e;
-      if (e.kind === 'uncertain') {
-        // the create is not repeated blindly (a repeat answers "already have"): look instead
-        names[w.model] = await listNames(client, w.model);
-        if (names[w.model].has(w.name)) continue;
-        throw e;
-      }
-      if (STOPPING.has(e.kind)) throw e;
-      // A refused name (taken by the other model, reserved, invalid) stops only the entries that
-      // write it: they fail with Intercom's own words, and everything else goes out.
-      // Intercom keeps one namespace for people and company attributes: when the stage attribute's
-      // name is taken by the other model, only an admin (or another name in Settings) can fix it.
-      ctx.log(`Intercom refused to create the ${w.model} attribute '${w.name}' (${dataType}): ${e.message}`, e);
-      refused.push({ model: w.model, name: w.name, message: e.message });
-    }
+    const outcome = await createAttribute(ctx, names, w.model, w.name, dataType);
+    if (outcome === 'created') created.push(`${w.model}.${w.name}`);
+    else if (outcome === 'unavailable') unavailable.push(`${w.model}.${w.name}`);
+    else if (outcome !== 'exists') refused.push({ model: w.model, name: w.name, message: outcome.refused });
   }
-  return { created, refused };
+  return unavailable.length > 0 ? { created, refused, unavailable } : { created, refused };
 }

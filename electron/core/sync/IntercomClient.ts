@@ -44,6 +44,10 @@ export interface ClientOptions {
   token: string;
   version?: string; // default '2.14'
   timeoutMs?: number; // default 20_000, per attempt
+  /** The longest one call may take, its attempts and waits included (default 2 min); see DEFAULT_DEADLINE_MS. */
+  deadlineMs?: number;
+  /** The largest answer (and request body) accepted, in bytes (default 32 MiB); see MAX_ANSWER_BYTES. */
+  maxAnswerBytes?: number;
   limiter?: RateLimiter; // shared by all clients of one token; default: a new one
   maxAttempts?: number; // default 6
   backoff?: { baseMs: number; maxMs: number }; // default 500 / 30_000, exponential with full jitter
@@ -65,6 +69,18 @@ export interface RequestOptions {
 
 export const DEFAULT_VERSION = '2.14';
 
+/**
+ * Intercom's largest answers are pages of 150 contacts: a few KB each, so well under 5 MB even
+ * with many custom attributes. 32 MiB leaves six times that and keeps a hostile or broken answer
+ * (a 300 MB `/me`) from taking the process's memory: the download stops at the limit.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/**
+ * Six attempts of 20 s plus backoff could keep one call going for four minutes; a run or a person
+ * waiting on it gets an answer sooner. Interactive calls (Test connection) use a shorter one.
+ */
+export const DEFAULT_DEADLINE_MS = 120_000;
+
 // Host unreachable: retrying in a loop only burns the battery; the engine pauses and probes instead.
 const OFFLINE_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ENETUNREACH', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
@@ -84,6 +100,8 @@ export class IntercomClient {
   private readonly token: string;
   private readonly version: string;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxAnswerBytes: number;
   private readonly limiter: RateLimiter;
   private readonly maxAttempts: number;
   private readonly backoff: { baseMs: number; maxMs: number };
@@ -98,6 +116,8 @@ export class IntercomClient {
     this.token = opts.token;
     this.version = opts.version ?? DEFAULT_VERSION;
     this.timeoutMs = opts.timeoutMs ?? 20_000;
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.maxAnswerBytes = opts.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     this.limiter = opts.limiter ?? new RateLimiter();
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
     this.backoff = opts.backoff ?? { baseMs: 500, maxMs: 30_000 };
@@ -113,6 +133,8 @@ export class IntercomClient {
       transformRequest: [(data: unknown) => data],
       // a redirect would turn a POST into a GET and may carry the token elsewhere
       maxRedirects: 0,
+      maxContentLength: this.maxAnswerBytes,
+      maxBodyLength: this.maxAnswerBytes,
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     });
   }
@@ -128,29 +150,45 @@ export class IntercomClient {
     const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     if (data !== undefined) headers['Content-Type'] = 'application/json';
 
+    const deadline = performance.now() + this.deadlineMs;
+    const left = () => deadline - performance.now();
+    let last: { error: IntercomError; kind: IntercomErrorKind } | null = null;
     for (let attempt = 1; ; attempt++) {
       if (this.signal?.aborted) throw this.abortedError(method, path, 'before it was sent');
+      if (last && left() <= 0) throw this.late(method, path, last.error, last.kind, attempt - 1);
       let release: () => void;
+      const waitLimit = new AbortController();
+      const onAbort = () => waitLimit.abort(this.signal?.reason);
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      const lateTimer = setTimeout(() => waitLimit.abort(new TimeoutMarker()), Math.max(0, left()));
       try {
-        release = await this.limiter.acquire(this.signal);
+        release = await this.limiter.acquire(waitLimit.signal);
       } catch (err) {
         if (this.signal?.aborted) throw this.abortedError(method, path, 'while waiting for the rate limit');
+        if (waitLimit.signal.reason instanceof TimeoutMarker) {
+          const waited = this.error({ kind: 'rate_limited', message: `Intercom ${method} ${path} waited for the rate limit`, method, path, code: 'ETIMEDOUT' });
+          throw this.late(method, path, last?.error ?? waited, last?.kind ?? 'rate_limited', attempt - 1);
+        }
         throw err;
+      } finally {
+        clearTimeout(lateTimer);
+        this.signal?.removeEventListener('abort', onAbort);
       }
+      const timeoutMs = Math.max(1, Math.min(this.timeoutMs, Math.ceil(left())));
 
       const started = performance.now();
       let outcome: Outcome;
       let status: number | null = null;
       let rateLimit: ExchangeInfo['rateLimit'];
       try {
-        const res = await this.send(method, url, headers, data);
+        const res = await this.send(method, url, headers, data, timeoutMs);
         status = res.status;
         const rate = readRateHeaders(res);
         rateLimit = rate.complete;
         this.limiter.observe({ status: res.status, ...rate.observed });
         outcome = this.fromResponse(res, method, path, idempotent, attempt, rate.hasReset);
       } catch (err) {
-        outcome = this.fromTransportError(err, method, path, idempotent, attempt);
+        outcome = this.fromTransportError(err, method, path, idempotent, attempt, timeoutMs);
       } finally {
         release();
       }
@@ -168,7 +206,10 @@ export class IntercomClient {
       if (outcome.ok) return outcome.value as T;
       if (!outcome.retry) throw outcome.error;
       if (attempt >= this.maxAttempts) throw this.exhausted(outcome.error, outcome.finalKind, attempt);
+      last = { error: outcome.error, kind: outcome.finalKind };
       const waitMs = outcome.waitMs === 'backoff' ? this.backoffMs(attempt) : outcome.waitMs;
+      // a wait that ends past the deadline is not worth starting
+      if (waitMs >= left() || left() <= 0) throw this.late(method, path, outcome.error, outcome.finalKind, attempt);
       if (waitMs > 0) {
         try {
           await this.sleep(waitMs, this.signal);
@@ -298,14 +339,14 @@ export class IntercomClient {
 
   // ---- one attempt ----
 
-  private async send(method: HttpMethod, url: string, headers: Record<string, string>, data: string | undefined): Promise<AxiosResponse<string>> {
+  private async send(method: HttpMethod, url: string, headers: Record<string, string>, data: string | undefined, timeoutMs: number): Promise<AxiosResponse<string>> {
     // axios's timeout is a socket idle timeout; this one also bounds a body that trickles in
     const attempt = new AbortController();
     const onAbort = () => attempt.abort(this.signal?.reason);
     this.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => attempt.abort(new TimeoutMarker()), this.timeoutMs);
+    const timer = setTimeout(() => attempt.abort(new TimeoutMarker()), timeoutMs);
     try {
-      return await this.http.request<string>({ method, url, headers, data, timeout: this.timeoutMs, signal: attempt.signal });
+      return await this.http.request<string>({ method, url, headers, data, timeout: timeoutMs, signal: attempt.signal });
     } catch (err) {
       if (attempt.signal.reason instanceof TimeoutMarker && !this.signal?.aborted) throw new TimeoutMarker();
       throw err;
@@ -352,10 +393,23 @@ export class IntercomClient {
     return { ok: false, retry: false, error: make(kindForStatus(status)) };
   }
 
-  private fromTransportError(err: unknown, method: string, path: string, idempotent: boolean, attempt: number): Outcome {
+  private fromTransportError(err: unknown, method: string, path: string, idempotent: boolean, attempt: number, timeoutMs: number): Outcome {
     const code = socketCode(err);
     const what = `${method} ${path}`;
     const maybe = '; it may have been applied, so check before repeating it';
+
+    const tooLarge = sizeLimitHit(err);
+    if (tooLarge === 'request') {
+      // refused before a byte left: nothing reached Intercom, and the same body would be refused again
+      const message = `Intercom ${what} was not sent: its body is over the ${mib(this.maxAnswerBytes)} limit`;
+      return { ok: false, retry: false, error: this.error({ kind: 'invalid', message, method, path, code: 'ERR_BODY_TOO_LARGE', cause: err }) };
+    }
+    if (tooLarge === 'answer') {
+      // a page of 150 contacts is a few MB: this is not an answer Intercom gives, and a repeat would download it again
+      const kind = idempotent ? 'unusable' : 'uncertain';
+      const message = `Intercom's answer to ${what} was larger than ${mib(this.maxAnswerBytes)}, so it was not read${kind === 'uncertain' ? maybe : ''}`;
+      return { ok: false, retry: false, error: this.error({ kind, message, method, path, code: 'ERR_ANSWER_TOO_LARGE', cause: err }) };
+    }
 
     if (this.signal?.aborted) {
       // cut off mid-flight: Intercom may have acted on a request we cannot safely repeat
@@ -378,7 +432,7 @@ export class IntercomClient {
     }
 
     const timedOut = err instanceof TimeoutMarker || (code !== null && TIMEOUT_CODES.has(code));
-    const failure = timedOut ? `timed out after ${this.timeoutMs} ms` : `lost its connection (${code ?? errorText(err)})`;
+    const failure = timedOut ? `timed out after ${timeoutMs} ms` : `lost its connection (${code ?? errorText(err)})`;
     const reportedCode = timedOut ? 'ETIMEDOUT' : code;
     if (!idempotent) {
       return { ok: false, retry: false, error: this.error({ kind: 'uncertain', message: `Intercom ${what} ${failure}${maybe}`, method, path, code: reportedCode, cause: err }) };
@@ -399,6 +453,14 @@ export class IntercomClient {
   private exhausted(last: IntercomError, kind: IntercomErrorKind, attempts: number): IntercomError {
     const message = /\(after \d+ attempts\)$/.test(last.message) ? last.message : `${last.message} (after ${attempts} attempts)`;
     return this.error({ ...last, kind, message, cause: last.cause });
+  }
+
+  /** The call's deadline passed before an answer could be used: the last failure, said in those words. */
+  private late(method: string, path: string, last: IntercomError, kind: IntercomErrorKind, attempts: number): IntercomError {
+    const secs = Math.round(this.deadlineMs / 100) / 10;
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    const message = `Intercom did not answer ${method} ${path} in time: no usable answer within ${secs} s (${tries}; the last: ${last.message})`;
+    return this.error({ ...last, kind, message, code: last.code ?? 'ETIMEDOUT', cause: last.cause });
   }
 
   private abortedError(method: string, path: string, when: string): IntercomError {
@@ -498,6 +560,16 @@ function socketCode(err: unknown): string | null {
   }
   return null;
 }
+
+/** Which of axios's size limits an error is: the answer (maxContentLength) or our body (maxBodyLength). */
+function sizeLimitHit(err: unknown): 'answer' | 'request' | null {
+  const message = err instanceof Error ? err.message : '';
+  if (/^maxContentLength size of \d+ exceeded/.test(message)) return 'answer';
+  if (/^Request body larger than maxBodyLength limit/.test(message)) return 'request';
+  return null;
+}
+
+const mib = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${bytes} bytes`);
 
 function errorText(err: unknown): string {
   return err instanceof Error && err.message ? err.message.slice(0, 120) : 'unknown error';

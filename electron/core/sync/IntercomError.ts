@@ -10,6 +10,7 @@ export type IntercomErrorKind =
   | 'rate_limited' // 429 still after the retries
   | 'transient' // 5xx, timeout, dropped connection, after the retries: try again later
   | 'uncertain' // a NON-idempotent request whose outcome is unknown (timeout/drop/5xx after sending): it may have reached Intercom
+  | 'unusable' // an answer that cannot be used: over the size limit, a paging loop, more records than announced
   | 'offline' // cannot reach the host at all (ENOTFOUND, ECONNREFUSED, ENETUNREACH, EAI_AGAIN, EHOSTUNREACH)
   | 'aborted'; // our AbortSignal fired
 
@@ -114,13 +115,23 @@ export function parseErrorBody(text: string | null | undefined): ErrorBody {
   };
 }
 
-/** A page's title or first heading, else its text without tags. */
-function gistOfText(raw: string): string {
+/**
+ * How much of a non-JSON answer is read for its gist. A load balancer's error page names itself in
+ * its first lines; a hostile one (1 MB of `<title>`) must cost no more than this, whatever its size.
+ */
+export const ERROR_PAGE_PREFIX = 64 * 1024;
+
+/**
+ * A page's title or first heading, else its text without tags. Linear in the prefix it reads:
+ * every search goes forward with indexOf from where the last one stopped (lazy regexes over
+ * `<title><title>...` restart at every tag and were quadratic).
+ */
+function gistOfText(whole: string): string {
+  const raw = whole.length > ERROR_PAGE_PREFIX ? whole.slice(0, ERROR_PAGE_PREFIX) : whole;
   if (!/<[a-z!/]/i.test(raw)) return raw.replace(/\s+/g, ' ');
-  const pick = (tag: string) => new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'i').exec(raw)?.[1];
-  const text = (pick('title') ?? pick('h1') ?? raw)
-    .replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
+  const lower = raw.toLowerCase();
+  const inner = between(raw, lower, 'title') ?? between(raw, lower, 'h1') ?? raw;
+  const text = withoutTags(inner)
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
@@ -128,6 +139,53 @@ function gistOfText(raw: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   return text === '' ? 'an HTML page' : text;
+}
+
+/** The text inside the first `<tag ...>...</tag>`, or undefined when there is none. */
+function between(raw: string, lower: string, tag: string): string | undefined {
+  let at = lower.indexOf(`<${tag}`);
+  // `<titles>` is not `<title>`: the name must end there
+  while (at >= 0 && /[a-z0-9]/.test(lower[at + tag.length + 1] ?? '')) at = lower.indexOf(`<${tag}`, at + 1);
+  if (at < 0) return undefined;
+  const open = lower.indexOf('>', at);
+  if (open < 0) return undefined;
+  const close = lower.indexOf(`</${tag}>`, open + 1);
+  return close < 0 ? undefined : raw.slice(open + 1, close);
+}
+
+/** Tags dropped (scripts and styles with their content), in one pass. */
+function withoutTags(s: string): string {
+  const lower = s.toLowerCase();
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0) {
+      out += s.slice(i);
+      break;
+    }
+    out += s.slice(i, lt) + ' ';
+    let end = -1;
+    for (const block of ['script', 'style']) {
+      if (lower.startsWith(`<${block}`, lt)) {
+        const close = lower.indexOf(`</${block}>`, lt);
+        if (close >= 0) end = close + block.length + 3;
+        break;
+      }
+    }
+    if (end < 0) {
+      const gt = s.indexOf('>', lt);
+      // no '>' anywhere after (no later '<' can close either): a tag cut off at the prefix is
+      // dropped, anything else is text
+      if (gt < 0) {
+        if (!/^<[a-z!/]/i.test(s.slice(lt, lt + 2))) out += s.slice(lt);
+        break;
+      }
+      end = gt + 1;
+    }
+    i = end;
+  }
+  return out;
 }
 
 /** "A contact matching those details already exists with id=6762f0dd..." (the only place Intercom names it). */
@@ -148,6 +206,7 @@ const VERB: Record<IntercomErrorKind, string> = {
   rate_limited: 'rate-limited',
   transient: 'failed',
   uncertain: 'failed',
+  unusable: 'gave an unusable answer to',
   offline: 'could not be reached for',
   aborted: 'was cancelled during',
 };

@@ -8,6 +8,7 @@ import type { ConflictRow } from '../db/ConflictRepository';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
+import { PageGuard } from './PageGuard';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
@@ -327,6 +328,7 @@ export class Puller {
     }
 
     const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
+    const guard = new PageGuard({ method: 'GET', path: '/contacts', label: 'contact list' });
     let first = list(state.cursor);
     if (state.cursor !== null) {
       // a saved cursor Intercom no longer takes: the first pull starts the contacts over (each
@@ -341,8 +343,11 @@ export class Puller {
     pages += await pipeline<ContactList>(
       first,
       (page) => {
+        guard.page(page.data.length, page.total_count);
         const after = nextCursor(page.pages);
-        return after && page.data.length > 0 ? list(after) : null;
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return list(after);
       },
       (page, last) => {
         const at = this.ctx.now();
@@ -440,11 +445,15 @@ export class Puller {
     let newest = -Infinity;
     let ordered = true;
     let done = 0;
+    const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'contact search' });
     const pages = await pipeline<ContactList>(
       search(null),
       (page) => {
+        guard.page(page.data.length, page.total_count);
         const after = nextCursor(page.pages);
-        return after && page.data.length > 0 ? search(after) : null;
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return search(after);
       },
       (page, last) => {
         const at = this.ctx.now();
@@ -494,10 +503,14 @@ export class Puller {
     let busySince: number | null = null;
     for (let restarts = 0; ; restarts++) {
       pages += await this.closeOpenScroll();
+      // the scroll keeps one parameter throughout: a loop shows as a page of companies seen before
+      const guard = new PageGuard({ method: 'GET', path: '/companies/scroll', label: 'company scroll' });
       try {
         pages += await pipeline<CompanyScroll>(
           client.scrollCompanies(null),
           (page) => {
+            guard.page(page.data.length);
+            guard.fresh(page.data.map((co) => co.id));
             if (page.data.length === 0 || !page.scroll_param) return null;
             this.rememberScroll(page.scroll_param);
             return client.scrollCompanies(page.scroll_param);
@@ -521,8 +534,12 @@ export class Puller {
           continue;
         }
         // a continuation is never repeated by the client, so its 5xx arrives as 'uncertain'
-        const restartable = isIntercomError(e) && (e.kind === 'uncertain' || e.kind === 'invalid');
+        const restartable = isIntercomError(e) && (e.kind === 'uncertain' || e.kind === 'invalid' || e.kind === 'not_found');
         if (!restartable || restarts >= MAX_SCROLL_RESTARTS || this.ctx.signal.aborted) throw e;
+        // Intercom answered "restart the scroll" (or that it does not know it): that scroll is
+        // over, so it is not read again to close it (each read would fail the same way for its
+        // minute); only a scroll cut off without an answer may still be open
+        if (e.status !== null) this.rememberScroll(null);
         this.ctx.log('company scroll broke off; starting it again', e);
       }
     }
@@ -543,15 +560,20 @@ export class Puller {
     const open = this.ctx.store.settings.get<{ param: string; at: number } | null>(SCROLL_KEY);
     if (!open || this.ctx.now() - open.at > SCROLL_IDLE_MS) return 0;
     let pages = 0;
+    const guard = new PageGuard({ method: 'GET', path: '/companies/scroll', label: 'company scroll' });
     try {
       for (;;) {
         const page = await this.ctx.client.scrollCompanies(open.param);
         pages++;
+        guard.page(page.data.length);
+        guard.fresh(page.data.map((co) => co.id));
         if (page.data.length === 0) break;
       }
     } catch (e) {
-      // already expired or ended: Intercom asks for a restart, which is what comes next anyway
-      if (!isIntercomError(e) || (e.kind !== 'uncertain' && e.kind !== 'invalid')) throw e;
+      // already expired or ended ("restart the scroll", 404 "scroll_param not found or expired"),
+      // or it cannot be read: a new scroll comes next anyway, so only a stopped run stops here
+      if (!isIntercomError(e) || e.kind === 'auth' || e.kind === 'offline' || e.kind === 'aborted') throw e;
+      this.ctx.log('company scroll: the one left open could not be read to its end; starting a new one', e);
     }
     this.rememberScroll(null);
     return pages;

@@ -60,6 +60,8 @@ export class Pusher implements PushRun {
   readonly newEventNames = new Set<string>();
   /** `model.name` -> why Intercom would not create it in this run's bootstrap. */
   private readonly refusedAttributes = new Map<string, string>();
+  /** `model.name` of attributes this run's bootstrap could not create (Intercom failed): their entries wait. */
+  private readonly unavailableAttributes = new Set<string>();
 
   /** What a sent step commits to a record goes through its writer, as every other change does. */
   readonly contacts: ContactWriter;
@@ -79,6 +81,7 @@ export class Pusher implements PushRun {
     // the engine's bootstrap step ran it for this run already; a pusher run on its own runs it here
     const boot = this.ctx.run?.bootstrap ?? (await ensureStageAttributes(this.ctx));
     for (const r of boot.refused) this.refusedAttributes.set(`${r.model}.${r.name}`, r.message);
+    for (const a of boot.unavailable ?? []) this.unavailableAttributes.add(a);
     this.startMaxSeq = this.ctx.store.sync.maxSeq();
     this.total = this.ctx.store.sync.countPending();
     this.progress();
@@ -323,6 +326,7 @@ export class Pusher implements PushRun {
         if (missing === undefined) return fail(e.message);
         const refusal = this.refusedAttributes.get(`${rec.type}.${missing}`);
         if (refusal) return fail(`${e.message}. Intercom would not create it: ${refusal}`);
+        if (this.unavailableAttributes.has(`${rec.type}.${missing}`)) return defer(`${e.message}; Intercom failed to create it this time, so this change waits for the next run`);
         // archived in Intercom after it was listed: list and create it again on the next run
         forgetAttributes(this.ctx);
         return attempts < 3 ? defer(e.message) : fail(e.message);

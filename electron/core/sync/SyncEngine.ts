@@ -34,6 +34,11 @@ export interface SyncEngineOptions {
   periodMs?: number;
   /** How often to look for Intercom again while offline (default 15 s). */
   offlineRetryMs?: number;
+  /**
+   * The longest one request a person waits on may take, its retries included: Test connection and
+   * pulling a contact's events (default 30 s; six attempts of 20 s would be four minutes).
+   */
+  interactiveDeadlineMs?: number;
   /** Extra client options (timeouts, attempts, exchange log) for tests and the bench. */
   client?: Partial<ClientOptions>;
 }
@@ -209,9 +214,10 @@ export class SyncEngine {
 
   // ---- the connection ------------------------------------------------------------------------
 
-  private client(token: string, baseUrl: string, signal?: AbortSignal): IntercomClient {
+  private client(token: string, baseUrl: string, signal?: AbortSignal, interactive = false): IntercomClient {
     if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.o.concurrency ?? 8 }) };
-    return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client });
+    const deadline = interactive ? { deadlineMs: this.o.interactiveDeadlineMs ?? 30_000 } : {};
+    return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client, ...deadline });
   }
 
   /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
@@ -219,7 +225,7 @@ export class SyncEngine {
     const conn = this.o.settings.connection(token);
     if (!conn) throw new AppError('VALIDATION', 'token: no Intercom access token is set yet; paste one from your Intercom developer hub', { field: 'token' });
     try {
-      const me = await this.client(conn.token, conn.baseUrl).me();
+      const me = await this.client(conn.token, conn.baseUrl, undefined, true).me();
       const workspace = { name: me.app.name, idCode: me.app.id_code, region: me.app.region ?? null, timezone: me.app.timezone ?? null };
       const admin = { id: String(me.id), name: me.name ?? null, email: me.email ?? null };
       if (!token) {
@@ -261,7 +267,7 @@ export class SyncEngine {
     if (this.offlineHint) throw new AppError('OFFLINE', 'This computer is offline; try again when it is back online.');
     if (this.state === 'paused_auth') throw new AppError('AUTH', 'Intercom refused the access token; reconnect in Settings first.');
     try {
-      return await fn(this.context(this.client(conn.token, conn.baseUrl), new AbortController().signal));
+      return await fn(this.context(this.client(conn.token, conn.baseUrl, undefined, true), new AbortController().signal));
     } catch (e) {
       throw toAppError(e);
     }
@@ -324,12 +330,21 @@ export class SyncEngine {
       puller: new Puller(ctx),
       deferred: 0,
     };
+    let pullFailure: unknown = null;
     try {
       for (const step of RUN_STEPS) {
-        if (!step.when(run)) continue;
+        if (!step.when(run) || (step.pull && pullFailure !== null)) continue;
         this.setPhase(step.phase, step.label, 0, null);
-        await step.run(run, (done, total) => this.setPhase(step.phase, step.label, done, total));
+        try {
+          await step.run(run, (done, total) => this.setPhase(step.phase, step.label, done, total));
+        } catch (e) {
+          // a pull that failed on its own (not a stopped run) must not hold back the push: local
+          // changes still go out, as they would while the search lags behind a remote edit
+          if (!step.pull || stopsTheRun(e, abort.signal.aborted)) throw e;
+          pullFailure = e;
+        }
       }
+      if (pullFailure !== null) throw new PullFailure(pullFailure);
       const deferred = run.deferred;
       this.flushChanges();
       this.failures = 0;
@@ -346,7 +361,9 @@ export class SyncEngine {
     }
   }
 
-  private onRunError(e: unknown, aborted: boolean): void {
+  private onRunError(thrown: unknown, aborted: boolean): void {
+    const pushed = thrown instanceof PullFailure;
+    const e = pushed ? thrown.cause : thrown;
     const err = e instanceof IntercomError ? e : null;
     if (aborted || err?.kind === 'aborted') {
       // paused on purpose (offline hint, new settings, quit): whoever aborted set the state
@@ -365,7 +382,12 @@ export class SyncEngine {
     this.failures++;
     if (!err) this.o.log('sync run failed', e);
     const why = err ? err.message : 'an unexpected error inside Lead Console (details are in the log)';
-    this.setState('failing', `The last sync stopped: ${why}. It is tried again automatically.`);
+    this.setState(
+      'failing',
+      pushed
+        ? `The last sync could not read Intercom's changes: ${why}. Local changes were still sent. It is tried again automatically.`
+        : `The last sync stopped: ${why}. It is tried again automatically.`,
+    );
     this.schedule(Math.min(this.periodMs, 5000 * 2 ** Math.min(this.failures - 1, 6)));
   }
 
@@ -402,6 +424,19 @@ export class SyncEngine {
     }
     if (batches.length > 0) this.emitStatusSoon();
   }
+}
+
+/** A run whose pull failed after its push went out: the pull's error, for the status. */
+class PullFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the pull failed');
+  }
+}
+
+/** Failures that stop the whole run (the push would meet them too): a pause, the network, the token. */
+function stopsTheRun(e: unknown, aborted: boolean): boolean {
+  if (aborted) return true;
+  return e instanceof IntercomError && (e.kind === 'auth' || e.kind === 'offline' || e.kind === 'aborted');
 }
 
 /** Intercom's answer as one of the API's error codes, with its reason in plain words. */

@@ -23,5 +23,10 @@ export interface SyncStep {
   label: string;
   /** Whether this run takes the step (decided from what the run found at its start). */
   when(run: SyncRun): boolean;
+  /**
+   * A pull step: when it fails, the run skips the later pull steps and still pushes (a pull
+   * problem never holds back local changes), then reports the failure.
+   */
+  pull?: boolean;
   run(run: SyncRun, onProgress: ProgressFn): Promise<void>;
 }

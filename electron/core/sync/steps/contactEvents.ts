@@ -5,6 +5,7 @@ import { AppError } from '../../../../shared/errors';
 import { recordEvent } from '../../records/recordEvent';
 import { nextEventsQuery, type IntercomClient } from '../IntercomClient';
 import type { IntercomEvent } from '../intercomTypes';
+import { PageGuard } from '../PageGuard';
 import type { SyncContext } from '../SyncContext';
 
 /** Intercom lists the last 90 days; this many per page, and never more pages than this (a loop guard). */
@@ -40,17 +41,16 @@ export function metadataFromIntercom(raw: Record<string, unknown> | null | undef
 async function fetchEvents(client: IntercomClient, intercomId: string): Promise<IntercomEvent[]> {
   const out: IntercomEvent[] = [];
   let query: Record<string, string> | null = { type: 'user', intercom_user_id: intercomId, per_page: String(PULL_PAGE_SIZE) };
-  const seen = new Set<string>();
+  // a server that hands back the same page again (or goes round) would otherwise loop
+  const guard = new PageGuard({ method: 'GET', path: '/events', label: 'event list' });
   for (let page = 0; query && page < PULL_MAX_PAGES; page++) {
     const list = await client.listEvents(query);
+    guard.page(list.events?.length ?? 0);
     for (const e of list.events ?? []) {
       if (typeof e?.event_name === 'string' && e.event_name !== '' && Number.isFinite(e.created_at)) out.push(e);
     }
     query = nextEventsQuery(typeof list.pages?.next === 'string' ? list.pages.next : null);
-    // a server that hands back the same page again would otherwise loop
-    const key = query ? JSON.stringify(query) : '';
-    if (query && seen.has(key)) break;
-    seen.add(key);
+    if (query) guard.next(JSON.stringify(query));
   }
   return out;
 }

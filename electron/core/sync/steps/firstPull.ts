@@ -5,6 +5,7 @@ export const firstPull: SyncStep = {
   name: 'firstPull',
   phase: 'import',
   label: 'Importing contacts and companies from Intercom',
+  pull: true,
   when: (r) => !r.firstPullDone,
   async run(run, onProgress) {
     await run.puller.firstPull(onProgress);

@@ -5,6 +5,7 @@ export const pullCompanies: SyncStep = {
   name: 'companies',
   phase: 'pull',
   label: 'Fetching changes from Intercom',
+  pull: true,
   when: (r) => r.firstPullDone,
   async run(run) {
     await run.puller.pullCompanies();

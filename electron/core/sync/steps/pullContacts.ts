@@ -5,6 +5,7 @@ export const pullContacts: SyncStep = {
   name: 'contacts',
   phase: 'pull',
   label: 'Fetching changes from Intercom',
+  pull: true,
   when: (r) => r.firstPullDone,
   async run(run, onProgress) {
     await run.puller.pullContacts(undefined, onProgress);
