@@ -13,6 +13,7 @@ import path from 'node:path';
 import { isMethodName } from '../../shared/api';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import type { Core } from '../core/app';
+import { ensurePrivateDir } from '../core/files/privateFiles';
 import { RENDERER_CSP } from '../startup/csp';
 
 export const BRIDGE_HOST = '127.0.0.1';
@@ -281,7 +282,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let infoFile: string | null = null;
   if (options.dataDir) {
     infoFile = path.join(options.dataDir, 'bridge.json');
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     // written aside and renamed into place: whoever waits for the file never reads half of it
     const partial = `${infoFile}.${process.pid}.tmp`;
     fs.writeFileSync(partial, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {

@@ -4,6 +4,7 @@
 // store, keeps it in a file that only the OS user can read.
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDirs } from '../files/privateFiles';
 
 export type TokenStorageKind = 'os-keychain' | 'file' | 'memory';
 
@@ -26,7 +27,7 @@ export const ENCRYPTED_TOKEN_FILE = 'intercom-token.enc';
 
 /** Written aside with mode 0600 and renamed into place, so a crash never leaves half a token. */
 function writePrivate(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDirs(path.dirname(file));
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, data, { mode: 0o600 });
   fs.chmodSync(partial, 0o600);
