@@ -38,6 +38,15 @@ export function ensurePrivateFile(file: string): void {
   }
 }
 
+/** Writes a whole file aside, 0600, and renames it into place: a crash never leaves half of it. */
+export function writePrivateFile(file: string, data: string | Buffer): void {
+  makePrivateDirs(path.dirname(file));
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, data, { mode: PRIVATE_FILE_MODE });
+  fs.chmodSync(partial, PRIVATE_FILE_MODE); // writeFileSync keeps the mode of a file that already existed
+  fs.renameSync(partial, file);
+}
+
 /** Opens a new (or truncated) file for writing, mode 0600 even if it existed before. */
 export function openPrivateFile(file: string): number {
   const fd = fs.openSync(file, 'w', PRIVATE_FILE_MODE);

@@ -4,7 +4,7 @@
 // store, keeps it in a file that only the OS user can read.
 import fs from 'node:fs';
 import path from 'node:path';
-import { makePrivateDirs } from '../files/privateFiles';
+import { writePrivateFile } from '../files/privateFiles';
 
 export type TokenStorageKind = 'os-keychain' | 'file' | 'memory';
 
@@ -24,15 +24,6 @@ export interface TokenCipher {
 
 export const TOKEN_FILE = 'intercom-token';
 export const ENCRYPTED_TOKEN_FILE = 'intercom-token.enc';
-
-/** Written aside with mode 0600 and renamed into place, so a crash never leaves half a token. */
-function writePrivate(file: string, data: string | Buffer): void {
-  makePrivateDirs(path.dirname(file));
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, data, { mode: 0o600 });
-  fs.chmodSync(partial, 0o600);
-  fs.renameSync(partial, file);
-}
 
 function readIfExists(file: string): Buffer | null {
   try {
@@ -55,7 +46,7 @@ export class FileTokenStore implements TokenStore {
   }
   set(token: string | null): void {
     if (token === null) fs.rmSync(this.file, { force: true });
-    else writePrivate(this.file, token);
+    else writePrivateFile(this.file, token);
   }
 }
 
@@ -80,7 +71,7 @@ export class EncryptedTokenStore implements TokenStore {
   }
   set(token: string | null): void {
     if (token === null) fs.rmSync(this.file, { force: true });
-    else writePrivate(this.file, this.cipher.encrypt(token));
+    else writePrivateFile(this.file, this.cipher.encrypt(token));
   }
 }
 
