@@ -25,6 +25,15 @@ export interface TokenCipher {
 export const TOKEN_FILE = 'intercom-token';
 export const ENCRYPTED_TOKEN_FILE = 'intercom-token.enc';
 
+/**
+ * Forgetting a token removes every copy kept in the data folder: the desktop app and browser mode
+ * share it, and the one not running may have left its own (a plaintext file from browser mode
+ * beside the desktop app's encrypted one, or the other way round).
+ */
+function forgetEverywhere(dataDir: string): void {
+  for (const name of [TOKEN_FILE, ENCRYPTED_TOKEN_FILE]) fs.rmSync(path.join(dataDir, name), { force: true });
+}
+
 function readIfExists(file: string): Buffer | null {
   try {
     return fs.readFileSync(file);
@@ -37,7 +46,7 @@ function readIfExists(file: string): Buffer | null {
 export class FileTokenStore implements TokenStore {
   readonly kind = 'file' as const;
   readonly file: string;
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.file = path.join(dataDir, TOKEN_FILE);
   }
   get(): string | null {
@@ -45,7 +54,7 @@ export class FileTokenStore implements TokenStore {
     return raw ? raw : null;
   }
   set(token: string | null): void {
-    if (token === null) fs.rmSync(this.file, { force: true });
+    if (token === null) forgetEverywhere(this.dataDir);
     else writePrivateFile(this.file, token);
   }
 }
@@ -54,7 +63,7 @@ export class EncryptedTokenStore implements TokenStore {
   readonly kind = 'os-keychain' as const;
   readonly file: string;
   constructor(
-    dataDir: string,
+    private readonly dataDir: string,
     private readonly cipher: TokenCipher,
   ) {
     this.file = path.join(dataDir, ENCRYPTED_TOKEN_FILE);
@@ -70,7 +79,7 @@ export class EncryptedTokenStore implements TokenStore {
     }
   }
   set(token: string | null): void {
-    if (token === null) fs.rmSync(this.file, { force: true });
+    if (token === null) forgetEverywhere(this.dataDir);
     else writePrivateFile(this.file, this.cipher.encrypt(token));
   }
 }
