@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
+import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
@@ -84,6 +85,7 @@ function lockDown() {
 }
 
 async function start() {
+  keepNewFilesPrivate();
   const opts = parseStartArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   app.setPath('userData', opts.dataDir);
   if (!app.requestSingleInstanceLock()) {

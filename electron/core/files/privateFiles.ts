@@ -7,6 +7,15 @@ import path from 'node:path';
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
+/**
+ * For a process entry point: whatever this process creates from now on, including what a library
+ * writes on its own (SQLite's backups and journals, Chromium's caches in the desktop app's data
+ * folder), is created without any permission for group and others.
+ */
+export function keepNewFilesPrivate(): void {
+  process.umask(0o077);
+}
+
 /** The data folder's own subfolders; each is swept with it at start. */
 export const PRIVATE_SUBFOLDERS = ['imports', 'exports', 'backups'] as const;
 
