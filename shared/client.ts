@@ -9,6 +9,12 @@ export interface Transport {
   subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
 }
 
+/** The largest request body browser mode accepts (the bridge answers 413 above it). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** What a request over the limit is told, by the page before sending or by the bridge. */
+export const REQUEST_TOO_LARGE = `body: larger than the ${MAX_REQUEST_BYTES / (1024 * 1024)} MiB (${MAX_REQUEST_BYTES} bytes) a request may carry`;
+
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;

@@ -11,12 +11,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { isMethodName } from '../../shared/api';
+import { MAX_REQUEST_BYTES, REQUEST_TOO_LARGE } from '../../shared/client';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import type { Core } from '../core/app';
+import { ensurePrivateDir } from '../core/files/privateFiles';
 import { RENDERER_CSP } from '../startup/csp';
 
 export const BRIDGE_HOST = '127.0.0.1';
-const MAX_BODY = 1024 * 1024;
+const MAX_BODY = MAX_REQUEST_BYTES;
+/** How much of a too-large body is read and dropped so the client gets to read the 413; past it, the connection is cut. */
+const MAX_DRAIN = 64 * MAX_BODY;
 const HEARTBEAT_MS = 15_000;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -55,9 +59,10 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
   const data = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(data),
     'Cache-Control': 'no-store',
@@ -66,7 +71,20 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(data);
 }
 
-const fail = (res: http.ServerResponse, status: number, error: ErrorPayload) => sendJson(res, status, { ok: false, error } satisfies Result<never>);
+const fail = (res: http.ServerResponse, status: number, error: ErrorPayload, headers?: http.OutgoingHttpHeaders) =>
+  sendJson(res, status, { ok: false, error } satisfies Result<never>, headers);
+
+/** A path segment decoded, or null when its percent-encoding is malformed (or hides a NUL byte). */
+function decodeSegment(encoded: string): string | null {
+  try {
+    const decoded = decodeURIComponent(encoded);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
+}
+
+const MALFORMED_PATH = 'url: the address has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8)';
 
 function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -74,20 +92,30 @@ function tokensEqual(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The body as text, at most MAX_BODY bytes. A larger one is read to its end and dropped before
+ * the 413 is sent: closing a socket with unread data resets the connection, and the client
+ * would see that instead of the answer.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => Object.assign(new Error('body too large'), { status: 413 });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_DRAIN) {
+      reject(tooLarge());
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }));
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (size > MAX_DRAIN) {
         req.destroy();
-        return;
-      }
-      chunks.push(c);
+        reject(tooLarge());
+      } else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -116,7 +144,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (req.method !== 'GET') return fail(res, 405, { code: 'VALIDATION', message: 'method: use GET for /api/events', field: 'method' });
       return openEventStream(req, res);
     }
-    const method = decodeURIComponent(pathname.slice('/api/'.length));
+    const method = decodeSegment(pathname.slice('/api/'.length));
+    if (method === null) return fail(res, 400, { code: 'VALIDATION', message: MALFORMED_PATH, field: 'url' });
     if (!isMethodName(method)) {
       return fail(res, 404, { code: 'UNKNOWN_METHOD', message: `There is no API method named "${method.slice(0, 100)}".` });
     }
@@ -133,7 +162,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       raw = await readBody(req);
     } catch (e) {
       const status = (e as { status?: number }).status ?? 400;
-      return fail(res, status, { code: 'VALIDATION', message: status === 413 ? 'body: larger than 1 MiB' : 'body: could not be read', field: 'body' });
+      if (status === 413) {
+        // the connection closes after this answer: what is left of the body is not worth reading
+        return fail(res, 413, { code: 'VALIDATION', message: REQUEST_TOO_LARGE, field: 'body' }, { Connection: 'close' });
+      }
+      return fail(res, status, { code: 'VALIDATION', message: 'body: could not be read', field: 'body' });
     }
     let input: unknown = undefined;
     if (raw.trim() !== '') {
@@ -180,12 +213,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return fail(res, 401, { code: 'AUTH', message: 'Missing or wrong token: open the link that `npm start` printed (it changes on each start).' });
     }
-    let name: string;
-    try {
-      name = decodeURIComponent(pathname.slice('/exports/'.length));
-    } catch {
-      name = '';
-    }
+    const name = decodeSegment(pathname.slice('/exports/'.length));
+    if (name === null) return fail(res, 400, { code: 'VALIDATION', message: MALFORMED_PATH, field: 'url' });
     const file = exportsDir && /^[\w][\w.-]*\.csv$/.test(name) ? path.join(exportsDir, name) : null;
     if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       return fail(res, 404, { code: 'NOT_FOUND', message: 'No such export.' });
@@ -210,7 +239,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('The renderer is not built: run `npm run build`.\n');
     }
-    const rel = pathname === '/' ? '/index.html' : pathname;
+    const decoded = decodeSegment(pathname);
+    if (decoded === null) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end(`Bad request: ${MALFORMED_PATH.slice('url: '.length)}.\n`);
+    }
+    const rel = decoded === '/' ? '/index.html' : decoded;
     let file = path.resolve(rendererDir, '.' + rel);
     if (!file.startsWith(rendererDir + path.sep)) {
       res.writeHead(403);
@@ -281,7 +315,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let infoFile: string | null = null;
   if (options.dataDir) {
     infoFile = path.join(options.dataDir, 'bridge.json');
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     // written aside and renamed into place: whoever waits for the file never reads half of it
     const partial = `${infoFile}.${process.pid}.tmp`;
     fs.writeFileSync(partial, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {

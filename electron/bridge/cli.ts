@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
+import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
@@ -21,6 +22,7 @@ function appVersion(): string {
 }
 
 async function main() {
+  keepNewFilesPrivate();
   const opts = parseStartArgs(process.argv.slice(2));
   if (opts.help) {
     console.log(START_USAGE);

@@ -8,6 +8,7 @@ import { ActivityService } from './activity/ActivityService';
 import { BulkService } from './bulk/BulkService';
 import { Store } from './db/Store';
 import { ExportService } from './export/ExportService';
+import { sweepDataDir } from './files/privateFiles';
 import { FunnelService } from './funnel/FunnelService';
 import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
@@ -72,6 +73,8 @@ function defaultActor(): string {
 
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
+  // before anything is opened or written: what an older version left readable by others is tightened
+  sweepDataDir(options.dataDir);
   const store = Store.open(dbFile, { nativeBinding: options.nativeBinding });
   const hub = new EventHub();
   const actor = options.actor ?? defaultActor();

@@ -1,15 +1,16 @@
 // Electron main process: app lifecycle, the window, the IPC binding and the native module
 // choice. The engine itself is electron/core (createCore), exactly as in browser mode.
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
+import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
+import { permissionAllowed, resolveAppPath } from './appProtocol';
+import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
 import { RENDERER_CSP } from '../startup/csp';
 
@@ -31,12 +32,9 @@ function fail(title: string, message: string): never {
 /** Serves the built renderer from app://lead-console/ with the CSP, never from file://. */
 function serveRenderer() {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(rendererDir, '.' + rel);
-    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file)) return new Response('Not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).toString());
+    const target = resolveAppPath(rendererDir, request.url);
+    if (!('file' in target)) return new Response(target.message, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    const res = await net.fetch(pathToFileURL(target.file).toString());
     const headers = new Headers(res.headers);
     headers.set('Content-Security-Policy', RENDERER_CSP);
     headers.set('X-Content-Type-Options', 'nosniff');
@@ -81,10 +79,13 @@ function lockDown() {
       return { action: 'deny' };
     });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(permissionAllowed()));
+  // checks are separate from requests: without this handler, a page querying a permission's state gets Electron's default
+  session.defaultSession.setPermissionCheckHandler(() => permissionAllowed());
 }
 
 async function start() {
+  keepNewFilesPrivate();
   const opts = parseStartArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   app.setPath('userData', opts.dataDir);
   if (!app.requestSingleInstanceLock()) {

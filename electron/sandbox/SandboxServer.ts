@@ -1,6 +1,8 @@
 // A local Intercom on 127.0.0.1 (plain node:http): auth, Accept and version checks, the 10-second
-// rate-limit windows and switchable faults in front of a Workspace, plus a /_sandbox/ control surface.
-import { randomUUID } from 'node:crypto';
+// rate-limit windows and switchable faults in front of a Workspace, plus a /_sandbox/ control surface
+// behind its own token. Every request must name this server in its Host header (no DNS rebinding);
+// the control surface also refuses other sites' pages (Origin, Sec-Fetch-Site) and non-JSON bodies.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -16,6 +18,8 @@ export interface SandboxOptions {
   port?: number;
   /** Default 'sandbox-token'; any other bearer token gets 401. */
   token?: string;
+  /** The bearer token the /_sandbox/ control surface asks for; default: a new random one. */
+  controlToken?: string;
   /** How far search runs behind (ms); default 60_000 ("a few minutes" shortened). */
   searchLagMs?: number;
   /** /messages 404s a contact younger than this (ms), as Intercom does for brand-new ones; default 0. */
@@ -59,6 +63,8 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:PORT, no trailing slash. */
   url: string;
   token: string;
+  /** For /_sandbox/: `Authorization: Bearer <controlToken>`. */
+  controlToken: string;
   workspace: Workspace;
   /** With stateFile: the file, whether this start continued the saved workspace, and where a bad file was moved. */
   persistence: { file: string; restored: boolean; setAside: string | null } | null;
@@ -95,9 +101,16 @@ const bump = (rec: Record<string, number>, key: string) => {
 };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+function tokensEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
   const token = options.token ?? 'sandbox-token';
+  const controlToken = options.controlToken ?? randomBytes(24).toString('base64url');
   const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   if (!(limit.limit > 0) || !(limit.windowMs > 0)) throw new TypeError('rateLimit needs a positive limit and windowMs');
   const seed = options.randomSeed ?? Math.floor(Math.random() * 2 ** 32);
@@ -310,6 +323,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.end(text);
     };
     const key = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+    // a page on another site can post text/plain here without asking first: only its own token gets in
+    const origin = req.headers.origin;
+    if ((origin !== undefined && !allowedOrigins().has(origin)) || req.headers['sec-fetch-site'] === 'cross-site') {
+      return reply(403, errorList(requestId, [{ code: 'forbidden', message: 'Forbidden origin: the sandbox control surface refuses requests from other sites' }]));
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    if (bearer === undefined || !tokensEqual(bearer, controlToken)) {
+      return reply(401, errorList(requestId, [{ code: 'unauthorized', message: 'The control surface needs Authorization: Bearer <control token> (printed at start)' }]));
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (raw.trim() !== '' && !/^application\/json\b/i.test(type)) {
+      return reply(415, errorList(requestId, [{ code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' }]));
+    }
     try {
       const input: Record<string, unknown> = raw.trim() === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
       switch (key) {
@@ -346,7 +372,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
   const server = http.createServer((req, res) => {
+    if (!allowedHosts().has((req.headers.host ?? '').toLowerCase())) {
+      // before the body is read: nothing from a rebound name reaches the workspace
+      const text = JSON.stringify(errorList(randomUUID(), [{ code: 'forbidden', message: 'Forbidden host: the sandbox answers only on 127.0.0.1' }]));
+      res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), Connection: 'close' });
+      res.end(text);
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('error', () => {});
@@ -374,13 +412,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   log(`Intercom sandbox listening on ${url}`);
 
   return {
     url,
     token,
+    controlToken,
     workspace,
     persistence,
     setFaults(f) {

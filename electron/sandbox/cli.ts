@@ -19,6 +19,9 @@ function parse(argv: readonly string[]): SandboxOptions {
       case '--token':
         out.token = value();
         break;
+      case '--control-token':
+        out.controlToken = value();
+        break;
       case '--search-lag':
         out.searchLagMs = Number(value());
         break;
@@ -48,7 +51,7 @@ function parse(argv: readonly string[]): SandboxOptions {
         break;
       default:
         throw new Error(
-          `unknown option ${flag}; use --port N --token T --search-lag MS --seed demo|empty|N --companies N --latency MS --rate-limit N/WINDOW_MS --random-seed N --quiet`,
+          `unknown option ${flag}; use --port N --token T --control-token T --search-lag MS --seed demo|empty|N --companies N --latency MS --rate-limit N/WINDOW_MS --random-seed N --quiet`,
         );
     }
   }
@@ -58,7 +61,7 @@ function parse(argv: readonly string[]): SandboxOptions {
 async function main(): Promise<void> {
   const sandbox = await startSandbox(parse(process.argv.slice(2)));
   // One machine-readable line first, for a parent process waiting on stdout
-  console.log(JSON.stringify({ url: sandbox.url, token: sandbox.token }));
+  console.log(JSON.stringify({ url: sandbox.url, token: sandbox.token, controlToken: sandbox.controlToken }));
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -3,6 +3,7 @@
 // nothing (the settings screen decides).
 import path from 'node:path';
 import type { CoreOptions } from '../core/app';
+import { writePrivateFile } from '../core/files/privateFiles';
 import type { StartOptions } from './cliArgs';
 import { startSandbox, type Sandbox } from '../sandbox';
 
@@ -19,11 +20,21 @@ const DEMO_SEARCH_LAG_MS = 5_000;
 /** The demo workspace's file, beside the console's own store for it (`<data folder>/sandbox` by default). */
 export const SANDBOX_WORKSPACE_FILE = 'sandbox-workspace.json';
 
+/** The token of the sandbox's /_sandbox/ control surface, new on each start, readable only by this user. */
+export const SANDBOX_CONTROL_TOKEN_FILE = 'sandbox-control-token';
+
 export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'intercomUrl' | 'dataDir'>): Promise<StartedIntercom> {
   if (opts.sandbox) {
     // Kept between starts: the console's store remembers the workspace's Intercom ids
     const stateFile = path.join(opts.dataDir, SANDBOX_WORKSPACE_FILE);
     const sandbox = await startSandbox({ seed: 'demo', searchLagMs: DEMO_SEARCH_LAG_MS, stateFile });
+    const controlFile = path.join(opts.dataDir, SANDBOX_CONTROL_TOKEN_FILE);
+    try {
+      writePrivateFile(controlFile, sandbox.controlToken);
+    } catch (e) {
+      await sandbox.close();
+      throw e;
+    }
     const setAside = sandbox.persistence?.setAside;
     const kept = sandbox.persistence?.restored ? `the demo workspace kept in ${stateFile}` : `a new demo workspace, kept in ${stateFile}`;
     return {
@@ -32,7 +43,7 @@ export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'interc
       describe:
         `Intercom: the built-in sandbox at ${sandbox.url} (${kept} between starts` +
         (setAside ? `; the unreadable one was moved to ${setAside}` : '') +
-        `; faults can be switched on at ${sandbox.url}/_sandbox/faults)`,
+        `; faults can be switched on at ${sandbox.url}/_sandbox/faults with the header "Authorization: Bearer <the token in ${controlFile}>")`,
     };
   }
   if (opts.intercomUrl) {

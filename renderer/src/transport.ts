@@ -5,6 +5,7 @@ import type { EventName, MethodName } from '../../shared/api';
 import { createClient, type Client, type Transport } from '../../shared/client';
 import type { Result } from '../../shared/errors';
 import type { WindowApi } from '../../shared/windowApi';
+import { requestBody } from './requestBody';
 
 declare global {
   interface Window {
@@ -88,12 +89,14 @@ function httpTransport(token: string | null): Transport {
 
   return {
     async invoke(method: MethodName, input: unknown): Promise<Result<unknown>> {
+      const request = requestBody(input);
+      if ('error' in request) return { ok: false, error: request.error };
       let res: Response;
       try {
         res = await fetch(`/api/${method}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...headers() },
-          body: JSON.stringify(input ?? {}),
+          body: request.body,
           cache: 'no-store',
         });
       } catch {

@@ -3,6 +3,8 @@
 // connected; with the built-in sandbox (`--sandbox`) it syncs with a demo Intercom workspace, where
 // a conflict is made through the sandbox's /_sandbox/ control surface and a change is refused.
 import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 import { consolePerTest, pageApi } from './browserMode';
 
 const bar = (page: Page) => page.getByTestId('status-bar');
@@ -146,13 +148,15 @@ test.describe('conflicts and refused changes, with the sandbox workspace', () =>
   test('a name changed on both sides becomes a conflict; keeping Intercom\'s value settles it everywhere', async ({ page }) => {
     const lead = await syncedLead(page, 'Dana Both');
     const sandboxUrl = (await pageApi(page, 'settings.get', {})).intercom.baseUrl!;
+    // the control surface's token, kept where the start banner says
+    const control = { Authorization: `Bearer ${fs.readFileSync(path.join(app.dataDir, 'sandbox-control-token'), 'utf8')}` };
 
     // offline, the name is changed here; meanwhile someone changes it in Intercom
     await pageApi(page, 'sync.setOnline', { online: false });
     await pageApi(page, 'contacts.update', { id: lead.id, patch: { name: 'Dana Here' } });
     const edit = await fetch(`${sandboxUrl}/_sandbox/remote-edit`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...control, 'Content-Type': 'application/json' },
       body: JSON.stringify({ contactId: lead.intercomId, patch: { name: 'Dana There' } }),
     });
     expect(edit.ok).toBe(true);
@@ -163,7 +167,7 @@ test.describe('conflicts and refused changes, with the sandbox workspace', () =>
     const count = page.getByTestId('conflict-count');
     await expect(count).toHaveText('1 conflict', { timeout: 20_000 });
     // the local change waits while the conflict is open: Intercom still has its own value
-    const state = await (await fetch(`${sandboxUrl}/_sandbox/state`)).json() as { contacts: Array<{ id: string; name: string }> };
+    const state = await (await fetch(`${sandboxUrl}/_sandbox/state`, { headers: control })).json() as { contacts: Array<{ id: string; name: string }> };
     expect(state.contacts.find((c) => c.id === lead.intercomId)?.name).toBe('Dana There');
 
     await count.click();

@@ -167,6 +167,7 @@ describe('events.pull', () => {
     // through the control surface, as a script driving the sandbox would
     const seeded = await fetch(`${sb.url}/_sandbox/remote-create-event`, {
       method: 'POST',
+      headers: { Authorization: `Bearer ${sb.controlToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ contactId: intercomId, event_name: 'ancient', created_at: recent(120) / 1000 }),
     });
     expect(seeded.status).toBe(200);

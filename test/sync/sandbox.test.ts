@@ -17,6 +17,9 @@ async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return sb;
 }
 
+/** What a script driving the sandbox sends to /_sandbox/: its control token, and JSON. */
+const controlHeaders = (sb: Pick<Sandbox, 'controlToken'>) => ({ Authorization: `Bearer ${sb.controlToken}`, 'Content-Type': 'application/json' });
+
 interface Reply {
   status: number;
   headers: Headers;
@@ -211,7 +214,7 @@ describe('faults', () => {
     expect((await call(sb, 'GET', '/me')).status).toBe(200);
     expect(Date.now() - t).toBeGreaterThanOrEqual(110);
     sb.setFaults({ latencyMs: 0, errorRate: 1 });
-    const state = await fetch(`${sb.url}/_sandbox/state`);
+    const state = await fetch(`${sb.url}/_sandbox/state`, { headers: controlHeaders(sb) });
     expect(state.status).toBe(200);
     expect(() => sb.setFaults({ errorRate: 2 })).toThrow();
   });
@@ -243,7 +246,7 @@ describe('load', () => {
     expect(sb.workspace.contacts()).toHaveLength(99);
     expect(new Set(ok.map((r) => r.body.id)).size).toBe(99);
     expect(sb.stats()).toMatchObject({ requests: 301, rateLimited: 201, maxPerWindow: 301, windows: 1 });
-    const summary = (await (await fetch(`${sb.url}/_sandbox/state?summary=true`)).json()) as { counts: { contacts: number }; contacts?: unknown };
+    const summary = (await (await fetch(`${sb.url}/_sandbox/state?summary=true`, { headers: controlHeaders(sb) })).json()) as { counts: { contacts: number }; contacts?: unknown };
     expect(summary.counts.contacts).toBe(99);
     expect(summary.contacts).toBeUndefined();
   });
@@ -691,7 +694,7 @@ describe('seeds and the control surface', () => {
     const c = clock(T0);
     const sb = await sandbox({ now: c.now, rateLimit: { limit: 1, windowMs: 10_000 }, seed: 'demo' });
     const control = async (method: string, path: string, body?: unknown) => {
-      const r = await fetch(sb.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(sb.url + path, { method, headers: controlHeaders(sb), body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: r.status, body: (await r.json()) as Record<string, any> };
     };
     expect((await call(sb, 'GET', '/me')).status).toBe(200); // the window's only request

@@ -43,7 +43,7 @@ async function call(sb: Sandbox, method: string, urlPath: string, body?: unknown
 }
 
 async function state(sb: Sandbox): Promise<any> {
-  return (await fetch(`${sb.url}/_sandbox/state`)).json();
+  return (await fetch(`${sb.url}/_sandbox/state`, { headers: { Authorization: `Bearer ${sb.controlToken}` } })).json();
 }
 
 /** Every page of GET /contacts, cursors included. */

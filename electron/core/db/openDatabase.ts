@@ -2,8 +2,8 @@
 // schema. `nativeBinding` points at an Electron build of better-sqlite3 when running inside
 // Electron (see electron/main); Node (tests, browser mode) uses the build in node_modules.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateFile, makePrivateDirs, tightenFile } from '../files/privateFiles';
 import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -16,7 +16,12 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:' && !options.readonly;
+  if (file !== ':memory:') makePrivateDirs(path.dirname(file));
+  if (onDisk) {
+    // SQLite gives the -wal and -shm files it creates the main file's mode: a 0600 store keeps them private
+    ensurePrivateFile(file);
+  }
   const db = new BetterSqlite3(file, {
     nativeBinding: options.nativeBinding,
     readonly: options.readonly ?? false,
@@ -39,6 +44,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     db.pragma('mmap_size = 1073741824');
     db.pragma('temp_store = MEMORY');
     if (!options.readonly) migrate(db, migrations, options.targetVersion ?? migrations.length);
+    // ones an older version (or another program) left behind kept their own mode
+    if (onDisk) for (const side of ['-wal', '-shm']) tightenFile(file + side);
     return db;
   } catch (e) {
     db.close();

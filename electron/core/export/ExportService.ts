@@ -11,6 +11,7 @@ import { STAGE_LABEL } from '../../../shared/stages';
 import type { ContactExportRow, ContactSort } from '../db/SegmentRepository';
 import type { CompiledWhere } from '../db/segmentSql';
 import { isoOrNull, iso } from '../db/rows';
+import { makePrivateDirs, openPrivateFile } from '../files/privateFiles';
 import { SegmentService } from '../segments/SegmentService';
 import type { ServiceContext } from '../ServiceContext';
 
@@ -134,10 +135,11 @@ export class ExportService {
     });
     const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
 
-    fs.mkdirSync(this.exportsDir, { recursive: true });
+    // the folder may be the user's Downloads: only a folder made here is made private
+    makePrivateDirs(this.exportsDir);
     const { fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now()));
     const partial = `${fullPath}.partial`;
-    const fd = fs.openSync(partial, 'w');
+    const fd = openPrivateFile(partial);
     try {
       // the byte order mark lets spreadsheets read the file as UTF-8
       fs.writeSync(fd, `\uFEFF${header.map(csvField).join(',')}\r\n`);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
+import { ensurePrivateDir, ensurePrivateFile } from '../files/privateFiles';
 import type { ImportDbRow, ImportRowDb } from '../db/ImportRepository';
 import { iso, isoOrNull } from '../db/rows';
 import type { RowSnapshot } from '../db/RowSnapshots';
@@ -128,8 +129,8 @@ export class ImportService {
   open(input: ParsedInput<'import.open'>): MethodOutput<'import.open'> {
     const id = this.ctx.newId();
     const filePath = path.join(this.dir, `${id}.src`);
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(filePath, new Uint8Array(0));
+    ensurePrivateDir(this.dir);
+    ensurePrivateFile(filePath);
     this.ctx.store.imports.insert({ id, fileName: input.fileName, filePath, size: input.size, actor: this.ctx.actor, createdAt: this.ctx.now() });
     return this.announce(id, 'opened');
   }

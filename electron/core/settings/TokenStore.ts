@@ -4,6 +4,7 @@
 // store, keeps it in a file that only the OS user can read.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../files/privateFiles';
 
 export type TokenStorageKind = 'os-keychain' | 'file' | 'memory';
 
@@ -24,13 +25,13 @@ export interface TokenCipher {
 export const TOKEN_FILE = 'intercom-token';
 export const ENCRYPTED_TOKEN_FILE = 'intercom-token.enc';
 
-/** Written aside with mode 0600 and renamed into place, so a crash never leaves half a token. */
-function writePrivate(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, data, { mode: 0o600 });
-  fs.chmodSync(partial, 0o600);
-  fs.renameSync(partial, file);
+/**
+ * Forgetting a token removes every copy kept in the data folder: the desktop app and browser mode
+ * share it, and the one not running may have left its own (a plaintext file from browser mode
+ * beside the desktop app's encrypted one, or the other way round).
+ */
+function forgetEverywhere(dataDir: string): void {
+  for (const name of [TOKEN_FILE, ENCRYPTED_TOKEN_FILE]) fs.rmSync(path.join(dataDir, name), { force: true });
 }
 
 function readIfExists(file: string): Buffer | null {
@@ -45,7 +46,7 @@ function readIfExists(file: string): Buffer | null {
 export class FileTokenStore implements TokenStore {
   readonly kind = 'file' as const;
   readonly file: string;
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.file = path.join(dataDir, TOKEN_FILE);
   }
   get(): string | null {
@@ -53,8 +54,8 @@ export class FileTokenStore implements TokenStore {
     return raw ? raw : null;
   }
   set(token: string | null): void {
-    if (token === null) fs.rmSync(this.file, { force: true });
-    else writePrivate(this.file, token);
+    if (token === null) forgetEverywhere(this.dataDir);
+    else writePrivateFile(this.file, token);
   }
 }
 
@@ -62,7 +63,7 @@ export class EncryptedTokenStore implements TokenStore {
   readonly kind = 'os-keychain' as const;
   readonly file: string;
   constructor(
-    dataDir: string,
+    private readonly dataDir: string,
     private readonly cipher: TokenCipher,
   ) {
     this.file = path.join(dataDir, ENCRYPTED_TOKEN_FILE);
@@ -78,8 +79,8 @@ export class EncryptedTokenStore implements TokenStore {
     }
   }
   set(token: string | null): void {
-    if (token === null) fs.rmSync(this.file, { force: true });
-    else writePrivate(this.file, this.cipher.encrypt(token));
+    if (token === null) forgetEverywhere(this.dataDir);
+    else writePrivateFile(this.file, this.cipher.encrypt(token));
   }
 }
 

@@ -1,0 +1,46 @@
+// What app://lead-console/ serves, decided without Electron so it can be tested: a file of the
+// built renderer, or an answer in words (400 for an address that cannot be decoded, 404 for one
+// outside the renderer or that is not a file). And what a page may ask of the browser: nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { APP_HOST } from './ipc';
+
+function isPlainFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false; // missing, or a path through a file (ENOTDIR), or unreadable
+  }
+}
+
+export type AppPath = { file: string } | { status: 400 | 404; message: string };
+
+export function resolveAppPath(rendererDir: string, requestUrl: string): AppPath {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return { status: 400, message: 'Bad request: the address cannot be read.' };
+  }
+  if (url.host !== APP_HOST) return { status: 404, message: 'Not found' };
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return { status: 400, message: 'Bad request: the address has a malformed percent-encoding.' };
+  }
+  if (rel.includes('\0')) return { status: 400, message: 'Bad request: the address holds a NUL character.' };
+  const root = path.resolve(rendererDir);
+  const file = path.resolve(root, '.' + rel);
+  if (!file.startsWith(root + path.sep)) return { status: 404, message: 'Not found' };
+  // a folder (or anything else that is not a plain file) is not something to serve
+  return isPlainFile(file) ? { file } : { status: 404, message: 'Not found' };
+}
+
+/**
+ * The desktop app grants no web permission (camera, notifications, clipboard reads, ...): asked
+ * (permission request handler) or merely checked (permission check handler), the answer is no.
+ */
+export function permissionAllowed(): boolean {
+  return false;
+}

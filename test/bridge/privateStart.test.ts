@@ -1,0 +1,55 @@
+// Browser mode started as a person starts it (its entry point, in a process of its own) under the
+// usual umask 022: the data folder comes out 0700 and every file in it 0600, the store's WAL and
+// SHM and bridge.json included, because the process makes whatever it creates private.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+let child: ChildProcess | null = null;
+let dir = '';
+
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  child = null;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it('a fresh browser-mode start leaves nothing readable by others in its data folder', async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-private-start-'));
+  const data = path.join(dir, 'Lead Console');
+  const previous = process.umask(0o022); // inherited by the child
+  try {
+    child = spawn(process.execPath, [TSX, path.join(ROOT, 'electron/bridge/cli.ts'), '--data', data, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LEAD_CONSOLE_RENDERER_DIR: path.join(dir, 'no-renderer') },
+    });
+  } finally {
+    process.umask(previous);
+  }
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  // the banner is printed once the store is open and bridge.json written
+  await new Promise<void>((resolve, reject) => {
+    child!.stdout!.on('data', () => output.includes('Press Ctrl+C') && resolve());
+    child!.once('exit', (code) => reject(new Error(`browser mode exited (${code}):\n${output}`)));
+  });
+  const { url, token } = JSON.parse(fs.readFileSync(path.join(data, 'bridge.json'), 'utf8')) as { url: string; token: string };
+  // a write, so the WAL has something in it
+  const res = await fetch(`${url}api/contacts.create`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{"name":"Private"}' });
+  expect(res.status).toBe(200);
+
+  expect(fs.statSync(data).mode & 0o777).toBe(0o700);
+  const files = fs.readdirSync(data);
+  expect(files).toEqual(expect.arrayContaining(['lead-console.sqlite', 'lead-console.sqlite-wal', 'lead-console.sqlite-shm', 'bridge.json']));
+  for (const f of files) expect(`${f} ${(fs.statSync(path.join(data, f)).mode & 0o777).toString(8)}`).toBe(`${f} 600`);
+});
