@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
+import { isDiskFull } from '../core/diskSpace';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
@@ -51,14 +52,18 @@ async function main() {
       throw e;
     }
   }
+  const saved = bridge.infoFile
+    ? `The link is also saved in ${bridge.infoFile} (readable only by you).`
+    : `The link could not be saved in ${path.join(opts.dataDir, 'bridge.json')} (${bridge.infoError}); copy it from here.`;
+  const readOnly = core.readOnly ? `\n  ${core.readOnly}\n  Until then you can look around and export; every change (a rollback too) answers that the disk is full.\n` : '';
   console.log(`Lead Console is running in browser mode.
   Data folder: ${opts.dataDir}
-  ${intercom.describe}
+  ${intercom.describe}${readOnly}
   Open this link in your browser (it carries this session's access token):
 
     ${bridge.openUrl}
 
-  The link is also saved in ${bridge.infoFile} (readable only by you). Press Ctrl+C to stop.`);
+  ${saved} Press Ctrl+C to stop.`);
 
   let stopping = false;
   const stop = async () => {
@@ -75,6 +80,10 @@ async function main() {
 
 main().catch((e: unknown) => {
   if (e instanceof AppError) console.error(`Lead Console could not start: ${e.message}`);
+  else if (isDiskFull(e)) {
+    const file = (e as NodeJS.ErrnoException).path;
+    console.error(`Lead Console could not start: the disk holding ${file ? path.dirname(file) : 'the data folder'} is full. Free some space and start again.`);
+  }
   else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
   else console.error('Lead Console could not start:', e);
   process.exit(1);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BulkService } from './bulk/BulkService';
 import { Store } from './db/Store';
+import { diskFullError, freeBytes, isDiskFull, STORE_HEADROOM_BYTES } from './diskSpace';
 import { ExportService } from './export/ExportService';
 import { FunnelService } from './funnel/FunnelService';
 import { ImportService, type ImportPace } from './import/ImportService';
@@ -46,6 +47,8 @@ export interface CoreOptions {
   sync?: Partial<Omit<SyncEngineOptions, 'store' | 'hub' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
+  /** Largest store `quick_check` runs on at open; default QUICK_CHECK_MAX_BYTES (db/checkStore.ts). */
+  quickCheckMaxBytes?: number;
   /** Test-only: the CSV import awaits this before each chunk, so a test sets its pace. */
   importPace?: ImportPace;
 }
@@ -58,6 +61,8 @@ export interface Core {
   /** For tests and diagnostics in the main process; never exposed to the renderer. */
   readonly store: Store;
   readonly sync: SyncEngine;
+  /** Why the store was opened read-only (a full disk), or null when it is writable. */
+  readonly readOnly: string | null;
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
@@ -70,9 +75,37 @@ function defaultActor(): string {
   }
 }
 
+/**
+ * Opens the store for writing; when the disk is too full for that (the WAL switch, a migration),
+ * opens it read-only instead, so the person can still look, export and free space. A damaged
+ * store is refused either way (DAMAGED, from the db layer).
+ */
+function openStore(dbFile: string, options: CoreOptions): { store: Store; readOnly: string | null } {
+  const open = { nativeBinding: options.nativeBinding, quickCheckMaxBytes: options.quickCheckMaxBytes };
+  const folder = path.dirname(dbFile);
+  try {
+    return { store: Store.open(dbFile, open), readOnly: null };
+  } catch (e) {
+    const full = isDiskFull(e) || (sqliteIoError(e) && (freeBytes(folder) ?? Infinity) < STORE_HEADROOM_BYTES);
+    if (!full) throw e;
+    const refused = diskFullError('opening the store for changes', folder, STORE_HEADROOM_BYTES, 'free some space there and restart to make changes');
+    let store: Store;
+    try {
+      store = Store.open(dbFile, { ...open, readonly: true });
+    } catch {
+      throw refused; // not even readable (no store yet, or SQLite cannot make its files): say why
+    }
+    return { store, readOnly: `Read-only: ${refused.message}` };
+  }
+}
+
+function sqliteIoError(e: unknown): boolean {
+  return !!e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('SQLITE_IOERR');
+}
+
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
-  const store = Store.open(dbFile, { nativeBinding: options.nativeBinding });
+  const { store, readOnly } = openStore(dbFile, options);
   const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
   const ctx = { store, hub, actor, now: options.now ?? Date.now, newId: randomUUID };
@@ -99,6 +132,7 @@ export function createCore(options: CoreOptions): Core {
       dataDir: options.dataDir,
       actor,
       schemaVersion: store.schemaVersion,
+      ...(readOnly ? { readOnly } : {}),
     }),
     'contacts.create': (i) => contacts.create(i),
     'contacts.get': (i) => contacts.get(i.id),
@@ -157,8 +191,14 @@ export function createCore(options: CoreOptions): Core {
     'bulk.list': (i) => bulk.list(i),
   };
 
-  const call = createRouter(handlers, { validateOutput: options.validateOutput ?? false, log });
-  if (options.autoSync ?? options.mode !== 'test') engine.start();
+  const call = createRouter(handlers, {
+    validateOutput: options.validateOutput ?? false,
+    log,
+    storeFolder: path.dirname(dbFile),
+    readOnly: () => (readOnly ? { code: 'DISK_FULL', message: readOnly, details: { folder: path.dirname(dbFile), readOnly: true } } : null),
+  });
+  // a read-only store cannot take what a sync run brings
+  if (!readOnly && (options.autoSync ?? options.mode !== 'test')) engine.start();
   let disposed = false;
   return {
     call,
@@ -174,6 +214,7 @@ export function createCore(options: CoreOptions): Core {
     dbFile,
     store,
     sync: engine,
+    readOnly,
   };
 }
 

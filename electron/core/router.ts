@@ -1,9 +1,11 @@
 // The router: contract -> handlers. It parses every input with the method's zod schema, runs
 // the handler, and turns every throw into `{ ok:false, error }` with a code from the closed
 // set. Unexpected errors are logged here and reach callers only as a plain INTERNAL message.
+import path from 'node:path';
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
 import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
+import { diskFullError, isDiskFull, STORE_HEADROOM_BYTES } from './diskSpace';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
@@ -13,6 +15,10 @@ export interface RouterOptions {
   /** Check every output against the contract (on in tests; costs a parse per call). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
+  /** The store's folder: a full disk met while writing the store is reported against it. */
+  storeFolder?: string;
+  /** Set when the store was opened read-only: what a refused write answers (DISK_FULL). */
+  readOnly?: () => ErrorPayload | null;
 }
 
 export type Call = (method: string, input: unknown) => Promise<Result<unknown>>;
@@ -50,9 +56,19 @@ function sqliteCode(e: unknown): string | undefined {
     : undefined;
 }
 
-export function toErrorPayload(e: unknown, log?: RouterOptions['log']): ErrorPayload {
+export function toErrorPayload(e: unknown, log?: RouterOptions['log'], options: Pick<RouterOptions, 'storeFolder' | 'readOnly'> = {}): ErrorPayload {
   if (e instanceof AppError) return e.toPayload();
   const code = sqliteCode(e);
+  if (isDiskFull(e)) {
+    // a Node write names its file; SQLite's SQLITE_FULL is the store's own folder
+    const file = (e as { path?: unknown }).path;
+    const folder = typeof file === 'string' ? path.dirname(file) : (options.storeFolder ?? 'the data folder');
+    return diskFullError('this change', folder, STORE_HEADROOM_BYTES, 'nothing was changed; free some space there and try again').toPayload();
+  }
+  if (code === 'SQLITE_READONLY') {
+    const readOnly = options.readOnly?.();
+    if (readOnly) return readOnly;
+  }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return { code: 'BUSY', message: 'The local store is busy with another change; try again in a moment.' };
   }
@@ -85,7 +101,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): C
       }
       return { ok: true, value };
     } catch (e) {
-      return { ok: false, error: toErrorPayload(e, options.log) };
+      return { ok: false, error: toErrorPayload(e, options.log, options) };
     }
   };
 }

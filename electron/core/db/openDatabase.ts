@@ -4,6 +4,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkStoreFile, damagedError, isDamagedError, quickCheck } from './checkStore';
 import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -13,16 +14,29 @@ export interface OpenOptions {
   targetVersion?: number;
   migrations?: readonly Migration[];
   readonly?: boolean;
+  /** Largest file `quick_check` runs on at open (checkStore.ts); 0 skips it. */
+  quickCheckMaxBytes?: number;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new BetterSqlite3(file, {
-    nativeBinding: options.nativeBinding,
-    readonly: options.readonly ?? false,
-  });
+  const onDisk = file !== ':memory:';
+  if (onDisk) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    checkStoreFile(file);
+  }
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, {
+      nativeBinding: options.nativeBinding,
+      readonly: options.readonly ?? false,
+    });
+  } catch (e) {
+    throw isDamagedError(e) ? damagedError(file, describeDamage(e)) : e;
+  }
   try {
     db.pragma('busy_timeout = 5000'); // first, so the version check below waits out another writer too
+    // before anything may write: a damaged file is refused as it is
+    if (onDisk) quickCheck(db, file, options.quickCheckMaxBytes);
     const migrations = options.migrations ?? MIGRATIONS;
     if (!options.readonly) {
       // before the switch to WAL, which rewrites the file header: a refused file stays as it was
@@ -42,8 +56,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw isDamagedError(e) && onDisk ? damagedError(file, describeDamage(e)) : e;
   }
+}
+
+function describeDamage(e: unknown): string {
+  return `SQLite says "${e instanceof Error ? e.message : String(e)}"`;
 }
 
 /**
@@ -66,6 +84,9 @@ export function closeDatabase(db: Database): void {
       compactSearchIndex(db);
       db.pragma('optimize');
     }
+  } catch (e) {
+    // housekeeping only: a full disk must not stop the store from closing
+    if (!(e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === 'SQLITE_FULL')) throw e;
   } finally {
     db.close();
   }

@@ -12,6 +12,7 @@ import type { ContactExportRow, ContactSort } from '../db/SegmentRepository';
 import type { CompiledWhere } from '../db/segmentSql';
 import { isoOrNull, iso } from '../db/rows';
 import { SegmentService } from '../segments/SegmentService';
+import { diskFullError, isDiskFull } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 
 /** A named column, or `attribute:<name>` for a custom attribute. */
@@ -134,13 +135,30 @@ export class ExportService {
     });
     const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
 
-    fs.mkdirSync(this.exportsDir, { recursive: true });
-    const { fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now()));
-    const partial = `${fullPath}.partial`;
-    const fd = fs.openSync(partial, 'w');
+    // the expected size: what was written so far, per row, times the rows (a row's worth before the first page)
+    let written = 0;
+    let flushed = 0;
+    let rowsWritten = 0;
+    const expected = () => Math.round(rowsWritten > 0 ? (written / rowsWritten) * pks.length : (written + 200) * Math.max(pks.length, 1));
+    const full = (e: unknown) => (isDiskFull(e) ? diskFullError(`this export of ${pks.length.toLocaleString('en')} contacts`, this.exportsDir, expected() - flushed) : e);
+    let fd: number;
+    let fileName: string;
+    let fullPath: string;
+    let partial: string;
+    try {
+      fs.mkdirSync(this.exportsDir, { recursive: true });
+      ({ fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now())));
+      partial = `${fullPath}.partial`;
+      fd = fs.openSync(partial, 'w');
+    } catch (e) {
+      throw full(e);
+    }
     try {
       // the byte order mark lets spreadsheets read the file as UTF-8
-      fs.writeSync(fd, `\uFEFF${header.map(csvField).join(',')}\r\n`);
+      const head = `\uFEFF${header.map(csvField).join(',')}\r\n`;
+      written += Buffer.byteLength(head);
+      fs.writeSync(fd, head);
+      flushed = written;
       for (let start = 0; start < pks.length; start += PAGE_ROWS) {
         if (start > 0) await nextTick();
         const rows = store.segments.rowsByPks(pks.slice(start, start + PAGE_ROWS));
@@ -151,12 +169,17 @@ export class ExportService {
           const attributes = row.custom_attributes === '{}' ? {} : (JSON.parse(row.custom_attributes) as Contact['customAttributes']);
           chunk += `${cells.map((cell) => csvField(cell(row, names, attributes))).join(',')}\r\n`;
         }
+        const bytes = Buffer.byteLength(chunk);
+        // counted before the write: a refused page still tells the size of a row
+        written += bytes;
+        rowsWritten += rows.length;
         fs.writeSync(fd, chunk);
+        flushed = written;
       }
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(partial, { force: true });
-      throw e;
+      throw full(e);
     }
     fs.closeSync(fd);
     fs.renameSync(partial, fullPath);
