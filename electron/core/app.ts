@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BulkService } from './bulk/BulkService';
 import { Store } from './db/Store';
-import { diskFullError, freeBytes, isDiskFull, STORE_HEADROOM_BYTES } from './diskSpace';
+import { diskFullError, freeBytes, isDiskFull, storeHeadroom } from './diskSpace';
 import { ExportService } from './export/ExportService';
 import { FunnelService } from './funnel/FunnelService';
 import { ImportService, type ImportPace } from './import/ImportService';
@@ -86,15 +86,22 @@ function openStore(dbFile: string, options: CoreOptions): { store: Store; readOn
   try {
     return { store: Store.open(dbFile, open), readOnly: null };
   } catch (e) {
-    const full = isDiskFull(e) || (sqliteIoError(e) && (freeBytes(folder) ?? Infinity) < STORE_HEADROOM_BYTES);
+    const headroom = storeHeadroom(dbFile);
+    const full = isDiskFull(e) || (sqliteIoError(e) && (freeBytes(folder) ?? Infinity) < headroom);
     if (!full) throw e;
-    const refused = diskFullError('opening the store for changes', folder, STORE_HEADROOM_BYTES, 'free some space there and restart to make changes');
-    let store: Store;
+    const refused = diskFullError('opening the store for changes', folder, headroom, 'free some space there and restart to make changes', 'at least');
+    // read-only on the file (its -shm may already be there); else a copy in memory
+    let store: Store | null = null;
     try {
       store = Store.open(dbFile, { ...open, readonly: true });
     } catch {
-      throw refused; // not even readable (no store yet, or SQLite cannot make its files): say why
+      try {
+        store = Store.snapshot(dbFile, open);
+      } catch {
+        store = null;
+      }
     }
+    if (!store) throw refused; // not even readable (no store yet, or changes only in its -wal): say why
     return { store, readOnly: `Read-only: ${refused.message}` };
   }
 }
@@ -194,7 +201,7 @@ export function createCore(options: CoreOptions): Core {
   const call = createRouter(handlers, {
     validateOutput: options.validateOutput ?? false,
     log,
-    storeFolder: path.dirname(dbFile),
+    storeFile: dbFile,
     readOnly: () => (readOnly ? { code: 'DISK_FULL', message: readOnly, details: { folder: path.dirname(dbFile), readOnly: true } } : null),
   });
   // a read-only store cannot take what a sync run brings

@@ -7,8 +7,20 @@ import { AppError } from '../../shared/errors';
 
 const MiB = 2 ** 20;
 
-/** What the store asks for when it cannot know better: a chunk of rows, its WAL and indexes. */
-export const STORE_HEADROOM_BYTES = 64 * MiB;
+/**
+ * What a store change asks for when nothing better is known: room for the WAL to grow by a
+ * tenth of the store, at least 8 MiB, at most 256 MiB (SQLite needs pages for the change, its
+ * indexes and the search index, and a checkpoint later).
+ */
+export function storeHeadroom(dbFile: string): number {
+  let size = 0;
+  try {
+    size = fs.statSync(dbFile).size;
+  } catch {
+    // no store yet: the minimum
+  }
+  return Math.min(256 * MiB, Math.max(8 * MiB, Math.round(size / 10)));
+}
 
 function errorCode(e: unknown): string | undefined {
   return e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
@@ -48,11 +60,17 @@ export function formatBytes(n: number): string {
  * step's estimate (the upload's remaining bytes, the export's expected size, headroom for the
  * store); `then` says what the person may do once space is free.
  */
-export function diskFullError(what: string, folder: string, neededBytes: number, then = 'free some space there and try again'): AppError {
+export function diskFullError(
+  what: string,
+  folder: string,
+  neededBytes: number,
+  then = 'free some space there and try again',
+  estimate: 'about' | 'at least' = 'about',
+): AppError {
   const free = freeBytes(folder);
   const need = Math.max(neededBytes, 1);
   const freeText = free === null ? '' : ` (${formatBytes(free)} free)`;
-  return new AppError('DISK_FULL', `The disk holding ${folder} is full${freeText}: ${what} needs about ${formatBytes(need)} more; ${then}.`, {
+  return new AppError('DISK_FULL', `The disk holding ${folder} is full${freeText}: ${what} needs ${estimate} ${formatBytes(need)}; ${then}.`, {
     details: { folder, neededBytes: need, freeBytes: free },
   });
 }

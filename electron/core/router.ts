@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
 import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
-import { diskFullError, isDiskFull, STORE_HEADROOM_BYTES } from './diskSpace';
+import { diskFullError, isDiskFull, storeHeadroom } from './diskSpace';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
@@ -15,8 +15,8 @@ export interface RouterOptions {
   /** Check every output against the contract (on in tests; costs a parse per call). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
-  /** The store's folder: a full disk met while writing the store is reported against it. */
-  storeFolder?: string;
+  /** The store's file: a full disk met while writing the store is reported against its folder. */
+  storeFile?: string;
   /** Set when the store was opened read-only: what a refused write answers (DISK_FULL). */
   readOnly?: () => ErrorPayload | null;
 }
@@ -56,14 +56,16 @@ function sqliteCode(e: unknown): string | undefined {
     : undefined;
 }
 
-export function toErrorPayload(e: unknown, log?: RouterOptions['log'], options: Pick<RouterOptions, 'storeFolder' | 'readOnly'> = {}): ErrorPayload {
+export function toErrorPayload(e: unknown, log?: RouterOptions['log'], options: Pick<RouterOptions, 'storeFile' | 'readOnly'> = {}): ErrorPayload {
   if (e instanceof AppError) return e.toPayload();
   const code = sqliteCode(e);
   if (isDiskFull(e)) {
     // a Node write names its file; SQLite's SQLITE_FULL is the store's own folder
     const file = (e as { path?: unknown }).path;
-    const folder = typeof file === 'string' ? path.dirname(file) : (options.storeFolder ?? 'the data folder');
-    return diskFullError('this change', folder, STORE_HEADROOM_BYTES, 'nothing was changed; free some space there and try again').toPayload();
+    if (typeof file === 'string') return diskFullError('this change', path.dirname(file), 0, 'nothing was changed; free some space there and try again', 'at least').toPayload();
+    const store = options.storeFile;
+    const folder = store ? path.dirname(store) : 'the data folder';
+    return diskFullError('this change', folder, store ? storeHeadroom(store) : 0, 'nothing was changed; free some space there and try again', 'at least').toPayload();
   }
   if (code === 'SQLITE_READONLY') {
     const readOnly = options.readOnly?.();

@@ -65,6 +65,29 @@ function describeDamage(e: unknown): string {
 }
 
 /**
+ * The last way to read a store on a disk too full for SQLite's side files (-shm, -wal): a
+ * read-only copy of the file in memory. Only when no -wal holds changes the file lacks (a clean
+ * close leaves none); the header's journal mode is set to "rollback" in the copy, never the file.
+ */
+export function openSnapshot(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): Database | null {
+  let walBytes = 0;
+  try {
+    walBytes = fs.statSync(`${file}-wal`).size;
+  } catch {
+    // no -wal: the file holds everything
+  }
+  if (walBytes > 0) return null;
+  const image = fs.readFileSync(file);
+  if (image.length >= 100) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  const db = new BetterSqlite3(image, { nativeBinding: options.nativeBinding, readonly: true });
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
  * A store that grows one change at a time leaves the search index in many small segments, and
  * broad prefix searches slow down with each one. A bounded merge on every close (a few hundred
  * pages of work, milliseconds) keeps it compact without ever stalling a quit.

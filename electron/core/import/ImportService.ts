@@ -17,7 +17,7 @@ import type { RowSnapshot } from '../db/RowSnapshots';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { withdrawEvent } from '../records/recordEvent';
-import { diskFullError, isDiskFull, STORE_HEADROOM_BYTES, writingInto } from '../diskSpace';
+import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 import { decodeBytes } from './decode';
 import { guessKind, guessMapping } from './guess';
@@ -353,9 +353,9 @@ export class ImportService {
     const r = this.ctx.store.imports.byId(id);
     // the rows still to write take about their share of the source file, twice over (rows and WAL)
     const left = r && r.rows_total ? Math.round((r.size * 2 * (r.rows_total - r.next_row)) / r.rows_total) : 0;
-    const folder = path.dirname(this.ctx.store.db.name);
-    const e = diskFullError('the import', folder, Math.max(left, STORE_HEADROOM_BYTES), 'free some space there and resume it, or roll it back');
-    return `stopped because the disk is full. ${e.message}`;
+    const file = this.ctx.store.db.name;
+    const e = diskFullError('the rest of the import', path.dirname(file), Math.max(left, storeHeadroom(file)), 'free some space there and resume it, or roll it back');
+    return e.message;
   }
 
   /** One chunk, inside its transaction: the rows, their report lines and the resume point. */
