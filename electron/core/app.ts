@@ -91,7 +91,7 @@ function openStore(dbFile: string, options: CoreOptions): { store: Store; readOn
     if (!full) throw e;
     const refused = diskFullError('opening the store for changes', folder, headroom, 'free some space there and restart to make changes', 'at least');
     // read-only on the file (its -shm may already be there); else a copy in memory
-    let store: Store | null = null;
+    let store: Store | null;
     try {
       store = Store.open(dbFile, { ...open, readonly: true });
     } catch {
