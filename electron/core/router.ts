@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
 import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
+import { damagedError, isDamagedError } from './db/checkStore';
 import { diskFullError, isDiskFull, storeHeadroom } from './diskSpace';
 
 export type Handlers = {
@@ -66,6 +67,11 @@ export function toErrorPayload(e: unknown, log?: RouterOptions['log'], options: 
     const store = options.storeFile;
     const folder = store ? path.dirname(store) : 'the data folder';
     return diskFullError('this change', folder, store ? storeHeadroom(store) : 0, 'nothing was changed; free some space there and try again', 'at least').toPayload();
+  }
+  if (isDamagedError(e) && options.storeFile) {
+    // met on a page no check at open read (a store too large for quick_check at every open)
+    log?.('the store is damaged', e);
+    return damagedError(options.storeFile, `SQLite says "${e instanceof Error ? e.message : String(e)}" while reading it`, 'Nothing was changed; quit Lead Console first').toPayload();
   }
   if (code === 'SQLITE_READONLY') {
     const readOnly = options.readOnly?.();

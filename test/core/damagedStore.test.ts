@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app';
-import { AppError } from '../../shared/errors';
+import { AppError, type ErrorPayload } from '../../shared/errors';
 import { makeTempDir, removeTempDir, startCore } from '../helpers/testCore';
 
 const dirs: string[] = [];
@@ -101,6 +101,28 @@ describe('a damaged store', () => {
     fs.writeFileSync(file, bytes);
     expectRefused(refusal(dir, 0), file, /SQLite says "[^"]+"/);
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('past the quick_check size, damage met later answers DAMAGED (not INTERNAL) naming the file', async () => {
+    const { dir, file } = await storeWith(400);
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    const pages = bytes.length / pageSize;
+    for (let p = Math.floor(pages / 2); p < pages; p++) bytes.fill(0x5a, p * pageSize, p * pageSize + 64);
+    fs.writeFileSync(file, bytes);
+    const t = startCore(dir, undefined, { quickCheckMaxBytes: 0 });
+    try {
+      let err: ErrorPayload | null = null;
+      for (let i = 0; i < 400 && !err; i++) {
+        const res = await t.raw('contacts.list', { limit: 100, offset: i });
+        if (!res.ok) err = res.error;
+      }
+      expect(err).toMatchObject({ code: 'DAMAGED', details: { file } });
+      expect(err!.message).toContain(`The store ${file} is damaged: SQLite says`);
+      expect(err!.message).toContain(`copy a backup from ${path.join(dir, 'backups')} over it`);
+    } finally {
+      t.core.dispose();
+    }
   });
 
   it('a sound store passes the checks and opens; an empty file is a new store', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startBridge } from '../../electron/bridge/BridgeServer';
 import { Store } from '../../electron/core/db/Store';
+import { startSandbox } from '../../electron/sandbox';
 import { diskFullError, isDiskFull, storeHeadroom } from '../../electron/core/diskSpace';
 import type { ErrorPayload } from '../../shared/errors';
 import { contactsCsv, upload, waitFor } from './fixtures/import/importHarness';
@@ -164,6 +165,28 @@ describe('bridge.json on a full disk', () => {
       expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
     } finally {
       await bridge.close();
+    }
+  });
+});
+
+describe('the sandbox workspace file on a full disk', () => {
+  it('the demo starts all the same, says the disk is full in words, and keeps the workspace in memory', async () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'sandbox-workspace.json');
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(((f: fs.PathOrFileDescriptor) => {
+      throw enospc(String(f));
+    }) as typeof fs.writeFileSync);
+    const lines: string[] = [];
+    const sb = await startSandbox({ randomSeed: 1, searchLagMs: 0, seed: 'demo', stateFile: file, log: (l) => lines.push(l) });
+    try {
+      expect(lines).toContain(
+        `Intercom sandbox: could not save the workspace to ${file}: the disk holding ${dir} is full; the demo workspace is kept in memory and saved once there is room`,
+      );
+      expect(sb.workspace.counts().contacts).toBe(40);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      await sb.close();
+      removeTempDir(dir);
     }
   });
 });

@@ -16,11 +16,11 @@ export const QUICK_CHECK_MAX_BYTES = 256 * 2 ** 20;
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** The DAMAGED refusal: where, what, and the two ways back. */
-export function damagedError(file: string, what: string): AppError {
+export function damagedError(file: string, what: string, state = 'Lead Console left it as it is'): AppError {
   const backups = path.join(path.dirname(file), 'backups');
   return new AppError(
     'DAMAGED',
-    `The store ${file} is damaged: ${what}. Lead Console left it as it is. ` +
+    `The store ${file} is damaged: ${what}. ${state}. ` +
       `To go back, copy a backup from ${backups} over it, or move it aside to start with an empty store.`,
     { details: { file, what } },
   );

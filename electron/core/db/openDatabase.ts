@@ -108,8 +108,9 @@ export function closeDatabase(db: Database): void {
       db.pragma('optimize');
     }
   } catch (e) {
-    // housekeeping only: a full disk must not stop the store from closing
-    if (!(e && typeof e === 'object' && 'code' in e && (e as { code: unknown }).code === 'SQLITE_FULL')) throw e;
+    // housekeeping only: a full disk or a damaged page must not stop the store from closing
+    const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
+    if (code !== 'SQLITE_FULL' && !code.startsWith('SQLITE_IOERR') && !isDamagedError(e)) throw e;
   } finally {
     db.close();
   }
