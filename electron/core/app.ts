@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BulkService } from './bulk/BulkService';
+import { MIGRATIONS } from './db/migrations';
 import { Store } from './db/Store';
 import { diskFullError, freeBytes, isDiskFull, storeHeadroom } from './diskSpace';
 import { ExportService } from './export/ExportService';
@@ -102,6 +103,11 @@ function openStore(dbFile: string, options: CoreOptions): { store: Store; readOn
       }
     }
     if (!store) throw refused; // not even readable (no store yet, or changes only in its -wal): say why
+    if (store.schemaVersion < MIGRATIONS.length) {
+      // this build reads only the newest schema, and bringing the file up to it needs the room
+      store.close();
+      throw refused;
+    }
     return { store, readOnly: `Read-only: ${refused.message}` };
   }
 }

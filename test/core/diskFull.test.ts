@@ -245,6 +245,24 @@ describe('a store that cannot be opened for writing', () => {
     }
   });
 
+  it('a store a migration behind is not opened read-only: the migration needs the room, and start-up says so', () => {
+    const dir = makeTempDir();
+    try {
+      const file = path.join(dir, 'lead-console.sqlite');
+      Store.open(file, { targetVersion: 4 }).close();
+      const before = fs.readFileSync(file);
+      const open = Store.open.bind(Store);
+      vi.spyOn(Store, 'open').mockImplementation((f, o) => {
+        if (!o?.readonly) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        return open(f, o);
+      });
+      expect(() => startCore(dir)).toThrow(expect.objectContaining({ code: 'DISK_FULL', message: expect.stringContaining('opening the store for changes needs at least') }));
+      expect(fs.readFileSync(file).equals(before)).toBe(true);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
   it('with no store to read at all, start-up fails with DISK_FULL in words', () => {
     const dir = makeTempDir();
     try {
