@@ -87,13 +87,11 @@ main().catch((e: unknown) => {
     console.error(`Lead Console could not start: ${e.message}`);
     if (e.code === 'DAMAGED') process.exit(EXIT_DAMAGED);
     if (e.code === 'DISK_FULL') process.exit(EXIT_DISK_FULL);
-  }
-  else if (isDiskFull(e)) {
+  } else if (isDiskFull(e)) {
     const file = (e as NodeJS.ErrnoException).path;
     console.error(`Lead Console could not start: the disk holding ${file ? path.dirname(file) : 'the data folder'} is full. Free some space and start again.`);
     process.exit(EXIT_DISK_FULL);
-  }
-  else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
+  } else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
   else console.error('Lead Console could not start:', e);
   process.exit(1);
 });
