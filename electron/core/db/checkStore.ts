@@ -8,8 +8,9 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 
 /**
- * `quick_check` reads every page: about 2.5 ms per MiB here (180 ms at 100k contacts, 72 MiB;
- * see README). Up to this size it runs at every open; a larger store gets the header checks only.
+ * `quick_check` reads every page: about 2.5 ms per MiB on a quiet machine (180 ms at 100k
+ * contacts, 72 MiB), 1.5-2 s at 1M contacts by extrapolation (README). Up to this size (about
+ * 360k contacts, 0.7 s) it runs at every open; a larger store gets the header checks only.
  */
 export const QUICK_CHECK_MAX_BYTES = 256 * 2 ** 20;
 
