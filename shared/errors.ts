@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'INTERCOM', // Intercom refused the request; the message carries its reason
   'AUTH', // missing or wrong credentials: the bridge token, or the Intercom token
   'FORBIDDEN', // the request came from somewhere it may not (another site, a foreign host)
+  'DISK_FULL', // no space left where the console writes; `details.folder` names it, `details.neededBytes` estimates what to free
+  'DAMAGED', // the store file is damaged or not a store; `details.file` names it; nothing was written to it
   'INTERNAL', // anything unexpected; details are in the main process log only
 ] as const;
 

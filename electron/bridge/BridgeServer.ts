@@ -56,6 +56,8 @@ export interface Bridge {
   port: number;
   token: string;
   infoFile: string | null;
+  /** Why `bridge.json` could not be written (a full disk, say); the console runs all the same. */
+  infoError: string | null;
   close(): Promise<void>;
 }
 
@@ -313,16 +315,33 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const openUrl = `${url}#token=${token}`;
 
   let infoFile: string | null = null;
+  let infoError: string | null = null;
   if (options.dataDir) {
-    infoFile = path.join(options.dataDir, 'bridge.json');
-    ensurePrivateDir(options.dataDir);
+    const file = path.join(options.dataDir, 'bridge.json');
     // written aside and renamed into place: whoever waits for the file never reads half of it
-    const partial = `${infoFile}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {
-      mode: 0o600,
-    });
-    fs.chmodSync(partial, 0o600); // writeFileSync keeps the mode of a file that already existed
-    fs.renameSync(partial, infoFile);
+    const partial = `${file}.${process.pid}.tmp`;
+    try {
+      ensurePrivateDir(options.dataDir);
+      fs.writeFileSync(partial, JSON.stringify({ url, openUrl, port, token, pid: process.pid, startedAt: new Date().toISOString() }, null, 2) + '\n', {
+        mode: 0o600,
+      });
+      fs.chmodSync(partial, 0o600); // writeFileSync keeps the mode of a file that already existed
+      fs.renameSync(partial, file);
+      infoFile = file;
+    } catch (e) {
+      // the link is a convenience: without it (a full disk) the console still serves, and says so
+      fs.rmSync(partial, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      infoError =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? `the disk holding ${options.dataDir} is full`
+          : `${e instanceof Error ? e.message : String(e)}`;
+      try {
+        fs.rmSync(file, { force: true }); // an older bridge.json would point at a server that is gone
+      } catch {
+        // nothing more to do: the banner says the link was not saved
+      }
+    }
   }
 
   return {
@@ -331,6 +350,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     port,
     token,
     infoFile,
+    infoError,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of streams) s.end();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
+import { isDiskFull } from '../core/diskSpace';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
@@ -53,14 +54,18 @@ async function main() {
       throw e;
     }
   }
+  const saved = bridge.infoFile
+    ? `The link is also saved in ${bridge.infoFile} (readable only by you).`
+    : `The link could not be saved in ${path.join(opts.dataDir, 'bridge.json')} (${bridge.infoError}); copy it from here.`;
+  const readOnly = core.readOnly ? `\n  ${core.readOnly}\n  Until then you can look around and export; every change (a rollback too) answers that the disk is full.\n` : '';
   console.log(`Lead Console is running in browser mode.
   Data folder: ${opts.dataDir}
-  ${intercom.describe}
+  ${intercom.describe}${readOnly}
   Open this link in your browser (it carries this session's access token):
 
     ${bridge.openUrl}
 
-  The link is also saved in ${bridge.infoFile} (readable only by you). Press Ctrl+C to stop.`);
+  ${saved} Press Ctrl+C to stop.`);
 
   let stopping = false;
   const stop = async () => {
@@ -75,9 +80,20 @@ async function main() {
   process.on('SIGTERM', stop);
 }
 
+/** Exit codes a script can tell apart: a damaged store and a full disk want different help. */
+const EXIT_DAMAGED = 3;
+const EXIT_DISK_FULL = 4;
+
 main().catch((e: unknown) => {
-  if (e instanceof AppError) console.error(`Lead Console could not start: ${e.message}`);
-  else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
+  if (e instanceof AppError) {
+    console.error(`Lead Console could not start: ${e.message}`);
+    if (e.code === 'DAMAGED') process.exit(EXIT_DAMAGED);
+    if (e.code === 'DISK_FULL') process.exit(EXIT_DISK_FULL);
+  } else if (isDiskFull(e)) {
+    const file = (e as NodeJS.ErrnoException).path;
+    console.error(`Lead Console could not start: the disk holding ${file ? path.dirname(file) : 'the data folder'} is full. Free some space and start again.`);
+    process.exit(EXIT_DISK_FULL);
+  } else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Lead Console could not start: the port is already in use. Pick another with --port N.`);
   else console.error('Lead Console could not start:', e);
   process.exit(1);
 });

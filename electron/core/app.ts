@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BulkService } from './bulk/BulkService';
+import { MIGRATIONS } from './db/migrations';
 import { Store } from './db/Store';
+import { diskFullError, freeBytes, isDiskFull, storeHeadroom } from './diskSpace';
 import { ExportService } from './export/ExportService';
 import { sweepDataDir } from './files/privateFiles';
 import { FunnelService } from './funnel/FunnelService';
@@ -47,6 +49,8 @@ export interface CoreOptions {
   sync?: Partial<Omit<SyncEngineOptions, 'store' | 'hub' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
+  /** Largest store `quick_check` runs on at open; default QUICK_CHECK_MAX_BYTES (db/checkStore.ts). */
+  quickCheckMaxBytes?: number;
   /** Test-only: the CSV import awaits this before each chunk, so a test sets its pace. */
   importPace?: ImportPace;
 }
@@ -59,6 +63,8 @@ export interface Core {
   /** For tests and diagnostics in the main process; never exposed to the renderer. */
   readonly store: Store;
   readonly sync: SyncEngine;
+  /** Why the store was opened read-only (a full disk), or null when it is writable. */
+  readonly readOnly: string | null;
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
@@ -71,11 +77,51 @@ function defaultActor(): string {
   }
 }
 
+/**
+ * Opens the store for writing; when the disk is too full for that (the WAL switch, a migration),
+ * opens it read-only instead, so the person can still look, export and free space. A damaged
+ * store is refused either way (DAMAGED, from the db layer).
+ */
+function openStore(dbFile: string, options: CoreOptions): { store: Store; readOnly: string | null } {
+  const open = { nativeBinding: options.nativeBinding, quickCheckMaxBytes: options.quickCheckMaxBytes };
+  const folder = path.dirname(dbFile);
+  try {
+    return { store: Store.open(dbFile, open), readOnly: null };
+  } catch (e) {
+    const headroom = storeHeadroom(dbFile);
+    const full = isDiskFull(e) || (sqliteIoError(e) && (freeBytes(folder) ?? Infinity) < headroom);
+    if (!full) throw e;
+    const refused = diskFullError('opening the store for changes', folder, headroom, 'free some space there and restart to make changes', 'at least');
+    // read-only on the file (its -shm may already be there); else a copy in memory
+    let store: Store | null;
+    try {
+      store = Store.open(dbFile, { ...open, readonly: true });
+    } catch {
+      try {
+        store = Store.snapshot(dbFile, open);
+      } catch {
+        store = null;
+      }
+    }
+    if (!store) throw refused; // not even readable (no store yet, or changes only in its -wal): say why
+    if (store.schemaVersion < MIGRATIONS.length) {
+      // this build reads only the newest schema, and bringing the file up to it needs the room
+      store.close();
+      throw refused;
+    }
+    return { store, readOnly: `Read-only: ${refused.message}` };
+  }
+}
+
+function sqliteIoError(e: unknown): boolean {
+  return !!e && typeof e === 'object' && 'code' in e && String((e as { code: unknown }).code).startsWith('SQLITE_IOERR');
+}
+
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
   // before anything is opened or written: what an older version left readable by others is tightened
   sweepDataDir(options.dataDir);
-  const store = Store.open(dbFile, { nativeBinding: options.nativeBinding });
+  const { store, readOnly } = openStore(dbFile, options);
   const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
   const ctx = { store, hub, actor, now: options.now ?? Date.now, newId: randomUUID };
@@ -102,6 +148,7 @@ export function createCore(options: CoreOptions): Core {
       dataDir: options.dataDir,
       actor,
       schemaVersion: store.schemaVersion,
+      ...(readOnly ? { readOnly } : {}),
     }),
     'contacts.create': (i) => contacts.create(i),
     'contacts.get': (i) => contacts.get(i.id),
@@ -160,8 +207,14 @@ export function createCore(options: CoreOptions): Core {
     'bulk.list': (i) => bulk.list(i),
   };
 
-  const call = createRouter(handlers, { validateOutput: options.validateOutput ?? false, log });
-  if (options.autoSync ?? options.mode !== 'test') engine.start();
+  const call = createRouter(handlers, {
+    validateOutput: options.validateOutput ?? false,
+    log,
+    storeFile: dbFile,
+    readOnly: () => (readOnly ? { code: 'DISK_FULL', message: readOnly, details: { folder: path.dirname(dbFile), readOnly: true } } : null),
+  });
+  // a read-only store cannot take what a sync run brings
+  if (!readOnly && (options.autoSync ?? options.mode !== 'test')) engine.start();
   let disposed = false;
   return {
     call,
@@ -177,6 +230,7 @@ export function createCore(options: CoreOptions): Core {
     dbFile,
     store,
     sync: engine,
+    readOnly,
   };
 }
 

@@ -1,9 +1,12 @@
 // The router: contract -> handlers. It parses every input with the method's zod schema, runs
 // the handler, and turns every throw into `{ ok:false, error }` with a code from the closed
 // set. Unexpected errors are logged here and reach callers only as a plain INTERNAL message.
+import path from 'node:path';
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
 import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
+import { damagedError, isDamagedError } from './db/checkStore';
+import { diskFullError, isDiskFull, storeHeadroom } from './diskSpace';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
@@ -13,6 +16,10 @@ export interface RouterOptions {
   /** Check every output against the contract (on in tests; costs a parse per call). */
   validateOutput?: boolean;
   log?: (message: string, error: unknown) => void;
+  /** The store's file: a full disk met while writing the store is reported against its folder. */
+  storeFile?: string;
+  /** Set when the store was opened read-only: what a refused write answers (DISK_FULL). */
+  readOnly?: () => ErrorPayload | null;
 }
 
 export type Call = (method: string, input: unknown) => Promise<Result<unknown>>;
@@ -50,9 +57,26 @@ function sqliteCode(e: unknown): string | undefined {
     : undefined;
 }
 
-export function toErrorPayload(e: unknown, log?: RouterOptions['log']): ErrorPayload {
+export function toErrorPayload(e: unknown, log?: RouterOptions['log'], options: Pick<RouterOptions, 'storeFile' | 'readOnly'> = {}): ErrorPayload {
   if (e instanceof AppError) return e.toPayload();
   const code = sqliteCode(e);
+  if (isDiskFull(e)) {
+    // a Node write names its file; SQLite's SQLITE_FULL is the store's own folder
+    const file = (e as { path?: unknown }).path;
+    if (typeof file === 'string') return diskFullError('this change', path.dirname(file), 0, 'nothing was changed; free some space there and try again', 'at least').toPayload();
+    const store = options.storeFile;
+    const folder = store ? path.dirname(store) : 'the data folder';
+    return diskFullError('this change', folder, store ? storeHeadroom(store) : 0, 'nothing was changed; free some space there and try again', 'at least').toPayload();
+  }
+  if (isDamagedError(e) && options.storeFile) {
+    // met on a page no check at open read (a store too large for quick_check at every open)
+    log?.('the store is damaged', e);
+    return damagedError(options.storeFile, `SQLite says "${e instanceof Error ? e.message : String(e)}" while reading it`, 'Nothing was changed; quit Lead Console first').toPayload();
+  }
+  if (code === 'SQLITE_READONLY') {
+    const readOnly = options.readOnly?.();
+    if (readOnly) return readOnly;
+  }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return { code: 'BUSY', message: 'The local store is busy with another change; try again in a moment.' };
   }
@@ -85,7 +109,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): C
       }
       return { ok: true, value };
     } catch (e) {
-      return { ok: false, error: toErrorPayload(e, options.log) };
+      return { ok: false, error: toErrorPayload(e, options.log, options) };
     }
   };
 }

@@ -119,7 +119,12 @@ async function start() {
       exportsDir: safeDownloadsDir() ?? undefined,
     });
   } catch (e) {
+    if (e instanceof AppError && e.code === 'DAMAGED') fail('Lead Console found its store damaged', e.message);
     fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
+  }
+  if (core.readOnly) {
+    console.warn(core.readOnly);
+    dialog.showErrorBox('Lead Console opened read-only', `${core.readOnly}\n\nUntil then you can look around and export; every change answers that the disk is full.`);
   }
   bindIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));

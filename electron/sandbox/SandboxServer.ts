@@ -172,7 +172,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       savedChanges = count;
       lastSaveError = null;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const code = (err as NodeJS.ErrnoException).code;
+      // a full disk is said in words; the workspace lives on in memory and the next change tries again
+      const message =
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? `the disk holding ${path.dirname(stateFile)} is full; the demo workspace is kept in memory and saved once there is room`
+          : err instanceof Error
+            ? err.message
+            : String(err);
       if (message !== lastSaveError) warn(`Intercom sandbox: could not save the workspace to ${stateFile}: ${message}`);
       lastSaveError = message;
     }

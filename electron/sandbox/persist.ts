@@ -280,9 +280,13 @@ export function writeStateFile(file: string, state: WorkspaceState): void {
   try {
     fs.writeFileSync(fd, JSON.stringify(state));
     fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // a half-written copy (a full disk) only takes the room the next try needs
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
+  fs.closeSync(fd);
   try {
     fs.renameSync(tmp, file);
   } catch (err) {

@@ -11,6 +11,8 @@ export const appMethods = {
       dataDir: z.string(),
       actor: z.string(),
       schemaVersion: z.number().int(),
+      /** Set when the store could not be written at start (a full disk): why, in words; every change answers DISK_FULL. */
+      readOnly: z.string().optional(),
     }),
   },
 } as const satisfies MethodGroup;

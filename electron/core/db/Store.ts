@@ -13,7 +13,7 @@ import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
 import { MessageRepository } from './MessageRepository';
 import { schemaVersion } from './migrate';
-import { closeDatabase, openDatabase, type OpenOptions } from './openDatabase';
+import { closeDatabase, openDatabase, openSnapshot, type OpenOptions } from './openDatabase';
 import { OutboxRepository } from './OutboxRepository';
 import { RemoteRepository } from './RemoteRepository';
 import { SegmentRepository } from './SegmentRepository';
@@ -58,6 +58,12 @@ export class Store {
 
   static open(file: string, options?: OpenOptions): Store {
     return new Store(openDatabase(file, options));
+  }
+
+  /** A read-only copy in memory, for a disk too full to open the file itself (openSnapshot); null when it would miss changes. */
+  static snapshot(file: string, options?: Pick<OpenOptions, 'nativeBinding'>): Store | null {
+    const db = openSnapshot(file, options);
+    return db ? new Store(db) : null;
   }
 
   transaction<T>(fn: () => T): T {

@@ -3,7 +3,9 @@
 // Electron (see electron/main); Node (tests, browser mode) uses the build in node_modules.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import path from 'node:path';
+import fs from 'node:fs';
 import { ensurePrivateFile, makePrivateDirs, tightenFile } from '../files/privateFiles';
+import { checkStoreFile, damagedError, isDamagedError, quickCheck } from './checkStore';
 import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -13,21 +15,32 @@ export interface OpenOptions {
   targetVersion?: number;
   migrations?: readonly Migration[];
   readonly?: boolean;
+  /** Largest file `quick_check` runs on at open (checkStore.ts); 0 skips it. */
+  quickCheckMaxBytes?: number;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
-  const onDisk = file !== ':memory:' && !options.readonly;
-  if (file !== ':memory:') makePrivateDirs(path.dirname(file));
+  const onDisk = file !== ':memory:';
   if (onDisk) {
+    makePrivateDirs(path.dirname(file));
+    // before anything is written: a damaged file is refused as it is
+    checkStoreFile(file);
     // SQLite gives the -wal and -shm files it creates the main file's mode: a 0600 store keeps them private
-    ensurePrivateFile(file);
+    if (!options.readonly) ensurePrivateFile(file);
   }
-  const db = new BetterSqlite3(file, {
-    nativeBinding: options.nativeBinding,
-    readonly: options.readonly ?? false,
-  });
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, {
+      nativeBinding: options.nativeBinding,
+      readonly: options.readonly ?? false,
+    });
+  } catch (e) {
+    throw isDamagedError(e) ? damagedError(file, describeDamage(e)) : e;
+  }
   try {
     db.pragma('busy_timeout = 5000'); // first, so the version check below waits out another writer too
+    // before anything may write: a damaged file is refused as it is
+    if (onDisk) quickCheck(db, file, options.quickCheckMaxBytes);
     const migrations = options.migrations ?? MIGRATIONS;
     if (!options.readonly) {
       // before the switch to WAL, which rewrites the file header: a refused file stays as it was
@@ -49,8 +62,35 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw isDamagedError(e) && onDisk ? damagedError(file, describeDamage(e)) : e;
   }
+}
+
+function describeDamage(e: unknown): string {
+  return `SQLite says "${e instanceof Error ? e.message : String(e)}"`;
+}
+
+/**
+ * The last way to read a store on a disk too full for SQLite's side files (-shm, -wal): a
+ * read-only copy of the file in memory. Only when no -wal holds changes the file lacks (a clean
+ * close leaves none); the header's journal mode is set to "rollback" in the copy, never the file.
+ */
+export function openSnapshot(file: string, options: Pick<OpenOptions, 'nativeBinding'> = {}): Database | null {
+  let walBytes = 0;
+  try {
+    walBytes = fs.statSync(`${file}-wal`).size;
+  } catch {
+    // no -wal: the file holds everything
+  }
+  if (walBytes > 0) return null;
+  const image = fs.readFileSync(file);
+  if (image.length >= 100) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  const db = new BetterSqlite3(image, { nativeBinding: options.nativeBinding, readonly: true });
+  db.pragma('foreign_keys = ON');
+  return db;
 }
 
 /**
@@ -73,6 +113,10 @@ export function closeDatabase(db: Database): void {
       compactSearchIndex(db);
       db.pragma('optimize');
     }
+  } catch (e) {
+    // housekeeping only: a full disk or a damaged page must not stop the store from closing
+    const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
+    if (code !== 'SQLITE_FULL' && !code.startsWith('SQLITE_IOERR') && !isDamagedError(e)) throw e;
   } finally {
     db.close();
   }

@@ -13,6 +13,7 @@ import type { CompiledWhere } from '../db/segmentSql';
 import { isoOrNull, iso } from '../db/rows';
 import { makePrivateDirs, openPrivateFile } from '../files/privateFiles';
 import { SegmentService } from '../segments/SegmentService';
+import { diskFullError, isDiskFull } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 
 /** A named column, or `attribute:<name>` for a custom attribute. */
@@ -135,14 +136,31 @@ export class ExportService {
     });
     const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
 
-    // the folder may be the user's Downloads: only a folder made here is made private
-    makePrivateDirs(this.exportsDir);
-    const { fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now()));
-    const partial = `${fullPath}.partial`;
-    const fd = openPrivateFile(partial);
+    // the expected size: what was written so far, per row, times the rows (a row's worth before the first page)
+    let written = 0;
+    let flushed = 0;
+    let rowsWritten = 0;
+    const expected = () => Math.round(rowsWritten > 0 ? (written / rowsWritten) * pks.length : (written + 200) * Math.max(pks.length, 1));
+    const full = (e: unknown) => (isDiskFull(e) ? diskFullError(`this export of ${pks.length.toLocaleString('en')} contacts`, this.exportsDir, expected() - flushed) : e);
+    let fd: number;
+    let fileName: string;
+    let fullPath: string;
+    let partial: string;
+    try {
+      // the folder may be the user's Downloads: only a folder made here is made private
+      makePrivateDirs(this.exportsDir);
+      ({ fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now())));
+      partial = `${fullPath}.partial`;
+      fd = openPrivateFile(partial);
+    } catch (e) {
+      throw full(e);
+    }
     try {
       // the byte order mark lets spreadsheets read the file as UTF-8
-      fs.writeSync(fd, `\uFEFF${header.map(csvField).join(',')}\r\n`);
+      const head = `\uFEFF${header.map(csvField).join(',')}\r\n`;
+      written += Buffer.byteLength(head);
+      fs.writeSync(fd, head);
+      flushed = written;
       for (let start = 0; start < pks.length; start += PAGE_ROWS) {
         if (start > 0) await nextTick();
         const rows = store.segments.rowsByPks(pks.slice(start, start + PAGE_ROWS));
@@ -153,12 +171,17 @@ export class ExportService {
           const attributes = row.custom_attributes === '{}' ? {} : (JSON.parse(row.custom_attributes) as Contact['customAttributes']);
           chunk += `${cells.map((cell) => csvField(cell(row, names, attributes))).join(',')}\r\n`;
         }
+        const bytes = Buffer.byteLength(chunk);
+        // counted before the write: a refused page still tells the size of a row
+        written += bytes;
+        rowsWritten += rows.length;
         fs.writeSync(fd, chunk);
+        flushed = written;
       }
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(partial, { force: true });
-      throw e;
+      throw full(e);
     }
     fs.closeSync(fd);
     fs.renameSync(partial, fullPath);

@@ -18,6 +18,7 @@ import type { RowSnapshot } from '../db/RowSnapshots';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { withdrawEvent } from '../records/recordEvent';
+import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 import { decodeBytes } from './decode';
 import { guessKind, guessMapping } from './guess';
@@ -63,7 +64,8 @@ export class ImportService {
     this.contacts = new ContactWriter(ctx.store);
     this.companies = new CompanyWriter(ctx.store);
     // whatever was running when the app last closed stopped part way: resume or roll back
-    ctx.store.imports.interruptRunning();
+    // (a store opened read-only shows it as it was; the next writable start does this)
+    if (!ctx.store.db.readonly) ctx.store.imports.interruptRunning();
   }
 
   private get dir(): string {
@@ -129,8 +131,10 @@ export class ImportService {
   open(input: ParsedInput<'import.open'>): MethodOutput<'import.open'> {
     const id = this.ctx.newId();
     const filePath = path.join(this.dir, `${id}.src`);
-    ensurePrivateDir(this.dir);
-    ensurePrivateFile(filePath);
+    writingInto(`uploading ${input.fileName}`, this.dir, () => input.size, () => {
+      ensurePrivateDir(this.dir);
+      ensurePrivateFile(filePath);
+    });
     this.ctx.store.imports.insert({ id, fileName: input.fileName, filePath, size: input.size, actor: this.ctx.actor, createdAt: this.ctx.now() });
     return this.announce(id, 'opened');
   }
@@ -147,12 +151,15 @@ export class ImportService {
         field: 'offset',
       });
     }
-    const fd = fs.openSync(r.file_path, 'r+');
-    try {
-      fs.writeSync(fd, bytes, 0, bytes.length, offset);
-    } finally {
-      fs.closeSync(fd);
-    }
+    // a full disk refuses the piece; the upload stays open and takes it again once there is room
+    writingInto(`the rest of the upload of ${r.file_name}`, this.dir, () => r.size - offset, () => {
+      const fd = fs.openSync(r.file_path, 'r+');
+      try {
+        fs.writeSync(fd, bytes, 0, bytes.length, offset);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
     if (offset + bytes.length < r.size) return this.toJob(r);
     this.readFile(r);
     return this.announce(importId, 'read');
@@ -326,14 +333,30 @@ export class ImportService {
       hub.emit('changed', { entity: 'outbox', ids: [], op: 'import done' });
     } catch (err) {
       if (!this.alive || handle.stop) return;
-      const message = err instanceof AppError ? err.message : 'the import stopped on an unexpected error; resume it or roll it back';
-      if (!(err instanceof AppError)) console.error('[lead-console] import run failed:', err);
-      store.imports.update(id, { state: 'interrupted', error: message });
+      const full = isDiskFull(err) ? this.diskFull(id) : null;
+      const message = full ?? (err instanceof AppError ? err.message : 'the import stopped on an unexpected error; resume it or roll it back');
+      if (!full && !(err instanceof AppError)) console.error('[lead-console] import run failed:', err);
+      try {
+        store.imports.update(id, { state: 'interrupted', error: message });
+      } catch (e) {
+        // the disk may be too full even for this line: the next start marks the run interrupted
+        console.error('[lead-console] could not record why the import stopped:', e);
+      }
       this.announce(id, 'interrupted');
     } finally {
       if (this.alive) restoreCheckpoint?.();
       if (this.runs.get(id) === handle) this.runs.delete(id);
     }
+  }
+
+  /** Why a run stopped on a full disk: the store's folder and a guess at the room the rest needs. */
+  private diskFull(id: string): string {
+    const r = this.ctx.store.imports.byId(id);
+    // the rows still to write take about their share of the source file, twice over (rows and WAL)
+    const left = r && r.rows_total ? Math.round((r.size * 2 * (r.rows_total - r.next_row)) / r.rows_total) : 0;
+    const file = this.ctx.store.db.name;
+    const e = diskFullError('the rest of the import', path.dirname(file), Math.max(left, storeHeadroom(file)), 'free some space there and resume it, or roll it back');
+    return e.message;
   }
 
   /** One chunk, inside its transaction: the rows, their report lines and the resume point. */

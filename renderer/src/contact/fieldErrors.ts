@@ -36,6 +36,7 @@ export function describeFieldError(e: unknown, label: string): string {
       .replace(/^[\w.[\]]+: /, '')
       .replace(/\b(contact|company) [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} \(([^)]*)\)/i, '$1 “$2”');
     if (e.code === 'BUSY') return 'The local store is busy; try again in a moment.';
+    if (e.code === 'DISK_FULL') return e.message; // about the disk, not the field
     if (e.code === 'INTERNAL') return 'Something went wrong inside Lead Console; nothing was changed.';
     return `${label}: ${rest}`;
   }

@@ -54,10 +54,14 @@ const NAV: { view: View; label: string }[] = [
 export function Frame() {
   const client = useClient();
   const [denied, setDenied] = useState<string | null>(null);
+  const [readOnly, setReadOnly] = useState<string | null>(null);
   useEffect(() => {
-    client.call('app.info', {}).catch((e: unknown) => {
-      if (e instanceof ApiError && e.code === 'AUTH') setDenied(e.message);
-    });
+    client
+      .call('app.info', {})
+      .then((info) => setReadOnly(info.readOnly ?? null))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'AUTH') setDenied(e.message);
+      });
   }, [client]);
   if (denied) {
     return (
@@ -65,6 +69,17 @@ export function Frame() {
         <h1>Lead Console</h1>
         <p>{denied}</p>
       </div>
+    );
+  }
+  if (readOnly) {
+    // a full disk at start: the store opened read-only, and every change will say so
+    return (
+      <>
+        <div className="read-only-banner" role="alert" data-testid="read-only-banner">
+          {readOnly}
+        </div>
+        <Screens />
+      </>
     );
   }
   return <Screens />;

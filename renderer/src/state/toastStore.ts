@@ -34,6 +34,9 @@ export function describeError(e: unknown): string {
         return e.message;
       case 'BUSY':
         return 'The local store is busy; try again in a moment.';
+      case 'DISK_FULL': // names the folder and the space to free: said as it is
+      case 'DAMAGED':
+        return e.message;
       case 'INTERNAL':
         return 'Something went wrong inside Lead Console; nothing was changed. Try again, and if it persists restart the app.';
       default:
