@@ -108,6 +108,10 @@ export class ImportRepository {
     return { rows, total };
   }
 
+  inState(state: ImportDbRow['state']): ImportDbRow[] {
+    return this.st.get<ImportDbRow>('SELECT * FROM imports WHERE state = @state ORDER BY created_at').all({ state });
+  }
+
   /** Imports a closed app left running: they stopped part way. Returns their ids. */
   interruptRunning(): string[] {
     return this.st

@@ -1,11 +1,13 @@
 // The dry run: every row checked with the mapping and matched as the run would match it (against
-// the store and the rows above it in the file), counting what would happen. Writes nothing.
+// the store and the rows above it in the file), counting what would happen. Writes nothing. The
+// rows stream past: only the counts, the first problems and rows, and the identities the rows
+// above would have written are kept.
 import type { DuplicateMode, ImportProblem } from '../../../shared/activity';
 import type { MethodOutput } from '../../../shared/api';
 import type { Store } from '../db/Store';
 import { storeLookup } from './ImportWriter';
 import { decideCompany, decideContact, type Found, type IdentityLookup } from './match';
-import type { ParsedTable } from './parse';
+import type { TableRow } from './parse';
 import { describeRow, mapRow, type CompiledMapping, type EventPart, type PersonPart } from './rows';
 
 const MAX_PROBLEMS = 200;
@@ -43,71 +45,82 @@ class FileIdentities {
 export type PreviewResult = MethodOutput<'import.preview'>;
 
 /** Rows checked between two turns of the event loop: a 100k-row preview must not stall other calls. */
-const ROWS_PER_TURN = 5000;
+const ROWS_PER_TURN = 1000;
 
-export async function previewRows(store: Store, table: ParsedTable, mapping: CompiledMapping, mode: DuplicateMode): Promise<PreviewResult> {
+export async function previewRows(
+  store: Store,
+  batches: AsyncIterable<TableRow[]>,
+  mapping: CompiledMapping,
+  mode: DuplicateMode,
+  keepGoing: () => boolean,
+): Promise<PreviewResult | null> {
   const file = new FileIdentities();
   const lookup = file.lookup(storeLookup(store, file.rowOf));
   const problems: ImportProblem[] = [];
   const mapped: Record<string, unknown>[] = [];
   const eventKeys = new Set<string>();
-  const r = { rows: table.rows.length, valid: 0, invalid: 0, willCreate: 0, willUpdate: 0, willSkip: 0, duplicatesInFile: 0, duplicatesInStore: 0 };
+  const r = { rows: 0, valid: 0, invalid: 0, willCreate: 0, willUpdate: 0, willSkip: 0, duplicatesInFile: 0, duplicatesInStore: 0 };
   const countMatch = (found: Found | null) => {
     if (!found) return;
     if (found.rowNo !== null) r.duplicatesInFile++;
     else r.duplicatesInStore++;
   };
 
-  for (let i = 0; i < table.rows.length; i++) {
-    if (i > 0 && i % ROWS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const cells = table.rows[i]!;
-    const rowNo = i + 1;
-    const checked = mapRow(mapping, cells, rowNo, table.rowErrors.get(i));
-    if (!checked.ok) {
-      r.invalid++;
-      for (const p of checked.problems) if (problems.length < MAX_PROBLEMS) problems.push(p);
-      continue;
-    }
-    const row = checked.row;
-    let outcome: 'create' | 'update' | 'skip' | 'fail';
-    let reason = '';
-    if (row.kind === 'events') {
-      ({ outcome, reason } = previewEvent(store, row.event, eventKeys, countMatch));
-    } else {
-      const person = row.person;
-      const company = row.company;
-      const pd = person ? decideContact(person, lookup, mode) : null;
-      const cd = company ? decideCompany(company, lookup, mode) : null;
-      if (pd?.action === 'fail') [outcome, reason] = ['fail', pd.reason];
-      else if (cd?.action === 'fail') [outcome, reason] = ['fail', cd.reason];
-      else {
-        if (pd) {
-          countMatch(pd.found);
-          const target: Found = pd.action === 'create' ? { pk: null, id: `row ${rowNo}`, rowNo } : pd.found;
-          // a second contact with a stored email: the stored one stays the oldest, and so the match
-          if (pd.action !== 'skip') file.addContact(person!, target, !(pd.action === 'create' && pd.found));
-        }
-        if (cd && company) {
-          const target: Found = cd.action === 'create' ? { pk: null, id: `row ${rowNo}`, rowNo, externalId: company.externalId } : cd.found;
-          if (company.externalId && !file.companyExternal.has(company.externalId)) file.companyExternal.set(company.externalId, target);
-          if (company.name && !file.companyName.has(company.name.toLowerCase())) file.companyName.set(company.name.toLowerCase(), target);
-        }
-        // the row's own record decides: the person when there is one, else the company
-        const primary = pd ? pd.action : cd!.action;
-        outcome = primary === 'create' ? 'create' : primary === 'update' ? 'update' : 'skip';
-        if (pd && pd.action !== 'create' && cd?.action === 'create') outcome = 'create';
+  for await (const batch of batches) {
+    if (!keepGoing()) return null;
+    for (const { cells, error } of batch) {
+      if (r.rows > 0 && r.rows % ROWS_PER_TURN === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!keepGoing()) return null;
       }
+      const rowNo = ++r.rows;
+      const checked = mapRow(mapping, cells, rowNo, error);
+      if (!checked.ok) {
+        r.invalid++;
+        for (const p of checked.problems) if (problems.length < MAX_PROBLEMS) problems.push(p);
+        continue;
+      }
+      const row = checked.row;
+      let outcome: 'create' | 'update' | 'skip' | 'fail';
+      let reason = '';
+      if (row.kind === 'events') {
+        ({ outcome, reason } = previewEvent(store, row.event, eventKeys, countMatch));
+      } else {
+        const person = row.person;
+        const company = row.company;
+        const pd = person ? decideContact(person, lookup, mode) : null;
+        const cd = company ? decideCompany(company, lookup, mode) : null;
+        if (pd?.action === 'fail') [outcome, reason] = ['fail', pd.reason];
+        else if (cd?.action === 'fail') [outcome, reason] = ['fail', cd.reason];
+        else {
+          if (pd) {
+            countMatch(pd.found);
+            const target: Found = pd.action === 'create' ? { pk: null, id: `row ${rowNo}`, rowNo } : pd.found;
+            // a second contact with a stored email: the stored one stays the oldest, and so the match
+            if (pd.action !== 'skip') file.addContact(person!, target, !(pd.action === 'create' && pd.found));
+          }
+          if (cd && company) {
+            const target: Found = cd.action === 'create' ? { pk: null, id: `row ${rowNo}`, rowNo, externalId: company.externalId } : cd.found;
+            if (company.externalId && !file.companyExternal.has(company.externalId)) file.companyExternal.set(company.externalId, target);
+            if (company.name && !file.companyName.has(company.name.toLowerCase())) file.companyName.set(company.name.toLowerCase(), target);
+          }
+          // the row's own record decides: the person when there is one, else the company
+          const primary = pd ? pd.action : cd!.action;
+          outcome = primary === 'create' ? 'create' : primary === 'update' ? 'update' : 'skip';
+          if (pd && pd.action !== 'create' && cd?.action === 'create') outcome = 'create';
+        }
+      }
+      if (outcome === 'fail') {
+        r.invalid++;
+        if (problems.length < MAX_PROBLEMS) problems.push({ row: rowNo, column: null, field: null, message: reason });
+        continue;
+      }
+      r.valid++;
+      if (outcome === 'create') r.willCreate++;
+      else if (outcome === 'update') r.willUpdate++;
+      else r.willSkip++;
+      if (mapped.length < MAX_MAPPED) mapped.push({ row: rowNo, ...describeRow(row) });
     }
-    if (outcome === 'fail') {
-      r.invalid++;
-      if (problems.length < MAX_PROBLEMS) problems.push({ row: rowNo, column: null, field: null, message: reason });
-      continue;
-    }
-    r.valid++;
-    if (outcome === 'create') r.willCreate++;
-    else if (outcome === 'update') r.willUpdate++;
-    else r.willSkip++;
-    if (mapped.length < MAX_MAPPED) mapped.push({ row: rowNo, ...describeRow(row) });
   }
   return { ...r, problems, mapped };
 }
