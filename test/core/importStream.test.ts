@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { READ_BYTES } from '../../electron/core/import/decode';
-import { scanTable, TableReader, type ReadOptions } from '../../electron/core/import/parse';
+import { MAX_ROW_CHARS, scanTable, TableReader, UnreadableFileError, type ReadOptions } from '../../electron/core/import/parse';
 import { decodeBytes, parseTable } from './fixtures/import/wholeStringParse';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-stream-'));
@@ -126,5 +126,14 @@ describe('import: the streaming reader reads as the whole-string reader did', ()
     const bytes = Buffer.from(lines.join('\r\n') + '\n', 'utf8');
     const file = write('many.jsonl', bytes);
     expect(await streamed(file, 'many.jsonl')).toEqual(whole(bytes, 'many.jsonl'));
+  });
+
+  it('a quoted field never closed does not swallow the file into one row: past 16 MB the file is refused in words', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => `p${i}@example.com,Name ${i}`);
+    const filler = `${'z'.repeat(999)}\n`.repeat(Math.ceil(MAX_ROW_CHARS / 1000) + 10);
+    const file = write('unclosed.csv', `email,name\n${rows.join('\n')}\nbad@example.com,"never closed\n${filler}`);
+    const err = await scanTable(file, 'unclosed.csv', { keepGoing: () => true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreadableFileError);
+    expect((err as Error).message).toBe('Row 1001 is longer than 16 MB: a quoted field is probably never closed, or the file is not a table.');
   });
 });
