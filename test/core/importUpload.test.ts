@@ -29,7 +29,7 @@ describe('import: the upload', () => {
     const job = await t.api.call('import.open', { fileName: 'x.csv', size: 12 });
     const over = await t.fail('import.chunk', { importId: job.id, offset: 0, data: piece('email\na@b.co\nmore') });
     expect(over).toMatchObject({ code: 'VALIDATION', field: 'offset' });
-    expect(over.message).toBe('offset: the piece ends at byte 17, past the end of the file (12 bytes, as import.open announced it)');
+    expect(over.message).toBe('offset: the piece ends at byte 17, past the end of the file (12 bytes, as announced when the upload began)');
     // the last piece first would leave the start of the file as zeros
     const gap = await t.fail('import.chunk', { importId: job.id, offset: 6, data: piece('a@b.co') });
     expect(gap).toMatchObject({ code: 'VALIDATION', field: 'offset' });

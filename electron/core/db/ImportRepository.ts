@@ -72,8 +72,17 @@ export interface ImportRowDb {
   reason: string | null;
 }
 
+/** An identity the rows above would have written, as the preview keeps it. */
+export interface PreviewIdentityRow {
+  pk: number | null;
+  id: string;
+  row_no: number | null;
+  external_id: string | null;
+}
+
 export class ImportRepository {
   readonly st: Statements;
+  private scratchReady = false;
   constructor(readonly db: Database) {
     this.st = new Statements(db);
   }
@@ -215,6 +224,51 @@ export class ImportRepository {
         .get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE seq > @after AND seq <= @upTo AND status <> 'pending'`)
         .get({ after, upTo }) as { n: number }
     ).n;
+  }
+
+  // ---- the preview's scratch ---------------------------------------------------------------------
+  // What the rows above would have written, for a preview of millions of rows: a TEMP table lives
+  // with the connection, outside the database file (the preview writes nothing), and keeps memory
+  // flat where a Map of every email in the file would not.
+
+  private scratch(): void {
+    if (this.scratchReady) return;
+    this.db.exec(
+      `CREATE TEMP TABLE IF NOT EXISTS preview_identities (
+         preview INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+         pk INTEGER, id TEXT NOT NULL, row_no INTEGER, external_id TEXT,
+         PRIMARY KEY (preview, kind, key)) WITHOUT ROWID`,
+    );
+    this.scratchReady = true;
+  }
+
+  previewIdentity(preview: number, kind: string, key: string): PreviewIdentityRow | undefined {
+    this.scratch();
+    return this.st
+      .get<PreviewIdentityRow>('SELECT pk, id, row_no, external_id FROM temp.preview_identities WHERE preview = @preview AND kind = @kind AND key = @key')
+      .get({ preview, kind, key });
+  }
+
+  /** Keeps the first identity under a key: a later row does not replace it. */
+  addPreviewIdentity(preview: number, kind: string, key: string, r: PreviewIdentityRow): void {
+    this.scratch();
+    this.st
+      .get(
+        `INSERT OR IGNORE INTO temp.preview_identities (preview, kind, key, pk, id, row_no, external_id)
+         VALUES (@preview, @kind, @key, @pk, @id, @row_no, @external_id)`,
+      )
+      .run({ preview, kind, key, ...r });
+  }
+
+  dropPreviewIdentities(preview: number): void {
+    this.scratch();
+    this.st.get('DELETE FROM temp.preview_identities WHERE preview = @preview').run({ preview });
+  }
+
+  /** Runs `fn` as one transaction of the scratch (deferred: the database file is not locked for it). */
+  inScratch<T>(fn: () => T): T {
+    this.scratch();
+    return this.db.transaction(fn).deferred();
   }
 
   // ---- matching ----------------------------------------------------------------------------------

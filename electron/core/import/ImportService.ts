@@ -156,7 +156,7 @@ export class ImportService {
     if (offset + bytes.length > r.size) {
       throw new AppError(
         'VALIDATION',
-        `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as import.open announced it)`,
+        `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
         { field: 'offset' },
       );
     }

@@ -153,7 +153,8 @@ export function RecentImports() {
                     Remove
                   </button>
                 )}
-                {job.id !== wizardJobId && job.state !== 'failed' && job.state !== 'uploading' && (
+                {/* an upload discarded before it started has no report */}
+                {job.id !== wizardJobId && job.state !== 'failed' && job.state !== 'uploading' && !(job.state === 'rolled_back' && job.startedAt === null) && (
                   <button type="button" className="link" aria-label={`Open ${job.fileName}`} onClick={() => void openJob(client, job)} data-testid="import-recent-open">
                     {job.state === 'ready' ? 'Map and import' : job.state === 'running' || job.state === 'interrupted' ? 'Show progress' : 'Show report'}
                   </button>
