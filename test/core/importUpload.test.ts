@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { coresPerTest, removeTempDir, startCore, TestClock, type TestCore } from '../helpers/testCore';
 import { READ_BYTES } from '../../electron/core/import/decode';
 import { STALE_UPLOAD_MS } from '../../electron/core/import/ImportService';
-import { runImport, upload } from './fixtures/import/importHarness';
+import { contactsCsv, runImport, upload } from './fixtures/import/importHarness';
 import { decodeBytes, parseTable } from './fixtures/import/wholeStringParse';
 
 const core = coresPerTest();
@@ -86,6 +86,26 @@ describe('import: the upload', () => {
       second?.dispose();
       removeTempDir(first.dir);
     }
+  });
+});
+
+describe('import: the preview', () => {
+  it('gives the same counts run twice and two at a time, writes nothing, and leaves no scratch file', async () => {
+    const t = core();
+    await t.api.call('contacts.create', { email: 'person7@example.com', name: 'Known' });
+    const csv = contactsCsv(3000) + 'person1@example.com,Again,Lead,\n';
+    const job = await upload(t, 'people.csv', csv);
+    const { mapping } = await t.api.call('import.analyse', { importId: job.id, kind: 'contacts' });
+    const input = { importId: job.id, kind: 'contacts' as const, mapping, duplicates: 'skip' as const };
+    const before = t.core.store.fingerprint();
+    const first = await t.api.call('import.preview', input);
+    expect(first).toMatchObject({ rows: 3001, valid: 3001, willCreate: 2999, willSkip: 2, duplicatesInFile: 1, duplicatesInStore: 1 });
+    const [a, b] = await Promise.all([t.api.call('import.preview', input), t.api.call('import.preview', input)]);
+    expect(a).toEqual(first);
+    expect(b).toEqual(first);
+    expect(await t.api.call('import.preview', input)).toEqual(first);
+    expect(t.core.store.fingerprint()).toEqual(before);
+    expect(fs.readdirSync(path.join(t.dir, 'imports'))).toEqual([`${job.id}.src`]);
   });
 });
 

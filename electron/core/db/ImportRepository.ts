@@ -82,7 +82,6 @@ export interface PreviewIdentityRow {
 
 export class ImportRepository {
   readonly st: Statements;
-  private scratchReady = false;
   constructor(readonly db: Database) {
     this.st = new Statements(db);
   }
@@ -227,47 +226,61 @@ export class ImportRepository {
   }
 
   // ---- the preview's scratch ---------------------------------------------------------------------
-  // What the rows above would have written, for a preview of millions of rows: a TEMP table lives
-  // with the connection, outside the database file (the preview writes nothing), and keeps memory
-  // flat where a Map of every email in the file would not.
+  // What the rows above would have written, for a preview of millions of rows: a database file of
+  // its own next to the uploads, attached while a preview runs, keeps memory flat where a Map of
+  // every email in the file would not (and a TEMP table would, as temp_store is MEMORY here).
+  // The store's own file is not written.
 
-  private scratch(): void {
-    if (this.scratchReady) return;
+  private scratchUsers = 0;
+  private scratchFile: string | null = null;
+
+  get scratchInUse(): boolean {
+    return this.scratchUsers > 0;
+  }
+
+  /** Attaches the scratch (once for any number of previews at a time); `file` is removed after the last one. */
+  openScratch(file: string): void {
+    if (this.scratchUsers++ > 0) return;
+    this.db.prepare('ATTACH DATABASE @file AS preview_scratch').run({ file });
+    this.scratchFile = file;
+    this.db.pragma('preview_scratch.journal_mode = OFF');
+    this.db.pragma('preview_scratch.synchronous = OFF');
     this.db.exec(
-      `CREATE TEMP TABLE IF NOT EXISTS preview_identities (
+      `CREATE TABLE IF NOT EXISTS preview_scratch.identities (
          preview INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
          pk INTEGER, id TEXT NOT NULL, row_no INTEGER, external_id TEXT,
          PRIMARY KEY (preview, kind, key)) WITHOUT ROWID`,
     );
-    this.scratchReady = true;
+  }
+
+  /** Forgets one preview's identities; the last one out detaches the scratch and returns its file to remove. */
+  closeScratch(preview: number): string | null {
+    this.st.get('DELETE FROM preview_scratch.identities WHERE preview = @preview').run({ preview });
+    if (--this.scratchUsers > 0) return null;
+    this.db.exec('DETACH DATABASE preview_scratch');
+    const file = this.scratchFile;
+    this.scratchFile = null;
+    return file;
   }
 
   previewIdentity(preview: number, kind: string, key: string): PreviewIdentityRow | undefined {
-    this.scratch();
     return this.st
-      .get<PreviewIdentityRow>('SELECT pk, id, row_no, external_id FROM temp.preview_identities WHERE preview = @preview AND kind = @kind AND key = @key')
+      .get<PreviewIdentityRow>('SELECT pk, id, row_no, external_id FROM preview_scratch.identities WHERE preview = @preview AND kind = @kind AND key = @key')
       .get({ preview, kind, key });
   }
 
   /** Keeps the first identity under a key: a later row does not replace it. */
   addPreviewIdentity(preview: number, kind: string, key: string, r: PreviewIdentityRow): void {
-    this.scratch();
     this.st
       .get(
-        `INSERT OR IGNORE INTO temp.preview_identities (preview, kind, key, pk, id, row_no, external_id)
+        `INSERT OR IGNORE INTO preview_scratch.identities (preview, kind, key, pk, id, row_no, external_id)
          VALUES (@preview, @kind, @key, @pk, @id, @row_no, @external_id)`,
       )
       .run({ preview, kind, key, ...r });
   }
 
-  dropPreviewIdentities(preview: number): void {
-    this.scratch();
-    this.st.get('DELETE FROM temp.preview_identities WHERE preview = @preview').run({ preview });
-  }
-
-  /** Runs `fn` as one transaction of the scratch (deferred: the database file is not locked for it). */
+  /** Runs `fn` as one transaction (deferred: the store's own file is not locked by the scratch's writes). */
   inScratch<T>(fn: () => T): T {
-    this.scratch();
     return this.db.transaction(fn).deferred();
   }
 

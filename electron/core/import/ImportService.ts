@@ -330,7 +330,7 @@ export class ImportService {
     if (r.state !== 'ready') this.wrongState(r, 'preview');
     const facts = await this.factsOf(r);
     const compiled = compileMapping(kind, mapping, facts.columns);
-    const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive);
+    const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive, path.join(this.dir, 'preview-scratch.sqlite'));
     if (!result) throw new Error('the console closed during the preview');
     return result;
   }

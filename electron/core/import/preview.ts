@@ -2,6 +2,7 @@
 // the store and the rows above it in the file), counting what would happen. Writes nothing. The
 // rows stream past: only the counts, the first problems and rows, and the identities the rows
 // above would have written are kept.
+import fs from 'node:fs';
 import type { DuplicateMode, ImportProblem } from '../../../shared/activity';
 import type { MethodOutput } from '../../../shared/api';
 import type { Store } from '../db/Store';
@@ -17,8 +18,8 @@ let previews = 0;
 
 /**
  * Identities the rows above the current one would have written, by the record they name. They
- * are kept in the store's scratch (a temp table, not the file), so a preview of millions of rows
- * holds no map of millions of emails.
+ * are kept in a scratch database file (ImportRepository), so a preview of millions of rows holds
+ * no map of millions of emails.
  */
 class FileIdentities {
   readonly preview = ++previews;
@@ -62,8 +63,15 @@ class FileIdentities {
     return false;
   }
 
-  drop(): void {
-    this.store.imports.dropPreviewIdentities(this.preview);
+  open(scratchFile: string): void {
+    // a file left by a preview the app closed during is started afresh
+    if (!this.store.imports.scratchInUse) fs.rmSync(scratchFile, { force: true });
+    this.store.imports.openScratch(scratchFile);
+  }
+
+  close(): void {
+    const file = this.store.imports.closeScratch(this.preview);
+    if (file) fs.rmSync(file, { force: true });
   }
 }
 
@@ -78,6 +86,7 @@ export async function previewRows(
   mapping: CompiledMapping,
   mode: DuplicateMode,
   keepGoing: () => boolean,
+  scratchFile: string,
 ): Promise<PreviewResult | null> {
   const file = new FileIdentities(store);
   const lookup = file.lookup(storeLookup(store, file.rowOf));
@@ -140,6 +149,7 @@ export async function previewRows(
     if (mapped.length < MAX_MAPPED) mapped.push({ row: rowNo, ...describeRow(row) });
   };
 
+  file.open(scratchFile);
   try {
     for await (const batch of batches) {
       // a turn of the event loop every ROWS_PER_TURN rows; each slice one transaction of the scratch
@@ -150,7 +160,7 @@ export async function previewRows(
       }
     }
   } finally {
-    if (keepGoing()) file.drop();
+    if (keepGoing()) file.close();
   }
   return { ...r, problems, mapped };
 }
