@@ -245,6 +245,9 @@ export class ImportRepository {
     this.scratchFile = file;
     this.db.pragma('preview_scratch.journal_mode = OFF');
     this.db.pragma('preview_scratch.synchronous = OFF');
+    // a page cache of its own, bounded, and no memory map: the file may grow to hundreds of MB
+    this.db.pragma('preview_scratch.cache_size = -16384');
+    this.db.pragma('preview_scratch.mmap_size = 0');
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS preview_scratch.identities (
          preview INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
@@ -255,8 +258,11 @@ export class ImportRepository {
 
   /** Forgets one preview's identities; the last one out detaches the scratch and returns its file to remove. */
   closeScratch(preview: number): string | null {
-    this.st.get('DELETE FROM preview_scratch.identities WHERE preview = @preview').run({ preview });
-    if (--this.scratchUsers > 0) return null;
+    if (--this.scratchUsers > 0) {
+      this.st.get('DELETE FROM preview_scratch.identities WHERE preview = @preview').run({ preview });
+      return null;
+    }
+    // the last one: the file goes whole (deleting millions of rows would hold the event loop)
     this.db.exec('DETACH DATABASE preview_scratch');
     const file = this.scratchFile;
     this.scratchFile = null;
