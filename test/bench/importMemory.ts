@@ -55,15 +55,21 @@ function generateCsv(file: string, bytes: number): number {
     const header = 'email,name,stage,user id,notes\n';
     fs.writeSync(fd, header);
     size += header.length;
-    while (size < bytes) {
+    // whole rows only, and never past `bytes` (the limit is exact)
+    for (let full = false; !full; ) {
       const lines: string[] = [];
       for (let i = 0; i < 10_000; i++) {
+        const line = `person${rows + 1}@example.com,Zoë Núñez ${rows + 1},${(rows + 1) % 3 === 0 ? 'Signed up' : 'Lead'},user-${rows + 1},"first line ${rows + 1}\nsecond line, with a comma"\n`;
+        const length = Buffer.byteLength(line);
+        if (size + length > bytes) {
+          full = true;
+          break;
+        }
+        lines.push(line);
+        size += length;
         rows++;
-        lines.push(`person${rows}@example.com,Zoë Núñez ${rows},${rows % 3 === 0 ? 'Signed up' : 'Lead'},user-${rows},"first line ${rows}\nsecond line, with a comma"`);
       }
-      const piece = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-      fs.writeSync(fd, piece);
-      size += piece.length;
+      fs.writeSync(fd, lines.join(''));
     }
   } finally {
     fs.closeSync(fd);
