@@ -22,6 +22,8 @@ export interface PhaseFigures {
   seconds: number;
   /** Longest event-loop stall during the phase, ms. */
   stallMs: number;
+  /** 99th percentile of the event-loop delay during the phase, ms. */
+  p99StallMs: number;
   /** Slowest `import.status` answer during the phase, ms. */
   slowestCallMs: number;
   /** Peak RSS of the process so far, MB. */
@@ -38,6 +40,9 @@ export interface MemoryFigures {
   analyse: PhaseFigures;
   preview: PhaseFigures | null;
   peakRssMb: number;
+  /** One-minute load average when the run started (a busy machine stretches stalls). */
+  loadAverage: number;
+  cores: number;
 }
 
 async function call<T>(core: Core, method: string, input: unknown): Promise<T> {
@@ -97,7 +102,8 @@ async function phase<T>(core: Core, importId: string | null, work: () => Promise
   const t0 = performance.now();
   try {
     const value = await work();
-    return { value, figures: { seconds: (performance.now() - t0) / 1000, stallMs: loop.max / 1e6, slowestCallMs: slowest, peakRssMb: peakRssMb() } };
+    const figures = { seconds: (performance.now() - t0) / 1000, stallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6, slowestCallMs: slowest, peakRssMb: peakRssMb() };
+    return { value, figures };
   } finally {
     clearInterval(timer);
     loop.disable();
@@ -106,6 +112,7 @@ async function phase<T>(core: Core, importId: string | null, work: () => Promise
 
 /** One size, in this process (the child). */
 async function measure(sizeMb: number, withPreview: boolean): Promise<MemoryFigures> {
+  const loadAverage = os.loadavg()[0]!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-import-memory-'));
   const core = createCore({ dataDir: path.join(dir, 'data'), mode: 'test', autoSync: false, actor: 'bench' });
   try {
@@ -139,7 +146,7 @@ async function measure(sizeMb: number, withPreview: boolean): Promise<MemoryFigu
       if (p.value.rows !== rows || p.value.valid !== rows) throw new Error(`preview: ${p.value.valid} valid of ${p.value.rows}, expected ${rows}`);
       preview = p.figures;
     }
-    return { sizeMb, rows, generateSeconds, upload: upload.figures, readSeconds, analyse: analyse.figures, preview, peakRssMb: peakRssMb() };
+    return { sizeMb, rows, generateSeconds, upload: upload.figures, readSeconds, analyse: analyse.figures, preview, peakRssMb: peakRssMb(), loadAverage, cores: os.cpus().length };
   } finally {
     core.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -169,14 +176,14 @@ const f1 = (n: number) => n.toFixed(1);
 
 export function describe(r: MemoryFigures): string {
   const lines = [
-    `${r.sizeMb} MB, ${r.rows.toLocaleString('en')} rows: peak RSS ${Math.round(r.peakRssMb)} MB`,
+    `${r.sizeMb} MB, ${r.rows.toLocaleString('en')} rows: peak RSS ${Math.round(r.peakRssMb)} MB (${r.cores} cores, load average ${r.loadAverage.toFixed(1)} at the start)`,
     `  upload ${f1(r.upload.seconds)} s (reading the file at its end: ${f1(r.readSeconds)} s), peak RSS ${Math.round(r.upload.peakRssMb)} MB, ` +
-      `longest event-loop stall ${f1(r.upload.stallMs)} ms, slowest import.status ${f1(r.upload.slowestCallMs)} ms`,
+      `event-loop stall longest ${f1(r.upload.stallMs)} ms (p99 ${f1(r.upload.p99StallMs)} ms), slowest import.status ${f1(r.upload.slowestCallMs)} ms`,
     `  analyse ${f1(r.analyse.seconds)} s, peak RSS ${Math.round(r.analyse.peakRssMb)} MB, stall ${f1(r.analyse.stallMs)} ms`,
   ];
   if (r.preview) {
     lines.push(
-      `  preview ${f1(r.preview.seconds)} s, peak RSS ${Math.round(r.preview.peakRssMb)} MB, longest event-loop stall ${f1(r.preview.stallMs)} ms, ` +
+      `  preview ${f1(r.preview.seconds)} s, peak RSS ${Math.round(r.preview.peakRssMb)} MB, event-loop stall longest ${f1(r.preview.stallMs)} ms (p99 ${f1(r.preview.p99StallMs)} ms), ` +
         `slowest import.status ${f1(r.preview.slowestCallMs)} ms`,
     );
   }
