@@ -64,7 +64,10 @@ export const importMethods = {
   },
   'import.pause': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
   'import.resume': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
-  /** Undoes everything the import wrote, as one change; only while none of it reached Intercom. */
+  /**
+   * Undoes everything the import wrote, as one change; only while none of it reached Intercom.
+   * An upload that never started (finished or not) is discarded: its file is removed.
+   */
   'import.rollback': { input: z.object({ importId: z.string().max(100), confirm: z.boolean().optional() }).strict(), output: ImportJob },
   'import.status': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
   'import.list': {

@@ -363,3 +363,19 @@ test('a large file uploads in pieces and runs in the background; it pauses, and 
   await expect(item).toHaveAttribute('data-state', 'done');
   expect((await pageApi(page, 'contacts.list', { limit: 1 })).total).toBe(15_000);
 });
+
+test('an upload that never finished is removed from the recent list with the keyboard', async ({ page }) => {
+  // a client that went away after its first piece: the job stays "uploading"
+  const job = await pageApi(page, 'import.open', { fileName: 'half.csv', size: 1000 });
+  await pageApi(page, 'import.chunk', { importId: job.id, offset: 0, data: Buffer.from('email,name\n').toString('base64') });
+  await nav(page, 'Import');
+  const item = page.getByTestId('import-recent-item').first();
+  await expect(item).toHaveAttribute('data-state', 'uploading');
+  const remove = item.getByRole('button', { name: 'Remove the unfinished upload of half.csv' });
+  await remove.focus();
+  await page.keyboard.press('Enter');
+  await expect(item).toHaveAttribute('data-state', 'rolled_back');
+  await expect(page.getByText('Removed the unfinished upload of “half.csv”.')).toBeVisible();
+  await expect(item.getByTestId('import-recent-remove')).toHaveCount(0);
+  expect((await pageApi(page, 'import.status', { importId: job.id })).state).toBe('rolled_back');
+});

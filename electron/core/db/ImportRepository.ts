@@ -3,6 +3,7 @@
 // pending). Records themselves are written, and taken back by a rollback, through the record
 // writers, like every other change.
 import type { Database } from 'better-sqlite3';
+import { ensurePrivateFile } from '../files/privateFiles';
 import { Statements } from './Statements';
 
 export interface ImportDbRow {
@@ -72,6 +73,14 @@ export interface ImportRowDb {
   reason: string | null;
 }
 
+/** An identity the rows above would have written, as the preview keeps it. */
+export interface PreviewIdentityRow {
+  pk: number | null;
+  id: string;
+  row_no: number | null;
+  external_id: string | null;
+}
+
 export class ImportRepository {
   readonly st: Statements;
   constructor(readonly db: Database) {
@@ -106,6 +115,10 @@ export class ImportRepository {
       .all({ limit, offset });
     const total = (this.st.get<{ n: number }>('SELECT count(*) AS n FROM imports').get() as { n: number }).n;
     return { rows, total };
+  }
+
+  inState(state: ImportDbRow['state']): ImportDbRow[] {
+    return this.st.get<ImportDbRow>('SELECT * FROM imports WHERE state = @state ORDER BY created_at').all({ state });
   }
 
   /** Imports a closed app left running: they stopped part way. Returns their ids. */
@@ -211,6 +224,73 @@ export class ImportRepository {
         .get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE seq > @after AND seq <= @upTo AND status <> 'pending'`)
         .get({ after, upTo }) as { n: number }
     ).n;
+  }
+
+  // ---- the preview's scratch ---------------------------------------------------------------------
+  // What the rows above would have written, for a preview of millions of rows: a database file of
+  // its own next to the uploads, attached while a preview runs, keeps memory flat where a Map of
+  // every email in the file would not (and a TEMP table would, as temp_store is MEMORY here).
+  // The store's own file is not written.
+
+  private scratchUsers = 0;
+  private scratchFile: string | null = null;
+
+  get scratchInUse(): boolean {
+    return this.scratchUsers > 0;
+  }
+
+  /** Attaches the scratch (once for any number of previews at a time); `file` is removed after the last one. */
+  openScratch(file: string): void {
+    if (this.scratchUsers++ > 0) return;
+    // it holds the preview's rows (emails, names): as private as the store
+    ensurePrivateFile(file);
+    this.db.prepare('ATTACH DATABASE @file AS preview_scratch').run({ file });
+    this.scratchFile = file;
+    this.db.pragma('preview_scratch.journal_mode = OFF');
+    this.db.pragma('preview_scratch.synchronous = OFF');
+    // a page cache of its own, bounded, and no memory map: the file may grow to hundreds of MB
+    this.db.pragma('preview_scratch.cache_size = -16384');
+    this.db.pragma('preview_scratch.mmap_size = 0');
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS preview_scratch.identities (
+         preview INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+         pk INTEGER, id TEXT NOT NULL, row_no INTEGER, external_id TEXT,
+         PRIMARY KEY (preview, kind, key)) WITHOUT ROWID`,
+    );
+  }
+
+  /** Forgets one preview's identities; the last one out detaches the scratch and returns its file to remove. */
+  closeScratch(preview: number): string | null {
+    if (--this.scratchUsers > 0) {
+      this.st.get('DELETE FROM preview_scratch.identities WHERE preview = @preview').run({ preview });
+      return null;
+    }
+    // the last one: the file goes whole (deleting millions of rows would hold the event loop)
+    this.db.exec('DETACH DATABASE preview_scratch');
+    const file = this.scratchFile;
+    this.scratchFile = null;
+    return file;
+  }
+
+  previewIdentity(preview: number, kind: string, key: string): PreviewIdentityRow | undefined {
+    return this.st
+      .get<PreviewIdentityRow>('SELECT pk, id, row_no, external_id FROM preview_scratch.identities WHERE preview = @preview AND kind = @kind AND key = @key')
+      .get({ preview, kind, key });
+  }
+
+  /** Keeps the first identity under a key: a later row does not replace it. */
+  addPreviewIdentity(preview: number, kind: string, key: string, r: PreviewIdentityRow): void {
+    this.st
+      .get(
+        `INSERT OR IGNORE INTO preview_scratch.identities (preview, kind, key, pk, id, row_no, external_id)
+         VALUES (@preview, @kind, @key, @pk, @id, @row_no, @external_id)`,
+      )
+      .run({ preview, kind, key, ...r });
+  }
+
+  /** Runs `fn` as one transaction (deferred: the store's own file is not locked by the scratch's writes). */
+  inScratch<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
   }
 
   // ---- matching ----------------------------------------------------------------------------------

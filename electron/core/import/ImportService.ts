@@ -1,11 +1,13 @@
 // CSV / JSON lines import: upload in chunks, analyse, map, preview, run in the background with
 // progress, pause / resume / roll back, and a report per row.
 //
-// The run writes ~2,000 rows per transaction and yields between them, so the core keeps serving
-// calls. Each chunk moves `imports.next_row` (the resume point) in the same transaction as its
-// rows, so a crash loses at most the chunk in flight and a resume writes nothing twice. The
-// import's outbox entries are held until it is done: an interrupted import can be rolled back
-// before any of it reaches Intercom.
+// The file is never held whole: the end of the upload, the analysis, the preview and the run each
+// read it from disk as a stream (parse.ts), one piece at a time, yielding between pieces. The run
+// writes ~2,000 rows per transaction and yields between them, so the core keeps serving calls.
+// Each chunk moves `imports.next_row` (the resume point) in the same transaction as its rows, so
+// a crash loses at most the chunk in flight and a resume, reading the file again and skipping the
+// rows before it, writes nothing twice. The import's outbox entries are held until it is done:
+// an interrupted import can be rolled back before any of it reaches Intercom.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
@@ -20,10 +22,10 @@ import { ContactWriter } from '../records/ContactWriter';
 import { withdrawEvent } from '../records/recordEvent';
 import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
-import { decodeBytes } from './decode';
+import { NOT_UTF8_NOTE, type TextEncoding } from './decode';
 import { guessKind, guessMapping } from './guess';
 import { ImportWriter, type RowUndo } from './ImportWriter';
-import { cellText, parseTable, UnreadableFileError, type ParsedTable } from './parse';
+import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
 import { previewRows } from './preview';
 import { compileMapping, mapRow } from './rows';
 
@@ -32,12 +34,16 @@ export const IMPORT_CHUNK_ROWS = 2000;
 /** Progress events at most this often (state changes always go out). */
 const PROGRESS_EVERY_MS = 250;
 const SAMPLE_ROWS = 10;
-/** Parsed files kept in memory between analyse, preview and the run. */
-const PARSED_CACHE = 2;
+/** What a pass learned of a file (columns, JSON keys), kept between analyse, preview and the run. */
+const FACTS_CACHE = 20;
+/** An upload with no piece for this long was abandoned: it is removed when the console starts. */
+export const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
 
 interface RunHandle {
   stop: boolean;
 }
+
+const isMissing = (err: unknown) => (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 
 /** Awaited before each chunk (tests set the pace); may resolve early once `stopped()` is true: the run checks it next. */
 export type ImportPace = (stopped: () => boolean) => Promise<void>;
@@ -50,7 +56,9 @@ interface Progress {
 export class ImportService {
   private readonly runs = new Map<string, RunHandle>();
   private readonly progress = new Map<string, Progress>();
-  private readonly parsed = new Map<string, ParsedTable>();
+  private readonly facts = new Map<string, TableFacts>();
+  /** Uploads whose last piece arrived and whose file is being read (a discard stops the read). */
+  private readonly reading = new Map<string, RunHandle>();
   private readonly lastProgressEvent = new Map<string, number>();
   /** A rollback takes the import's writes back through these. */
   private readonly contacts: ContactWriter;
@@ -65,7 +73,10 @@ export class ImportService {
     this.companies = new CompanyWriter(ctx.store);
     // whatever was running when the app last closed stopped part way: resume or roll back
     // (a store opened read-only shows it as it was; the next writable start does this)
-    if (!ctx.store.db.readonly) ctx.store.imports.interruptRunning();
+    if (!ctx.store.db.readonly) {
+      ctx.store.imports.interruptRunning();
+      this.removeStaleUploads();
+    }
   }
 
   private get dir(): string {
@@ -139,15 +150,27 @@ export class ImportService {
     return this.announce(id, 'opened');
   }
 
-  chunk({ importId, offset, data }: ParsedInput<'import.chunk'>): MethodOutput<'import.chunk'> {
+  async chunk({ importId, offset, data }: ParsedInput<'import.chunk'>): Promise<MethodOutput<'import.chunk'>> {
     const r = this.mustGet(importId);
     if (r.state !== 'uploading') this.wrongState(r, 'add to');
+    if (this.reading.has(importId)) {
+      throw new AppError('VALIDATION', 'importId: the whole file has arrived and is being read; wait for it', { field: 'importId' });
+    }
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
       throw new AppError('VALIDATION', 'data: must be base64', { field: 'data' });
     }
     const bytes = Buffer.from(data, 'base64');
     if (offset + bytes.length > r.size) {
-      throw new AppError('VALIDATION', `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size} bytes)`, {
+      throw new AppError(
+        'VALIDATION',
+        `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
+        { field: 'offset' },
+      );
+    }
+    // pieces come in order (a piece sent again may overlap): the file on disk is what has arrived
+    const received = this.received(r);
+    if (offset > received) {
+      throw new AppError('VALIDATION', `offset: the piece starts at byte ${offset} but ${received} bytes have arrived so far; send the pieces in order`, {
         field: 'offset',
       });
     }
@@ -160,46 +183,128 @@ export class ImportService {
         fs.closeSync(fd);
       }
     });
-    if (offset + bytes.length < r.size) return this.toJob(r);
-    this.readFile(r);
+    if (Math.max(received, offset + bytes.length) < r.size) return this.toJob(r);
+    await this.readFile(r);
     return this.announce(importId, 'read');
   }
 
-  /** The whole file is there: decode and parse it once, to count rows and catch what cannot be read. */
-  private readFile(r: ImportDbRow): void {
-    const { imports } = this.ctx.store;
+  /** Bytes of an upload on disk. */
+  private received(r: ImportDbRow): number {
     try {
-      const { table, encoding, encodingNote } = this.load(r);
-      imports.update(r.id, { format: table.format, encoding, encodingNote, rowsTotal: table.rows.length, state: 'ready' });
+      return fs.statSync(r.file_path).size;
     } catch (err) {
+      if (!isMissing(err)) throw err;
+      throw new AppError('NOT_FOUND', `importId: what arrived of ${r.file_name} is gone; upload the file again`, { field: 'importId' });
+    }
+  }
+
+  /** The whole file is there: read it once, to learn its encoding, columns and rows, and catch what cannot be read. */
+  private async readFile(r: ImportDbRow): Promise<void> {
+    const { imports } = this.ctx.store;
+    const handle: RunHandle = { stop: false };
+    this.reading.set(r.id, handle);
+    const keepGoing = () => !handle.stop && this.alive;
+    try {
+      const facts = await scanTable(r.file_path, r.file_name, { keepGoing });
+      if (!facts) return; // discarded, or the core closed, while it was read
+      this.remember(r.id, facts);
+      imports.update(r.id, {
+        format: facts.format,
+        encoding: facts.encoding,
+        encodingNote: facts.encoding === 'windows-1252' ? NOT_UTF8_NOTE : null,
+        rowsTotal: facts.rows,
+        state: 'ready',
+      });
+    } catch (err) {
+      if (!keepGoing()) return;
       if (!(err instanceof UnreadableFileError)) throw err;
       imports.update(r.id, { state: 'failed', error: err.message, finishedAt: this.ctx.now() });
       this.removeSource(r);
+    } finally {
+      if (this.reading.get(r.id) === handle) this.reading.delete(r.id);
     }
   }
 
-  private load(r: Pick<ImportDbRow, 'id' | 'file_name' | 'file_path'>): { table: ParsedTable; encoding: string; encodingNote: string | null } {
-    let bytes: Buffer;
+  private remember(id: string, facts: TableFacts): void {
+    this.facts.delete(id);
+    this.facts.set(id, facts);
+    while (this.facts.size > FACTS_CACHE) this.facts.delete(this.facts.keys().next().value!);
+  }
+
+  /** The file's columns (and JSON keys): known since its upload, or read again (its header, or the whole of a JSON lines file). */
+  private async factsOf(r: ImportDbRow): Promise<TableFacts> {
+    const known = this.facts.get(r.id);
+    if (known) return known;
+    let facts: TableFacts | null;
     try {
-      bytes = fs.readFileSync(r.file_path);
-    } catch {
-      throw new AppError('NOT_FOUND', `importId: the uploaded file of import ${r.id} is gone; upload it again`, { field: 'importId' });
+      facts = await scanTable(r.file_path, r.file_name, {
+        keepGoing: () => this.alive,
+        headerOnly: r.format === 'csv',
+        encoding: r.encoding as TextEncoding | null,
+      });
+    } catch (err) {
+      throw this.sourceError(r, err);
     }
-    const decoded = decodeBytes(bytes);
-    const table = parseTable(r.file_name, decoded.text);
-    this.parsed.delete(r.id);
-    this.parsed.set(r.id, table);
-    while (this.parsed.size > PARSED_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
-    return { table, encoding: decoded.encoding, encodingNote: decoded.encodingNote };
+    if (!facts) throw new Error('the console closed while the file was read');
+    this.remember(r.id, facts);
+    return facts;
   }
 
-  private table(r: ImportDbRow): ParsedTable {
-    return this.parsed.get(r.id) ?? this.load(r).table;
+  private sourceError(r: Pick<ImportDbRow, 'id'>, err: unknown): unknown {
+    if (!isMissing(err)) return err;
+    return new AppError('NOT_FOUND', `importId: the uploaded file of import ${r.id} is gone; upload it again`, { field: 'importId' });
+  }
+
+  /** The file's rows, read from disk in batches. */
+  private async *rowsOf(r: ImportDbRow, facts: TableFacts): AsyncGenerator<TableRow[]> {
+    const reader = new TableReader(r.file_path, { fileName: r.file_name, windows1252: facts.encoding === 'windows-1252', keys: facts.keys });
+    try {
+      yield* reader.batches();
+    } catch (err) {
+      throw this.sourceError(r, err);
+    }
+  }
+
+  /** The rows from `from` on, in chunks of IMPORT_CHUNK_ROWS (the rows before it are read and passed over). */
+  private async *chunksOf(r: ImportDbRow, facts: TableFacts, from: number): AsyncGenerator<TableRow[]> {
+    let index = 0;
+    let chunk: TableRow[] = [];
+    for await (const batch of this.rowsOf(r, facts)) {
+      for (const row of batch) {
+        if (index++ < from) continue;
+        chunk.push(row);
+        if (chunk.length === IMPORT_CHUNK_ROWS) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+    }
+    if (chunk.length > 0) yield chunk;
   }
 
   private removeSource(r: ImportDbRow): void {
-    this.parsed.delete(r.id);
+    this.facts.delete(r.id);
     fs.rmSync(r.file_path, { force: true });
+  }
+
+  /** Uploads that stopped part way and got no piece for a day: their partial files go. */
+  private removeStaleUploads(): void {
+    const now = this.ctx.now();
+    for (const r of this.ctx.store.imports.inState('uploading')) {
+      let last = r.created_at;
+      try {
+        last = fs.statSync(r.file_path).mtimeMs;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+      if (now - last < STALE_UPLOAD_MS) continue;
+      this.ctx.store.imports.update(r.id, {
+        state: 'failed',
+        error: 'The upload stopped part way and no piece came for a day; what had arrived was removed. Import the file again.',
+        finishedAt: now,
+      });
+      this.removeSource(r);
+    }
   }
 
   // ---- mapping and preview -------------------------------------------------------------------------
@@ -209,35 +314,47 @@ export class ImportService {
     if (r.state !== 'ready' && r.state !== 'running' && r.state !== 'interrupted') this.wrongState(r, 'read');
   }
 
-  analyse({ importId, kind }: ParsedInput<'import.analyse'>): MethodOutput<'import.analyse'> {
+  /** Reads the columns and only the first rows. */
+  async analyse({ importId, kind }: ParsedInput<'import.analyse'>): Promise<MethodOutput<'import.analyse'>> {
     const r = this.mustGet(importId);
     this.mustBeRead(r);
-    const table = this.table(r);
-    const guessedKind = guessKind(table.columns);
+    const facts = await this.factsOf(r);
+    const sample: string[][] = [];
+    for await (const batch of this.rowsOf(r, facts)) {
+      for (const row of batch.slice(0, SAMPLE_ROWS - sample.length)) sample.push(row.cells.map(cellText));
+      if (sample.length >= SAMPLE_ROWS) break;
+    }
+    const guessedKind = guessKind(facts.columns);
     return {
-      job: this.toJob(r),
-      columns: table.columns,
-      sample: table.rows.slice(0, SAMPLE_ROWS).map((row) => row.map(cellText)),
+      job: this.job(importId),
+      columns: facts.columns,
+      sample,
       guessedKind,
-      mapping: guessMapping(table.columns, kind ?? guessedKind),
+      mapping: guessMapping(facts.columns, kind ?? guessedKind),
     };
   }
 
-  /** Reads only; yields now and then, so a large file's preview does not hold up other calls. */
+  /** Reads only, streaming the file; yields now and then, so a large file's preview does not hold up other calls. */
   async preview({ importId, kind, mapping, duplicates }: ParsedInput<'import.preview'>): Promise<MethodOutput<'import.preview'>> {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'preview');
-    const table = this.table(r);
-    return previewRows(this.ctx.store, table, compileMapping(kind, mapping, table.columns), duplicates);
+    const facts = await this.factsOf(r);
+    const compiled = compileMapping(kind, mapping, facts.columns);
+    const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive, path.join(this.dir, 'preview-scratch.sqlite'));
+    if (!result) throw new Error('the console closed during the preview');
+    return result;
   }
 
   // ---- the run -------------------------------------------------------------------------------------
 
-  start({ importId, kind, mapping, duplicates }: ParsedInput<'import.start'>): MethodOutput<'import.start'> {
+  async start({ importId, kind, mapping, duplicates }: ParsedInput<'import.start'>): Promise<MethodOutput<'import.start'>> {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'start');
-    const table = this.table(r);
-    compileMapping(kind, mapping, table.columns); // refuses a bad mapping before anything runs
+    const facts = await this.factsOf(r);
+    compileMapping(kind, mapping, facts.columns); // refuses a bad mapping before anything runs
+    // a second start may have come in while the columns were read
+    const again = this.mustGet(importId);
+    if (again.state !== 'ready') this.wrongState(again, 'start');
     this.ctx.store.imports.update(importId, {
       kind,
       mapping: JSON.stringify(mapping),
@@ -264,7 +381,7 @@ export class ImportService {
   resume({ importId }: ParsedInput<'import.resume'>): MethodOutput<'import.resume'> {
     const r = this.mustGet(importId);
     if (r.state !== 'interrupted') this.wrongState(r, 'resume');
-    this.table(r); // the source must still be readable
+    if (!fs.existsSync(r.file_path)) throw this.sourceError(r, Object.assign(new Error('gone'), { code: 'ENOENT' }));
     this.ctx.store.imports.update(importId, { state: 'running', error: null });
     this.launch(importId);
     return this.announce(importId, 'resumed');
@@ -294,30 +411,30 @@ export class ImportService {
     try {
       if (handle.stop || !this.alive) return;
       const job = this.mustGet(id);
-      const table = this.table(job);
-      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, table.columns);
+      const facts = await this.factsOf(job);
+      if (handle.stop || !this.alive) return;
+      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns);
       const writer = new ImportWriter(store, id, job.duplicates!, this.ctx.actor, this.ctx.newId);
       // a resumed run still knows which records earlier rows made ("duplicate of ... (row 3)")
       for (const l of store.imports.createdRows(id)) writer.rowOf.set(l.entity_id, l.row_no);
-      const total = table.rows.length;
+      const total = job.rows_total;
       const firstRow = job.next_row;
       const t0 = performance.now();
       let next = firstRow;
       // a bulk write: copy the WAL into the database file less often (see checkpointLessOften)
       restoreCheckpoint = store.remote.checkpointLessOften();
-      while (next < total) {
+      for await (const rows of this.chunksOf(job, facts, firstRow)) {
         if (this.pace) await this.pace(() => handle.stop || !this.alive);
         if (handle.stop || !this.alive) return;
-        const end = Math.min(next + IMPORT_CHUNK_ROWS, total);
         const from = next;
-        const touched = store.transaction(() => this.writeChunk(id, table, mapping, writer, from, end));
-        next = end;
+        const touched = store.transaction(() => this.writeChunk(id, rows, mapping, writer, from));
+        next = from + rows.length;
         if (touched.contacts.size > 0) hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import' });
         if (touched.companies.size > 0) hub.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import' });
         if (touched.events) hub.emit('changed', { entity: 'event', ids: [], op: 'import' });
         const seconds = (performance.now() - t0) / 1000;
         const rate = seconds > 0 ? (next - firstRow) / seconds : null;
-        this.progress.set(id, { rowsPerSecond: rate, etaMs: rate ? Math.round(((total - next) / rate) * 1000) : null });
+        this.progress.set(id, { rowsPerSecond: rate, etaMs: rate ? Math.round((Math.max(0, total - next) / rate) * 1000) : null });
         this.progressEvent(id);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -360,14 +477,14 @@ export class ImportService {
   }
 
   /** One chunk, inside its transaction: the rows, their report lines and the resume point. */
-  private writeChunk(id: string, table: ParsedTable, mapping: ReturnType<typeof compileMapping>, writer: ImportWriter, from: number, end: number) {
+  private writeChunk(id: string, rows: TableRow[], mapping: ReturnType<typeof compileMapping>, writer: ImportWriter, from: number) {
     const { store } = this.ctx;
     const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
     const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
     writer.beginChunk(this.ctx.now());
-    for (let i = from; i < end; i++) {
-      const rowNo = i + 1;
-      const checked = mapRow(mapping, table.rows[i]!, rowNo, table.rowErrors.get(i));
+    for (let i = 0; i < rows.length; i++) {
+      const rowNo = from + i + 1;
+      const checked = mapRow(mapping, rows[i]!.cells, rowNo, rows[i]!.error);
       if (!checked.ok) {
         counts.failed++;
         const reason = checked.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join('; ');
@@ -391,7 +508,7 @@ export class ImportService {
     }
     const job = store.imports.byId(id)!;
     store.imports.update(id, {
-      nextRow: end,
+      nextRow: from + rows.length,
       created: job.created + counts.created,
       updated: job.updated + counts.updated,
       skipped: job.skipped + counts.skipped,
@@ -412,6 +529,7 @@ export class ImportService {
   rollback({ importId, confirm }: ParsedInput<'import.rollback'>): MethodOutput<'import.rollback'> {
     const { store } = this.ctx;
     const r = this.mustGet(importId);
+    if (r.state === 'uploading' || r.state === 'ready') return this.discard(r);
     if (r.state === 'running') {
       throw new AppError('VALIDATION', 'importId: pause the import before rolling it back', { field: 'importId', details: { state: r.state } });
     }
@@ -449,6 +567,15 @@ export class ImportService {
     if (touched.events) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'import rolled back' });
     this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op: 'import rolled back' });
     return this.announce(importId, 'rolled back');
+  }
+
+  /** An upload, finished or not, that never started wrote nothing: its file goes, nothing to confirm. */
+  private discard(r: ImportDbRow): ImportJob {
+    const reading = this.reading.get(r.id);
+    if (reading) reading.stop = true;
+    this.ctx.store.imports.update(r.id, { state: 'rolled_back', finishedAt: this.ctx.now() });
+    this.removeSource(r);
+    return this.announce(r.id, 'discarded');
   }
 
   /** Undoes the rows last first, so each restores the state the row before it left. */

@@ -6,7 +6,7 @@ import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportM
 import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
-import { cellText, type Cell, type ParsedTable } from './parse';
+import { cellText, type Cell } from './parse';
 
 export type Scalar = string | number | boolean;
 
@@ -326,4 +326,3 @@ export function describeRow(row: MappedRow): Record<string, unknown> {
   return { person, company: row.company };
 }
 
-export type { ParsedTable };

@@ -1,5 +1,6 @@
 // The recent imports, newest first: state and counts of each, live while one runs. Interrupted
-// ones can be resumed or rolled back here; a file that could not be read says why.
+// ones can be resumed or rolled back here; an upload that never finished can be removed; a file
+// that could not be read says why.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportJob } from '../../../shared/activity';
 import { useClient } from '../state/ClientContext';
@@ -134,7 +135,26 @@ export function RecentImports() {
                     )}
                   </>
                 )}
-                {job.id !== wizardJobId && job.state !== 'failed' && job.state !== 'uploading' && (
+                {job.state === 'uploading' && job.id !== wizardJobId && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={acting !== null}
+                    aria-label={`Remove the unfinished upload of ${job.fileName}`}
+                    onClick={() =>
+                      void act(job.id, async () => {
+                        // nothing of it was written: discarding only removes what arrived of the file
+                        await client.call('import.rollback', { importId: job.id });
+                        toast.ok(`Removed the unfinished upload of “${job.fileName}”.`);
+                      })
+                    }
+                    data-testid="import-recent-remove"
+                  >
+                    Remove
+                  </button>
+                )}
+                {/* an upload discarded before it started has no report */}
+                {job.id !== wizardJobId && job.state !== 'failed' && job.state !== 'uploading' && !(job.state === 'rolled_back' && job.startedAt === null) && (
                   <button type="button" className="link" aria-label={`Open ${job.fileName}`} onClick={() => void openJob(client, job)} data-testid="import-recent-open">
                     {job.state === 'ready' ? 'Map and import' : job.state === 'running' || job.state === 'interrupted' ? 'Show progress' : 'Show report'}
                   </button>
