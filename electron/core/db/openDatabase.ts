@@ -4,7 +4,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
+import { checkMigrations, checkNotNewer, migrate, schemaVersion, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
 export interface OpenOptions {
@@ -13,6 +13,11 @@ export interface OpenOptions {
   targetVersion?: number;
   migrations?: readonly Migration[];
   readonly?: boolean;
+  /**
+   * Called before pending migrations run on a store that already has a schema (not a new one),
+   * with the versions it goes from and to: the place to keep a copy of it first.
+   */
+  beforeMigrate?: (db: Database, from: number, to: number) => void;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
@@ -38,7 +43,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     // Address space, not memory: the OS may drop these pages at any time.
     db.pragma('mmap_size = 1073741824');
     db.pragma('temp_store = MEMORY');
-    if (!options.readonly) migrate(db, migrations, options.targetVersion ?? migrations.length);
+    if (!options.readonly) {
+      const target = options.targetVersion ?? migrations.length;
+      const from = schemaVersion(db);
+      if (options.beforeMigrate && from > 0 && from < target) options.beforeMigrate(db, from, target);
+      migrate(db, migrations, target);
+    }
     return db;
   } catch (e) {
     db.close();
