@@ -122,10 +122,13 @@ export class BackupService {
     this.cancelTimer = null;
   }
 
-  /** The daily check: a copy when the newest is at least a day old. Resolves to the copy taken, if any. */
+  /**
+   * The daily check: a copy when the newest is at least a day old and the store holds anything
+   * (a new, empty store has nothing to keep). Resolves to the copy taken, if any.
+   */
   tick(): Promise<BackupItem | null> {
     return this.serial(async () => {
-      if (this.disposed) return null;
+      if (this.disposed || !hasUserData(this.host.store().db)) return null;
       const newest = this.items()[0];
       if (newest && this.o.now() - Date.parse(newest.takenAt) < DAY_MS) return null;
       return this.take('daily');
