@@ -189,21 +189,22 @@ export class BackupService {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const items: BackupItem[] = [];
+    const items: (BackupItem & { mtime: number })[] = [];
     for (const name of names) {
       const parsed = parseBackupName(name);
       if (!parsed) continue;
-      let size: number;
+      let st: fs.Stats;
       try {
-        const st = fs.statSync(path.join(this.o.dir, name));
+        st = fs.statSync(path.join(this.o.dir, name));
         if (!st.isFile()) continue;
-        size = st.size;
       } catch {
         continue; // pruned meanwhile
       }
-      items.push({ name, reason: parsed.reason, takenAt: new Date(parsed.at).toISOString(), sizeBytes: size });
+      items.push({ name, reason: parsed.reason, takenAt: new Date(parsed.at).toISOString(), sizeBytes: st.size, mtime: st.mtimeMs });
     }
-    return items.sort((a, b) => b.takenAt.localeCompare(a.takenAt) || b.name.localeCompare(a.name));
+    // two copies of the same second (of different kinds): the one written last first
+    items.sort((a, b) => b.takenAt.localeCompare(a.takenAt) || b.mtime - a.mtime || b.name.localeCompare(a.name));
+    return items.map(({ mtime: _mtime, ...item }) => item);
   }
 
   /** An online copy of the store, written under a temporary name and renamed when whole; then old copies go. */
