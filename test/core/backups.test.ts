@@ -210,3 +210,24 @@ describe('backup.restore', () => {
     expect((await t.api.call('backup.list', {})).items.some((i) => i.reason === 'before-restore')).toBe(false);
   });
 });
+
+describe('a restore that cannot open the copy', () => {
+  it('puts the replaced store back, as it was, and says so', async () => {
+    const t = core();
+    const { contact: ann } = await t.api.call('contacts.create', { name: 'Ann Archer' });
+    const b = await t.api.call('backup.now', {});
+    await t.api.call('contacts.update', { id: ann.id, patch: { name: 'Ann Later' } });
+    // a copy that passes the check but whose migration fails when it opens: an older schema
+    // version with a table in the way of the next migration
+    const file = path.join(t.dir, 'backups', b.name);
+    const db = new BetterSqlite3(file);
+    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    db.close();
+    const err = await t.fail('backup.restore', { name: b.name, confirm: true });
+    expect(err.code).toBe('INTERNAL');
+    expect(err.message).toContain('your data is as it was');
+    expect((await t.api.call('contacts.get', { id: ann.id })).name).toBe('Ann Later');
+    await t.api.call('contacts.update', { id: ann.id, patch: { name: 'Ann Still Works' } });
+    expect((await t.api.call('contacts.get', { id: ann.id })).name).toBe('Ann Still Works');
+  });
+});

@@ -172,9 +172,17 @@ export class BackupService {
         this.host.reopen(() => {});
         throw e;
       }
-      this.host.reopen((store) => {
-        counts = reconcileOutbox(store, keptFile, this.o.now());
-      });
+      try {
+        this.host.reopen((store) => {
+          counts = reconcileOutbox(store, keptFile, this.o.now());
+        });
+      } catch (e) {
+        // the copy would not open (or migrate): the store it replaced goes back, as it was
+        this.o.log(`restoring ${name} failed; putting ${kept.name} back`, e);
+        this.replaceStoreFile(keptFile);
+        this.host.reopen(() => {});
+        throw new AppError('INTERNAL', `The backup ${name} could not be opened as the store (${e instanceof Error ? e.message : String(e)}); your data is as it was.`);
+      }
       return { restored: name, keptAs: kept.name, outbox: counts };
     });
   }
