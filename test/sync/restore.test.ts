@@ -115,4 +115,28 @@ describe('restoring a backup', () => {
     expect((await api.call('contacts.get', { id: cy.id })).syncState).toBe('synced');
     expect((await api.call('contacts.get', { id: dee.id })).syncState).toBe('synced');
   });
+
+  it('waits for a sync run in progress to stop before it replaces the store', { timeout: 60_000 }, async () => {
+    const clock = new TestClock();
+    sb = await startSandbox({ searchLagMs: 0, randomSeed: 9, now: clock.now, faults: { latencyMs: 100 }, rateLimit: { limit: 1_000_000, windowMs: 10_000 } });
+    t = startCore(makeTempDir(), clock, {
+      intercom: { baseUrl: sb.url, source: 'start-option', token: sb.token },
+      autoSync: false,
+      sync: { client: { timeoutMs: 5000, backoff: { baseMs: 5, maxMs: 50 } } },
+    });
+    const { api } = t;
+    for (let i = 0; i < 5; i++) await api.call('contacts.create', { name: `Early ${i}`, email: `early${i}@example.test` });
+    const backup = await api.call('backup.now', {});
+    const run = t.core.sync.runOnce(); // slow answers: still running when the restore begins
+    const before = t.core.sync;
+    expect(before.status().state).toBe('syncing');
+    const restored = await api.call('backup.restore', { name: backup.name, confirm: true });
+    await run;
+    expect(restored.restored).toBe(backup.name);
+    // the old engine stopped (its run wound down on the replaced store); a new one works on the copy
+    expect(t.core.sync).not.toBe(before);
+    await syncUntilQuiet(t);
+    for (let i = 0; i < 5; i++) expect(sb.workspace.contacts().filter((c) => c.email === `early${i}@example.test`)).toHaveLength(1);
+    expect((await api.call('contacts.list', { limit: 50 })).items.every((c) => c.syncState === 'synced')).toBe(true);
+  });
 });
