@@ -1,12 +1,13 @@
 // `npx tsx test/bench/backupBench.ts [contacts ...] [--db FILE]`: the online backup of a seeded
 // store (`backup.now` through the router), its time and file size, and how other API calls
 // answer meanwhile: `app.info` and a first page of `contacts.list` are called back to back
-// for the whole backup and their latencies reported. Default sizes: 100k and 1M contacts.
+// for the whole backup and their latencies reported; then the time of the synchronous copy taken
+// before a migration. Default sizes: 100k and 1M contacts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../../electron/core/app';
-import { BACKUP_PAGES_PER_STEP } from '../../electron/core/db/backup';
+import { BACKUP_PAGES_PER_STEP, snapshotDatabase } from '../../electron/core/db/backup';
 import { fmtInt } from './report';
 import { seedStore } from './seedStore';
 import { now, percentile } from './stats';
@@ -53,6 +54,11 @@ async function measure(contacts: number, existing?: string) {
       console.log(`${fmtInt(contacts)} contacts, store ${storeMiB.toFixed(0)} MiB: backup in ${seconds.toFixed(1)} s, file ${(b.sizeBytes / 2 ** 20).toFixed(0)} MiB (${BACKUP_PAGES_PER_STEP} pages a step)`);
       console.log(`  app.info      idle: ${fmt(idle.info)}; during the backup: ${fmt(during.info)}`);
       console.log(`  contacts.list idle: ${fmt(idle.list)}; during the backup: ${fmt(during.list)}`);
+      // the copy before a migration (VACUUM INTO, synchronous, while the store opens)
+      const vacuumed = path.join(dir, 'pre-migration.sqlite');
+      const t = now();
+      snapshotDatabase(core.store.db, vacuumed);
+      console.log(`  the copy before a migration (VACUUM INTO): ${((now() - t) / 1000).toFixed(1)} s, file ${(fs.statSync(vacuumed).size / 2 ** 20).toFixed(0)} MiB`);
     } finally {
       core.dispose();
     }
