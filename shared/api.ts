@@ -7,6 +7,7 @@ import { EntityType, SyncStatus } from './domain';
 import { ImportJob } from './activity';
 import { activityMethods } from './api/activity';
 import { appMethods } from './api/app';
+import { backupMethods } from './api/backup';
 import { bulkMethods } from './api/bulk';
 import { companyMethods } from './api/companies';
 import { conflictMethods } from './api/conflicts';
@@ -24,6 +25,7 @@ import { syncMethods } from './api/sync';
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
 export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
 export { EXPORT_COLUMNS } from './api/export';
+export { Backup, BackupReason } from './api/backup';
 
 export const contract = mergeMethods(
   appMethods,
@@ -40,6 +42,7 @@ export const contract = mergeMethods(
   funnelMethods,
   segmentMethods,
   bulkMethods,
+  backupMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */

@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
+import { BACKUP_DIR_NAME, BackupService, backupBeforeMigration } from './backup/BackupService';
 import { BulkService } from './bulk/BulkService';
 import { MIGRATIONS } from './db/migrations';
+import type { OpenOptions } from './db/openDatabase';
 import { Store } from './db/Store';
 import { diskFullError, freeBytes, isDiskFull, storeHeadroom } from './diskSpace';
 import { ExportService } from './export/ExportService';
@@ -53,6 +55,8 @@ export interface CoreOptions {
   quickCheckMaxBytes?: number;
   /** Test-only: the CSV import awaits this before each chunk, so a test sets its pace. */
   importPace?: ImportPace;
+  /** The daily backup (at start when the newest copy is a day old, then checked hourly); default on, except in tests. */
+  autoBackup?: boolean;
 }
 
 export interface Core {
@@ -60,11 +64,13 @@ export interface Core {
   subscribe(listener: EventListener): () => void;
   dispose(): void;
   readonly dbFile: string;
-  /** For tests and diagnostics in the main process; never exposed to the renderer. */
+  /** For tests and diagnostics in the main process; never exposed to the renderer. The store in use: a restore replaces it. */
   readonly store: Store;
   readonly sync: SyncEngine;
   /** Why the store was opened read-only (a full disk), or null when it is writable. */
   readonly readOnly: string | null;
+  /** For tests: drive the daily backup check (`tick`) with the core's clock. */
+  readonly backups: BackupService;
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
@@ -82,8 +88,8 @@ function defaultActor(): string {
  * opens it read-only instead, so the person can still look, export and free space. A damaged
  * store is refused either way (DAMAGED, from the db layer).
  */
-function openStore(dbFile: string, options: CoreOptions): { store: Store; readOnly: string | null } {
-  const open = { nativeBinding: options.nativeBinding, quickCheckMaxBytes: options.quickCheckMaxBytes };
+function openStore(dbFile: string, options: CoreOptions, extra: Pick<OpenOptions, 'beforeMigrate'> = {}): { store: Store; readOnly: string | null } {
+  const open = { nativeBinding: options.nativeBinding, quickCheckMaxBytes: options.quickCheckMaxBytes, ...extra };
   const folder = path.dirname(dbFile);
   try {
     return { store: Store.open(dbFile, open), readOnly: null };
@@ -121,116 +127,178 @@ export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
   // before anything is opened or written: what an older version left readable by others is tightened
   sweepDataDir(options.dataDir);
-  const { store, readOnly } = openStore(dbFile, options);
   const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
-  const ctx = { store, hub, actor, now: options.now ?? Date.now, newId: randomUUID };
+  const now = options.now ?? Date.now;
   const log = options.log ?? defaultLog;
-  const companies = new CompanyService(ctx);
-  const segments = new SegmentService(ctx);
-  const contacts = new ContactService(ctx, companies, segments);
-  const messages = new MessageService(ctx);
-  const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
-  const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
-  const engine = new SyncEngine({ store, hub, settings, now: ctx.now, log, ...options.sync });
-  const outbox = new OutboxService(ctx, () => engine.runNow());
-  const activity = new ActivityService(ctx);
-  const imports = new ImportService(ctx, options.dataDir, options.importPace);
-  const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
-  const funnel = new FunnelService(ctx);
-  const bulk = new BulkService(ctx, segments, exports);
-  const conflicts = new ConflictService(store, { now: ctx.now, actor, emit: (payload) => hub.emit('changed', payload) });
+  const backupDir = path.join(options.dataDir, BACKUP_DIR_NAME);
+  /** Why the store is open read-only (a full disk), or null; set by each (re)open. */
+  let readOnly: string | null = null;
+  const openWritable = (): Store => {
+    const opened = openStore(dbFile, options, { beforeMigrate: backupBeforeMigration(backupDir, now) });
+    readOnly = opened.readOnly;
+    return opened.store;
+  };
+  const autoSync = options.autoSync ?? options.mode !== 'test';
 
-  const handlers: Handlers = {
-    'app.info': () => ({
-      version: options.version ?? '0.0.0',
-      mode: options.mode,
-      dataDir: options.dataDir,
-      actor,
-      schemaVersion: store.schemaVersion,
-      ...(readOnly ? { readOnly } : {}),
-    }),
-    'contacts.create': (i) => contacts.create(i),
-    'contacts.get': (i) => contacts.get(i.id),
-    'contacts.list': (i) => contacts.list(i),
-    'contacts.update': (i) => contacts.update(i),
-    'contacts.setStage': (i) => contacts.setStage(i),
-    'contacts.setStageMany': (i) => contacts.setStageMany(i),
-    'contacts.findMatches': (i) => contacts.findMatches(i),
-    'contacts.signUp': (i) => contacts.signUp(i),
-    'companies.create': (i) => companies.create(i),
-    'companies.get': (i) => companies.get(i.id),
-    'companies.list': (i) => companies.list(i),
-    'companies.update': (i) => companies.update(i),
-    'companies.setStage': (i) => companies.setStage(i),
-    'companies.link': (i) => companies.link(i),
-    'companies.unlink': (i) => companies.unlink(i),
-    'outbox.list': (i) => outbox.list(i),
-    'outbox.retry': (i) => outbox.retry(i),
-    'outbox.discard': (i) => outbox.discard(i),
-    'settings.get': () => settings.get(),
-    'settings.set': (i) => settings.set(i),
-    'sync.testConnection': (i) => engine.testConnection(i.token),
-    'sync.status': () => engine.status(),
-    'sync.now': () => engine.runNow(),
-    'sync.setOnline': (i) => engine.setOnline(i.online),
-    'conflicts.list': (i) => conflicts.list(i),
-    'conflicts.resolve': (i) => conflicts.resolve(i),
-    'messages.send': (i) => messages.send(i),
-    'messages.flush': (i) => messages.flush(i),
-    'messages.list': (i) => messages.list(i),
-    'events.track': (i) => activity.track(i),
-    'contacts.timeline': (i) => activity.contactTimeline(i),
-    'companies.timeline': (i) => activity.companyTimeline(i),
-    'events.pull': (i) => engine.pullEvents(i.contactId),
-    'import.open': (i) => imports.open(i),
-    'import.chunk': (i) => imports.chunk(i),
-    'import.analyse': (i) => imports.analyse(i),
-    'import.preview': (i) => imports.preview(i),
-    'import.start': (i) => imports.start(i),
-    'import.pause': (i) => imports.pause(i),
-    'import.resume': (i) => imports.resume(i),
-    'import.rollback': (i) => imports.rollback(i),
-    'import.status': (i) => imports.status(i),
-    'import.list': (i) => imports.list(i),
-    'import.report': (i) => imports.report(i),
-    'contacts.export': (i) => exports.exportContacts(i),
-    'funnel.get': (i) => funnel.get(i),
-    'funnel.cohorts': (i) => funnel.cohorts(i),
-    'funnel.breakdown': (i) => funnel.breakdown(i),
-    'segments.list': (i) => segments.list(i),
-    'segments.count': (i) => segments.count(i),
-    'segments.save': (i) => segments.save(i),
-    'segments.delete': (i) => segments.remove(i),
-    'bulk.run': (i) => bulk.run(i),
-    'bulk.undo': (i) => bulk.undo(i),
-    'bulk.list': (i) => bulk.list(i),
+  /** Everything built on one open store; a restore replaces it whole. */
+  const build = (store: Store) => {
+    const ctx = { store, hub, actor, now, newId: randomUUID };
+    const companies = new CompanyService(ctx);
+    const segments = new SegmentService(ctx);
+    const contacts = new ContactService(ctx, companies, segments);
+    const messages = new MessageService(ctx);
+    const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
+    const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
+    const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
+    const outbox = new OutboxService(ctx, () => engine.runNow());
+    const activity = new ActivityService(ctx);
+    const imports = new ImportService(ctx, options.dataDir, options.importPace);
+    const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
+    const funnel = new FunnelService(ctx);
+    const bulk = new BulkService(ctx, segments, exports);
+    const conflicts = new ConflictService(store, { now, actor, emit: (payload) => hub.emit('changed', payload) });
+
+    const handlers: Handlers = {
+      'app.info': () => ({
+        version: options.version ?? '0.0.0',
+        mode: options.mode,
+        dataDir: options.dataDir,
+        actor,
+        schemaVersion: store.schemaVersion,
+        ...(readOnly ? { readOnly } : {}),
+      }),
+      'contacts.create': (i) => contacts.create(i),
+      'contacts.get': (i) => contacts.get(i.id),
+      'contacts.list': (i) => contacts.list(i),
+      'contacts.update': (i) => contacts.update(i),
+      'contacts.setStage': (i) => contacts.setStage(i),
+      'contacts.setStageMany': (i) => contacts.setStageMany(i),
+      'contacts.findMatches': (i) => contacts.findMatches(i),
+      'contacts.signUp': (i) => contacts.signUp(i),
+      'companies.create': (i) => companies.create(i),
+      'companies.get': (i) => companies.get(i.id),
+      'companies.list': (i) => companies.list(i),
+      'companies.update': (i) => companies.update(i),
+      'companies.setStage': (i) => companies.setStage(i),
+      'companies.link': (i) => companies.link(i),
+      'companies.unlink': (i) => companies.unlink(i),
+      'outbox.list': (i) => outbox.list(i),
+      'outbox.retry': (i) => outbox.retry(i),
+      'outbox.discard': (i) => outbox.discard(i),
+      'settings.get': () => settings.get(),
+      'settings.set': (i) => settings.set(i),
+      'sync.testConnection': (i) => engine.testConnection(i.token),
+      'sync.status': () => engine.status(),
+      'sync.now': () => engine.runNow(),
+      'sync.setOnline': (i) => engine.setOnline(i.online),
+      'conflicts.list': (i) => conflicts.list(i),
+      'conflicts.resolve': (i) => conflicts.resolve(i),
+      'messages.send': (i) => messages.send(i),
+      'messages.flush': (i) => messages.flush(i),
+      'messages.list': (i) => messages.list(i),
+      'events.track': (i) => activity.track(i),
+      'contacts.timeline': (i) => activity.contactTimeline(i),
+      'companies.timeline': (i) => activity.companyTimeline(i),
+      'events.pull': (i) => engine.pullEvents(i.contactId),
+      'import.open': (i) => imports.open(i),
+      'import.chunk': (i) => imports.chunk(i),
+      'import.analyse': (i) => imports.analyse(i),
+      'import.preview': (i) => imports.preview(i),
+      'import.start': (i) => imports.start(i),
+      'import.pause': (i) => imports.pause(i),
+      'import.resume': (i) => imports.resume(i),
+      'import.rollback': (i) => imports.rollback(i),
+      'import.status': (i) => imports.status(i),
+      'import.list': (i) => imports.list(i),
+      'import.report': (i) => imports.report(i),
+      'contacts.export': (i) => exports.exportContacts(i),
+      'funnel.get': (i) => funnel.get(i),
+      'funnel.cohorts': (i) => funnel.cohorts(i),
+      'funnel.breakdown': (i) => funnel.breakdown(i),
+      'segments.list': (i) => segments.list(i),
+      'segments.count': (i) => segments.count(i),
+      'segments.save': (i) => segments.save(i),
+      'segments.delete': (i) => segments.remove(i),
+      'bulk.run': (i) => bulk.run(i),
+      'bulk.undo': (i) => bulk.undo(i),
+      'bulk.list': (i) => bulk.list(i),
+      'backup.list': () => backups.list(),
+      'backup.now': () => backups.now(),
+      'backup.restore': (i) => backups.restore(i),
+    };
+
+    const call = createRouter(handlers, {
+      validateOutput: options.validateOutput ?? false,
+      log,
+      storeFile: dbFile,
+      readOnly: () => (readOnly ? { code: 'DISK_FULL', message: readOnly, details: { folder: path.dirname(dbFile), readOnly: true } } : null),
+    });
+    // a read-only store cannot take what a sync run brings
+    if (autoSync && !readOnly) engine.start();
+    return {
+      store,
+      engine,
+      call,
+      /** Stops what works on the store in the background, then closes it. */
+      async close() {
+        await engine.stop();
+        imports.dispose();
+        store.close();
+      },
+      closeNow() {
+        engine.dispose();
+        imports.dispose();
+        store.close();
+      },
+    };
   };
 
-  const call = createRouter(handlers, {
-    validateOutput: options.validateOutput ?? false,
-    log,
-    storeFile: dbFile,
-    readOnly: () => (readOnly ? { code: 'DISK_FULL', message: readOnly, details: { folder: path.dirname(dbFile), readOnly: true } } : null),
-  });
-  // a read-only store cannot take what a sync run brings
-  if (!readOnly && (options.autoSync ?? options.mode !== 'test')) engine.start();
+  let parts = build(openWritable());
+  const backups = new BackupService(
+    {
+      store: () => parts.store,
+      close: () => parts.close(),
+      reopen(prepare) {
+        const store = openWritable();
+        try {
+          prepare(store);
+        } catch (e) {
+          store.close();
+          throw e;
+        }
+        parts = build(store);
+        // every screen shows other data now
+        for (const entity of ['contact', 'company', 'outbox'] as const) hub.emit('changed', { entity, ids: [], op: 'backup.restored' });
+        hub.emit('sync', parts.engine.status());
+      },
+    },
+    { dir: backupDir, dbFile, now, log, nativeBinding: options.nativeBinding },
+  );
+  // a read-only store (a full disk) has no room for copies either
+  if (!readOnly && (options.autoBackup ?? options.mode !== 'test')) backups.start();
   let disposed = false;
   return {
-    call,
+    call: (method, input) => parts.call(method, input),
     subscribe: (l) => hub.subscribe(l),
     dispose() {
       if (disposed) return;
       disposed = true;
-      engine.dispose();
-      imports.dispose();
+      backups.dispose();
+      parts.closeNow();
       hub.clear();
-      store.close();
     },
     dbFile,
-    store,
-    sync: engine,
-    readOnly,
+    get store() {
+      return parts.store;
+    },
+    get sync() {
+      return parts.engine;
+    },
+    backups,
+    get readOnly() {
+      return readOnly;
+    },
   };
 }
 

@@ -94,6 +94,9 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'bulk.run': { target: { kind: 'ids', ids: [NOBODY] }, action: { type: 'setStage', stage: 'signed_up' }, dryRun: true },
   'bulk.undo': { id: 'nothing' },
   'bulk.list': {},
+  'backup.list': {},
+  'backup.now': {},
+  'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -274,6 +277,12 @@ describe('every method on real records', () => {
       const conflicts = await call('conflicts.list', { entityId: ann.id });
       expect(conflicts.items.map((k) => k.field)).toContain('name');
       expect((await call('conflicts.resolve', { id: conflicts.items.find((k) => k.field === 'name')!.id, keep: 'local' })).resolution).toBe('local');
+
+      // a backup, listed, and put back in place of the store
+      const backup = await call('backup.now', {});
+      expect((await call('backup.list', {})).items.map((b) => b.name)).toContain(backup.name);
+      expect((await call('backup.restore', { name: backup.name, confirm: true })).restored).toBe(backup.name);
+      expect((await call('contacts.get', { id: ann.id })).id).toBe(ann.id);
 
       expect(Object.keys(contract).filter((m) => !called.has(m))).toEqual([]);
     } finally {

@@ -181,6 +181,31 @@ export class OutboxRepository {
       .run({ seqs: JSON.stringify(seqs), at });
   }
 
+  // ---- a restored copy's entries, set against the store it replaced ---------------------------
+
+  /**
+   * After a restore: the copy's waiting entries (pending, in flight) take the status the same
+   * entry (same seq, record, op and time: seqs are never reused) has in the replaced store,
+   * attached as `schema`, when that one got further: done (Intercom has it: it must not go
+   * again), in flight (it may have: the pusher treats it as a lost answer), failed (refused).
+   * Returns the entries changed, with their new status.
+   */
+  adoptStatusesFrom(schema: string, at: number): OutboxRow[] {
+    if (!/^[a-z_]+$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
+    const match = `FROM ${schema}.outbox a
+       WHERE a.seq = outbox.seq AND a.entity_id = outbox.entity_id AND a.op = outbox.op AND a.created_at = outbox.created_at
+         AND outbox.status IN ('pending', 'in_flight') AND a.status IN ('done', 'in_flight', 'failed')`;
+    // not cached: these name a schema that is detached right after
+    const changed = this.st.db.prepare(`SELECT outbox.seq FROM outbox WHERE EXISTS (SELECT 1 ${match})`).pluck().all() as number[];
+    this.st.db
+      .prepare(
+        `UPDATE outbox SET status = a.status, last_error = a.last_error, attempts = max(outbox.attempts, a.attempts),
+           not_before = NULL, updated_at = @at ${match}`,
+      )
+      .run({ at });
+    return this.bySeqs(changed);
+  }
+
   // ---- held entries (an import's, until it finishes) ------------------------------------------
 
   /** Lets the entries held under `hold` go to Intercom. */

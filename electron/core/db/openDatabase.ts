@@ -6,7 +6,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { ensurePrivateFile, makePrivateDirs, tightenFile } from '../files/privateFiles';
 import { checkStoreFile, damagedError, isDamagedError, quickCheck } from './checkStore';
-import { checkMigrations, checkNotNewer, migrate, type Migration } from './migrate';
+import { checkMigrations, checkNotNewer, migrate, schemaVersion, type Migration } from './migrate';
 import { MIGRATIONS } from './migrations';
 
 export interface OpenOptions {
@@ -17,6 +17,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Largest file `quick_check` runs on at open (checkStore.ts); 0 skips it. */
   quickCheckMaxBytes?: number;
+  /**
+   * Called before pending migrations run on a store that already has a schema (not a new one),
+   * with the versions it goes from and to: the place to keep a copy of it first.
+   */
+  beforeMigrate?: (db: Database, from: number, to: number) => void;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database {
@@ -56,7 +61,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     // Address space, not memory: the OS may drop these pages at any time.
     db.pragma('mmap_size = 1073741824');
     db.pragma('temp_store = MEMORY');
-    if (!options.readonly) migrate(db, migrations, options.targetVersion ?? migrations.length);
+    if (!options.readonly) {
+      const target = options.targetVersion ?? migrations.length;
+      const from = schemaVersion(db);
+      if (options.beforeMigrate && from > 0 && from < target) options.beforeMigrate(db, from, target);
+      migrate(db, migrations, target);
+    }
     // ones an older version (or another program) left behind kept their own mode
     if (onDisk) for (const side of ['-wal', '-shm']) tightenFile(file + side);
     return db;

@@ -107,6 +107,12 @@ export class SyncEngine {
     this.timer = this.statusTimer = this.changeTimer = null;
   }
 
+  /** Disposes, then resolves once a run in progress has wound down (before its store is closed). */
+  async stop(): Promise<void> {
+    this.dispose();
+    await this.running?.catch(() => {});
+  }
+
   // ---- status --------------------------------------------------------------------------------
 
   status(): SyncStatus {

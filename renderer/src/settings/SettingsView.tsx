@@ -1,6 +1,7 @@
 // Settings: the Intercom connection (a write-only token, region, base URL, a connection test and
 // where the token is kept), how stages are spelled in Intercom, and the sync's state with a
-// "Sync now". The token never comes back from the engine: the screen only knows whether one is set.
+// "Sync now", and the backups of the store (BackupsSection). The token never comes back from the
+// engine: the screen only knows whether one is set.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../shared/api';
 import { ApiError } from '../../../shared/client';
@@ -15,6 +16,7 @@ import { confirmAction } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
 import './settings.css';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { BackupsSection } from './BackupsSection';
 
 type Settings = MethodOutput<'settings.get'>;
 type TestResult = { ok: true; value: MethodOutput<'sync.testConnection'> } | { ok: false; message: string };
@@ -82,6 +84,7 @@ export function SettingsView() {
             <ConnectionSection settings={settings} reload={load} />
             <SyncSection />
             <StagesSection settings={settings} reload={load} />
+            <BackupsSection />
           </>
         ) : (
           !loadError && <p className="empty">Loading…</p>
