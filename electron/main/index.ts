@@ -93,21 +93,28 @@ async function start() {
   keepNewFilesPrivate();
   const opts = parseStartArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   app.setPath('userData', opts.dataDir);
-  // a second window of this app focuses the first (see 'second-instance')
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
   const nativeBinding = app.isPackaged ? undefined : electronSqliteBinding(app.getAppPath(), process.versions.electron);
   if (nativeBinding === null) fail('Lead Console cannot open its database', ELECTRON_SQLITE_HELP);
-  // the single-instance lock is per app id: browser mode, or another build, on the same folder
-  // meets this one, taken before the sandbox's files, the sweep or the store are written
+  // the folder lock, in addition to the single-instance lock (one per app id): it meets browser
+  // mode and other builds on the same folder, before the sandbox's files, the sweep or the store
+  let inUse: FolderInUseError | null = null;
   try {
     lock = DataFolderLock.acquire(opts.dataDir, { mode: 'desktop', nativeBinding });
   } catch (e) {
-    if (e instanceof FolderInUseError) fail('Lead Console is already running', e.message, EXIT_IN_USE);
-    throw e;
+    if (!(e instanceof FolderInUseError)) throw e;
+    inUse = e;
   }
+  // held by browser mode: say so before Chromium writes its own files in the folder
+  if (inUse?.holder && inUse.holder.mode !== 'desktop') fail('Lead Console is already running', inUse.message, EXIT_IN_USE);
+  // a second window of this app focuses the first (see 'second-instance')
+  if (!app.requestSingleInstanceLock()) {
+    lock?.release();
+    app.quit();
+    return;
+  }
+  // held by a desktop app that is not this one (another build, another app id)
+  if (inUse || !lock) fail('Lead Console is already running', inUse?.message ?? 'the data folder is in use', EXIT_IN_USE);
+  const folderLock = lock;
   await app.whenReady();
   lockDown();
   serveRenderer();
@@ -130,7 +137,7 @@ async function start() {
       tokenStore: intercom.intercom?.token ? undefined : tokenStore,
       // exports land where the user looks for downloaded files
       exportsDir: safeDownloadsDir() ?? undefined,
-      lock,
+      lock: folderLock,
     });
   } catch (e) {
     if (e instanceof AppError && e.code === 'DAMAGED') fail('Lead Console found its store damaged', e.message);

@@ -77,9 +77,10 @@ async function startRunning(dir: string, extra: string[] = []): Promise<Running>
   };
 }
 
-/** Every file under the folder: size, modification time, mode and a hash of its bytes. */
+/** The folder itself and every file under it: size, modification time, mode and a hash of its bytes. */
 function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const root = fs.statSync(dir);
+  const out: Record<string, string> = { '.': `${root.mtimeMs} ${(root.mode & 0o777).toString(8)}` };
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const name = path.join(rel, entry.name);
