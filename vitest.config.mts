@@ -17,6 +17,7 @@ const SLOW = [
   'test/core/importRun.test.ts',
   'test/core/bulk.test.ts',
   'test/core/diskFullTmpfs.test.ts',
+  'test/launcher/folderLock.test.ts',
   'test/bench/**/*.test.ts',
   'test/shared/lintLayers.test.ts',
 ];

@@ -95,9 +95,10 @@ export class Pusher implements PushRun {
   // ---- records -------------------------------------------------------------------------------
 
   /**
-   * A previous process died with these entries in flight. Sending them again is safe (every
-   * request here repeats without effect), except an operation that sends once (a message): it
-   * may have gone out, and a contact must never get it twice.
+   * A previous process died with these entries in flight (only a process holding the data
+   * folder's lock opens the store for sync, see createCore, so no living one is sending them).
+   * Sending them again is safe (every request here repeats without effect), except an operation
+   * that sends once (a message): it may have gone out, and a contact must never get it twice.
    */
   private recoverInFlight(): void {
     const { store } = this.ctx;
