@@ -231,8 +231,18 @@ export const Message = z.object({
   sentAt: Timestamp.nullable(),
   error: z.string().nullable(),
   actor: z.string(),
+  /** The end of its undo-send hold: until then it can be taken back (null: sent before holds existed). */
+  releaseAt: Timestamp.nullable(),
+  /** When it was taken back during its hold (status discarded). */
+  undoneAt: Timestamp.nullable(),
+  /** Whether `messages.cancel` can take it back now, and why not in words when it cannot. */
+  undoable: z.boolean(),
+  undoBlockedReason: z.string().nullable(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** How long a message or flush waits before it goes to Intercom, so it can be taken back (undo-send). */
+export const MESSAGE_HOLD_MS = 10_000;
 
 export const REGIONS = ['us', 'eu', 'au'] as const;
 export const Region = z.enum(REGIONS);

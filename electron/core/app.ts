@@ -196,6 +196,7 @@ export function createCore(options: CoreOptions): Core {
       'conflicts.resolve': (i) => conflicts.resolve(i),
       'messages.send': (i) => messages.send(i),
       'messages.flush': (i) => messages.flush(i),
+      'messages.cancel': (i) => messages.cancel(i),
       'messages.list': (i) => messages.list(i),
       'events.track': (i) => activity.track(i),
       'contacts.timeline': (i) => activity.contactTimeline(i),

@@ -122,7 +122,7 @@ export class Pusher implements PushRun {
 
   private nextRecord(): RecordRef | undefined {
     while (this.queue.length === 0 && !this.walkDone) {
-      const rows = this.ctx.store.sync.pendingAfter(this.walkAfter, RECORD_WALK_BATCH);
+      const rows = this.ctx.store.sync.pendingAfter(this.walkAfter, RECORD_WALK_BATCH, this.ctx.now());
       if (rows.length < RECORD_WALK_BATCH) this.walkDone = true;
       for (const r of rows) {
         this.walkAfter = r.seq;
@@ -180,8 +180,8 @@ export class Pusher implements PushRun {
       if (!row) return;
       // a refused create: nothing after it can go out until the user retries or discards it
       if (!row.intercom_id && sync.hasFailed(rec.id)) return;
-      const loaded = sync.pendingFor(rec.id, ENTRIES_PER_LOAD);
       const now = this.ctx.now();
+      const loaded = sync.pendingFor(rec.id, ENTRIES_PER_LOAD, now);
       const due: PushEntry[] = [];
       for (const r of loaded) {
         // order matters within a record: an entry waiting for its retry time holds back the later ones
@@ -200,7 +200,7 @@ export class Pusher implements PushRun {
       }
       // more than one load's worth, or entries written while this one was being sent
       if (loaded.length < ENTRIES_PER_LOAD && due.length === loaded.length) {
-        if (sync.pendingFor(rec.id, 1).length === 0) return;
+        if (sync.pendingFor(rec.id, 1, this.ctx.now()).length === 0) return;
       }
     }
   }
