@@ -1,7 +1,7 @@
 // The records the console works with, as zod schemas and their types. Pure: no node, DOM or
 // electron imports, so the renderer and the main process share the exact same rules.
 import { z } from 'zod';
-import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from './values';
+import { COMPANY_STAGES, CONTACT_STAGES, MESSAGE_HOLD_MS, ROLES, SYNC_STATES } from './values';
 
 export { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES };
 
@@ -240,9 +240,7 @@ export const Message = z.object({
   undoBlockedReason: z.string().nullable(),
 });
 export type Message = z.infer<typeof Message>;
-
-/** How long a message or flush waits before it goes to Intercom, so it can be taken back (undo-send). */
-export const MESSAGE_HOLD_MS = 10_000;
+export { MESSAGE_HOLD_MS };
 
 export const REGIONS = ['us', 'eu', 'au'] as const;
 export const Region = z.enum(REGIONS);
