@@ -86,8 +86,13 @@ export class SyncRepository {
     );
   }
 
-  countPending(): number {
-    return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+  /** Pending entries a run can send at `now` (those in their undo-send hold wait for a later run). */
+  countPending(now: number): number {
+    return (
+      this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND (release_at IS NULL OR release_at <= @now)`).get({ now }) as {
+        n: number;
+      }
+    ).n;
   }
 
   maxSeq(): number {

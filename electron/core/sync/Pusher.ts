@@ -83,7 +83,7 @@ export class Pusher implements PushRun {
     for (const r of boot.refused) this.refusedAttributes.set(`${r.model}.${r.name}`, r.message);
     for (const a of boot.unavailable ?? []) this.unavailableAttributes.add(a);
     this.startMaxSeq = this.ctx.store.sync.maxSeq();
-    this.total = this.ctx.store.sync.countPending();
+    this.total = this.ctx.store.sync.countPending(this.ctx.now());
     this.progress();
 
     const workers = Array.from({ length: Math.max(1, this.ctx.concurrency) }, () => this.worker());
