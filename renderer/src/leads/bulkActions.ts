@@ -125,7 +125,12 @@ export async function undoBulk(client: Client, id: string): Promise<void> {
         ? ` ${plural(r.kept, 'change')} made again since ${r.kept === 1 ? 'was' : 'were'} kept: ${r.keptList.join('; ')}${r.kept > r.keptList.length ? `; and ${(r.kept - r.keptList.length).toLocaleString()} more` : ''}.`
         : '';
     const back = r.compensated > 0 ? ` ${plural(r.compensated, 'value')} Intercom already had ${r.compensated === 1 ? 'goes' : 'go'} back with the next sync.` : '';
-    toast.ok(`Undone: ${plural(r.restored, 'contact')} restored.${back}${kept}`);
+    const type = r.bulk.action.type;
+    const restored =
+      type === 'message' || type === 'flush'
+        ? `${plural(r.restored, type === 'flush' ? 'flush' : 'message', type === 'flush' ? 'flushes' : 'messages')} taken back; none was sent`
+        : `${plural(r.restored, 'contact')} restored`;
+    toast.ok(`Undone: ${restored}.${back}${kept}`);
   } catch (e) {
     toast.error(e);
   }
