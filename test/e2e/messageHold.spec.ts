@@ -50,3 +50,32 @@ test('a message waits 10 s with Undo; undone, nothing is sent', async ({ page })
   expect(await sandboxMessages(page)).toBe(before);
   await expect(row.getByTestId('message-status')).toHaveText('Not sent (undone)');
 });
+
+test('a bulk message is confirmed with the hold in words, counts down with Undo, and undone sends nothing', async ({ page }) => {
+  await page.goto(app.openUrl);
+  await expect(page.getByTestId('sync-state')).toHaveText('Synced', { timeout: 30_000 });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Hold Bulkton', email: 'hold.bulkton@example.com' });
+  await expect.poll(async () => (await pageApi(page, 'contacts.get', { id: contact.id })).syncState, { timeout: 20_000 }).toBe('synced');
+  const before = await sandboxMessages(page);
+
+  await page.getByLabel('Search leads').fill('Bulkton');
+  await page.getByLabel('Select Hold Bulkton').check();
+  await page.getByTestId('bulk-bar').getByRole('button', { name: 'Send message…' }).click();
+  const dialog = page.getByTestId('bulk-message-dialog');
+  await expect(dialog).toContainText('You can undo for 10 seconds; after that the messages cannot be taken back.');
+  await dialog.getByLabel('Message').fill('To everyone, by mistake');
+  await dialog.getByRole('button', { name: 'Count and send…' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toContainText('You can undo for 10 seconds; after that the messages cannot be taken back.');
+  await confirm.getByRole('button', { name: /Send the in-app message \(1\)/ }).click();
+
+  const offer = page.getByTestId('bulk-undo');
+  await expect(offer.getByTestId('bulk-undo-hold')).toHaveText(/Sending in \d+ s/);
+  await offer.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('toasts')).toContainText('Undone: 1 message taken back; none was sent.');
+
+  await page.waitForTimeout(11_000);
+  await pageApi(page, 'sync.now', {});
+  await expect(page.getByTestId('sync-state')).toHaveText('Synced', { timeout: 20_000 });
+  expect(await sandboxMessages(page)).toBe(before);
+});
