@@ -215,6 +215,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'conflicts.resolve': (i) => conflicts.resolve(i),
       'messages.send': (i) => messages.send(i),
       'messages.flush': (i) => messages.flush(i),
+      'messages.cancel': (i) => messages.cancel(i),
       'messages.list': (i) => messages.list(i),
       'events.track': (i) => activity.track(i),
       'contacts.timeline': (i) => activity.contactTimeline(i),
