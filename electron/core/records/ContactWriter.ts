@@ -72,10 +72,17 @@ export class ContactWriter {
    * fields as the API names them). A visitor id given here brings that visitor's earlier events
    * with it, unless `adopt` is false.
    */
-  update(row: ContactKey, write: ContactWrite, payload: Record<string, unknown>, o: ChangeOptions & { adopt?: boolean }): Written & { adopted: number } {
+  update(
+    row: ContactKey,
+    write: ContactWrite,
+    payload: Record<string, unknown>,
+    o: ChangeOptions & { adopt?: boolean; queue?: boolean },
+  ): Written & { adopted: number } {
     const { store } = this;
     store.contacts.update(row.pk, { ...write, updatedAt: o.at });
-    const seq = store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
+    // `queue: false`: an undo puts back values Intercom never got (their entries are withdrawn)
+    const seq =
+      o.queue === false ? null : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
     const adopted = o.adopt !== false && typeof payload.visitorId === 'string' ? this.adoptVisitorEvents(row.pk, payload.visitorId, o) : 0;
     return { seq, historyId: null, adopted };
   }
@@ -314,9 +321,12 @@ export class ContactWriter {
     return ids;
   }
 
-  /** Removes the stage history rows about contacts with ids in [first, last] (what one change added). */
-  withdrawHistory(first: number, last: number): void {
-    this.store.history.deleteRange('contact', first, last);
+  /**
+   * Removes the stage history rows about contacts with ids in [first, last] (what one change
+   * added), but those of the contacts in `keep` (an undo that writes their history instead).
+   */
+  withdrawHistory(first: number, last: number, keep: readonly string[] = []): void {
+    this.store.history.deleteRangeExcept('contact', first, last, keep);
   }
 
   /** Rebuilds the search entry from the row, its links and its companies' names. */
