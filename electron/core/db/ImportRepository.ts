@@ -232,8 +232,9 @@ export class ImportRepository {
     if (ranges.length === 0) return [];
     return this.st
       .get<ImportEntry>(
+        // the ranges drive: each one is a walk along the outbox's primary key
         `SELECT o.seq, o.entity_type, o.entity_id, o.op, o.payload, o.status FROM json_each(@ranges) r
-         JOIN outbox o ON o.seq > json_extract(r.value, '$[0]') AND o.seq <= json_extract(r.value, '$[1]')
+         CROSS JOIN outbox o ON o.seq > json_extract(r.value, '$[0]') AND o.seq <= json_extract(r.value, '$[1]')
          ORDER BY o.seq`,
       )
       .all({ ranges: JSON.stringify(ranges) });

@@ -77,8 +77,8 @@ class Gathered {
   readonly links: [number, number][] = [];
   readonly events: number[] = [];
   readonly adopted: [number, string, number][] = [];
-  readonly outboxRanges: [number, number][] = [];
-  readonly historyRanges: [number, number][] = [];
+  outboxRanges: [number, number][] = [];
+  historyRanges: [number, number][] = [];
 
   constructor(lines: readonly ImportRowDb[]) {
     for (const line of lines) {
@@ -93,7 +93,20 @@ class Gathered {
       if (u.o) this.outboxRanges.push(u.o);
       if (u.h) this.historyRanges.push(u.h);
     }
+    this.outboxRanges = merged(this.outboxRanges);
+    this.historyRanges = merged(this.historyRanges);
   }
+}
+
+/** Ranges (after, upTo] joined where one ends where the next begins (a chunk's rows follow each other). */
+function merged(ranges: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [after, upTo] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = out.at(-1);
+    if (last && after <= last[1]) last[1] = Math.max(last[1], upTo);
+    else out.push([after, upTo]);
+  }
+  return out;
 }
 
 export class ImportRollback {
@@ -105,6 +118,7 @@ export class ImportRollback {
   private readonly eventEntry = new Map<number, ImportEntry>();
   /** Entries after this one were written during or after the import. */
   private readonly firstSeq: number;
+  private readonly importedEvents: Set<number>;
 
   constructor(
     private readonly store: Store,
@@ -113,7 +127,9 @@ export class ImportRollback {
     this.contacts = new ContactWriter(store);
     this.companies = new CompanyWriter(store);
     this.g = new Gathered(lines);
-    this.firstSeq = Math.min(Number.MAX_SAFE_INTEGER, ...this.g.outboxRanges.map(([after]) => after));
+    this.importedEvents = new Set(this.g.events);
+    // not Math.min(...): a big import has more ranges than a call takes arguments
+    this.firstSeq = this.g.outboxRanges.reduce((min, [after]) => Math.min(min, after), Number.MAX_SAFE_INTEGER);
     for (const e of store.imports.entriesIn(this.g.outboxRanges)) {
       const list = this.entries.get(e.entity_id) ?? [];
       list.push(e);
@@ -147,7 +163,7 @@ export class ImportRollback {
     for (const e of this.entriesOf(contact.id)) {
       if (e.op !== 'event.create' || !reached(e)) continue;
       const id = parse(e).eventId;
-      if (typeof id === 'number' && id <= upTo && !this.g.events.includes(id)) n++;
+      if (typeof id === 'number' && id <= upTo && !this.importedEvents.has(id)) n++;
     }
     return n;
   }
