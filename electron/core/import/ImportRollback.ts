@@ -42,6 +42,8 @@ export interface RollbackSurvey {
   contactsInIntercom: number;
   companiesInIntercom: number;
   eventsInIntercom: number;
+  /** Events it recorded (those not in Intercom are removed). */
+  eventsRecorded: number;
   /** Records it updated whose changes reached Intercom (put back by compensating changes). */
   updatesInIntercom: number;
 }
@@ -190,6 +192,7 @@ export class ImportRollback {
       contactsInIntercom,
       companiesInIntercom,
       eventsInIntercom: this.eventsInIntercom(),
+      eventsRecorded: this.g.events.length,
       updatesInIntercom,
     };
   }

@@ -640,6 +640,8 @@ function confirmWords(fileName: string, records: number, s: RollbackSurvey): str
   }
   if (s.eventsInIntercom > 0) {
     parts.push(`${count(s.eventsInIntercom, 'event', 'events')} it sent to Intercom ${s.eventsInIntercom === 1 ? 'stays' : 'stay'} there: Intercom cannot remove events.`);
+  } else if (s.eventsRecorded > 0) {
+    parts.push(`None of the ${count(s.eventsRecorded, 'event', 'events')} it recorded has reached Intercom yet, so all are removed.`);
   }
   parts.push('Repeat with confirm to go ahead.');
   return parts.join(' ');
