@@ -28,8 +28,8 @@ async function rig(): Promise<{ t: TestCore; sb: Sandbox }> {
 }
 
 /** Runs the sync engine, as the app would, until nothing waits. */
-async function sync(t: TestCore): Promise<void> {
-  for (let i = 0; i < 20; i++) {
+async function sync(t: TestCore, runs = 20): Promise<void> {
+  for (let i = 0; i < runs; i++) {
     const s = await t.core.sync.runOnce();
     if (s.pending === 0 && s.state === 'idle') return;
   }
@@ -151,6 +151,36 @@ describe('import rollback at any time', () => {
       expect.objectContaining({ name: 'Ana Edited', phone: '+1 555 0100', custom_attributes: expect.objectContaining({ tier: 'old', Stage: 'Lead' }) }),
     ]);
     expectStoreEqualsSandbox(t, sb);
+  });
+
+  it('after the push, with faults on (lost answers, errors): Intercom ends equal to the store, each created contact archived once', async () => {
+    const { t, sb } = await rig();
+    const people = [];
+    for (let i = 1; i <= 10; i++) people.push((await t.api.call('contacts.create', { email: `p${i}@example.com`, name: `P ${i}`, customAttributes: { tier: 'old' } })).contact);
+    await sync(t);
+    const lines = ['email,name,tier'];
+    for (let i = 1; i <= 10; i++) lines.push(`p${i}@example.com,P ${i} Imported,new`);
+    for (let i = 1; i <= 20; i++) lines.push(`n${i}@example.com,N ${i},x`);
+    const { job } = await runImport(t, 'mixed.csv', `${lines.join('\n')}\n`, { duplicates: 'update' });
+    expect(job).toMatchObject({ created: 20, updated: 10 });
+    sb.setFaults({ dropAfterCommitRate: 0.3, errorRate: 0.2 });
+    await sync(t, 60).catch(() => undefined);
+    // someone edits two of them meanwhile; the rollback goes while the faults go on
+    await t.api.call('contacts.update', { id: people[0]!.id, patch: { name: 'P 1 Edited' } });
+    await t.api.call('contacts.update', { id: people[1]!.id, patch: { customAttributes: { tier: 'gold' } } });
+    const rolled = await t.api.call('import.rollback', { importId: job.id, confirm: true });
+    expect(rolled.rollbackResult!.kept.sort()).toEqual(['Attribute tier of P 2 Imported: changed since, kept', 'Name of P 1 Edited: changed since, kept']);
+    await sync(t, 60).catch(() => undefined);
+    sb.setFaults({ dropAfterCommitRate: 0, errorRate: 0 });
+    // entries the faults deferred come due as the clock moves on
+    t.clock.step = 60_000;
+    await sync(t, 60);
+    expectStoreEqualsSandbox(t, sb);
+    // every new contact once in Intercom, archived
+    const made = sb.workspace.contacts({ includeArchived: true }).filter((c) => c.email?.startsWith('n'));
+    expect(made).toHaveLength(20);
+    expect(made.every((c) => c.archived)).toBe(true);
+    expect(await contactByEmail(t, 'p3@example.com')).toMatchObject({ name: 'P 3', customAttributes: { tier: 'old' } });
   });
 
   it('keeps a company it created that Intercom has (it cannot be archived) and unlinks what it linked', async () => {

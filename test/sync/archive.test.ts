@@ -116,6 +116,22 @@ describe('contact.archive', () => {
     expect(waiting(r)).toEqual({ waiting: 0, failed: 0 });
   });
 
+  it('archives a contact whose create went out but whose answer was lost (the create waits to be sent again)', async () => {
+    const r = await rig();
+    const a = (await r.t.api.call('contacts.create', { email: 'a@example.com', name: 'A' })).contact;
+    r.sb.setFaults({ dropAfterCommitRate: 1 });
+    await r.push();
+    r.sb.setFaults({ dropAfterCommitRate: 0 });
+    expect(r.sb.workspace.contacts()).toHaveLength(1);
+    const [create] = await allEntries(r.t);
+    expect(create).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(archive(r, a.id)).not.toBeNull();
+    r.advance(11 * 60_000);
+    await r.pushUntilQuiet();
+    expect(r.sb.workspace.contacts({ includeArchived: true })).toEqual([expect.objectContaining({ email: 'a@example.com', archived: true })]);
+    expect(waiting(r)).toEqual({ waiting: 0, failed: 0 });
+  });
+
   it('after a crash with the create in flight, finds the contact by the user id it was created with', async () => {
     const r = await rig();
     const a = (await r.t.api.call('contacts.create', { email: 'a@example.com', name: 'A' })).contact;

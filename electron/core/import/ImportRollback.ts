@@ -147,9 +147,10 @@ export class ImportRollback {
     return this.entries.get(id) ?? [];
   }
 
-  /** Intercom has the record (or a request creating it is out). */
+  /** Intercom has the record, or may have (its create is out, or went and its answer was lost): as ContactWriter.archiveCreated decides. */
   private inIntercom(row: { id: string; intercom_id: string | null }): boolean {
-    return row.intercom_id !== null || this.store.sync.hasInFlight(row.id);
+    const { sync } = this.store;
+    return row.intercom_id !== null || sync.hasInFlight(row.id) || sync.hasSentWaiting(row.id);
   }
 
   private eventReached(id: number): boolean {

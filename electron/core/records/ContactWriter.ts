@@ -255,13 +255,14 @@ export class ContactWriter {
    * out of Intercom (the API cannot delete for good; an archived contact is off its lists and
    * searches). Returns that entry, or null when Intercom never got the contact (nothing sent and
    * nothing being sent): then nothing is queued. A create still in flight is awaited: its answer
-   * hands the archive the Intercom id (setPushed), and after a crash the archive finds the contact
-   * by the user id it was created with (ops/archive.ts). Events it took over from a visitor are
+   * hands the archive the Intercom id (setPushed); when that answer is lost (a crash, a dropped
+   * connection) the archive finds the contact by the user id it was created with (ops/archive.ts). Events it took over from a visitor are
    * the caller's to give back first; its own events go with it.
    */
   archiveCreated(row: ContactRow, o: ChangeOptions): number | null {
     const { store } = this;
-    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id);
+    // in flight, or sent and waiting again after a lost answer: Intercom may have it
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id) || store.sync.hasSentWaiting(row.id);
     store.outbox.withdrawFailedOf(row.id);
     this.withdrawCreated(row);
     if (!reached) return null;
@@ -269,7 +270,8 @@ export class ContactWriter {
       entityType: 'contact',
       entityId: row.id,
       op: 'contact.archive',
-      payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, name: row.name, email: row.email },
+      // createSent: without an Intercom id, the archive finds the contact its create made (ops/archive.ts)
+      payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, name: row.name, email: row.email, createSent: row.intercom_id === null },
       at: o.at,
       hold: o.hold ?? null,
       fresh: true,
