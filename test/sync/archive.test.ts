@@ -37,8 +37,11 @@ describe('contact.archive', () => {
     const intercomId = r.t.core.store.contacts.byId(ann.id)!.intercom_id!;
     expect(r.sb.workspace.contact(intercomId)).toMatchObject({ archived: false });
 
+    // an open conflict of hers is moot once she goes, and must not hold the archive back
+    r.t.core.store.conflicts.insert({ entityType: 'contact', entityId: ann.id, field: 'name', local: 'Ann', remote: 'Anne', base: 'Ann', at: Date.now() });
     const seq = archive(r, ann.id);
     expect(seq).not.toBeNull();
+    expect(r.t.core.store.conflicts.hasOpen(ann.id)).toBe(false);
     expect(r.t.core.store.contacts.byId(ann.id)).toBeUndefined();
     expect((await r.t.api.call('contacts.list', { search: 'ann', limit: 5 })).total).toBe(0);
     // the entry names the contact in words, its row being gone

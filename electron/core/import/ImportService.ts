@@ -616,7 +616,8 @@ const count = (n: number, one: string, many: string) => `${n.toLocaleString('en'
 /** What a rollback of a started import cannot take back, whatever it finds (the confirmation counts it). */
 function rollbackWarning(r: ImportDbRow): string | null {
   if (r.state !== 'interrupted' && r.state !== 'done') return null;
-  if (r.kind === 'events') return 'Events cannot be removed from Intercom: those this import already sent stay there.';
+  if (r.kind === 'events') return r.created > 0 ? 'Events cannot be removed from Intercom: those this import already sent stay there.' : null;
+  if (r.created === 0) return null;
   const created = 'Contacts it created that are in Intercom are archived there (Intercom keeps archived contacts, off its lists).';
   return r.kind === 'companies' ? `${created} Companies it created that are in Intercom stay there: Intercom cannot archive companies.` : created;
 }

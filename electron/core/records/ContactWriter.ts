@@ -266,6 +266,8 @@ export class ContactWriter {
     store.outbox.withdrawFailedOf(row.id);
     this.withdrawCreated(row);
     if (!reached) return null;
+    // the pusher holds back a record with an open conflict: the archive must not wait on one
+    store.conflicts.dropOpen(row.id);
     return store.outbox.append({
       entityType: 'contact',
       entityId: row.id,
