@@ -15,6 +15,7 @@ const SLOW = [
   'test/sync/rateLimiter.test.ts',
   'test/sync/contract.prism.test.ts',
   'test/core/importRun.test.ts',
+  'test/core/rollbackKill.test.ts',
   'test/core/bulk.test.ts',
   'test/core/bulkUndoCrash.test.ts',
   'test/core/diskFullTmpfs.test.ts',

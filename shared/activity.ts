@@ -161,6 +161,21 @@ export const ImportJob = z.object({
   createdAt: Timestamp,
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
+  /** Whether `import.rollback` would go ahead now; when not, why, in words. */
+  rollbackable: z.boolean(),
+  rollbackBlockedReason: z.string().nullable(),
+  /** What a rollback cannot take back (events Intercom keeps, archived rather than deleted contacts), in words. */
+  rollbackWarning: z.string().nullable(),
+  /** What the rollback did, once rolled back: a summary and the fields it kept (changed since), in words. */
+  rollbackResult: z
+    .object({
+      summary: z.string(),
+      kept: z.array(z.string()),
+      contactsArchived: z.number().int(),
+      companiesKept: z.array(z.string()),
+      eventsInIntercom: z.number().int(),
+    })
+    .nullable(),
 });
 export type ImportJob = z.infer<typeof ImportJob>;
 

@@ -65,8 +65,12 @@ export const importMethods = {
   'import.pause': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
   'import.resume': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
   /**
-   * Undoes everything the import wrote, as one change; only while none of it reached Intercom.
-   * An upload that never started (finished or not) is discarded: its file is removed.
+   * Undoes what the import wrote, as one change, at any time (a running import is paused first):
+   * what never reached Intercom is withdrawn; contacts it created that Intercom has are archived
+   * there; fields, stages and links it changed are put back (in Intercom too, by compensating
+   * changes) unless changed since, then kept and listed in `rollbackResult`. Events Intercom has
+   * stay there. Without `confirm`: CONFIRM_REQUIRED, saying all this in words. An upload that never
+   * started (finished or not) is discarded: its file is removed.
    */
   'import.rollback': { input: z.object({ importId: z.string().max(100), confirm: z.boolean().optional() }).strict(), output: ImportJob },
   'import.status': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },

@@ -150,11 +150,14 @@ test('a CSV is mapped, previewed, imported and rolled back; the Leads table foll
   await page.getByTestId('import-rollback').click();
   const confirm = page.getByTestId('confirm-dialog');
   await expect(confirm.getByTestId('rollback-summary')).toHaveText('This undoes 3 contacts from “people.csv”, as one change:');
+  // in words, as the engine plans it: nothing has reached Intercom (no sync in this test)
+  await expect(confirm.getByTestId('rollback-created')).toHaveText('3 contacts it created will be removed here.');
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   expect((await pageApi(page, 'contacts.list', {})).total).toBe(4);
   await page.getByTestId('import-rollback').click();
   await confirm.getByRole('button', { name: 'Roll back 3 contacts' }).click();
   await expect(page.getByTestId('import-rolled-back')).toBeVisible();
+  await expect(page.getByTestId('import-rollback-result')).toContainText('Rolled back: 3 contacts it created removed.');
   await expect(recent.first()).toHaveAttribute('data-state', 'rolled_back');
   await expect(page.getByTestId('import-rollback')).toHaveCount(0);
 

@@ -37,8 +37,11 @@ describe('contact.archive', () => {
     const intercomId = r.t.core.store.contacts.byId(ann.id)!.intercom_id!;
     expect(r.sb.workspace.contact(intercomId)).toMatchObject({ archived: false });
 
+    // an open conflict of hers is moot once she goes, and must not hold the archive back
+    r.t.core.store.conflicts.insert({ entityType: 'contact', entityId: ann.id, field: 'name', local: 'Ann', remote: 'Anne', base: 'Ann', at: Date.now() });
     const seq = archive(r, ann.id);
     expect(seq).not.toBeNull();
+    expect(r.t.core.store.conflicts.hasOpen(ann.id)).toBe(false);
     expect(r.t.core.store.contacts.byId(ann.id)).toBeUndefined();
     expect((await r.t.api.call('contacts.list', { search: 'ann', limit: 5 })).total).toBe(0);
     // the entry names the contact in words, its row being gone
@@ -113,6 +116,22 @@ describe('contact.archive', () => {
     const made = r.sb.workspace.contacts({ includeArchived: true });
     expect(made).toHaveLength(1);
     expect(made[0]).toMatchObject({ email: 'a@example.com', archived: true });
+    expect(waiting(r)).toEqual({ waiting: 0, failed: 0 });
+  });
+
+  it('archives a contact whose create went out but whose answer was lost (the create waits to be sent again)', async () => {
+    const r = await rig();
+    const a = (await r.t.api.call('contacts.create', { email: 'a@example.com', name: 'A' })).contact;
+    r.sb.setFaults({ dropAfterCommitRate: 1 });
+    await r.push();
+    r.sb.setFaults({ dropAfterCommitRate: 0 });
+    expect(r.sb.workspace.contacts()).toHaveLength(1);
+    const [create] = await allEntries(r.t);
+    expect(create).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(archive(r, a.id)).not.toBeNull();
+    r.advance(11 * 60_000);
+    await r.pushUntilQuiet();
+    expect(r.sb.workspace.contacts({ includeArchived: true })).toEqual([expect.objectContaining({ email: 'a@example.com', archived: true })]);
     expect(waiting(r)).toEqual({ waiting: 0, failed: 0 });
   });
 

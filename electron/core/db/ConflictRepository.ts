@@ -107,6 +107,11 @@ export class ConflictRepository {
     return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
   }
 
+  /** A record removed here (an undo archives it in Intercom): its open conflicts are moot and would hold back the archive. */
+  dropOpen(entityId: string): void {
+    this.st.get('DELETE FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL').run({ entityId });
+  }
+
   /** Records with open conflicts, among these (one query for a batch of outbox entries). */
   withOpen(entityIds: readonly string[]): Set<string> {
     if (entityIds.length === 0) return new Set();

@@ -73,6 +73,16 @@ export interface ImportRowDb {
   reason: string | null;
 }
 
+/** An outbox entry as a rollback weighs it. */
+export interface ImportEntry {
+  seq: number;
+  entity_type: 'contact' | 'company';
+  entity_id: string;
+  op: string;
+  payload: string;
+  status: 'pending' | 'in_flight' | 'failed' | 'done';
+}
+
 /** An identity the rows above would have written, as the preview keeps it. */
 export interface PreviewIdentityRow {
   pk: number | null;
@@ -216,6 +226,26 @@ export class ImportRepository {
   }
 
   // ---- the outbox entries of an import -----------------------------------------------------------
+
+  /** The entries in these ranges ((after, upTo], one per row that wrote), in order, whatever their status. */
+  entriesIn(ranges: readonly [number, number][]): ImportEntry[] {
+    if (ranges.length === 0) return [];
+    return this.st
+      .get<ImportEntry>(
+        // the ranges drive: each one is a walk along the outbox's primary key
+        `SELECT o.seq, o.entity_type, o.entity_id, o.op, o.payload, o.status FROM json_each(@ranges) r
+         CROSS JOIN outbox o ON o.seq > json_extract(r.value, '$[0]') AND o.seq <= json_extract(r.value, '$[1]')
+         ORDER BY o.seq`,
+      )
+      .all({ ranges: JSON.stringify(ranges) });
+  }
+
+  /** A record's entries after `afterSeq`, whatever their status (what was changed since). */
+  entriesAfter(entityId: string, afterSeq: number): ImportEntry[] {
+    return this.st
+      .get<ImportEntry>(`SELECT seq, entity_type, entity_id, op, payload, status FROM outbox WHERE entity_id = @entityId AND seq > @afterSeq ORDER BY seq`)
+      .all({ entityId, afterSeq });
+  }
 
   /** Entries in (after, upTo] that are no longer just waiting: sent, being sent, or refused. */
   leftInRange(after: number, upTo: number): number {

@@ -248,6 +248,16 @@ export class OutboxRepository {
       .run({ entityId, intercomId }).changes;
   }
 
+  /** These entries where they still wait or were refused (an undo); returns the records they were about. */
+  withdrawSeqs(seqs: readonly number[]): { entity_type: EntityType; entity_id: string }[] {
+    if (seqs.length === 0) return [];
+    const params = { seqs: JSON.stringify(seqs) };
+    const where = `seq IN (${SEQS}) AND status IN ('pending', 'failed')`;
+    const owners = this.st.get<{ entity_type: EntityType; entity_id: string }>(`SELECT DISTINCT entity_type, entity_id FROM outbox WHERE ${where}`).all(params);
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
+
   /** Pending entries of one kind of record with seq in [first, last]; returns the records they were about. */
   withdrawRange(entityType: EntityType, first: number, last: number): string[] {
     const params = { entityType, first, last };

@@ -41,6 +41,14 @@ export class StageHistoryRepository {
     this.st.get('DELETE FROM stage_history WHERE id BETWEEN ? AND ? AND entity_type = ?').run(first, last, entityType);
   }
 
+  /** As deleteRange, but leaving the rows of the records in `keep` (ids). */
+  deleteRangeExcept(entityType: EntityType, first: number, last: number, keep: readonly string[]): void {
+    if (keep.length === 0) return this.deleteRange(entityType, first, last);
+    this.st
+      .get('DELETE FROM stage_history WHERE id BETWEEN ? AND ? AND entity_type = ? AND entity_id NOT IN (SELECT value FROM json_each(?))')
+      .run(first, last, entityType, JSON.stringify(keep));
+  }
+
   /** Newest first. */
   forEntity(entityId: string, limit = 200): StageChange[] {
     return this.st

@@ -112,6 +112,13 @@ export class SyncRepository {
     );
   }
 
+  /** Whether an entry of the record waiting again went out before (its answer was lost: Intercom may have it). */
+  hasSentWaiting(entityId: string): boolean {
+    return (
+      this.st.get(`SELECT 1 FROM outbox WHERE entity_id = @entityId AND status = 'pending' AND attempts > 0 LIMIT 1`).get({ entityId }) !== undefined
+    );
+  }
+
   hasOpenConflict(entityId: string): boolean {
     return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
   }

@@ -6,25 +6,22 @@
 // writes ~2,000 rows per transaction and yields between them, so the core keeps serving calls.
 // Each chunk moves `imports.next_row` (the resume point) in the same transaction as its rows, so
 // a crash loses at most the chunk in flight and a resume, reading the file again and skipping the
-// rows before it, writes nothing twice. The import's outbox entries are held until it is done:
-// an interrupted import can be rolled back before any of it reaches Intercom.
+// rows before it, writes nothing twice. The import's outbox entries are held until it is done, and
+// it can be rolled back at any time, as an undo (ImportRollback.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { ensurePrivateDir, ensurePrivateFile } from '../files/privateFiles';
-import type { ImportDbRow, ImportRowDb } from '../db/ImportRepository';
+import type { ImportDbRow } from '../db/ImportRepository';
 import { iso, isoOrNull } from '../db/rows';
-import type { RowSnapshot } from '../db/RowSnapshots';
-import { CompanyWriter } from '../records/CompanyWriter';
-import { ContactWriter } from '../records/ContactWriter';
-import { withdrawEvent } from '../records/recordEvent';
 import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 import { NOT_UTF8_NOTE, type TextEncoding } from './decode';
 import { guessKind, guessMapping } from './guess';
-import { ImportWriter, type RowUndo } from './ImportWriter';
+import { describeOutcome, ImportRollback, type RollbackSurvey } from './ImportRollback';
+import { ImportWriter } from './ImportWriter';
 import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
 import { previewRows } from './preview';
 import { compileMapping, mapRow } from './rows';
@@ -60,17 +57,17 @@ export class ImportService {
   /** Uploads whose last piece arrived and whose file is being read (a discard stops the read). */
   private readonly reading = new Map<string, RunHandle>();
   private readonly lastProgressEvent = new Map<string, number>();
-  /** A rollback takes the import's writes back through these. */
-  private readonly contacts: ContactWriter;
-  private readonly companies: CompanyWriter;
+  /**
+   * What each rollback did, in words, for as long as the console runs (the store keeps what the
+   * rollback wrote; the words are for the person who just confirmed it).
+   */
+  private readonly rollbackResults = new Map<string, RollbackResult>();
 
   constructor(
     readonly ctx: ServiceContext,
     readonly dataDir: string,
     private readonly pace?: ImportPace,
   ) {
-    this.contacts = new ContactWriter(ctx.store);
-    this.companies = new CompanyWriter(ctx.store);
     // whatever was running when the app last closed stopped part way: resume or roll back
     // (a store opened read-only shows it as it was; the next writable start does this)
     if (!ctx.store.db.readonly) {
@@ -108,7 +105,25 @@ export class ImportService {
       createdAt: iso(r.created_at),
       startedAt: isoOrNull(r.started_at),
       finishedAt: isoOrNull(r.finished_at),
+      rollbackable: this.rollbackBlockedReason(r) === null,
+      rollbackBlockedReason: this.rollbackBlockedReason(r),
+      rollbackWarning: rollbackWarning(r),
+      rollbackResult: r.state === 'rolled_back' ? (this.rollbackResults.get(r.id) ?? null) : null,
     };
+  }
+
+  /** Why `rollback` would refuse this import now, in words; null when it would go ahead. */
+  private rollbackBlockedReason(r: ImportDbRow): string | null {
+    switch (r.state) {
+      case 'running':
+        return 'The import is running: pause it first, then roll it back.';
+      case 'rolled_back':
+        return 'It has been rolled back already.';
+      case 'failed':
+        return 'Nothing of this file was imported, so there is nothing to roll back.';
+      default:
+        return null;
+    }
   }
 
   private mustGet(id: string): ImportDbRow {
@@ -530,38 +545,31 @@ export class ImportService {
     const { store } = this.ctx;
     const r = this.mustGet(importId);
     if (r.state === 'uploading' || r.state === 'ready') return this.discard(r);
-    if (r.state === 'running') {
-      throw new AppError('VALIDATION', 'importId: pause the import before rolling it back', { field: 'importId', details: { state: r.state } });
-    }
-    if (r.state !== 'interrupted' && r.state !== 'done') this.wrongState(r, 'roll back');
+    const blocked = this.rollbackBlockedReason(r);
+    if (blocked) throw new AppError('VALIDATION', blocked, { field: 'importId', details: { state: r.state } });
     const lines = [...store.imports.undoLines(importId)];
-    const undos = lines.map((l) => JSON.parse(l.before!) as RowUndo);
-    if (r.state === 'done') {
-      const left = undos.reduce((n, u) => n + (u.o ? store.imports.leftInRange(u.o[0], u.o[1]) : 0), 0);
-      if (left > 0) {
-        throw new AppError('CONFLICT', `importId: ${left.toLocaleString('en')} of this import's changes already went to Intercom; it can no longer be rolled back`, {
-          field: 'importId',
-          details: { sent: left },
-        });
-      }
-    }
-    const records = store.imports.countWritten(importId);
     if (!confirm) {
-      throw new AppError(
-        'CONFIRM_REQUIRED',
-        `Rolling back ${r.file_name} undoes ${records.toLocaleString('en')} ${records === 1 ? 'row' : 'rows'} it created or updated. Repeat with confirm to go ahead.`,
-        { details: { records } },
-      );
+      const records = store.imports.countWritten(importId);
+      const survey = new ImportRollback(store, lines).survey();
+      throw new AppError('CONFIRM_REQUIRED', confirmWords(r.file_name, records, survey), { details: { records, ...survey } });
     }
-    const touched = store.transaction(() => {
-      const t = this.undoAll(lines, undos);
-      this.contacts.withdrawHeld(importId);
-      this.companies.withdrawHeld(importId);
-      store.imports.update(importId, { state: 'rolled_back', finishedAt: this.ctx.now() });
-      return t;
+    const at = this.ctx.now();
+    const outcome = store.transaction(() => {
+      const o = new ImportRollback(store, lines).apply({ at, actor: this.ctx.actor });
+      store.imports.update(importId, { state: 'rolled_back', finishedAt: at });
+      const result: RollbackResult = {
+        summary: describeOutcome(o),
+        kept: o.kept.map((k) => `${k.field} of ${k.record}: ${k.why}`),
+        contactsArchived: o.contactsArchived,
+        companiesKept: o.companiesKept,
+        eventsInIntercom: o.eventsInIntercom,
+      };
+      return { ...o, result };
     });
+    this.rollbackResults.set(importId, outcome.result);
     this.removeSource(r);
     this.progress.delete(importId);
+    const { touched } = outcome;
     if (touched.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
     if (touched.companies.size > 0) this.ctx.hub.emit('changed', { entity: 'company', ids: [...touched.companies], op: 'import rolled back' });
     if (touched.events) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'import rolled back' });
@@ -576,60 +584,6 @@ export class ImportService {
     this.ctx.store.imports.update(r.id, { state: 'rolled_back', finishedAt: this.ctx.now() });
     this.removeSource(r);
     return this.announce(r.id, 'discarded');
-  }
-
-  /** Undoes the rows last first, so each restores the state the row before it left. */
-  private undoAll(lines: ImportRowDb[], undos: RowUndo[]) {
-    const { contacts, companies } = this;
-    const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
-    const reindexContacts = new Set<number>();
-    const reindexCompanies = new Set<number>();
-    const restored: { type: 'contact' | 'company'; snap: RowSnapshot }[] = [];
-    lines.forEach((_line, i) => {
-      const u = undos[i]!;
-      for (const id of u.events ?? []) withdrawEvent(this.ctx.store, id);
-      for (const [pk, visitorId, upTo] of u.adopted ?? []) contacts.unadoptVisitorEvents(pk, visitorId, upTo);
-      if (u.events || u.adopted) touched.events = true;
-      for (const [contactPk, companyPk] of u.links ?? []) {
-        contacts.withdrawLink(contactPk, companyPk);
-        reindexContacts.add(contactPk);
-      }
-      for (const [type, pk, id] of [...(u.created ?? [])].reverse()) {
-        if (type === 'contact') {
-          contacts.withdrawCreated({ pk, id });
-          touched.contacts.add(id);
-        } else {
-          for (const c of companies.withdrawCreated({ pk, id })) reindexContacts.add(c);
-          touched.companies.add(id);
-        }
-      }
-      // the ranges are stored as (after, upTo]
-      if (u.o) {
-        contacts.withdrawQueued(u.o[0] + 1, u.o[1]);
-        companies.withdrawQueued(u.o[0] + 1, u.o[1]);
-      }
-      if (u.h) {
-        contacts.withdrawHistory(u.h[0] + 1, u.h[1]);
-        companies.withdrawHistory(u.h[0] + 1, u.h[1]);
-      }
-      for (const snap of u.companies ?? []) {
-        companies.restore(snap);
-        reindexCompanies.add(snap.pk as number);
-        restored.push({ type: 'company', snap });
-      }
-      for (const snap of u.contacts ?? []) {
-        contacts.restore(snap);
-        reindexContacts.add(snap.pk as number);
-        restored.push({ type: 'contact', snap });
-      }
-    });
-    for (const pk of reindexCompanies) companies.reindex(pk);
-    for (const pk of reindexContacts) contacts.reindex(pk);
-    for (const { type, snap } of restored) {
-      (type === 'contact' ? contacts : companies).refreshSyncState(snap.id as string);
-      (type === 'contact' ? touched.contacts : touched.companies).add(snap.id as string);
-    }
-    return touched;
   }
 
   // ---- reading -------------------------------------------------------------------------------------
@@ -653,6 +607,45 @@ export class ImportService {
       reasons: groupReasons(this.ctx.store.imports.reasonCounts(q.importId)),
     };
   }
+}
+
+type RollbackResult = NonNullable<ImportJob['rollbackResult']>;
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** What a rollback of a started import cannot take back, whatever it finds (the confirmation counts it). */
+function rollbackWarning(r: ImportDbRow): string | null {
+  if (r.state !== 'interrupted' && r.state !== 'done') return null;
+  if (r.kind === 'events') return r.created > 0 ? 'Events cannot be removed from Intercom: those this import already sent stay there.' : null;
+  if (r.created === 0) return null;
+  const created = 'Contacts it created that are in Intercom are archived there (Intercom keeps archived contacts, off its lists).';
+  return r.kind === 'companies' ? `${created} Companies it created that are in Intercom stay there: Intercom cannot archive companies.` : created;
+}
+
+/** The confirmation: what will happen, in words. */
+function confirmWords(fileName: string, records: number, s: RollbackSurvey): string {
+  const parts = [`Rolling back ${fileName} undoes ${count(records, 'row', 'rows')} it created or updated.`];
+  if (s.contactsCreated > 0) {
+    parts.push(
+      `The ${count(s.contactsCreated, 'contact', 'contacts')} it created ${s.contactsCreated === 1 ? 'is' : 'are'} removed here` +
+        (s.contactsInIntercom > 0 ? `; ${count(s.contactsInIntercom, 'of them is', 'of them are')} in Intercom and will be archived there.` : '.'),
+    );
+  }
+  parts.push(
+    'Fields, stages and links it changed are put back' +
+      (s.updatesInIntercom > 0 ? `, in Intercom too for ${count(s.updatesInIntercom, 'record', 'records')} it had reached` : '') +
+      ', unless they were changed since: those are kept and listed.',
+  );
+  if (s.companiesInIntercom > 0) {
+    parts.push(`${count(s.companiesInIntercom, 'company', 'companies')} it created ${s.companiesInIntercom === 1 ? 'stays' : 'stay'}, as Intercom cannot archive companies; the contacts it linked to them are unlinked.`);
+  }
+  if (s.eventsInIntercom > 0) {
+    parts.push(`${count(s.eventsInIntercom, 'event', 'events')} it sent to Intercom ${s.eventsInIntercom === 1 ? 'stays' : 'stay'} there: Intercom cannot remove events.`);
+  } else if (s.eventsRecorded > 0) {
+    parts.push(`None of the ${count(s.eventsRecorded, 'event', 'events')} it recorded has reached Intercom yet, so all are removed.`);
+  }
+  parts.push('Repeat with confirm to go ahead.');
+  return parts.join(' ');
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;

@@ -43,11 +43,18 @@ export class CompanyWriter {
    * and one company.update entry carrying `payload`. `beforeReindex` sees each user first (an
    * import keeps them as they were, for rollback).
    */
-  update(row: CompanyKey, write: CompanyWrite, payload: Record<string, unknown>, o: ChangeOptions & { beforeReindex?: (contactPk: number) => void }): Written {
+  update(
+    row: CompanyKey,
+    write: CompanyWrite,
+    payload: Record<string, unknown>,
+    o: ChangeOptions & { beforeReindex?: (contactPk: number) => void; queue?: boolean },
+  ): Written {
     const { store } = this;
     store.companies.update(row.pk, { ...write, updatedAt: o.at });
-    if ('name' in payload) this.reindexUsers(row.pk, o.beforeReindex);
-    const seq = store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.update', payload, at: o.at, hold: o.hold ?? null });
+    if ('name' in write) this.reindexUsers(row.pk, o.beforeReindex);
+    // `queue: false`: an undo puts back values Intercom never got (their entries are withdrawn)
+    const seq =
+      o.queue === false ? null : store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.update', payload, at: o.at, hold: o.hold ?? null });
     return { seq, historyId: null };
   }
 
@@ -171,9 +178,9 @@ export class CompanyWriter {
     return ids;
   }
 
-  /** Removes the stage history rows about companies with ids in [first, last]. */
-  withdrawHistory(first: number, last: number): void {
-    this.store.history.deleteRange('company', first, last);
+  /** Removes the stage history rows about companies with ids in [first, last], but those of the companies in `keep`. */
+  withdrawHistory(first: number, last: number, keep: readonly string[] = []): void {
+    this.store.history.deleteRangeExcept('company', first, last, keep);
   }
 
   /** Rebuilds the search entry from the row. */

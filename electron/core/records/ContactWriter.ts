@@ -72,10 +72,17 @@ export class ContactWriter {
    * fields as the API names them). A visitor id given here brings that visitor's earlier events
    * with it, unless `adopt` is false.
    */
-  update(row: ContactKey, write: ContactWrite, payload: Record<string, unknown>, o: ChangeOptions & { adopt?: boolean }): Written & { adopted: number } {
+  update(
+    row: ContactKey,
+    write: ContactWrite,
+    payload: Record<string, unknown>,
+    o: ChangeOptions & { adopt?: boolean; queue?: boolean },
+  ): Written & { adopted: number } {
     const { store } = this;
     store.contacts.update(row.pk, { ...write, updatedAt: o.at });
-    const seq = store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
+    // `queue: false`: an undo puts back values Intercom never got (their entries are withdrawn)
+    const seq =
+      o.queue === false ? null : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
     const adopted = o.adopt !== false && typeof payload.visitorId === 'string' ? this.adoptVisitorEvents(row.pk, payload.visitorId, o) : 0;
     return { seq, historyId: null, adopted };
   }
@@ -251,21 +258,25 @@ export class ContactWriter {
    * out of Intercom (the API cannot delete for good; an archived contact is off its lists and
    * searches). Returns that entry, or null when Intercom never got the contact (nothing sent and
    * nothing being sent): then nothing is queued. A create still in flight is awaited: its answer
-   * hands the archive the Intercom id (setPushed), and after a crash the archive finds the contact
-   * by the user id it was created with (ops/archive.ts). Events it took over from a visitor are
+   * hands the archive the Intercom id (setPushed); when that answer is lost (a crash, a dropped
+   * connection) the archive finds the contact by the user id it was created with (ops/archive.ts). Events it took over from a visitor are
    * the caller's to give back first; its own events go with it.
    */
   archiveCreated(row: ContactRow, o: ChangeOptions): number | null {
     const { store } = this;
-    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id);
+    // in flight, or sent and waiting again after a lost answer: Intercom may have it
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id) || store.sync.hasSentWaiting(row.id);
     store.outbox.withdrawFailedOf(row.id);
     this.withdrawCreated(row);
     if (!reached) return null;
+    // the pusher holds back a record with an open conflict: the archive must not wait on one
+    store.conflicts.dropOpen(row.id);
     return store.outbox.append({
       entityType: 'contact',
       entityId: row.id,
       op: 'contact.archive',
-      payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, name: row.name, email: row.email },
+      // createSent: without an Intercom id, the archive finds the contact its create made (ops/archive.ts)
+      payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, name: row.name, email: row.email, createSent: row.intercom_id === null },
       at: o.at,
       hold: o.hold ?? null,
       fresh: true,
@@ -339,9 +350,12 @@ export class ContactWriter {
     return ids;
   }
 
-  /** Removes the stage history rows about contacts with ids in [first, last] (what one change added). */
-  withdrawHistory(first: number, last: number): void {
-    this.store.history.deleteRange('contact', first, last);
+  /**
+   * Removes the stage history rows about contacts with ids in [first, last] (what one change
+   * added), but those of the contacts in `keep` (an undo that writes their history instead).
+   */
+  withdrawHistory(first: number, last: number, keep: readonly string[] = []): void {
+    this.store.history.deleteRangeExcept('contact', first, last, keep);
   }
 
   /** Rebuilds the search entry from the row, its links and its companies' names. */

@@ -8,7 +8,7 @@ import { describeError, toast } from '../state/toastStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { formatDateTime, plural } from '../ui/labels';
 import { resetWizard, useImportWizard } from './importWizard';
-import { canRollBack, confirmAndRollBack, JobCounts } from './importParts';
+import { canRollBack, confirmAndRollBack, JobCounts, RollbackResult } from './importParts';
 import { groupReasons, KIND_LABEL, readableReason } from './importWords';
 
 const PAGE = 50;
@@ -77,6 +77,7 @@ export function ReportStep() {
           Everything this import wrote has been undone. The counts below are what it had done.
         </p>
       )}
+      {rolledBack && <RollbackResult job={job} />}
       <JobCounts job={job} testId="import-summary" />
 
       {error && <CouldNotRead what="import report" error={error} retry={() => void load()} />}
@@ -166,8 +167,10 @@ export function ReportStep() {
         </button>
       </div>
       {!rolledBack && job.created + job.updated > 0 && (
-        <p className="muted import-note">
-          A roll-back undoes all {plural(job.created + job.updated, 'record')} at once, as long as none of them has reached Intercom.
+        <p className="muted import-note" data-testid="import-rollback-note">
+          {job.rollbackable
+            ? `A roll-back undoes all ${plural(job.created + job.updated, 'record')} at once, in Intercom too. ${job.rollbackWarning ?? ''}`.trim()
+            : job.rollbackBlockedReason}
         </p>
       )}
     </div>

@@ -8,7 +8,8 @@ import { nothing, type Commit, type Operation, type PushRun } from './Operation'
 
 /**
  * The Intercom contact to archive: the one the entry names (its create's answer, see
- * ContactWriter.setPushed), else, when the create was sent and its answer lost (a crash), the one
+ * ContactWriter.setPushed), else, when the create was sent and its answer lost (a crash, a dropped
+ * connection), the one
  * with the user id it was created with: a create repeated with that id answers 409 with it (or
  * makes it, when the first never arrived: archived at once, it never shows). Null: no create
  * ever went out (or Intercom refused it), so Intercom has nothing to archive.
@@ -16,7 +17,8 @@ import { nothing, type Commit, type Operation, type PushRun } from './Operation'
 async function target(run: PushRun, id: string, archive: PushEntry, before: readonly PushEntry[]): Promise<{ id: string; archived: boolean } | null> {
   const named = archive.payload.intercomId;
   if (typeof named === 'string' && named !== '') return { id: named, archived: false };
-  if (!before.some((e) => e.op === 'contact.create' && e.attempts > 0)) return null;
+  const sent = archive.payload.createSent === true || before.some((e) => e.op === 'contact.create' && e.attempts > 0);
+  if (!sent) return null;
   const xid = typeof archive.payload.externalId === 'string' ? archive.payload.externalId : null;
   const role = archive.payload.role === 'user' ? 'user' : 'lead';
   try {
