@@ -339,7 +339,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'preview');
     const facts = await this.factsOf(r);
-    const compiled = compileMapping(kind, mapping, facts.columns);
+    const compiled = compileMapping(kind, mapping, facts.columns, facts.format);
     const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive, path.join(this.dir, 'preview-scratch.sqlite'));
     if (!result) throw new Error('the console closed during the preview');
     return result;
@@ -351,7 +351,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'start');
     const facts = await this.factsOf(r);
-    compileMapping(kind, mapping, facts.columns); // refuses a bad mapping before anything runs
+    compileMapping(kind, mapping, facts.columns, facts.format); // refuses a bad mapping before anything runs
     // a second start may have come in while the columns were read
     const again = this.mustGet(importId);
     if (again.state !== 'ready') this.wrongState(again, 'start');
@@ -413,7 +413,7 @@ export class ImportService {
       const job = this.mustGet(id);
       const facts = await this.factsOf(job);
       if (handle.stop || !this.alive) return;
-      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns);
+      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns, facts.format);
       const writer = new ImportWriter(store, id, job.duplicates!, this.ctx.actor, this.ctx.newId);
       // a resumed run still knows which records earlier rows made ("duplicate of ... (row 3)")
       for (const l of store.imports.createdRows(id)) writer.rowOf.set(l.entity_id, l.row_no);

@@ -65,7 +65,8 @@ export function storeLookup(store: Store, rowOf: Map<string, number>): IdentityL
   };
 }
 
-const sameScalar = (a: unknown, b: unknown) => a === b;
+/** The stored value, or a CSV's text of it ("42" for 42): no change, and the stored type stays. */
+const sameScalar = (stored: unknown, next: unknown) => stored === next || (typeof stored === 'string' && typeof next !== 'string' && stored === String(next));
 const parseAttrs = (json: string): Record<string, Scalar> => (json === '{}' ? {} : (JSON.parse(json) as Record<string, Scalar>));
 
 export class ImportWriter {

@@ -5,8 +5,9 @@ import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
 import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { isFormulaGuarded } from '../../../shared/formulaGuard';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
-import { cellText, type Cell } from './parse';
+import { cellText, type Cell, type ImportFormat } from './parse';
 
 export type Scalar = string | number | boolean;
 
@@ -91,9 +92,11 @@ export interface CompiledMapping {
   columns: string[];
   /** Column name per target field, for problems. */
   columnOf: Map<string, string>;
+  /** CSV: cells are text, perhaps with the export's formula guard, and attributes take their type from it. */
+  csv: boolean;
 }
 
-export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns: string[]): CompiledMapping {
+export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns: string[], format: ImportFormat = 'csv'): CompiledMapping {
   const allowed = new Set<string>(IMPORT_TARGETS[kind]);
   const index = new Map(columns.map((c, i) => [c, i]));
   const targets: (string | null)[] = new Array<string | null>(columns.length).fill(null);
@@ -132,7 +135,25 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
     need(has('at'), 'map a column to at (when the event happened)');
     need(has('visitorId') || has('externalId') || has('email'), 'map a column to visitorId, externalId or email (whose event it is)');
   }
-  return { kind, targets, columns, columnOf };
+  return { kind, targets, columns, columnOf, csv: format === 'csv' };
+}
+
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?(e[+-]\d+)?$/;
+
+/**
+ * A CSV attribute cell as the value it was exported from: true / false, a number written as the
+ * export writes numbers (so "007" or "1,5" stay text), else the text. A CSV holds no types: a
+ * text attribute whose value reads as a number comes back a number (an update keeps the stored
+ * type: see ImportWriter).
+ */
+export function attributeValue(text: string): Scalar {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (CANONICAL_NUMBER.test(text)) {
+    const n = Number(text);
+    if (Number.isFinite(n) && String(n) === text) return n;
+  }
+  return text;
 }
 
 const emptyPerson = (): PersonPart => ({
@@ -176,12 +197,16 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
     const target = m.targets[i];
     if (!target) continue;
     const cell = cells[i] ?? null;
-    const raw = cellText(cell);
+    // the export's formula guard comes off: what follows the quote is the value, as it was
+    const guarded = m.csv && typeof cell === 'string' && isFormulaGuarded(cell);
+    const raw = guarded ? cell.slice(1) : cellText(cell);
     if (raw.trim() === '') continue; // empty cells are "not given"
     const column = m.columns[i]!;
     if (target.startsWith('attribute:') || target.startsWith('metadata:')) {
       const key = target.slice(target.indexOf(':') + 1);
-      const value: Scalar = typeof cell === 'number' || typeof cell === 'boolean' ? cell : raw.trim();
+      const text = guarded ? raw : raw.trim();
+      const value: Scalar =
+        typeof cell === 'number' || typeof cell === 'boolean' ? cell : m.csv && target.startsWith('attribute:') ? attributeValue(text) : text;
       if (typeof value === 'string' && value.length > 1000) {
         problem(column, target, `${quote(value)} must be at most 1000 characters`);
         continue;
