@@ -113,7 +113,7 @@ export class ExportService {
         };
       }
       const cell = CELLS[col as (typeof EXPORT_COLUMNS)[number]];
-      if (!cell) throw new AppError('VALIDATION', `columns: unknown column ${col}`, { field: 'columns' });
+      if (!cell) throw new AppError('VALIDATION', `There is no column ${col}.`, { field: 'columns' });
       return cell;
     });
     const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : EXPORT_HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));

@@ -113,7 +113,7 @@ export class ImportService {
 
   private mustGet(id: string): ImportDbRow {
     const row = this.ctx.store.imports.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `importId: no import with id ${id}`, { field: 'importId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no import with id ${id}.`, { field: 'importId' });
     return row;
   }
 
@@ -131,7 +131,7 @@ export class ImportService {
   }
 
   private wrongState(r: ImportDbRow, doing: string): never {
-    throw new AppError('VALIDATION', `importId: cannot ${doing} an import that is ${r.state.replace('_', ' ')}`, {
+    throw new AppError('VALIDATION', `You cannot ${doing} an import that is ${r.state.replace('_', ' ')}.`, {
       field: 'importId',
       details: { state: r.state },
     });
@@ -154,23 +154,23 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'uploading') this.wrongState(r, 'add to');
     if (this.reading.has(importId)) {
-      throw new AppError('VALIDATION', 'importId: the whole file has arrived and is being read; wait for it', { field: 'importId' });
+      throw new AppError('VALIDATION', 'The whole file has arrived and is being read; wait for it.', { field: 'importId' });
     }
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
-      throw new AppError('VALIDATION', 'data: must be base64', { field: 'data' });
+      throw new AppError('VALIDATION', 'This piece of the file is not base64.', { field: 'data' });
     }
     const bytes = Buffer.from(data, 'base64');
     if (offset + bytes.length > r.size) {
       throw new AppError(
         'VALIDATION',
-        `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
+        `The piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
         { field: 'offset' },
       );
     }
     // pieces come in order (a piece sent again may overlap): the file on disk is what has arrived
     const received = this.received(r);
     if (offset > received) {
-      throw new AppError('VALIDATION', `offset: the piece starts at byte ${offset} but ${received} bytes have arrived so far; send the pieces in order`, {
+      throw new AppError('VALIDATION', `The piece starts at byte ${offset} but ${received} bytes have arrived so far; send the pieces in order.`, {
         field: 'offset',
       });
     }
@@ -194,7 +194,7 @@ export class ImportService {
       return fs.statSync(r.file_path).size;
     } catch (err) {
       if (!isMissing(err)) throw err;
-      throw new AppError('NOT_FOUND', `importId: what arrived of ${r.file_name} is gone; upload the file again`, { field: 'importId' });
+      throw new AppError('NOT_FOUND', `What arrived of ${r.file_name} is gone; upload the file again.`, { field: 'importId' });
     }
   }
 
@@ -252,7 +252,7 @@ export class ImportService {
 
   private sourceError(r: Pick<ImportDbRow, 'id'>, err: unknown): unknown {
     if (!isMissing(err)) return err;
-    return new AppError('NOT_FOUND', `importId: the uploaded file of import ${r.id} is gone; upload it again`, { field: 'importId' });
+    return new AppError('NOT_FOUND', `The uploaded file of this import is gone; upload it again.`, { field: 'importId' });
   }
 
   /** The file's rows, read from disk in batches. */
@@ -531,7 +531,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state === 'uploading' || r.state === 'ready') return this.discard(r);
     if (r.state === 'running') {
-      throw new AppError('VALIDATION', 'importId: pause the import before rolling it back', { field: 'importId', details: { state: r.state } });
+      throw new AppError('VALIDATION', 'Pause the import before rolling it back.', { field: 'importId', details: { state: r.state } });
     }
     if (r.state !== 'interrupted' && r.state !== 'done') this.wrongState(r, 'roll back');
     const lines = [...store.imports.undoLines(importId)];
@@ -539,7 +539,7 @@ export class ImportService {
     if (r.state === 'done') {
       const left = undos.reduce((n, u) => n + (u.o ? store.imports.leftInRange(u.o[0], u.o[1]) : 0), 0);
       if (left > 0) {
-        throw new AppError('CONFLICT', `importId: ${left.toLocaleString('en')} of this import's changes already went to Intercom; it can no longer be rolled back`, {
+        throw new AppError('CONFLICT', `${left.toLocaleString('en')} of this import's changes already went to Intercom; it can no longer be rolled back`, {
           field: 'importId',
           details: { sent: left },
         });

@@ -104,29 +104,29 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
   for (const [column, target] of Object.entries(mapping)) {
     const field = `mapping.${column}`;
     const i = index.get(column);
-    if (i === undefined) throw new AppError('VALIDATION', `${field}: the file has no column named "${column}"`, { field });
+    if (i === undefined) throw new AppError('VALIDATION', `The file has no column named "${column}".`, { field });
     if (target === 'ignore') continue;
     const isAttribute = target.startsWith('attribute:');
     const isMetadata = target.startsWith('metadata:');
     if (isAttribute && kind === 'events') {
-      throw new AppError('VALIDATION', `${field}: events carry metadata, not attributes; use metadata:<key>`, { field });
+      throw new AppError('VALIDATION', `Column "${column}": events carry metadata, not attributes; use metadata:<key>.`, { field });
     }
     if (isMetadata && kind !== 'events') {
-      throw new AppError('VALIDATION', `${field}: only events carry metadata; use attribute:<name>`, { field });
+      throw new AppError('VALIDATION', `Column "${column}": only events carry metadata; use attribute:<name>.`, { field });
     }
     if (!isAttribute && !isMetadata && !allowed.has(target)) {
-      throw new AppError('VALIDATION', `${field}: ${target} is not a field of a ${kind} import (${[...allowed].join(', ')})`, { field });
+      throw new AppError('VALIDATION', `Column "${column}": ${target} is not a field of a ${kind} import (${[...allowed].join(', ')}).`, { field });
     }
     const other = columnOf.get(target);
     if (other !== undefined) {
-      throw new AppError('VALIDATION', `${field}: columns "${other}" and "${column}" both go to ${target}; pick one`, { field });
+      throw new AppError('VALIDATION', `Columns "${other}" and "${column}" both go to ${target}; pick one.`, { field });
     }
     columnOf.set(target, column);
     targets[i] = target;
   }
   const has = (f: string) => columnOf.has(f);
   const need = (ok: boolean, message: string) => {
-    if (!ok) throw new AppError('VALIDATION', `mapping: ${message}`, { field: 'mapping' });
+    if (!ok) throw new AppError('VALIDATION', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, { field: 'mapping' });
   };
   if (kind === 'contacts') need(has('email') || has('name'), 'map a column to email or name (a contact needs one of them)');
   if (kind === 'companies') need(has('companyName') || has('companyExternalId'), 'map a column to companyName or companyExternalId');

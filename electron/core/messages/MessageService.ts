@@ -21,7 +21,7 @@ export class MessageService {
 
   private mustGetContact(id: string) {
     const row = this.ctx.store.contacts.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${id}`, { field: 'contactId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${id}.`, { field: 'contactId' });
     return row;
   }
 
@@ -30,7 +30,7 @@ export class MessageService {
     const message = store.transaction(() => {
       const contact = this.mustGetContact(input.contactId);
       if (input.channel === 'email' && !contact.email) {
-        throw new AppError('VALIDATION', `channel: ${contact.name ?? 'this contact'} has no email address; send an in-app message instead`, {
+        throw new AppError('VALIDATION', `${contact.name ?? 'This contact'} has no email address; send an in-app message instead.`, {
           field: 'channel',
         });
       }
@@ -59,7 +59,7 @@ export class MessageService {
     const result = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
       if (contact.role !== 'user') {
-        throw new AppError('VALIDATION', `contactId: ${contact.name ?? contact.email ?? 'this contact'} is a lead; auto-messages are flushed for signed-up users only`, {
+        throw new AppError('VALIDATION', `${contact.name ?? contact.email ?? 'This contact'} is a lead; auto-messages are flushed for signed-up users only.`, {
           field: 'contactId',
         });
       }
