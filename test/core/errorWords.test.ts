@@ -117,12 +117,13 @@ describe('error messages', () => {
     const t = newCore();
     const { contact: lead } = await t.api.call('contacts.create', { name: 'Lee Lead' });
     const { contact: other } = await t.api.call('contacts.create', { name: 'Otto', externalId: 'u-1' });
+    await t.api.call('segments.list', {});
     const refusals: [string, unknown][] = [
       ['contacts.update', { id: lead.id, patch: { externalId: 'u-1' } }],
       ['contacts.update', { id: other.id, patch: { name: null } }],
       ['messages.send', { contactId: lead.id, channel: 'email', subject: 'Hi', body: 'Hello' }],
       ['messages.flush', { contactId: lead.id }],
-      ['segments.delete', { id: 'builtin:slipping' }],
+      ['segments.delete', { id: 'builtin:slipping-away' }],
       ['events.pull', { contactId: lead.id }],
       ['bulk.run', { target: { kind: 'ids', ids: [lead.id] }, action: { type: 'export', columns: ['shoeSize'] }, confirm: true }],
       ['contacts.export', { columns: ['attribute:x', 'nope'] }],

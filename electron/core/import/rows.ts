@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
 import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
 import { isFormulaGuarded } from '../../../shared/formulaGuard';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
 import { cellText, type Cell, type ImportFormat } from './parse';
@@ -109,13 +110,13 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
     const isAttribute = target.startsWith('attribute:');
     const isMetadata = target.startsWith('metadata:');
     if (isAttribute && kind === 'events') {
-      throw new AppError('VALIDATION', `Column "${column}": events carry metadata, not attributes; use metadata:<key>.`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: events carry metadata, not attributes; use metadata:<key>.`, { field });
     }
     if (isMetadata && kind !== 'events') {
-      throw new AppError('VALIDATION', `Column "${column}": only events carry metadata; use attribute:<name>.`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: only events carry metadata; use attribute:<name>.`, { field });
     }
     if (!isAttribute && !isMetadata && !allowed.has(target)) {
-      throw new AppError('VALIDATION', `Column "${column}": ${target} is not a field of a ${kind} import (${[...allowed].join(', ')}).`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: ${target} is not a field of a ${kind} import (${[...allowed].join(', ')}).`, { field });
     }
     const other = columnOf.get(target);
     if (other !== undefined) {
