@@ -86,7 +86,7 @@ function decodeSegment(encoded: string): string | null {
   }
 }
 
-const MALFORMED_PATH = 'url: the address has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8)';
+const MALFORMED_PATH = 'The address has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8)';
 
 function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
