@@ -80,6 +80,8 @@ beforeEach(async () => {
       },
     });
     if (i % 4 !== 1) await t.api.call('companies.link', { contactId: contact.id, companyId: companies[i % 3]! });
+    // some in two companies: the export lists them in one cell
+    if (i % 4 === 2) await t.api.call('companies.link', { contactId: contact.id, companyId: companies[(i + 1) % 3]! });
   }
   // a company stage moves the funnel stage, which the export writes and the import leaves out
   await t.api.call('companies.setStage', { id: acme, stage: 'customer' });
@@ -118,12 +120,14 @@ describe('export then import', () => {
     const { job, analysis } = await runImport(fresh, 'contacts.csv', text, { kind: 'contacts' });
     // the console's own export is known back: a contacts file, its derived columns left out
     expect(analysis.guessedKind).toBe('contacts');
-    expect(analysis.mapping).toMatchObject({ Companies: 'companyName', 'Funnel stage': 'ignore', 'Sync state': 'ignore', 'Intercom ID': 'ignore', Created: 'createdAt' });
+    expect(analysis.mapping).toMatchObject({ Companies: 'companies', 'Funnel stage': 'ignore', 'Sync state': 'ignore', 'Intercom ID': 'ignore', Created: 'createdAt' });
     expect(analysis.columns).toContain('=formula header');
     expect(job).toMatchObject({ state: 'done', created: NOTES.length, failed: 0, skipped: 0 });
 
     const after = await contactsOf(fresh);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    expect([...before.values()].filter((c) => c.companies.length === 2).length).toBeGreaterThan(2);
+    expect((await fresh.api.call('companies.list', { limit: 50 })).items.map((co) => co.name).sort()).toEqual(['=Evil Co', 'Acme, "The" Inc.', '＠home 株式会社']);
     for (const [key, c] of before) expect(kept(after.get(key)!), key).toEqual(kept(c));
   });
 
@@ -172,5 +176,7 @@ describe('export then import', () => {
     expect(people.map((x) => x.attributes.note)).toEqual(NOTES.slice(0, people.length));
     const companies = p.mapped.map((m) => (m as { company: { name: string } | null }).company?.name ?? null);
     expect(companies[0]).toBe('=Evil Co');
+    // a contact in two companies: the first and the rest, each unguarded
+    expect(p.mapped[2]).toMatchObject({ company: { name: '=Evil Co' }, more: [{ name: '＠home 株式会社' }] });
   });
 });

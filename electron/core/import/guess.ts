@@ -79,7 +79,7 @@ const EXPORT_DERIVED = new Set(
 /** The field a header names for this kind, if it names one that kind has. */
 function fieldFor(header: string, kind: ImportKind): Field | null {
   const key = normaliseHeader(header);
-  let field: Field | undefined = key === EXPORT_COMPANIES ? 'companyName' : SYNONYMS[key];
+  let field: Field | undefined = key === EXPORT_COMPANIES ? (kind === 'contacts' ? 'companies' : 'companyName') : SYNONYMS[key];
   // the same words mean a different field per kind
   if (kind === 'events' && (field === 'createdAt' || key === 'at')) field = 'at';
   if (kind === 'companies' && field === 'stage') field = 'companyStage';

@@ -44,7 +44,8 @@ export interface EventPart {
 }
 
 export type MappedRow =
-  | { kind: 'contacts'; person: PersonPart; company: CompanyPart | null }
+  /** `more`: the companies past the first, when the row names several (the export's Companies column). */
+  | { kind: 'contacts'; person: PersonPart; company: CompanyPart | null; more?: CompanyPart[] }
   | { kind: 'companies'; person: PersonPart | null; company: CompanyPart }
   | { kind: 'events'; event: EventPart };
 
@@ -185,6 +186,8 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
   let at: number | null = null;
   const metadata: Record<string, Scalar> = {};
   let metadataColumn: string | null = null;
+  /** Company names of a `companies` cell, in the order written. */
+  const listed: string[] = [];
 
   const problem = (column: string, field: string, message: string) => problems.push({ row: rowNo, column, field, message });
   function check<T>(schema: z.ZodType<T>, value: string, column: string, field: string): T | null {
@@ -268,6 +271,14 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
       case 'companyName':
         company.name = check(Name, raw, column, 'companyName');
         break;
+      case 'companies':
+        // the export joins a contact's companies with "; "
+        for (const part of raw.split(';')) {
+          if (part.trim() === '') continue;
+          const name = check(Name, part, column, 'companies');
+          if (name !== null && !listed.some((n) => n.toLowerCase() === name.toLowerCase())) listed.push(name);
+        }
+        break;
       case 'plan':
         company.plan = check(Plan, raw, column, 'plan');
         break;
@@ -331,7 +342,10 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
         rowProblem(m.columnOf.has('companyName') ? 'companyName' : 'companyExternalId', 'a company needs a name or a company id');
       }
       if (problems.length > 0) return { ok: false, problems };
-      return { ok: true, row: { kind: 'contacts', person, company: company.externalId || company.name ? company : null } };
+      const first = company.externalId || company.name ? company : null;
+      const others = listed.filter((n) => n.toLowerCase() !== first?.name?.toLowerCase()).map((name): CompanyPart => ({ ...emptyCompany(), name }));
+      const [head, ...more] = first ? [first, ...others] : others;
+      return { ok: true, row: { kind: 'contacts', person, company: head ?? null, ...(more.length > 0 ? { more } : {}) } };
     }
     if (!company.externalId && !company.name && !failedField('companyName') && !failedField('companyExternalId')) {
       rowProblem(m.columnOf.has('companyName') ? 'companyName' : 'companyExternalId', 'a row needs a company name or company id');
@@ -349,6 +363,7 @@ export function describeRow(row: MappedRow): Record<string, unknown> {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   if (row.kind === 'events') return { ...row.event, at: iso(row.event.at) };
   const person = row.person ? { ...row.person, createdAt: iso(row.person.createdAt) } : null;
+  if (row.kind === 'contacts' && row.more) return { person, company: row.company, more: row.more };
   return { person, company: row.company };
 }
 
