@@ -10,6 +10,7 @@ const SLOW = [
   'test/sync/crash.test.ts',
   'test/sync/pushFaults.test.ts',
   'test/sync/engine.test.ts',
+  'test/sync/honestStatus.test.ts',
   'test/sync/pullSpeed.test.ts',
   'test/sync/sandbox.scale.test.ts',
   'test/sync/rateLimiter.test.ts',

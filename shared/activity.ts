@@ -95,9 +95,12 @@ export const IMPORT_KINDS = ['contacts', 'companies', 'events'] as const;
 export const ImportKind = z.enum(IMPORT_KINDS);
 export type ImportKind = z.infer<typeof ImportKind>;
 
-/** Where a file column goes; `ignore` drops it, `attribute:<name>` / `metadata:<key>` keep it under that name. */
+/**
+ * Where a file column goes; `ignore` drops it, `attribute:<name>` / `metadata:<key>` keep it under
+ * that name. `companies`: several company names separated by ";" (the export's Companies column).
+ */
 export const IMPORT_TARGETS = {
-  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName'],
+  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName', 'companies'],
   companies: [
     'companyExternalId',
     'companyName',

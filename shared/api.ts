@@ -24,7 +24,7 @@ import { syncMethods } from './api/sync';
 
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
 export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
-export { EXPORT_COLUMNS } from './api/export';
+export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
 
 export const contract = mergeMethods(

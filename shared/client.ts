@@ -13,7 +13,7 @@ export interface Transport {
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /** What a request over the limit is told, by the page before sending or by the bridge. */
-export const REQUEST_TOO_LARGE = `body: larger than the ${MAX_REQUEST_BYTES / (1024 * 1024)} MiB (${MAX_REQUEST_BYTES} bytes) a request may carry`;
+export const REQUEST_TOO_LARGE = `This call is larger than the ${MAX_REQUEST_BYTES / (1024 * 1024)} MiB (${MAX_REQUEST_BYTES} bytes) a request may carry.`;
 
 export class ApiError extends Error {
   readonly code: ErrorCode;

@@ -86,7 +86,7 @@ function decodeSegment(encoded: string): string | null {
   }
 }
 
-const MALFORMED_PATH = 'url: the address has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8)';
+const MALFORMED_PATH = 'The address has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8)';
 
 function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -143,7 +143,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return fail(res, 401, { code: 'AUTH', message: 'Missing or wrong token: open the link that `npm start` printed (it changes on each start).' });
     }
     if (pathname === '/api/events') {
-      if (req.method !== 'GET') return fail(res, 405, { code: 'VALIDATION', message: 'method: use GET for /api/events', field: 'method' });
+      if (req.method !== 'GET') return fail(res, 405, { code: 'VALIDATION', message: 'Use GET for /api/events.', field: 'method' });
       return openEventStream(req, res);
     }
     const method = decodeSegment(pathname.slice('/api/'.length));
@@ -153,11 +153,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return fail(res, 405, { code: 'VALIDATION', message: 'method: API calls are POST requests', field: 'method' });
+      return fail(res, 405, { code: 'VALIDATION', message: 'API calls are POST requests.', field: 'method' });
     }
     const type = req.headers['content-type'] ?? '';
     if (type && !/^application\/json\b/i.test(type)) {
-      return fail(res, 415, { code: 'VALIDATION', message: 'body: send JSON (Content-Type: application/json)', field: 'body' });
+      return fail(res, 415, { code: 'VALIDATION', message: 'Send the call as JSON (Content-Type: application/json).', field: 'body' });
     }
     let raw: string;
     try {
@@ -168,14 +168,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         // the connection closes after this answer: what is left of the body is not worth reading
         return fail(res, 413, { code: 'VALIDATION', message: REQUEST_TOO_LARGE, field: 'body' }, { Connection: 'close' });
       }
-      return fail(res, status, { code: 'VALIDATION', message: 'body: could not be read', field: 'body' });
+      return fail(res, status, { code: 'VALIDATION', message: 'The request body could not be read.', field: 'body' });
     }
     let input: unknown = undefined;
     if (raw.trim() !== '') {
       try {
         input = JSON.parse(raw);
       } catch {
-        return fail(res, 400, { code: 'VALIDATION', message: 'body: is not valid JSON', field: 'body' });
+        return fail(res, 400, { code: 'VALIDATION', message: 'The request body is not valid JSON.', field: 'body' });
       }
     }
     const result = await options.core.call(method, input);
@@ -290,7 +290,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     try {
       pathname = new URL(req.url ?? '/', `http://${host}`).pathname;
     } catch {
-      return fail(res, 400, { code: 'VALIDATION', message: 'url: malformed', field: 'url' });
+      return fail(res, 400, { code: 'VALIDATION', message: 'The address is malformed.', field: 'url' });
     }
     if (pathname === '/api' || pathname.startsWith('/api/')) {
       handleApi(req, res, pathname).catch(() => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../shared/api';
 import { AppError, type ErrorPayload, type Result } from '../../shared/errors';
+import { fieldLabel } from '../../shared/fieldLabels';
 import { damagedError, isDamagedError } from './db/checkStore';
 import { diskFullError, isDiskFull, storeHeadroom } from './diskSpace';
 
@@ -24,8 +25,11 @@ export interface RouterOptions {
 
 export type Call = (method: string, input: unknown) => Promise<Result<unknown>>;
 
-/** A zod failure as a VALIDATION error naming the first field at fault. */
-export function validationError(error: z.ZodError, rawInput?: unknown): ErrorPayload {
+/**
+ * A zod failure as a VALIDATION error naming the first field at fault: its path in `field`, its
+ * words (fieldLabels.ts) at the start of the message.
+ */
+export function validationError(error: z.ZodError, rawInput?: unknown, method?: string): ErrorPayload {
   const issue = error.issues[0]!;
   let path = issue.path.map(String).join('.');
   let message = issue.message;
@@ -36,10 +40,11 @@ export function validationError(error: z.ZodError, rawInput?: unknown): ErrorPay
   }
   if (issue.code === 'invalid_type' && valueAt(rawInput, issue.path) === undefined) message = 'is required';
   const field = path || 'input';
+  const text = `${fieldLabel(field, method)}: ${message}`;
   // a named rule (a refinement with params.rule) keeps its code, so callers need not read the words
   const rule = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
-  if (typeof rule === 'string') return { code: 'VALIDATION', message: `${field}: ${message}`, field, details: { rule } };
-  return { code: 'VALIDATION', message: `${field}: ${message}`, field };
+  if (typeof rule === 'string') return { code: 'VALIDATION', message: text, field, details: { rule } };
+  return { code: 'VALIDATION', message: text, field };
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -96,7 +101,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): C
     const spec = contract[method];
     const input = rawInput === null ? undefined : rawInput;
     const parsed = spec.input.safeParse(input);
-    if (!parsed.success) return { ok: false, error: validationError(parsed.error, input) };
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error, input, method) };
     try {
       const handler = handlers[method] as (input: unknown) => unknown;
       const value = await handler(parsed.data);

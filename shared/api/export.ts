@@ -27,6 +27,26 @@ export const EXPORT_COLUMNS = [
   'firstLandingPage',
 ] as const;
 
+/** Each column's header in the file; the import knows the file back by them. */
+export const EXPORT_HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
+  name: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  role: 'Role',
+  stage: 'Stage',
+  funnelStage: 'Funnel stage',
+  companies: 'Companies',
+  externalId: 'User ID',
+  visitorId: 'Visitor ID',
+  intercomId: 'Intercom ID',
+  createdAt: 'Created',
+  updatedAt: 'Updated',
+  lastActivityAt: 'Last activity',
+  syncState: 'Sync state',
+  firstReferrer: 'First referrer',
+  firstLandingPage: 'First landing page',
+};
+
 const ExportColumn = z.union([z.enum(EXPORT_COLUMNS), z.string().regex(/^attribute:.{1,190}$/, { message: 'must be a column name or attribute:<name>' })]);
 
 export const exportMethods = {

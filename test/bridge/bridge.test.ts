@@ -64,7 +64,7 @@ describe('API envelope and auth', () => {
   it('answers 200 with { ok: false, error } naming the field for bad input', async () => {
     const r = await request(bridge, { path: '/api/contacts.create', headers: auth(), body: JSON.stringify({ name: 'A', email: 'nope' }) });
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'email', message: 'email: is not a valid email address' } });
+    expect(JSON.parse(r.body)).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'email', message: 'Email: is not a valid email address' } });
   });
 
   it('refuses a missing or wrong token with 401 and does not run the method', async () => {

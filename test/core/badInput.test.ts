@@ -162,7 +162,7 @@ describe('bad input is refused with VALIDATION naming the field, and changes not
 
   it('says plainly that a missing input is required', async () => {
     const res = await t.core.call('contacts.get', null);
-    expect(res).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'input', message: 'input: is required' } });
+    expect(res).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'input', message: 'Input: is required' } });
   });
 
   it('also refuses identity clashes without changing anything', async () => {

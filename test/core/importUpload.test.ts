@@ -29,11 +29,11 @@ describe('import: the upload', () => {
     const job = await t.api.call('import.open', { fileName: 'x.csv', size: 12 });
     const over = await t.fail('import.chunk', { importId: job.id, offset: 0, data: piece('email\na@b.co\nmore') });
     expect(over).toMatchObject({ code: 'VALIDATION', field: 'offset' });
-    expect(over.message).toBe('offset: the piece ends at byte 17, past the end of the file (12 bytes, as announced when the upload began)');
+    expect(over.message).toBe('The piece ends at byte 17, past the end of the file (12 bytes, as announced when the upload began)');
     // the last piece first would leave the start of the file as zeros
     const gap = await t.fail('import.chunk', { importId: job.id, offset: 6, data: piece('a@b.co') });
     expect(gap).toMatchObject({ code: 'VALIDATION', field: 'offset' });
-    expect(gap.message).toBe('offset: the piece starts at byte 6 but 0 bytes have arrived so far; send the pieces in order');
+    expect(gap.message).toBe('The piece starts at byte 6 but 0 bytes have arrived so far; send the pieces in order.');
     expect(fs.statSync(source(t, job.id)).size).toBe(0);
     // a piece sent twice is taken (a retry); the job is read once the last byte is there
     await t.api.call('import.chunk', { importId: job.id, offset: 0, data: piece('email\n') });
@@ -52,7 +52,7 @@ describe('import: the upload', () => {
     expect(discarded.finishedAt).not.toBeNull();
     expect(fs.existsSync(source(t, part.id))).toBe(false);
     const late = await t.fail('import.chunk', { importId: part.id, offset: 6, data: piece('a@b.co') });
-    expect(late).toMatchObject({ code: 'VALIDATION', field: 'importId', message: 'importId: cannot add to an import that is rolled back' });
+    expect(late).toMatchObject({ code: 'VALIDATION', field: 'importId', message: 'You cannot add to an import that is rolled back.' });
 
     const ready = await upload(t, 'ready.csv', 'email\na@b.co\n');
     expect(ready.state).toBe('ready');

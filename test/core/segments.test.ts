@@ -290,7 +290,7 @@ describe('built-in segments', () => {
     expect(again.count).toBe(3);
     const err = await t.fail('segments.delete', { id: 'builtin:slipping-away' });
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'id' });
-    expect(err.message).toContain('built-in segments cannot be deleted');
+    expect(err.message).toContain('Built-in segments cannot be deleted');
     expect((await t.api.call('segments.list', {})).items).toHaveLength(3);
   });
 

@@ -138,7 +138,7 @@ describe('conflicts', () => {
     expect(again).toMatchObject({ code: 'CONFLICT', field: 'id' });
     expect(again.message).toMatch(/already resolved .* keeping the local value/);
     expect((await outboxItems(r.t)).length).toBe(outboxBefore);
-    expect(await r.t.fail('conflicts.resolve', { id: 999_999, keep: 'local' })).toMatchObject({ code: 'NOT_FOUND', field: 'id', message: 'id: no conflict with id 999999' });
+    expect(await r.t.fail('conflicts.resolve', { id: 999_999, keep: 'local' })).toMatchObject({ code: 'NOT_FOUND', field: 'id', message: 'There is no conflict with id 999999.' });
   });
 
   it('company conflicts resolve the same way', async () => {

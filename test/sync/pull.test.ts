@@ -358,6 +358,21 @@ describe('incremental pull', () => {
     expect(scalar(r, 'SELECT count(*) FROM outbox')).toBe(0);
   });
 
+  it('reads a company without users, which the scroll leaves out, by its company id', async () => {
+    const r = await imported();
+    const made = await r.t.api.call('companies.create', { name: 'Lonely Co', plan: 'Seed' });
+    await new Pusher(r.ctx()).run();
+    const intercomId = scalar(r, 'SELECT intercom_id FROM companies WHERE id = @id', { id: made.id }) as string;
+    r.clock.ms += 60 * 60_000;
+    r.sb.workspace.remoteEditCompany(intercomId, { plan: 'Growth' });
+    r.sb.resetStats();
+    const summary = await r.puller().pullChanges();
+    expect(summary.companies.updated).toBe(1);
+    expect(scalar(r, 'SELECT plan FROM companies WHERE id = @id', { id: made.id })).toBe('Growth');
+    // one request for it: the seeded companies with users came with the scroll
+    expect(r.sb.stats().byRoute['GET /companies']).toBe(1);
+  });
+
   it('follows a detach made in Intercom, but keeps a link the console has not pushed yet', async () => {
     const r = await imported();
     const ws = r.sb.workspace;

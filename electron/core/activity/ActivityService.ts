@@ -29,9 +29,9 @@ function decodeCursor(raw: string | undefined, scope: string): TimelineSeek | nu
     c = null;
   }
   const ok = typeof c === 'object' && c !== null && typeof (c as CursorBody).a === 'number' && typeof (c as CursorBody).k === 'string';
-  if (!ok) throw new AppError('VALIDATION', 'before: is not a cursor returned by a previous page', { field: 'before' });
+  if (!ok) throw new AppError('VALIDATION', 'That page no longer exists; start again from the first page.', { field: 'before' });
   if ((c as CursorBody).s !== scope) {
-    throw new AppError('VALIDATION', 'before: belongs to another timeline; start again from the first page', { field: 'before' });
+    throw new AppError('VALIDATION', 'That page belongs to another timeline; start again from the first page.', { field: 'before' });
   }
   return { at: (c as CursorBody).a, key: (c as CursorBody).k };
 }
@@ -81,7 +81,7 @@ export class ActivityService {
       let contactPk: number | null = null;
       if (input.contactId) {
         const row = store.contacts.byId(input.contactId);
-        if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${input.contactId}`, { field: 'contactId' });
+        if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${input.contactId}.`, { field: 'contactId' });
         contactPk = row.pk;
       }
       const now = this.ctx.now();
@@ -104,7 +104,7 @@ export class ActivityService {
   contactTimeline({ id, before, limit }: ParsedInput<'contacts.timeline'>): MethodOutput<'contacts.timeline'> {
     const { store } = this.ctx;
     const row = store.contacts.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `id: no contact with id ${id}`, { field: 'id' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${id}.`, { field: 'id' });
     const scope = `contact:${id}`;
     const rows = store.events.contactTimeline(row, decodeCursor(before, scope), limit + 1);
     return { ...this.page(rows, limit, scope), firstTouch: toFirstTouch(store.events.firstTouchOfContact(row.pk)) };
@@ -113,7 +113,7 @@ export class ActivityService {
   companyTimeline({ id, before, limit }: ParsedInput<'companies.timeline'>): MethodOutput<'companies.timeline'> {
     const { store } = this.ctx;
     const row = store.companies.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `id: no company with id ${id}`, { field: 'id' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no company with id ${id}.`, { field: 'id' });
     const scope = `company:${id}`;
     const rows = store.events.companyTimeline(row, decodeCursor(before, scope), limit + 1);
     return { ...this.page(rows, limit, scope), firstTouch: toFirstTouch(store.events.firstTouchOfCompany(row.pk)) };

@@ -145,12 +145,12 @@ export class BackupService {
 
   async restore({ name, confirm }: ParsedInput<'backup.restore'>): Promise<MethodOutput<'backup.restore'>> {
     const item = this.items().find((i) => i.name === name);
-    if (!item) throw new AppError('NOT_FOUND', `name: there is no backup '${name}' in ${this.o.dir}`, { field: 'name' });
+    if (!item) throw new AppError('NOT_FOUND', `There is no backup '${name}' in ${this.o.dir}.`, { field: 'name' });
     const file = path.join(this.o.dir, name);
     try {
       inspectBackupFile(file, MIGRATIONS.length, this.o.nativeBinding);
     } catch (e) {
-      throw new AppError('VALIDATION', `name: the backup ${name} cannot be restored: ${e instanceof Error ? e.message : String(e)}`, { field: 'name' });
+      throw new AppError('VALIDATION', `The backup ${name} cannot be restored: ${e instanceof Error ? e.message : String(e)}`, { field: 'name' });
     }
     if (!confirm) {
       throw new AppError(

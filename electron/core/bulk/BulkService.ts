@@ -151,7 +151,7 @@ export class BulkService {
   private resolve(target: BulkTarget): { contacts: BulkContactRow[]; missing: number } {
     const { store } = this.ctx;
     const tooMany = () =>
-      new AppError('VALIDATION', `target: more than ${BULK_TARGET_LIMIT.toLocaleString('en')} contacts; narrow the segment or the selection and run it in parts`, {
+      new AppError('VALIDATION', `That is more than ${BULK_TARGET_LIMIT.toLocaleString('en')} contacts; narrow the segment or the selection and run it in parts.`, {
         field: 'target',
       });
     if (target.kind !== 'ids') {
@@ -219,7 +219,7 @@ export class BulkService {
       case 'link': {
         const company = store.companies.byId(action.companyId);
         if (!company) {
-          throw new AppError('NOT_FOUND', `action.companyId: no company with id ${action.companyId}`, { field: 'action.companyId' });
+          throw new AppError('NOT_FOUND', `There is no company with id ${action.companyId}.`, { field: 'action.companyId' });
         }
         plan.company = company;
         const linked = store.bulk.linkedTo(company.pk, contacts.map((c) => c.pk));
@@ -343,7 +343,7 @@ export class BulkService {
     // the contract takes any short string here; refuse an unknown column before counting
     action.columns.forEach((col, i) => {
       if (!(EXPORT_COLUMNS as readonly string[]).includes(col) && !/^attribute:.{1,190}$/.test(col)) {
-        throw new AppError('VALIDATION', `action.columns.${i}: unknown column ${col}; use a column name or attribute:<name>`, {
+        throw new AppError('VALIDATION', `There is no column ${col}; use a column name or attribute:<name>.`, {
           field: `action.columns.${i}`,
         });
       }
@@ -385,7 +385,7 @@ export class BulkService {
     const changed = { contacts: new Set<string>(), companies: new Set<string>() };
     const result = store.transaction(() => {
       const row = store.bulk.byId(id);
-      if (!row) throw new AppError('NOT_FOUND', 'That bulk action no longer exists.', { field: 'id' });
+      if (!row) throw new AppError('NOT_FOUND', `There is no bulk action with id ${id}.`, { field: 'id' });
       const at = this.ctx.now();
       const blocked = this.blockedReason(row, at);
       if (blocked) throw new AppError('CONFLICT', blocked, { field: 'id' });

@@ -23,13 +23,13 @@ export class CompanyService {
 
   private mustGet(id: string, field = 'id'): CompanyRow {
     const row = this.ctx.store.companies.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `${field}: no company with id ${id}`, { field });
+    if (!row) throw new AppError('NOT_FOUND', `There is no company with id ${id}.`, { field });
     return row;
   }
 
   private mustGetContact(id: string): ContactRow {
     const row = this.ctx.store.contacts.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${id}`, { field: 'contactId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${id}.`, { field: 'contactId' });
     return row;
   }
 
@@ -37,7 +37,7 @@ export class CompanyService {
     if (!externalId) return;
     const other = this.ctx.store.companies.byExternalId(externalId);
     if (other && other.id !== selfId) {
-      throw new AppError('CONFLICT', `${field}: company ${other.id} (${other.name}) already has company id ${externalId}`, {
+      throw new AppError('CONFLICT', `Company ${other.id} (${other.name}) already has company id ${externalId}.`, {
         field,
         details: { existingId: other.id },
       });
@@ -90,7 +90,7 @@ export class CompanyService {
     const existing = this.ctx.store.companies.byExternalId(input.externalId);
     if (!existing) {
       if (!input.name) {
-        throw new AppError('VALIDATION', `company.name: company ${input.externalId} does not exist yet; give its name to create it`, {
+        throw new AppError('VALIDATION', `No company has company id ${input.externalId} yet; give its name to create it.`, {
           field: 'company.name',
         });
       }
@@ -141,7 +141,7 @@ export class CompanyService {
         if (next === undefined || next === current[key]) continue;
         if (key === 'externalId' && current.externalId && current.intercomId) {
           // Intercom's company_id is set once and cannot change afterwards
-          throw new AppError('VALIDATION', 'externalId: the company id cannot change once the company is in Intercom', {
+          throw new AppError('VALIDATION', 'The company id cannot change once the company is in Intercom.', {
             field: 'externalId',
           });
         }

@@ -3,6 +3,7 @@
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { CONTACT_STAGE_RANK, EMAIL_OR_NAME, normalizeEmail, type Contact, type ContactRef, type CustomAttributes } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
 import type { ContactWrite } from '../db/ContactRepository';
 import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
@@ -27,7 +28,7 @@ export class ContactService {
 
   private mustGet(id: string, field = 'id'): ContactRow {
     const row = this.ctx.store.contacts.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `${field}: no contact with id ${id}`, { field });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${id}.`, { field });
     return row;
   }
 
@@ -42,7 +43,7 @@ export class ContactService {
       if (!value) continue;
       const other = find(value);
       if (other && other.id !== selfId) {
-        throw new AppError('CONFLICT', `${field}: contact ${other.id} (${describe(other)}) already has ${label} ${value}`, {
+        throw new AppError('CONFLICT', `Contact ${other.id} (${describe(other)}) already has ${label} ${value}.`, {
           field,
           details: { existingId: other.id },
         });
@@ -130,7 +131,7 @@ export class ContactService {
       const name = 'name' in changes ? (changes.name as string | null) : current.name;
       if (!email && !name) {
         const field = 'email' in changes ? 'email' : 'name';
-        throw new AppError('VALIDATION', `${field}: ${EMAIL_OR_NAME.message}`, { field, details: { rule: EMAIL_OR_NAME.rule } });
+        throw new AppError('VALIDATION', `${fieldLabel(field)}: ${EMAIL_OR_NAME.message}`, { field, details: { rule: EMAIL_OR_NAME.rule } });
       }
       if (Object.keys(changes).length === 0) return current;
       this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
@@ -225,7 +226,7 @@ export class ContactService {
     const result = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.external_id && row.external_id !== externalId) {
-        throw new AppError('CONFLICT', `externalId: ${describe(row)} already signed up with user id ${row.external_id}`, {
+        throw new AppError('CONFLICT', `${describe(row)} already signed up with user id ${row.external_id}.`, {
           field: 'externalId',
           details: { existingId: row.id, existingExternalId: row.external_id },
         });

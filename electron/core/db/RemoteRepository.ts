@@ -99,6 +99,15 @@ export class RemoteRepository {
     return this.st.get<SyncedCompanyRow>('SELECT * FROM companies WHERE id = @id').get({ id });
   }
 
+  /** Companies in Intercom with no users here, in pk order after `afterPk`: Intercom's listings leave such companies out. */
+  userlessCompanies(afterPk: number, limit: number): { pk: number; id: string; external_id: string | null; intercom_id: string }[] {
+    return this.st
+      .get<{ pk: number; id: string; external_id: string | null; intercom_id: string }>(
+        'SELECT pk, id, external_id, intercom_id FROM companies WHERE intercom_id IS NOT NULL AND user_count = 0 AND pk > @after ORDER BY pk LIMIT @limit',
+      )
+      .all({ after: afterPk, limit });
+  }
+
   /** Local companies by their Intercom ids (unknown ids are left out). */
   companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string }> {
     const out = new Map<string, { pk: number; id: string; name: string }>();

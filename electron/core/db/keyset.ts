@@ -19,7 +19,7 @@ export function decodeCursor(raw: string, field: string, dir: 'asc' | 'desc'): C
   try {
     c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('VALIDATION', 'cursor: is not a cursor returned by a previous page', { field: 'cursor' });
+    throw new AppError('VALIDATION', 'That page no longer exists; start again from the first page.', { field: 'cursor' });
   }
   const ok =
     typeof c === 'object' &&
@@ -29,7 +29,7 @@ export function decodeCursor(raw: string, field: string, dir: 'asc' | 'desc'): C
     typeof (c as Cursor).p === 'number' &&
     ['string', 'number'].includes(typeof (c as Cursor).v) !== ((c as Cursor).v === null);
   if (!ok) {
-    throw new AppError('VALIDATION', 'cursor: does not match this sort; start again from the first page', { field: 'cursor' });
+    throw new AppError('VALIDATION', 'That page belongs to another sort; start again from the first page.', { field: 'cursor' });
   }
   return c as Cursor;
 }

@@ -3,9 +3,10 @@
 // thousand at a time, yielding between pages so other calls are answered during a long export.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EXPORT_COLUMNS, MethodOutput, ParsedInput } from '../../../shared/api';
+import { EXPORT_HEADERS, type EXPORT_COLUMNS, type MethodOutput, type ParsedInput } from '../../../shared/api';
 import type { Contact } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { guardFormula } from '../../../shared/formulaGuard';
 import { FUNNEL_STAGES } from '../../../shared/segments';
 import { STAGE_LABEL } from '../../../shared/stages';
 import type { ContactExportRow, ContactSort } from '../db/SegmentRepository';
@@ -34,25 +35,6 @@ export interface ExportFile {
 const PAGE_ROWS = 2000;
 const DEFAULT_SORT: ContactSort = { field: 'updatedAt', dir: 'desc' };
 
-const HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
-  name: 'Name',
-  email: 'Email',
-  phone: 'Phone',
-  role: 'Role',
-  stage: 'Stage',
-  funnelStage: 'Funnel stage',
-  companies: 'Companies',
-  externalId: 'User ID',
-  visitorId: 'Visitor ID',
-  intercomId: 'Intercom ID',
-  createdAt: 'Created',
-  updatedAt: 'Updated',
-  lastActivityAt: 'Last activity',
-  syncState: 'Sync state',
-  firstReferrer: 'First referrer',
-  firstLandingPage: 'First landing page',
-};
-
 type Cell = string | number | boolean | null | undefined;
 type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes']) => Cell;
 
@@ -76,15 +58,15 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
 };
 
 /**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
- * A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula,
- * so such cells get a leading single quote and are shown as text.
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled;
+ * a tab too, so that the import never takes the file for tab-separated. A spreadsheet runs a
+ * cell that starts with = + - @ (or a tab / carriage return ...) as a formula, so such cells get
+ * the leading single quote of shared/formulaGuard.ts, which the import takes off again.
  */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
-  let s = typeof value === 'string' ? value : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = guardFormula(typeof value === 'string' ? value : String(value));
+  return /[",\r\n\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -131,10 +113,10 @@ export class ExportService {
         };
       }
       const cell = CELLS[col as (typeof EXPORT_COLUMNS)[number]];
-      if (!cell) throw new AppError('VALIDATION', `columns: unknown column ${col}`, { field: 'columns' });
+      if (!cell) throw new AppError('VALIDATION', `There is no column ${col}.`, { field: 'columns' });
       return cell;
     });
-    const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
+    const header = columns.map((col) => (col.startsWith('attribute:') ? col.slice('attribute:'.length) : EXPORT_HEADERS[col as (typeof EXPORT_COLUMNS)[number]]));
 
     // the expected size: what was written so far, per row, times the rows (a row's worth before the first page)
     let written = 0;

@@ -128,7 +128,7 @@ export class ImportService {
 
   private mustGet(id: string): ImportDbRow {
     const row = this.ctx.store.imports.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `importId: no import with id ${id}`, { field: 'importId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no import with id ${id}.`, { field: 'importId' });
     return row;
   }
 
@@ -146,7 +146,7 @@ export class ImportService {
   }
 
   private wrongState(r: ImportDbRow, doing: string): never {
-    throw new AppError('VALIDATION', `importId: cannot ${doing} an import that is ${r.state.replace('_', ' ')}`, {
+    throw new AppError('VALIDATION', `You cannot ${doing} an import that is ${r.state.replace('_', ' ')}.`, {
       field: 'importId',
       details: { state: r.state },
     });
@@ -169,23 +169,23 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'uploading') this.wrongState(r, 'add to');
     if (this.reading.has(importId)) {
-      throw new AppError('VALIDATION', 'importId: the whole file has arrived and is being read; wait for it', { field: 'importId' });
+      throw new AppError('VALIDATION', 'The whole file has arrived and is being read; wait for it.', { field: 'importId' });
     }
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
-      throw new AppError('VALIDATION', 'data: must be base64', { field: 'data' });
+      throw new AppError('VALIDATION', 'This piece of the file is not base64.', { field: 'data' });
     }
     const bytes = Buffer.from(data, 'base64');
     if (offset + bytes.length > r.size) {
       throw new AppError(
         'VALIDATION',
-        `offset: the piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
+        `The piece ends at byte ${offset + bytes.length}, past the end of the file (${r.size.toLocaleString('en')} bytes, as announced when the upload began)`,
         { field: 'offset' },
       );
     }
     // pieces come in order (a piece sent again may overlap): the file on disk is what has arrived
     const received = this.received(r);
     if (offset > received) {
-      throw new AppError('VALIDATION', `offset: the piece starts at byte ${offset} but ${received} bytes have arrived so far; send the pieces in order`, {
+      throw new AppError('VALIDATION', `The piece starts at byte ${offset} but ${received} bytes have arrived so far; send the pieces in order.`, {
         field: 'offset',
       });
     }
@@ -209,7 +209,7 @@ export class ImportService {
       return fs.statSync(r.file_path).size;
     } catch (err) {
       if (!isMissing(err)) throw err;
-      throw new AppError('NOT_FOUND', `importId: what arrived of ${r.file_name} is gone; upload the file again`, { field: 'importId' });
+      throw new AppError('NOT_FOUND', `What arrived of ${r.file_name} is gone; upload the file again.`, { field: 'importId' });
     }
   }
 
@@ -267,7 +267,7 @@ export class ImportService {
 
   private sourceError(r: Pick<ImportDbRow, 'id'>, err: unknown): unknown {
     if (!isMissing(err)) return err;
-    return new AppError('NOT_FOUND', `importId: the uploaded file of import ${r.id} is gone; upload it again`, { field: 'importId' });
+    return new AppError('NOT_FOUND', `The uploaded file of this import is gone; upload it again.`, { field: 'importId' });
   }
 
   /** The file's rows, read from disk in batches. */
@@ -354,7 +354,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'preview');
     const facts = await this.factsOf(r);
-    const compiled = compileMapping(kind, mapping, facts.columns);
+    const compiled = compileMapping(kind, mapping, facts.columns, facts.format);
     const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive, path.join(this.dir, 'preview-scratch.sqlite'));
     if (!result) throw new Error('the console closed during the preview');
     return result;
@@ -366,7 +366,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'start');
     const facts = await this.factsOf(r);
-    compileMapping(kind, mapping, facts.columns); // refuses a bad mapping before anything runs
+    compileMapping(kind, mapping, facts.columns, facts.format); // refuses a bad mapping before anything runs
     // a second start may have come in while the columns were read
     const again = this.mustGet(importId);
     if (again.state !== 'ready') this.wrongState(again, 'start');
@@ -428,7 +428,7 @@ export class ImportService {
       const job = this.mustGet(id);
       const facts = await this.factsOf(job);
       if (handle.stop || !this.alive) return;
-      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns);
+      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns, facts.format);
       const writer = new ImportWriter(store, id, job.duplicates!, this.ctx.actor, this.ctx.newId);
       // a resumed run still knows which records earlier rows made ("duplicate of ... (row 3)")
       for (const l of store.imports.createdRows(id)) writer.rowOf.set(l.entity_id, l.row_no);

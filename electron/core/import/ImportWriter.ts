@@ -65,7 +65,8 @@ export function storeLookup(store: Store, rowOf: Map<string, number>): IdentityL
   };
 }
 
-const sameScalar = (a: unknown, b: unknown) => a === b;
+/** The stored value, or a CSV's text of it ("42" for 42): no change, and the stored type stays. */
+const sameScalar = (stored: unknown, next: unknown) => stored === next || (typeof stored === 'string' && typeof next !== 'string' && stored === String(next));
 const parseAttrs = (json: string): Record<string, Scalar> => (json === '{}' ? {} : (JSON.parse(json) as Record<string, Scalar>));
 
 export class ImportWriter {
@@ -105,7 +106,7 @@ export class ImportWriter {
   apply(row: MappedRow, rowNo: number): RowOutcome {
     const out = new RowState(rowNo);
     if (row.kind === 'events') this.applyEvent(row.event, out);
-    else this.applyPeople(row.kind, row.person, row.company, out);
+    else this.applyPeople(row.kind, row.person, row.company, out, row.kind === 'contacts' ? row.more : undefined);
     if (out.wrote) {
       // the row's own writes report their ids; what recordEvent / adoptVisitorEvents wrote is read back
       const seq = out.opaque ? this.store.imports.lastOutboxSeq() : (out.lastSeq ?? this.seqMark);
@@ -120,7 +121,7 @@ export class ImportWriter {
 
   // ---- contacts, and companies with their users ------------------------------------------------
 
-  private applyPeople(kind: 'contacts' | 'companies', person: PersonPart | null, company: CompanyPart | null, out: RowState): void {
+  private applyPeople(kind: 'contacts' | 'companies', person: PersonPart | null, company: CompanyPart | null, out: RowState, more?: CompanyPart[]): void {
     // decide everything first: a row that fails writes nothing
     const personDecision = person ? decideContact(person, this.lookup, this.mode) : null;
     const companyDecision = company ? decideCompany(company, this.lookup, this.mode) : null;
@@ -152,6 +153,7 @@ export class ImportWriter {
     }
 
     if (contactRow && companyRow) this.link(contactRow, companyRow, out);
+    if (contactRow && more) this.linkMore(contactRow, more, out);
     if (!person && companyRow) out.primary('company', companyRow.id);
     if (!out.wrote && !out.skipped && companyDecision && companyDecision.action !== 'create') {
       out.skip('company', companyRow!.id, companyDecision.action === 'keep' ? `duplicate of ${describeFound(companyDecision.found)} by ${companyDecision.by}` : `no changes for ${companyRow!.id}`);
@@ -303,6 +305,18 @@ export class ImportWriter {
     }
     out.updated('company', r.id);
     return store.companies.byPk(r.pk)!;
+  }
+
+  /** The row's further companies (by name): each found or made, then linked; one that cannot be is noted. */
+  private linkMore(contact: Pick<ContactRow, 'pk' | 'id'>, more: CompanyPart[], out: RowState): void {
+    for (const c of more) {
+      const d = decideCompany(c, this.lookup, this.mode);
+      if (d.action === 'fail') {
+        out.note(d.reason);
+        continue;
+      }
+      this.link(contact, d.action === 'create' ? this.createCompany(c, out) : this.store.companies.byPk(d.found.pk!)!, out);
+    }
   }
 
   /** As CompanyService.linkRows, with the entry held. */

@@ -1,6 +1,7 @@
 // First guess at what a file is and where each column goes, from its header names. The user
 // sees the guess in the mapping step and fixes what is wrong; nothing here is final.
 import { IMPORT_TARGETS, type ImportKind, type ImportMapping } from '../../../shared/activity';
+import { EXPORT_HEADERS } from '../../../shared/api';
 
 /** "E-mail Address" -> "emailaddress": case, spaces, underscores and dashes do not matter. */
 export const normaliseHeader = (h: string) => h.toLowerCase().replace(/[\s_\-.]+/g, '');
@@ -63,10 +64,22 @@ const SYNONYMS: Record<string, Field> = {
   signedupat: 'createdAt',
 };
 
+/**
+ * The console's own export, read back: "Companies" lists a contact's companies (a contacts file,
+ * not companies with their users), and the columns the console works out itself (funnel stage,
+ * Intercom's id, times, sync state, first touch) are left out rather than made attributes.
+ */
+const EXPORT_COMPANIES = normaliseHeader(EXPORT_HEADERS.companies);
+const EXPORT_DERIVED = new Set(
+  (['funnelStage', 'intercomId', 'updatedAt', 'lastActivityAt', 'syncState', 'firstReferrer', 'firstLandingPage'] as const).map((c) =>
+    normaliseHeader(EXPORT_HEADERS[c]),
+  ),
+);
+
 /** The field a header names for this kind, if it names one that kind has. */
 function fieldFor(header: string, kind: ImportKind): Field | null {
   const key = normaliseHeader(header);
-  let field: Field | undefined = SYNONYMS[key];
+  let field: Field | undefined = key === EXPORT_COMPANIES ? (kind === 'contacts' ? 'companies' : 'companyName') : SYNONYMS[key];
   // the same words mean a different field per kind
   if (kind === 'events' && (field === 'createdAt' || key === 'at')) field = 'at';
   if (kind === 'companies' && field === 'stage') field = 'companyStage';
@@ -94,6 +107,10 @@ export function guessMapping(columns: string[], kind: ImportKind): ImportMapping
   const mapping: ImportMapping = {};
   for (const column of columns) {
     const field = fieldFor(column, kind);
+    if (!field && kind !== 'events' && EXPORT_DERIVED.has(normaliseHeader(column))) {
+      mapping[column] = 'ignore';
+      continue;
+    }
     if (field && !taken.has(field)) {
       taken.add(field);
       mapping[column] = field;

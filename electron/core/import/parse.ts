@@ -3,6 +3,7 @@
 // object per line, its keys are the columns). What cannot be read in one row becomes that row's
 // problem, not the file's. Only the row being read and one piece of text are held at a time.
 import Papa from 'papaparse';
+import { unguardFormula } from '../../../shared/formulaGuard';
 import { decodeFile, NotUtf8Error, type DecodeInfo, type TextEncoding } from './decode';
 
 export type Cell = string | number | boolean | null;
@@ -164,7 +165,8 @@ export class TableReader {
         const index = recordIndex + i;
         if (fields.join('').trim() === '') continue; // blank lines, even of spaces or empty quotes
         if (!header) {
-          header = fields;
+          // the export guards its headers too (an attribute may be named "=x")
+          header = fields.map(unguardFormula);
           this.columns = uniqueColumns(header);
           if (this.opts.headerOnly) return;
           continue;

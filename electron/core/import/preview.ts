@@ -131,6 +131,11 @@ export async function previewRows(
           if (company.externalId) file.add('company external', company.externalId, target);
           if (company.name) file.add('company name', company.name.toLowerCase(), target);
         }
+        // the row's further companies, by name: a later row naming one finds it
+        for (const c of row.kind === 'contacts' ? (row.more ?? []) : []) {
+          const d = decideCompany(c, lookup, mode);
+          if (d.action === 'create') file.add('company name', c.name!.toLowerCase(), { pk: null, id: `row ${rowNo}`, rowNo, externalId: null });
+        }
         // the row's own record decides: the person when there is one, else the company
         const primary = pd ? pd.action : cd!.action;
         outcome = primary === 'create' ? 'create' : primary === 'update' ? 'update' : 'skip';

@@ -5,8 +5,10 @@ import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
 import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
+import { isFormulaGuarded } from '../../../shared/formulaGuard';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
-import { cellText, type Cell } from './parse';
+import { cellText, type Cell, type ImportFormat } from './parse';
 
 export type Scalar = string | number | boolean;
 
@@ -42,7 +44,8 @@ export interface EventPart {
 }
 
 export type MappedRow =
-  | { kind: 'contacts'; person: PersonPart; company: CompanyPart | null }
+  /** `more`: the companies past the first, when the row names several (the export's Companies column). */
+  | { kind: 'contacts'; person: PersonPart; company: CompanyPart | null; more?: CompanyPart[] }
   | { kind: 'companies'; person: PersonPart | null; company: CompanyPart }
   | { kind: 'events'; event: EventPart };
 
@@ -91,9 +94,11 @@ export interface CompiledMapping {
   columns: string[];
   /** Column name per target field, for problems. */
   columnOf: Map<string, string>;
+  /** CSV: cells are text, perhaps with the export's formula guard, and attributes take their type from it. */
+  csv: boolean;
 }
 
-export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns: string[]): CompiledMapping {
+export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns: string[], format: ImportFormat = 'csv'): CompiledMapping {
   const allowed = new Set<string>(IMPORT_TARGETS[kind]);
   const index = new Map(columns.map((c, i) => [c, i]));
   const targets: (string | null)[] = new Array<string | null>(columns.length).fill(null);
@@ -101,29 +106,29 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
   for (const [column, target] of Object.entries(mapping)) {
     const field = `mapping.${column}`;
     const i = index.get(column);
-    if (i === undefined) throw new AppError('VALIDATION', `${field}: the file has no column named "${column}"`, { field });
+    if (i === undefined) throw new AppError('VALIDATION', `The file has no column named "${column}".`, { field });
     if (target === 'ignore') continue;
     const isAttribute = target.startsWith('attribute:');
     const isMetadata = target.startsWith('metadata:');
     if (isAttribute && kind === 'events') {
-      throw new AppError('VALIDATION', `${field}: events carry metadata, not attributes; use metadata:<key>`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: events carry metadata, not attributes; use metadata:<key>.`, { field });
     }
     if (isMetadata && kind !== 'events') {
-      throw new AppError('VALIDATION', `${field}: only events carry metadata; use attribute:<name>`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: only events carry metadata; use attribute:<name>.`, { field });
     }
     if (!isAttribute && !isMetadata && !allowed.has(target)) {
-      throw new AppError('VALIDATION', `${field}: ${target} is not a field of a ${kind} import (${[...allowed].join(', ')})`, { field });
+      throw new AppError('VALIDATION', `${fieldLabel(field)}: ${target} is not a field of a ${kind} import (${[...allowed].join(', ')}).`, { field });
     }
     const other = columnOf.get(target);
     if (other !== undefined) {
-      throw new AppError('VALIDATION', `${field}: columns "${other}" and "${column}" both go to ${target}; pick one`, { field });
+      throw new AppError('VALIDATION', `Columns "${other}" and "${column}" both go to ${target}; pick one.`, { field });
     }
     columnOf.set(target, column);
     targets[i] = target;
   }
   const has = (f: string) => columnOf.has(f);
   const need = (ok: boolean, message: string) => {
-    if (!ok) throw new AppError('VALIDATION', `mapping: ${message}`, { field: 'mapping' });
+    if (!ok) throw new AppError('VALIDATION', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, { field: 'mapping' });
   };
   if (kind === 'contacts') need(has('email') || has('name'), 'map a column to email or name (a contact needs one of them)');
   if (kind === 'companies') need(has('companyName') || has('companyExternalId'), 'map a column to companyName or companyExternalId');
@@ -132,7 +137,25 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
     need(has('at'), 'map a column to at (when the event happened)');
     need(has('visitorId') || has('externalId') || has('email'), 'map a column to visitorId, externalId or email (whose event it is)');
   }
-  return { kind, targets, columns, columnOf };
+  return { kind, targets, columns, columnOf, csv: format === 'csv' };
+}
+
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?(e[+-]\d+)?$/;
+
+/**
+ * A CSV attribute cell as the value it was exported from: true / false, a number written as the
+ * export writes numbers (so "007" or "1,5" stay text), else the text. A CSV holds no types: a
+ * text attribute whose value reads as a number comes back a number (an update keeps the stored
+ * type: see ImportWriter).
+ */
+export function attributeValue(text: string): Scalar {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (CANONICAL_NUMBER.test(text)) {
+    const n = Number(text);
+    if (Number.isFinite(n) && String(n) === text) return n;
+  }
+  return text;
 }
 
 const emptyPerson = (): PersonPart => ({
@@ -163,6 +186,8 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
   let at: number | null = null;
   const metadata: Record<string, Scalar> = {};
   let metadataColumn: string | null = null;
+  /** Company names of a `companies` cell, in the order written. */
+  const listed: string[] = [];
 
   const problem = (column: string, field: string, message: string) => problems.push({ row: rowNo, column, field, message });
   function check<T>(schema: z.ZodType<T>, value: string, column: string, field: string): T | null {
@@ -176,12 +201,16 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
     const target = m.targets[i];
     if (!target) continue;
     const cell = cells[i] ?? null;
-    const raw = cellText(cell);
+    // the export's formula guard comes off: what follows the quote is the value, as it was
+    const guarded = m.csv && typeof cell === 'string' && isFormulaGuarded(cell);
+    const raw = guarded ? cell.slice(1) : cellText(cell);
     if (raw.trim() === '') continue; // empty cells are "not given"
     const column = m.columns[i]!;
     if (target.startsWith('attribute:') || target.startsWith('metadata:')) {
       const key = target.slice(target.indexOf(':') + 1);
-      const value: Scalar = typeof cell === 'number' || typeof cell === 'boolean' ? cell : raw.trim();
+      const text = guarded ? raw : raw.trim();
+      const value: Scalar =
+        typeof cell === 'number' || typeof cell === 'boolean' ? cell : m.csv && target.startsWith('attribute:') ? attributeValue(text) : text;
       if (typeof value === 'string' && value.length > 1000) {
         problem(column, target, `${quote(value)} must be at most 1000 characters`);
         continue;
@@ -241,6 +270,14 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
         break;
       case 'companyName':
         company.name = check(Name, raw, column, 'companyName');
+        break;
+      case 'companies':
+        // the export joins a contact's companies with "; "
+        for (const part of raw.split(';')) {
+          if (part.trim() === '') continue;
+          const name = check(Name, part, column, 'companies');
+          if (name !== null && !listed.some((n) => n.toLowerCase() === name.toLowerCase())) listed.push(name);
+        }
         break;
       case 'plan':
         company.plan = check(Plan, raw, column, 'plan');
@@ -305,7 +342,10 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
         rowProblem(m.columnOf.has('companyName') ? 'companyName' : 'companyExternalId', 'a company needs a name or a company id');
       }
       if (problems.length > 0) return { ok: false, problems };
-      return { ok: true, row: { kind: 'contacts', person, company: company.externalId || company.name ? company : null } };
+      const first = company.externalId || company.name ? company : null;
+      const others = listed.filter((n) => n.toLowerCase() !== first?.name?.toLowerCase()).map((name): CompanyPart => ({ ...emptyCompany(), name }));
+      const [head, ...more] = first ? [first, ...others] : others;
+      return { ok: true, row: { kind: 'contacts', person, company: head ?? null, ...(more.length > 0 ? { more } : {}) } };
     }
     if (!company.externalId && !company.name && !failedField('companyName') && !failedField('companyExternalId')) {
       rowProblem(m.columnOf.has('companyName') ? 'companyName' : 'companyExternalId', 'a row needs a company name or company id');
@@ -323,6 +363,7 @@ export function describeRow(row: MappedRow): Record<string, unknown> {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   if (row.kind === 'events') return { ...row.event, at: iso(row.event.at) };
   const person = row.person ? { ...row.person, createdAt: iso(row.person.createdAt) } : null;
+  if (row.kind === 'contacts' && row.more) return { person, company: row.company, more: row.more };
   return { person, company: row.company };
 }
 

@@ -22,7 +22,7 @@ export class MessageService {
 
   private mustGetContact(id: string) {
     const row = this.ctx.store.contacts.byId(id);
-    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${id}`, { field: 'contactId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${id}.`, { field: 'contactId' });
     return row;
   }
 
@@ -31,7 +31,7 @@ export class MessageService {
     const message = store.transaction(() => {
       const contact = this.mustGetContact(input.contactId);
       if (input.channel === 'email' && !contact.email) {
-        throw new AppError('VALIDATION', `channel: ${contact.name ?? 'this contact'} has no email address; send an in-app message instead`, {
+        throw new AppError('VALIDATION', `${contact.name ?? 'This contact'} has no email address; send an in-app message instead.`, {
           field: 'channel',
         });
       }
@@ -61,7 +61,7 @@ export class MessageService {
     const result = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
       if (contact.role !== 'user') {
-        throw new AppError('VALIDATION', `contactId: ${contact.name ?? contact.email ?? 'this contact'} is a lead; auto-messages are flushed for signed-up users only`, {
+        throw new AppError('VALIDATION', `${contact.name ?? contact.email ?? 'This contact'} is a lead; auto-messages are flushed for signed-up users only.`, {
           field: 'contactId',
         });
       }
@@ -92,7 +92,7 @@ export class MessageService {
     let contactId = '';
     const message = store.transaction(() => {
       const row = store.messages.byId(id);
-      if (!row) throw new AppError('NOT_FOUND', 'That message no longer exists.', { field: 'id' });
+      if (!row) throw new AppError('NOT_FOUND', `There is no message with id ${id}.`, { field: 'id' });
       contactId = row.contact_id;
       const now = this.ctx.now();
       const blocked = messageUndoBlocked(row, now);

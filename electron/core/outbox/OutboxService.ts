@@ -23,9 +23,9 @@ export class OutboxService {
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
     seqs.forEach((seq, i) => {
       const row = bySeq.get(seq);
-      if (!row) throw new AppError('NOT_FOUND', `seqs.${i}: there is no outbox entry ${seq}`, { field: `seqs.${i}` });
+      if (!row) throw new AppError('NOT_FOUND', `There is no outbox entry ${seq}.`, { field: `seqs.${i}` });
       if (row.status !== 'failed') {
-        throw new AppError('VALIDATION', `seqs.${i}: entry ${seq} is ${row.status === 'done' ? 'already in Intercom' : 'not failed'}; only failed entries can be retried or discarded`, {
+        throw new AppError('VALIDATION', `Outbox entry ${seq} is ${row.status === 'done' ? 'already in Intercom' : 'not failed'}; only failed entries can be retried or discarded.`, {
           field: `seqs.${i}`,
         });
       }

@@ -50,7 +50,7 @@ export class SegmentService {
       this.ensureBuiltins();
       row = this.ctx.store.segments.byId(segmentId);
     }
-    if (!row) throw new AppError('NOT_FOUND', `${field}: no segment with id ${segmentId}`, { field });
+    if (!row) throw new AppError('NOT_FOUND', `There is no segment with id ${segmentId}.`, { field });
     return JSON.parse(row.rule) as SegmentRule;
   }
 
@@ -95,7 +95,7 @@ export class SegmentService {
         return created;
       }
       const existing = store.segments.byId(id);
-      if (!existing) throw new AppError('NOT_FOUND', `id: no segment with id ${id}`, { field: 'id' });
+      if (!existing) throw new AppError('NOT_FOUND', `There is no segment with id ${id}.`, { field: 'id' });
       // a built-in keeps its name (the sidebar and the docs refer to it); its rule may change
       const keptName = existing.builtin ? existing.name : name;
       store.segments.update(id, { name: keptName, rule: JSON.stringify(rule), updatedAt: at });
@@ -110,7 +110,7 @@ export class SegmentService {
     const deleted = store.transaction(() => {
       const row = store.segments.byId(id);
       if (row?.builtin || (id.startsWith(BUILTIN_ID_PREFIX) && isBuiltin(id.slice(BUILTIN_ID_PREFIX.length)))) {
-        throw new AppError('VALIDATION', 'id: built-in segments cannot be deleted', { field: 'id' });
+        throw new AppError('VALIDATION', 'Built-in segments cannot be deleted.', { field: 'id' });
       }
       return row ? store.segments.delete(id) : false;
     });

@@ -4,6 +4,7 @@
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, type Region, type StageValues } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
 import type { ServiceContext } from '../ServiceContext';
 import { resolveBaseUrl } from './hosts';
 import type { SyncSettings } from './SyncSettings';
@@ -120,7 +121,7 @@ export class SettingsService {
       const companyAttr = input.companyStageAttribute ?? current.companyStageAttribute;
       if (contactAttr.toLowerCase() === companyAttr.toLowerCase()) {
         const field = input.companyStageAttribute !== undefined ? 'companyStageAttribute' : 'stageAttribute';
-        throw new AppError('VALIDATION', `${field}: Intercom keeps attribute names unique across people and companies; give the company stage a name of its own`, { field });
+        throw new AppError('VALIDATION', `${fieldLabel(field)}: Intercom keeps attribute names unique across people and companies; give the company stage a name of its own`, { field });
       }
       if (input.region !== undefined && input.region !== this.region()) {
         store.settings.set(KEYS.region, input.region, at);
@@ -130,7 +131,7 @@ export class SettingsService {
         try {
           if (input.baseUrl) resolveBaseUrl({ region: this.region(), baseUrl: input.baseUrl });
         } catch (e) {
-          throw new AppError('VALIDATION', `baseUrl: ${(e as Error).message}`, { field: 'baseUrl' });
+          throw new AppError('VALIDATION', `${fieldLabel('baseUrl')}: ${(e as Error).message}`, { field: 'baseUrl' });
         }
         store.settings.set(KEYS.baseUrl, input.baseUrl, at);
         changed.push('baseUrl');
@@ -175,7 +176,7 @@ function checkDistinct(values: StageValues, given: Partial<StageValues>): void {
   for (const [a, b] of pairs) {
     if (values[a] === values[b]) {
       const field = b in given ? b : a;
-      throw new AppError('VALIDATION', `stageValues.${field}: "${values[field]}" is already the value of another stage`, { field: `stageValues.${field}` });
+      throw new AppError('VALIDATION', `${fieldLabel(`stageValues.${field}`)}: "${values[field]}" is already the value of another stage`, { field: `stageValues.${field}` });
     }
   }
 }

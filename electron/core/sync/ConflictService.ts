@@ -3,6 +3,7 @@
 import type { EventPayload, MethodOutput, ParsedInput } from '../../../shared/api';
 import type { Conflict, EntityType, OutboxOp } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import type { ConflictRow } from '../db/ConflictRepository';
 import type { ContactWrite } from '../db/ContactRepository';
@@ -74,11 +75,11 @@ export class ConflictService {
     let seq = 0;
     const resolved = store.transaction(() => {
       const k = store.conflicts.byId(id);
-      if (!k) throw new AppError('NOT_FOUND', `id: no conflict with id ${id}`, { field: 'id' });
+      if (!k) throw new AppError('NOT_FOUND', `There is no conflict with id ${id}.`, { field: 'id' });
       if (k.resolved_at !== null) {
         throw new AppError(
           'CONFLICT',
-          `id: conflict ${id} (${k.field} of ${k.label ?? k.entity_id}) was already resolved on ${iso(k.resolved_at)}, keeping the ${k.resolution} value`,
+          `This conflict (${fieldLabel(k.field).toLowerCase()} of ${k.label ?? k.entity_id}) was already resolved on ${iso(k.resolved_at)}, keeping the ${k.resolution} value.`,
           { field: 'id', details: { resolution: k.resolution, resolvedAt: iso(k.resolved_at) } },
         );
       }
@@ -97,16 +98,16 @@ export class ConflictService {
   private resolveContact(k: ConflictRow, keep: 'local' | 'remote', remote: FieldValue, at: number): number {
     const { store } = this;
     const row = store.remote.contactById(k.entity_id);
-    if (!row) throw new AppError('NOT_FOUND', `id: the contact of conflict ${k.id} no longer exists`, { field: 'id' });
+    if (!row) throw new AppError('NOT_FOUND', `The contact of this conflict no longer exists.`, { field: 'id' });
     const local = flatten(contactBaseFromRow(row))[k.field] ?? null;
     if (keep === 'remote' && local !== remote) {
       if (k.field === 'stage' && remote === null) {
-        throw new AppError('VALIDATION', `keep: Intercom holds no stage the console knows for ${k.label ?? k.entity_id}; keep the local one`, { field: 'keep' });
+        throw new AppError('VALIDATION', `Intercom holds no stage the console knows for ${k.label ?? k.entity_id}; keep the local one.`, { field: 'keep' });
       }
       if (k.field === 'externalId' && typeof remote === 'string') {
         const holder = store.contacts.byExternalId(remote);
         if (holder && holder.pk !== row.pk) {
-          throw new AppError('CONFLICT', `keep: user id ${remote} belongs to another contact (${holder.name ?? holder.email ?? holder.id})`, {
+          throw new AppError('CONFLICT', `User id ${remote} belongs to another contact (${holder.name ?? holder.email ?? holder.id}).`, {
             field: 'keep',
             details: { existingId: holder.id },
           });
@@ -128,7 +129,7 @@ export class ConflictService {
   private resolveCompany(k: ConflictRow, keep: 'local' | 'remote', remote: FieldValue, at: number): number {
     const { store } = this;
     const row = store.remote.companyById(k.entity_id);
-    if (!row) throw new AppError('NOT_FOUND', `id: the company of conflict ${k.id} no longer exists`, { field: 'id' });
+    if (!row) throw new AppError('NOT_FOUND', `The company of this conflict no longer exists.`, { field: 'id' });
     const local = flatten(companyBaseFromRow(row))[k.field] ?? null;
     if (keep === 'remote' && local !== remote) {
       const write: CompanyWrite = {};

@@ -13,6 +13,7 @@ import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
   companyBaseFromRow,
+  companyIdFor,
   contactBaseFromRemote,
   contactBaseFromRow,
   localIdFromSyntheticExternalId,
@@ -97,7 +98,12 @@ export interface PullState {
   /** Same for the company scroll. */
   companyWatermark: number;
   lastPullAt?: number;
+  /** Where the next pull goes on reading user-less companies one by one (a company pk). */
+  userlessAfter?: number;
 }
+
+/** User-less companies read one by one per pull, at most (the rest on the next pulls). */
+const USERLESS_PER_PULL = 50;
 
 export interface ApplyCounts {
   inserted: number;
@@ -417,11 +423,15 @@ export class Puller {
     const scrollStart = Math.floor(this.ctx.now() / 1000);
     let companyNewest = -Infinity;
     let pages = 0;
+    const seen = new Set<string>();
     try {
       pages = await this.scrollCompanies(
         (page) => {
           const fresh = page.filter((co) => co.updated_at >= state.companyWatermark);
-          for (const co of page) companyNewest = Math.max(companyNewest, co.updated_at);
+          for (const co of page) {
+            companyNewest = Math.max(companyNewest, co.updated_at);
+            seen.add(co.id);
+          }
           const changed = fresh.length > 0 ? store.transaction(() => this.applyCompanies(fresh, s, companies)) : [];
           if (changed.length > 0) this.ctx.changed('company', changed, 'sync.pull');
         },
@@ -430,6 +440,7 @@ export class Puller {
       // a company edited after its scroll page went out may carry an older updated_at than one
       // seen later in the scroll, so the watermark never passes the scroll's start (less the margin)
       state = { ...state, companyWatermark: Math.max(state.companyWatermark, Math.min(companyNewest, scrollStart - this.lagS)) };
+      state = { ...state, userlessAfter: await this.pullUserlessCompanies(seen, state.userlessAfter ?? 0, companies) };
       store.settings.set(PULL_KEY, state, this.ctx.now());
     } catch (e) {
       // a scroll nobody can close blocks the companies for up to a minute: this pull goes on
@@ -438,6 +449,26 @@ export class Puller {
       this.ctx.log('pull: another company scroll is still open in Intercom; companies are read on the next pull', e);
     }
     return pages;
+  }
+
+  /**
+   * Intercom's scroll (like its list) leaves out companies without users, so an edit made there
+   * to one of them would never be pulled while the status says Synced: those the console knows
+   * without users are read one by one, USERLESS_PER_PULL a pull, going on where the last pull
+   * stopped. Returns where the next pull goes on (0: from the start).
+   */
+  private async pullUserlessCompanies(seen: ReadonlySet<string>, after: number, companies: ApplyCounts): Promise<number> {
+    const { store, client } = this.ctx;
+    const s = this.ctx.settings();
+    const rows = store.remote.userlessCompanies(after, USERLESS_PER_PULL);
+    for (const row of rows) {
+      if (seen.has(row.intercom_id)) continue;
+      const co = await client.getCompanyByCompanyId(companyIdFor(row));
+      if (!co || co.id !== row.intercom_id) continue;
+      const changed = store.transaction(() => this.applyCompanies([co], s, companies));
+      if (changed.length > 0) this.ctx.changed('company', changed, 'sync.pull');
+    }
+    return rows.length < USERLESS_PER_PULL ? 0 : rows[rows.length - 1]!.pk;
   }
 
   /** The contacts updated since the contact watermark (see pullChanges). */

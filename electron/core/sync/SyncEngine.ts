@@ -240,7 +240,7 @@ export class SyncEngine {
   /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
   async testConnection(token?: string): Promise<MethodOutput<'sync.testConnection'>> {
     const conn = this.o.settings.connection(token);
-    if (!conn) throw new AppError('VALIDATION', 'token: no Intercom access token is set yet; paste one from your Intercom developer hub', { field: 'token' });
+    if (!conn) throw new AppError('VALIDATION', 'No Intercom access token is set yet; paste one from your Intercom developer hub.', { field: 'token' });
     try {
       const me = await this.client(conn.token, conn.baseUrl, undefined, true).me();
       const workspace = { name: me.app.name, idCode: me.app.id_code, region: me.app.region ?? null, timezone: me.app.timezone ?? null };
@@ -264,10 +264,10 @@ export class SyncEngine {
    */
   async pullEvents(contactId: string): Promise<MethodOutput<'events.pull'>> {
     const row = this.o.store.contacts.byId(contactId);
-    if (!row) throw new AppError('NOT_FOUND', `contactId: no contact with id ${contactId}`, { field: 'contactId' });
+    if (!row) throw new AppError('NOT_FOUND', `There is no contact with id ${contactId}.`, { field: 'contactId' });
     const intercomId = row.intercom_id;
     if (!intercomId) {
-      throw new AppError('VALIDATION', 'contactId: this contact is not in Intercom yet: sync first, then pull its events', { field: 'contactId' });
+      throw new AppError('VALIDATION', 'This contact is not in Intercom yet: sync first, then pull its events.', { field: 'contactId' });
     }
     const result = await this.onDemand((ctx) => contactEvents.run(ctx, { contactId, intercomId }));
     if (result.added > 0) {
@@ -280,7 +280,7 @@ export class SyncEngine {
 
   private async onDemand<T>(fn: (ctx: SyncContext) => Promise<T>): Promise<T> {
     const conn = this.o.settings.connection();
-    if (!conn) throw new AppError('VALIDATION', 'token: not connected to Intercom; add an access token in Settings first', { field: 'token' });
+    if (!conn) throw new AppError('VALIDATION', 'Not connected to Intercom; add an access token in Settings first.', { field: 'token' });
     if (this.offlineHint) throw new AppError('OFFLINE', 'This computer is offline; try again when it is back online.');
     if (this.state === 'paused_auth') throw new AppError('AUTH', 'Intercom refused the access token; reconnect in Settings first.');
     try {

@@ -4,10 +4,9 @@
 // company's timeline merges all its users', each line naming its contact.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Timeline, TimelineItem } from '../../../shared/activity';
-import { ApiError } from '../../../shared/client';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
-import { describeError } from '../state/toastStore';
+import { describeError, describeWithoutLabel } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
@@ -223,10 +222,9 @@ function EventDetails({ event }: { event: Extract<TimelineItem, { kind: 'event' 
   );
 }
 
-/** The engine's reason without the "field: " prefix it carries for forms (there is no field here to point at). */
+/** The engine's reason without the field's words it may carry for forms (there is no field here to point at). */
 function pullError(e: unknown): string {
-  const text = describeError(e);
-  return e instanceof ApiError && e.field && text.startsWith(`${e.field}: `) ? text.slice(e.field.length + 2) : text;
+  return describeWithoutLabel(e);
 }
 
 /** "Pull last 90 days from Intercom": what came, or why it could not. */

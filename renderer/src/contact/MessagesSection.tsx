@@ -8,7 +8,7 @@ import { ApiError } from '../../../shared/client';
 import type { Contact, Message, MessageChannel } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useOnSyncMoved } from '../state/syncStore';
-import { describeError, toast } from '../state/toastStore';
+import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
@@ -256,7 +256,7 @@ function SendForm({
       onSent();
     } catch (err) {
       const f = fieldOf(err);
-      const text = describeError(err).replace(/^[\w.]+: /, '');
+      const text = describeWithoutLabel(err);
       if (f === 'channel' || f === 'subject' || f === 'body') setErrors({ [f]: `${FIELD_LABEL[f]}: ${text}` });
       else setErrors({ form: describeError(err) });
     } finally {

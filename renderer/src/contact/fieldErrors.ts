@@ -3,6 +3,7 @@
 // be refused there too, and a bad value never leaves the page.
 import type { z } from 'zod';
 import { ApiError } from '../../../shared/client';
+import { withoutFieldLabel } from '../../../shared/fieldLabels';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -26,14 +27,13 @@ export function check<T>(schema: z.ZodType<T>, value: unknown, label: string): C
 }
 
 /**
- * An engine error as it reads beside a field: the engine prefixes its messages with the field
- * path ("patch.email: …"), which the label already says, and names records by their UUID, which
+ * An engine error as it reads beside a field: the engine starts a field's message with the
+ * field's words ("Email: …"), which the label already says, and names records by their UUID, which
  * means nothing to a person.
  */
 export function describeFieldError(e: unknown, label: string): string {
   if (e instanceof ApiError) {
-    const rest = e.message
-      .replace(/^[\w.[\]]+: /, '')
+    const rest = withoutFieldLabel(e.message, e.field)
       .replace(/\b(contact|company) [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} \(([^)]*)\)/i, '$1 “$2”');
     if (e.code === 'BUSY') return 'The local store is busy; try again in a moment.';
     if (e.code === 'DISK_FULL') return e.message; // about the disk, not the field

@@ -1,6 +1,7 @@
 // Step 2: what the file holds and where each column goes. The engine's guesses come preselected;
 // every choice can be changed, and the duplicate rule is chosen once for the whole import.
 import { IMPORT_KINDS, DUPLICATE_MODES } from '../../../shared/activity';
+import { withoutFieldLabel } from '../../../shared/fieldLabels';
 import { useClient } from '../state/ClientContext';
 import { plural } from '../ui/labels';
 import { changeKind, resetWizard, runPreview, setDuplicates, setTarget, useImportWizard } from './importWizard';
@@ -10,8 +11,8 @@ import { DUPLICATE_HINT, DUPLICATE_KEYS, DUPLICATE_LABEL, KIND_LABEL, targetOpti
 /** How many sample values each column shows. */
 const SAMPLES = 3;
 
-/** The message without its "mapping.Email: " lead-in (the row already says which column). */
-const withoutField = (e: { message: string; field?: string }) => (e.field && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message);
+/** The message without its lead-in naming the column (the row already says which column). */
+const withoutField = (e: { message: string; field?: string }) => withoutFieldLabel(e.message, e.field);
 
 /** A cell as one line: line breaks inside quoted cells show as ↵. */
 const oneLine = (v: string) => v.replace(/\r?\n/g, ' ↵ ');

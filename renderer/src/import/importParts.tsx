@@ -8,12 +8,10 @@ import { plural } from '../ui/labels';
 import { rollBackImport, type WizardError } from './importWizard';
 import { KIND_NOUN } from './importWords';
 
-/** An error from the engine; a field it names is shown first unless the message already starts with it. */
+/** An error from the engine: its message says in words what it is about (the field's path stays in data-field). */
 export function ErrorLine({ error, testId = 'import-error' }: { error: WizardError; testId?: string }) {
-  const field = error.field && !error.message.startsWith(`${error.field}:`) ? error.field : null;
   return (
     <p className="error import-error" role="alert" data-testid={testId} data-field={error.field}>
-      {field && <strong>{field}: </strong>}
       {error.message}
     </p>
   );

@@ -24,6 +24,7 @@ export const TARGET_LABEL: Record<Target, string> = {
   createdAt: 'Created at',
   companyExternalId: 'Company id',
   companyName: 'Company name',
+  companies: 'Companies (names separated by ;)',
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   companyStage: 'Company stage',

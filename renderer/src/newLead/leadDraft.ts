@@ -2,6 +2,7 @@
 // schema the engine applies (`contacts.create` in shared/api.ts), so the form never accepts what
 // the engine would refuse and never refuses what it would accept.
 import type { MethodInput } from '../../../shared/api';
+import { withoutFieldLabel } from '../../../shared/fieldLabels';
 import { contract } from '../../../shared/api';
 import type { ContactRef } from '../../../shared/domain';
 import { Email, EMAIL_OR_NAME, ExternalRef } from '../../../shared/domain';
@@ -46,11 +47,9 @@ export function checkDraft(d: Draft): { ok: true; input: MethodInput<'contacts.c
   return { ok: false, errors };
 }
 
-/** A server message "email: is not a valid email address" as "Email is not a valid email address". */
+/** A server message "Email: is not a valid email address" as "Email is not a valid email address". */
 export function serverFieldMessage(field: FieldKey, message: string): string {
-  const prefix = `${field}: `;
-  const rest = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-  return `${FIELD_LABEL[field]} ${rest}`;
+  return `${FIELD_LABEL[field]} ${withoutFieldLabel(message, field)}`;
 }
 
 /** What findMatches should be asked for this draft; null parts are not worth asking about. */

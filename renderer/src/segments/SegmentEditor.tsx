@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
-import { describeError, toast } from '../state/toastStore';
+import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { CompanyFilterSearch } from '../leads/CompanyFilterSearch';
 import { useLeads } from '../leads/leadsStore';
 import { confirmAction, Dialog } from '../ui/Dialog';
@@ -124,7 +124,7 @@ export function SegmentEditor({ id, onClose }: { id: string | null; onClose: () 
       void reloadSegments(client);
       onClose();
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'VALIDATION' && e.field === 'name') setNameError(`Name: ${e.message.replace(/^name:\s*/, '')}`);
+      if (e instanceof ApiError && e.code === 'VALIDATION' && e.field === 'name') setNameError(`Name: ${describeWithoutLabel(e)}`);
       else setSaveError(describeError(e));
     } finally {
       setSaving(false);

@@ -10,7 +10,7 @@ import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { applySyncStatus, useSync } from '../state/syncStore';
 import { describeSync, progressText } from '../state/syncWords';
-import { describeError, toast } from '../state/toastStore';
+import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { fieldOf } from '../contact/fieldErrors';
 import { confirmAction } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
@@ -142,7 +142,7 @@ function ConnectionSection({ settings, reload }: { settings: Settings; reload: (
       await reload();
       void runTest();
     } catch (err) {
-      setTokenError(`Access token: ${describeError(err).replace(/^token: /, '')}`);
+      setTokenError(`Access token: ${describeWithoutLabel(err)}`);
     } finally {
       setSavingToken(false);
     }
@@ -182,7 +182,7 @@ function ConnectionSection({ settings, reload }: { settings: Settings; reload: (
       if (next?.intercom.tokenSet && r.changed.length > 0) void runTest();
     } catch (err) {
       const f = fieldOf(err);
-      const text = describeError(err).replace(/^[\w.]+: /, '');
+      const text = describeWithoutLabel(err);
       if (f === 'region') setConnErrors({ region: `Region: ${text}` });
       else if (f === 'baseUrl') setConnErrors({ baseUrl: `Base URL: ${text}` });
       else setConnErrors({ form: describeError(err) });
@@ -523,7 +523,7 @@ function StagesSection({ settings, reload }: { settings: Settings; reload: () =>
       }
     } catch (err) {
       const f = fieldOf(err);
-      const text = describeError(err).replace(/^[\w.]+: /, '');
+      const text = describeWithoutLabel(err);
       if (f === 'stageAttribute') setErrors({ stageAttribute: `Contact attribute: ${text}` });
       else if (f === 'companyStageAttribute') setErrors({ companyStageAttribute: `Company attribute: ${text}` });
       else if (f && /^stageValues\.(lead|signed_up|sql|customer)$/.test(f)) {

@@ -1,6 +1,7 @@
 // Short messages in the corner: errors in plain words, confirmations of what was kept.
 import { create } from 'zustand';
 import { ApiError } from '../../../shared/client';
+import { withoutFieldLabel } from '../../../shared/fieldLabels';
 
 export interface Toast {
   id: number;
@@ -44,6 +45,11 @@ export function describeError(e: unknown): string {
     }
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The error as a form shows it beside its field: without the field's words, which the form's label says. */
+export function describeWithoutLabel(e: unknown): string {
+  return withoutFieldLabel(describeError(e), e instanceof ApiError ? e.field : null);
 }
 
 export const toast = {

@@ -62,7 +62,7 @@ function keepEvents(ctx: SyncContext, contactId: string, intercomId: string, rem
     // the contact may have gone (or been merged) while the requests ran
     const now = store.contacts.byId(contactId);
     if (!now || now.intercom_id !== intercomId) {
-      throw new AppError('CONFLICT', 'contactId: the contact changed while its events were fetched; pull again', { field: 'contactId' });
+      throw new AppError('CONFLICT', 'The contact changed while its events were fetched; pull again.', { field: 'contactId' });
     }
     const at = ctx.now();
     let n = 0;
