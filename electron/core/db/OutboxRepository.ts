@@ -231,6 +231,19 @@ export class OutboxRepository {
     return owners;
   }
 
+  /**
+   * Entries of one kind of record by seq that Intercom never got: pending, or failed (refused).
+   * A single change's undo withdraws exactly its own entries. Returns the records they were about.
+   */
+  withdrawSeqs(entityType: EntityType, seqs: readonly number[]): string[] {
+    if (seqs.length === 0) return [];
+    const params = { entityType, seqs: JSON.stringify(seqs) };
+    const where = `seq IN (${SEQS}) AND entity_type = @entityType AND status IN ('pending', 'failed')`;
+    const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
+
   /** Pending entries of one kind of record held under `hold`; returns the records they were about. */
   withdrawHeld(entityType: EntityType, hold: string): string[] {
     const params = { entityType, hold };
