@@ -61,6 +61,9 @@ interface UndoPlan {
   funnel: ChangeFieldRow[];
 }
 
+/** A change of many records lists its first ones (all of them stay findable by record). */
+const RECORDS_LISTED = 50;
+
 const reached = (e: ChangeEntryRow | undefined) => e !== undefined && (e.status === 'done' || e.status === 'in_flight');
 const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -94,13 +97,6 @@ function opsOf(type: EntityType, field: string): readonly string[] {
     return ['contact.update'];
   }
   return field === 'stage' ? ['company.setStage'] : ['company.update'];
-}
-
-/** Where the field sits in an entry's payload (null: any entry of those ops carries it). */
-function payloadPath(field: string): string | null {
-  if (field.startsWith('attr:')) return `$.customAttributes."${field.slice('attr:'.length)}"`;
-  if (field.startsWith('link:') || field === 'stage' || field === FIELD.created) return null;
-  return `$.${field}`;
 }
 
 function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boolean {
@@ -188,19 +184,22 @@ export class ChangeService {
       undoneAt: isoOrNull(r.undone_at),
       undoable: blocked === null,
       undoBlockedReason: blocked,
-      records: changes.records(r.n).map((x) => ({ type: x.entity_type, id: x.entity_id, label: x.label })),
+      records: changes.records(r.n, RECORDS_LISTED).map((x) => ({ type: x.entity_type, id: x.entity_id, label: x.label })),
       historyIds: changes.historyIds(r.after_history, r.last_history),
     };
   }
 
   // ---- the plan: what an undo would do, decided once for the list and the undo ------------------
 
-  private plan(row: ChangeRow): UndoPlan {
+  /** `forUndo`: also decide which fields need a compensating entry (the list only needs the verdict). */
+  private plan(row: ChangeRow, forUndo = false): UndoPlan {
     const none = (blocked: string): UndoPlan => ({ blocked, fields: [], withdraw: [], funnel: [] });
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
     const { store } = this.ctx;
     const entries = store.changes.entries(row.after_seq, row.last_seq);
+    const entriesOf = new Map<string, ChangeEntryRow[]>();
+    for (const e of entries) entriesOf.set(e.entity_id, [...(entriesOf.get(e.entity_id) ?? []), e]);
     const labels = new Map(store.changes.records(row.n).map((r) => [`${r.entity_type}:${r.entity_id}`, r.label]));
     const all = store.changes.fields(row.n);
     const contacts = new Map<string, ContactRow | undefined>();
@@ -222,7 +221,7 @@ export class ChangeService {
         record,
         label: fieldLabel(f.entity_type, f.field, companyName),
         keep: null,
-        entry: entries.find((e) => e.entity_id === f.entity_id && entryCarries(e, f.entity_type, f.field)),
+        entry: entriesOf.get(f.entity_id)?.find((e) => entryCarries(e, f.entity_type, f.field)),
         compensate: false,
       };
       if (!rec) p.keep = 'no longer exists';
@@ -268,10 +267,13 @@ export class ChangeService {
       return carried.length > 0 && carried.every((p) => p.keep === null);
     });
     const withdrawn = new Set(withdraw.map((e) => e.seq));
-    for (const p of restoring) {
+    const later = new Map<string, ChangeEntryRow[]>();
+    for (const e of forUndo ? store.changes.laterEntries(row.n, row.last_seq) : []) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e]);
+    for (const p of forUndo ? restoring : []) {
       if (p.f.field === FIELD.created || (row.kind === 'contact.signUp' && p.f.entity_type === 'contact' && p.f.field !== 'stage' && !p.f.field.startsWith('link:'))) continue;
       const ownStays = p.entry !== undefined && !withdrawn.has(p.entry.seq);
-      p.compensate = ownStays || this.laterTouched(row, p.f);
+      // an entry after the change carries this field: the local value alone would not reach Intercom
+      p.compensate = ownStays || (later.get(p.f.entity_id)?.some((e) => entryCarries(e, p.f.entity_type, p.f.field)) ?? false);
     }
     // a company the sign-up created goes with its own entries
     return { blocked: null, fields, withdraw, funnel: all.filter((f) => f.field === FIELD.funnel) };
@@ -316,13 +318,6 @@ export class ChangeService {
     return column ? ((rec as unknown as Record<string, unknown>)[column] ?? null) : null;
   }
 
-  /** An entry after the change carries this field: the local value alone would not reach Intercom. */
-  private laterTouched(row: ChangeRow, f: ChangeFieldRow): boolean {
-    const ops = opsOf(f.entity_type, f.field);
-    if (f.field.startsWith('link:')) return this.ctx.store.changes.hasLaterEntry(f.entity_id, row.last_seq, ops, '$.companyId', f.field.slice('link:'.length));
-    return this.ctx.store.changes.hasLaterEntry(f.entity_id, row.last_seq, ops, payloadPath(f.field) ?? undefined);
-  }
-
   // ---- undo -------------------------------------------------------------------------------------
 
   undo({ id }: ParsedInput<'changes.undo'>): MethodOutput<'changes.undo'> {
@@ -331,7 +326,7 @@ export class ChangeService {
     const result = store.transaction(() => {
       const row = store.changes.byId(id);
       if (!row) throw new AppError('NOT_FOUND', 'This change is no longer in the list of recent actions', { field: 'id' });
-      const plan = this.plan(row);
+      const plan = this.plan(row, true);
       if (plan.blocked) throw new AppError('CONFLICT', `This change cannot be undone: ${plan.blocked}`, { field: 'id' });
       const started = this.begin();
       const at = this.ctx.now();
@@ -345,11 +340,17 @@ export class ChangeService {
       this.companyWriter.withdrawEntries(plan.withdraw.filter((e) => e.entity_type === 'company').map((e) => e.seq));
 
       const restoring = plan.fields.filter((p) => p.keep === null);
+      const byRecord = { contact: new Map<string, FieldPlan[]>(), company: new Map<string, FieldPlan[]>() };
+      for (const p of restoring) {
+        const group = byRecord[p.f.entity_type];
+        const fields = group.get(p.f.entity_id);
+        if (fields) fields.push(p);
+        else group.set(p.f.entity_id, [p]);
+        touched[p.f.entity_type].add(p.f.entity_id);
+      }
       // companies first: a created company goes before its links' contacts are put back
-      for (const p of restoring.filter((x) => x.f.entity_type === 'company')) touched.company.add(p.f.entity_id);
-      for (const p of restoring.filter((x) => x.f.entity_type === 'contact')) touched.contact.add(p.f.entity_id);
-      for (const companyId of touched.company) this.restoreCompany(companyId, restoring.filter((p) => p.f.entity_type === 'company' && p.f.entity_id === companyId), at, undoActor, touched);
-      for (const contactId of touched.contact) this.restoreContact(contactId, restoring.filter((p) => p.f.entity_type === 'contact' && p.f.entity_id === contactId), at, undoActor);
+      for (const [companyId, fields] of byRecord.company) this.restoreCompany(companyId, fields, at, undoActor, touched);
+      for (const [contactId, fields] of byRecord.contact) this.restoreContact(contactId, fields, at, undoActor);
 
       // the funnel columns: back to before, unless something else moved them since
       const companyStageBack = restoring.some((p) => p.f.entity_type === 'company' && p.f.field === 'stage');

@@ -95,8 +95,10 @@ export class ChangeRepository {
     return this.st.get<ChangeRow>('SELECT * FROM changes WHERE n = ?').get(n) as ChangeRow | undefined;
   }
 
-  records(n: number): ChangeRecordRow[] {
-    return this.st.get<ChangeRecordRow>('SELECT entity_type, entity_id, label FROM change_records WHERE change_n = ? ORDER BY rowid').all(n) as ChangeRecordRow[];
+  records(n: number, limit = -1): ChangeRecordRow[] {
+    return this.st
+      .get<ChangeRecordRow>('SELECT entity_type, entity_id, label FROM change_records WHERE change_n = ? ORDER BY rowid LIMIT ?')
+      .all(n, limit) as ChangeRecordRow[];
   }
 
   fields(n: number): ChangeFieldRow[] {
@@ -112,18 +114,15 @@ export class ChangeRepository {
       .all(afterSeq, lastSeq) as ChangeEntryRow[];
   }
 
-  /**
-   * Whether an outbox entry after `afterSeq` about the record, of one of `ops`, carries `path`
-   * in its payload (any, without a path) or, with `value`, carries that value there.
-   */
-  hasLaterEntry(entityId: string, afterSeq: number, ops: readonly string[], path?: string, value?: string): boolean {
-    const where = [`entity_id = @entityId`, `seq > @afterSeq`, `op IN (SELECT value FROM json_each(@ops))`];
-    if (path && value !== undefined) where.push('json_extract(payload, @path) = @value');
-    else if (path) where.push('json_type(payload, @path) IS NOT NULL');
-    const row = this.st
-      .get(`SELECT 1 FROM outbox WHERE ${where.join(' AND ')} LIMIT 1`)
-      .get({ entityId, afterSeq, ops: JSON.stringify(ops), ...(path ? { path } : {}), ...(value !== undefined ? { value } : {}) });
-    return row !== undefined;
+  /** Outbox entries after `afterSeq` about the records change `n` touched, in order. */
+  laterEntries(n: number, afterSeq: number): ChangeEntryRow[] {
+    return this.st
+      .get<ChangeEntryRow>(
+        `SELECT o.seq, o.entity_type, o.entity_id, o.op, o.status, o.payload
+         FROM change_records r JOIN outbox o ON o.entity_id = r.entity_id
+         WHERE r.change_n = ? AND o.seq > ? ORDER BY o.seq`,
+      )
+      .all(n, afterSeq) as ChangeEntryRow[];
   }
 
   /** Changes after change `n` about the record, neither undone nor undos themselves. */
