@@ -165,6 +165,7 @@ export const OUTBOX_OPS = [
   'contact.update',
   'contact.setStage',
   'contact.signUp',
+  'contact.archive',
   'company.create',
   'company.update',
   'company.setStage',

@@ -222,6 +222,25 @@ export class OutboxRepository {
     this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND status = 'pending'`).run(entityId);
   }
 
+  /** A record's refused entries (Intercom never took them; the record is going). */
+  withdrawFailedOf(entityId: string): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND status = 'failed'`).run(entityId);
+  }
+
+  /**
+   * The Intercom id a create answered with, for the waiting archive of its contact (removed
+   * while the create was in flight): the archive then goes to the right contact. Returns how many took it.
+   */
+  setArchiveTarget(entityId: string, intercomId: string): number {
+    return this.st
+      .get(
+        `UPDATE outbox SET payload = json_set(payload, '$.intercomId', @intercomId)
+         WHERE entity_id = @entityId AND op = 'contact.archive' AND status IN ('pending', 'in_flight', 'failed')
+           AND json_extract(payload, '$.intercomId') IS NULL`,
+      )
+      .run({ entityId, intercomId }).changes;
+  }
+
   /** Pending entries of one kind of record with seq in [first, last]; returns the records they were about. */
   withdrawRange(entityType: EntityType, first: number, last: number): string[] {
     const params = { entityType, first, last };

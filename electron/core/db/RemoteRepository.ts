@@ -125,6 +125,19 @@ export class RemoteRepository {
   }
 
   /**
+   * Contacts removed here whose archive has not reached Intercom yet: local id and Intercom id
+   * (null while their create's answer is awaited). A pull must not bring them back meanwhile.
+   */
+  waitingArchives(): { entity_id: string; intercom_id: string | null }[] {
+    return this.st
+      .get<{ entity_id: string; intercom_id: string | null }>(
+        `SELECT entity_id, json_extract(payload, '$.intercomId') AS intercom_id FROM outbox
+         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive'`,
+      )
+      .all();
+  }
+
+  /**
    * Entries of these records that reached Intercom since `since` (ms), with when they did: a
    * version of the record older than that cannot know what they wrote.
    */

@@ -83,6 +83,13 @@ export class SyncRepository {
     );
   }
 
+  /** Whether a request about the record is out now (or was, when a process died sending it). */
+  hasInFlight(entityId: string): boolean {
+    return (
+      this.st.get(`SELECT 1 FROM outbox WHERE entity_id = @entityId AND status = 'in_flight' LIMIT 1`).get({ entityId }) !== undefined
+    );
+  }
+
   hasOpenConflict(entityId: string): boolean {
     return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
   }
@@ -115,10 +122,13 @@ export class SyncRepository {
    * The Intercom contact a local one is (after a create, an adopt or a merge remap: the local id
    * stays) and what Intercom holds for its synced fields. Not a local edit: updated_at stays.
    */
-  setContactRemote(id: string, intercomId: string, base: unknown): void {
-    this.st
-      .get('UPDATE contacts SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
-      .run({ id, intercomId, base: JSON.stringify(base) });
+  /** False when the contact is no longer here (removed while its create was in flight). */
+  setContactRemote(id: string, intercomId: string, base: unknown): boolean {
+    return (
+      this.st
+        .get('UPDATE contacts SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
+        .run({ id, intercomId, base: JSON.stringify(base) }).changes > 0
+    );
   }
 
   setCompanyRemote(id: string, intercomId: string, base: unknown): void {

@@ -214,9 +214,12 @@ export class ContactWriter {
     if (row.intercom_id !== intercomId) this.store.outbox.refreshSyncState('contact', row.id);
   }
 
-  /** As the push learns it (after a create, an adopt or a merge remap); updated_at stays. */
+  /**
+   * As the push learns it (after a create, an adopt or a merge remap); updated_at stays. A
+   * contact removed while its create was in flight (see archiveCreated) hands the id to its archive.
+   */
   setPushed(id: string, intercomId: string, base: unknown): void {
-    this.store.sync.setContactRemote(id, intercomId, base);
+    if (!this.store.sync.setContactRemote(id, intercomId, base)) this.store.outbox.setArchiveTarget(id, intercomId);
   }
 
   /** Only the base (a conflict resolution moves one field of it). */
@@ -246,6 +249,38 @@ export class ContactWriter {
     store.history.deleteOf(row.id);
     store.outbox.withdrawPendingOf(row.id);
     store.contacts.delete(row.pk);
+  }
+
+  /**
+   * A contact the change created that Intercom may have already (an undo after the push): it goes
+   * here as in `withdrawCreated`, its refused entries too, and a contact.archive entry takes it
+   * out of Intercom (the API cannot delete for good; an archived contact is off its lists and
+   * searches). Returns that entry, or null when Intercom never got the contact (nothing sent and
+   * nothing being sent): then nothing is queued. A create still in flight is awaited: its answer
+   * hands the archive the Intercom id (setPushed), and after a crash the archive finds the contact
+   * by the user id it was created with (ops/archive.ts). Events it took over from a visitor are
+   * the caller's to give back first; its own events go with it.
+   */
+  archiveCreated(row: ContactRow, o: ChangeOptions): number | null {
+    const { store } = this;
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id);
+    store.outbox.withdrawFailedOf(row.id);
+    this.withdrawCreated(row);
+    if (!reached) return null;
+    return store.outbox.append({
+      entityType: 'contact',
+      entityId: row.id,
+      op: 'contact.archive',
+      payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, name: row.name, email: row.email },
+      at: o.at,
+      hold: o.hold ?? null,
+      fresh: true,
+    });
+  }
+
+  /** A removed contact's archive reached Intercom: what Intercom refused of it before is moot. */
+  settleRemoved(id: string): void {
+    this.store.outbox.withdrawFailedOf(id);
   }
 
   /** A link the change made; its company.link entry goes with the change's range. False when not linked. */

@@ -195,6 +195,16 @@ function notOlderThanPushes(remote: Flat, base: Flat | null, pushed: RecordEntri
   return out;
 }
 
+/** The Intercom ids and local ids of contacts whose archive waits, in one set. */
+function waitingArchives(rows: readonly { entity_id: string; intercom_id: string | null }[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rows) {
+    out.add(r.entity_id);
+    if (r.intercom_id) out.add(r.intercom_id);
+  }
+  return out;
+}
+
 /** A local id carried in a synthetic external id: kept, so every console names the record alike. */
 function adoptableId(externalId: string | null | undefined): string | null {
   const id = localIdFromSyntheticExternalId(externalId);
@@ -697,11 +707,14 @@ export class Puller {
     const changed: string[] = [];
     const fresh: NewRemoteContact[] = [];
     const seen = new Set<number>();
+    // contacts removed here whose archive waits: Intercom still lists them until it goes out
+    const archiving = matches.size < page.length ? waitingArchives(store.remote.waitingArchives()) : null;
     page.forEach((c, i) => {
       const remote = contactBaseFromRemote(c, s);
       let row = matches.get(i);
       if (row && seen.has(row.pk)) row = store.remote.contactByPk(row.pk);
       if (!row) {
+        if (archiving?.has(c.id) || archiving?.has(keys[i]!.localId ?? '')) return;
         fresh.push({
           id: adoptableId(c.external_id) ?? randomUUID(),
           role: remote.role,

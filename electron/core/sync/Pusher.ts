@@ -9,7 +9,7 @@ import { IntercomError } from './IntercomError';
 import type { SyncSettings } from './mapping';
 import { operationFor, operationOf } from './ops';
 import { StepFailure, StepWait, type Commit, type Operation, type PushRun, type RecordRef, type Step } from './ops/Operation';
-import { planSteps, UNKNOWN } from './ops/planSteps';
+import { planRemoved, planSteps, UNKNOWN } from './ops/planSteps';
 import type { ProgressFn, SyncContext } from './SyncContext';
 
 export { LOST_SEND_MESSAGE } from './ops/message';
@@ -177,21 +177,11 @@ export class Pusher implements PushRun {
     if (sync.hasOpenConflict(rec.id)) return;
     for (let round = 0; round < 10; round++) {
       const row = rec.type === 'contact' ? this.ctx.store.contacts.byId(rec.id) : this.ctx.store.companies.byId(rec.id);
-      if (!row) return;
+      if (!row) return this.pushRemoved(rec);
       // a refused create: nothing after it can go out until the user retries or discards it
       if (!row.intercom_id && sync.hasFailed(rec.id)) return;
       const loaded = sync.pendingFor(rec.id, ENTRIES_PER_LOAD);
-      const now = this.ctx.now();
-      const due: PushEntry[] = [];
-      for (const r of loaded) {
-        // order matters within a record: an entry waiting for its retry time holds back the later ones
-        if (r.not_before !== null && r.not_before > now) break;
-        due.push(toEntry(r));
-        if (r.seq > this.startMaxSeq && !this.extra.has(r.seq)) {
-          this.extra.add(r.seq);
-          this.total++;
-        }
-      }
+      const due = this.dueOf(loaded);
       if (due.length === 0) return;
       const steps = planSteps(due, rec.type, Boolean(row.intercom_id));
       for (const step of steps) {
@@ -202,6 +192,31 @@ export class Pusher implements PushRun {
       if (loaded.length < ENTRIES_PER_LOAD && due.length === loaded.length) {
         if (sync.pendingFor(rec.id, 1).length === 0) return;
       }
+    }
+  }
+
+  /** The loaded entries that are due now, counting those written since the run began. */
+  private dueOf(loaded: readonly SyncEntryRow[]): PushEntry[] {
+    const now = this.ctx.now();
+    const due: PushEntry[] = [];
+    for (const r of loaded) {
+      // order matters within a record: an entry waiting for its retry time holds back the later ones
+      if (r.not_before !== null && r.not_before > now) break;
+      due.push(toEntry(r));
+      if (r.seq > this.startMaxSeq && !this.extra.has(r.seq)) {
+        this.extra.add(r.seq);
+        this.total++;
+      }
+    }
+    return due;
+  }
+
+  /** A record removed here (an undo): only its archive goes out (see planRemoved). */
+  private async pushRemoved(rec: RecordRef): Promise<void> {
+    const due = this.dueOf(this.ctx.store.sync.pendingFor(rec.id, ENTRIES_PER_LOAD));
+    for (const step of planRemoved(due)) {
+      if (this.stopped()) return;
+      if (!(await this.runStep(rec, step))) return;
     }
   }
 

@@ -62,6 +62,11 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const userId = str(p.externalId);
       return userId ? `Signed up as user ${userId}` : 'Signed up';
     }
+    case 'contact.archive': {
+      // the contact is gone locally: its name travels in the entry
+      const who = str(p.name) ?? str(p.email);
+      return who ? `Archive ${who} in Intercom` : 'Archive in Intercom';
+    }
     case 'company.link':
     case 'company.unlink': {
       const id = str(p.companyId);

@@ -77,6 +77,11 @@ export interface Operation {
    * whose answer is uncertain, fails with these words instead of going out again.
    */
   readonly sendsOnce?: { lostInFlight: string; uncertain: (why: string) => string };
+  /**
+   * It is sent for a record removed here (an archive): its step carries the record's entries
+   * before it, which it supersedes. Entries of a removed record go out only this way.
+   */
+  readonly removesRecord?: boolean;
   /** Intercom may not see a brand-new record for a while: a 404 is retried this many attempts. */
   readonly notFoundRetries?: number;
   /** Before the step is claimed: what it needs first (a link: its company in Intercom). Throws StepWait to wait. */

@@ -57,3 +57,15 @@ export function planSteps(entries: readonly PushEntry[], entity: 'contact' | 'co
   close();
   return steps;
 }
+
+/**
+ * The steps of a record no longer here (removed by an undo): its last removing entry (an
+ * archive) with every entry before it, which it supersedes (a create a crash left to send
+ * again). Without one, nothing of a removed record can go out: no step.
+ */
+export function planRemoved(entries: readonly PushEntry[]): Step[] {
+  const last = entries.findLastIndex((e) => Boolean(operationOf(e.op)?.removesRecord));
+  if (last < 0) return [];
+  const op = operationOf(entries[last]!.op)!;
+  return [{ kind: op.kind, entries: entries.slice(0, last + 1) }];
+}
