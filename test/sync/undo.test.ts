@@ -3,6 +3,7 @@
 // compensating entry makes Intercom equal the store again. Fields changed since stay and are
 // listed, and undo is offered exactly where it is done.
 import { afterEach, describe, expect, it } from 'vitest';
+import { Puller } from '../../electron/core/sync/Puller';
 import type { ChangeRecord, MethodOutput } from '../../shared/api';
 import { TEST_ACTOR, takeChanges } from '../helpers/testCore';
 import { allEntries, pushRig, type PushRig } from './pushHarness';
@@ -224,7 +225,7 @@ describe('undo after the change reached Intercom', () => {
     expect(await undoAsOffered(phone.id)).toBeNull();
   });
 
-  it('refuses a sign-up, a new lead and a new company that reached Intercom, saying why', async () => {
+  it('refuses a sign-up and a new company that reached Intercom, and a new lead changed since, saying why', async () => {
     rig = await pushRig();
     const id = await lead('Fay Fox');
     const newLead = await latest();
@@ -241,11 +242,44 @@ describe('undo after the change reached Intercom', () => {
     expect(reason(newLead.id)).toMatch(/^Fay Fox was changed after it was created/);
     for (const c of [signUp, newCompany, newLead]) expect(await undoAsOffered(c.id)).toBeNull();
 
+  });
+
+  it('archives a new lead Intercom has: gone here, archived there, and no pull brings it back', async () => {
+    rig = await pushRig();
     const gus = await lead('Gus Gray');
+    const hal = await lead('Hal Hunt');
     const gusChange = await latest(gus);
     await rig.push();
-    expect((await api().call('changes.list', { limit: 1, entityId: gus })).items[0]).toMatchObject({ id: gusChange.id, undoable: false, undoBlockedReason: 'Gus Gray is already in Intercom; archive it there' });
-    expect(await undoAsOffered(gusChange.id)).toBeNull();
+    const intercomId = store().contacts.byId(gus)!.intercom_id!;
+
+    const result = (await undoAsOffered(gusChange.id))!;
+    expect(result.message).toBe('Undone: New lead Gus Gray. Gus Gray is archived in Intercom at the next sync.');
+    expect(store().contacts.byId(gus)).toBeUndefined();
+    expect((await waiting()).map((e) => e.op)).toEqual(['contact.archive']);
+    // Intercom still lists Gus until the archive goes: a pull meanwhile must not make him again
+    await new Puller(rig.ctx).firstPull();
+    expect(store().contacts.byId(gus)).toBeUndefined();
+
+    await rig.pushUntilQuiet();
+    expect(rig.sb.workspace.contact(intercomId)).toMatchObject({ archived: true });
+    await new Puller(rig.ctx).firstPull();
+    expect((await api().call('contacts.list', { limit: 10 })).items.map((c) => c.id)).toEqual([hal]);
+    await expectIntercomMatches(rig.t, rig.sb);
+  });
+
+  it('refuses a new lead changed after it was created, until those changes are undone', async () => {
+    rig = await pushRig();
+    const ivy = await lead('Ivy Ives');
+    const created = await latest(ivy);
+    await api().call('contacts.update', { id: ivy, patch: { phone: '+1 555 0177' } });
+    const edit = await latest(ivy);
+    await rig.push();
+    expect(await undoAsOffered(created.id)).toBeNull();
+    expect(await undoAsOffered(edit.id)).not.toBeNull();
+    expect(await undoAsOffered(created.id)).not.toBeNull();
+    await rig.pushUntilQuiet();
+    expect(store().contacts.byId(ivy)).toBeUndefined();
+    expect(rig.sb.workspace.contacts().filter((c) => !c.archived)).toEqual([]);
   });
 
   it('lists changes newest first, by record, with the history rows they added', async () => {

@@ -238,12 +238,13 @@ export class ChangeService {
       if (!created) return none('there is nothing to undo');
       if (created.keep === 'no longer exists') return none(`${created.record} no longer exists`);
       if (created.keep) return none(`${created.record} ${created.keep}`);
-      if (reached(created.entry) || (created.f.entity_type === 'contact' ? contact(created.f.entity_id)?.intercom_id : company(created.f.entity_id)?.intercom_id)) {
-        return none(
-          created.f.entity_type === 'contact'
-            ? `${created.record} is already in Intercom; archive it there`
-            : `${created.record} is already in Intercom; remove it there if it should go`,
-        );
+      // a contact Intercom has is archived there (contact.archive); a company cannot be
+      if (created.f.entity_type === 'company' && (reached(created.entry) || company(created.f.entity_id)?.intercom_id)) {
+        return none(`${created.record} is already in Intercom; remove it there if it should go`);
+      }
+      if (created.f.entity_type === 'contact') {
+        const c = contact(created.f.entity_id)!;
+        created.compensate = reached(created.entry) || c.intercom_id !== null || store.sync.hasInFlight(c.id);
       }
     }
     if (row.kind === 'contact.signUp') {
@@ -377,10 +378,15 @@ export class ChangeService {
         row.id,
       );
       const kept = plan.fields.filter((p) => p.keep !== null).map((p) => ({ record: p.record, field: p.label, why: p.keep! }));
+      const archived = restoring.find((p) => p.f.field === FIELD.created && p.f.entity_type === 'contact' && p.compensate);
       const compensated = restoring.some((p) => p.compensate);
       const message = [
         `Undone: ${row.summary}.`,
-        compensated ? 'Intercom gets the previous values at the next sync.' : 'Nothing of it had reached Intercom.',
+        archived
+          ? `${archived.record} is archived in Intercom at the next sync.`
+          : compensated
+            ? 'Intercom gets the previous values at the next sync.'
+            : 'Nothing of it had reached Intercom.',
         kept.length ? `Kept: ${kept.map((k) => `${k.field} of ${k.record} (${k.why})`).join('; ')}.` : '',
       ]
         .filter(Boolean)
@@ -405,7 +411,8 @@ export class ChangeService {
     if (fields.some((p) => p.f.field === FIELD.created)) {
       // events it took over from a visitor go back to that visitor, as if it had never been captured
       releaseVisitorEvents(store, row.pk);
-      w.withdrawCreated(row);
+      // gone here; archived in Intercom when Intercom has it (or is being sent it), so no pull brings it back
+      w.archiveCreated(row, { at });
       return;
     }
     const stage = fields.find((p) => p.f.field === 'stage');
