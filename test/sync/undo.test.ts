@@ -132,6 +132,33 @@ describe('undo before the change reaches Intercom', () => {
     await expectIntercomMatches(rig.t, rig.sb);
   });
 
+  it('withdraws a sign-up into an existing company: its stage, the link and the funnel come back', async () => {
+    rig = await pushRig();
+    const jo = await lead('Jo Jones');
+    const kai = await lead('Kai Kim');
+    const acme = (await api().call('companies.create', { name: 'Acme', externalId: 'acme' })).id;
+    await api().call('companies.link', { contactId: kai, companyId: acme });
+    await rig.pushUntilQuiet();
+    const funnel = (id: string) =>
+      store().db.prepare('SELECT funnel_rank, funnel_max, signed_up_at, sql_at, customer_at FROM contacts WHERE id = ?').get(id);
+    const before = { jo: funnel(jo), kai: funnel(kai) };
+
+    await api().call('contacts.signUp', { id: jo, externalId: 'u-jo', company: { externalId: 'acme' } });
+    const signUp = await latest();
+    expect(signUp.summary).toBe('Jo Jones signed up with Acme');
+    expect(funnel(jo)).toMatchObject({ funnel_rank: 2, funnel_max: 2 });
+    expect(funnel(kai)).toMatchObject({ funnel_rank: 2, funnel_max: 2 });
+
+    expect(await undoAsOffered(signUp.id)).toMatchObject({ restored: 5, kept: [] });
+    expect(await waiting()).toEqual([]);
+    expect(await api().call('contacts.get', { id: jo })).toMatchObject({ stage: 'lead', role: 'lead', externalId: null, companies: [] });
+    expect((await api().call('companies.get', { id: acme })).stage).toBeNull();
+    expect({ jo: funnel(jo), kai: funnel(kai) }).toEqual(before);
+    rig.sb.resetStats();
+    expect(await rig.push()).toMatchObject({ requests: 0 });
+    await expectIntercomMatches(rig.t, rig.sb);
+  });
+
   it('withdraws an entry Intercom refused', async () => {
     rig = await pushRig();
     const id = await lead('Dee Dale');
