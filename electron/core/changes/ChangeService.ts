@@ -262,11 +262,9 @@ export class ChangeService {
     }
 
     // an entry goes (Intercom never gets it) when it has not reached Intercom and all it carries goes back
-    const withdraw = entries.filter((e) => {
-      if (reached(e)) return false;
-      const carried = fields.filter((p) => p.entry?.seq === e.seq);
-      return carried.length > 0 && carried.every((p) => p.keep === null);
-    });
+    const carried = new Map<number, FieldPlan[]>();
+    for (const p of fields) if (p.entry) carried.set(p.entry.seq, [...(carried.get(p.entry.seq) ?? []), p]);
+    const withdraw = entries.filter((e) => !reached(e) && (carried.get(e.seq) ?? []).length > 0 && carried.get(e.seq)!.every((p) => p.keep === null));
     const withdrawn = new Set(withdraw.map((e) => e.seq));
     const later = new Map<string, ChangeEntryRow[]>();
     for (const e of forUndo ? store.changes.laterEntries(row.n, row.last_seq) : []) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e]);
@@ -276,7 +274,6 @@ export class ChangeService {
       // an entry after the change carries this field: the local value alone would not reach Intercom
       p.compensate = ownStays || (later.get(p.f.entity_id)?.some((e) => entryCarries(e, p.f.entity_type, p.f.field)) ?? false);
     }
-    // a company the sign-up created goes with its own entries
     return { blocked: null, fields, withdraw, funnel: all.filter((f) => f.field === FIELD.funnel) };
   }
 
