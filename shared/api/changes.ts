@@ -33,7 +33,7 @@ export const ChangeRecord = z.object({
   undoable: z.boolean(),
   undoBlockedReason: z.string().nullable(),
   records: z.array(z.object({ type: EntityType, id: z.string(), label: z.string() })),
-  /** The stage history rows the change added (the record pages offer its undo there). */
+  /** The stage history rows the change added (listed by record: that record's), where record pages offer its undo. */
   historyIds: z.array(z.number().int()),
 });
 export type ChangeRecord = z.infer<typeof ChangeRecord>;

@@ -322,5 +322,13 @@ describe('undo after the change reached Intercom', () => {
     expect((await api().call('changes.list', { entityId: other, limit: 10 })).total).toBe(1);
     const history = (await api().call('contacts.get', { id })).history;
     expect(mine.items[0]!.historyIds).toEqual([history[0]!.id]);
+
+    // one change for many: listed by record, it gives that record's history rows
+    const jay = await lead('Jay Joy');
+    await api().call('contacts.setStageMany', { ids: [jay, other], stage: 'signed_up' });
+    const many = (await api().call('changes.list', { entityId: other, limit: 1 })).items[0]!;
+    expect(many).toMatchObject({ kind: 'contact.setStageMany', summary: 'Stage of 2 contacts set to Signed up', undoable: true });
+    expect(many.records.map((r) => r.label)).toEqual(['Jay Joy', 'Ivy Ives']);
+    expect(many.historyIds).toEqual([(await api().call('contacts.get', { id: other })).history[0]!.id]);
   });
 });

@@ -61,7 +61,7 @@ interface UndoPlan {
   funnel: ChangeFieldRow[];
 }
 
-/** A change of many records lists its first ones (all of them stay findable by record). */
+/** A change of many records lists its first ones and their history rows (all stay findable by record). */
 const RECORDS_LISTED = 50;
 
 const reached = (e: ChangeEntryRow | undefined) => e !== undefined && (e.status === 'done' || e.status === 'in_flight');
@@ -169,10 +169,11 @@ export class ChangeService {
 
   list(q: ParsedInput<'changes.list'>): MethodOutput<'changes.list'> {
     const page = this.ctx.store.changes.list({ entityType: q.entityType, entityId: q.entityId, limit: q.limit, offset: q.offset ?? 0 });
-    return { items: page.rows.map((r) => this.toRecord(r)), total: page.total };
+    return { items: page.rows.map((r) => this.toRecord(r, q.entityId ?? null)), total: page.total };
   }
 
-  private toRecord(r: ChangeRow): ChangeRecord {
+  /** `about`: the record the list is about (its history rows are the ones given). */
+  private toRecord(r: ChangeRow, about: string | null = null): ChangeRecord {
     const { changes } = this.ctx.store;
     const blocked = this.plan(r).blocked;
     return {
@@ -185,7 +186,7 @@ export class ChangeService {
       undoable: blocked === null,
       undoBlockedReason: blocked,
       records: changes.records(r.n, RECORDS_LISTED).map((x) => ({ type: x.entity_type, id: x.entity_id, label: x.label })),
-      historyIds: changes.historyIds(r.after_history, r.last_history),
+      historyIds: changes.historyIds(r.after_history, r.last_history, about, RECORDS_LISTED),
     };
   }
 

@@ -165,10 +165,16 @@ export class ChangeRepository {
     return { rows, total };
   }
 
-  /** The stage history rows a change added. */
-  historyIds(afterHistory: number, lastHistory: number): number[] {
+  /** The stage history rows a change added (about one record, or the first `limit`). */
+  historyIds(afterHistory: number, lastHistory: number, entityId: string | null, limit: number): number[] {
     if (lastHistory <= afterHistory) return [];
-    return this.st.get('SELECT id FROM stage_history WHERE id > ? AND id <= ? ORDER BY id').pluck().all(afterHistory, lastHistory) as number[];
+    if (entityId) {
+      return this.st
+        .get('SELECT id FROM stage_history WHERE id > ? AND id <= ? AND entity_id = ? ORDER BY id LIMIT ?')
+        .pluck()
+        .all(afterHistory, lastHistory, entityId, limit) as number[];
+    }
+    return this.st.get('SELECT id FROM stage_history WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').pluck().all(afterHistory, lastHistory, limit) as number[];
   }
 
   /** The funnel columns of these contacts (as BulkRepository.funnelSnapshots). */
