@@ -224,6 +224,29 @@ describe('undo after the change reached Intercom', () => {
     expect(local.companies.map((c) => c.id)).toEqual([acme]);
   });
 
+  it('compensates a change whose entry is in flight: it goes out, then the previous value after it', async () => {
+    rig = await pushRig();
+    const id = await lead('Lee Lane');
+    await rig.push();
+    await api().call('contacts.setStage', { id, stage: 'signed_up' });
+    const change = await latest();
+    const [entry] = await waiting();
+    // as the pusher marks it before its request (a process killed then leaves it so)
+    store().transaction(() => store().outbox.markInFlight([entry!.seq], Date.now()));
+    expect((await api().call('changes.list', { limit: 1 })).items[0]).toMatchObject({ id: change.id, undoable: true });
+
+    const result = (await undoAsOffered(change.id))!;
+    expect(result.message).toContain('Intercom gets the previous values');
+    expect((await allEntries(rig.t)).filter((e) => e.entityId === id).map((e) => [e.op, e.status])).toEqual([
+      ['contact.create', 'done'],
+      ['contact.setStage', 'in_flight'],
+      ['contact.setStage', 'pending'],
+    ]);
+    await rig.pushUntilQuiet();
+    expect(remoteContact(id).custom_attributes?.Stage).toBe('Lead');
+    await expectIntercomMatches(rig.t, rig.sb);
+  });
+
   it('keeps a field changed since and lists it in words; the rest goes back', async () => {
     rig = await pushRig();
     const id = await lead('Eve Evans');
