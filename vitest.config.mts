@@ -17,7 +17,9 @@ const SLOW = [
   'test/sync/contract.prism.test.ts',
   'test/core/importRun.test.ts',
   'test/core/bulk.test.ts',
+  'test/core/bulkUndoCrash.test.ts',
   'test/core/diskFullTmpfs.test.ts',
+  'test/launcher/folderLock.test.ts',
   'test/bench/**/*.test.ts',
   'test/shared/lintLayers.test.ts',
 ];

@@ -216,5 +216,7 @@ export const BulkRecord = z.object({
   /** Whether undo is possible now, and why not when it is not. */
   undoable: z.boolean(),
   undoBlockedReason: z.string().nullable(),
+  /** Messages and flushes: when their 10-second hold ends (undo is possible until then); null otherwise. */
+  releaseAt: Timestamp.nullable(),
 });
 export type BulkRecord = z.infer<typeof BulkRecord>;

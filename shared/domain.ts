@@ -1,7 +1,7 @@
 // The records the console works with, as zod schemas and their types. Pure: no node, DOM or
 // electron imports, so the renderer and the main process share the exact same rules.
 import { z } from 'zod';
-import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from './values';
+import { COMPANY_STAGES, CONTACT_STAGES, MESSAGE_HOLD_MS, ROLES, SYNC_STATES } from './values';
 
 export { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES };
 
@@ -232,8 +232,16 @@ export const Message = z.object({
   sentAt: Timestamp.nullable(),
   error: z.string().nullable(),
   actor: z.string(),
+  /** The end of its undo-send hold: until then it can be taken back (null: sent before holds existed). */
+  releaseAt: Timestamp.nullable(),
+  /** When it was taken back during its hold (status discarded). */
+  undoneAt: Timestamp.nullable(),
+  /** Whether `messages.cancel` can take it back now, and why not in words when it cannot. */
+  undoable: z.boolean(),
+  undoBlockedReason: z.string().nullable(),
 });
 export type Message = z.infer<typeof Message>;
+export { MESSAGE_HOLD_MS };
 
 export const REGIONS = ['us', 'eu', 'au'] as const;
 export const Region = z.enum(REGIONS);

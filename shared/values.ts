@@ -5,3 +5,6 @@ export const CONTACT_STAGES = ['lead', 'signed_up'] as const;
 export const COMPANY_STAGES = ['sql', 'customer'] as const;
 export const ROLES = ['lead', 'user'] as const;
 export const SYNC_STATES = ['local', 'pending', 'synced', 'failed'] as const;
+
+/** How long a message or flush waits before it goes to Intercom, so it can be taken back (undo-send). */
+export const MESSAGE_HOLD_MS = 10_000;

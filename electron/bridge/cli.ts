@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors';
 import { createCore } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { isDiskFull } from '../core/diskSpace';
+import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
@@ -30,6 +31,11 @@ async function main() {
     return;
   }
   const rendererDir = process.env.LEAD_CONSOLE_RENDERER_DIR || path.resolve(__dirname, '../renderer');
+  // before anything in the data folder is written (the sandbox's files, the sweep, the store,
+  // bridge.json): a second start on a folder in use stops here, having changed nothing
+  const lock = DataFolderLock.acquire(opts.dataDir, { mode: 'browser' });
+  // whatever way the process ends short of a kill (a failed start too); after a kill the OS drops the lock
+  process.on('exit', () => lock.release());
   const intercom = await startIntercom(opts);
   // the bridge serves the core's exports folder (createCore's default) for browser downloads
   const exportsDir = path.join(opts.dataDir, 'exports');
@@ -40,6 +46,7 @@ async function main() {
     intercom: intercom.intercom,
     exportsDir,
     importPace: importGate(process.env, opts.dataDir),
+    lock,
   });
   let bridge;
   try {
@@ -54,6 +61,7 @@ async function main() {
       throw e;
     }
   }
+  lock.recordUrl(bridge.url);
   const saved = bridge.infoFile
     ? `The link is also saved in ${bridge.infoFile} (readable only by you).`
     : `The link could not be saved in ${path.join(opts.dataDir, 'bridge.json')} (${bridge.infoError}); copy it from here.`;
@@ -74,6 +82,7 @@ async function main() {
     await bridge.close();
     core.dispose();
     await intercom.sandbox?.close();
+    lock.release();
     process.exit(0);
   };
   process.on('SIGINT', stop);
@@ -83,8 +92,14 @@ async function main() {
 /** Exit codes a script can tell apart: a damaged store and a full disk want different help. */
 const EXIT_DAMAGED = 3;
 const EXIT_DISK_FULL = 4;
+/** Another process runs on the data folder (the launcher does not fall back to browser mode on it). */
+const EXIT_IN_USE = 5;
 
 main().catch((e: unknown) => {
+  if (e instanceof FolderInUseError) {
+    console.error(e.message);
+    process.exit(EXIT_IN_USE);
+  }
   if (e instanceof AppError) {
     console.error(`Lead Console could not start: ${e.message}`);
     if (e.code === 'DAMAGED') process.exit(EXIT_DAMAGED);

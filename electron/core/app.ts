@@ -15,6 +15,7 @@ import { diskFullError, freeBytes, isDiskFull, storeHeadroom } from './diskSpace
 import { ExportService } from './export/ExportService';
 import { sweepDataDir } from './files/privateFiles';
 import { FunnelService } from './funnel/FunnelService';
+import { DataFolderLock } from './lock/DataFolderLock';
 import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
@@ -58,6 +59,11 @@ export interface CoreOptions {
   importPace?: ImportPace;
   /** The daily backup (at start when the newest copy is a day old, then checked hourly); default on, except in tests. */
   autoBackup?: boolean;
+  /**
+   * The data folder's lock, taken by the process's start before it wrote anything there; it stays
+   * the caller's to release. Without it the core takes the lock itself and gives it up on dispose.
+   */
+  lock?: DataFolderLock;
 }
 
 export interface Core {
@@ -126,6 +132,19 @@ function sqliteIoError(e: unknown): boolean {
 
 export function createCore(options: CoreOptions): Core {
   const dbFile = options.dbFile ?? path.join(options.dataDir, DB_FILE_NAME);
+  // one process per data folder: no store is opened, so no sync runs (nor in-flight recovery),
+  // without the folder's lock; a second process on the folder stops here, having changed nothing
+  if (options.lock && !options.lock.covers(options.dataDir)) throw new Error(`createCore: the lock given is not held for ${options.dataDir}`);
+  const ownLock = options.lock ? null : DataFolderLock.acquire(options.dataDir, { mode: options.mode, nativeBinding: options.nativeBinding });
+  try {
+    return buildCore(options, dbFile, ownLock);
+  } catch (e) {
+    ownLock?.release();
+    throw e;
+  }
+}
+
+function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock | null): Core {
   // before anything is opened or written: what an older version left readable by others is tightened
   sweepDataDir(options.dataDir);
   const hub = new EventHub();
@@ -198,6 +217,7 @@ export function createCore(options: CoreOptions): Core {
       'conflicts.resolve': (i) => conflicts.resolve(i),
       'messages.send': (i) => messages.send(i),
       'messages.flush': (i) => messages.flush(i),
+      'messages.cancel': (i) => messages.cancel(i),
       'messages.list': (i) => messages.list(i),
       'events.track': (i) => activity.track(i),
       'contacts.timeline': (i) => activity.contactTimeline(i),
@@ -291,6 +311,7 @@ export function createCore(options: CoreOptions): Core {
       backups.dispose();
       parts.closeNow();
       hub.clear();
+      ownLock?.release();
     },
     dbFile,
     get store() {

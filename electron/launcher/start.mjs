@@ -7,6 +7,8 @@ import { electronBinary, electronSqliteReady, hasDisplay } from './electronRunti
 import { setupElectron } from './setup-electron.mjs';
 
 const args = process.argv.slice(2);
+/** The exit code of a start that found another Lead Console on its data folder: it has said so; browser mode would only say it again. */
+const EXIT_IN_USE = 5;
 
 function runBrowserMode(reason) {
   if (reason) console.log(`Starting browser mode: ${reason}\n`);
@@ -22,7 +24,7 @@ function runDesktop(bin) {
   child.on('error', (e) => runBrowserMode(`the Electron window could not start (${e.message}).`));
   child.on('exit', (code) => {
     // a runtime that dies at once (missing system libraries, no GPU/display access) falls back
-    if (code !== 0 && Date.now() - startedAt < 5000) runBrowserMode(`the Electron window exited at once (code ${code}).`);
+    if (code !== 0 && code !== EXIT_IN_USE && Date.now() - startedAt < 5000) runBrowserMode(`the Electron window exited at once (code ${code}).`);
     else process.exit(code ?? 0);
   });
 }

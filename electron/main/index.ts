@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
+import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
@@ -21,11 +22,15 @@ protocol.registerSchemesAsPrivileged([
 const rendererDir = path.join(__dirname, '../renderer');
 let core: Core | null = null;
 let intercom: StartedIntercom | null = null;
+let lock: DataFolderLock | null = null;
 
-function fail(title: string, message: string): never {
+/** Exit code of a start that found another Lead Console on its data folder (the launcher does not fall back to browser mode on it). */
+const EXIT_IN_USE = 5;
+
+function fail(title: string, message: string, code = 1): never {
   console.error(`${title}: ${message}`);
   dialog.showErrorBox(title, message);
-  app.exit(1);
+  app.exit(code);
   throw new Error(message);
 }
 
@@ -88,16 +93,31 @@ async function start() {
   keepNewFilesPrivate();
   const opts = parseStartArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   app.setPath('userData', opts.dataDir);
+  const nativeBinding = app.isPackaged ? undefined : electronSqliteBinding(app.getAppPath(), process.versions.electron);
+  if (nativeBinding === null) fail('Lead Console cannot open its database', ELECTRON_SQLITE_HELP);
+  // the folder lock, in addition to the single-instance lock (one per app id): it meets browser
+  // mode and other builds on the same folder, before the sandbox's files, the sweep or the store
+  let inUse: FolderInUseError | null = null;
+  try {
+    lock = DataFolderLock.acquire(opts.dataDir, { mode: 'desktop', nativeBinding });
+  } catch (e) {
+    if (!(e instanceof FolderInUseError)) throw e;
+    inUse = e;
+  }
+  // held by browser mode: say so before Chromium writes its own files in the folder
+  if (inUse?.holder && inUse.holder.mode !== 'desktop') fail('Lead Console is already running', inUse.message, EXIT_IN_USE);
+  // a second window of this app focuses the first (see 'second-instance')
   if (!app.requestSingleInstanceLock()) {
+    lock?.release();
     app.quit();
     return;
   }
+  // held by a desktop app that is not this one (another build, another app id)
+  if (inUse || !lock) fail('Lead Console is already running', inUse?.message ?? 'the data folder is in use', EXIT_IN_USE);
+  const folderLock = lock;
   await app.whenReady();
   lockDown();
   serveRenderer();
-
-  const nativeBinding = app.isPackaged ? undefined : electronSqliteBinding(app.getAppPath(), process.versions.electron);
-  if (nativeBinding === null) fail('Lead Console cannot open its database', ELECTRON_SQLITE_HELP);
 
   intercom = await startIntercom(opts);
   console.log(intercom.describe);
@@ -117,6 +137,7 @@ async function start() {
       tokenStore: intercom.intercom?.token ? undefined : tokenStore,
       // exports land where the user looks for downloaded files
       exportsDir: safeDownloadsDir() ?? undefined,
+      lock: folderLock,
     });
   } catch (e) {
     if (e instanceof AppError && e.code === 'DAMAGED') fail('Lead Console found its store damaged', e.message);
@@ -146,8 +167,15 @@ app.on('window-all-closed', () => {
 app.on('will-quit', () => {
   core?.dispose();
   core = null;
-  void intercom?.sandbox?.close();
+  const sandbox = intercom?.sandbox;
+  // the sandbox saves its workspace in the data folder as it closes: the folder stays ours till then
+  if (sandbox) void sandbox.close().finally(() => lock?.release());
+  else lock?.release();
 });
+// a quit that does not wait for the sandbox, or a failed start; after a kill the OS drops the lock
+process.on('exit', () => lock?.release());
+// Ctrl+C or a service manager's stop: quit as the window's close would, so the store closes and the folder is given up
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
 void start();
 

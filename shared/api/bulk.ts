@@ -17,7 +17,8 @@ const ContactTarget = z.discriminatedUnion('kind', [
 export const bulkMethods = {
   /**
    * One action on many contacts, as one change. With `dryRun` it only counts; the real run needs
-   * `confirm` and can be undone as a whole until any of it reaches Intercom.
+   * `confirm`. Stages and links can be undone as a whole at any time; messages and flushes wait
+   * 10 s in a hold (`BulkRecord.releaseAt`) and can be undone only until then.
    */
   'bulk.run': {
     input: z.object({ target: ContactTarget, action: BulkAction, dryRun: z.boolean().optional(), confirm: z.boolean().optional() }).strict(),
@@ -34,9 +35,22 @@ export const bulkMethods = {
       file: z.object({ fileName: z.string(), path: z.string(), rows: z.number().int(), downloadUrl: z.string().nullable() }).nullable(),
     }),
   },
+  /**
+   * Puts back what the bulk changed, unless changed since. What never reached Intercom is
+   * withdrawn; what did gets a compensating change, sent with the next sync.
+   */
   'bulk.undo': {
     input: z.object({ id: z.string().max(100) }).strict(),
-    output: z.object({ bulk: BulkRecord, restored: z.number().int(), /** Changed again since; left as they are. */ kept: z.number().int() }),
+    output: z.object({
+      bulk: BulkRecord,
+      restored: z.number().int(),
+      /** Changed again since; left as they are. */
+      kept: z.number().int(),
+      /** The first 20 of those, in words ("Stage of Ana Lima: changed since, kept"). */
+      keptList: z.array(z.string()),
+      /** Restored values Intercom already had from the bulk: sent back with the next sync. */
+      compensated: z.number().int(),
+    }),
   },
   'bulk.list': {
     input: z.object({ ...Page }).strict().default({ limit: 50 }),

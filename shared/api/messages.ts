@@ -5,7 +5,10 @@ import { Page } from './listing';
 import type { MethodGroup } from './MethodGroup';
 
 export const messageMethods = {
-  /** Sends an in-app or email message from the connected admin, now (queued while offline). */
+  /**
+   * Sends an in-app or email message from the connected admin: it waits MESSAGE_HOLD_MS (10 s) in
+   * a hold where `messages.cancel` can take it back, then goes out (queued while offline).
+   */
   'messages.send': {
     input: z
       .object({
@@ -18,10 +21,15 @@ export const messageMethods = {
       .refine((v) => v.channel !== 'email' || Boolean(v.subject), { message: 'an email needs a subject', path: ['subject'] }),
     output: Message,
   },
-  /** Asks Intercom to match the user's pending auto-messages now; at most once per 15 minutes per user. */
+  /** Asks Intercom to match the user's pending auto-messages (after the same 10 s hold); at most once per 15 minutes per user. */
   'messages.flush': {
     input: z.object({ contactId: LocalId }).strict(),
     output: z.object({ message: Message, nextPossibleAt: Timestamp }),
+  },
+  /** Takes back a message or flush during its hold (it is then not sent); refused in words once released. */
+  'messages.cancel': {
+    input: z.object({ id: LocalId }).strict(),
+    output: Message,
   },
   'messages.list': {
     input: z.object({ contactId: LocalId, ...Page }).strict(),

@@ -501,3 +501,22 @@ describe('0006 change-journal', () => {
     expect(integrityCheck(db6)).toEqual(['ok']);
   });
 });
+
+describe('0007 message-hold', () => {
+  it('keeps the v6 outbox and messages as they were (released, nothing undone) and adds the hold columns', () => {
+    const { db, before } = migrateWithRows(7, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      old.prepare(`INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES ('contact', ?, 'message.send', '{"messageId":"m1"}', ?, ?)`).run(uuid(1), T0, T0);
+      old.prepare(`INSERT INTO messages (id, contact_id, kind, channel, body, status, created_at, actor) VALUES ('m1', ?, 'send', 'inapp', 'Hi', 'queued', ?, 'me')`).run(uuid(1), T0);
+    });
+    const outbox = selectRows(db, 'outbox');
+    const messages = selectRows(db, 'messages');
+    expect(withoutAdded(outbox, ['release_at'])).toEqual(before.outbox);
+    expect(withoutAdded(messages, ['release_at', 'undone_at'])).toEqual(before.messages);
+    // an entry from before the hold existed is due at once, and its message cannot be taken back
+    expect(outbox.map((r) => r.release_at)).toEqual([null]);
+    expect(messages.map((r) => [r.release_at, r.undone_at])).toEqual([[null, null]]);
+    expect(indexNames(db, 'outbox')).toContain('outbox_by_release');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

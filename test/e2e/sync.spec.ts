@@ -123,7 +123,7 @@ test.describe('with the sandbox workspace', () => {
     await expect(form).toBeHidden();
     const first = messages.getByTestId('message').first();
     await expect(first).toContainText('Email: Hello');
-    await expect(first.getByTestId('message-status')).toHaveText(/Waits for Intercom|Sent/);
+    await expect(first.getByTestId('message-status')).toHaveText(/Sending in \d+ s · Undo|Sending…|Sent/);
 
     await messages.getByTestId('flush-messages').click();
     await expect(messages.getByTestId('flush-messages')).toBeDisabled();

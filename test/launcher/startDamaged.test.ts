@@ -26,7 +26,9 @@ describe('starting on a damaged store', () => {
     );
     expect(run.stderr).not.toMatch(/SqliteError|\n\s+at /);
     expect(fs.readFileSync(file).equals(garbage)).toBe(true);
-    expect(fs.readdirSync(dir).sort()).toEqual(['lead-console.sqlite']);
+    // beside the store, only the folder's lock file (empty, kept between starts; see DataFolderLock)
+    expect(fs.readdirSync(dir).sort()).toEqual(['lead-console.lock', 'lead-console.sqlite']);
+    expect(fs.statSync(path.join(dir, 'lead-console.lock')).size).toBe(0);
   });
 
   it('a folder where the store should be: the same, naming what is wrong', async () => {

@@ -67,6 +67,7 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'conflicts.resolve': { id: 999_999, keep: 'local' },
   'messages.send': { contactId: NOBODY, channel: 'inapp', body: 'Hi' },
   'messages.flush': { contactId: NOBODY },
+  'messages.cancel': { id: NOBODY },
   'messages.list': { contactId: NOBODY },
   'events.track': { contactId: NOBODY, name: 'viewed-pricing' },
   'contacts.timeline': { id: NOBODY },
@@ -227,9 +228,10 @@ describe('every method on real records', () => {
       await call('events.track', { contactId: ann.id, name: 'viewed-pricing' });
       expect((await call('contacts.timeline', { id: ann.id })).items.length).toBeGreaterThan(0);
       await call('companies.timeline', { id: acme.id });
-      await call('messages.send', { contactId: ann.id, channel: 'inapp', body: 'Welcome aboard' });
+      const welcome = await call('messages.send', { contactId: ann.id, channel: 'inapp', body: 'Welcome aboard' });
       await call('messages.flush', { contactId: ann.id });
       expect((await call('messages.list', { contactId: ann.id })).items).toHaveLength(2);
+      expect(await call('messages.cancel', { id: welcome.id })).toMatchObject({ status: 'discarded', undoable: false });
 
       // segments, funnel, export
       const rule = { op: 'and' as const, rules: [{ field: 'stage' as const, in: ['signed_up' as const] }] };

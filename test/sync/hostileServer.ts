@@ -14,12 +14,14 @@ export interface HostileRequest {
 
 /**
  * What the server does with a request: an answer, 'pass' (to the upstream), 'hang' (never answer),
+ * `{ hold }` (pass it on once the promise settles: the test sets the pace of a request in flight),
  * or a writer for answers a status and a body cannot say (a body streamed without end).
  */
 export type Answer =
   | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
   | 'pass'
   | 'hang'
+  | { hold: Promise<unknown> }
   | ((res: http.ServerResponse) => void);
 
 export interface HostileServer {
@@ -54,6 +56,12 @@ export async function startHostileServer(opts: { upstream?: string; route?: Host
         return passOn(opts.upstream, req, body, res);
       }
       if (typeof answer === 'function') return answer(res);
+      if ('hold' in answer) {
+        const upstream = opts.upstream;
+        if (!upstream) return void send(res, { status: 404, json: { type: 'error.list', errors: [{ code: 'not_found', message: 'no route' }] } });
+        const pass = () => passOn(upstream, req, body, res);
+        return void answer.hold.then(pass, pass);
+      }
       send(res, answer);
     });
   });

@@ -1,14 +1,15 @@
 // Bulk actions on a segment or a selection: counted before they run, one change, undoable as a
-// whole until any of it reaches Intercom.
+// whole: stages and links at any time, messages and flushes during their 10-second hold.
 //
 // A run resolves its target, plans what each contact would get (or why it is skipped), and, for
 // real, writes everything in ONE transaction: the rows, their stage history, their outbox entries
 // (so the bulk's entries are one contiguous outbox range) and a journal of before/after values.
-// Undo is possible while every entry of that range is still pending: it puts back the values
-// nobody has changed since and withdraws the range through the record writers.
+// Undo puts back the values nobody has changed since, in one transaction through the record
+// writers: entries that never reached Intercom (pending, refused) are withdrawn, and for those
+// that did a compensating entry is queued, so that after the next sync Intercom equals the store.
 import { EXPORT_COLUMNS, type MethodOutput, type ParsedInput } from '../../../shared/api';
 import type { BulkAction, BulkRecord } from '../../../shared/activity';
-import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, type CompanyStage, type ContactStage } from '../../../shared/domain';
+import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, MESSAGE_HOLD_MS, type CompanyStage, type ContactStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { builtinSegmentRules, type BuiltinSegment } from '../../../shared/segments';
 import type { BulkActionRow, BulkContactRow } from '../db/BulkRepository';
@@ -297,21 +298,23 @@ export class BulkService {
         break;
       }
       case 'message':
-      case 'flush':
-        // MessageService.send / flush's writes
+      case 'flush': {
+        // MessageService.send / flush's writes, with the same hold (it ends at releaseAtOf(row))
+        const releaseAt = at + MESSAGE_HOLD_MS;
         for (const c of plan.touched) {
           const messageId = this.ctx.newId();
           if (action.type === 'message') {
             const subject = action.subject || null;
-            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: action.body, status: 'queued', created_at: at, actor });
-            queued(contacts.queue(c.id, 'message.send', { messageId, channel: action.channel, subject }, { at }));
+            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: action.body, status: 'queued', created_at: at, actor, release_at: releaseAt });
+            queued(contacts.queue(c.id, 'message.send', { messageId, channel: action.channel, subject }, { at, releaseAt }));
           } else {
-            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
-            queued(contacts.queue(c.id, 'message.flush', { messageId }, { at }));
+            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor, release_at: releaseAt });
+            queued(contacts.queue(c.id, 'message.flush', { messageId }, { at, releaseAt }));
           }
           item(c.id, null, { messageId } satisfies MessageValue);
         }
         break;
+      }
     }
 
     for (const after of store.bulk.funnelSnapshots(funnelPks)) {
@@ -382,13 +385,17 @@ export class BulkService {
     const changed = { contacts: new Set<string>(), companies: new Set<string>() };
     const result = store.transaction(() => {
       const row = store.bulk.byId(id);
-      if (!row) throw new AppError('NOT_FOUND', `id: no bulk action with id ${id}`, { field: 'id' });
-      const blocked = this.blockedReason(row);
-      if (blocked) throw new AppError('CONFLICT', `id: ${blocked}`, { field: 'id' });
-      const action = JSON.parse(row.action) as BulkAction;
-      const lastSeq = row.last_seq!;
+      if (!row) throw new AppError('NOT_FOUND', 'That bulk action no longer exists.', { field: 'id' });
       const at = this.ctx.now();
+      const blocked = this.blockedReason(row, at);
+      if (blocked) throw new AppError('CONFLICT', blocked, { field: 'id' });
+      const action = JSON.parse(row.action) as BulkAction;
+      const firstSeq = row.first_seq!;
+      const lastSeq = row.last_seq!;
       const undoActor = `${actor} (undo)`;
+      // records whose entry of the bulk never reached Intercom: withdrawn below, nothing to send back;
+      // the others (done, in flight, or gone from the outbox) get a compensating entry
+      const unsent = store.outbox.unsentOwners(firstSeq, lastSeq);
 
       const items = store.bulk.items(row.id);
       const funnelItems = items.filter((i) => i.entity_id.startsWith(FUNNEL_KEY));
@@ -402,48 +409,53 @@ export class BulkService {
 
       let restored = 0;
       let kept = 0;
+      let compensated = 0;
+      const keptList: string[] = [];
+      const keep = (words: string) => {
+        kept++;
+        if (keptList.length < KEPT_LIST_LIMIT) keptList.push(words);
+      };
       const restoredContacts = new Set<string>();
       for (const it of mainItems) {
         const after = it.after === null ? null : JSON.parse(it.after);
         const before = it.before === null ? null : JSON.parse(it.before);
+        const queue = !unsent.has(it.entity_id);
         let done = false;
         switch (action.type) {
           case 'setStage': {
             const c = store.contacts.byId(it.entity_id);
             const was = (before as StageValue).stage as ContactStage;
             if (c && c.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(c.id, lastSeq, STAGE_OPS.contact)) {
-              // the bulk's entries are withdrawn below: the undo queues none
-              this.contactWriter.setStage(c, was, { at, actor: undoActor, queue: false });
+              this.contactWriter.setStage(c, was, { at, actor: undoActor, queue });
               done = true;
-            }
+            } else keep(c ? `Stage of ${contactName(c)}: changed since, kept` : 'A contact deleted since: nothing to put back');
             break;
           }
           case 'setCompanyStage': {
             const co = store.companies.byId(it.entity_id);
             const was = before as StageValue;
             if (co && co.stage === (after as StageValue).stage && !store.bulk.hasLaterOps(co.id, lastSeq, STAGE_OPS.company)) {
-              this.companyWriter.setStage(co, was.stage as CompanyStage | null, { at, actor: undoActor, queue: false, updatedAt: was.updatedAt ?? at });
+              this.companyWriter.setStage(co, was.stage as CompanyStage | null, { at, actor: undoActor, queue, updatedAt: was.updatedAt ?? at });
               changed.companies.add(co.id);
               done = true;
-            }
+            } else keep(co ? `Company stage of ${co.name}: changed since, kept` : 'A company deleted since: nothing to put back');
             break;
           }
           case 'link': {
             const c = store.contacts.byId(it.entity_id);
             const co = store.companies.byId(action.companyId);
-            if (c && co && !store.bulk.hasLaterLinkOps(c.id, co.id, lastSeq) && this.contactWriter.unlink(c, co, { at, queue: false })) {
+            if (c && co && !store.bulk.hasLaterLinkOps(c.id, co.id, lastSeq) && this.contactWriter.unlink(c, co, { at, queue })) {
               changed.companies.add(co.id);
               done = true;
-            }
+            } else keep(c && co ? `Link of ${contactName(c)} to ${co.name}: changed since, kept` : 'A contact or company deleted since: nothing to put back');
             break;
           }
           case 'message':
           case 'flush': {
+            // still in its hold (blockedReason): the entry goes, the message shows as not sent
             const messageId = (after as MessageValue).messageId;
-            if (store.bulk.messageStatus(messageId) === 'queued') {
-              store.messages.setStatus(messageId, { status: 'discarded' });
-              done = true;
-            }
+            if (this.contactWriter.withdrawHeldMessage(messageId, at)) done = true;
+            else keep(`A ${action.type === 'flush' ? 'flush' : 'message'} already taken back or discarded: left as it is`);
             break;
           }
           case 'export':
@@ -451,9 +463,10 @@ export class BulkService {
         }
         if (done) {
           restored++;
+          if (queue && action.type !== 'message' && action.type !== 'flush') compensated++;
           if (action.type !== 'setCompanyStage') restoredContacts.add(it.entity_id);
           if (action.type !== 'setCompanyStage') changed.contacts.add(it.entity_id);
-        } else kept++;
+        }
       }
 
       // the funnel columns: back to before, unless something else moved them since
@@ -468,11 +481,12 @@ export class BulkService {
         changed.contacts.add(contactId);
       }
 
-      // every entry of the range is pending (blockedReason): all of them go, and their records' sync state follows
-      this.contactWriter.withdrawQueued(row.first_seq!, lastSeq);
-      this.companyWriter.withdrawQueued(row.first_seq!, lastSeq);
+      // what never reached Intercom goes (refused entries too: Intercom never applied them); the
+      // records' sync state follows
+      this.contactWriter.withdrawUnsent(firstSeq, lastSeq);
+      this.companyWriter.withdrawUnsent(firstSeq, lastSeq);
       store.bulk.markUndone(row.id, at);
-      return { bulk: this.toRecord(store.bulk.byId(row.id)!), restored, kept };
+      return { bulk: this.toRecord(store.bulk.byId(row.id)!, at), restored, kept, compensated, keptList };
     });
     const op = 'bulk.revert';
     if (changed.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...changed.contacts], op });
@@ -482,17 +496,18 @@ export class BulkService {
     return result;
   }
 
-  /** Why a bulk cannot be undone now; null when it can. */
-  private blockedReason(row: BulkActionRow): string | null {
+  /** When a bulk's messages or flushes leave their hold; null for other actions. */
+  private releaseAtOf(row: BulkActionRow): number | null {
+    const type = (JSON.parse(row.action) as BulkAction).type;
+    return type === 'message' || type === 'flush' ? row.created_at + MESSAGE_HOLD_MS : null;
+  }
+
+  /** Why a bulk cannot be undone at `now`, in words; null when it can (undo decides the same way). */
+  private blockedReason(row: BulkActionRow, now: number): string | null {
     if (row.undone_at !== null) return 'this bulk action has already been undone';
     if (row.first_seq === null || row.last_seq === null) return 'an export changes no records; there is nothing to undo';
-    const all = row.last_seq - row.first_seq + 1;
-    const state = this.ctx.store.bulk.rangeState(row.first_seq, row.last_seq);
-    const reached = state.done + state.inFlight;
-    if (reached > 0) return `${reached.toLocaleString('en')} of ${all.toLocaleString('en')} changes already reached Intercom; undo is no longer possible`;
-    if (state.failed > 0) {
-      return `${state.failed.toLocaleString('en')} of ${all.toLocaleString('en')} changes were refused by Intercom; retry or discard them in the outbox before undoing`;
-    }
+    const releaseAt = this.releaseAtOf(row);
+    if (releaseAt !== null && now >= releaseAt) return 'Messages already sent cannot be taken back.';
     return null;
   }
 
@@ -500,11 +515,13 @@ export class BulkService {
 
   list({ limit, offset }: ParsedInput<'bulk.list'>): MethodOutput<'bulk.list'> {
     const page = this.ctx.store.bulk.list(limit, offset ?? 0);
-    return { items: page.rows.map((r) => this.toRecord(r)), total: page.total };
+    const now = this.ctx.now();
+    return { items: page.rows.map((r) => this.toRecord(r, now)), total: page.total };
   }
 
-  private toRecord(r: BulkActionRow): BulkRecord {
-    const blocked = this.blockedReason(r);
+  private toRecord(r: BulkActionRow, now = this.ctx.now()): BulkRecord {
+    const blocked = this.blockedReason(r, now);
+    const releaseAt = this.releaseAtOf(r);
     return {
       id: r.id,
       action: JSON.parse(r.action) as BulkAction,
@@ -515,6 +532,7 @@ export class BulkService {
       undoneAt: isoOrNull(r.undone_at),
       undoable: blocked === null,
       undoBlockedReason: blocked,
+      releaseAt: releaseAt === null ? null : iso(releaseAt),
     };
   }
 
@@ -559,6 +577,13 @@ const OPS: Record<BulkAction['type'], string> = {
   flush: 'message.flush',
   export: 'bulk.export',
 };
+
+/** The most "changed since, kept" lines an undo's answer lists (the count says how many in all). */
+const KEPT_LIST_LIMIT = 20;
+
+function contactName(c: { name: string | null; email: string | null }): string {
+  return c.name ?? c.email ?? 'a contact without a name';
+}
 
 function words(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

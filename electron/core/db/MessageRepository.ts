@@ -17,9 +17,28 @@ export interface MessageRow {
   intercom_id: string | null;
   error: string | null;
   actor: string;
+  release_at: number | null;
+  undone_at: number | null;
 }
 
-export const toMessage = (r: MessageRow): Message => ({
+/** Why a message cannot be taken back at `now`, in words; null while it is in its hold. */
+export function messageUndoBlocked(r: MessageRow, now: number): string | null {
+  const what = r.kind === 'flush' ? 'flush' : 'message';
+  if (r.undone_at !== null) return `This ${what} was taken back; it was not sent.`;
+  switch (r.status) {
+    case 'sent':
+      return 'Messages already sent cannot be taken back.';
+    case 'discarded':
+      return `This ${what} was discarded; it was not sent.`;
+    case 'failed':
+      return `Intercom did not take this ${what}; retry or discard it in the outbox.`;
+    case 'queued':
+      if (r.release_at !== null && r.release_at > now) return null;
+      return `The ${what} has left its 10-second hold and is being sent; messages cannot be taken back after that.`;
+  }
+}
+
+export const toMessage = (r: MessageRow, now: number): Message => ({
   id: r.id,
   contactId: r.contact_id,
   kind: r.kind,
@@ -31,6 +50,10 @@ export const toMessage = (r: MessageRow): Message => ({
   sentAt: isoOrNull(r.sent_at),
   error: r.error,
   actor: r.actor,
+  releaseAt: isoOrNull(r.release_at),
+  undoneAt: isoOrNull(r.undone_at),
+  undoable: messageUndoBlocked(r, now) === null,
+  undoBlockedReason: messageUndoBlocked(r, now),
 });
 
 export class MessageRepository {
@@ -39,13 +62,18 @@ export class MessageRepository {
     this.st = new Statements(db);
   }
 
-  insert(r: Omit<MessageRow, 'sent_at' | 'intercom_id' | 'error'>): void {
+  insert(r: Omit<MessageRow, 'sent_at' | 'intercom_id' | 'error' | 'release_at' | 'undone_at'> & { release_at?: number | null }): void {
     this.st
       .get(
-        `INSERT INTO messages (id, contact_id, kind, channel, subject, body, status, created_at, actor)
-         VALUES (@id, @contact_id, @kind, @channel, @subject, @body, @status, @created_at, @actor)`,
+        `INSERT INTO messages (id, contact_id, kind, channel, subject, body, status, created_at, actor, release_at)
+         VALUES (@id, @contact_id, @kind, @channel, @subject, @body, @status, @created_at, @actor, @release_at)`,
       )
-      .run(r);
+      .run({ ...r, release_at: r.release_at ?? null });
+  }
+
+  /** Taken back during its hold: not sent, and the list says so. */
+  markUndone(id: string, at: number): void {
+    this.st.get(`UPDATE messages SET status = 'discarded', undone_at = @at WHERE id = @id`).run({ id, at });
   }
 
   byId(id: string): MessageRow | undefined {

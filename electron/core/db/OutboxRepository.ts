@@ -13,6 +13,8 @@ export interface NewOutboxEntry {
   at: number;
   /** Held back from Intercom until released (an import that has not finished). */
   hold?: string | null;
+  /** Not pushed before this time (a message's undo-send hold); null: at once. */
+  releaseAt?: number | null;
   /**
    * The record was made in this same transaction, has no Intercom id and no refused entry: its
    * sync state is 'local' already (the column's default), so the refresh is skipped (it was a
@@ -49,11 +51,11 @@ export class OutboxRepository {
   append(e: NewOutboxEntry): number {
     const info = this.st
       .get(
-        e.hold
-          ? `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold) VALUES (?, ?, ?, ?, ?, ?, ?)`
+        e.hold || e.releaseAt
+          ? `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at, hold, release_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
           : `INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, ...(e.hold ? [e.hold] : []));
+      .run(e.entityType, e.entityId, e.op, JSON.stringify(e.payload), e.at, e.at, ...(e.hold || e.releaseAt ? [e.hold ?? null, e.releaseAt ?? null] : []));
     if (!e.fresh) this.refreshSyncState(e.entityType, e.entityId);
     return Number(info.lastInsertRowid);
   }
@@ -114,6 +116,11 @@ export class OutboxRepository {
       else waiting += r.n;
     }
     return { waiting, failed };
+  }
+
+  /** Entries still in their undo-send hold at `now` (they count as waiting too). */
+  countHeld(now: number): number {
+    return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND release_at > ?`).get(now) as { n: number }).n;
   }
 
   countWaiting(): number {
@@ -261,6 +268,40 @@ export class OutboxRepository {
     const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
     this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
     return owners;
+  }
+
+  /**
+   * The entry of a message or flush still in its hold at `now`; returns the record it was about,
+   * or null when there is none (released, sent, or taken back already).
+   */
+  withdrawHeldMessage(messageId: string, now: number): string | null {
+    const params = { messageId, now };
+    const where = `status = 'pending' AND release_at > @now AND op IN ('message.send', 'message.flush') AND json_extract(payload, '$.messageId') = @messageId`;
+    const owner = this.st.get(`SELECT entity_id FROM outbox WHERE ${where}`).pluck().get(params) as string | undefined;
+    if (owner === undefined) return null;
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owner;
+  }
+
+  /**
+   * Entries of one kind of record with seq in [first, last] that never reached Intercom: pending
+   * and refused ones (an undo after the push); returns the records they were about.
+   */
+  withdrawUnsent(entityType: EntityType, first: number, last: number): string[] {
+    const params = { entityType, first, last };
+    const where = `seq BETWEEN @first AND @last AND entity_type = @entityType AND status IN ('pending', 'failed')`;
+    const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
+
+  /** Records with an entry in [first, last] that never reached Intercom (pending or refused). */
+  unsentOwners(first: number, last: number): Set<string> {
+    const rows = this.st
+      .get(`SELECT DISTINCT entity_id FROM outbox WHERE seq BETWEEN @first AND @last AND status IN ('pending', 'failed')`)
+      .pluck()
+      .all({ first, last }) as string[];
+    return new Set(rows);
   }
 
   /** Pending entries of one kind of record held under `hold`; returns the records they were about. */

@@ -47,30 +47,52 @@ export class SyncRepository {
       .all();
   }
 
-  /** Pending entries after a sequence number, oldest first: the walk that finds records with work. */
-  pendingAfter(afterSeq: number, limit: number): WaitingRecord[] {
+  /**
+   * Pending entries after a sequence number, oldest first: the walk that finds records with work.
+   * Entries held by an unfinished import or still in their undo-send hold at `now` are skipped.
+   */
+  pendingAfter(afterSeq: number, limit: number, now: number): WaitingRecord[] {
     return this.st
       .get<WaitingRecord>(
         `SELECT seq, entity_type, entity_id FROM outbox
-         WHERE status = 'pending' AND hold IS NULL AND seq > @afterSeq ORDER BY seq LIMIT @limit`,
+         WHERE status = 'pending' AND hold IS NULL AND (release_at IS NULL OR release_at <= @now) AND seq > @afterSeq
+         ORDER BY seq LIMIT @limit`,
       )
-      .all({ afterSeq, limit });
+      .all({ afterSeq, limit, now });
   }
 
-  /** One record's pending entries in order, up to the first one held back (by an unfinished import). */
-  pendingFor(entityId: string, limit: number): SyncEntryRow[] {
+  /**
+   * One record's pending entries in order, up to the first one held back (by an unfinished
+   * import, or a message whose undo-send hold lasts past `now`): a record's order is kept.
+   */
+  pendingFor(entityId: string, limit: number, now: number): SyncEntryRow[] {
     return this.st
       .get<SyncEntryRow>(
         `SELECT seq, entity_type, entity_id, op, payload, attempts, not_before FROM outbox
          WHERE entity_id = @entityId AND status = 'pending'
-           AND seq < coalesce((SELECT min(seq) FROM outbox WHERE entity_id = @entityId AND status = 'pending' AND hold IS NOT NULL), 9e18)
+           AND seq < coalesce((SELECT min(seq) FROM outbox WHERE entity_id = @entityId AND status = 'pending'
+                               AND (hold IS NOT NULL OR release_at > @now)), 9e18)
          ORDER BY seq LIMIT @limit`,
       )
-      .all({ entityId, limit });
+      .all({ entityId, limit, now });
   }
 
-  countPending(): number {
-    return (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+  /** The earliest release time after `now` of an entry in its undo-send hold, or null. */
+  nextRelease(now: number): number | null {
+    return (
+      (this.st.get<{ t: number | null }>(`SELECT min(release_at) AS t FROM outbox WHERE status = 'pending' AND release_at > @now`).get({ now }) as {
+        t: number | null;
+      }).t ?? null
+    );
+  }
+
+  /** Pending entries a run can send at `now` (those in their undo-send hold wait for a later run). */
+  countPending(now: number): number {
+    return (
+      this.st.get<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND (release_at IS NULL OR release_at <= @now)`).get({ now }) as {
+        n: number;
+      }
+    ).n;
   }
 
   maxSeq(): number {

@@ -84,6 +84,8 @@ function tighten(entry: string, wantDir: boolean): void {
   if (wantDir ? !st.isDirectory() : !st.isFile()) return;
   if ((st.mode & 0o077) === 0) return;
   try {
+    // by path, never through a descriptor: on Unix, closing one on the data folder's lock file
+    // would drop the lock this process holds on it (see lock/DataFolderLock.ts)
     fs.chmodSync(entry, st.mode & 0o700);
   } catch (e) {
     // a file another user owns cannot be changed by us; nothing else is worth stopping a start for

@@ -1,11 +1,12 @@
 // Messages to a contact: "send now" from the connected admin, and the flush that asks Intercom to
 // match a user's pending auto-messages. Both are written locally with an outbox entry, so they
-// wait while offline and go out in order with the contact's other changes.
+// wait while offline and go out in order with the contact's other changes; the entry is held for
+// MESSAGE_HOLD_MS first (undo-send), since a message that reached Intercom cannot be taken back.
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import type { Message } from '../../../shared/domain';
+import { MESSAGE_HOLD_MS, type Message } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { iso } from '../db/rows';
-import { toMessage } from '../db/MessageRepository';
+import { messageUndoBlocked, toMessage } from '../db/MessageRepository';
 import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
 
@@ -46,9 +47,10 @@ export class MessageService {
         status: 'queued',
         created_at: at,
         actor,
+        release_at: at + MESSAGE_HOLD_MS,
       });
-      this.writer.queue(contact.id, 'message.send', { messageId: id, channel: input.channel, subject: input.subject || null }, { at });
-      return toMessage(store.messages.byId(id)!);
+      this.writer.queue(contact.id, 'message.send', { messageId: id, channel: input.channel, subject: input.subject || null }, { at, releaseAt: at + MESSAGE_HOLD_MS });
+      return toMessage(store.messages.byId(id)!, at);
     });
     this.ctx.hub.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });
     return message;
@@ -72,12 +74,36 @@ export class MessageService {
         });
       }
       const id = this.ctx.newId();
-      store.messages.insert({ id, contact_id: contactId, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor });
-      this.writer.queue(contactId, 'message.flush', { messageId: id }, { at });
-      return { message: toMessage(store.messages.byId(id)!), nextPossibleAt: iso(at + FLUSH_INTERVAL_MS) };
+      const releaseAt = at + MESSAGE_HOLD_MS;
+      store.messages.insert({ id, contact_id: contactId, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor, release_at: releaseAt });
+      this.writer.queue(contactId, 'message.flush', { messageId: id }, { at, releaseAt });
+      return { message: toMessage(store.messages.byId(id)!, at), nextPossibleAt: iso(at + FLUSH_INTERVAL_MS) };
     });
     this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.flush' });
     return result;
+  }
+
+  /**
+   * Takes back a message or flush during its hold: its outbox entry is withdrawn and it shows as
+   * not sent. Once released it may already be in Intercom, so it is refused with the reason.
+   */
+  cancel({ id }: ParsedInput<'messages.cancel'>): Message {
+    const { store } = this.ctx;
+    let contactId = '';
+    const message = store.transaction(() => {
+      const row = store.messages.byId(id);
+      if (!row) throw new AppError('NOT_FOUND', 'That message no longer exists.', { field: 'id' });
+      contactId = row.contact_id;
+      const now = this.ctx.now();
+      const blocked = messageUndoBlocked(row, now);
+      if (blocked !== null || !this.writer.withdrawHeldMessage(id, now)) {
+        throw new AppError('CONFLICT', blocked ?? 'The message has left its hold and is being sent; messages cannot be taken back after that.', { field: 'id' });
+      }
+      return toMessage(store.messages.byId(id)!, now);
+    });
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'message.cancel' });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op: 'message.cancel' });
+    return message;
   }
 
   list({ contactId, limit, offset }: ParsedInput<'messages.list'>): MethodOutput<'messages.list'> {
@@ -86,11 +112,12 @@ export class MessageService {
     const page = store.messages.forContact(contactId, limit, offset ?? 0);
     const last = store.messages.lastFlushAt(contactId);
     const next = last === null ? null : last + FLUSH_INTERVAL_MS;
+    const now = this.ctx.now();
     return {
-      items: page.rows.map(toMessage),
+      items: page.rows.map((r) => toMessage(r, now)),
       total: page.total,
       lastFlushAt: last === null ? null : iso(last),
-      nextFlushAt: next !== null && next > this.ctx.now() ? iso(next) : null,
+      nextFlushAt: next !== null && next > now ? iso(next) : null,
     };
   }
 }

@@ -171,6 +171,13 @@ export class CompanyWriter {
     return ids;
   }
 
+  /** Withdraws the entries about companies in [first, last] that never reached Intercom (pending or refused). */
+  withdrawUnsent(first: number, last: number): string[] {
+    const ids = this.store.outbox.withdrawUnsent('company', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
   /** Withdraws the pending entries about companies held under `hold`; as `withdrawQueued`. */
   withdrawHeld(hold: string): string[] {
     const ids = this.store.outbox.withdrawHeld('company', hold);

@@ -159,9 +159,12 @@ export class ContactWriter {
     return true;
   }
 
-  /** An outbox entry about the contact that changes no column of it (a message, a flush, a kept conflict value). */
-  queue(contactId: string, op: OutboxOp, payload: Record<string, unknown>, o: ChangeOptions): number {
-    return this.store.outbox.append({ entityType: 'contact', entityId: contactId, op, payload, at: o.at, hold: o.hold ?? null });
+  /**
+   * An outbox entry about the contact that changes no column of it (a message, a flush, a kept
+   * conflict value). `releaseAt`: not pushed before then (a message's undo-send hold).
+   */
+  queue(contactId: string, op: OutboxOp, payload: Record<string, unknown>, o: ChangeOptions & { releaseAt?: number | null }): number {
+    return this.store.outbox.append({ entityType: 'contact', entityId: contactId, op, payload, at: o.at, hold: o.hold ?? null, releaseAt: o.releaseAt ?? null });
   }
 
   /** Moves a visitor's events onto the contact and queues them (see recordEvent.adoptVisitorEvents). */
@@ -324,6 +327,28 @@ export class ContactWriter {
     const ids = this.store.outbox.withdrawSeqs('contact', seqs);
     for (const id of ids) this.refreshSyncState(id);
     return ids;
+  }
+
+  /**
+   * Withdraws the entries about contacts with seq in [first, last] that never reached Intercom
+   * (pending or refused: an undo after part of a change went out); as `withdrawQueued`.
+   */
+  withdrawUnsent(first: number, last: number): string[] {
+    const ids = this.store.outbox.withdrawUnsent('contact', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /**
+   * Takes back a message or flush still in its undo-send hold at `now`: its entry goes and the
+   * message is marked undone. False when it is no longer held (released, sent or undone).
+   */
+  withdrawHeldMessage(messageId: string, now: number): boolean {
+    const owner = this.store.outbox.withdrawHeldMessage(messageId, now);
+    if (owner === null) return false;
+    this.store.messages.markUndone(messageId, now);
+    this.refreshSyncState(owner);
+    return true;
   }
 
   /** Withdraws the pending entries about contacts held under `hold`; as `withdrawQueued`. */

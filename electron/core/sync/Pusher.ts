@@ -83,7 +83,7 @@ export class Pusher implements PushRun {
     for (const r of boot.refused) this.refusedAttributes.set(`${r.model}.${r.name}`, r.message);
     for (const a of boot.unavailable ?? []) this.unavailableAttributes.add(a);
     this.startMaxSeq = this.ctx.store.sync.maxSeq();
-    this.total = this.ctx.store.sync.countPending();
+    this.total = this.ctx.store.sync.countPending(this.ctx.now());
     this.progress();
 
     const workers = Array.from({ length: Math.max(1, this.ctx.concurrency) }, () => this.worker());
@@ -95,9 +95,10 @@ export class Pusher implements PushRun {
   // ---- records -------------------------------------------------------------------------------
 
   /**
-   * A previous process died with these entries in flight. Sending them again is safe (every
-   * request here repeats without effect), except an operation that sends once (a message): it
-   * may have gone out, and a contact must never get it twice.
+   * A previous process died with these entries in flight (only a process holding the data
+   * folder's lock opens the store for sync, see createCore, so no living one is sending them).
+   * Sending them again is safe (every request here repeats without effect), except an operation
+   * that sends once (a message): it may have gone out, and a contact must never get it twice.
    */
   private recoverInFlight(): void {
     const { store } = this.ctx;
@@ -122,7 +123,7 @@ export class Pusher implements PushRun {
 
   private nextRecord(): RecordRef | undefined {
     while (this.queue.length === 0 && !this.walkDone) {
-      const rows = this.ctx.store.sync.pendingAfter(this.walkAfter, RECORD_WALK_BATCH);
+      const rows = this.ctx.store.sync.pendingAfter(this.walkAfter, RECORD_WALK_BATCH, this.ctx.now());
       if (rows.length < RECORD_WALK_BATCH) this.walkDone = true;
       for (const r of rows) {
         this.walkAfter = r.seq;
@@ -180,7 +181,7 @@ export class Pusher implements PushRun {
       if (!row) return this.pushRemoved(rec);
       // a refused create: nothing after it can go out until the user retries or discards it
       if (!row.intercom_id && sync.hasFailed(rec.id)) return;
-      const loaded = sync.pendingFor(rec.id, ENTRIES_PER_LOAD);
+      const loaded = sync.pendingFor(rec.id, ENTRIES_PER_LOAD, this.ctx.now());
       const due = this.dueOf(loaded);
       if (due.length === 0) return;
       const steps = planSteps(due, rec.type, Boolean(row.intercom_id));
@@ -190,7 +191,7 @@ export class Pusher implements PushRun {
       }
       // more than one load's worth, or entries written while this one was being sent
       if (loaded.length < ENTRIES_PER_LOAD && due.length === loaded.length) {
-        if (sync.pendingFor(rec.id, 1).length === 0) return;
+        if (sync.pendingFor(rec.id, 1, this.ctx.now()).length === 0) return;
       }
     }
   }
@@ -213,7 +214,7 @@ export class Pusher implements PushRun {
 
   /** A record removed here (an undo): only its archive goes out (see planRemoved). */
   private async pushRemoved(rec: RecordRef): Promise<void> {
-    const due = this.dueOf(this.ctx.store.sync.pendingFor(rec.id, ENTRIES_PER_LOAD));
+    const due = this.dueOf(this.ctx.store.sync.pendingFor(rec.id, ENTRIES_PER_LOAD, this.ctx.now()));
     for (const step of planRemoved(due)) {
       if (this.stopped()) return;
       if (!(await this.runStep(rec, step))) return;

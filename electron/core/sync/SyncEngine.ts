@@ -44,6 +44,7 @@ export interface SyncEngineOptions {
 }
 
 const STATUS_EVENT_GAP_MS = 200;
+const RELEASE_MARGIN_MS = 100;
 
 export class SyncEngine {
   private state: SyncRunState = 'not_configured';
@@ -174,6 +175,16 @@ export class SyncEngine {
       void this.run();
     }, delayMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * A run when the next message leaves its undo-send hold, so it goes out on time without
+   * another change; a little after, so the run's clock has passed the release for sure.
+   */
+  private scheduleRelease(): void {
+    const now = this.o.now();
+    const next = this.o.store.sync.nextRelease(now);
+    if (next !== null) this.schedule(next - now + RELEASE_MARGIN_MS);
   }
 
   /** "Sync now": starts a run at once (a paused sync included) and answers with the status. */
@@ -358,6 +369,7 @@ export class SyncEngine {
       if (deferred === 0) this.lastSuccessAt = this.o.now();
       this.setState('idle');
       this.schedule(deferred > 0 ? Math.min(this.periodMs, 10_000) : this.periodMs);
+      this.scheduleRelease();
     } catch (e) {
       this.flushChanges();
       this.progress = null;

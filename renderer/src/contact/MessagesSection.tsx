@@ -1,6 +1,7 @@
-// The lead page's messages: send one now (in-app, or email with a subject) from the connected
-// admin, flush a user's pending auto-messages (at most once every 15 minutes), and what was sent
-// or still waits. Messages go through the outbox like every change, so offline they just wait.
+// The lead page's messages: send one (in-app, or email with a subject) from the connected admin,
+// flush a user's pending auto-messages (at most once every 15 minutes), and what was sent or still
+// waits. Each waits 10 s in a hold ("Sending in 7 s · Undo") before it goes, since a message that
+// reached Intercom cannot be taken back; then the outbox carries it, so offline it just waits.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../shared/api';
 import { ApiError } from '../../../shared/client';
@@ -10,6 +11,7 @@ import { useOnSyncMoved } from '../state/syncStore';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
+import { useSecondsLeft } from '../ui/useSecondsLeft';
 import { fieldOf } from './fieldErrors';
 
 type List = MethodOutput<'messages.list'>;
@@ -75,7 +77,7 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
     try {
       const r = await client.call('messages.flush', { contactId: id });
       setFlushAt(r.nextPossibleAt);
-      toast.ok(`Auto-messages flush for ${contact.name ?? contact.email ?? 'this user'} waits for Intercom; next possible at ${formatTime(r.nextPossibleAt)}`);
+      toast.ok(`Auto-messages flush for ${contact.name ?? contact.email ?? 'this user'}: sending in 10 s (Undo in the list below); next possible at ${formatTime(r.nextPossibleAt)}`);
       void load();
     } catch (e) {
       const at = nextPossibleAt(e);
@@ -139,7 +141,7 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
       {list && list.items.length > 0 && (
         <ul className="rec-messages" data-testid="message-list">
           {list.items.map((m) => (
-            <MessageRow key={m.id} m={m} />
+            <MessageRow key={m.id} m={m} onChanged={() => void load()} />
           ))}
         </ul>
       )}
@@ -153,22 +155,54 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
 }
 
 const STATUS_WORDS: Record<Message['status'], string> = {
-  queued: 'Waits for Intercom',
+  queued: 'Sending…',
   sent: 'Sent',
   failed: 'Failed',
   discarded: 'Discarded: never sent',
 };
 
-function MessageRow({ m }: { m: Message }) {
+/** What the row says about where the message is: held (with its countdown), sending, sent, not sent. */
+function statusWords(m: Message, secondsLeft: number): string {
+  if (m.undoneAt) return 'Not sent (undone)';
+  if (m.status === 'queued' && secondsLeft > 0) return `Sending in ${secondsLeft} s`;
+  return STATUS_WORDS[m.status];
+}
+
+function MessageRow({ m, onChanged }: { m: Message; onChanged: () => void }) {
+  const client = useClient();
+  const [undoing, setUndoing] = useState(false);
+  const left = useSecondsLeft(m.status === 'queued' && m.undoable ? m.releaseAt : null);
   const what =
     m.kind === 'flush' ? 'Auto-messages flush' : m.channel === 'email' ? `Email: ${m.subject ?? '(no subject)'}` : 'In-app message';
   const when = m.sentAt ?? m.createdAt;
+  const held = m.status === 'queued' && left > 0;
+  const undo = async () => {
+    setUndoing(true);
+    try {
+      await client.call('messages.cancel', { id: m.id });
+      toast.ok(`${m.kind === 'flush' ? 'Flush' : 'Message'} taken back: it was not sent.`);
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setUndoing(false);
+      onChanged();
+    }
+  };
+  const status = m.undoneAt ? 'undone' : held ? 'held' : m.status;
   return (
-    <li className={`rec-message status-${m.status}`} data-testid="message" data-status={m.status}>
+    <li className={`rec-message status-${m.status}`} data-testid="message" data-status={status}>
       <div className="rec-message-head">
         <span className="rec-message-what">{what}</span>
-        <span className={`rec-message-status msg-${m.status}`} data-testid="message-status">
-          {STATUS_WORDS[m.status]}
+        <span className={`rec-message-status msg-${status}`} data-testid="message-status" aria-live={held ? 'off' : undefined}>
+          {statusWords(m, left)}
+          {held && (
+            <>
+              {' · '}
+              <button type="button" className="link" disabled={undoing} onClick={() => void undo()} data-testid="message-undo">
+                Undo
+              </button>
+            </>
+          )}
         </span>
       </div>
       {m.kind === 'send' && m.body && <p className="rec-message-body">{m.body}</p>}
@@ -218,7 +252,7 @@ function SendForm({
         ...(channel === 'email' ? { subject: subject.trim() } : {}),
         body: body.trim(),
       });
-      toast.ok(`${channel === 'email' ? 'Email' : 'In-app message'} to ${contact.name ?? contact.email ?? 'this contact'} waits for Intercom: it goes with the next sync`);
+      toast.ok(`${channel === 'email' ? 'Email' : 'In-app message'} to ${contact.name ?? contact.email ?? 'this contact'}: sending in 10 s. Undo it in the list below until then.`);
       onSent();
     } catch (err) {
       const f = fieldOf(err);
@@ -308,7 +342,8 @@ function SendForm({
           }}
         />
         <span id={`${uid}-body-hint`} className="muted rec-hint">
-          Sent from the connected Intercom admin. Ctrl+Enter (⌘+Enter on a Mac) sends.
+          Sent from the connected Intercom admin. Ctrl+Enter (⌘+Enter on a Mac) sends. You can undo for 10 seconds; after that
+          the messages cannot be taken back.
         </span>
         {errorOf('body')}
       </div>

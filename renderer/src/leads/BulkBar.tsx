@@ -10,6 +10,7 @@ import { describeError } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { Dialog } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatRelative } from '../ui/labels';
+import { useSecondsLeft } from '../ui/useSecondsLeft';
 import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExportColumns } from './bulkActions';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { useLeads } from './leadsStore';
@@ -161,6 +162,9 @@ function MessageDialog({ onClose }: { onClose: () => void }) {
             </span>
           )}
         </label>
+        <p className="muted" data-testid="bulk-message-hold">
+          Messages wait 10 seconds before they are sent. You can undo for 10 seconds; after that the messages cannot be taken back.
+        </p>
         <div className="dialog-actions">
           <button type="button" className="secondary" onClick={onClose}>
             Cancel
@@ -172,22 +176,54 @@ function MessageDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** "Set stage to Signed up on 3 contacts. Undo", after a run that can be undone. */
+/**
+ * "Set stage to Signed up on 3 contacts. Undo", after a run that can be undone; for messages and
+ * flushes "Sending in 7 s · Undo" while they are held, then "Sending…" without undo.
+ */
 export function UndoOffer() {
-  const client = useClient();
   const offer = useBulkUndo((s) => s.offer);
   if (!offer) return null;
+  return <UndoOfferToast key={offer.id} offer={offer} />;
+}
+
+function UndoOfferToast({ offer }: { offer: BulkRecord }) {
+  const client = useClient();
+  const left = useSecondsLeft(offer.releaseAt);
+  const held = offer.releaseAt !== null;
   return (
     <div className="bulk-undo toast" role="status" data-testid="bulk-undo">
-      <span>{offer.summary}</span>
-      <button type="button" className="secondary" onClick={() => void undoBulk(client, offer.id)}>
-        Undo
-      </button>
+      <span>
+        {offer.summary}
+        {held && <span data-testid="bulk-undo-hold">{left > 0 ? ` · Sending in ${left} s` : ' · Sending…'}</span>}
+      </span>
+      {(!held || left > 0) && (
+        <button type="button" className="secondary" onClick={() => void undoBulk(client, offer.id)}>
+          Undo
+        </button>
+      )}
       <button type="button" className="link" aria-label="Dismiss" onClick={dismissUndo}>
         ×
       </button>
     </div>
   );
+}
+
+/** Undo while possible (a held message bulk: until its hold ends, counting down), else why not. */
+function HistoryUndo({ b, onUndo }: { b: BulkRecord; onUndo: () => void }) {
+  const left = useSecondsLeft(b.undoable ? b.releaseAt : null);
+  if (b.undoneAt) return <span className="muted">Undone {formatRelative(b.undoneAt)}</span>;
+  if (b.undoable && (b.releaseAt === null || left > 0)) {
+    return (
+      <>
+        {b.releaseAt !== null && <span className="muted">Sending in {left} s</span>}
+        <button type="button" className="secondary" onClick={onUndo}>
+          Undo
+        </button>
+      </>
+    );
+  }
+  const reason = b.undoable ? 'Messages already sent cannot be taken back.' : (b.undoBlockedReason ?? 'Cannot be undone');
+  return <span className="muted bulk-history-reason">{reason}</span>;
 }
 
 /** The latest bulk actions, with undo while possible and the reason when it no longer is. */
@@ -235,15 +271,7 @@ function BulkHistoryList() {
         <li key={b.id} data-testid="bulk-history-item">
           <span className="bulk-history-summary">{b.summary}</span>
           <span className="muted bulk-history-when">{formatRelative(b.createdAt)}</span>
-          {b.undoneAt ? (
-            <span className="muted">Undone {formatRelative(b.undoneAt)}</span>
-          ) : b.undoable ? (
-            <button type="button" className="secondary" onClick={() => void undoBulk(client, b.id).then(load)}>
-              Undo
-            </button>
-          ) : (
-            <span className="muted bulk-history-reason">{b.undoBlockedReason ?? 'Cannot be undone'}</span>
-          )}
+          <HistoryUndo b={b} onUndo={() => void undoBulk(client, b.id).then(load)} />
         </li>
       ))}
     </ul>

@@ -1,7 +1,8 @@
 // Bulk actions on the table's selection, or on everyone a segment or drill-down shows: each one is
 // counted first (`bulk.run` dry run), confirmed with the exact numbers and the reasons some are
-// left out, then run as one change that can be undone as a whole until any of it reaches
-// Intercom. Also the table's CSV export. Types only from the shared schemas (zod stays out of the
+// left out, then run as one change that can be undone as a whole: stages and links at any time
+// (what reached Intercom is sent back), messages and flushes during their 10-second hold. Also
+// the table's CSV export. Types only from the shared schemas (zod stays out of the
 // start-up bundle).
 import { create } from 'zustand';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
@@ -85,8 +86,10 @@ export function skippedWords(skipped: { reason: string; count: number }[]): stri
 
 // --- the undo offer ---------------------------------------------------------------------------
 
-/** How long the "Undo" offer stays (the recent list keeps it after). */
+/** How long the "Undo" offer stays (the recent list keeps it after); at least 10 s, as promised. */
 const UNDO_OFFER_MS = 20_000;
+/** A message bulk's offer stays this long after its hold ends, saying "Sending…" (no undo then). */
+const SENDING_NOTE_MS = 3_000;
 
 export const useBulkUndo = create<{ offer: BulkRecord | null }>()(() => ({ offer: null }));
 let offerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -94,7 +97,18 @@ let offerTimer: ReturnType<typeof setTimeout> | undefined;
 export function offerUndo(bulk: BulkRecord | null): void {
   clearTimeout(offerTimer);
   useBulkUndo.setState({ offer: bulk && bulk.undoable ? bulk : null });
-  if (bulk?.undoable) offerTimer = setTimeout(() => useBulkUndo.setState({ offer: null }), UNDO_OFFER_MS);
+  if (!bulk?.undoable) return;
+  // a held message can be taken back only until its hold ends: the offer goes with it
+  const stay = bulk.releaseAt ? Math.max(0, Date.parse(bulk.releaseAt) - Date.now()) + SENDING_NOTE_MS : UNDO_OFFER_MS;
+  offerTimer = setTimeout(() => useBulkUndo.setState({ offer: null }), stay);
+}
+
+/** The words of the confirmation about taking the action back. */
+export function undoWords(action: BulkAction): string {
+  if (action.type === 'message' || action.type === 'flush') {
+    return 'They wait 10 seconds before they are sent. You can undo for 10 seconds; after that the messages cannot be taken back.';
+  }
+  return 'It can be undone as a whole, also after it reached Intercom (Intercom gets the previous values back; values changed since are kept).';
 }
 
 export function dismissUndo(): void {
@@ -106,8 +120,17 @@ export async function undoBulk(client: Client, id: string): Promise<void> {
   try {
     const r = await client.call('bulk.undo', { id });
     if (useBulkUndo.getState().offer?.id === id) dismissUndo();
-    const kept = r.kept > 0 ? ` ${plural(r.kept, 'contact')} changed again since ${r.kept === 1 ? 'was' : 'were'} left as ${r.kept === 1 ? 'it is' : 'they are'}.` : '';
-    toast.ok(`Undone: ${plural(r.restored, 'contact')} restored.${kept}`);
+    const kept =
+      r.kept > 0
+        ? ` ${plural(r.kept, 'change')} made again since ${r.kept === 1 ? 'was' : 'were'} kept: ${r.keptList.join('; ')}${r.kept > r.keptList.length ? `; and ${(r.kept - r.keptList.length).toLocaleString()} more` : ''}.`
+        : '';
+    const back = r.compensated > 0 ? ` ${plural(r.compensated, 'value')} Intercom already had ${r.compensated === 1 ? 'goes' : 'go'} back with the next sync.` : '';
+    const type = r.bulk.action.type;
+    const restored =
+      type === 'message' || type === 'flush'
+        ? `${plural(r.restored, type === 'flush' ? 'flush' : 'message', type === 'flush' ? 'flushes' : 'messages')} taken back; none was sent`
+        : `${plural(r.restored, 'contact')} restored`;
+    toast.ok(`Undone: ${restored}.${back}${kept}`);
   } catch (e) {
     toast.error(e);
   }
@@ -179,7 +202,7 @@ export async function runBulk(client: Client, action: BulkAction, names: { compa
     const sentence = `${what} on ${plural(dry.touched, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`;
     const ok = await confirmAction({
       title: action.type === 'export' ? 'Export contacts' : 'Bulk action',
-      body: action.type === 'export' ? sentence : `${sentence} It can be undone as a whole until any of it reaches Intercom.`,
+      body: action.type === 'export' ? sentence : `${sentence} ${undoWords(action)}`,
       confirmLabel: `${what} (${dry.touched.toLocaleString()})`,
     });
     if (!ok) return false;

@@ -4,10 +4,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BulkRecord, ImportJob } from '../../../shared/activity';
 import type { ChangeRecord } from '../../../shared/api';
+import { undoBulk } from '../leads/bulkActions';
 import { undoChange } from '../state/changeUndo';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
-import { describeError, toast } from '../state/toastStore';
+import { describeError } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import './recent.css';
@@ -68,15 +69,6 @@ export function RecentActionsView() {
       void load();
     }
   };
-  const undoBulk = async (id: string) => {
-    try {
-      const r = await client.call('bulk.undo', { id });
-      toast.ok(`Undone: ${plural(r.restored, 'contact')} restored.${r.kept ? ` ${plural(r.kept, 'contact')} changed again since left as they are.` : ''}`);
-    } catch (e) {
-      toast.error(e);
-    }
-  };
-
   return (
     <section className="recent" aria-labelledby="recent-title" data-testid="recent-actions">
       <header className="view-header">
@@ -123,7 +115,7 @@ export function RecentActionsView() {
                       type="button"
                       className="secondary"
                       disabled={acting === key}
-                      onClick={() => void act(key, () => (r.type === 'change' ? undoChange(client, r.item.id) : undoBulk(r.item.id)))}
+                      onClick={() => void act(key, () => (r.type === 'change' ? undoChange(client, r.item.id) : undoBulk(client, r.item.id)))}
                     >
                       Undo
                     </button>
