@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SLOW = [
   'test/sync/crash.test.ts',
+  'test/sync/undoCrash.test.ts',
   'test/sync/pushFaults.test.ts',
   'test/sync/engine.test.ts',
   'test/sync/honestStatus.test.ts',

@@ -9,6 +9,7 @@ import { activityMethods } from './api/activity';
 import { appMethods } from './api/app';
 import { backupMethods } from './api/backup';
 import { bulkMethods } from './api/bulk';
+import { ChangeRecord, changeMethods } from './api/changes';
 import { companyMethods } from './api/companies';
 import { conflictMethods } from './api/conflicts';
 import { contactMethods } from './api/contacts';
@@ -26,6 +27,7 @@ export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
 export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
 export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
+export { ChangeRecord, CHANGE_KINDS, type ChangeKind } from './api/changes';
 
 export const contract = mergeMethods(
   appMethods,
@@ -43,6 +45,7 @@ export const contract = mergeMethods(
   segmentMethods,
   bulkMethods,
   backupMethods,
+  changeMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
@@ -57,6 +60,8 @@ export const events = {
   sync: SyncStatus,
   /** An import's progress (throttled) and every change of its state. */
   import: ImportJob,
+  /** A change a person made (or its undo) was journalled: the toast offers its undo. */
+  change: ChangeRecord,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BACKUP_DIR_NAME, BackupService, backupBeforeMigration } from './backup/BackupService';
 import { BulkService } from './bulk/BulkService';
+import { ChangeService } from './changes/ChangeService';
 import { MIGRATIONS } from './db/migrations';
 import type { OpenOptions } from './db/openDatabase';
 import { Store } from './db/Store';
@@ -163,9 +164,10 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
   /** Everything built on one open store; a restore replaces it whole. */
   const build = (store: Store) => {
     const ctx = { store, hub, actor, now, newId: randomUUID };
-    const companies = new CompanyService(ctx);
+    const changes = new ChangeService(ctx);
+    const companies = new CompanyService(ctx, changes);
     const segments = new SegmentService(ctx);
-    const contacts = new ContactService(ctx, companies, segments);
+    const contacts = new ContactService(ctx, companies, segments, changes);
     const messages = new MessageService(ctx);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
     const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
@@ -246,6 +248,8 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'backup.list': () => backups.list(),
       'backup.now': () => backups.now(),
       'backup.restore': (i) => backups.restore(i),
+      'changes.list': (i) => changes.list(i),
+      'changes.undo': (i) => changes.undo(i),
     };
 
     const call = createRouter(handlers, {

@@ -465,6 +465,43 @@ describe('0005 activity-funnel', () => {
   });
 });
 
+describe('0006 change-journal', () => {
+  it('keeps the v5 rows and adds the STRICT, empty change journal that an undo reads', () => {
+    const db = openAt(5);
+    insertRow(db, 'contacts', contactRow(1));
+    db.prepare(`INSERT INTO outbox (entity_type, entity_id, op, payload, created_at, updated_at) VALUES ('contact', ?, 'contact.create', '{}', ?, ?)`).run(uuid(1), T0, T0);
+    const v5 = { contacts: selectRows(db, 'contacts'), outbox: selectRows(db, 'outbox') };
+    db.close();
+
+    const db6 = openAt(6);
+    expect(userVersion(db6)).toBe(6);
+    expect(selectRows(db6, 'contacts')).toEqual(v5.contacts);
+    expect(selectRows(db6, 'outbox')).toEqual(v5.outbox);
+    const tables = listTables(db6);
+    for (const name of ['changes', 'change_records', 'change_fields']) {
+      expect(tables.find((t) => t.name === name), name).toMatchObject({ strict: true });
+      expect(selectRows(db6, name), name).toEqual([]);
+    }
+    expect(indexNames(db6, 'change_records')).toEqual(expect.arrayContaining(['change_records_by_entity']));
+
+    // a change with its record and field; values must be JSON, and the change's rows go with it
+    const store = new Store(db6);
+    const mark = store.changes.mark();
+    expect(mark).toEqual({ seq: 1, history: 0 });
+    const n = store.changes.insert({
+      id: 'c1', kind: 'contact.setStage', summary: 'Stage of Ann set to Signed up', actor: 'me', created_at: T0,
+      after_seq: 1, last_seq: 1, after_history: 0, last_history: 0, undo_of: null,
+    });
+    store.changes.addRecord(n, { entity_type: 'contact', entity_id: uuid(1), label: 'Ann' });
+    store.changes.addField(n, { entity_type: 'contact', entity_id: uuid(1), field: 'stage', before: '"lead"', after: '"signed_up"' });
+    expect(store.changes.list({ entityId: uuid(1), limit: 5, offset: 0 }).rows.map((r) => r.id)).toEqual(['c1']);
+    expect(() => store.changes.addField(n, { entity_type: 'contact', entity_id: uuid(1), field: 'name', before: 'not json', after: null })).toThrow(/CHECK/);
+    db6.prepare('DELETE FROM changes WHERE n = ?').run(n);
+    expect(selectRows(db6, 'change_fields')).toEqual([]);
+    expect(integrityCheck(db6)).toEqual(['ok']);
+  });
+});
+
 describe('0007 message-hold', () => {
   it('keeps the v6 outbox and messages as they were (released, nothing undone) and adds the hold columns', () => {
     const { db, before } = migrateWithRows(7, (old) => {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
 import { afterEach, expect } from 'vitest';
-import { events as eventSchemas, type EventName, type MethodOutput } from '../../shared/api';
+import { events as eventSchemas, type ChangeRecord, type EventName, type MethodOutput } from '../../shared/api';
 import { createClient, type Client } from '../../shared/client';
 import type { ErrorPayload, Result } from '../../shared/errors';
 
@@ -36,6 +36,8 @@ export interface TestCore {
   dir: string;
   clock: TestClock;
   events: PushedEvent[];
+  /** `change` announcements taken out of `events` by takeEvents, for takeChanges. */
+  changes: ChangeRecord[];
   api: Client;
   /** The raw envelope, for calls expected to fail (or with deliberately mistyped input). */
   raw(method: string, input: unknown): Promise<Result<unknown>>;
@@ -68,6 +70,7 @@ export function startCore(dir = makeTempDir(), clock = new TestClock(), extra: P
     dir,
     clock,
     events,
+    changes: [],
     api,
     raw,
     async fail(method, input) {
@@ -92,11 +95,22 @@ export async function outboxItems(t: TestCore): Promise<MethodOutput<'outbox.lis
   return (await t.api.call('outbox.list', { limit: 500 })).items;
 }
 
-/** Events pushed since the last call, each checked against the contract's event schema. */
+/**
+ * Events pushed since the last call, each checked against the contract's event schema. The
+ * journal's `change` announcements (one per change a person makes, for its undo) are checked
+ * here and left out: tests of the journal read them with `takeChanges`.
+ */
 export function takeEvents(t: TestCore): Array<{ name: EventName } & Record<string, unknown>> {
   const out = t.events.splice(0);
   for (const e of out) expect(eventSchemas[e.name].safeParse(e.payload).success).toBe(true);
-  return out.map((e) => ({ name: e.name, ...(e.payload as object) }));
+  t.changes.push(...out.filter((e) => e.name === 'change').map((e) => e.payload as ChangeRecord));
+  return out.filter((e) => e.name !== 'change').map((e) => ({ name: e.name, ...(e.payload as object) }));
+}
+
+/** The journal's `change` announcements since the last call, oldest first. */
+export function takeChanges(t: TestCore): ChangeRecord[] {
+  takeEvents(t);
+  return t.changes.splice(0);
 }
 
 /** Cores started through the returned function are disposed and removed after each test. */

@@ -98,6 +98,8 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'backup.list': {},
   'backup.now': {},
   'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
+  'changes.list': {},
+  'changes.undo': { id: 'nothing' },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -215,6 +217,12 @@ describe('every method on real records', () => {
       expect((await call('companies.link', { contactId: ann.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.link', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.unlink', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
+
+      // the change journal and an undo
+      const recent = await call('changes.list', { limit: 20 });
+      const planChange = recent.items.find((c) => c.kind === 'company.update')!;
+      expect(planChange.undoable).toBe(true);
+      expect((await call('changes.undo', { id: planChange.id })).restored).toBe(1);
 
       // activity and messages
       await call('events.track', { contactId: ann.id, name: 'viewed-pricing' });

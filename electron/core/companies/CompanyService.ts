@@ -4,10 +4,13 @@ import type { Company, CompanyStage } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import type { CompanyWrite } from '../db/CompanyRepository';
 import { type CompanyRow, type ContactRow, toCompany } from '../db/rows';
+import type { ChangeService, FieldChange } from '../changes/ChangeService';
+import { editSummary, FIELD } from '../changes/changeWords';
+import type { ChangeRow } from '../db/ChangeRepository';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
-import { checkCompanyStageMove, isCompanyPromotion } from '../stages/stageRules';
+import { checkCompanyStageMove, isCompanyPromotion, stageLabel } from '../stages/stageRules';
 
 type SignUpCompany = NonNullable<ParsedInput<'contacts.signUp'>['company']>;
 
@@ -16,7 +19,11 @@ export class CompanyService {
   /** Links are written as the contact's change (the link's outbox entry is the contact's). */
   private readonly contactWriter: ContactWriter;
 
-  constructor(private readonly ctx: ServiceContext) {
+  constructor(
+    private readonly ctx: ServiceContext,
+    /** The journal every change here is recorded in, for its undo. */
+    private readonly changes: ChangeService,
+  ) {
     this.writer = new CompanyWriter(ctx.store);
     this.contactWriter = new ContactWriter(ctx.store);
   }
@@ -66,8 +73,10 @@ export class CompanyService {
   }
 
   create(input: ParsedInput<'companies.create'>): Company {
+    let journalled: ChangeRow | null = null;
     const company = this.ctx.store.transaction(() => {
       this.checkExternalId(input.externalId);
+      const started = this.changes.begin();
       const row = this.insertRow(
         {
           externalId: input.externalId ?? null,
@@ -79,9 +88,16 @@ export class CompanyService {
         },
         this.ctx.now(),
       );
+      journalled = this.changes.record(started, {
+        kind: 'company.create',
+        summary: `New company ${row.name}`,
+        records: [{ type: 'company', id: row.id, label: row.name }],
+        fields: [{ type: 'company', id: row.id, field: FIELD.created, before: null, after: true }],
+      });
       return toCompany(row);
     });
     this.ctx.hub.emit('changed', { entity: 'company', ids: [company.id], op: 'company.create' });
+    this.changes.announce(journalled);
     return company;
   }
 
@@ -131,6 +147,7 @@ export class CompanyService {
   update({ id, patch }: ParsedInput<'companies.update'>): Company {
     const { store } = this.ctx;
     let changedAny = false;
+    let journalled: ChangeRow | null = null;
     const company = store.transaction(() => {
       const row = this.mustGet(id);
       const current = toCompany(row);
@@ -162,26 +179,51 @@ export class CompanyService {
       }
       if (Object.keys(changes).length === 0) return current;
       this.checkExternalId(changes.externalId as string | null | undefined, id);
+      const started = this.changes.begin();
       this.writer.update(row, write, changes, { at: this.ctx.now() });
       changedAny = true;
+      const fields: FieldChange[] = [];
+      for (const [key, next] of Object.entries(changes)) {
+        if (key !== 'customAttributes') fields.push({ type: 'company', id, field: key, before: current[key as keyof Company], after: next });
+      }
+      for (const [key, next] of Object.entries((changes.customAttributes ?? {}) as Record<string, unknown>)) {
+        fields.push({ type: 'company', id, field: FIELD.attr(key), before: current.customAttributes[key] ?? null, after: next });
+      }
+      journalled = this.changes.record(started, {
+        kind: 'company.update',
+        summary: editSummary('company', fields.map((f) => f.field), row.name),
+        records: [{ type: 'company', id, label: row.name }],
+        fields,
+      });
       return toCompany(store.companies.byPk(row.pk)!);
     });
     if (changedAny) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.update' });
+    this.changes.announce(journalled);
     return company;
   }
 
   setStage({ id, stage, confirm }: ParsedInput<'companies.setStage'>): Company {
     const { store } = this.ctx;
     let changed = false;
+    let journalled: ChangeRow | null = null;
     const company = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.stage === stage) return toCompany(row);
       checkCompanyStageMove(row.stage, stage, row.name, confirm);
+      // its users' funnel position follows the company's stage
+      const started = this.changes.begin(store.companies.contactPks(row.pk));
       this.moveStage(row, stage, this.ctx.now());
       changed = true;
+      journalled = this.changes.record(started, {
+        kind: 'company.setStage',
+        summary: `Stage of ${row.name} set to ${stageLabel(stage)}`,
+        records: [{ type: 'company', id, label: row.name }],
+        fields: [{ type: 'company', id, field: 'stage', before: row.stage, after: stage }],
+      });
       return toCompany(store.companies.byPk(row.pk)!);
     });
     if (changed) this.ctx.hub.emit('changed', { entity: 'company', ids: [id], op: 'company.setStage' });
+    this.changes.announce(journalled);
     return company;
   }
 
@@ -192,24 +234,47 @@ export class CompanyService {
 
   link({ contactId, companyId }: ParsedInput<'companies.link'>): MethodOutput<'companies.link'> {
     const { store } = this.ctx;
+    let journalled: ChangeRow | null = null;
     const changed = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
       const company = this.mustGet(companyId, 'companyId');
-      return this.linkRows(contact.pk, contact.id, company.pk, company.id, this.ctx.now());
+      const started = this.changes.begin([contact.pk]);
+      if (!this.linkRows(contact.pk, contact.id, company.pk, company.id, this.ctx.now())) return false;
+      journalled = this.recordLink(started, contact, company, true);
+      return true;
     });
     if (changed) this.emitLinkChange(contactId, companyId, 'company.link');
+    this.changes.announce(journalled);
     return { contactId, companyId, changed };
   }
 
   unlink({ contactId, companyId }: ParsedInput<'companies.unlink'>): MethodOutput<'companies.unlink'> {
     const { store } = this.ctx;
+    let journalled: ChangeRow | null = null;
     const changed = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
       const company = this.mustGet(companyId, 'companyId');
-      return this.contactWriter.unlink(contact, company, { at: this.ctx.now });
+      const started = this.changes.begin([contact.pk]);
+      if (!this.contactWriter.unlink(contact, company, { at: this.ctx.now })) return false;
+      journalled = this.recordLink(started, contact, company, false);
+      return true;
     });
     if (changed) this.emitLinkChange(contactId, companyId, 'company.unlink');
+    this.changes.announce(journalled);
     return { contactId, companyId, changed };
+  }
+
+  private recordLink(started: ReturnType<ChangeService['begin']>, contact: ContactRow, company: CompanyRow, linked: boolean): ChangeRow {
+    const label = contact.name ?? contact.email ?? contact.id;
+    return this.changes.record(started, {
+      kind: linked ? 'company.link' : 'company.unlink',
+      summary: linked ? `${label} linked to ${company.name}` : `${label} unlinked from ${company.name}`,
+      records: [
+        { type: 'contact', id: contact.id, label },
+        { type: 'company', id: company.id, label: company.name },
+      ],
+      fields: [{ type: 'contact', id: contact.id, field: FIELD.link(company.id), before: linked ? 'unlinked' : 'linked', after: linked ? 'linked' : 'unlinked' }],
+    });
   }
 
   private emitLinkChange(contactId: string, companyId: string, op: string) {

@@ -7,8 +7,11 @@ import { fieldLabel } from '../../../shared/fieldLabels';
 import type { ContactWrite } from '../db/ContactRepository';
 import { type ContactRow, toContact, toContactRef } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
-import { checkContactStageMove } from '../stages/stageRules';
+import { checkContactStageMove, stageLabel } from '../stages/stageRules';
 import type { CompanyService } from '../companies/CompanyService';
+import type { ChangeService, FieldChange } from '../changes/ChangeService';
+import { editSummary, FIELD, words } from '../changes/changeWords';
+import type { ChangeRow } from '../db/ChangeRepository';
 import { ContactWriter } from '../records/ContactWriter';
 import type { SegmentService } from '../segments/SegmentService';
 
@@ -22,6 +25,8 @@ export class ContactService {
     private readonly companies: CompanyService,
     /** Reads the list when it is filtered by a segment or a rule. */
     private readonly segments: SegmentService,
+    /** The journal every change here is recorded in, for its undo. */
+    private readonly changes: ChangeService,
   ) {
     this.writer = new ContactWriter(ctx.store);
   }
@@ -53,8 +58,10 @@ export class ContactService {
 
   create(input: ParsedInput<'contacts.create'>): MethodOutput<'contacts.create'> {
     const { store, actor } = this.ctx;
+    let journalled: ChangeRow | null = null;
     const result = store.transaction(() => {
       this.checkIdentity(input);
+      const started = this.changes.begin();
       const id = this.ctx.newId();
       const at = this.ctx.now();
       const fields = {
@@ -69,11 +76,19 @@ export class ContactService {
       };
       // the website visits made before this lead was captured become its own (after its create in the outbox)
       const { pk, adopted } = this.writer.create(fields, { id, at, actor });
+      const label = describe({ id, name: fields.name, email: fields.email });
+      journalled = this.changes.record(started, {
+        kind: 'contact.create',
+        summary: `New ${fields.role === 'user' ? 'user' : 'lead'} ${label}`,
+        records: [{ type: 'contact', id, label }],
+        fields: [{ type: 'contact', id, field: FIELD.created, before: null, after: true }],
+      });
       const sameEmail: ContactRef[] = fields.email ? store.contacts.byEmail(fields.email, id) : [];
       return { contact: toContact(store.contacts.byPk(pk)!), sameEmail, adopted };
     });
     this.ctx.hub.emit('changed', { entity: 'contact', ids: [result.contact.id], op: 'contact.create' });
     if (result.adopted > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.create' });
+    this.changes.announce(journalled);
     return { contact: result.contact, sameEmail: result.sameEmail };
   }
 
@@ -106,6 +121,7 @@ export class ContactService {
     const { store } = this.ctx;
     let changedAny = false;
     let adoptedEvents = 0;
+    let journalled: ChangeRow | null = null;
     const contact = store.transaction(() => {
       const row = this.mustGet(id);
       const current = toContact(row);
@@ -136,28 +152,55 @@ export class ContactService {
       if (Object.keys(changes).length === 0) return current;
       this.checkIdentity(changes as { visitorId?: string | null; externalId?: string | null }, id);
       const at = this.ctx.now();
+      const started = this.changes.begin();
       // a visitor id given now brings that visitor's earlier events with it
       adoptedEvents = this.writer.update(row, write, changes, { at }).adopted;
       changedAny = true;
+      const fields: FieldChange[] = [];
+      for (const [key, next] of Object.entries(changes)) {
+        if (key === 'customAttributes') continue;
+        fields.push({ type: 'contact', id, field: key, before: current[key as keyof Contact], after: next });
+      }
+      for (const [key, next] of Object.entries((changes.customAttributes ?? {}) as CustomAttributes)) {
+        fields.push({ type: 'contact', id, field: FIELD.attr(key), before: current.customAttributes[key] ?? null, after: next });
+      }
+      const label = describe(row);
+      journalled = this.changes.record(started, {
+        kind: 'contact.update',
+        summary: editSummary('contact', fields.map((f) => f.field), label),
+        records: [{ type: 'contact', id, label }],
+        fields,
+      });
       return toContact(store.contacts.byPk(row.pk)!);
     });
     if (changedAny) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.update' });
     if (adoptedEvents > 0) this.ctx.hub.emit('changed', { entity: 'event', ids: [], op: 'contact.update' });
+    this.changes.announce(journalled);
     return contact;
   }
 
   setStage({ id, stage, confirm }: ParsedInput<'contacts.setStage'>): Contact {
     const { store, actor } = this.ctx;
     let changed = false;
+    let journalled: ChangeRow | null = null;
     const contact = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.stage === stage) return toContact(row);
       checkContactStageMove(row.stage, stage, describe(row), confirm);
+      const started = this.changes.begin([row.pk]);
       this.writer.setStage(row, stage, { at: this.ctx.now(), actor });
       changed = true;
+      const label = describe(row);
+      journalled = this.changes.record(started, {
+        kind: 'contact.setStage',
+        summary: `Stage of ${label} set to ${stageLabel(stage)}`,
+        records: [{ type: 'contact', id, label }],
+        fields: [{ type: 'contact', id, field: 'stage', before: row.stage, after: stage }],
+      });
       return toContact(store.contacts.byPk(row.pk)!);
     });
     if (changed) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.setStage' });
+    this.changes.announce(journalled);
     return contact;
   }
 
@@ -168,6 +211,7 @@ export class ContactService {
   setStageMany({ ids, stage, confirm, dryRun }: ParsedInput<'contacts.setStageMany'>): MethodOutput<'contacts.setStageMany'> {
     const { store, actor } = this.ctx;
     const changedIds: string[] = [];
+    let journalled: ChangeRow | null = null;
     const result = store.transaction(() => {
       const seen = new Set<string>();
       const moves: ContactRow[] = [];
@@ -192,13 +236,25 @@ export class ContactService {
         checkContactStageMove(r.stage, stage, what, confirm);
       }
       const at = this.ctx.now();
+      const started = this.changes.begin(moves.map((r) => r.pk));
       for (const row of moves) {
         this.writer.setStage(row, stage, { at, actor });
         changedIds.push(row.id);
       }
+      if (moves.length > 0) {
+        // one change for the many: one undo takes them all back
+        const whom = moves.length === 1 ? describe(moves[0]!) : words(moves.length, 'contact');
+        journalled = this.changes.record(started, {
+          kind: 'contact.setStageMany',
+          summary: `Stage of ${whom} set to ${stageLabel(stage)}`,
+          records: moves.map((r) => ({ type: 'contact' as const, id: r.id, label: describe(r) })),
+          fields: moves.map((r) => ({ type: 'contact' as const, id: r.id, field: 'stage', before: r.stage, after: stage })),
+        });
+      }
       return { ...counts, dryRun: false };
     });
     if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op: 'contact.setStage' });
+    this.changes.announce(journalled);
     return result;
   }
 
@@ -223,6 +279,7 @@ export class ContactService {
   signUp({ id, externalId, company }: ParsedInput<'contacts.signUp'>): MethodOutput<'contacts.signUp'> {
     const { store, actor } = this.ctx;
     let changes = { contact: false, company: false };
+    let journalled: ChangeRow | null = null;
     const result = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.external_id && row.external_id !== externalId) {
@@ -233,12 +290,30 @@ export class ContactService {
       }
       this.checkIdentity({ externalId }, id);
       const at = this.ctx.now();
+      const existing = company ? (store.companies.byExternalId(company.externalId) ?? null) : null;
+      const started = this.changes.begin([row.pk, ...(existing ? store.companies.contactPks(existing.pk) : [])]);
       const stageChanged = row.stage !== 'signed_up';
       const contactChanged = stageChanged || row.role !== 'user' || row.external_id !== externalId;
       if (contactChanged) this.writer.signUp(row, externalId, { at, actor });
       const co = company ? this.companies.ensureForSignUp(company, at) : null;
       const linked = co ? this.companies.linkRows(row.pk, id, co.row.pk, co.row.id, at) : false;
       changes = { contact: contactChanged || linked, company: Boolean(co?.changed) || linked };
+      if (changes.contact || changes.company) {
+        const label = describe(row);
+        const fields: FieldChange[] = [];
+        if (stageChanged) fields.push({ type: 'contact', id, field: 'stage', before: row.stage, after: 'signed_up' });
+        if (row.role !== 'user') fields.push({ type: 'contact', id, field: 'role', before: row.role, after: 'user' });
+        if (row.external_id !== externalId) fields.push({ type: 'contact', id, field: 'externalId', before: row.external_id, after: externalId });
+        if (co && !existing) fields.push({ type: 'company', id: co.row.id, field: FIELD.created, before: null, after: true });
+        else if (co && existing && co.changed) fields.push({ type: 'company', id: co.row.id, field: 'stage', before: existing.stage, after: co.row.stage });
+        if (co && linked) fields.push({ type: 'contact', id, field: FIELD.link(co.row.id), before: 'unlinked', after: 'linked' });
+        journalled = this.changes.record(started, {
+          kind: 'contact.signUp',
+          summary: co ? `${label} signed up with ${co.row.name}` : `${label} signed up`,
+          records: [{ type: 'contact', id, label }, ...(co ? [{ type: 'company' as const, id: co.row.id, label: co.row.name }] : [])],
+          fields,
+        });
+      }
       return {
         contact: toContact(store.contacts.byPk(row.pk)!),
         company: co ? this.companies.toCompany(co.row.pk) : null,
@@ -247,6 +322,7 @@ export class ContactService {
     // a repeated sign-up that changes nothing stays silent, like any other no-op edit
     if (changes.contact) this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.signUp' });
     if (result.company && changes.company) this.ctx.hub.emit('changed', { entity: 'company', ids: [result.company.id], op: 'contact.signUp' });
+    this.changes.announce(journalled);
     return result;
   }
 }

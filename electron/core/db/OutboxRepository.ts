@@ -249,7 +249,7 @@ export class OutboxRepository {
   }
 
   /** These entries where they still wait or were refused (an undo); returns the records they were about. */
-  withdrawSeqs(seqs: readonly number[]): { entity_type: EntityType; entity_id: string }[] {
+  withdrawSeqsOfAnyRecord(seqs: readonly number[]): { entity_type: EntityType; entity_id: string }[] {
     if (seqs.length === 0) return [];
     const params = { seqs: JSON.stringify(seqs) };
     const where = `seq IN (${SEQS}) AND status IN ('pending', 'failed')`;
@@ -262,6 +262,19 @@ export class OutboxRepository {
   withdrawRange(entityType: EntityType, first: number, last: number): string[] {
     const params = { entityType, first, last };
     const where = `seq BETWEEN @first AND @last AND entity_type = @entityType AND status = 'pending'`;
+    const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owners;
+  }
+
+  /**
+   * Entries of one kind of record by seq that Intercom never got: pending, or failed (refused).
+   * A single change's undo withdraws exactly its own entries. Returns the records they were about.
+   */
+  withdrawSeqs(entityType: EntityType, seqs: readonly number[]): string[] {
+    if (seqs.length === 0) return [];
+    const params = { entityType, seqs: JSON.stringify(seqs) };
+    const where = `seq IN (${SEQS}) AND entity_type = @entityType AND status IN ('pending', 'failed')`;
     const owners = this.st.get(`SELECT DISTINCT entity_id FROM outbox WHERE ${where}`).pluck().all(params) as string[];
     this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
     return owners;

@@ -3,6 +3,7 @@
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
 import { BulkRepository } from './BulkRepository';
+import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
@@ -37,6 +38,7 @@ export class Store {
   readonly funnel: FunnelRepository;
   readonly imports: ImportRepository;
   readonly bulk: BulkRepository;
+  readonly changes: ChangeRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -54,6 +56,7 @@ export class Store {
     this.funnel = new FunnelRepository(db);
     this.imports = new ImportRepository(db);
     this.bulk = new BulkRepository(db);
+    this.changes = new ChangeRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -298,7 +298,7 @@ export class ImportRollback {
     const keptIds = new Set([...keptCompanies].map((pk) => store.companies.byPk(pk)?.id));
     const withdraw: number[] = [];
     for (const [id, list] of this.entries) if (!keptIds.has(id)) for (const e of list) withdraw.push(e.seq);
-    const owners = store.outbox.withdrawSeqs(withdraw);
+    const owners = store.outbox.withdrawSeqsOfAnyRecord(withdraw);
     // its history rows, but those of records put back field by field (their undo is history too)
     const keepHistory = [...fieldByField, ...keptIds].filter((x): x is string => typeof x === 'string');
     for (const [after, upTo] of g.historyRanges) {

@@ -52,7 +52,7 @@ export class CompanyWriter {
     const { store } = this;
     store.companies.update(row.pk, { ...write, updatedAt: o.at });
     if ('name' in write) this.reindexUsers(row.pk, o.beforeReindex);
-    // `queue: false`: an undo puts back values Intercom never got (their entries are withdrawn)
+    // `queue: false`: an undo puts back values whose own entry it withdraws
     const seq =
       o.queue === false ? null : store.outbox.append({ entityType: 'company', entityId: row.id, op: 'company.update', payload, at: o.at, hold: o.hold ?? null });
     return { seq, historyId: null };
@@ -160,6 +160,13 @@ export class CompanyWriter {
   /** Withdraws the pending entries about companies with seq in [first, last]; their sync state follows. Returns their ids. */
   withdrawQueued(first: number, last: number): string[] {
     const ids = this.store.outbox.withdrawRange('company', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /** Withdraws these entries about companies, pending or refused; as ContactWriter.withdrawEntries. */
+  withdrawEntries(seqs: readonly number[]): string[] {
+    const ids = this.store.outbox.withdrawSeqs('company', seqs);
     for (const id of ids) this.refreshSyncState(id);
     return ids;
   }

@@ -80,7 +80,7 @@ export class ContactWriter {
   ): Written & { adopted: number } {
     const { store } = this;
     store.contacts.update(row.pk, { ...write, updatedAt: o.at });
-    // `queue: false`: an undo puts back values Intercom never got (their entries are withdrawn)
+    // `queue: false`: an undo puts back values whose own entry it withdraws
     const seq =
       o.queue === false ? null : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.update', payload, at: o.at, hold: o.hold ?? null });
     const adopted = o.adopt !== false && typeof payload.visitorId === 'string' ? this.adoptVisitorEvents(row.pk, payload.visitorId, o) : 0;
@@ -125,11 +125,13 @@ export class ContactWriter {
    * company.link entry; null when they were linked already. `fresh`: the contact was made in
    * this transaction (see NewOutboxEntry.fresh).
    */
-  link(contact: ContactKey, company: { pk: number; id: string }, o: ChangeOptions & { fresh?: boolean }): number | null {
+  link(contact: ContactKey, company: { pk: number; id: string }, o: ChangeOptions & { fresh?: boolean; queue?: boolean }): number | null {
     const { store } = this;
     if (!store.links.link(contact.pk, company.pk, o.at)) return null;
     store.contacts.update(contact.pk, { updatedAt: o.at });
     store.contacts.reindex(contact.pk);
+    // `queue: false`: an undo of an unlink whose company.unlink entry it withdraws
+    if (o.queue === false) return 0;
     return store.outbox.append({
       entityType: 'contact',
       entityId: contact.id,
@@ -317,6 +319,16 @@ export class ContactWriter {
    */
   withdrawQueued(first: number, last: number): string[] {
     const ids = this.store.outbox.withdrawRange('contact', first, last);
+    for (const id of ids) this.refreshSyncState(id);
+    return ids;
+  }
+
+  /**
+   * Withdraws these entries about contacts, pending or refused (Intercom never got them), as a
+   * single change's undo does; their contacts' sync state follows. Returns those contacts' ids.
+   */
+  withdrawEntries(seqs: readonly number[]): string[] {
+    const ids = this.store.outbox.withdrawSeqs('contact', seqs);
     for (const id of ids) this.refreshSyncState(id);
     return ids;
   }

@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react';
 import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { COMPANY_STAGE_RANK, Name, type CompanyStage } from '../../../shared/domain';
+import { undoChange, useRecordChanges } from '../state/changeUndo';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { toast } from '../state/toastStore';
@@ -15,6 +16,7 @@ import { CustomAttributesEditor } from '../contact/CustomAttributesEditor';
 import { EditableField } from '../contact/EditableField';
 import { existingIdOf } from '../contact/fieldErrors';
 import { formatSpend, parsePlan, parseRef, parseSpend, required } from '../contact/parsers';
+import { RecordChanges } from '../contact/RecordChanges';
 import { StageHistory } from '../contact/StageHistory';
 import { SyncBadge } from '../contact/SyncBadge';
 import { useRecord } from '../contact/useRecord';
@@ -60,6 +62,11 @@ function CompanyBody({
   const [stageBusy, setStageBusy] = useState(false);
   const { unlinking, unlink } = useUnlink('company', reload);
   const id = data.id;
+  const journal = useRecordChanges('company', id);
+  const undo = (changeId: string) => void undoChange(client, changeId).then(() => {
+    journal.reload();
+    void reload();
+  });
 
   const save = async (p: Patch) => {
     const c = await client.call('companies.update', { id, patch: p });
@@ -208,7 +215,12 @@ function CompanyBody({
 
       <section className="rec-section" aria-labelledby="company-history-h">
         <h3 id="company-history-h">Stage history</h3>
-        <StageHistory history={data.history} testId="company-history" />
+        <StageHistory history={data.history} testId="company-history" changes={journal.changes} onUndo={undo} />
+      </section>
+
+      <section className="rec-section" aria-labelledby="company-changes-h">
+        <h3 id="company-changes-h">Changes made here</h3>
+        <RecordChanges changes={journal.changes} onUndo={undo} testId="company-changes" />
       </section>
     </div>
   );

@@ -6,6 +6,7 @@ import { useCallback, useState } from 'react';
 import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
 import { CONTACT_STAGE_RANK, type ContactStage } from '../../../shared/domain';
+import { undoChange, useRecordChanges } from '../state/changeUndo';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { toast } from '../state/toastStore';
@@ -21,6 +22,7 @@ import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
+import { RecordChanges } from './RecordChanges';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
@@ -63,6 +65,11 @@ function ContactBody({
   const [signUpOpen, setSignUpOpen] = useState(false);
   const { unlinking, unlink } = useUnlink('contact', reload);
   const id = data.id;
+  const journal = useRecordChanges('contact', id);
+  const undo = (changeId: string) => void undoChange(client, changeId).then(() => {
+    journal.reload();
+    void reload();
+  });
   const label = contactLabel(data);
 
   const save = async (p: Patch) => {
@@ -272,7 +279,12 @@ function ContactBody({
 
       <section className="rec-section" aria-labelledby="contact-history-h">
         <h3 id="contact-history-h">Stage history</h3>
-        <StageHistory history={data.history} testId="contact-history" />
+        <StageHistory history={data.history} testId="contact-history" changes={journal.changes} onUndo={undo} />
+      </section>
+
+      <section className="rec-section" aria-labelledby="contact-changes-h">
+        <h3 id="contact-changes-h">Changes made here</h3>
+        <RecordChanges changes={journal.changes} onUndo={undo} testId="contact-changes" />
       </section>
     </div>
   );

@@ -1,32 +1,61 @@
-// Who moved a record between stages and when, newest first.
+// Who moved a record between stages and when, newest first; a move made by a journalled change
+// offers that change's undo while it can be done, and says why not when it no longer can.
+import type { ChangeRecord } from '../../../shared/api';
 import type { StageChange } from '../../../shared/domain';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime } from '../ui/labels';
 
 const LABELS: Record<string, string> = { ...CONTACT_STAGE_LABEL, ...COMPANY_STAGE_LABEL };
 const stageName = (s: string | null) => (s === null ? 'No stage' : (LABELS[s] ?? s));
 
-export function StageHistory({ history, testId }: { history: StageChange[]; testId: string }) {
+export function StageHistory({
+  history,
+  testId,
+  changes = [],
+  onUndo,
+}: {
+  history: StageChange[];
+  testId: string;
+  /** The record's journalled changes: the moves they made offer their undo. */
+  changes?: ChangeRecord[];
+  onUndo?: (changeId: string) => void;
+}) {
   // the engine already answers newest first; sorting again keeps that true for any source
   const rows = [...history].sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1));
+  const byHistory = new Map<number, ChangeRecord>();
+  for (const c of changes) if (c.kind !== 'undo') for (const h of c.historyIds) byHistory.set(h, c);
   if (rows.length === 0) return <p className="muted rec-none">No stage changes yet.</p>;
   return (
     <ol className="rec-history" data-testid={testId}>
-      {rows.map((h) => (
-        <li key={h.id} data-testid="history-entry">
-          <span className="rec-history-move">
-            {h.fromStage === null ? (
-              <>Created at {stageName(h.toStage)}</>
-            ) : (
-              <>
-                {stageName(h.fromStage)} → {stageName(h.toStage)}
-              </>
+      {rows.map((h) => {
+        const change = byHistory.get(h.id);
+        return (
+          <li key={h.id} data-testid="history-entry">
+            <span className="rec-history-move">
+              {h.fromStage === null ? (
+                <>Created at {stageName(h.toStage)}</>
+              ) : (
+                <>
+                  {stageName(h.fromStage)} → {stageName(h.toStage)}
+                </>
+              )}
+            </span>
+            <span className="muted">
+              {h.actor} · <time dateTime={h.at}>{formatDateTime(h.at)}</time> · {h.source === 'local' ? 'Local' : 'Intercom'}
+            </span>
+            {change && !change.undoneAt && onUndo && (
+              <span className="rec-history-undo">
+                {change.undoable ? (
+                  <button type="button" className="link" onClick={() => onUndo(change.id)} aria-label={`Undo: ${change.summary}`} data-testid="history-undo">
+                    Undo
+                  </button>
+                ) : (
+                  <span className="muted">Cannot be undone: {change.undoBlockedReason}</span>
+                )}
+              </span>
             )}
-          </span>
-          <span className="muted">
-            {h.actor} · <time dateTime={h.at}>{formatDateTime(h.at)}</time> · {h.source === 'local' ? 'Local' : 'Intercom'}
-          </span>
-        </li>
-      ))}
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -7,6 +7,7 @@ import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from '../state/navStore';
 import { useShortcut, useShortcutList } from '../state/shortcuts';
+import { ChangeUndoToast } from './ChangeUndoToast';
 import { StatusBar } from './StatusBar';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
@@ -23,6 +24,7 @@ const loadConflictsView = () => import('../conflicts/ConflictsView');
 const loadSettingsView = () => import('../settings/SettingsView');
 const loadFunnelView = () => import('../funnel/FunnelView');
 const loadImportView = () => import('../import/ImportView');
+const loadRecentActionsView = () => import('../recent/RecentActionsView');
 const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
 const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
 const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
@@ -32,9 +34,10 @@ const ConflictsView = lazy(() => loadConflictsView().then((m) => ({ default: m.C
 const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
 const FunnelView = lazy(() => loadFunnelView().then((m) => ({ default: m.FunnelView })));
 const ImportView = lazy(() => loadImportView().then((m) => ({ default: m.ImportView })));
+const RecentActionsView = lazy(() => loadRecentActionsView().then((m) => ({ default: m.RecentActionsView })));
 
 function preloadScreens() {
-  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView, loadFunnelView, loadImportView]) void load();
+  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView, loadFunnelView, loadImportView, loadRecentActionsView]) void load();
 }
 
 /** The screens reached by number keys, in sidebar order. */
@@ -142,6 +145,17 @@ function Screens() {
           <li>
             <button
               type="button"
+              className={`nav-item ${view === 'recent' ? 'active' : ''}`}
+              aria-current={view === 'recent' ? 'page' : undefined}
+              onClick={() => go('recent')}
+              data-testid="nav-recent"
+            >
+              Recent actions
+            </button>
+          </li>
+          <li>
+            <button
+              type="button"
               className={`nav-item ${view === 'settings' ? 'active' : ''}`}
               aria-current={view === 'settings' ? 'page' : undefined}
               onClick={() => go('settings')}
@@ -171,6 +185,7 @@ function Screens() {
             {view === 'settings' && <SettingsView />}
             {view === 'funnel' && <FunnelView />}
             {view === 'import' && <ImportView />}
+            {view === 'recent' && <RecentActionsView />}
           </Suspense>
         </div>
         {panel && (
@@ -226,6 +241,7 @@ function Toasts() {
   const dismiss = useToasts((s) => s.dismiss);
   return (
     <div className="toasts" aria-live="polite" data-testid="toasts">
+      <ChangeUndoToast />
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
           <span>{t.text}</span>

@@ -5,13 +5,8 @@ import { migration0002 } from './0002-history-outbox-settings';
 import { migration0003 } from './0003-search-index';
 import { migration0004 } from './0004-sync';
 import { migration0005 } from './0005-activity-funnel';
+import { migration0006 } from './0006-change-journal';
 import { migration0007 } from './0007-message-hold';
 
-/**
- * Version 6 belongs to the change journal, merged separately: until it lands here this
- * placeholder keeps the versions 1, 2, 3 ... in order. Replace it with the real 0006 on merge.
- */
-const reserved0006: Migration = { version: 6, name: 'reserved-journal', up: '' };
-
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, reserved0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
