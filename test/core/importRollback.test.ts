@@ -136,6 +136,14 @@ describe('import rollback at any time', () => {
     expect(sb.workspace.contacts().find((c) => c.email === 'ana@example.com')).toMatchObject({ name: 'Ana Edited', phone: '+1 555 0100' });
     expectStoreEqualsSandbox(t, sb);
     expect((await t.api.call('sync.status', {})).pending).toBe(0);
+    // what the rollback did is kept with the import: the report says it after a restart too
+    t.dispose();
+    const again = t.reopen();
+    try {
+      expect((await again.api.call('import.status', { importId: job.id })).rollbackResult).toEqual(rolled.rollbackResult);
+    } finally {
+      again.dispose();
+    }
   });
 
   it('rollback after an edit, before anything was pushed: the same, and the import never reaches Intercom', async () => {

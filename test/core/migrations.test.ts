@@ -520,3 +520,18 @@ describe('0007 message-hold', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0008 import-rollback-result', () => {
+  it('keeps the v7 imports as they were, with no rollback result', () => {
+    const { db, before } = migrateWithRows(8, (old) => {
+      old
+        .prepare(`INSERT INTO imports (id, file_name, file_path, size, state, actor, created_at) VALUES ('i1', 'people.csv', '/tmp/x', 10, 'rolled_back', 'me', ?)`)
+        .run(T0);
+    });
+    const imports = selectRows(db, 'imports');
+    expect(withoutAdded(imports, ['rollback_result'])).toEqual(before.imports);
+    expect(imports.map((r) => r.rollback_result)).toEqual([null]);
+    expect(() => db.prepare(`UPDATE imports SET rollback_result = 'not json' WHERE id = 'i1'`).run()).toThrow(/CHECK constraint/);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

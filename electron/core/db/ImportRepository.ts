@@ -29,6 +29,8 @@ export interface ImportDbRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** JSON of what the rollback did (ImportJob.rollbackResult), once rolled back. */
+  rollback_result: string | null;
 }
 
 const WRITABLE = {
@@ -48,6 +50,7 @@ const WRITABLE = {
   error: 'error',
   startedAt: 'started_at',
   finishedAt: 'finished_at',
+  rollbackResult: 'rollback_result',
 } as const;
 export type ImportWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
 

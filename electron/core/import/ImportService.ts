@@ -61,7 +61,6 @@ export class ImportService {
    * What each rollback did, in words, for as long as the console runs (the store keeps what the
    * rollback wrote; the words are for the person who just confirmed it).
    */
-  private readonly rollbackResults = new Map<string, RollbackResult>();
 
   constructor(
     readonly ctx: ServiceContext,
@@ -108,7 +107,7 @@ export class ImportService {
       rollbackable: this.rollbackBlockedReason(r) === null,
       rollbackBlockedReason: this.rollbackBlockedReason(r),
       rollbackWarning: rollbackWarning(r),
-      rollbackResult: r.state === 'rolled_back' ? (this.rollbackResults.get(r.id) ?? null) : null,
+      rollbackResult: r.state === 'rolled_back' && r.rollback_result ? (JSON.parse(r.rollback_result) as RollbackResult) : null,
     };
   }
 
@@ -556,7 +555,6 @@ export class ImportService {
     const at = this.ctx.now();
     const outcome = store.transaction(() => {
       const o = new ImportRollback(store, lines).apply({ at, actor: this.ctx.actor });
-      store.imports.update(importId, { state: 'rolled_back', finishedAt: at });
       const result: RollbackResult = {
         summary: describeOutcome(o),
         kept: o.kept.map((k) => `${k.field} of ${k.record}: ${k.why}`),
@@ -564,9 +562,9 @@ export class ImportService {
         companiesKept: o.companiesKept,
         eventsInIntercom: o.eventsInIntercom,
       };
+      store.imports.update(importId, { state: 'rolled_back', finishedAt: at, rollbackResult: JSON.stringify(result) });
       return { ...o, result };
     });
-    this.rollbackResults.set(importId, outcome.result);
     this.removeSource(r);
     this.progress.delete(importId);
     const { touched } = outcome;
