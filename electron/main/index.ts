@@ -2,7 +2,6 @@
 // choice. The engine itself is electron/core (createCore), exactly as in browser mode.
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
@@ -10,10 +9,9 @@ import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
-import { permissionAllowed, resolveAppPath } from './appProtocol';
+import { answerAppRequest, permissionAllowed } from './appProtocol';
 import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
-import { RENDERER_CSP } from '../startup/csp';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -27,24 +25,19 @@ let lock: DataFolderLock | null = null;
 /** Exit code of a start that found another Lead Console on its data folder (the launcher does not fall back to browser mode on it). */
 const EXIT_IN_USE = 5;
 
+/** Thrown by fail() to end start(): the user has been told, and the app is exiting. */
+class StartAborted extends Error {}
+
 function fail(title: string, message: string, code = 1): never {
   console.error(`${title}: ${message}`);
   dialog.showErrorBox(title, message);
   app.exit(code);
-  throw new Error(message);
+  throw new StartAborted(message);
 }
 
 /** Serves the built renderer from app://lead-console/ with the CSP, never from file://. */
 function serveRenderer() {
-  protocol.handle(APP_SCHEME, async (request) => {
-    const target = resolveAppPath(rendererDir, request.url);
-    if (!('file' in target)) return new Response(target.message, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-    const res = await net.fetch(pathToFileURL(target.file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', RENDERER_CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
-  });
+  protocol.handle(APP_SCHEME, (request) => answerAppRequest(rendererDir, request.url, (url) => net.fetch(url)));
 }
 
 function createWindow(): BrowserWindow {
@@ -177,7 +170,15 @@ process.on('exit', () => lock?.release());
 // Ctrl+C or a service manager's stop: quit as the window's close would, so the store closes and the folder is given up
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
-void start();
+start().catch((e: unknown) => {
+  if (e instanceof StartAborted) return;
+  // anything unforeseen: said in words, rather than a process left running with no window
+  try {
+    fail('Lead Console could not start', e instanceof Error ? e.message : String(e));
+  } catch {
+    // fail() ends by throwing, to stop a start; here there is nothing left to stop
+  }
+});
 
 function safeDownloadsDir(): string | null {
   try {
