@@ -1,6 +1,6 @@
-// Electron main process: app lifecycle, the window, the IPC binding and the native module
+// Electron main process: app lifecycle, the window and the menu, the IPC binding and the native module
 // choice. The engine itself is electron/core (createCore), exactly as in browser mode.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
@@ -10,7 +10,11 @@ import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
 import { answerAppRequest, permissionAllowed } from './appProtocol';
+import { buildMenuTemplate } from './appMenu';
+import { helpCommands } from './helpCommands';
+import { createMainWindow } from './mainWindow';
 import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
+import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
 
 protocol.registerSchemesAsPrivileged([
@@ -38,28 +42,6 @@ function fail(title: string, message: string, code = 1): never {
 /** Serves the built renderer from app://lead-console/ with the CSP, never from file://. */
 function serveRenderer() {
   protocol.handle(APP_SCHEME, (request) => answerAppRequest(rendererDir, request.url, (url) => net.fetch(url)));
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 900,
-    minHeight: 560,
-    show: false,
-    title: 'Lead Console',
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  void win.loadURL(`${APP_ORIGIN}/`);
-  return win;
 }
 
 function lockDown() {
@@ -143,7 +125,36 @@ async function start() {
   bindIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
 
+  const createWindow = () => createMainWindow(opts.dataDir, path.join(__dirname, '../preload/index.js'));
   let win = createWindow();
+  const help = helpCommands({
+    shell,
+    dialog,
+    about: {
+      appName: 'Lead Console',
+      version: app.getVersion(),
+      versions: process.versions,
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: opts.dataDir,
+    },
+    window: () => (win.isDestroyed() ? null : win),
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate({
+        platform: process.platform,
+        appName: 'Lead Console',
+        dev: !app.isPackaged,
+        // a command for a closed window (macOS) opens one; the page it loads starts at its own place
+        send: (command) => {
+          if (win.isDestroyed()) win = createWindow();
+          else win.webContents.send(MENU_COMMAND_CHANNEL, command);
+        },
+        ...help,
+      }),
+    ),
+  );
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = createWindow();
     if (win.isMinimized()) win.restore();

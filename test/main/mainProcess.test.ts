@@ -1,16 +1,21 @@
 // The built main process (out/main/index.js), run with a stand-in `electron` module
 // (test/main/loadMain.ts): the window it opens and how it is locked down, what app:// answers,
 // who may call the API, the single-instance lock, where the token is kept and how it is forgotten,
-// and what a start without the Electron build of better-sqlite3 says. What only a real Electron
+// what a start without the Electron build of better-sqlite3 says, and what a desktop user expects
+// (the window where it was, the menu and its Help commands). What only a real Electron
 // can confirm (that Chromium honours these settings) is in the README's "Desktop" section.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import type { MenuItemConstructorOptions } from 'electron';
 import { ENCRYPTED_TOKEN_FILE, TOKEN_FILE } from '../../electron/core/settings/TokenStore';
 import { HOLDER_FILE_NAME } from '../../electron/core/lock/DataFolderLock';
 import { ELECTRON_SQLITE_HELP } from '../../electron/main/nativeModule';
+import { WINDOW_STATE_FILE } from '../../electron/main/windowState';
 import { RENDERER_CSP } from '../../electron/startup/csp';
-import { ROOT, startMain, type MainRun, type StartOptions } from './loadMain';
+import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
+import { ELECTRON_VERSION, ROOT, startMain, type MainRun, type StartOptions } from './loadMain';
 import { standInEvent } from './standInElectron';
 
 let run: MainRun | null = null;
@@ -243,5 +248,79 @@ describe('a start without the Electron build of better-sqlite3', () => {
     expect(ELECTRON_SQLITE_HELP).toMatch(/--browser/);
     expect(r.windows).toHaveLength(0);
     expect(r.record.ipcHandlers.size).toBe(0);
+  });
+});
+
+describe('what a desktop user expects', () => {
+  const menuItem = (r: MainRun, menu: string, label: string) => {
+    const sub = r.record.applicationMenu!.template.find((m) => m.label === menu)!.submenu as MenuItemConstructorOptions[];
+    const item = sub.find((i) => i.label === label);
+    if (!item) throw new Error(`no ${menu} > ${label}`);
+    return () => (item.click as () => void)();
+  };
+
+  it('has an application menu whose commands reach the page, on their own channel', async () => {
+    const r = await start();
+    const wc = onlyWindow(r).webContents;
+    expect(r.record.applicationMenu!.template.map((m) => m.label)).toEqual(process.platform === 'darwin' ? ['Lead Console', 'File', 'Edit', 'View', 'Window', 'Help'] : ['File', 'Edit', 'View', 'Window', 'Help']);
+    for (const label of ['New lead', 'Import…', 'Export…', 'Sync now']) menuItem(r, 'File', label)();
+    expect(wc.sent).toEqual(['newLead', 'import', 'export', 'syncNow'].map((c) => ({ channel: MENU_COMMAND_CHANNEL, args: [c] })));
+    // not packaged: the developer tools are there
+    const view = r.record.applicationMenu!.template.find((m) => m.label === 'View')!.submenu as MenuItemConstructorOptions[];
+    expect(view.map((i) => i.role)).toContain('toggleDevTools');
+  });
+
+  it("Help opens the data folder and the logs' folder, and About names the versions and the folder", async () => {
+    const r = await start();
+    menuItem(r, 'Help', 'Open data folder')();
+    menuItem(r, 'Help', 'Show logs')();
+    menuItem(r, 'Help', 'About Lead Console')();
+    await new Promise((resolve) => setImmediate(resolve));
+    const logs = path.join(r.dataDir, 'logs');
+    expect(r.record.openedPaths).toEqual([r.dataDir, logs]);
+    expect(fs.statSync(logs).mode & 0o777).toBe(0o700);
+    expect(r.record.errorBoxes).toEqual([]);
+    expect(r.record.messageBoxes).toHaveLength(1);
+    expect(r.record.messageBoxes[0]).toMatchObject({ title: 'About Lead Console', message: 'Lead Console 0.1.0' });
+    const detail = r.record.messageBoxes[0]!.detail as string;
+    expect(detail).toContain(`Electron ${ELECTRON_VERSION}`);
+    expect(detail).toContain(`Node ${process.versions.node}`);
+    expect(detail).toContain(`Data folder: ${r.dataDir}`);
+  });
+
+  it('opens the window where it was closed, maximised again, from a file only this user can read', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-main-state-'));
+    try {
+      const twoScreens = [
+        { id: 1, bounds: { x: 0, y: 0, width: 1440, height: 900 }, workArea: { x: 0, y: 25, width: 1440, height: 875 } },
+        { id: 2, bounds: { x: 1440, y: 0, width: 2560, height: 1440 }, workArea: { x: 1440, y: 0, width: 2560, height: 1400 } },
+      ];
+      let r = await start({ args: ['--data', dataDir], displays: twoScreens });
+      let win = onlyWindow(r);
+      // a first start: the default size, centred, no smaller than the screens are laid out for
+      expect(win.options).toMatchObject({ width: 1280, height: 800, minWidth: 900, minHeight: 560 });
+      expect(win.options).not.toHaveProperty('x');
+      win.setBounds({ x: 1700, y: 120, width: 1500, height: 1000 });
+      win.maximize();
+      win.close();
+      const file = path.join(dataDir, WINDOW_STATE_FILE);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      r.dispose();
+
+      r = await start({ args: ['--data', dataDir], displays: twoScreens });
+      win = onlyWindow(r);
+      expect(win.getBounds()).toEqual({ x: 1700, y: 120, width: 1500, height: 1000 });
+      expect(win.isMaximized()).toBe(true);
+      r.dispose();
+
+      // the monitor is gone: back on the laptop's screen, still maximised
+      r = await start({ args: ['--data', dataDir], displays: [twoScreens[0]!] });
+      win = onlyWindow(r);
+      expect(win.getBounds()).toEqual({ x: 0, y: 25, width: 1440, height: 875 });
+      expect(win.isMaximized()).toBe(true);
+    } finally {
+      run?.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

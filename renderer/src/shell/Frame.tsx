@@ -8,6 +8,7 @@ import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from '../state/navStore';
 import { useShortcut, useShortcutList } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
+import { useMenuCommands } from './useMenuCommands';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
 import { useToasts } from '../state/toastStore';
@@ -109,6 +110,7 @@ function Screens() {
     label: '1 … 6',
   });
   useShortcut(',', () => go('settings'), { description: 'Open Settings' });
+  useMenuCommands();
 
   return (
     <div className="frame">
