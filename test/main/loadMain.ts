@@ -41,6 +41,8 @@ export interface StartOptions extends Partial<StandInOptions> {
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
 const loader = Module as unknown as { _load: Load };
 let running: MainRun | null = null;
+/** Far above a start's few hundred ms on a busy machine, and under the test's own timeout. */
+const STUCK_AFTER_MS = 10_000;
 
 /** A project root for app.getAppPath(), with the Node build of better-sqlite3 standing in for the Electron one. */
 function fakeAppRoot(base: string, withSqlite: boolean): string {
@@ -98,7 +100,17 @@ export async function startMain(options: StartOptions = {}): Promise<MainRun> {
   }
   // the start reads its arguments before its first await
   process.argv = saved.argv;
-  const outcome = await standIn.settled;
+  // a start that neither opens a window nor exits nor quits is a failure to report, not to wait on
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<'stuck'>((resolve) => (timer = setTimeout(() => resolve('stuck'), STUCK_AFTER_MS)));
+  const outcome = await Promise.race([standIn.settled, stuck]);
+  clearTimeout(timer);
+  if (outcome === 'stuck') {
+    standIn.electron.app.emit('will-quit', { preventDefault() {} });
+    restore();
+    fs.rmSync(base, { recursive: true, force: true });
+    throw new Error(`the main process neither opened a window nor exited within ${STUCK_AFTER_MS} ms (error boxes: ${JSON.stringify(standIn.record.errorBoxes)})`);
+  }
 
   const run: MainRun = {
     ...standIn,

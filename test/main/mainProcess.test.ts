@@ -251,6 +251,16 @@ describe('a start without the Electron build of better-sqlite3', () => {
   });
 });
 
+describe('a start that cannot go on', () => {
+  it('says why in a dialog and exits, rather than leave a process with no window', async () => {
+    const r = await start({ args: ['--port', 'many'] });
+    expect(r.outcome).toBe('exit');
+    expect(r.record.exitCode).toBe(1);
+    expect(r.record.errorBoxes).toEqual([{ title: 'Lead Console could not start', content: '--port: "many" is not a port number (0-65535)' }]);
+    expect(r.windows).toHaveLength(0);
+  });
+});
+
 describe('what a desktop user expects', () => {
   const menuItem = (r: MainRun, menu: string, label: string) => {
     const sub = r.record.applicationMenu!.template.find((m) => m.label === menu)!.submenu as MenuItemConstructorOptions[];
