@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Files that take seconds each (crash and fault scenarios, big imports and bulks, scale and speed
- * checks, real-time rate windows, the bench's query plans, Prism, ESLint's start-up):
+ * checks, real-time rate windows, the bench's query plans, Prism, ESLint's start-up, the built main
+ * process):
  * `npm run test:slow`.
  * Everything else is `npm run test:fast`, for the edit-test loop; `npm test` runs both.
  */
@@ -24,6 +25,7 @@ const SLOW = [
   'test/launcher/folderLock.test.ts',
   'test/bench/**/*.test.ts',
   'test/shared/lintLayers.test.ts',
+  'test/main/mainProcess.test.ts',
 ];
 
 export default defineConfig({
@@ -34,7 +36,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**', ...SLOW] } },
-      { extends: true, test: { name: 'slow', include: SLOW, exclude: ['node_modules/**'] } },
+      // the main process runs from its build (test/main/loadMain.ts)
+      { extends: true, test: { name: 'slow', include: SLOW, exclude: ['node_modules/**'], globalSetup: ['test/main/buildMain.ts'] } },
     ],
   },
 });

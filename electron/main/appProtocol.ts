@@ -1,8 +1,11 @@
 // What app://lead-console/ serves, decided without Electron so it can be tested: a file of the
 // built renderer, or an answer in words (400 for an address that cannot be decoded, 404 for one
-// outside the renderer or that is not a file). And what a page may ask of the browser: nothing.
+// outside the renderer or that is not a file), each with the page's CSP. And what a page may ask
+// of the browser: nothing.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RENDERER_CSP } from '../startup/csp';
 import { APP_HOST } from './ipc';
 
 function isPlainFile(file: string): boolean {
@@ -35,6 +38,34 @@ export function resolveAppPath(rendererDir: string, requestUrl: string): AppPath
   if (!file.startsWith(root + path.sep)) return { status: 404, message: 'Not found' };
   // a folder (or anything else that is not a plain file) is not something to serve
   return isPlainFile(file) ? { file } : { status: 404, message: 'Not found' };
+}
+
+/** Every answer carries the CSP, a refusal too: a page shown in its place gets no more rights than the app's own. */
+function appHeaders(from: ConstructorParameters<typeof Headers>[0]): Headers {
+  const headers = new Headers(from);
+  headers.set('Content-Security-Policy', RENDERER_CSP);
+  headers.set('X-Content-Type-Options', 'nosniff');
+  return headers;
+}
+
+function refusal(status: number, message: string): Response {
+  return new Response(message, { status, headers: appHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }) });
+}
+
+/**
+ * The app:// handler's answer; `fetchFile` reads a file:// address (Electron's net.fetch, which
+ * knows the types). It never throws: a file gone between the check and the read is a 404.
+ */
+export async function answerAppRequest(rendererDir: string, requestUrl: string, fetchFile: (fileUrl: string) => Promise<Response>): Promise<Response> {
+  const target = resolveAppPath(rendererDir, requestUrl);
+  if (!('file' in target)) return refusal(target.status, target.message);
+  let res: Response;
+  try {
+    res = await fetchFile(pathToFileURL(target.file).toString());
+  } catch {
+    return refusal(404, 'Not found');
+  }
+  return new Response(res.body, { status: res.status, headers: appHeaders(res.headers) });
 }
 
 /**

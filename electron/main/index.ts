@@ -1,8 +1,7 @@
-// Electron main process: app lifecycle, the window, the IPC binding and the native module
+// Electron main process: app lifecycle, the window and the menu, the IPC binding and the native module
 // choice. The engine itself is electron/core (createCore), exactly as in browser mode.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
@@ -10,10 +9,13 @@ import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
-import { permissionAllowed, resolveAppPath } from './appProtocol';
+import { answerAppRequest, permissionAllowed } from './appProtocol';
+import { buildMenuTemplate } from './appMenu';
+import { helpCommands } from './helpCommands';
+import { createMainWindow } from './mainWindow';
 import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
+import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
-import { RENDERER_CSP } from '../startup/csp';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -27,46 +29,19 @@ let lock: DataFolderLock | null = null;
 /** Exit code of a start that found another Lead Console on its data folder (the launcher does not fall back to browser mode on it). */
 const EXIT_IN_USE = 5;
 
+/** Thrown by fail() to end start(): the user has been told, and the app is exiting. */
+class StartAborted extends Error {}
+
 function fail(title: string, message: string, code = 1): never {
   console.error(`${title}: ${message}`);
   dialog.showErrorBox(title, message);
   app.exit(code);
-  throw new Error(message);
+  throw new StartAborted(message);
 }
 
 /** Serves the built renderer from app://lead-console/ with the CSP, never from file://. */
 function serveRenderer() {
-  protocol.handle(APP_SCHEME, async (request) => {
-    const target = resolveAppPath(rendererDir, request.url);
-    if (!('file' in target)) return new Response(target.message, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-    const res = await net.fetch(pathToFileURL(target.file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', RENDERER_CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
-  });
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 900,
-    minHeight: 560,
-    show: false,
-    title: 'Lead Console',
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  void win.loadURL(`${APP_ORIGIN}/`);
-  return win;
+  protocol.handle(APP_SCHEME, (request) => answerAppRequest(rendererDir, request.url, (url) => net.fetch(url)));
 }
 
 function lockDown() {
@@ -150,7 +125,36 @@ async function start() {
   bindIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
 
+  const createWindow = () => createMainWindow(opts.dataDir, path.join(__dirname, '../preload/index.js'));
   let win = createWindow();
+  const help = helpCommands({
+    shell,
+    dialog,
+    about: {
+      appName: 'Lead Console',
+      version: app.getVersion(),
+      versions: process.versions,
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: opts.dataDir,
+    },
+    window: () => (win.isDestroyed() ? null : win),
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildMenuTemplate({
+        platform: process.platform,
+        appName: 'Lead Console',
+        dev: !app.isPackaged,
+        // a command for a closed window (macOS) opens one; the page it loads starts at its own place
+        send: (command) => {
+          if (win.isDestroyed()) win = createWindow();
+          else win.webContents.send(MENU_COMMAND_CHANNEL, command);
+        },
+        ...help,
+      }),
+    ),
+  );
   app.on('second-instance', () => {
     if (win.isDestroyed()) win = createWindow();
     if (win.isMinimized()) win.restore();
@@ -177,7 +181,15 @@ process.on('exit', () => lock?.release());
 // Ctrl+C or a service manager's stop: quit as the window's close would, so the store closes and the folder is given up
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
-void start();
+start().catch((e: unknown) => {
+  if (e instanceof StartAborted) return;
+  // anything unforeseen: said in words, rather than a process left running with no window
+  try {
+    fail('Lead Console could not start', e instanceof Error ? e.message : String(e));
+  } catch {
+    // fail() ends by throwing, to stop a start; here there is nothing left to stop
+  }
+});
 
 function safeDownloadsDir(): string | null {
   try {

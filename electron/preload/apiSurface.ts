@@ -1,14 +1,18 @@
 // Builds what the preload exposes as `window.api` (its type is shared/windowApi.ts) from the
 // contract: one function per method (so a method that is not in the contract has no entry at
-// all) and an event hook. Kept free of the 'electron' import so it can be tested in plain Node.
+// all), an event hook and the application menu's commands. Kept free of the 'electron' import so
+// it can be tested in plain Node.
 import { events, ipcChannel, METHOD_NAMES } from '../../shared/api';
 import type { Result } from '../../shared/errors';
-import type { WindowApi } from '../../shared/windowApi';
+import { isMenuCommand, type MenuCommand, type WindowApi } from '../../shared/windowApi';
 
 export type Invoke = (channel: string, input: unknown) => Promise<Result<unknown>>;
 export type Subscribe = (listener: (name: string, payload: unknown) => void) => () => void;
+export type SubscribeMenu = (listener: (command: unknown) => void) => () => void;
 
-export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): WindowApi {
+const noMenu: SubscribeMenu = () => () => {};
+
+export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe, subscribeMenu: SubscribeMenu = noMenu): WindowApi {
   const methods = Object.fromEntries(
     METHOD_NAMES.map((m) => [m, (input: unknown) => invoke(ipcChannel(m), input)] as const),
   ) as WindowApi['methods'];
@@ -20,6 +24,13 @@ export function buildPreloadApi(invoke: Invoke, subscribe: Subscribe): WindowApi
       // only contract events reach the page
       return subscribe((name, payload) => {
         if (known.has(name)) listener(name, payload);
+      });
+    },
+    onMenuCommand(listener: (command: MenuCommand) => void) {
+      if (typeof listener !== 'function') throw new TypeError('onMenuCommand needs a function');
+      // only the menu's own commands reach the page
+      return subscribeMenu((command) => {
+        if (isMenuCommand(command)) listener(command);
       });
     },
   });

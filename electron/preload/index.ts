@@ -1,8 +1,9 @@
-// Preload (sandboxed): exposes the contract-derived `window.api` and nothing else; the page
-// never sees ipcRenderer itself.
+// Preload (sandboxed): exposes the contract-derived `window.api` (with the menu's commands) and
+// nothing else; the page never sees ipcRenderer itself.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../../shared/api';
 import type { Result } from '../../shared/errors';
+import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
 import { buildPreloadApi } from './apiSurface';
 
 const api = buildPreloadApi(
@@ -11,6 +12,11 @@ const api = buildPreloadApi(
     const handler = (_e: IpcRendererEvent, msg: { name: string; payload: unknown }) => listener(msg.name, msg.payload);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
     return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+  },
+  (listener) => {
+    const handler = (_e: IpcRendererEvent, command: unknown) => listener(command);
+    ipcRenderer.on(MENU_COMMAND_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(MENU_COMMAND_CHANNEL, handler);
   },
 );
 

@@ -42,3 +42,33 @@ test('desktop window: window.api is the contract, a lead created through it is l
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('desktop window: the menu reaches the page, and the window opens where it was closed', async () => {
+  const { bin, why } = await runtime();
+  if (!bin) console.log(`SKIPPED the Electron test: ${why}.`);
+  test.skip(!bin, `Electron test skipped: ${why}`);
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-electron-'));
+  try {
+    let app = await electron.launch({ executablePath: bin!, args: [ROOT, '--data', dataDir] });
+    const page = await app.firstWindow();
+    await expect(page.getByTestId('contact-count')).toHaveText('0 contacts');
+    // File > New lead, clicked as the OS menu would: the page opens its form
+    await app.evaluate(({ Menu }) => {
+      const file = Menu.getApplicationMenu()!.items.find((i) => i.label === 'File')!;
+      file.submenu!.items.find((i) => i.label === 'New lead')!.click();
+    });
+    await expect(page.getByTestId('new-lead-dialog')).toBeVisible();
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.setBounds({ x: 40, y: 60, width: 1000, height: 700 }));
+    await app.close();
+
+    app = await electron.launch({ executablePath: bin!, args: [ROOT, '--data', dataDir] });
+    await app.firstWindow();
+    const bounds = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.getNormalBounds());
+    // window managers may nudge a window by its frame; the size is kept as it was
+    expect({ width: bounds.width, height: bounds.height }).toEqual({ width: 1000, height: 700 });
+    await app.close();
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

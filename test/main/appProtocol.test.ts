@@ -1,11 +1,13 @@
 // The app:// handler's decision, on a real folder (Electron cannot run here): files of the built
 // renderer are served, a malformed percent-encoding is a 400 in words, and folders, missing files
-// and anything outside the renderer are a 404. And the desktop app grants no permission.
+// and anything outside the renderer are a 404, each with the CSP. And the desktop app grants no
+// permission.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { permissionAllowed, resolveAppPath } from '../../electron/main/appProtocol';
+import { answerAppRequest, permissionAllowed, resolveAppPath } from '../../electron/main/appProtocol';
+import { RENDERER_CSP } from '../../electron/startup/csp';
 import { APP_ORIGIN } from '../../electron/main/ipc';
 
 let dir: string;
@@ -49,5 +51,13 @@ describe('resolveAppPath', () => {
 describe('permissions', () => {
   it('are denied, asked or checked', () => {
     expect(permissionAllowed()).toBe(false);
+  });
+});
+
+describe('answerAppRequest', () => {
+  it('answers a file gone between the check and the read with a 404 carrying the CSP, instead of throwing', async () => {
+    const res = await answerAppRequest(rendererDir, `${APP_ORIGIN}/`, () => Promise.reject(new Error('ENOENT')));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('Content-Security-Policy')).toBe(RENDERER_CSP);
   });
 });

@@ -8,7 +8,8 @@ import { ApiError } from '../../../shared/client';
 import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, REGIONS, type Region, type StageValues } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
-import { applySyncStatus, useSync } from '../state/syncStore';
+import { useSync } from '../state/syncStore';
+import { syncNow } from '../state/syncNow';
 import { describeSync, progressText } from '../state/syncWords';
 import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { fieldOf } from '../contact/fieldErrors';
@@ -384,15 +385,10 @@ function SyncSection() {
   const online = useSync((s) => s.online);
   const [starting, setStarting] = useState(false);
 
-  const syncNow = async () => {
+  const startSync = async () => {
     setStarting(true);
     try {
-      const st = await client.call('sync.now', {});
-      applySyncStatus(st);
-      if (st.state === 'syncing') toast.info('Sync started');
-      else toast.info(describeSync(st, online).text);
-    } catch (e) {
-      toast.error(e);
+      await syncNow(client);
     } finally {
       setStarting(false);
     }
@@ -470,7 +466,7 @@ function SyncSection() {
       <div className="settings-buttons">
         <button
           type="button"
-          onClick={() => void syncNow()}
+          onClick={() => void startSync()}
           disabled={starting || !status || status.state === 'not_configured' || status.state === 'syncing'}
           data-testid="sync-now"
         >

@@ -9,6 +9,7 @@ import { syncNavWithHash, useNav, type View } from '../state/navStore';
 import { useShortcut, useShortcutList } from '../state/shortcuts';
 import { ChangeUndoToast } from './ChangeUndoToast';
 import { StatusBar } from './StatusBar';
+import { useMenuCommands } from './useMenuCommands';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
 import { useToasts } from '../state/toastStore';
@@ -112,6 +113,7 @@ function Screens() {
     label: '1 … 6',
   });
   useShortcut(',', () => go('settings'), { description: 'Open Settings' });
+  useMenuCommands();
 
   return (
     <div className="frame">
