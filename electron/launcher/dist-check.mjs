@@ -26,6 +26,8 @@ export const SIZE_BUDGET = 12 * 1024 * 1024;
 /** The native module better-sqlite3 loads; it must be a real file on disk, outside the asar. */
 const NATIVE_MODULE = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
 
+const DECLARATIONS = /\.d\.[cm]?ts$/;
+
 /** Files that have no business in an installed app (tests, sources, maps, docs of the build). */
 const FORBIDDEN = [
   { why: 'a test file', test: (f) => /(^|\/)(__tests__|tests?|spec|benchmarks?)\//i.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/i.test(f) },
@@ -120,9 +122,8 @@ export function inspectResources(resourcesDir, { prod, dev }, budget = SIZE_BUDG
       if (f.path !== 'package.json' && !f.path.startsWith('out/')) problems.push(`${f.path}: neither the build (out/) nor package.json`);
     } else if (dev.has(owner) && !prod.has(owner)) problems.push(`${f.path}: from ${owner}, a dev dependency`);
     else if (!prod.has(owner)) problems.push(`${f.path}: from ${owner}, which the lock file does not install`);
-    const bad = FORBIDDEN.find((rule) => rule.test(f.path));
-    if (bad && !f.path.endsWith('.d.ts')) problems.push(`${f.path}: ${bad.why}`);
-    if (f.path.endsWith('.d.ts')) problems.push(`${f.path}: type declarations, unused at run time`);
+    const bad = DECLARATIONS.test(f.path) ? { why: 'type declarations, unused at run time' } : FORBIDDEN.find((rule) => rule.test(f.path));
+    if (bad) problems.push(`${f.path}: ${bad.why}`);
     if (f.unpacked && !fs.existsSync(path.join(unpackedDir, f.path))) problems.push(`${f.path}: marked unpacked but missing from app.asar.unpacked`);
   }
   for (const f of files.filter((x) => x.path.endsWith('.node') && !x.unpacked)) problems.push(`${f.path}: a native module inside the asar (it cannot be loaded from there)`);
