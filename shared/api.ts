@@ -16,6 +16,7 @@ import { contactMethods } from './api/contacts';
 import { exportMethods } from './api/export';
 import { funnelMethods } from './api/funnel';
 import { importMethods } from './api/import';
+import { logMethods } from './api/logs';
 import { mergeMethods } from './api/MethodGroup';
 import { messageMethods } from './api/messages';
 import { outboxMethods } from './api/outbox';
@@ -46,6 +47,7 @@ export const contract = mergeMethods(
   bulkMethods,
   backupMethods,
   changeMethods,
+  logMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuilt, ROOT } from '../electron/launcher/build.mjs';
+import { EXIT_SKIPPED } from '../electron/launcher/dist-check.mjs';
 
 const RESULTS = path.join(ROOT, 'test-results');
 fs.mkdirSync(RESULTS, { recursive: true });
@@ -42,6 +43,17 @@ try {
   console.log('Build is up to date.');
 } catch (e) {
   console.error(e.message);
+  ok = false;
+  totals.failed += 1;
+}
+
+// the packaged app, from a stand-in Electron (no download): what the asar holds, the native
+// module outside it, the size budget, and its browser mode starting from the package
+console.log('\n== Packaged app (npm run dist:check)');
+const dist = spawnSync(process.execPath, [path.join(ROOT, 'electron', 'launcher', 'dist-check.mjs')], { cwd: ROOT, stdio: 'inherit' });
+if (dist.status === EXIT_SKIPPED) totals.skipped += 1;
+else if (dist.status === 0) totals.passed += 1;
+else {
   ok = false;
   totals.failed += 1;
 }

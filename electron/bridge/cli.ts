@@ -8,6 +8,7 @@ import { createCore } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { isDiskFull } from '../core/diskSpace';
 import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
+import { createLog } from '../core/log/AppLog';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startBridge } from './BridgeServer';
@@ -39,14 +40,27 @@ async function main() {
   const intercom = await startIntercom(opts);
   // the bridge serves the core's exports folder (createCore's default) for browser downloads
   const exportsDir = path.join(opts.dataDir, 'exports');
+  // written from here on only: a start refused before the store opened leaves the folder as it was
+  const log = createLog(opts.dataDir);
+  const version = appVersion();
   const core = createCore({
     dataDir: opts.dataDir,
     mode: 'browser',
-    version: appVersion(),
+    version,
     intercom: intercom.intercom,
     exportsDir,
     importPace: importGate(process.env, opts.dataDir),
     lock,
+    appLog: log,
+  });
+  log.info('start', {
+    version,
+    mode: 'browser',
+    dataDir: opts.dataDir,
+    node: process.versions.node,
+    pid: process.pid,
+    intercom: opts.sandbox ? 'sandbox' : opts.intercomUrl ? opts.intercomUrl.source : 'settings',
+    readOnly: core.readOnly !== null,
   });
   let bridge;
   try {
@@ -56,12 +70,29 @@ async function main() {
       console.log(`Port ${DEFAULT_PORT} is taken; using a free port instead.`);
       bridge = await startBridge({ core, port: 0, rendererDir, dataDir: opts.dataDir, exportsDir });
     } else {
+      log.error('start.failed', e);
       core.dispose();
       await intercom.sandbox?.close();
       throw e;
     }
   }
   lock.recordUrl(bridge.url);
+  log.info('bridge.listening', { port: new URL(bridge.url).port });
+  const started = bridge;
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stop', { signal });
+    await started.close();
+    core.dispose();
+    await intercom.sandbox?.close();
+    lock.release();
+    process.exit(0);
+  };
+  // before the banner: whoever reads it may stop the process at once
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const saved = bridge.infoFile
     ? `The link is also saved in ${bridge.infoFile} (readable only by you).`
     : `The link could not be saved in ${path.join(opts.dataDir, 'bridge.json')} (${bridge.infoError}); copy it from here.`;
@@ -74,19 +105,6 @@ async function main() {
     ${bridge.openUrl}
 
   ${saved} Press Ctrl+C to stop.`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await bridge.close();
-    core.dispose();
-    await intercom.sandbox?.close();
-    lock.release();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 /** Exit codes a script can tell apart: a damaged store and a full disk want different help. */

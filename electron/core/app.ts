@@ -16,6 +16,8 @@ import { ExportService } from './export/ExportService';
 import { sweepDataDir } from './files/privateFiles';
 import { FunnelService } from './funnel/FunnelService';
 import { DataFolderLock } from './lock/DataFolderLock';
+import { createLog, type AppLog } from './log/AppLog';
+import { logSyncRuns } from './log/logSyncRuns';
 import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
 import { CompanyService } from './companies/CompanyService';
@@ -52,7 +54,10 @@ export interface CoreOptions {
   /** Sync tuning for tests and the bench. */
   sync?: Partial<Omit<SyncEngineOptions, 'store' | 'hub' | 'settings' | 'now' | 'log'>>;
   now?: () => number;
+  /** Where unexpected errors are reported besides the log file; default: the console. */
   log?: (message: string, error: unknown) => void;
+  /** The log file (start-up, sync runs, errors; `logs.tail`); default: the data folder's (log/AppLog.ts). */
+  appLog?: AppLog;
   /** Largest store `quick_check` runs on at open; default QUICK_CHECK_MAX_BYTES (db/checkStore.ts). */
   quickCheckMaxBytes?: number;
   /** Test-only: the CSV import awaits this before each chunk, so a test sets its pace. */
@@ -150,7 +155,14 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
   const hub = new EventHub();
   const actor = options.actor ?? defaultActor();
   const now = options.now ?? Date.now;
-  const log = options.log ?? defaultLog;
+  const appLog = options.appLog ?? createLog(options.dataDir, { now });
+  const report = options.log ?? defaultLog;
+  const log = (message: string, error: unknown) => {
+    appLog.error(message, error);
+    report(message, error);
+  };
+  // the hub outlives a restore's rebuild: one subscription for the core's life
+  const stopRunLog = logSyncRuns(hub, appLog, now);
   const backupDir = path.join(options.dataDir, BACKUP_DIR_NAME);
   /** Why the store is open read-only (a full disk), or null; set by each (re)open. */
   let readOnly: string | null = null;
@@ -250,6 +262,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'backup.restore': (i) => backups.restore(i),
       'changes.list': (i) => changes.list(i),
       'changes.undo': (i) => changes.undo(i),
+      'logs.tail': (i) => ({ file: appLog.file, lines: appLog.tail(i.lines) }),
     };
 
     const call = createRouter(handlers, {
@@ -310,6 +323,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       disposed = true;
       backups.dispose();
       parts.closeNow();
+      stopRunLog();
       hub.clear();
       ownLock?.release();
     },

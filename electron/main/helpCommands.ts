@@ -3,12 +3,11 @@
 import type { BrowserWindow, Dialog, Shell } from 'electron';
 import path from 'node:path';
 import { ensurePrivateDir } from '../core/files/privateFiles';
+import { logFilePath } from '../core/log/AppLog';
 
-/** Where the log files are kept, inside the data folder. */
-export const LOGS_FOLDER = 'logs';
-
+/** The folder of the log files (see electron/core/log/AppLog.ts), inside the data folder. */
 export function logsFolder(dataDir: string): string {
-  return path.join(dataDir, LOGS_FOLDER);
+  return path.dirname(logFilePath(dataDir));
 }
 
 export interface AboutInfo {

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import { createCore, type Core } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
+import { createLog } from '../core/log/AppLog';
 import { parseStartArgs } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
@@ -102,8 +103,11 @@ async function start() {
   const tokenStore = keyStore
     ? new EncryptedTokenStore(opts.dataDir, { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) })
     : new FileTokenStore(opts.dataDir);
+  // written once the store is open: a start refused before that leaves the folder as it was
+  const log = createLog(opts.dataDir);
   try {
     core = createCore({
+      appLog: log,
       dataDir: opts.dataDir,
       mode: 'desktop',
       version: app.getVersion(),
@@ -118,6 +122,7 @@ async function start() {
     if (e instanceof AppError && e.code === 'DAMAGED') fail('Lead Console found its store damaged', e.message);
     fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
   }
+  log.info('start', { version: app.getVersion(), mode: 'desktop', dataDir: opts.dataDir, electron: process.versions.electron, packaged: app.isPackaged, readOnly: core.readOnly !== null });
   if (core.readOnly) {
     console.warn(core.readOnly);
     dialog.showErrorBox('Lead Console opened read-only', `${core.readOnly}\n\nUntil then you can look around and export; every change answers that the disk is full.`);

@@ -50,6 +50,10 @@ it('a fresh browser-mode start leaves nothing readable by others in its data fol
 
   expect(fs.statSync(data).mode & 0o777).toBe(0o700);
   const files = fs.readdirSync(data);
-  expect(files).toEqual(expect.arrayContaining(['lead-console.sqlite', 'lead-console.sqlite-wal', 'lead-console.sqlite-shm', 'bridge.json']));
-  for (const f of files) expect(`${f} ${(fs.statSync(path.join(data, f)).mode & 0o777).toString(8)}`).toBe(`${f} 600`);
+  expect(files).toEqual(expect.arrayContaining(['lead-console.sqlite', 'lead-console.sqlite-wal', 'lead-console.sqlite-shm', 'bridge.json', 'logs']));
+  // the log folder (its start-up line is written once the store is open) is 0700, like the data folder
+  for (const f of [...files, 'logs/lead-console.log']) {
+    const st = fs.statSync(path.join(data, f));
+    expect(`${f} ${(st.mode & 0o777).toString(8)}`).toBe(`${f} ${st.isDirectory() ? '700' : '600'}`);
+  }
 });

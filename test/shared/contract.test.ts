@@ -100,6 +100,7 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
   'changes.list': {},
   'changes.undo': { id: 'nothing' },
+  'logs.tail': { lines: 50 },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -293,6 +294,9 @@ describe('every method on real records', () => {
       expect((await call('backup.list', {})).items.map((b) => b.name)).toContain(backup.name);
       expect((await call('backup.restore', { name: backup.name, confirm: true })).restored).toBe(backup.name);
       expect((await call('contacts.get', { id: ann.id })).id).toBe(ann.id);
+
+      // the log of what just happened: the sync runs
+      expect((await call('logs.tail', { lines: 20 })).lines.join('\n')).toContain('sync.end');
 
       expect(Object.keys(contract).filter((m) => !called.has(m))).toEqual([]);
     } finally {

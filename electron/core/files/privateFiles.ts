@@ -17,7 +17,7 @@ export function keepNewFilesPrivate(): void {
 }
 
 /** The data folder's own subfolders; each is swept with it at start. */
-export const PRIVATE_SUBFOLDERS = ['imports', 'exports', 'backups'] as const;
+export const PRIVATE_SUBFOLDERS = ['imports', 'exports', 'backups', 'logs'] as const;
 
 /**
  * Creates the folder (and its missing parents) if needed and makes the folder itself 0700.
@@ -107,7 +107,7 @@ function tightenFilesIn(dir: string): void {
 
 /**
  * At start: the data folder becomes 0700 (created if missing), and the files in it and in its
- * imports/, exports/ and backups/ folders lose every permission for group and others.
+ * imports/, exports/, backups/ and logs/ folders lose every permission for group and others.
  */
 export function sweepDataDir(dataDir: string): void {
   ensurePrivateDir(dataDir);

@@ -1,7 +1,7 @@
 // Settings: the Intercom connection (a write-only token, region, base URL, a connection test and
 // where the token is kept), how stages are spelled in Intercom, and the sync's state with a
-// "Sync now", and the backups of the store (BackupsSection). The token never comes back from the
-// engine: the screen only knows whether one is set.
+// "Sync now", the backups of the store (BackupsSection) and the log (LogSection). The token never
+// comes back from the engine: the screen only knows whether one is set.
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { MethodOutput } from '../../../shared/api';
 import { ApiError } from '../../../shared/client';
@@ -18,6 +18,7 @@ import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelativ
 import './settings.css';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { BackupsSection } from './BackupsSection';
+import { LogSection } from './LogSection';
 
 type Settings = MethodOutput<'settings.get'>;
 type TestResult = { ok: true; value: MethodOutput<'sync.testConnection'> } | { ok: false; message: string };
@@ -86,6 +87,7 @@ export function SettingsView() {
             <SyncSection />
             <StagesSection settings={settings} reload={load} />
             <BackupsSection />
+            <LogSection />
           </>
         ) : (
           !loadError && <p className="empty">Loading…</p>
