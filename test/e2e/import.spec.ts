@@ -332,7 +332,7 @@ test('a large file uploads in pieces and runs in the background; it pauses, and 
 
   // the rest of the app stays usable, and sees the rows arrive
   await nav(page, 'Leads');
-  await expect(page.getByTestId('contact-count')).not.toHaveText('0 contacts');
+  await expect(page.getByTestId('contact-count')).not.toHaveText('0 contacts', { timeout: 20_000 });
   await expect(page.getByTestId('lead-row').first()).toBeVisible();
   // coming back shows the running import
   await nav(page, 'Import');
