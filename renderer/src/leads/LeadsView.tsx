@@ -14,7 +14,7 @@ import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
 import { filterChips, hasFilters, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
-import { BulkBar, BulkHistory, UndoOffer } from './BulkBar';
+import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
 import './leads.css';
 
@@ -100,7 +100,6 @@ export function LeadsView() {
       <ErrorLine />
       <LeadsGrid loader={loader} />
       <EmptyState />
-      <UndoOffer />
     </section>
   );
 }

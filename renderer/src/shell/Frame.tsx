@@ -10,7 +10,7 @@ import { useShortcut, useShortcutList } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
-import { useToasts } from '../state/toastStore';
+import { Toasts } from './Toasts';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
 // forms validate with) load in their own chunks, fetched while the browser is idle after start.
@@ -111,7 +111,7 @@ function Screens() {
   useShortcut(',', () => go('settings'), { description: 'Open Settings' });
 
   return (
-    <div className="frame">
+    <div className={`frame ${panel ? 'has-panel' : ''}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -218,22 +218,5 @@ function ShortcutsDialog() {
         </button>
       </div>
     </Dialog>
-  );
-}
-
-function Toasts() {
-  const toasts = useToasts((s) => s.toasts);
-  const dismiss = useToasts((s) => s.dismiss);
-  return (
-    <div className="toasts" aria-live="polite" data-testid="toasts">
-      {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
-          <span>{t.text}</span>
-          <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-            ×
-          </button>
-        </div>
-      ))}
-    </div>
   );
 }

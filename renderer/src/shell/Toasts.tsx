@@ -1,0 +1,42 @@
+// The one toast region: bottom right, left of an open record panel so it never covers the panel's
+// actions; the newest three show, older ones fold into "N older". The bulk undo offer stands in
+// the same stack.
+import { useState } from 'react';
+import { UndoOffer } from '../leads/BulkBar';
+import { useBulkUndo } from '../leads/bulkActions';
+import { useToasts } from '../state/toastStore';
+
+/** How many stand in the corner at once, the undo offer included. */
+export const VISIBLE_TOASTS = 3;
+
+export function Toasts() {
+  const toasts = useToasts((s) => s.toasts);
+  const dismiss = useToasts((s) => s.dismiss);
+  const offer = useBulkUndo((s) => s.offer !== null);
+  const [expanded, setExpanded] = useState(false);
+  const room = VISIBLE_TOASTS - (offer ? 1 : 0);
+  const folded = expanded ? 0 : Math.max(0, toasts.length - room);
+  return (
+    <div className="toasts" aria-live="polite" data-testid="toasts">
+      {folded > 0 && (
+        <button type="button" className="toast-more link" onClick={() => setExpanded(true)} data-testid="toasts-folded">
+          {folded} older
+        </button>
+      )}
+      {expanded && toasts.length > room && (
+        <button type="button" className="toast-more link" onClick={() => setExpanded(false)}>
+          Show fewer
+        </button>
+      )}
+      {toasts.slice(folded).map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid="toast" data-toast-id={String(t.id)}>
+          <span>{t.text}</span>
+          <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+      <UndoOffer />
+    </div>
+  );
+}
