@@ -6,7 +6,8 @@ import { useClient } from '../state/ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from '../state/navStore';
-import { useShortcut, useShortcutList } from '../state/shortcuts';
+import { KEY_SCOPES, KEYMAP, type KeyBinding } from '../state/keymap';
+import { useShortcut } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
@@ -101,14 +102,11 @@ function Screens() {
     const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadScreens), 1500);
     return () => clearTimeout(t);
   }, []);
-  useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
-  useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
-  useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
-  useShortcut('1 2 3 4 5 6', (e) => go(NAV[Number(e.key) - 1]!.view), {
-    description: 'Go to Leads, Companies, Funnel, Import, Outbox, Conflicts',
-    label: '1 … 6',
-  });
-  useShortcut(',', () => go('settings'), { description: 'Open Settings' });
+  useShortcut('newLead', () => setNewLeadOpen(true));
+  useShortcut('help', () => setShortcutsOpen(true));
+  useShortcut('close', () => (panel ? closePanel() : false), { enabled: Boolean(panel) });
+  useShortcut('goTo', (e) => go(NAV[Number(e.key) - 1]!.view));
+  useShortcut('settings', () => go('settings'));
 
   return (
     <div className={`frame ${panel ? 'has-panel' : ''}`}>
@@ -194,24 +192,32 @@ function Screens() {
   );
 }
 
+/** The keymap, every entry, grouped by where it works. */
 function ShortcutsDialog() {
   const open = useNav((s) => s.shortcutsOpen);
   const setOpen = useNav((s) => s.setShortcutsOpen);
-  const list = useShortcutList((s) => s.list);
+  const entries = Object.entries(KEYMAP) as [string, KeyBinding][];
   return (
     <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" testId="shortcuts-dialog">
-      <dl className="shortcut-list">
-        {[...list]
-          .sort((a, b) => a.description.localeCompare(b.description))
-          .map((s) => (
-            <div key={s.id}>
-              <dt>
-                <kbd>{s.keys}</kbd>
-              </dt>
-              <dd>{s.description}</dd>
-            </div>
-          ))}
-      </dl>
+      <div className="shortcut-groups">
+        {KEY_SCOPES.map((scope) => (
+          <section key={scope} aria-label={scope}>
+            <h3 className="shortcut-scope">{scope === 'Anywhere' ? 'Anywhere' : scope === 'Search box' ? 'In the search box' : `On ${scope === 'Record' ? 'a record' : scope}`}</h3>
+            <dl className="shortcut-list">
+              {entries
+                .filter(([, b]) => b.scope === scope)
+                .map(([action, b]) => (
+                  <div key={action} data-testid="shortcut" data-action={action}>
+                    <dt>
+                      <kbd>{b.label}</kbd>
+                    </dt>
+                    <dd>{b.description}</dd>
+                  </div>
+                ))}
+            </dl>
+          </section>
+        ))}
+      </div>
       <div className="dialog-actions">
         <button type="button" onClick={() => setOpen(false)} autoFocus>
           Close
