@@ -1,9 +1,11 @@
 // The app frame: sidebar, the current screen, the record panel, the status bar, and the
 // window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState, type ComponentType } from 'react';
 import { ApiError } from '../../../shared/client';
 import { useClient } from '../state/ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
+import { ScreenBoundary } from '../ui/ScreenBoundary';
+import { onDemand, preloadOnDemand } from '../state/onDemand';
 import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from '../state/navStore';
 import { KEY_SCOPES, KEYMAP, type KeyBinding } from '../state/keymap';
@@ -15,28 +17,25 @@ import { Toasts } from './Toasts';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
 // forms validate with) load in their own chunks, fetched while the browser is idle after start.
-const loadCompaniesView = () => import('../companies/CompaniesView');
-const loadCompanyPanel = () => import('../companies/CompanyPanel');
-const loadContactPanel = () => import('../contact/ContactPanel');
-const loadNewLeadDialog = () => import('../newLead/NewLeadDialog');
-const loadOutboxView = () => import('../outbox/OutboxView');
-const loadConflictsView = () => import('../conflicts/ConflictsView');
-const loadSettingsView = () => import('../settings/SettingsView');
-const loadFunnelView = () => import('../funnel/FunnelView');
-const loadImportView = () => import('../import/ImportView');
-const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
-const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
-const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
-const NewLeadDialog = lazy(() => loadNewLeadDialog().then((m) => ({ default: m.NewLeadDialog })));
-const OutboxView = lazy(() => loadOutboxView().then((m) => ({ default: m.OutboxView })));
-const ConflictsView = lazy(() => loadConflictsView().then((m) => ({ default: m.ConflictsView })));
-const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
-const FunnelView = lazy(() => loadFunnelView().then((m) => ({ default: m.FunnelView })));
-const ImportView = lazy(() => loadImportView().then((m) => ({ default: m.ImportView })));
+const CompaniesView = onDemand('the Companies screen', () => import('../companies/CompaniesView').then((m) => m.CompaniesView));
+const CompanyPanel = onDemand('the company', () => import('../companies/CompanyPanel').then((m) => m.CompanyPanel));
+const ContactPanel = onDemand('the contact', () => import('../contact/ContactPanel').then((m) => m.ContactPanel));
+const NewLeadDialog = onDemand('the New lead form', () => import('../newLead/NewLeadDialog').then((m) => m.NewLeadDialog));
+const OutboxView = onDemand('the Outbox', () => import('../outbox/OutboxView').then((m) => m.OutboxView));
+const ConflictsView = onDemand('the Conflicts screen', () => import('../conflicts/ConflictsView').then((m) => m.ConflictsView));
+const SettingsView = onDemand('Settings', () => import('../settings/SettingsView').then((m) => m.SettingsView));
+const FunnelView = onDemand('the Funnel', () => import('../funnel/FunnelView').then((m) => m.FunnelView));
+const ImportView = onDemand('the Import screen', () => import('../import/ImportView').then((m) => m.ImportView));
 
-function preloadScreens() {
-  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView, loadFunnelView, loadImportView]) void load();
-}
+const SCREENS: Record<View, { what: string; Screen: ComponentType }> = {
+  leads: { what: 'the Leads list', Screen: LeadsView },
+  companies: { what: CompaniesView.what, Screen: CompaniesView.Component },
+  funnel: { what: FunnelView.what, Screen: FunnelView.Component },
+  import: { what: ImportView.what, Screen: ImportView.Component },
+  outbox: { what: OutboxView.what, Screen: OutboxView.Component },
+  conflicts: { what: ConflictsView.what, Screen: ConflictsView.Component },
+  settings: { what: SettingsView.what, Screen: SettingsView.Component },
+};
 
 /** The screens reached by number keys, in sidebar order. */
 const NAV: { view: View; label: string }[] = [
@@ -96,10 +95,17 @@ function Screens() {
   const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
   const conflicts = useSync((s) => s.status?.conflicts ?? 0);
 
+  const Screen = SCREENS[view].Screen;
+  const backToLeads = () => {
+    setNewLeadOpen(false);
+    closePanel();
+    go('leads');
+  };
+
   useEffect(() => syncNavWithHash(), []);
   useEffect(() => {
     // after the first rows are up: parsing these chunks earlier would delay them
-    const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadScreens), 1500);
+    const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadOnDemand), 1500);
     return () => clearTimeout(t);
   }, []);
   useShortcut('newLead', () => setNewLeadOpen(true));
@@ -161,29 +167,37 @@ function Screens() {
       </nav>
       <main id="main" className={`content ${panel ? 'with-panel' : ''}`} tabIndex={-1}>
         <div className="view">
-          <Suspense fallback={<p className="empty">Loading…</p>}>
-            {view === 'leads' && <LeadsView />}
-            {view === 'companies' && <CompaniesView />}
-            {view === 'outbox' && <OutboxView />}
-            {view === 'conflicts' && <ConflictsView />}
-            {view === 'settings' && <SettingsView />}
-            {view === 'funnel' && <FunnelView />}
-            {view === 'import' && <ImportView />}
-          </Suspense>
+          <ScreenBoundary key={view} what={SCREENS[view].what} onBack={backToLeads}>
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              <Screen />
+            </Suspense>
+          </ScreenBoundary>
         </div>
         {panel && (
           <aside className="panel" aria-label={panel.kind === 'contact' ? 'Contact' : 'Company'} data-testid={`${panel.kind}-panel`}>
-            <Suspense fallback={<p className="empty">Loading…</p>}>
-              {panel.kind === 'contact' ? <ContactPanel key={panel.id} id={panel.id} /> : <CompanyPanel key={panel.id} id={panel.id} />}
-            </Suspense>
+            <ScreenBoundary key={`${panel.kind}:${panel.id}`} what={panel.kind === 'contact' ? ContactPanel.what : CompanyPanel.what} onBack={backToLeads}>
+              <Suspense fallback={<p className="empty">Loading…</p>}>
+                {panel.kind === 'contact' ? <ContactPanel.Component id={panel.id} /> : <CompanyPanel.Component id={panel.id} />}
+              </Suspense>
+            </ScreenBoundary>
           </aside>
         )}
       </main>
       <StatusBar />
       {newLeadOpen && (
-        <Suspense fallback={null}>
-          <NewLeadDialog />
-        </Suspense>
+        <ScreenBoundary
+          what={NewLeadDialog.what}
+          onBack={backToLeads}
+          frame={(content) => (
+            <Dialog open onClose={() => setNewLeadOpen(false)} title="New lead" testId="new-lead-error">
+              {content}
+            </Dialog>
+          )}
+        >
+          <Suspense fallback={null}>
+            <NewLeadDialog.Component />
+          </Suspense>
+        </ScreenBoundary>
       )}
       <ShortcutsDialog />
       <ConfirmHost />
