@@ -17,6 +17,7 @@ import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
+import { OverflowRow } from '../ui/OverflowRow';
 import './leads.css';
 
 /** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
@@ -123,7 +124,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
   const search = useLeads((s) => s.search);
   const setSearch = useLeads((s) => s.setSearch);
   return (
-    <div className="leads-toolbar">
+    <div className="leads-toolbar" data-testid="leads-toolbar">
       <h1 className="leads-title">Leads</h1>
       <input
         ref={searchRef}
@@ -131,7 +132,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
         className="leads-search"
         aria-label="Search leads"
         aria-keyshortcuts="/"
-        placeholder="Search name, email or company  ( / )"
+        placeholder="Search name, email, company ( / )"
         maxLength={200}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
@@ -154,10 +155,16 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
           }
         }}
       />
-      <AddFilterMenu />
-      <ColumnsMenu />
-      <ExportButton />
-      <BulkHistory />
+      <OverflowRow
+        label="More actions"
+        testId="leads-actions"
+        items={[
+          { key: 'filter', node: <AddFilterMenu /> },
+          { key: 'columns', node: <ColumnsMenu /> },
+          { key: 'export', node: <ExportButton /> },
+          { key: 'history', node: <BulkHistory /> },
+        ]}
+      />
       <TotalCount />
     </div>
   );
