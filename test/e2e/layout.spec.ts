@@ -43,7 +43,7 @@ for (const width of [1024, 1280, 1920]) {
     await page.goto(app.openUrl);
     await expect(page.getByTestId('sync-state')).toHaveText('Synced', { timeout: 30_000 });
     await expect.poll(async () => (await pageApi(page, 'sync.status', {})).initialImport, { timeout: 30_000 }).toBe('done');
-    await expect(page.getByTestId('lead-row').first()).toBeVisible();
+    await expect(page.getByTestId('lead-row').first()).toBeVisible({ timeout: 15_000 });
 
     const toolbar = page.getByTestId('leads-toolbar');
     const bar = await rowsOf(toolbar);
