@@ -1,7 +1,7 @@
 // The one toast region: bottom right, left of an open record panel so it never covers the panel's
 // actions; the newest three show, older ones fold into "N older". The bulk undo offer stands in
 // the same stack.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { UndoOffer } from '../leads/BulkBar';
 import { useBulkUndo } from '../leads/bulkActions';
 import { useToasts } from '../state/toastStore';
@@ -15,6 +15,10 @@ export function Toasts() {
   const offer = useBulkUndo((s) => s.offer !== null);
   const [expanded, setExpanded] = useState(false);
   const room = VISIBLE_TOASTS - (offer ? 1 : 0);
+  // unfolded until the stack is short again; the next pile folds anew
+  useEffect(() => {
+    if (toasts.length <= room) setExpanded(false);
+  }, [toasts.length, room]);
   const folded = expanded ? 0 : Math.max(0, toasts.length - room);
   return (
     <div className="toasts" aria-live="polite" data-testid="toasts">
