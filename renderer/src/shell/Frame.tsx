@@ -16,11 +16,12 @@ import { useSync } from '../state/syncStore';
 import { Toasts } from './Toasts';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
-// forms validate with) load in their own chunks, fetched while the browser is idle after start.
-const CompaniesView = onDemand('the Companies screen', () => import('../companies/CompaniesView').then((m) => m.CompaniesView));
-const CompanyPanel = onDemand('the company', () => import('../companies/CompanyPanel').then((m) => m.CompanyPanel));
-const ContactPanel = onDemand('the contact', () => import('../contact/ContactPanel').then((m) => m.ContactPanel));
+// forms validate with) load in their own chunks, fetched while the browser is idle after start,
+// in the order written here: the likeliest first.
 const NewLeadDialog = onDemand('the New lead form', () => import('../newLead/NewLeadDialog').then((m) => m.NewLeadDialog));
+const ContactPanel = onDemand('the contact', () => import('../contact/ContactPanel').then((m) => m.ContactPanel));
+const CompanyPanel = onDemand('the company', () => import('../companies/CompanyPanel').then((m) => m.CompanyPanel));
+const CompaniesView = onDemand('the Companies screen', () => import('../companies/CompaniesView').then((m) => m.CompaniesView));
 const OutboxView = onDemand('the Outbox', () => import('../outbox/OutboxView').then((m) => m.OutboxView));
 const ConflictsView = onDemand('the Conflicts screen', () => import('../conflicts/ConflictsView').then((m) => m.ConflictsView));
 const SettingsView = onDemand('Settings', () => import('../settings/SettingsView').then((m) => m.SettingsView));
