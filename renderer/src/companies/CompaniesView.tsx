@@ -140,8 +140,8 @@ export function CompaniesView() {
     if (next >= items.length - 5) void loadMore();
     return true;
   };
-  useShortcut('j ArrowDown', () => move(1), { description: 'Next company', label: 'j / ↓' });
-  useShortcut('k ArrowUp', () => move(-1), { description: 'Previous company', label: 'k / ↑' });
+  useShortcut('nextCompany', () => move(1));
+  useShortcut('previousCompany', () => move(-1));
 
   const sortBy = (field: SortField) =>
     setQuery((q) => ({ ...q, sort: { field, dir: q.sort.field === field && q.sort.dir === 'asc' ? 'desc' : 'asc' } }));

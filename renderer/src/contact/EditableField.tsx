@@ -4,6 +4,7 @@
 // the edit is cancelled. Used by both the contact and the company page.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { describeFieldError, type Checked } from './fieldErrors';
+import { isKey } from '../state/keymap';
 import './record.css';
 
 export interface EditableFieldProps<T> {
@@ -156,10 +157,10 @@ export function EditableField<T>({
           refused.current = null;
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') {
+          if (isKey('fieldSave', e)) {
             e.preventDefault();
             void commit(true);
-          } else if (e.key === 'Escape') {
+          } else if (isKey('fieldCancel', e)) {
             // Esc cancels this edit only; the panel's own Esc (close) must not see it
             e.preventDefault();
             e.stopPropagation();

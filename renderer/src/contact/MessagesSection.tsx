@@ -8,7 +8,7 @@ import { ApiError } from '../../../shared/client';
 import type { Contact, Message, MessageChannel } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useOnSyncMoved } from '../state/syncStore';
-import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
+import { describeError, describeWithoutLabel, isToastShown, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
@@ -56,6 +56,7 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
       const r = await client.call('messages.list', { contactId: id, limit });
       if (ask !== latest.current) return;
       setList(r);
+      followInToast(r.items);
       setFlushAt(r.nextFlushAt);
       setListError(null);
     } catch (e) {
@@ -154,6 +155,38 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
   );
 }
 
+/** The toast that follows one message from "sending in 10 s" to sent (or not), updated in place. */
+const messageToastId = (m: Pick<Message, 'id'>) => `message:${m.id}`;
+
+function messageToastText(m: Message, to: string): string {
+  const what = m.kind === 'flush' ? `Auto-messages flush for ${to}` : `${m.channel === 'email' ? 'Email' : 'In-app message'} to ${to}`;
+  if (m.undoneAt) return `${m.kind === 'flush' ? 'Flush' : 'Message'} taken back: it was not sent.`;
+  if (m.status === 'sent') return `${what}: sent.`;
+  if (m.status === 'failed') return `${what}: failed${m.error ? `: ${m.error}` : '.'}`;
+  if (m.status === 'discarded') return `${what}: discarded, never sent.`;
+  if (m.releaseAt && Date.parse(m.releaseAt) > Date.now()) return `${what}: sending in 10 s. Undo it in the list below until then.`;
+  return `${what}: waits for Intercom.`;
+}
+
+/** Whom each followed message goes to, for its toast's later words. */
+const recipients = new Map<string, string>();
+
+/** Shows (or updates) the toast about `m`; it stays while the message is on its way. */
+function showMessageToast(m: Message, to: string): void {
+  recipients.set(m.id, to);
+  const settled = m.undoneAt !== null || m.status !== 'queued';
+  toast.show({ id: messageToastId(m), kind: m.status === 'failed' ? 'error' : settled ? 'ok' : 'info', text: messageToastText(m, to), sticky: !settled });
+}
+
+/** A fresh list: each message whose toast is still up gets its news there, not in a new toast. */
+function followInToast(items: readonly Message[]): void {
+  for (const m of items) {
+    const id = messageToastId(m);
+    if (!isToastShown(id)) continue;
+    showMessageToast(m, recipients.get(m.id) ?? 'this contact');
+  }
+}
+
 const STATUS_WORDS: Record<Message['status'], string> = {
   queued: 'Sending…',
   sent: 'Sent',
@@ -179,8 +212,9 @@ function MessageRow({ m, onChanged }: { m: Message; onChanged: () => void }) {
   const undo = async () => {
     setUndoing(true);
     try {
-      await client.call('messages.cancel', { id: m.id });
-      toast.ok(`${m.kind === 'flush' ? 'Flush' : 'Message'} taken back: it was not sent.`);
+      const undone = await client.call('messages.cancel', { id: m.id });
+      // in place of its "sending in 10 s" toast, if that is still up
+      toast.show({ id: messageToastId(undone), kind: 'ok', text: messageToastText(undone, '') });
     } catch (e) {
       toast.error(e);
     } finally {
@@ -246,13 +280,13 @@ function SendForm({
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      await client.call('messages.send', {
+      const sent = await client.call('messages.send', {
         contactId: contact.id,
         channel,
         ...(channel === 'email' ? { subject: subject.trim() } : {}),
         body: body.trim(),
       });
-      toast.ok(`${channel === 'email' ? 'Email' : 'In-app message'} to ${contact.name ?? contact.email ?? 'this contact'}: sending in 10 s. Undo it in the list below until then.`);
+      showMessageToast(sent, contact.name ?? contact.email ?? 'this contact');
       onSent();
     } catch (err) {
       const f = fieldOf(err);

@@ -15,6 +15,7 @@ import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExpo
 import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
+import { OverflowRow } from '../ui/OverflowRow';
 import { setStageOfSelection } from './selection';
 
 export function BulkBar() {
@@ -52,54 +53,89 @@ export function BulkBar() {
             </span>
           )}
           <span aria-hidden="true">·</span>
-          <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
-            {CONTACT_STAGES.map((v) => (
-              <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
-                {CONTACT_STAGE_LABEL[v]}
-              </button>
-            ))}
-            <span className="popover-heading">Their companies</span>
-            {COMPANY_STAGES.map((v) => (
-              <button
-                key={v}
-                type="button"
-                className="secondary"
-                onClick={() => {
-                  setOpenMenu(null);
-                  void runBulk(client, { type: 'setCompanyStage', stage: v });
-                }}
-              >
-                Company: {COMPANY_STAGE_LABEL[v]}
-              </button>
-            ))}
-          </Popover>
-          <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
-            <div className="popover-group popover-company">
-              <CompanyFilterSearch
-                onPick={(c) => {
-                  setOpenMenu(null);
-                  void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
-                }}
-              />
-            </div>
-          </Popover>
-          <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
-            Send message…
-          </button>
-          <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
-            Flush pending messages
-          </button>
-          <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'export', columns: visibleExportColumns() })}>
-            Export
-          </button>
-          {count > 0 && (
-            <>
-              <span aria-hidden="true">·</span>
-              <button type="button" className="link" onClick={clearSelection}>
-                Clear
-              </button>
-            </>
-          )}
+          <OverflowRow
+            label="More bulk actions"
+            testId="bulk-actions"
+            items={[
+              {
+                key: 'stage',
+                node: (
+                  <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
+                    {CONTACT_STAGES.map((v) => (
+                      <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
+                        {CONTACT_STAGE_LABEL[v]}
+                      </button>
+                    ))}
+                    <span className="popover-heading">Their companies</span>
+                    {COMPANY_STAGES.map((v) => (
+                      <button
+                        key={v}
+                        type="button"
+                        className="secondary"
+                        onClick={() => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'setCompanyStage', stage: v });
+                        }}
+                      >
+                        Company: {COMPANY_STAGE_LABEL[v]}
+                      </button>
+                    ))}
+                  </Popover>
+                ),
+              },
+              {
+                key: 'link',
+                node: (
+                  <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
+                    <div className="popover-group popover-company">
+                      <CompanyFilterSearch
+                        onPick={(c) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
+                        }}
+                      />
+                    </div>
+                  </Popover>
+                ),
+              },
+              {
+                key: 'message',
+                node: (
+                  <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
+                    Send message…
+                  </button>
+                ),
+              },
+              {
+                key: 'flush',
+                node: (
+                  <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
+                    Flush pending messages
+                  </button>
+                ),
+              },
+              {
+                key: 'export',
+                node: (
+                  <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'export', columns: visibleExportColumns() })}>
+                    Export
+                  </button>
+                ),
+              },
+              ...(count > 0
+                ? [
+                    {
+                      key: 'clear',
+                      node: (
+                        <button type="button" className="link" onClick={clearSelection}>
+                          Clear
+                        </button>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
         </>
       )}
       {note && (

@@ -135,7 +135,10 @@ export function LeadsGrid({ loader }: { loader: LeadsLoader }) {
   }, [activeIndex]);
 
   const visibleColumns = useMemo(() => COLUMNS.filter((c) => !columns.hidden.includes(c.id)), [columns.hidden]);
-  const template = [`${CHECKBOX_COLUMN_WIDTH}px`, ...visibleColumns.map((c) => `${columns.widths[c.id]}px`)].join(' ');
+  const template = [
+    `${CHECKBOX_COLUMN_WIDTH}px`,
+    ...visibleColumns.map((c) => (c.grow ? `minmax(${columns.widths[c.id]}px, ${c.grow}fr)` : `${columns.widths[c.id]}px`)),
+  ].join(' ');
   const rowWidth = CHECKBOX_COLUMN_WIDTH + visibleColumns.reduce((sum, c) => sum + columns.widths[c.id], 0);
   const gridStyle = { '--lead-columns': template, '--lead-row-width': `${rowWidth}px`, '--lead-row-height': `${ROW_HEIGHT}px` } as CSSProperties;
 
@@ -263,7 +266,9 @@ function ColumnResizer({ id, label, width }: { id: ColumnId; label: string; widt
       onPointerDown={(e: PointerEvent<HTMLDivElement>) => {
         e.preventDefault();
         e.currentTarget.setPointerCapture(e.pointerId);
-        drag.current = { startX: e.clientX, startWidth: width };
+        // from the width on screen: a growing column may be wider than its stored least
+        const shown = e.currentTarget.parentElement?.getBoundingClientRect().width;
+        drag.current = { startX: e.clientX, startWidth: shown ? Math.round(shown) : width };
       }}
       onPointerMove={(e: PointerEvent<HTMLDivElement>) => {
         if (drag.current) setColumnWidth(id, drag.current.startWidth + e.clientX - drag.current.startX);

@@ -5,17 +5,19 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject }
 import { CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
+import { isKey } from '../state/keymap';
 import { isTypingTarget, useShortcut } from '../state/shortcuts';
 import { useChanged } from '../state/useChanged';
 import { CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
 import { COLUMNS } from './columns';
 import { LeadsGrid } from './LeadsGrid';
 import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
-import { filterChips, hasFilters, useLeads, type FilterChip } from './leadsStore';
+import { currentQuery, filterChips, hasFilters, queryKey, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
-import { BulkBar, BulkHistory, UndoOffer } from './BulkBar';
+import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
+import { OverflowRow } from '../ui/OverflowRow';
 import './leads.css';
 
 /** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
@@ -33,6 +35,34 @@ function moveActive(delta: number): void {
   const next = s.activeIndex === null ? (delta > 0 ? 0 : total - 1) : Math.min(total - 1, Math.max(0, s.activeIndex + delta));
   s.setActiveIndex(next);
   s.setAnchorIndex(next);
+}
+
+const focusGrid = () => document.querySelector<HTMLElement>('[data-testid="leads-grid"]')?.focus();
+
+/**
+ * Enter in the search box: opens the highlighted result, or the first. The answer to what was
+ * just typed may still be on its way: then it opens once that answer is in.
+ */
+function openFromSearch(): void {
+  const open = (): boolean => {
+    const s = useLeads.getState();
+    if (!s.result || s.result.key !== queryKey(currentQuery(s))) return false;
+    if (s.result.total === 0) return true;
+    if (s.activeIndex === null || s.activeIndex >= s.result.total) {
+      s.setActiveIndex(0);
+      s.setAnchorIndex(0);
+    }
+    const id = activeContactId();
+    if (!id) return false;
+    useNav.getState().openContact(id);
+    return true;
+  };
+  if (open()) return;
+  const stop = useLeads.subscribe(() => {
+    if (open()) stop();
+  });
+  // a question that never gets its answer (an error) does not leave a listener behind
+  setTimeout(stop, 10_000);
 }
 
 /** Id of the active row's contact, when its page is loaded. */
@@ -61,36 +91,22 @@ export function LeadsView() {
   // change many records at once.
   useChanged(['contact', 'company', 'event', 'segment', 'bulk', 'import'], () => loader.refresh());
 
-  useShortcut('/', () => searchRef.current?.focus(), { description: 'Search leads' });
+  useShortcut('search', () => searchRef.current?.focus());
   // Arrows belong to a focused control (a menu, a resizer, the record panel); j/k work anywhere.
-  useShortcut('j ArrowDown', (e) => (e.key === 'ArrowDown' && isControlTarget(e.target) ? false : moveActive(1)), {
-    description: 'Next lead',
-    label: 'j / ↓',
+  useShortcut('nextLead', (e) => (e.key === 'ArrowDown' && isControlTarget(e.target) ? false : moveActive(1)));
+  useShortcut('previousLead', (e) => (e.key === 'ArrowUp' && isControlTarget(e.target) ? false : moveActive(-1)));
+  useShortcut('openLead', (e) => {
+    if (isControlTarget(e.target)) return false;
+    const id = activeContactId();
+    if (!id) return false;
+    useNav.getState().openContact(id);
   });
-  useShortcut('k ArrowUp', (e) => (e.key === 'ArrowUp' && isControlTarget(e.target) ? false : moveActive(-1)), {
-    description: 'Previous lead',
-    label: 'k / ↑',
+  useShortcut('selectLead', (e) => {
+    if (isControlTarget(e.target)) return false;
+    const id = activeContactId();
+    if (!id) return false;
+    useLeads.getState().toggleSelected(id);
   });
-  useShortcut(
-    'Enter',
-    (e) => {
-      if (isControlTarget(e.target)) return false;
-      const id = activeContactId();
-      if (!id) return false;
-      useNav.getState().openContact(id);
-    },
-    { description: 'Open the highlighted lead' },
-  );
-  useShortcut(
-    'Space',
-    (e) => {
-      if (isControlTarget(e.target)) return false;
-      const id = activeContactId();
-      if (!id) return false;
-      useLeads.getState().toggleSelected(id);
-    },
-    { description: 'Select or unselect the highlighted lead' },
-  );
 
   return (
     <section className="leads" aria-label="Leads" data-testid="leads-view">
@@ -100,7 +116,6 @@ export function LeadsView() {
       <ErrorLine />
       <LeadsGrid loader={loader} />
       <EmptyState />
-      <UndoOffer />
     </section>
   );
 }
@@ -109,7 +124,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
   const search = useLeads((s) => s.search);
   const setSearch = useLeads((s) => s.setSearch);
   return (
-    <div className="leads-toolbar">
+    <div className="leads-toolbar" data-testid="leads-toolbar">
       <h1 className="leads-title">Leads</h1>
       <input
         ref={searchRef}
@@ -117,7 +132,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
         className="leads-search"
         aria-label="Search leads"
         aria-keyshortcuts="/"
-        placeholder="Search name, email or company  ( / )"
+        placeholder="Search name, email, company ( / )"
         maxLength={200}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
@@ -125,17 +140,31 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
           // Esc leaves the box for the results, keeping the search, so j/k and Enter go on from
           // there (type, Esc, j, Enter). It does not also close the record panel, nor let the
           // browser clear a search field the way it does by default.
-          if (e.key === 'Escape') {
+          if (isKey('searchLeave', e)) {
             e.preventDefault();
             e.stopPropagation();
-            document.querySelector<HTMLElement>('[data-testid="leads-grid"]')?.focus();
+            focusGrid();
+          } else if (isKey('searchToResults', e)) {
+            // the first result (or the one after the highlighted), and the keyboard with it
+            e.preventDefault();
+            moveActive(1);
+            focusGrid();
+          } else if (isKey('searchOpen', e) && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            openFromSearch();
           }
         }}
       />
-      <AddFilterMenu />
-      <ColumnsMenu />
-      <ExportButton />
-      <BulkHistory />
+      <OverflowRow
+        label="More actions"
+        testId="leads-actions"
+        items={[
+          { key: 'filter', node: <AddFilterMenu /> },
+          { key: 'columns', node: <ColumnsMenu /> },
+          { key: 'export', node: <ExportButton /> },
+          { key: 'history', node: <BulkHistory /> },
+        ]}
+      />
       <TotalCount />
     </div>
   );

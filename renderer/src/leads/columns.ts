@@ -15,17 +15,23 @@ export interface ColumnDef {
   /** Direction of the first click: newest first reads best for times, A-Z for words. */
   firstDir: 'asc' | 'desc';
   defaultWidth: number;
+  /**
+   * Share of the spare width the column takes (a `fr` of the grid): text that is often cut
+   * (names, emails, companies) grows on a wide window; the width is then its least.
+   */
+  grow?: number;
   /** The name identifies the row, so it cannot be hidden. */
   required?: boolean;
 }
 
-// Defaults fit a 1280px-wide window next to the sidebar; wider columns scroll sideways.
+// Defaults fit a 1280px-wide window next to the sidebar; wider columns scroll sideways, and on a
+// wider window the growing columns take the spare width.
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'name', label: 'Name', sortField: 'name', firstDir: 'asc', defaultWidth: 180, required: true },
-  { id: 'email', label: 'Email', sortField: 'email', firstDir: 'asc', defaultWidth: 180 },
+  { id: 'name', label: 'Name', sortField: 'name', firstDir: 'asc', defaultWidth: 180, required: true, grow: 2 },
+  { id: 'email', label: 'Email', sortField: 'email', firstDir: 'asc', defaultWidth: 180, grow: 3 },
   { id: 'role', label: 'Role', sortField: 'role', firstDir: 'asc', defaultWidth: 70 },
   { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 96 },
-  { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130 },
+  { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 2 },
   { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
   { id: 'syncState', label: 'Sync', sortField: 'syncState', firstDir: 'asc', defaultWidth: 90 },

@@ -1,16 +1,19 @@
 // The sidebar's saved segments with live member counts. Counts are asked again after every
 // change anywhere (debounced), so a stage set in the table or a sync moves them on its own. A
 // click shows the segment's members in the Leads table; the pencil opens the editor.
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
+import { onDemand } from '../state/onDemand';
+import { Dialog } from '../ui/Dialog';
+import { ScreenBoundary } from '../ui/ScreenBoundary';
 import { useChanged } from '../state/useChanged';
 import { useLeads } from '../leads/leadsStore';
 import { reloadSegments, segmentById, useSegments } from './segmentsStore';
 import './segments.css';
 
 // The editor validates with zod: it loads in its own chunk, when first opened.
-const SegmentEditor = lazy(() => import('./SegmentEditor').then((m) => ({ default: m.SegmentEditor })));
+const SegmentEditor = onDemand('the segment editor', () => import('./SegmentEditor').then((m) => m.SegmentEditor));
 
 /** Any change can move a count: records, their events, sync states, imports, the segments themselves. */
 const COUNT_MOVERS = ['contact', 'company', 'outbox', 'event', 'segment', 'import', 'bulk'] as const;
@@ -89,9 +92,23 @@ export function SegmentNav() {
         })}
       </ul>
       {editing && (
-        <Suspense fallback={null}>
-          <SegmentEditor key={editing} id={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-        </Suspense>
+        <ScreenBoundary
+          key={editing}
+          what={SegmentEditor.what}
+          onBack={() => {
+            setEditing(null);
+            useNav.getState().go('leads');
+          }}
+          frame={(content) => (
+            <Dialog open onClose={() => setEditing(null)} title="Segment" testId="segment-editor-error">
+              {content}
+            </Dialog>
+          )}
+        >
+          <Suspense fallback={null}>
+            <SegmentEditor.Component id={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+          </Suspense>
+        </ScreenBoundary>
       )}
     </section>
   );

@@ -9,7 +9,7 @@ export function ChangeUndoToast() {
   useChangeOffers();
   const offer = useChangeUndo((s) => s.offer);
   const result = useChangeUndo((s) => s.result);
-  useShortcut('u', () => (offer ? void undoChange(client, offer.id) : false), { description: 'Undo the change just made', enabled: Boolean(offer) });
+  useShortcut('undo', () => (offer ? void undoChange(client, offer.id) : false), { enabled: Boolean(offer) });
   return (
     <>
       {result && (

@@ -1,45 +1,45 @@
 // The app frame: sidebar, the current screen, the record panel, the status bar, and the
 // window-wide pieces (toasts, confirmations, the new-lead form, the shortcut list).
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState, type ComponentType } from 'react';
 import { ApiError } from '../../../shared/client';
 import { useClient } from '../state/ClientContext';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
+import { ScreenBoundary } from '../ui/ScreenBoundary';
+import { onDemand, preloadOnDemand } from '../state/onDemand';
 import { LeadsView } from '../leads/LeadsView';
 import { syncNavWithHash, useNav, type View } from '../state/navStore';
-import { useShortcut, useShortcutList } from '../state/shortcuts';
-import { ChangeUndoToast } from './ChangeUndoToast';
+import { KEY_SCOPES, KEYMAP, type KeyBinding } from '../state/keymap';
+import { useShortcut } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
 import { useMenuCommands } from './useMenuCommands';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
-import { useToasts } from '../state/toastStore';
+import { Toasts } from './Toasts';
 
 // Only the leads table is needed for the first rows; the other screens (and zod, which their
-// forms validate with) load in their own chunks, fetched while the browser is idle after start.
-const loadCompaniesView = () => import('../companies/CompaniesView');
-const loadCompanyPanel = () => import('../companies/CompanyPanel');
-const loadContactPanel = () => import('../contact/ContactPanel');
-const loadNewLeadDialog = () => import('../newLead/NewLeadDialog');
-const loadOutboxView = () => import('../outbox/OutboxView');
-const loadConflictsView = () => import('../conflicts/ConflictsView');
-const loadSettingsView = () => import('../settings/SettingsView');
-const loadFunnelView = () => import('../funnel/FunnelView');
-const loadImportView = () => import('../import/ImportView');
-const loadRecentActionsView = () => import('../recent/RecentActionsView');
-const CompaniesView = lazy(() => loadCompaniesView().then((m) => ({ default: m.CompaniesView })));
-const CompanyPanel = lazy(() => loadCompanyPanel().then((m) => ({ default: m.CompanyPanel })));
-const ContactPanel = lazy(() => loadContactPanel().then((m) => ({ default: m.ContactPanel })));
-const NewLeadDialog = lazy(() => loadNewLeadDialog().then((m) => ({ default: m.NewLeadDialog })));
-const OutboxView = lazy(() => loadOutboxView().then((m) => ({ default: m.OutboxView })));
-const ConflictsView = lazy(() => loadConflictsView().then((m) => ({ default: m.ConflictsView })));
-const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
-const FunnelView = lazy(() => loadFunnelView().then((m) => ({ default: m.FunnelView })));
-const ImportView = lazy(() => loadImportView().then((m) => ({ default: m.ImportView })));
-const RecentActionsView = lazy(() => loadRecentActionsView().then((m) => ({ default: m.RecentActionsView })));
+// forms validate with) load in their own chunks, fetched while the browser is idle after start,
+// in the order written here: the likeliest first.
+const NewLeadDialog = onDemand('the New lead form', () => import('../newLead/NewLeadDialog').then((m) => m.NewLeadDialog));
+const ContactPanel = onDemand('the contact', () => import('../contact/ContactPanel').then((m) => m.ContactPanel));
+const CompanyPanel = onDemand('the company', () => import('../companies/CompanyPanel').then((m) => m.CompanyPanel));
+const CompaniesView = onDemand('the Companies screen', () => import('../companies/CompaniesView').then((m) => m.CompaniesView));
+const OutboxView = onDemand('the Outbox', () => import('../outbox/OutboxView').then((m) => m.OutboxView));
+const ConflictsView = onDemand('the Conflicts screen', () => import('../conflicts/ConflictsView').then((m) => m.ConflictsView));
+const SettingsView = onDemand('Settings', () => import('../settings/SettingsView').then((m) => m.SettingsView));
+const FunnelView = onDemand('the Funnel', () => import('../funnel/FunnelView').then((m) => m.FunnelView));
+const ImportView = onDemand('the Import screen', () => import('../import/ImportView').then((m) => m.ImportView));
+const RecentActionsView = onDemand('Recent actions', () => import('../recent/RecentActionsView').then((m) => m.RecentActionsView));
 
-function preloadScreens() {
-  for (const load of [loadNewLeadDialog, loadContactPanel, loadCompanyPanel, loadCompaniesView, loadOutboxView, loadConflictsView, loadSettingsView, loadFunnelView, loadImportView, loadRecentActionsView]) void load();
-}
+const SCREENS: Record<View, { what: string; Screen: ComponentType }> = {
+  leads: { what: 'the Leads list', Screen: LeadsView },
+  companies: { what: CompaniesView.what, Screen: CompaniesView.Component },
+  funnel: { what: FunnelView.what, Screen: FunnelView.Component },
+  import: { what: ImportView.what, Screen: ImportView.Component },
+  outbox: { what: OutboxView.what, Screen: OutboxView.Component },
+  conflicts: { what: ConflictsView.what, Screen: ConflictsView.Component },
+  recent: { what: RecentActionsView.what, Screen: RecentActionsView.Component },
+  settings: { what: SettingsView.what, Screen: SettingsView.Component },
+};
 
 /** The screens reached by number keys, in sidebar order. */
 const NAV: { view: View; label: string }[] = [
@@ -99,24 +99,28 @@ function Screens() {
   const setShortcutsOpen = useNav((s) => s.setShortcutsOpen);
   const conflicts = useSync((s) => s.status?.conflicts ?? 0);
 
+  const Screen = SCREENS[view].Screen;
+  const backToLeads = () => {
+    setNewLeadOpen(false);
+    closePanel();
+    go('leads');
+  };
+
   useEffect(() => syncNavWithHash(), []);
   useEffect(() => {
     // after the first rows are up: parsing these chunks earlier would delay them
-    const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadScreens), 1500);
+    const t = setTimeout(() => (window.requestIdleCallback ?? ((cb: () => void) => cb()))(preloadOnDemand), 1500);
     return () => clearTimeout(t);
   }, []);
-  useShortcut('n', () => setNewLeadOpen(true), { description: 'New lead' });
-  useShortcut('?', () => setShortcutsOpen(true), { description: 'Show keyboard shortcuts' });
-  useShortcut('Escape', () => (panel ? closePanel() : false), { description: 'Close the open record or dialog', label: 'Esc', enabled: Boolean(panel) });
-  useShortcut('1 2 3 4 5 6', (e) => go(NAV[Number(e.key) - 1]!.view), {
-    description: 'Go to Leads, Companies, Funnel, Import, Outbox, Conflicts',
-    label: '1 … 6',
-  });
-  useShortcut(',', () => go('settings'), { description: 'Open Settings' });
+  useShortcut('newLead', () => setNewLeadOpen(true));
+  useShortcut('help', () => setShortcutsOpen(true));
+  useShortcut('close', () => (panel ? closePanel() : false), { enabled: Boolean(panel) });
+  useShortcut('goTo', (e) => go(NAV[Number(e.key) - 1]!.view));
+  useShortcut('settings', () => go('settings'));
   useMenuCommands();
 
   return (
-    <div className="frame">
+    <div className={`frame ${panel ? 'has-panel' : ''}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -179,30 +183,37 @@ function Screens() {
       </nav>
       <main id="main" className={`content ${panel ? 'with-panel' : ''}`} tabIndex={-1}>
         <div className="view">
-          <Suspense fallback={<p className="empty">Loading…</p>}>
-            {view === 'leads' && <LeadsView />}
-            {view === 'companies' && <CompaniesView />}
-            {view === 'outbox' && <OutboxView />}
-            {view === 'conflicts' && <ConflictsView />}
-            {view === 'settings' && <SettingsView />}
-            {view === 'funnel' && <FunnelView />}
-            {view === 'import' && <ImportView />}
-            {view === 'recent' && <RecentActionsView />}
-          </Suspense>
+          <ScreenBoundary key={view} what={SCREENS[view].what} onBack={backToLeads}>
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              <Screen />
+            </Suspense>
+          </ScreenBoundary>
         </div>
         {panel && (
           <aside className="panel" aria-label={panel.kind === 'contact' ? 'Contact' : 'Company'} data-testid={`${panel.kind}-panel`}>
-            <Suspense fallback={<p className="empty">Loading…</p>}>
-              {panel.kind === 'contact' ? <ContactPanel key={panel.id} id={panel.id} /> : <CompanyPanel key={panel.id} id={panel.id} />}
-            </Suspense>
+            <ScreenBoundary key={`${panel.kind}:${panel.id}`} what={panel.kind === 'contact' ? ContactPanel.what : CompanyPanel.what} onBack={backToLeads}>
+              <Suspense fallback={<p className="empty">Loading…</p>}>
+                {panel.kind === 'contact' ? <ContactPanel.Component id={panel.id} /> : <CompanyPanel.Component id={panel.id} />}
+              </Suspense>
+            </ScreenBoundary>
           </aside>
         )}
       </main>
       <StatusBar />
       {newLeadOpen && (
-        <Suspense fallback={null}>
-          <NewLeadDialog />
-        </Suspense>
+        <ScreenBoundary
+          what={NewLeadDialog.what}
+          onBack={backToLeads}
+          frame={(content) => (
+            <Dialog open onClose={() => setNewLeadOpen(false)} title="New lead" testId="new-lead-error">
+              {content}
+            </Dialog>
+          )}
+        >
+          <Suspense fallback={null}>
+            <NewLeadDialog.Component />
+          </Suspense>
+        </ScreenBoundary>
       )}
       <ShortcutsDialog />
       <ConfirmHost />
@@ -211,47 +222,37 @@ function Screens() {
   );
 }
 
+/** The keymap, every entry, grouped by where it works. */
 function ShortcutsDialog() {
   const open = useNav((s) => s.shortcutsOpen);
   const setOpen = useNav((s) => s.setShortcutsOpen);
-  const list = useShortcutList((s) => s.list);
+  const entries = Object.entries(KEYMAP) as [string, KeyBinding][];
   return (
     <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" testId="shortcuts-dialog">
-      <dl className="shortcut-list">
-        {[...list]
-          .sort((a, b) => a.description.localeCompare(b.description))
-          .map((s) => (
-            <div key={s.id}>
-              <dt>
-                <kbd>{s.keys}</kbd>
-              </dt>
-              <dd>{s.description}</dd>
-            </div>
-          ))}
-      </dl>
+      <div className="shortcut-groups">
+        {KEY_SCOPES.map((scope) => (
+          <section key={scope} aria-label={scope}>
+            <h3 className="shortcut-scope">{scope === 'Anywhere' ? 'Anywhere' : scope === 'Search box' ? 'In the search box' : `On ${scope === 'Record' ? 'a record' : scope}`}</h3>
+            <dl className="shortcut-list">
+              {entries
+                .filter(([, b]) => b.scope === scope)
+                .map(([action, b]) => (
+                  <div key={action} data-testid="shortcut" data-action={action}>
+                    <dt>
+                      <kbd>{b.label}</kbd>
+                    </dt>
+                    <dd>{b.description}</dd>
+                  </div>
+                ))}
+            </dl>
+          </section>
+        ))}
+      </div>
       <div className="dialog-actions">
         <button type="button" onClick={() => setOpen(false)} autoFocus>
           Close
         </button>
       </div>
     </Dialog>
-  );
-}
-
-function Toasts() {
-  const toasts = useToasts((s) => s.toasts);
-  const dismiss = useToasts((s) => s.dismiss);
-  return (
-    <div className="toasts" aria-live="polite" data-testid="toasts">
-      <ChangeUndoToast />
-      {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
-          <span>{t.text}</span>
-          <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-            ×
-          </button>
-        </div>
-      ))}
-    </div>
   );
 }
