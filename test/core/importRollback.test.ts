@@ -220,6 +220,23 @@ describe('import rollback at any time', () => {
     expect(await storeVsIntercom(t, sb)).toEqual([]);
   });
 
+  it('keeps a company it created that was changed since, and deletes the one that was not', async () => {
+    const { t, sb } = await rig();
+    await seedAna(t);
+    await sync(t);
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\nGamma,\n', { duplicates: 'update' });
+    await sync(t);
+    const gamma = (await t.api.call('companies.list', { search: 'gamma', limit: 1 })).items[0]!;
+    await t.api.call('companies.update', { id: gamma.id, patch: { plan: 'pro' } });
+    await sync(t);
+
+    const rolled = await t.api.call('import.rollback', { importId: job.id, confirm: true });
+    expect(rolled.rollbackResult).toMatchObject({ companiesKept: ['Gamma'] });
+    await sync(t);
+    expect(sb.workspace.companies().map((c) => [c.name, c.plan?.name ?? null])).toEqual([['Gamma', 'pro']]);
+    expect(await storeVsIntercom(t, sb)).toEqual([]);
+  });
+
   it('keeps a company it created that was linked to another contact since, and lists it', async () => {
     const { t, sb } = await rig();
     const ana = await seedAna(t);
