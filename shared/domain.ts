@@ -169,6 +169,7 @@ export const OUTBOX_OPS = [
   'company.create',
   'company.update',
   'company.setStage',
+  'company.delete',
   'company.link',
   'company.unlink',
   'message.send',

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { IMPORT_CHUNK_ROWS } from '../../electron/core/import/ImportService';
 import { DEFAULT_STAGE_VALUES } from '../../shared/domain';
+import { storeVsIntercom } from '../helpers/storeVsIntercom';
 import { coresPerTest, TestClock, type TestCore } from '../helpers/testCore';
 import { contactsCsv, runImport, upload, waitForRows } from './fixtures/import/importHarness';
 
@@ -191,26 +192,71 @@ describe('import rollback at any time', () => {
     expect(await contactByEmail(t, 'p3@example.com')).toMatchObject({ name: 'P 3', customAttributes: { tier: 'old' } });
   });
 
-  it('keeps a company it created that Intercom has (it cannot be archived) and unlinks what it linked', async () => {
+  it('deletes in Intercom a company it created that Intercom has, with the links it made; a later pull does not bring it back', async () => {
     const { t, sb } = await rig();
     const ana = await seedAna(t);
     await sync(t);
     const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { duplicates: 'update' });
-    expect(job).toMatchObject({ state: 'done', rollbackWarning: expect.stringContaining('Intercom cannot archive companies') });
+    expect(job).toMatchObject({ state: 'done', rollbackWarning: expect.stringContaining('Companies it created that are in Intercom are deleted there') });
+    expect(job.rollbackWarning).not.toContain('cannot archive companies');
     await sync(t);
     const beta = sb.workspace.companies().find((c) => c.name === 'Beta')!;
     const anaId = t.core.store.contacts.byId(ana.id)!.intercom_id!;
     expect(beta.contactIds).toContain(anaId);
 
     const refused = await t.fail('import.rollback', { importId: job.id });
-    expect(refused.message).toContain('1 company it created stays, as Intercom cannot archive companies');
+    expect(refused.message).toContain('1 company it created is in Intercom and will be deleted there');
+    expect(refused.message).not.toContain('cannot archive companies');
+    const rolled = await t.api.call('import.rollback', { importId: job.id, confirm: true });
+    expect(rolled.rollbackResult).toMatchObject({ companiesKept: [] });
+    expect(rolled.rollbackResult!.summary).toContain('1 company it created removed (1 deleted in Intercom)');
+    expect((await t.api.call('contacts.get', { id: ana.id })).companies).toEqual([]);
+    expect((await t.api.call('companies.list', { search: 'beta', limit: 1 })).total).toBe(0);
+    await sync(t);
+    expect(sb.workspace.company(beta.id)).toBeUndefined();
+    expect(sb.workspace.contact(anaId)!.companies?.data ?? []).toEqual([]);
+    expect((await t.api.call('companies.list', { search: 'beta', limit: 1 })).total).toBe(0);
+    expectStoreEqualsSandbox(t, sb);
+    expect(await storeVsIntercom(t, sb)).toEqual([]);
+  });
+
+  it('keeps a company it created that was changed since, and deletes the one that was not', async () => {
+    const { t, sb } = await rig();
+    await seedAna(t);
+    await sync(t);
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\nGamma,\n', { duplicates: 'update' });
+    await sync(t);
+    const gamma = (await t.api.call('companies.list', { search: 'gamma', limit: 1 })).items[0]!;
+    await t.api.call('companies.update', { id: gamma.id, patch: { plan: 'pro' } });
+    await sync(t);
+
+    const rolled = await t.api.call('import.rollback', { importId: job.id, confirm: true });
+    expect(rolled.rollbackResult).toMatchObject({ companiesKept: ['Gamma'] });
+    await sync(t);
+    expect(sb.workspace.companies().map((c) => [c.name, c.plan?.name ?? null])).toEqual([['Gamma', 'pro']]);
+    expect(await storeVsIntercom(t, sb)).toEqual([]);
+  });
+
+  it('keeps a company it created that was linked to another contact since, and lists it', async () => {
+    const { t, sb } = await rig();
+    const ana = await seedAna(t);
+    const bo = (await t.api.call('contacts.create', { name: 'Bo', email: 'bo@example.com' })).contact;
+    await sync(t);
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { duplicates: 'update' });
+    await sync(t);
+    const betaId = (await t.api.call('companies.list', { search: 'beta', limit: 1 })).items[0]!.id;
+    await t.api.call('companies.link', { contactId: bo.id, companyId: betaId });
+    await sync(t);
+
     const rolled = await t.api.call('import.rollback', { importId: job.id, confirm: true });
     expect(rolled.rollbackResult).toMatchObject({ companiesKept: ['Beta'] });
+    expect(rolled.rollbackResult!.summary).toContain('changed or linked to other contacts since');
     expect((await t.api.call('contacts.get', { id: ana.id })).companies).toEqual([]);
-    expect((await t.api.call('companies.list', { search: 'beta', limit: 1 })).total).toBe(1);
+    expect((await t.api.call('contacts.get', { id: bo.id })).companies.map((c) => c.name)).toEqual(['Beta']);
     await sync(t);
-    expect(sb.workspace.companies().find((c) => c.name === 'Beta')!.contactIds).not.toContain(anaId);
+    expect(sb.workspace.companies().map((c) => c.name)).toEqual(['Beta']);
     expectStoreEqualsSandbox(t, sb);
+    expect(await storeVsIntercom(t, sb)).toEqual([]);
   });
 
   it('events cannot be removed from Intercom: the job and the confirmation say so, and the result counts them', async () => {

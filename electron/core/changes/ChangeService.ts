@@ -239,19 +239,19 @@ export class ChangeService {
       if (!created) return none('there is nothing to undo');
       if (created.keep === 'no longer exists') return none(`${created.record} no longer exists`);
       if (created.keep) return none(`${created.record} ${created.keep}`);
-      // a contact Intercom has is archived there (contact.archive); a company cannot be
-      if (created.f.entity_type === 'company' && (reached(created.entry) || company(created.f.entity_id)?.intercom_id)) {
-        return none(`${created.record} is already in Intercom; remove it there if it should go`);
-      }
-      if (created.f.entity_type === 'contact') {
-        const c = contact(created.f.entity_id)!;
-        created.compensate = reached(created.entry) || c.intercom_id !== null || store.sync.hasInFlight(c.id);
-      }
+    }
+    // a record Intercom has (or is being sent) goes there too: a contact archived (contact.archive),
+    // a company deleted (company.delete), as the writers' archiveCreated and removeCreated decide
+    for (const p of fields) {
+      if (p.f.field !== FIELD.created || p.keep !== null) continue;
+      const rec = p.f.entity_type === 'contact' ? contact(p.f.entity_id) : company(p.f.entity_id);
+      if (rec) p.compensate = reached(p.entry) || rec.intercom_id !== null || store.sync.hasInFlight(rec.id) || store.sync.hasSentWaiting(rec.id);
     }
     if (row.kind === 'contact.signUp') {
       const person = fields.find((p) => p.f.entity_type === 'contact' && p.f.field === 'stage') ?? fields.find((p) => p.f.entity_type === 'contact');
       const who = person?.record ?? labels.values().next().value ?? 'this contact';
-      if (entries.some(reached)) return none(`the sign-up of ${who} already reached Intercom, which cannot turn a user back into a lead`);
+      // a company the sign-up created is deleted in Intercom if it got there; the person cannot go back
+      if (entries.some((e) => e.entity_type === 'contact' && reached(e))) return none(`the sign-up of ${who} already reached Intercom, which cannot turn a user back into a lead`);
       const changedSince = fields.find((p) => p.f.entity_type === 'contact' && ['stage', 'role', 'externalId'].includes(p.f.field) && p.keep);
       if (changedSince) return none(`${who} was changed since the sign-up; undo those changes first`);
     }
@@ -265,7 +265,12 @@ export class ChangeService {
     // an entry goes (Intercom never gets it) when it has not reached Intercom and all it carries goes back
     const carried = new Map<number, FieldPlan[]>();
     for (const p of fields) if (p.entry) carried.set(p.entry.seq, [...(carried.get(p.entry.seq) ?? []), p]);
-    const withdraw = entries.filter((e) => !reached(e) && (carried.get(e.seq) ?? []).length > 0 && carried.get(e.seq)!.every((p) => p.keep === null));
+    // but those of a created record Intercom may have: its writer's removal withdraws them itself,
+    // after it has seen that a create went out (its answer lost) and queued the archive or delete
+    const removing = new Set(fields.filter((p) => p.f.field === FIELD.created && p.keep === null && p.compensate).map((p) => p.f.entity_id));
+    const withdraw = entries.filter(
+      (e) => !reached(e) && !removing.has(e.entity_id) && (carried.get(e.seq) ?? []).length > 0 && carried.get(e.seq)!.every((p) => p.keep === null),
+    );
     const withdrawn = new Set(withdraw.map((e) => e.seq));
     const later = new Map<string, ChangeEntryRow[]>();
     for (const e of forUndo ? store.changes.laterEntries(row.n, row.last_seq) : []) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e]);
@@ -377,12 +382,15 @@ export class ChangeService {
       );
       const kept = plan.fields.filter((p) => p.keep !== null).map((p) => ({ record: p.record, field: p.label, why: p.keep! }));
       const archived = restoring.find((p) => p.f.field === FIELD.created && p.f.entity_type === 'contact' && p.compensate);
+      const deleted = restoring.find((p) => p.f.field === FIELD.created && p.f.entity_type === 'company' && p.compensate);
       const compensated = restoring.some((p) => p.compensate);
       const message = [
         `Undone: ${row.summary}.`,
         archived
           ? `${archived.record} is archived in Intercom at the next sync.`
-          : compensated
+          : deleted
+            ? `${deleted.record} is deleted in Intercom at the next sync.`
+            : compensated
             ? 'Intercom gets the previous values at the next sync.'
             : 'Nothing of it had reached Intercom.',
         kept.length ? `Kept: ${kept.map((k) => `${k.field} of ${k.record} (${k.why})`).join('; ')}.` : '',
@@ -455,9 +463,9 @@ export class ChangeService {
     let row = store.companies.byId(id);
     if (!row) return;
     if (fields.some((p) => p.f.field === FIELD.created)) {
-      // its links to the change's own contact go with it; those contacts' search entries follow
-      for (const pk of w.withdrawCreated(row)) {
-        this.contactWriter.reindex(pk);
+      // its links to the change's own contact go with it (those contacts' search entries follow);
+      // deleted in Intercom when Intercom has it (or is being sent it), so no pull brings it back
+      for (const pk of w.removeCreated(row, { at }).linked) {
         const c = store.contacts.byPk(pk);
         if (c) touched.contact.add(c.id);
       }

@@ -235,14 +235,15 @@ export class OutboxRepository {
   }
 
   /**
-   * The Intercom id a create answered with, for the waiting archive of its contact (removed
-   * while the create was in flight): the archive then goes to the right contact. Returns how many took it.
+   * The Intercom id a create answered with, for the waiting archive of its contact (or delete of
+   * its company) removed while the create was in flight: the removal then goes to the right
+   * record. Returns how many took it.
    */
   setArchiveTarget(entityId: string, intercomId: string): number {
     return this.st
       .get(
         `UPDATE outbox SET payload = json_set(payload, '$.intercomId', @intercomId)
-         WHERE entity_id = @entityId AND op = 'contact.archive' AND status IN ('pending', 'in_flight', 'failed')
+         WHERE entity_id = @entityId AND op IN ('contact.archive', 'company.delete') AND status IN ('pending', 'in_flight', 'failed')
            AND json_extract(payload, '$.intercomId') IS NULL`,
       )
       .run({ entityId, intercomId }).changes;

@@ -147,6 +147,19 @@ export class RemoteRepository {
   }
 
   /**
+   * Companies removed here whose delete has not reached Intercom yet: local id, Intercom id (null
+   * while their create's answer is awaited) and user-given company id (null: derived from the local id). A pull must not bring them back meanwhile.
+   */
+  waitingCompanyDeletes(): { entity_id: string; intercom_id: string | null; external_id: string | null }[] {
+    return this.st
+      .get<{ entity_id: string; intercom_id: string | null; external_id: string | null }>(
+        `SELECT entity_id, json_extract(payload, '$.intercomId') AS intercom_id, json_extract(payload, '$.externalId') AS external_id FROM outbox
+         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'company.delete'`,
+      )
+      .all();
+  }
+
+  /**
    * Entries of these records that reached Intercom since `since` (ms), with when they did: a
    * version of the record older than that cannot know what they wrote.
    */

@@ -160,10 +160,13 @@ export class SyncRepository {
     );
   }
 
-  setCompanyRemote(id: string, intercomId: string, base: unknown): void {
-    this.st
-      .get('UPDATE companies SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
-      .run({ id, intercomId, base: JSON.stringify(base) });
+  /** False when the company is no longer here (removed while its create was in flight). */
+  setCompanyRemote(id: string, intercomId: string, base: unknown): boolean {
+    return (
+      this.st
+        .get('UPDATE companies SET intercom_id = @intercomId, sync_base = @base WHERE id = @id')
+        .run({ id, intercomId, base: JSON.stringify(base) }).changes > 0
+    );
   }
 
   contactBase(id: string): string | null {

@@ -2,8 +2,9 @@
 // did is compensated through the record writers, so that once it syncs the store and Intercom are
 // equal. Contacts it created are removed here (and archived in Intercom when it has them); fields,
 // stages and links it changed are put back unless changed since (those are kept and listed);
-// companies it created that Intercom has stay (the API cannot archive companies) and lose the
-// links it made; events cannot be removed from Intercom: those it sent stay, here too.
+// companies it created are removed here (and deleted in Intercom when it has them), but those
+// changed or linked to other contacts since, which stay and lose the links it made; events cannot
+// be removed from Intercom: those it sent stay, here too.
 import type { CompanyStage, ContactStage } from '../../../shared/domain';
 import type { ImportEntry, ImportRowDb } from '../db/ImportRepository';
 import type { RowSnapshot } from '../db/RowSnapshots';
@@ -24,8 +25,9 @@ export interface RollbackOutcome {
   /** Contacts it created, removed here; of them, archived in Intercom. */
   contactsRemoved: number;
   contactsArchived: number;
-  /** Companies it created, removed here, and those kept because Intercom has them. */
+  /** Companies it created, removed here; of them, deleted in Intercom; and those kept (changed or linked since). */
   companiesRemoved: number;
+  companiesDeleted: number;
   companiesKept: string[];
   /** Records whose fields, stage or links were put back. */
   recordsRestored: number;
@@ -211,6 +213,7 @@ export class ImportRollback {
       contactsRemoved: 0,
       contactsArchived: 0,
       companiesRemoved: 0,
+      companiesDeleted: 0,
       companiesKept: [],
       recordsRestored: 0,
       kept: [],
@@ -222,11 +225,11 @@ export class ImportRollback {
     const undoActor = `${o.actor} (undo)`;
     const createdContactPks = new Set(g.createdContacts.map((c) => c.pk));
 
-    // companies it created: removed when Intercom never got them, else kept
+    // companies it created: removed (and deleted in Intercom), but those in use since, which stay
     const keptCompanies = new Set<number>();
     for (const c of g.createdCompanies) {
       const row = store.companies.byPk(c.pk);
-      if (row && this.inIntercom(row)) {
+      if (row && this.inIntercom(row) && this.companyInUse(row)) {
         keptCompanies.add(c.pk);
         out.companiesKept.push(row.name);
       }
@@ -269,8 +272,14 @@ export class ImportRollback {
     for (const pk of removedCompanies) {
       const row = store.companies.byPk(pk);
       if (!row) continue;
-      for (const c of companies.withdrawCreated(row)) reindexContacts.add(c);
+      // gone here; deleted in Intercom when Intercom has it (or is being sent it), so no pull brings it back
+      const removed = companies.removeCreated(row, { at: o.at });
+      for (const c of removed.linked) reindexContacts.add(c);
       out.companiesRemoved++;
+      if (removed.seq !== null) {
+        out.companiesDeleted++;
+        out.queued++;
+      }
       touched.companies.add(row.id);
     }
 
@@ -312,6 +321,20 @@ export class ImportRollback {
     for (const id of touched.contacts) contacts.refreshSyncState(id);
     for (const id of touched.companies) companies.refreshSyncState(id);
     return { ...out, touched };
+  }
+
+  /**
+   * A company it created that someone else uses now, so that deleting it in Intercom would take
+   * more than the import: changed since (an entry about it not the import's), or linked to a
+   * contact the import neither created nor linked to it. Such a company stays; its links go.
+   */
+  private companyInUse(row: { pk: number; id: string }): boolean {
+    const own = this.entriesOf(row.id);
+    const first = own[0]?.seq ?? 0;
+    const ownSeqs = new Set(own.map((e) => e.seq));
+    if (this.store.imports.entriesAfter(row.id, first).some((e) => !ownSeqs.has(e.seq) && e.status !== 'failed')) return true;
+    const linkedByImport = new Set([...this.g.createdContacts.map((c) => c.pk), ...this.g.links.filter(([, co]) => co === row.pk).map(([c]) => c)]);
+    return this.store.companies.contactPks(row.pk).some((pk) => !linkedByImport.has(pk));
   }
 
   /** Whether Intercom may have the link the import made (its entry went), or a later link or unlink of the pair waits. */
@@ -516,10 +539,15 @@ export function describeOutcome(o: RollbackOutcome): string {
     );
   }
   if (o.recordsRestored > 0) parts.push(`${o.recordsRestored.toLocaleString('en')} ${o.recordsRestored === 1 ? 'record' : 'records'} put back`);
-  if (o.companiesRemoved > 0) parts.push(`${o.companiesRemoved.toLocaleString('en')} ${o.companiesRemoved === 1 ? 'company' : 'companies'} it created removed`);
+  if (o.companiesRemoved > 0) {
+    parts.push(
+      `${o.companiesRemoved.toLocaleString('en')} ${o.companiesRemoved === 1 ? 'company' : 'companies'} it created removed` +
+        (o.companiesDeleted > 0 ? ` (${o.companiesDeleted.toLocaleString('en')} deleted in Intercom)` : ''),
+    );
+  }
   if (o.companiesKept.length > 0) {
     parts.push(
-      `${o.companiesKept.length.toLocaleString('en')} ${o.companiesKept.length === 1 ? 'company' : 'companies'} it created kept, as Intercom cannot archive companies (the contacts it linked to them are unlinked)`,
+      `${o.companiesKept.length.toLocaleString('en')} ${o.companiesKept.length === 1 ? 'company' : 'companies'} it created kept, as ${o.companiesKept.length === 1 ? 'it was' : 'they were'} changed or linked to other contacts since (the contacts it linked to them are unlinked): ${o.companiesKept.join(', ')}`,
     );
   }
   if (o.kept.length > 0) parts.push(`${o.kept.length.toLocaleString('en')} ${o.kept.length === 1 ? 'field' : 'fields'} changed since kept`);

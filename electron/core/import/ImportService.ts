@@ -617,7 +617,7 @@ function rollbackWarning(r: ImportDbRow): string | null {
   if (r.kind === 'events') return r.created > 0 ? 'Events cannot be removed from Intercom: those this import already sent stay there.' : null;
   if (r.created === 0) return null;
   const created = 'Contacts it created that are in Intercom are archived there (Intercom keeps archived contacts, off its lists).';
-  return r.kind === 'companies' ? `${created} Companies it created that are in Intercom stay there: Intercom cannot archive companies.` : created;
+  return r.kind === 'companies' ? `${created} Companies it created that are in Intercom are deleted there, unless changed or linked to other contacts since.` : created;
 }
 
 /** The confirmation: what will happen, in words. */
@@ -635,7 +635,9 @@ function confirmWords(fileName: string, records: number, s: RollbackSurvey): str
       ', unless they were changed since: those are kept and listed.',
   );
   if (s.companiesInIntercom > 0) {
-    parts.push(`${count(s.companiesInIntercom, 'company', 'companies')} it created ${s.companiesInIntercom === 1 ? 'stays' : 'stay'}, as Intercom cannot archive companies; the contacts it linked to them are unlinked.`);
+    parts.push(
+      `${count(s.companiesInIntercom, 'company', 'companies')} it created ${s.companiesInIntercom === 1 ? 'is' : 'are'} in Intercom and will be deleted there, unless changed or linked to other contacts since: those stay, and the contacts it linked to them are unlinked.`,
+    );
   }
   if (s.eventsInIntercom > 0) {
     parts.push(`${count(s.eventsInIntercom, 'event', 'events')} it sent to Intercom ${s.eventsInIntercom === 1 ? 'stays' : 'stay'} there: Intercom cannot remove events.`);

@@ -120,9 +120,12 @@ export class CompanyWriter {
     if (row.intercom_id !== intercomId) this.store.outbox.refreshSyncState('company', row.id);
   }
 
-  /** As the push learns it (after a create or an adopt); updated_at stays. */
+  /**
+   * As the push learns it (after a create or an adopt); updated_at stays. A company removed while
+   * its create was in flight (see removeCreated) hands the id to its delete.
+   */
   setPushed(id: string, intercomId: string, base: unknown): void {
-    this.store.sync.setCompanyRemote(id, intercomId, base);
+    if (!this.store.sync.setCompanyRemote(id, intercomId, base)) this.store.outbox.setArchiveTarget(id, intercomId);
   }
 
   /** Only the base (a conflict resolution moves one field of it). */
@@ -150,6 +153,43 @@ export class CompanyWriter {
     store.outbox.withdrawPendingOf(row.id);
     store.companies.delete(row.pk);
     return linked;
+  }
+
+  /**
+   * A company the change created that Intercom may have already (an undo or a rollback after the
+   * push): it goes here as in `withdrawCreated` (its refused entries and open conflicts too), and
+   * a company.delete entry takes it out of Intercom. Returns that entry (null when Intercom never
+   * got the company: nothing sent and nothing being sent) and the contacts that were linked to it,
+   * whose search entries it reindexes. A create still in flight hands the delete its Intercom id
+   * (setPushed); when that answer is lost, the delete finds the company by its company id
+   * (ops/companyDelete.ts).
+   */
+  removeCreated(row: CompanyRow, o: ChangeOptions): { seq: number | null; linked: number[] } {
+    const { store } = this;
+    // in flight, or sent and waiting again after a lost answer: Intercom may have it
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id) || store.sync.hasSentWaiting(row.id);
+    store.outbox.withdrawFailedOf(row.id);
+    const linked = this.withdrawCreated(row);
+    for (const pk of linked) store.contacts.reindex(pk);
+    if (!reached) return { seq: null, linked };
+    // the pusher holds back a record with an open conflict: the delete must not wait on one
+    store.conflicts.dropOpen(row.id);
+    const seq = store.outbox.append({
+      entityType: 'company',
+      entityId: row.id,
+      op: 'company.delete',
+      // createSent: without an Intercom id, the delete finds the company its create made by company id
+      payload: { intercomId: row.intercom_id, externalId: row.external_id, name: row.name, createSent: row.intercom_id === null },
+      at: o.at,
+      hold: o.hold ?? null,
+      fresh: true,
+    });
+    return { seq, linked };
+  }
+
+  /** A removed company's delete reached Intercom: what Intercom refused of it before is moot. */
+  settleRemoved(id: string): void {
+    this.store.outbox.withdrawFailedOf(id);
   }
 
   /** Puts the row back as `snapshot` (CompanyRepository.snapshot) held it. */

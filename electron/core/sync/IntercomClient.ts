@@ -20,6 +20,7 @@ import type {
   DataAttribute,
   DataAttributeCreate,
   DataAttributeList,
+  DeletedCompany,
   EventCreate,
   EventList,
   IntercomAdmin,
@@ -270,6 +271,11 @@ export class IntercomClient {
 
   archiveContact(id: string): Promise<ArchivedContact> {
     return this.request('POST', `/contacts/${seg(id)}/archive`, { idempotent: true });
+  }
+
+  /** Intercom archives the company in the background; a repeat answers 404 (done). */
+  deleteCompany(id: string): Promise<DeletedCompany> {
+    return this.request('DELETE', `/companies/${seg(id)}`, { idempotent: true });
   }
 
   /** Create-or-update by company_id, so safe to repeat. */

@@ -211,6 +211,17 @@ function waitingArchives(rows: readonly { entity_id: string; intercom_id: string
   return out;
 }
 
+/** The Intercom ids, local ids and company ids (prefixed) of companies whose delete waits, in one set. */
+function waitingDeletes(rows: readonly { entity_id: string; intercom_id: string | null; external_id: string | null }[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of rows) {
+    out.add(r.entity_id);
+    if (r.intercom_id) out.add(r.intercom_id);
+    if (r.external_id) out.add(`company_id:${r.external_id}`);
+  }
+  return out;
+}
+
 /** A local id carried in a synthetic external id: kept, so every console names the record alike. */
 function adoptableId(externalId: string | null | undefined): string | null {
   const id = localIdFromSyntheticExternalId(externalId);
@@ -636,12 +647,15 @@ export class Puller {
     const open = groupBy(store.conflicts.openFor(matchedIds), (c) => c.entity_id);
     const changed: string[] = [];
     const seen = new Set<number>();
+    // companies removed here whose delete waits: Intercom still lists them until it goes out
+    const deleting = matches.size < page.length ? waitingDeletes(store.remote.waitingCompanyDeletes()) : null;
     page.forEach((co, i) => {
       const remote = companyBaseFromRemote(co, s);
       let row = matches.get(i);
       // two remote records on one page may match one local one: the second sees the first's writes
       if (row && seen.has(row.pk)) row = store.remote.companyById(row.id);
       if (!row) {
+        if (deleting?.has(co.id) || deleting?.has(keys[i]!.localId ?? '') || (co.company_id && deleting?.has(`company_id:${co.company_id}`))) return;
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;

@@ -77,6 +77,12 @@ export interface ArchivedContact {
   archived: true;
 }
 
+export interface DeletedCompany {
+  id: string;
+  object: 'company';
+  deleted: true;
+}
+
 export type DataAttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'date' | 'options';
 
 export interface DataAttribute {

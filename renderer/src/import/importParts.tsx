@@ -128,8 +128,8 @@ export async function confirmAndRollBack(client: Client, job: ImportJob): Promis
             )}
             {plan.companiesInIntercom > 0 && (
               <li data-testid="rollback-companies">
-                {plural(plan.companiesInIntercom, 'company', 'companies')} it created stay, as Intercom cannot archive companies; the contacts it linked to them
-                are unlinked.
+                {plural(plan.companiesInIntercom, 'company', 'companies')} it created {plan.companiesInIntercom === 1 ? 'is' : 'are'} in Intercom and will be
+                deleted there, unless changed or linked to other contacts since: those stay, and the contacts it linked to them are unlinked.
               </li>
             )}
             {job.kind === 'events' && job.created > 0 && (

@@ -67,6 +67,11 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const who = str(p.name) ?? str(p.email);
       return who ? `Archive ${who} in Intercom` : 'Archive in Intercom';
     }
+    case 'company.delete': {
+      // the company is gone locally: its name travels in the entry
+      const name = str(p.name);
+      return name ? `Delete ${name} in Intercom` : 'Delete in Intercom';
+    }
     case 'company.link':
     case 'company.unlink': {
       const id = str(p.companyId);

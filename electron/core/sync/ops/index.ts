@@ -1,6 +1,7 @@
 // The registry of outbox operations the pusher knows. A new Intercom operation is one module in
 // this folder (see Operation.ts) plus one line in OPERATIONS.
 import { archive } from './archive';
+import { companyDelete } from './companyDelete';
 import { companyFields } from './companyFields';
 import { contactFields } from './contactFields';
 import { event } from './event';
@@ -12,7 +13,7 @@ import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));
