@@ -67,8 +67,10 @@ test('three toasts stand at most; older ones fold into "N older" and unfold on a
     await expect(region).toContainText(`Saved ${name}.`);
   }
   await page.keyboard.press('Escape');
-  await expect(region.getByTestId('toast')).toHaveCount(3);
-  await expect(region.getByTestId('toasts-folded')).toHaveText('2 older');
+  // three stand: the offer to undo the last new lead, and the two newest others
+  await expect(region.getByTestId('change-undo')).toContainText('Fifth Fold');
+  await expect(region.getByTestId('toast')).toHaveCount(2);
+  await expect(region.getByTestId('toasts-folded')).toHaveText('3 older');
   // the newest at the bottom, by the corner
   await expect(region.getByTestId('toast').last()).toContainText('Saved Fifth Fold.');
   await region.getByTestId('toasts-folded').click();
