@@ -77,6 +77,7 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
   const finder = panel.getByLabel('Find a company to link');
   await finder.fill('navy');
   await expect(panel.getByRole('option', { name: /US Navy/ })).toBeVisible();
+  await finder.press('ArrowDown');
   await finder.press('Enter');
   await expect(panel.getByTestId('contact-companies')).toContainText('US Navy');
 

@@ -199,8 +199,10 @@ test('sign up with a company, mark it customer, unlink and relink the user; all 
   const find = panel.getByRole('combobox', { name: 'Find a company to link' });
   await find.fill('acm');
   const option = panel.getByRole('option', { name: /Acme Corp/ });
-  await expect(option).toHaveAttribute('aria-selected', 'true');
+  await expect(option).toHaveAttribute('aria-selected', 'false');
   await expect(panel.getByRole('option', { name: 'Create company “acm”' })).toBeVisible();
+  await find.press('ArrowDown');
+  await expect(option).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(panel.getByTestId('contact-company')).toContainText('Acme Corp');
   await expect(panel.getByTestId('contact-company')).toContainText('Customer');
@@ -229,6 +231,8 @@ test('a company is created from the combobox and linked in one go', async ({ pag
   await find.fill('Brand New Co');
   const create = panel.getByRole('option', { name: 'Create company “Brand New Co”' });
   await expect(create).toBeVisible();
+  await expect(create).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(create).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(page.getByTestId('toasts')).toContainText('Created Brand New Co and linked it');
@@ -237,6 +241,8 @@ test('a company is created from the combobox and linked in one go', async ({ pag
 
   // arrows move through the list; Esc closes the list but not the panel
   await find.fill('Existing');
+  await expect(panel.getByRole('option', { name: /Existing Ltd/ })).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: /Existing Ltd/ })).toHaveAttribute('aria-selected', 'true');
   await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: 'Create company “Existing”' })).toHaveAttribute('aria-selected', 'true');
@@ -246,6 +252,46 @@ test('a company is created from the combobox and linked in one go', async ({ pag
 
   const list = await pageApi(page, 'companies.list', { search: 'Brand' });
   expect(list.items.map((c) => [c.name, c.stage, c.userCount])).toEqual([['Brand New Co', null, 1]]);
+});
+
+test('the company picker highlights nothing: "Kel", ↓, Enter links the match; only the explicit option creates', async ({ page }) => {
+  await openConsole(page);
+  const kelvin = await pageApi(page, 'companies.create', { name: 'Kelvin Labs' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Picky Person' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  const find = panel.getByRole('combobox', { name: 'Find a company to link' });
+
+  // typed and Enter at once: nothing is highlighted, so nothing is linked or created
+  await find.fill('Kel');
+  await expect(panel.getByTestId('linker-status')).toHaveText('1 match: ↓ to choose, Enter to pick. The last option is Create company “Kel”.');
+  await expect(panel.getByRole('option', { name: /Kelvin Labs/ })).toHaveAttribute('aria-selected', 'false');
+  await expect(panel.getByRole('option', { name: 'Create company “Kel”' })).toHaveAttribute('aria-selected', 'false');
+  await find.press('Enter');
+  await expect(find).toHaveValue('Kel');
+  expect((await pageApi(page, 'companies.list', {})).total).toBe(1);
+
+  // typed fast, before the search answers: ↓ and Enter still apply to the answer for "Kel"
+  await find.fill('');
+  await find.pressSequentially('Kel');
+  await find.press('ArrowDown');
+  await find.press('Enter');
+  await expect(panel.getByTestId('contact-company')).toContainText('Kelvin Labs');
+  await expect(page.getByTestId('toasts')).toContainText('Linked to Kelvin Labs');
+  let list = await pageApi(page, 'companies.list', {});
+  expect(list.items.map((c) => c.name)).toEqual(['Kelvin Labs']);
+  expect((await pageApi(page, 'companies.get', { id: kelvin.id })).users.map((u) => u.id)).toEqual([contact.id]);
+
+  // the explicit last option, reached with the keyboard, creates one and links it
+  await find.fill('Kel');
+  const create = panel.getByRole('option', { name: 'Create company “Kel”' });
+  await expect(panel.getByTestId('linker-status')).toHaveText('No match. The last option is Create company “Kel”.');
+  await find.press('ArrowUp');
+  await expect(create).toHaveAttribute('aria-selected', 'true');
+  await find.press('Enter');
+  await expect(page.getByTestId('toasts')).toContainText('Created Kel and linked it');
+  list = await pageApi(page, 'companies.list', {});
+  expect(list.items.map((c) => [c.name, c.userCount]).sort()).toEqual([['Kel', 1], ['Kelvin Labs', 1]]);
 });
 
 test('the companies list searches, filters by stage, counts, sorts and opens rows from the keyboard', async ({ page }) => {
@@ -314,6 +360,8 @@ test('a user is linked from the company page by searching the contacts', async (
   const find = panel.getByRole('combobox', { name: 'Find a contact to link' });
   await find.fill('found');
   await expect(panel.getByRole('option')).toHaveCount(1);
+  await expect(panel.getByRole('option', { name: /Found Person/ })).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: /Found Person/ })).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(page.getByTestId('toasts')).toContainText('Linked Found Person');

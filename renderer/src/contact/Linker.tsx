@@ -1,7 +1,8 @@
 // A combobox that links one record to another: typing searches (answers to older text are
-// dropped), arrows move, Enter picks (an Enter typed before the answer picks once it is in), Esc
-// closes the list and then clears the text. An optional last option creates the record from the
-// typed text. Used for "link to a company" on the lead page and "link a user" on the company page.
+// dropped), arrows move, Enter picks the highlighted option (keys typed before the answer apply
+// once it is in), Esc closes the list and then clears the text. Nothing is highlighted until an
+// arrow moves there, so Enter never links or creates by accident; an optional last option
+// creates the record from the typed text. Used for "link to a company" and "link a user".
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { describeFieldError } from './fieldErrors';
 
@@ -44,11 +45,14 @@ export function Linker<T>(props: LinkerProps<T>) {
   /** The text `results` answer; while it differs from what is typed, Enter waits. */
   const [resultsFor, setResultsFor] = useState<string | null>(null);
   const [searching, setSearching] = useState(false);
-  const [active, setActive] = useState(0);
+  /** The highlighted option; -1: none, until an arrow key moves there. */
+  const [active, setActive] = useState(-1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
   const enterPending = useRef(false);
+  /** Arrow presses made while the answer for the typed text was not in yet: applied to that answer. */
+  const movesPending = useRef(0);
 
   useEffect(() => {
     if (!open) return;
@@ -62,12 +66,13 @@ export function Linker<T>(props: LinkerProps<T>) {
           if (n !== seq.current) return;
           setResults(items);
           setResultsFor(q);
-          setActive(0);
+          setActive(-1);
         })
         .catch(() => {
           if (n !== seq.current) return;
           setResults([]);
           setResultsFor(q);
+          setActive(-1);
         })
         .finally(() => {
           if (n === seq.current) setSearching(false);
@@ -85,6 +90,14 @@ export function Linker<T>(props: LinkerProps<T>) {
   const activeIndex = Math.min(active, options.length - 1);
   // Enter on an answer to older text could link the wrong record or create a duplicate
   const fresh = resultsFor === typed && !searching;
+  const found = options.filter((o) => o.kind === 'found').length;
+  const move = (from: number, by: number) => {
+    const n = options.length;
+    if (n === 0) return -1;
+    // from "none", ↓ lands on the first option and ↑ on the last
+    if (from < 0) return by > 0 ? (by - 1) % n : (((n + by) % n) + n) % n;
+    return (((from + by) % n) + n) % n;
+  };
 
   const pick = async (o: Option<T>) => {
     if (busy) return;
@@ -106,9 +119,16 @@ export function Linker<T>(props: LinkerProps<T>) {
   };
 
   useEffect(() => {
-    if (!enterPending.current || !fresh) return;
+    if (!fresh) return;
+    if (movesPending.current !== 0) {
+      const to = move(-1, movesPending.current);
+      movesPending.current = 0;
+      setActive(to);
+      return; // the Enter waiting, if any, applies once the highlight is drawn
+    }
+    if (!enterPending.current) return;
     enterPending.current = false;
-    const o = options[activeIndex];
+    const o = activeIndex >= 0 ? options[activeIndex] : undefined;
     if (o) void pick(o);
   });
 
@@ -146,6 +166,13 @@ export function Linker<T>(props: LinkerProps<T>) {
       </ul>
     );
   }
+  // said by screen readers as the answer comes in: how many matched, and how to pick or create
+  let status = '';
+  if (open && fresh && typed) {
+    const parts = [found === 0 ? 'No match.' : `${found} ${found === 1 ? 'match' : 'matches'}: ↓ to choose, Enter to pick.`];
+    if (create) parts.push(`The last option is ${create.optionText(typed)}.`);
+    status = parts.join(' ');
+  }
 
   return (
     <div className="linker">
@@ -169,6 +196,8 @@ export function Linker<T>(props: LinkerProps<T>) {
         spellCheck={false}
         onChange={(e) => {
           enterPending.current = false;
+          movesPending.current = 0;
+          setActive(-1);
           setText(e.target.value);
           setError(null);
           setOpen(true);
@@ -176,20 +205,23 @@ export function Linker<T>(props: LinkerProps<T>) {
         onFocus={() => setOpen(true)}
         onBlur={() => {
           enterPending.current = false;
+          movesPending.current = 0;
           setOpen(false);
         }}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
             if (!open) return setOpen(true);
-            const n = options.length;
-            if (n > 0) setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+            const by = e.key === 'ArrowDown' ? 1 : -1;
+            // typed faster than the search answered: move within that answer once it is in
+            if (!fresh) movesPending.current += by;
+            else setActive(move(activeIndex, by));
           } else if (e.key === 'Enter') {
             e.preventDefault();
-            const o = options[activeIndex];
-            if (open && fresh && o) void pick(o);
-            // typed faster than the search answered: pick once the answer for this text is in
-            else if (open && typed) enterPending.current = true;
+            const o = activeIndex >= 0 ? options[activeIndex] : undefined;
+            if (open && fresh && movesPending.current === 0) {
+              if (o) void pick(o);
+            } else if (open && typed) enterPending.current = true;
           } else if (e.key === 'Escape' && (open || text)) {
             // closes the list (then clears the text); only a third Esc reaches the panel
             e.preventDefault();
@@ -200,6 +232,9 @@ export function Linker<T>(props: LinkerProps<T>) {
         }}
       />
       {list}
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="linker-status">
+        {status}
+      </p>
       {error && (
         <p id={errorId} className="field-error" role="alert">
           {error}
