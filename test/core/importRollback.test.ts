@@ -187,7 +187,7 @@ describe('import rollback at any time', () => {
     const { t, sb } = await rig();
     const ana = await seedAna(t);
     await sync(t);
-    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { duplicates: 'update' });
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { kind: 'companies', duplicates: 'update' });
     expect(job).toMatchObject({ state: 'done', rollbackWarning: expect.stringContaining('Intercom cannot archive companies') });
     await sync(t);
     const beta = sb.workspace.companies().find((c) => c.name === 'Beta')!;

@@ -24,7 +24,7 @@ import { describeOutcome, ImportRollback, type RollbackSurvey } from './ImportRo
 import { ImportWriter } from './ImportWriter';
 import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
 import { previewRows } from './preview';
-import { compileMapping, mapRow } from './rows';
+import { compileMapping, firstRowNumber, mapRow } from './rows';
 
 /** Rows per transaction: big enough to amortise the commit, small enough to keep calls flowing. */
 export const IMPORT_CHUNK_ROWS = 2000;
@@ -498,7 +498,7 @@ export class ImportService {
     const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
     writer.beginChunk(this.ctx.now());
     for (let i = 0; i < rows.length; i++) {
-      const rowNo = from + i + 1;
+      const rowNo = from + i + firstRowNumber(mapping);
       const checked = mapRow(mapping, rows[i]!.cells, rowNo, rows[i]!.error);
       if (!checked.ok) {
         counts.failed++;

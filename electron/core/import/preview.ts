@@ -9,7 +9,7 @@ import type { Store } from '../db/Store';
 import { storeLookup } from './ImportWriter';
 import { decideCompany, decideContact, type Found, type IdentityLookup } from './match';
 import type { TableRow } from './parse';
-import { describeRow, mapRow, type CompiledMapping, type EventPart, type PersonPart } from './rows';
+import { describeRow, firstRowNumber, mapRow, type CompiledMapping, type EventPart, type PersonPart } from './rows';
 
 const MAX_PROBLEMS = 200;
 const MAX_MAPPED = 20;
@@ -100,7 +100,7 @@ export async function previewRows(
   };
 
   const check = ({ cells, error }: TableRow): void => {
-    const rowNo = ++r.rows;
+    const rowNo = ++r.rows + firstRowNumber(mapping) - 1;
     const checked = mapRow(mapping, cells, rowNo, error);
     if (!checked.ok) {
       r.invalid++;
