@@ -13,13 +13,13 @@ import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { ensurePrivateDir, ensurePrivateFile } from '../files/privateFiles';
+import { ensurePrivateDir, ensurePrivateFile, writePrivateFile } from '../files/privateFiles';
 import type { ImportDbRow } from '../db/ImportRepository';
 import { iso, isoOrNull } from '../db/rows';
 import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 import { NOT_UTF8_NOTE, type TextEncoding } from './decode';
-import { guessKind, guessMapping } from './guess';
+import { FAILED_ROWS_REASON, guessKind, guessMapping } from './guess';
 import { describeOutcome, ImportRollback, type RollbackSurvey } from './ImportRollback';
 import { ImportWriter } from './ImportWriter';
 import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
@@ -459,6 +459,8 @@ export class ImportService {
         store.imports.update(id, { state: 'done', finishedAt: this.ctx.now() });
       });
       this.runs.delete(id);
+      // the failed rows outlive the source file, so they can still be downloaded to fix
+      if (store.imports.byId(id)!.failed > 0) await this.keepFailedRows(job, facts);
       this.removeSource(job);
       this.announce(id, 'done');
       // the held entries may go now: the sync engine runs on this
@@ -588,6 +590,10 @@ export class ImportService {
 
   // ---- reading -------------------------------------------------------------------------------------
 
+  fileNameOf(importId: string): string {
+    return this.mustGet(importId).file_name;
+  }
+
   status({ importId }: ParsedInput<'import.status'>): MethodOutput<'import.status'> {
     return this.job(importId);
   }
@@ -595,6 +601,49 @@ export class ImportService {
   list(q: ParsedInput<'import.list'>): MethodOutput<'import.list'> {
     const { rows, total } = this.ctx.store.imports.list(q.limit, q.offset ?? 0);
     return { items: rows.map((r) => this.toJob(r)), total };
+  }
+
+  /**
+   * The failed rows as they were in the file, each with its reason last: read from the source
+   * while it is there, else from the copy kept when the run ended (see keepFailedRows).
+   */
+  async failedRows({ importId }: ParsedInput<'import.failedRows'>): Promise<FailedRows> {
+    const r = this.mustGet(importId);
+    if (r.failed === 0) throw new AppError('VALIDATION', `No row of ${r.file_name} failed.`, { field: 'importId' });
+    const kept = this.failedRowsPath(r.id);
+    if (fs.existsSync(r.file_path)) return this.readFailedRows(r, await this.factsOf(r));
+    if (fs.existsSync(kept)) return JSON.parse(fs.readFileSync(kept, 'utf8')) as FailedRows;
+    throw new AppError('NOT_FOUND', `The rows of ${r.file_name} are no longer kept; import the file again to see them.`, { field: 'importId' });
+  }
+
+  private failedRowsPath(id: string): string {
+    return path.join(this.dir, `${id}.failed.json`);
+  }
+
+  private async keepFailedRows(r: ImportDbRow, facts: TableFacts): Promise<void> {
+    const rows = await this.readFailedRows(r, facts);
+    writePrivateFile(this.failedRowsPath(r.id), JSON.stringify(rows));
+  }
+
+  private async readFailedRows(r: ImportDbRow, facts: TableFacts): Promise<FailedRows> {
+    const reasons = new Map<number, string>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = this.ctx.store.imports.lines(r.id, ['failed'], 1000, offset);
+      for (const l of page.rows) reasons.set(l.row_no, l.reason ?? '');
+      if (page.rows.length < 1000) break;
+    }
+    const first = facts.format === 'jsonl' ? 1 : 2;
+    const rows: string[][] = [];
+    let rowNo = first;
+    for await (const batch of this.rowsOf(r, facts)) {
+      for (const row of batch) {
+        const reason = reasons.get(rowNo++);
+        if (reason === undefined) continue;
+        const cells = facts.columns.map((_, i) => cellText(row.cells[i]));
+        rows.push([...cells, reason]);
+      }
+    }
+    return { header: [...facts.columns, FAILED_ROWS_REASON], rows };
   }
 
   report(q: ParsedInput<'import.report'>): MethodOutput<'import.report'> {
@@ -610,6 +659,11 @@ export class ImportService {
 }
 
 type RollbackResult = NonNullable<ImportJob['rollbackResult']>;
+/** An import's failed rows: the file's columns and "Reason", then each row's cells. */
+export interface FailedRows {
+  header: string[];
+  rows: string[][];
+}
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 

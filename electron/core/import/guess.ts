@@ -76,6 +76,9 @@ const EXPORT_DERIVED = new Set(
   ),
 );
 
+/** The column import.failedRows adds after the file's own. */
+export const FAILED_ROWS_REASON = 'Reason';
+
 /** The field a header names for this kind, if it names one that kind has. */
 function fieldFor(header: string, kind: ImportKind): Field | null {
   const key = normaliseHeader(header);
@@ -116,8 +119,13 @@ function keyFrom(header: string, max: number): string {
 export function guessMapping(columns: string[], kind: ImportKind): ImportMapping {
   const taken = new Set<string>();
   const mapping: ImportMapping = {};
-  for (const column of columns) {
+  for (const [i, column] of columns.entries()) {
     const field = fieldFor(column, kind);
+    // the last column of a "failed rows" download, fixed and imported again: why it failed before
+    if (!field && i === columns.length - 1 && column === FAILED_ROWS_REASON) {
+      mapping[column] = 'ignore';
+      continue;
+    }
     if (!field && kind !== 'events' && EXPORT_DERIVED.has(normaliseHeader(column))) {
       mapping[column] = 'ignore';
       continue;
