@@ -302,9 +302,22 @@ export class ImportService {
     fs.rmSync(r.file_path, { force: true });
   }
 
-  /** Uploads that stopped part way and got no piece for a day: their partial files go. */
+  /**
+   * Uploads that stopped part way and got no piece for a day: their partial files go. Uploads
+   * that arrived whole but were left unstarted for a day are discarded as "Remove" does, so
+   * abandoned files do not pile up in the list.
+   */
   private removeStaleUploads(): void {
     const now = this.ctx.now();
+    for (const r of this.ctx.store.imports.inState('ready')) {
+      let last = r.created_at;
+      try {
+        last = fs.statSync(r.file_path).mtimeMs;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+      if (now - last >= STALE_UPLOAD_MS) this.discard(r);
+    }
     for (const r of this.ctx.store.imports.inState('uploading')) {
       let last = r.created_at;
       try {
