@@ -11,6 +11,13 @@ export class InputError extends Error {}
 
 type Option<T> = { kind: 'found'; item: T } | { kind: 'create'; text: string };
 
+/** The option `by` arrow presses away in a list of `n`; from none (-1), ↓ lands on the first and ↑ on the last. */
+function moveIn(n: number, from: number, by: number): number {
+  if (n === 0) return -1;
+  if (from < 0) return by > 0 ? (by - 1) % n : (((n + by) % n) + n) % n;
+  return (((from + by) % n) + n) % n;
+}
+
 export interface LinkerProps<T> {
   /** Visible label above the input, e.g. "Link to a company". */
   label: string;
@@ -36,6 +43,9 @@ export interface LinkerProps<T> {
 
 export function Linker<T>(props: LinkerProps<T>) {
   const { search, idOf, describe, create } = props;
+  // read by the search answer, which must not run again each time the props are re-made
+  const latestProps = useRef(props);
+  latestProps.current = props;
   const uid = useId();
   const listId = `${uid}-list`;
   const errorId = `${uid}-error`;
@@ -66,12 +76,18 @@ export function Linker<T>(props: LinkerProps<T>) {
           if (n !== seq.current) return;
           setResults(items);
           setResultsFor(q);
-          setActive(-1);
+          // arrows pressed before this answer came apply to it
+          const moves = movesPending.current;
+          movesPending.current = 0;
+          const p = latestProps.current;
+          const shown = items.filter((item) => !p.excludeIds.includes(p.idOf(item))).length + (p.create && q ? 1 : 0);
+          setActive(moves === 0 ? -1 : moveIn(shown, -1, moves));
         })
         .catch(() => {
           if (n !== seq.current) return;
           setResults([]);
           setResultsFor(q);
+          movesPending.current = 0;
           setActive(-1);
         })
         .finally(() => {
@@ -91,13 +107,6 @@ export function Linker<T>(props: LinkerProps<T>) {
   // Enter on an answer to older text could link the wrong record or create a duplicate
   const fresh = resultsFor === typed && !searching;
   const found = options.filter((o) => o.kind === 'found').length;
-  const move = (from: number, by: number) => {
-    const n = options.length;
-    if (n === 0) return -1;
-    // from "none", ↓ lands on the first option and ↑ on the last
-    if (from < 0) return by > 0 ? (by - 1) % n : (((n + by) % n) + n) % n;
-    return (((from + by) % n) + n) % n;
-  };
 
   const pick = async (o: Option<T>) => {
     if (busy) return;
@@ -119,14 +128,7 @@ export function Linker<T>(props: LinkerProps<T>) {
   };
 
   useEffect(() => {
-    if (!fresh) return;
-    if (movesPending.current !== 0) {
-      const to = move(-1, movesPending.current);
-      movesPending.current = 0;
-      setActive(to);
-      return; // the Enter waiting, if any, applies once the highlight is drawn
-    }
-    if (!enterPending.current) return;
+    if (!fresh || !enterPending.current) return;
     enterPending.current = false;
     const o = activeIndex >= 0 ? options[activeIndex] : undefined;
     if (o) void pick(o);
@@ -215,7 +217,7 @@ export function Linker<T>(props: LinkerProps<T>) {
             const by = e.key === 'ArrowDown' ? 1 : -1;
             // typed faster than the search answered: move within that answer once it is in
             if (!fresh) movesPending.current += by;
-            else setActive(move(activeIndex, by));
+            else setActive(moveIn(options.length, activeIndex, by));
           } else if (e.key === 'Enter') {
             e.preventDefault();
             const o = activeIndex >= 0 ? options[activeIndex] : undefined;
