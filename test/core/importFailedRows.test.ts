@@ -40,6 +40,10 @@ describe('import: failed rows to fix and import again', () => {
     expect(cara.phone).toBe('+44 20 1234 5678');
     const dee = (await t.api.call('contacts.list', { search: 'dee@example.com', limit: 2 })).items[0]!;
     expect(dee).toMatchObject({ name: 'Dee Dunn', stage: 'signed_up', phone: '+1 555 0100', customAttributes: {} });
+
+    // rolled back, the import keeps no copy of its failed rows
+    await t.api.call('import.rollback', { importId: job.id, confirm: true });
+    expect(await t.fail('import.failedRows', { importId: job.id })).toMatchObject({ code: 'NOT_FOUND', field: 'importId' });
   });
 
   it('reads them from the file before the run, and says so plainly when no row failed', async () => {

@@ -583,6 +583,8 @@ export class ImportService {
     });
     this.rollbackResults.set(importId, outcome.result);
     this.removeSource(r);
+    // its failed rows are moot once it is undone
+    fs.rmSync(this.failedRowsPath(r.id), { force: true });
     this.progress.delete(importId);
     const { touched } = outcome;
     if (touched.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
