@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { coresPerTest } from '../helpers/testCore';
-import { fixture, runImport, upload } from './fixtures/import/importHarness';
+import { fixture, runImport, upload, waitFor } from './fixtures/import/importHarness';
 
 const core = coresPerTest();
 
@@ -44,6 +44,27 @@ describe('import: failed rows to fix and import again', () => {
     // rolled back, the import keeps no copy of its failed rows
     await t.api.call('import.rollback', { importId: job.id, confirm: true });
     expect(await t.fail('import.failedRows', { importId: job.id })).toMatchObject({ code: 'NOT_FOUND', field: 'importId' });
+  });
+
+  it('names rows as a spreadsheet does, blank lines and quoted line breaks included', async () => {
+    const t = core();
+    const csv = 'email,name,notes\nann@example.com,Ann,"two\nlines"\n\nbad-one,Bob,\n';
+    const job = await upload(t, 'gaps.csv', csv);
+    const { mapping } = await t.api.call('import.analyse', { importId: job.id });
+    const p = await t.api.call('import.preview', { importId: job.id, kind: 'contacts', mapping, duplicates: 'skip' });
+    // header row 1, Ann row 2 (one row with its line break), a blank row 3, Bob row 4
+    expect(p.problems.map((x) => x.row)).toEqual([4]);
+    expect(p.mapped.map((x) => x.row)).toEqual([2]);
+    await t.api.call('import.start', { importId: job.id, kind: 'contacts', mapping, duplicates: 'skip' });
+    const done = await waitFor(t, job.id, ['done']);
+    expect(done.failed).toBe(1);
+    const lines = await t.api.call('import.report', { importId: job.id });
+    expect(lines.items.map((l) => [l.row, l.action])).toEqual([
+      [2, 'created'],
+      [4, 'failed'],
+    ]);
+    const file = await t.api.call('import.failedRows', { importId: job.id });
+    expect(fs.readFileSync(file.path, 'utf8').split('\r\n')[1]).toBe('bad-one,Bob,,"email: ""bad-one"" is not a valid email address"');
   });
 
   it('reads them from the file before the run, and says so plainly when no row failed', async () => {

@@ -513,7 +513,7 @@ export class ImportService {
     const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
     writer.beginChunk(this.ctx.now());
     for (let i = 0; i < rows.length; i++) {
-      const rowNo = from + i + firstRowNumber(mapping);
+      const rowNo = rows[i]!.row ?? from + i + firstRowNumber(mapping);
       const checked = mapRow(mapping, rows[i]!.cells, rowNo, rows[i]!.error);
       if (!checked.ok) {
         counts.failed++;
@@ -647,12 +647,14 @@ export class ImportService {
       for (const l of page.rows) reasons.set(l.row_no, l.reason ?? '');
       if (page.rows.length < 1000) break;
     }
-    const first = facts.format === 'jsonl' ? 1 : 2;
     const rows: string[][] = [];
-    let rowNo = first;
+    // numbered as the run numbered them (see writeChunk)
+    let counted = facts.format === 'jsonl' ? 1 : 2;
     for await (const batch of this.rowsOf(r, facts)) {
       for (const row of batch) {
-        const reason = reasons.get(rowNo++);
+        const rowNo = row.row ?? counted;
+        counted++;
+        const reason = reasons.get(rowNo);
         if (reason === undefined) continue;
         const cells = facts.columns.map((_, i) => cellText(row.cells[i]));
         rows.push([...cells, reason]);

@@ -99,8 +99,9 @@ export async function previewRows(
     else r.duplicatesInStore++;
   };
 
-  const check = ({ cells, error }: TableRow): void => {
-    const rowNo = ++r.rows + firstRowNumber(mapping) - 1;
+  const check = ({ cells, error, row: fileRow }: TableRow): void => {
+    const rowNo = fileRow ?? ++r.rows + firstRowNumber(mapping) - 1;
+    if (fileRow !== undefined) r.rows++;
     const checked = mapRow(mapping, cells, rowNo, error);
     if (!checked.ok) {
       r.invalid++;
