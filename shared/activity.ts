@@ -183,7 +183,7 @@ export const ImportJob = z.object({
 export type ImportJob = z.infer<typeof ImportJob>;
 
 export const ImportProblem = z.object({
-  /** 1-based data row (the header is row 0). */
+  /** The row as a spreadsheet shows it (the header is row 1, the first record row 2); a JSON lines file's line. */
   row: z.number().int(),
   /** The file column at fault, when one is. */
   column: z.string().nullable(),
@@ -194,6 +194,7 @@ export type ImportProblem = z.infer<typeof ImportProblem>;
 
 export const IMPORT_ACTIONS = ['created', 'updated', 'skipped', 'failed'] as const;
 export const ImportReportLine = z.object({
+  /** As in ImportProblem. */
   row: z.number().int(),
   action: z.enum(IMPORT_ACTIONS),
   entityType: z.enum(['contact', 'company', 'event']).nullable(),

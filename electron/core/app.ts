@@ -246,6 +246,11 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'import.status': (i) => imports.status(i),
       'import.list': (i) => imports.list(i),
       'import.report': (i) => imports.report(i),
+      'import.failedRows': async (i) => {
+        const failed = await imports.failedRows(i);
+        const name = imports.fileNameOf(i.importId).replace(/\.[^.]*$/, '');
+        return exports.writeTable(`${name}-failed-rows`, failed.header, failed.rows);
+      },
       'contacts.export': (i) => exports.exportContacts(i),
       'funnel.get': (i) => funnel.get(i),
       'funnel.cohorts': (i) => funnel.cohorts(i),

@@ -166,15 +166,19 @@ export const contactMethods = {
     input: z
       .object({
         id: LocalId,
-        externalId: ExternalRef,
+        /** The customer's user id; optional: without it the contact signs up with its email. */
+        externalId: ExternalRef.optional(),
+        /** The company it signed up with: one picked (`id`), one by the customer's company id, or a new one by name. */
         company: z
           .object({
-            externalId: ExternalRef,
+            id: LocalId.optional(),
+            externalId: ExternalRef.optional(),
             name: Name.optional(),
             plan: text(100).nullable().optional(),
             monthlySpend: z.number().finite().min(0).max(1e12).nullable().optional(),
           })
           .strict()
+          .refine((c) => Boolean(c.id || c.externalId || c.name), { message: 'give the company, its company id or its name', path: ['name'] })
           .optional(),
       })
       .strict(),

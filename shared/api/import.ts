@@ -73,6 +73,14 @@ export const importMethods = {
    * started (finished or not) is discarded: its file is removed.
    */
   'import.rollback': { input: z.object({ importId: z.string().max(100), confirm: z.boolean().optional() }).strict(), output: ImportJob },
+  /**
+   * The rows that failed, as they were in the file, with a "Reason" column last: a CSV to fix and
+   * import again. Written like an export (browser mode offers it at `downloadUrl`).
+   */
+  'import.failedRows': {
+    input: z.object({ importId: z.string().max(100) }).strict(),
+    output: z.object({ fileName: z.string(), path: z.string(), rows: z.number().int(), downloadUrl: z.string().nullable() }),
+  },
   'import.status': { input: z.object({ importId: z.string().max(100) }).strict(), output: ImportJob },
   'import.list': {
     input: z.object({ ...Page }).strict().default({ limit: 50 }),

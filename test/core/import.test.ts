@@ -20,8 +20,8 @@ describe('import: reading files', () => {
     const a = await t.api.call('import.analyse', { importId: job.id });
     expect(a.columns).toEqual(['E-mail', 'Full Name', 'Phone Number', 'User ID', 'Visitor', 'Company', 'Plan Tier']);
     expect(a.sample).toEqual([['a@example.com', 'Ann', '+1 555 0100', 'u1', 'v1', 'Acme', 'gold']]);
-    // a company column next to user columns: companies with their users
-    expect(a.guessedKind).toBe('companies');
+    // a people file that says where each works: contacts, linked to their companies by name
+    expect(a.guessedKind).toBe('contacts');
     expect(a.mapping).toEqual({
       'E-mail': 'email',
       'Full Name': 'name',
@@ -36,6 +36,23 @@ describe('import: reading files', () => {
     const other = await upload(t, 'later.csv', 'email\nb@example.com\n');
     const list = await t.api.call('import.list', {});
     expect(list).toMatchObject({ total: 2, items: [{ id: other.id, fileName: 'later.csv' }, { id: job.id, fileName: 'people.csv' }] });
+  });
+
+  it('takes a people file with a Company column as contacts linked by name; rows without a company are fine', async () => {
+    const t = core();
+    const { job, analysis } = await runImport(t, 'people.csv', 'email,name,company,title\nkim@kel.test,Kim,Kelvin Labs,CTO\nlee@example.com,Lee,,Founder\nmo@kel.test,Mo,Kelvin Labs,\n');
+    expect(analysis.guessedKind).toBe('contacts');
+    expect(analysis.mapping).toEqual({ email: 'email', name: 'name', company: 'companyName', title: 'attribute:title' });
+    expect(job).toMatchObject({ state: 'done', created: 3, failed: 0 });
+    const companies = (await t.api.call('companies.list', {})).items;
+    expect(companies.map((c) => [c.name, c.userCount])).toEqual([['Kelvin Labs', 2]]);
+    const lee = (await contactByEmail(t, 'lee@example.com'))[0]!;
+    expect(lee.customAttributes).toEqual({ title: 'Founder' });
+    // a file with company facts (plan, MRR, company stage) is still companies with their users
+    const accounts = await upload(t, 'accounts.csv', 'company,plan,email\nAcme,pro,a@acme.test\n');
+    expect((await t.api.call('import.analyse', { importId: accounts.id })).guessedKind).toBe('companies');
+    const bare = await upload(t, 'names.csv', 'company name,company id\nAcme,acme\n');
+    expect((await t.api.call('import.analyse', { importId: bare.id })).guessedKind).toBe('companies');
   });
 
   it('refuses pieces that are not base64 or run past the end, and a chunk after the upload', async () => {
@@ -144,14 +161,15 @@ describe('import: preview and bad rows', () => {
     expect(t.core.store.fingerprint()).toEqual(before);
     expect(p).toMatchObject({ rows: 5, valid: 1, invalid: 4, willCreate: 1, willUpdate: 0, willSkip: 0 });
     expect(p.problems).toEqual([
-      { row: 2, column: 'email', field: 'email', message: '"not-an-email" is not a valid email address' },
-      { row: 3, column: 'email', field: 'email', message: 'a contact needs an email or a name' },
-      { row: 4, column: 'stage', field: 'stage', message: '"Someday" is not a contact stage (Lead or Signed up)' },
-      { row: 5, column: 'phone', field: 'phone', message: '"12" must contain at least 4 digits' },
+      { row: 3, column: 'email', field: 'email', message: '"not-an-email" is not a valid email address' },
+      { row: 4, column: 'email', field: 'email', message: 'a contact needs an email or a name' },
+      { row: 5, column: 'stage', field: 'stage', message: '"Someday" is not a contact stage (Lead or Signed up)' },
+      { row: 6, column: 'phone', field: 'phone', message: '"12" must contain at least 4 digits' },
     ]);
+    // rows as a spreadsheet numbers them: the header is row 1, the first record row 2
     expect(p.mapped).toEqual([
       {
-        row: 1,
+        row: 2,
         person: expect.objectContaining({ email: 'ann@example.com', name: 'Ann Archer', stage: 'lead', phone: null }),
         company: null,
       },
@@ -162,11 +180,11 @@ describe('import: preview and bad rows', () => {
     expect(done).toMatchObject({ rowsTotal: 5, rowsDone: 5, created: 1, updated: 0, skipped: 0, failed: 4 });
     const report = await reportLines(t, job.id);
     expect(report.items.map((l) => [l.row, l.action])).toEqual([
-      [1, 'created'],
-      [2, 'failed'],
+      [2, 'created'],
       [3, 'failed'],
       [4, 'failed'],
       [5, 'failed'],
+      [6, 'failed'],
     ]);
     expect(report.items[1]!.reason).toBe('email: "not-an-email" is not a valid email address');
     expect(report.reasons).toEqual([
@@ -176,7 +194,7 @@ describe('import: preview and bad rows', () => {
       { reason: 'stage: "…" is not a contact stage (Lead or Signed up)', count: 1 },
     ]);
     const failedOnly = await t.api.call('import.report', { importId: job.id, action: ['failed'], limit: 2 });
-    expect(failedOnly).toMatchObject({ total: 4, items: [{ row: 2 }, { row: 3 }] });
+    expect(failedOnly).toMatchObject({ total: 4, items: [{ row: 3 }, { row: 4 }] });
   });
 
   it('refuses a mapping that names no column, a field of another kind, or one field twice', async () => {
@@ -223,11 +241,11 @@ describe('import: duplicates', () => {
     const created = (await contactByEmail(t, 'new@example.com'))[0]!;
     const lines = (await reportLines(t, job.id)).items;
     expect(lines).toEqual([
-      { row: 1, action: 'skipped', entityType: 'contact', entityId: a.id, reason: `duplicate of ${a.id} by email` },
-      { row: 2, action: 'created', entityType: 'contact', entityId: created.id, reason: null },
-      { row: 3, action: 'skipped', entityType: 'contact', entityId: created.id, reason: `duplicate of ${created.id} (row 2) by email` },
-      { row: 4, action: 'skipped', entityType: 'contact', entityId: a.id, reason: `duplicate of ${a.id} by visitor id` },
-      { row: 5, action: 'skipped', entityType: 'contact', entityId: b.id, reason: `duplicate of ${b.id} by user id` },
+      { row: 2, action: 'skipped', entityType: 'contact', entityId: a.id, reason: `duplicate of ${a.id} by email` },
+      { row: 3, action: 'created', entityType: 'contact', entityId: created.id, reason: null },
+      { row: 4, action: 'skipped', entityType: 'contact', entityId: created.id, reason: `duplicate of ${created.id} (row 3) by email` },
+      { row: 5, action: 'skipped', entityType: 'contact', entityId: a.id, reason: `duplicate of ${a.id} by visitor id` },
+      { row: 6, action: 'skipped', entityType: 'contact', entityId: b.id, reason: `duplicate of ${b.id} by user id` },
     ]);
     expect((await t.api.call('contacts.get', { id: a.id })).name).toBe('Dup Original');
     // one reason per kind, whoever the duplicate is of

@@ -47,11 +47,11 @@ describe('import: companies with their users', () => {
 
     const lines = (await reportLines(t, job.id)).items;
     expect(lines.map((l) => [l.row, l.action, l.entityType])).toEqual([
-      [1, 'created', 'contact'],
       [2, 'created', 'contact'],
-      [3, 'created', 'company'],
-      [4, 'created', 'contact'],
-      [5, 'failed', 'contact'],
+      [3, 'created', 'contact'],
+      [4, 'created', 'company'],
+      [5, 'created', 'contact'],
+      [6, 'failed', 'contact'],
     ]);
     expect(lines[4]!.reason).toBe('company c-3 does not exist yet; give its name to create it');
 
@@ -96,11 +96,11 @@ describe('import: activity events', () => {
     const p = await t.api.call('import.preview', { importId: job.id, kind: 'events', mapping: a.mapping, duplicates: 'skip' });
     expect(p).toMatchObject({ rows: 6, valid: 4, invalid: 2, willCreate: 3, willSkip: 1, duplicatesInFile: 1 });
     expect(p.problems).toEqual([
-      { row: 5, column: 'visitor id', field: 'visitorId', message: 'an event needs a visitor id, a user id or an email' },
-      { row: 6, column: 'timestamp', field: 'at', message: '"yesterday" is not a date (ISO 8601 or Unix seconds)' },
+      { row: 6, column: 'visitor id', field: 'visitorId', message: 'an event needs a visitor id, a user id or an email' },
+      { row: 7, column: 'timestamp', field: 'at', message: '"yesterday" is not a date (ISO 8601 or Unix seconds)' },
     ]);
     expect(p.mapped[0]).toEqual({
-      row: 1,
+      row: 2,
       visitorId: 'v-100',
       externalId: null,
       email: null,
@@ -111,7 +111,7 @@ describe('import: activity events', () => {
     await t.api.call('import.start', { importId: job.id, kind: 'events', mapping: a.mapping, duplicates: 'skip' });
     const done = await waitFor(t, job.id, ['done']);
     expect(done).toMatchObject({ created: 3, skipped: 1, failed: 2 });
-    expect((await reportLines(t, job.id)).items[1]).toMatchObject({ row: 2, action: 'skipped', entityType: 'event', reason: 'already recorded' });
+    expect((await reportLines(t, job.id)).items[1]).toMatchObject({ row: 3, action: 'skipped', entityType: 'event', reason: 'already recorded' });
     // nobody has these visitor ids yet: nothing for Intercom
     expect(await outboxItems(t)).toEqual([]);
 

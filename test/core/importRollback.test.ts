@@ -196,7 +196,7 @@ describe('import rollback at any time', () => {
     const { t, sb } = await rig();
     const ana = await seedAna(t);
     await sync(t);
-    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { duplicates: 'update' });
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { kind: 'companies', duplicates: 'update' });
     expect(job).toMatchObject({ state: 'done', rollbackWarning: expect.stringContaining('Companies it created that are in Intercom are deleted there') });
     expect(job.rollbackWarning).not.toContain('cannot archive companies');
     await sync(t);
@@ -224,7 +224,7 @@ describe('import rollback at any time', () => {
     const { t, sb } = await rig();
     await seedAna(t);
     await sync(t);
-    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\nGamma,\n', { duplicates: 'update' });
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\nGamma,\n', { kind: 'companies', duplicates: 'update' });
     await sync(t);
     const gamma = (await t.api.call('companies.list', { search: 'gamma', limit: 1 })).items[0]!;
     await t.api.call('companies.update', { id: gamma.id, patch: { plan: 'pro' } });
@@ -242,7 +242,7 @@ describe('import rollback at any time', () => {
     const ana = await seedAna(t);
     const bo = (await t.api.call('contacts.create', { name: 'Bo', email: 'bo@example.com' })).contact;
     await sync(t);
-    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { duplicates: 'update' });
+    const { job } = await runImport(t, 'companies.csv', 'company name,email\nBeta,ana@example.com\n', { kind: 'companies', duplicates: 'update' });
     await sync(t);
     const betaId = (await t.api.call('companies.list', { search: 'beta', limit: 1 })).items[0]!.id;
     await t.api.call('companies.link', { contactId: bo.id, companyId: betaId });

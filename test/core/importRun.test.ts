@@ -44,7 +44,7 @@ describe('import: pause, resume and an app that closes part way', () => {
     expect(done).toMatchObject({ rowsTotal: ROWS, rowsDone: ROWS, created: ROWS, updated: 0, skipped: 0, failed: 0 });
     expect(done.finishedAt).not.toBeNull();
     expect(await contactTotal(t)).toBe(ROWS + 1);
-    expect((await reportLines(t, started.id)).items.map((l) => l.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    expect((await reportLines(t, started.id)).items.map((l) => l.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 2));
     expect((await t.api.call('contacts.get', { id: typed.contact.id })).name).toBe('Typed Meanwhile');
     // progress went out as `import` events, and the state changes as `changed` for the lists
     const jobs = t.events.filter((e) => e.name === 'import').map((e) => e.payload as { state: string });

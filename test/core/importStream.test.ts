@@ -134,6 +134,6 @@ describe('import: the streaming reader reads as the whole-string reader did', ()
     const file = write('unclosed.csv', `email,name\n${rows.join('\n')}\nbad@example.com,"never closed\n${filler}`);
     const err = await scanTable(file, 'unclosed.csv', { keepGoing: () => true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreadableFileError);
-    expect((err as Error).message).toBe('Row 1001 is longer than 16 MB: a quoted field is probably never closed, or the file is not a table.');
+    expect((err as Error).message).toBe('Row 1002 is longer than 16 MB: a quoted field is probably never closed, or the file is not a table.');
   });
 });

@@ -71,8 +71,14 @@ describe('import: the upload', () => {
       await first.api.call('import.chunk', { importId: stale.id, offset: 0, data: piece('email\n') });
       const fresh = await first.api.call('import.open', { fileName: 'fresh.csv', size: 100 });
       await first.api.call('import.chunk', { importId: fresh.id, offset: 0, data: piece('email\n') });
+      // uploaded whole and never started: one left for a day, one from this morning
+      const left = await upload(first, 'left.csv', 'email\nleft@example.com\n');
+      const recent = await upload(first, 'recent.csv', 'email\nrecent@example.com\n');
+      expect([left.state, recent.state]).toEqual(['ready', 'ready']);
       first.dispose();
       const now = clock.now();
+      fs.utimesSync(source(first, left.id), new Date(now - STALE_UPLOAD_MS - 60_000), new Date(now - STALE_UPLOAD_MS - 60_000));
+      fs.utimesSync(source(first, recent.id), new Date(now - 3_600_000), new Date(now - 3_600_000));
       fs.utimesSync(source(first, stale.id), new Date(now - STALE_UPLOAD_MS - 60_000), new Date(now - STALE_UPLOAD_MS - 60_000));
       fs.utimesSync(source(first, fresh.id), new Date(now - STALE_UPLOAD_MS + 3_600_000), new Date(now - STALE_UPLOAD_MS + 3_600_000));
       second = first.reopen();
@@ -82,6 +88,10 @@ describe('import: the upload', () => {
       expect(fs.existsSync(source(first, stale.id))).toBe(false);
       expect((await second.api.call('import.status', { importId: fresh.id })).state).toBe('uploading');
       expect(fs.existsSync(source(first, fresh.id))).toBe(true);
+      expect((await second.api.call('import.status', { importId: left.id })).state).toBe('rolled_back');
+      expect(fs.existsSync(source(first, left.id))).toBe(false);
+      expect((await second.api.call('import.status', { importId: recent.id })).state).toBe('ready');
+      expect(fs.existsSync(source(first, recent.id))).toBe(true);
     } finally {
       second?.dispose();
       removeTempDir(first.dir);
@@ -125,7 +135,7 @@ describe('import: a generated file of a few MB', () => {
     for (const i of [0, 1, 96, 1234, 4567, 8999]) {
       const [email, name, notes] = old.rows[i] as string[];
       const [line] = (await t.api.call('import.report', { importId: job.id, offset: i, limit: 1 })).items;
-      expect(line).toMatchObject({ row: i + 1, action: 'created' });
+      expect(line).toMatchObject({ row: i + 2, action: 'created' });
       expect(await t.api.call('contacts.get', { id: line!.entityId! })).toMatchObject({ email, name, customAttributes: { notes } });
     }
   });

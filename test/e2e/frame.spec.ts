@@ -73,7 +73,8 @@ test('two windows stay in step: a promotion in one shows in the other without a 
   const row = other.getByTestId('lead-row').filter({ hasText: 'Dana Two-Windows' });
   await expect(row).toContainText('Lead');
   await row.click();
-  await other.getByTestId('contact-panel').getByRole('button', { name: 'Promote to Signed up' }).click();
+  await other.getByTestId('contact-panel').getByRole('button', { name: 'Sign up…' }).click();
+  await other.getByTestId('signup-form').getByRole('button', { name: 'Sign up', exact: true }).click();
   await expect(row).toContainText('Signed up');
 
   // the first window's panel, table row, history and outbox count follow on their own

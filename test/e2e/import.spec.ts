@@ -21,9 +21,10 @@ const targetOf = (page: Page, column: string) => page.getByLabel(column, { exact
 const count = (page: Page, box: string, key: string) => page.getByTestId(box).locator(`[data-count="${key}"] dd`);
 
 /**
- * Six data rows: three good ones, a bad email (row 3), the same person as row 1 again (row 4:
- * email differs only in case and a trailing space), and someone already in the store (row 6).
- * Row 1's note holds a line break inside quotes.
+ * Six data rows, numbered as a spreadsheet shows them (the header is row 1): three good ones, a
+ * bad email (row 4), the same person as row 2 again (row 5: email differs only in case and a
+ * trailing space), and someone already in the store (row 7). Row 2's note holds a line break
+ * inside quotes.
  */
 const PEOPLE_CSV = [
   'Email,Full Name,Mobile number,Notes',
@@ -83,7 +84,7 @@ test('a CSV is mapped, previewed, imported and rolled back; the Leads table foll
   await expect(count(page, 'import-preview-counts', 'dupStore')).toHaveText('1');
   const problems = page.getByTestId('import-problem');
   await expect(problems).toHaveCount(1);
-  await expect(problems.first()).toHaveAttribute('data-row', '3');
+  await expect(problems.first()).toHaveAttribute('data-row', '4');
   await expect(problems.first()).toContainText('Email');
   await expect(problems.first()).toContainText('not-an-email');
   await expect(page.getByTestId('import-mapped')).toContainText('+1 555 0101');
@@ -105,21 +106,21 @@ test('a CSV is mapped, previewed, imported and rolled back; the Leads table foll
   await expect(count(page, 'import-summary', 'failed')).toHaveText('1');
   const lines = page.getByTestId('import-report-row');
   await expect(lines).toHaveCount(3);
-  await expect(lines.nth(0)).toHaveAttribute('data-row', '3');
+  await expect(lines.nth(0)).toHaveAttribute('data-row', '4');
   await expect(lines.nth(0)).toHaveAttribute('data-action', 'failed');
-  await expect(lines.nth(1)).toHaveAttribute('data-row', '4');
+  await expect(lines.nth(1)).toHaveAttribute('data-row', '5');
   await expect(lines.nth(1)).toHaveAttribute('data-action', 'skipped');
-  await expect(lines.nth(2)).toHaveAttribute('data-row', '6');
+  await expect(lines.nth(2)).toHaveAttribute('data-row', '7');
   await expect(lines.nth(2)).toHaveAttribute('data-action', 'skipped');
   const why = (i: number) => lines.nth(i).locator('td').nth(2);
   await expect(why(0)).toHaveText('Email: "not-an-email" is not a valid email address');
-  // row 4 is Ann again (the contact row 1 made), row 6 is Eve who was there before
-  await expect(why(1)).toHaveText('duplicate of row 1 by email');
+  // row 5 is Ann again (the contact row 2 made), row 7 is Eve who was there before
+  await expect(why(1)).toHaveText('duplicate of row 2 by email');
   await expect(why(2)).toHaveText('duplicate of an existing contact by email');
   // every skipped or failed row is counted under its reason
   await expect(page.getByTestId('import-reason')).toHaveText(['2 duplicate of a record by email', '1 Email: "…" is not a valid email address']);
   // the record a duplicate matched opens from its line
-  await lines.nth(2).getByRole('button', { name: 'Open the contact row 6 matched' }).click();
+  await lines.nth(2).getByRole('button', { name: 'Open the contact row 7 matched' }).click();
   await expect(page.getByTestId('contact-panel')).toContainText('Eve Evans');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('contact-panel')).toHaveCount(0);
@@ -277,7 +278,7 @@ test('page views with visitor id, referrer and landing page are imported as even
   await expect(count(page, 'import-preview-counts', 'dupFile')).toHaveText('1');
   const problem = page.getByTestId('import-problem');
   await expect(problem).toHaveCount(1);
-  await expect(problem).toHaveAttribute('data-row', '5');
+  await expect(problem).toHaveAttribute('data-row', '6');
   await expect(problem).toContainText('an event needs a visitor id, a user id or an email');
   await page.getByTestId('import-start').click();
 
@@ -377,8 +378,69 @@ test('an upload that never finished is removed from the recent list with the key
   const remove = item.getByRole('button', { name: 'Remove the unfinished upload of half.csv' });
   await remove.focus();
   await page.keyboard.press('Enter');
-  await expect(item).toHaveAttribute('data-state', 'rolled_back');
   await expect(page.getByText('Removed the unfinished upload of “half.csv”.')).toBeVisible();
-  await expect(item.getByTestId('import-recent-remove')).toHaveCount(0);
+  // a removed upload leaves the list
+  await expect(page.getByTestId('import-recent-item')).toHaveCount(0);
   expect((await pageApi(page, 'import.status', { importId: job.id })).state).toBe('rolled_back');
+});
+
+test('a people file with a Company column is contacts; failed rows download to fix and import again', async ({ page }) => {
+  const csv = ['email,name,company', 'kim@kel.test,Kim Kay,Kelvin Labs', 'lee@example.com,Lee Lo,', 'bad-address,Max Mo,Kelvin Labs'].join('\n');
+  await nav(page, 'Import');
+  await page.getByTestId('import-file-input').setInputFiles({ name: 'team.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('import-kind')).toHaveValue('contacts');
+  await expect(targetOf(page, 'company')).toHaveValue('companyName');
+  await page.getByTestId('import-preview-button').click();
+  await expect(count(page, 'import-preview-counts', 'valid')).toHaveText('2');
+  // the spreadsheet's row: the header is row 1
+  await expect(page.getByTestId('import-problem')).toHaveAttribute('data-row', '4');
+  await page.getByTestId('import-start').click();
+  await expect(page.getByTestId('import-report')).toBeVisible({ timeout: 20_000 });
+  await expect(count(page, 'import-summary', 'created')).toHaveText('2');
+  await expect(count(page, 'import-summary', 'failed')).toHaveText('1');
+  await expect(page.getByTestId('import-report-row')).toHaveAttribute('data-row', '4');
+  const kelvin = (await pageApi(page, 'companies.list', {})).items;
+  expect(kelvin.map((c) => [c.name, c.userCount])).toEqual([['Kelvin Labs', 1]]);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download failed rows' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^team-failed-rows-.*\.csv$/);
+  const text = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+  expect(text.split('\r\n')).toEqual(['email,name,company,Reason', 'bad-address,Max Mo,Kelvin Labs,"email: ""bad-address"" is not a valid email address"', '']);
+
+  // fixed and imported again: the Reason column is left out, the row goes in
+  await page.getByTestId('import-another').click();
+  const fixed = text.replace('bad-address', 'max@kel.test');
+  await page.getByTestId('import-file-input').setInputFiles({ name: 'team-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed) });
+  await expect(targetOf(page, 'Reason')).toHaveValue('ignore');
+  await page.getByTestId('import-preview-button').click();
+  await page.getByTestId('import-start').click();
+  await expect(count(page, 'import-summary', 'created')).toHaveText('1', { timeout: 20_000 });
+  await expect(count(page, 'import-summary', 'failed')).toHaveText('0');
+  expect((await pageApi(page, 'companies.list', {})).items.map((c) => [c.name, c.userCount])).toEqual([['Kelvin Labs', 2]]);
+});
+
+test('uploads of one file left unstarted are listed once, and each can be removed', async ({ page }) => {
+  const upload = async (name: string) => {
+    const bytes = Buffer.from('email\nann@example.com\n');
+    const job = await pageApi(page, 'import.open', { fileName: name, size: bytes.length });
+    await pageApi(page, 'import.chunk', { importId: job.id, offset: 0, data: bytes.toString('base64') });
+    await expect.poll(async () => (await pageApi(page, 'import.status', { importId: job.id })).state).toBe('ready');
+    return job.id;
+  };
+  const older = await upload('leads.csv');
+  const latest = await upload('leads.csv');
+  await upload('other.csv');
+  await nav(page, 'Import');
+  const items = page.getByTestId('import-recent-item');
+  await expect(items).toHaveCount(2);
+  await expect(items.first()).toContainText('other.csv');
+  await expect(items.nth(1)).toHaveAttribute('data-id', latest);
+  await items.nth(1).getByRole('button', { name: 'Remove the upload of leads.csv' }).click();
+  await expect(page.getByText('Removed the upload of “leads.csv”.')).toBeVisible();
+  expect((await pageApi(page, 'import.status', { importId: latest })).state).toBe('rolled_back');
+  // the older one of the same file shows now, and goes the same way
+  await expect(items.nth(1)).toHaveAttribute('data-id', older);
+  await items.nth(1).getByRole('button', { name: 'Remove the upload of leads.csv' }).click();
+  await expect(items).toHaveCount(1);
+  expect((await pageApi(page, 'import.status', { importId: older })).state).toBe('rolled_back');
 });

@@ -46,15 +46,19 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
   await expect(panel.getByTestId('contact-title')).toHaveText('Grace Hopper');
   await expect(panel.getByTestId('contact-sync')).toHaveText('Local only');
 
-  // promote, then sign up with a company
-  await panel.getByRole('button', { name: 'Promote to Signed up' }).click();
-  await expect(panel.getByTestId('contact-stage-steps').locator('[aria-current="step"]')).toContainText('Signed up');
+  // sign up (the one way to Signed up), with a new company made from its name
+  await expect(panel.getByRole('button', { name: 'Promote to Signed up' })).toHaveCount(0);
   await panel.getByRole('button', { name: 'Sign up…' }).click();
   const signUp = panel.getByTestId('signup-form');
   await signUp.getByLabel(/User id/).fill('user-grace');
-  await signUp.getByLabel(/Company id/).fill('co-navy');
-  await signUp.getByLabel(/Company name/).fill('US Navy');
+  const companyFinder = signUp.getByRole('combobox', { name: 'Find the company it signed up with' });
+  await companyFinder.fill('US Navy');
+  await expect(signUp.getByRole('option', { name: 'Create company “US Navy”' })).toBeVisible();
+  await companyFinder.press('ArrowUp');
+  await companyFinder.press('Enter');
+  await expect(signUp.getByTestId('signup-company')).toContainText('new company, created with the sign-up');
   await signUp.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await expect(panel.getByTestId('contact-stage-steps').locator('[aria-current="step"]')).toContainText('Signed up');
   await expect(panel.getByTestId('contact-role')).toHaveText('User');
   await expect(panel.getByTestId('contact-companies')).toContainText('US Navy');
 
@@ -77,6 +81,7 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
   const finder = panel.getByLabel('Find a company to link');
   await finder.fill('navy');
   await expect(panel.getByRole('option', { name: /US Navy/ })).toBeVisible();
+  await finder.press('ArrowDown');
   await finder.press('Enter');
   await expect(panel.getByTestId('contact-companies')).toContainText('US Navy');
 
@@ -87,7 +92,7 @@ test('enter, find, promote, sign up, make customer, unlink, relink, reload: ever
   expect(kept.total).toBe(1);
   const grace = await pageApi(page, 'contacts.get', { id: kept.items[0]!.id });
   expect(grace).toMatchObject({ role: 'user', stage: 'signed_up', externalId: 'user-grace', email: 'grace@navy.test', visitorId: 'visitor-grace' });
-  expect(grace.companies).toEqual([expect.objectContaining({ externalId: 'co-navy', name: 'US Navy', stage: 'customer' })]);
+  expect(grace.companies).toEqual([expect.objectContaining({ name: 'US Navy', stage: 'customer' })]);
   expect(grace.history.map((h) => `${h.fromStage}->${h.toStage}`)).toEqual(['lead->signed_up', 'null->lead']);
   await expect(page.getByTestId('contact-panel').getByTestId('contact-history')).toContainText('Signed up');
   // and the outbox holds every change for Intercom, so the status bar says they wait

@@ -191,6 +191,8 @@ test('three rows picked with ctrl and shift get their stage set in bulk, after a
   await page.getByTestId('bulk-stage-menu').getByRole('button', { name: 'Signed up' }).click();
   const confirm = page.getByTestId('confirm-dialog');
   await expect(confirm).toContainText('Set 3 contacts to Signed up?');
+  // a stage move is no sign-up, and the confirmation says where the sign-up is
+  await expect(confirm).toContainText('This moves the stage only: leads stay leads. To make a lead a user, open it and use Sign up….');
   await confirm.getByRole('button', { name: 'Set 3 contacts to Signed up' }).click();
   await expect(page.getByTestId('toasts')).toContainText('3 contacts set to Signed up.');
   await expect(page.getByTestId('bulk-bar')).toHaveCount(0);

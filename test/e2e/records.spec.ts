@@ -120,8 +120,12 @@ test('promote, then demote only after confirming; the history shows both with th
   expect(twin.sameEmail.map((c) => c.id)).toEqual([contact.id]);
   await expect(currentStep(panel, 'contact')).toContainText('Lead');
 
-  await panel.getByRole('button', { name: 'Promote to Signed up' }).click();
+  // Signed up is reached by the sign-up (with the email, no user id needed), never by a bare stage move
+  await expect(panel.getByRole('button', { name: 'Promote to Signed up' })).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Sign up…' }).click();
+  await panel.getByTestId('signup-form').getByRole('button', { name: 'Sign up', exact: true }).click();
   await expect(currentStep(panel, 'contact')).toContainText('Signed up');
+  await expect(panel.getByTestId('contact-role')).toHaveText('User');
 
   // cancel keeps it
   await panel.getByRole('button', { name: 'Demote to Lead' }).click();
@@ -149,20 +153,51 @@ test('promote, then demote only after confirming; the history shows both with th
   }
 });
 
+test('a contact without an email needs a user id to sign up: the form says so by the field, then signs it up', async ({ page }) => {
+  await openConsole(page);
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Mailless Max' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  await panel.getByRole('button', { name: 'Sign up…' }).click();
+  const form = panel.getByTestId('signup-form');
+  await form.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await expect(form.getByRole('alert')).toHaveText('User id: is needed, because this contact has no email (or add an email first)');
+  await expect(form.getByLabel('User id')).toHaveAttribute('aria-invalid', 'true');
+  expect((await pageApi(page, 'contacts.get', { id: contact.id })).role).toBe('lead');
+
+  // a new company typed by name, picked through the explicit create option, made with the sign-up
+  await form.getByLabel('User id').fill('u-max');
+  const finder = form.getByRole('combobox', { name: 'Find the company it signed up with' });
+  await finder.fill('Maxwell Ltd');
+  await finder.press('ArrowDown');
+  await expect(form.getByRole('option', { name: 'Create company “Maxwell Ltd”' })).toHaveAttribute('aria-selected', 'true');
+  await finder.press('Enter');
+  expect((await pageApi(page, 'companies.list', {})).total).toBe(0); // nothing made before the sign-up
+  await form.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await expect(page.getByTestId('toasts')).toContainText('Mailless Max signed up with Maxwell Ltd (SQL)');
+  const after = await pageApi(page, 'contacts.get', { id: contact.id });
+  expect(after).toMatchObject({ role: 'user', stage: 'signed_up', externalId: 'u-max' });
+  expect(after.companies.map((c) => [c.name, c.stage])).toEqual([['Maxwell Ltd', 'sql']]);
+});
+
 test('sign up with a company, mark it customer, unlink and relink the user; all kept after a reload', async ({ page }) => {
   await openConsole(page);
   const { contact } = await pageApi(page, 'contacts.create', { name: 'Linus', email: 'linus@acme.test' });
+  await pageApi(page, 'companies.create', { name: 'Acme Corp', externalId: 'acme-1' });
   await goToHash(page, `#/leads?contact=${contact.id}`);
   const panel = contactPanel(page);
 
   await panel.getByRole('button', { name: 'Sign up…' }).click();
   const form = panel.getByTestId('signup-form');
-  // the user id is required: the form says so by the field and sends nothing
-  await form.getByRole('button', { name: 'Sign up', exact: true }).click();
-  await expect(form.locator('.field-error')).toContainText('User id: must not be empty');
+  // the user id is optional for a contact with an email; the company is searched by name
+  await expect(form.getByLabel('User id')).toHaveAccessibleDescription('Without one, Intercom knows the user by linus@acme.test.');
   await form.getByLabel('User id').fill('user-42');
-  await form.getByLabel('Company id').fill('acme-1');
-  await form.getByLabel('Company name').fill('Acme Corp');
+  const finder = form.getByRole('combobox', { name: 'Find the company it signed up with' });
+  await finder.fill('acme');
+  await expect(form.getByRole('option', { name: /Acme Corp/ })).toContainText('acme-1');
+  await finder.press('ArrowDown');
+  await finder.press('Enter');
+  await expect(form.getByTestId('signup-company')).toContainText('Acme Corp');
   await form.getByRole('button', { name: 'Sign up', exact: true }).click();
   await expect(page.getByTestId('toasts')).toContainText('Linus signed up with Acme Corp (SQL)');
   await expect(form).toBeHidden();
@@ -199,8 +234,10 @@ test('sign up with a company, mark it customer, unlink and relink the user; all 
   const find = panel.getByRole('combobox', { name: 'Find a company to link' });
   await find.fill('acm');
   const option = panel.getByRole('option', { name: /Acme Corp/ });
-  await expect(option).toHaveAttribute('aria-selected', 'true');
+  await expect(option).toHaveAttribute('aria-selected', 'false');
   await expect(panel.getByRole('option', { name: 'Create company “acm”' })).toBeVisible();
+  await find.press('ArrowDown');
+  await expect(option).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(panel.getByTestId('contact-company')).toContainText('Acme Corp');
   await expect(panel.getByTestId('contact-company')).toContainText('Customer');
@@ -229,6 +266,8 @@ test('a company is created from the combobox and linked in one go', async ({ pag
   await find.fill('Brand New Co');
   const create = panel.getByRole('option', { name: 'Create company “Brand New Co”' });
   await expect(create).toBeVisible();
+  await expect(create).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(create).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(page.getByTestId('toasts')).toContainText('Created Brand New Co and linked it');
@@ -237,6 +276,8 @@ test('a company is created from the combobox and linked in one go', async ({ pag
 
   // arrows move through the list; Esc closes the list but not the panel
   await find.fill('Existing');
+  await expect(panel.getByRole('option', { name: /Existing Ltd/ })).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: /Existing Ltd/ })).toHaveAttribute('aria-selected', 'true');
   await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: 'Create company “Existing”' })).toHaveAttribute('aria-selected', 'true');
@@ -246,6 +287,46 @@ test('a company is created from the combobox and linked in one go', async ({ pag
 
   const list = await pageApi(page, 'companies.list', { search: 'Brand' });
   expect(list.items.map((c) => [c.name, c.stage, c.userCount])).toEqual([['Brand New Co', null, 1]]);
+});
+
+test('the company picker highlights nothing: "Kel", ↓, Enter links the match; only the explicit option creates', async ({ page }) => {
+  await openConsole(page);
+  const kelvin = await pageApi(page, 'companies.create', { name: 'Kelvin Labs' });
+  const { contact } = await pageApi(page, 'contacts.create', { name: 'Picky Person' });
+  await goToHash(page, `#/leads?contact=${contact.id}`);
+  const panel = contactPanel(page);
+  const find = panel.getByRole('combobox', { name: 'Find a company to link' });
+
+  // typed and Enter at once: nothing is highlighted, so nothing is linked or created
+  await find.fill('Kel');
+  await expect(panel.getByTestId('linker-status')).toHaveText('1 match: ↓ to choose, Enter to pick. The last option is Create company “Kel”.');
+  await expect(panel.getByRole('option', { name: /Kelvin Labs/ })).toHaveAttribute('aria-selected', 'false');
+  await expect(panel.getByRole('option', { name: 'Create company “Kel”' })).toHaveAttribute('aria-selected', 'false');
+  await find.press('Enter');
+  await expect(find).toHaveValue('Kel');
+  expect((await pageApi(page, 'companies.list', {})).total).toBe(1);
+
+  // typed fast, before the search answers: ↓ and Enter still apply to the answer for "Kel"
+  await find.fill('');
+  await find.pressSequentially('Kel');
+  await find.press('ArrowDown');
+  await find.press('Enter');
+  await expect(panel.getByTestId('contact-company')).toContainText('Kelvin Labs');
+  await expect(page.getByTestId('toasts')).toContainText('Linked to Kelvin Labs');
+  let list = await pageApi(page, 'companies.list', {});
+  expect(list.items.map((c) => c.name)).toEqual(['Kelvin Labs']);
+  expect((await pageApi(page, 'companies.get', { id: kelvin.id })).users.map((u) => u.id)).toEqual([contact.id]);
+
+  // the explicit last option, reached with the keyboard, creates one and links it
+  await find.fill('Kel');
+  const create = panel.getByRole('option', { name: 'Create company “Kel”' });
+  await expect(panel.getByTestId('linker-status')).toHaveText('No match. The last option is Create company “Kel”.');
+  await find.press('ArrowUp');
+  await expect(create).toHaveAttribute('aria-selected', 'true');
+  await find.press('Enter');
+  await expect(page.getByTestId('toasts')).toContainText('Created Kel and linked it');
+  list = await pageApi(page, 'companies.list', {});
+  expect(list.items.map((c) => [c.name, c.userCount]).sort()).toEqual([['Kel', 1], ['Kelvin Labs', 1]]);
 });
 
 test('the companies list searches, filters by stage, counts, sorts and opens rows from the keyboard', async ({ page }) => {
@@ -314,6 +395,8 @@ test('a user is linked from the company page by searching the contacts', async (
   const find = panel.getByRole('combobox', { name: 'Find a contact to link' });
   await find.fill('found');
   await expect(panel.getByRole('option')).toHaveCount(1);
+  await expect(panel.getByRole('option', { name: /Found Person/ })).toHaveAttribute('aria-selected', 'false');
+  await find.press('ArrowDown');
   await expect(panel.getByRole('option', { name: /Found Person/ })).toHaveAttribute('aria-selected', 'true');
   await find.press('Enter');
   await expect(page.getByTestId('toasts')).toContainText('Linked Found Person');

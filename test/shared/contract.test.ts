@@ -84,6 +84,7 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'import.status': { importId: 'nothing' },
   'import.list': {},
   'import.report': { importId: 'nothing' },
+  'import.failedRows': { importId: 'nothing' },
   'contacts.export': { columns: ['name', 'email'] },
   'funnel.get': {},
   'funnel.cohorts': { by: 'month' },
@@ -252,18 +253,19 @@ describe('every method on real records', () => {
       expect((await call('bulk.undo', { id: bulk.bulk!.id })).restored).toBe(1);
 
       // an import, paused while it runs, resumed, done and rolled back
-      const csv = Buffer.from('email,name\ndora@example.test,Dora Dunn\neve@example.test,Eve Evans\n');
+      const csv = Buffer.from('email,name\ndora@example.test,Dora Dunn\neve@example.test,Eve Evans\nnot-an-email,Bad Row\n');
       const job = await call('import.open', { fileName: 'people.csv', size: csv.length });
       expect((await call('import.chunk', { importId: job.id, offset: 0, data: csv.toString('base64') })).state).toBe('ready');
       const analysis = await call('import.analyse', { importId: job.id });
       const plan = { importId: job.id, kind: 'contacts' as const, mapping: analysis.mapping, duplicates: 'skip' as const };
-      expect((await call('import.preview', plan)).rows).toBe(2);
+      expect((await call('import.preview', plan)).rows).toBe(3);
       expect((await call('import.start', plan)).state).toBe('running');
       expect((await call('import.pause', { importId: job.id })).state).toBe('interrupted');
       expect((await call('import.resume', { importId: job.id })).state).toBe('running');
       release();
       await vi.waitFor(async () => expect((await call('import.status', { importId: job.id })).state).toBe('done'));
       expect((await call('import.report', { importId: job.id })).job.created).toBe(2);
+      expect((await call('import.failedRows', { importId: job.id })).rows).toBe(1);
       expect((await call('import.list', {})).total).toBe(1);
       expect((await call('import.rollback', { importId: job.id, confirm: true })).state).toBe('rolled_back');
 

@@ -101,9 +101,16 @@ export class CompanyService {
     return company;
   }
 
-  /** Sign-up step: find the company by the customer's id or create it; make it at least SQL. */
+  /**
+   * Sign-up step: the company picked (by local id), found by the customer's company id, or
+   * created (by name, with that id if given); it reaches at least SQL.
+   */
   ensureForSignUp(input: SignUpCompany, at: number): { row: CompanyRow; changed: boolean } {
-    const existing = this.ctx.store.companies.byExternalId(input.externalId);
+    const existing = input.id
+      ? this.mustGet(input.id, 'company.id')
+      : input.externalId
+        ? this.ctx.store.companies.byExternalId(input.externalId)
+        : undefined;
     if (!existing) {
       if (!input.name) {
         throw new AppError('VALIDATION', `No company has company id ${input.externalId} yet; give its name to create it.`, {
@@ -112,7 +119,7 @@ export class CompanyService {
       }
       const row = this.insertRow(
         {
-          externalId: input.externalId,
+          externalId: input.externalId ?? null,
           name: input.name,
           plan: input.plan ?? null,
           monthlySpend: input.monthlySpend ?? null,

@@ -272,25 +272,35 @@ export class ContactService {
   }
 
   /**
-   * The sign-up flow: the contact becomes a user with the customer's user id and stage
-   * signed_up; its company (found by the customer's company id, or created) is linked and
-   * reaches at least SQL.
+   * The sign-up flow: the contact becomes a user, with the customer's user id or else by its
+   * email (Intercom takes a user with either), and stage signed_up; its company (picked, found
+   * by the customer's company id, or created) is linked and reaches at least SQL.
    */
-  signUp({ id, externalId, company }: ParsedInput<'contacts.signUp'>): MethodOutput<'contacts.signUp'> {
+  signUp({ id, externalId: given, company }: ParsedInput<'contacts.signUp'>): MethodOutput<'contacts.signUp'> {
     const { store, actor } = this.ctx;
     let changes = { contact: false, company: false };
     let journalled: ChangeRow | null = null;
     const result = store.transaction(() => {
       const row = this.mustGet(id);
-      if (row.external_id && row.external_id !== externalId) {
+      // signing up again without a user id keeps the one it has
+      const externalId = given ?? row.external_id ?? null;
+      if (!externalId && !row.email) {
+        throw new AppError('VALIDATION', `User id: ${describe(row)} has no email, so it needs a user id to sign up (or add an email first).`, {
+          field: 'externalId',
+          details: { rule: 'user_id_or_email' },
+        });
+      }
+      if (externalId && row.external_id && row.external_id !== externalId) {
         throw new AppError('CONFLICT', `${describe(row)} already signed up with user id ${row.external_id}.`, {
           field: 'externalId',
           details: { existingId: row.id, existingExternalId: row.external_id },
         });
       }
-      this.checkIdentity({ externalId }, id);
+      if (externalId) this.checkIdentity({ externalId }, id);
       const at = this.ctx.now();
-      const existing = company ? (store.companies.byExternalId(company.externalId) ?? null) : null;
+      // the company picked, or found by the customer's company id; null: a new one is made
+      const existing =
+        (company?.id ? store.companies.byId(company.id) : company?.externalId ? store.companies.byExternalId(company.externalId) : undefined) ?? null;
       const started = this.changes.begin([row.pk, ...(existing ? store.companies.contactPks(existing.pk) : [])]);
       const stageChanged = row.stage !== 'signed_up';
       const contactChanged = stageChanged || row.role !== 'user' || row.external_id !== externalId;

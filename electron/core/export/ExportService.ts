@@ -175,6 +175,30 @@ export class ExportService {
     };
   }
 
+  /**
+   * Writes a table (a header, then rows of text) as a CSV beside the exports, named
+   * `<baseName>-<stamp>.csv`; used for an import's failed rows.
+   */
+  writeTable(baseName: string, header: readonly string[], rows: readonly (readonly string[])[]): ExportFile {
+    makePrivateDirs(this.exportsDir);
+    const { fileName, fullPath } = this.freeName(stampedName(baseName, this.ctx.now()));
+    const partial = `${fullPath}.partial`;
+    const fd = openPrivateFile(partial);
+    try {
+      let text = `\uFEFF${header.map(csvField).join(',')}\r\n`;
+      for (const row of rows) text += `${row.map(csvField).join(',')}\r\n`;
+      fs.writeSync(fd, text);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(partial, { force: true });
+      if (isDiskFull(e)) throw diskFullError(fileName, this.exportsDir, 0, 'free some space there and try again');
+      throw e;
+    }
+    fs.closeSync(fd);
+    fs.renameSync(partial, fullPath);
+    return { fileName, path: fullPath, rows: rows.length, downloadUrl: this.offerDownloads ? `/exports/${encodeURIComponent(fileName)}` : null };
+  }
+
   /** `<stamp>.csv`, or `<stamp>-2.csv` ... when an export of the same minute is there. */
   private freeName(stamp: string): { fileName: string; fullPath: string } {
     for (let n = 1; ; n++) {

@@ -13,18 +13,18 @@ import path from 'node:path';
 import type { ImportJob, ImportMapping } from '../../../shared/activity';
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { ensurePrivateDir, ensurePrivateFile } from '../files/privateFiles';
+import { ensurePrivateDir, ensurePrivateFile, writePrivateFile } from '../files/privateFiles';
 import type { ImportDbRow } from '../db/ImportRepository';
 import { iso, isoOrNull } from '../db/rows';
 import { diskFullError, isDiskFull, storeHeadroom, writingInto } from '../diskSpace';
 import type { ServiceContext } from '../ServiceContext';
 import { NOT_UTF8_NOTE, type TextEncoding } from './decode';
-import { guessKind, guessMapping } from './guess';
+import { FAILED_ROWS_REASON, guessKind, guessMapping } from './guess';
 import { describeOutcome, ImportRollback, type RollbackSurvey } from './ImportRollback';
 import { ImportWriter } from './ImportWriter';
 import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
 import { previewRows } from './preview';
-import { compileMapping, mapRow } from './rows';
+import { compileMapping, firstRowNumber, mapRow } from './rows';
 
 /** Rows per transaction: big enough to amortise the commit, small enough to keep calls flowing. */
 export const IMPORT_CHUNK_ROWS = 2000;
@@ -301,9 +301,22 @@ export class ImportService {
     fs.rmSync(r.file_path, { force: true });
   }
 
-  /** Uploads that stopped part way and got no piece for a day: their partial files go. */
+  /**
+   * Uploads that stopped part way and got no piece for a day: their partial files go. Uploads
+   * that arrived whole but were left unstarted for a day are discarded as "Remove" does, so
+   * abandoned files do not pile up in the list.
+   */
   private removeStaleUploads(): void {
     const now = this.ctx.now();
+    for (const r of this.ctx.store.imports.inState('ready')) {
+      let last = r.created_at;
+      try {
+        last = fs.statSync(r.file_path).mtimeMs;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+      if (now - last >= STALE_UPLOAD_MS) this.discard(r);
+    }
     for (const r of this.ctx.store.imports.inState('uploading')) {
       let last = r.created_at;
       try {
@@ -458,6 +471,8 @@ export class ImportService {
         store.imports.update(id, { state: 'done', finishedAt: this.ctx.now() });
       });
       this.runs.delete(id);
+      // the failed rows outlive the source file, so they can still be downloaded to fix
+      if (store.imports.byId(id)!.failed > 0) await this.keepFailedRows(job, facts);
       this.removeSource(job);
       this.announce(id, 'done');
       // the held entries may go now: the sync engine runs on this
@@ -497,7 +512,7 @@ export class ImportService {
     const touched = { contacts: new Set<string>(), companies: new Set<string>(), events: false };
     writer.beginChunk(this.ctx.now());
     for (let i = 0; i < rows.length; i++) {
-      const rowNo = from + i + 1;
+      const rowNo = rows[i]!.row ?? from + i + firstRowNumber(mapping);
       const checked = mapRow(mapping, rows[i]!.cells, rowNo, rows[i]!.error);
       if (!checked.ok) {
         counts.failed++;
@@ -566,6 +581,8 @@ export class ImportService {
       return { ...o, result };
     });
     this.removeSource(r);
+    // its failed rows are moot once it is undone
+    fs.rmSync(this.failedRowsPath(r.id), { force: true });
     this.progress.delete(importId);
     const { touched } = outcome;
     if (touched.contacts.size > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: [...touched.contacts], op: 'import rolled back' });
@@ -586,6 +603,10 @@ export class ImportService {
 
   // ---- reading -------------------------------------------------------------------------------------
 
+  fileNameOf(importId: string): string {
+    return this.mustGet(importId).file_name;
+  }
+
   status({ importId }: ParsedInput<'import.status'>): MethodOutput<'import.status'> {
     return this.job(importId);
   }
@@ -593,6 +614,51 @@ export class ImportService {
   list(q: ParsedInput<'import.list'>): MethodOutput<'import.list'> {
     const { rows, total } = this.ctx.store.imports.list(q.limit, q.offset ?? 0);
     return { items: rows.map((r) => this.toJob(r)), total };
+  }
+
+  /**
+   * The failed rows as they were in the file, each with its reason last: read from the source
+   * while it is there, else from the copy kept when the run ended (see keepFailedRows).
+   */
+  async failedRows({ importId }: ParsedInput<'import.failedRows'>): Promise<FailedRows> {
+    const r = this.mustGet(importId);
+    if (r.failed === 0) throw new AppError('VALIDATION', `No row of ${r.file_name} failed.`, { field: 'importId' });
+    const kept = this.failedRowsPath(r.id);
+    if (fs.existsSync(r.file_path)) return this.readFailedRows(r, await this.factsOf(r));
+    if (fs.existsSync(kept)) return JSON.parse(fs.readFileSync(kept, 'utf8')) as FailedRows;
+    throw new AppError('NOT_FOUND', `The rows of ${r.file_name} are no longer kept; import the file again to see them.`, { field: 'importId' });
+  }
+
+  private failedRowsPath(id: string): string {
+    return path.join(this.dir, `${id}.failed.json`);
+  }
+
+  private async keepFailedRows(r: ImportDbRow, facts: TableFacts): Promise<void> {
+    const rows = await this.readFailedRows(r, facts);
+    writePrivateFile(this.failedRowsPath(r.id), JSON.stringify(rows));
+  }
+
+  private async readFailedRows(r: ImportDbRow, facts: TableFacts): Promise<FailedRows> {
+    const reasons = new Map<number, string>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = this.ctx.store.imports.lines(r.id, ['failed'], 1000, offset);
+      for (const l of page.rows) reasons.set(l.row_no, l.reason ?? '');
+      if (page.rows.length < 1000) break;
+    }
+    const rows: string[][] = [];
+    // numbered as the run numbered them (see writeChunk)
+    let counted = facts.format === 'jsonl' ? 1 : 2;
+    for await (const batch of this.rowsOf(r, facts)) {
+      for (const row of batch) {
+        const rowNo = row.row ?? counted;
+        counted++;
+        const reason = reasons.get(rowNo);
+        if (reason === undefined) continue;
+        const cells = facts.columns.map((_, i) => cellText(row.cells[i]));
+        rows.push([...cells, reason]);
+      }
+    }
+    return { header: [...facts.columns, FAILED_ROWS_REASON], rows };
   }
 
   report(q: ParsedInput<'import.report'>): MethodOutput<'import.report'> {
@@ -608,6 +674,11 @@ export class ImportService {
 }
 
 type RollbackResult = NonNullable<ImportJob['rollbackResult']>;
+/** An import's failed rows: the file's columns and "Reason", then each row's cells. */
+export interface FailedRows {
+  header: string[];
+  rows: string[][];
+}
 
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 

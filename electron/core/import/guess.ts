@@ -76,6 +76,9 @@ const EXPORT_DERIVED = new Set(
   ),
 );
 
+/** The column import.failedRows adds after the file's own. */
+export const FAILED_ROWS_REASON = 'Reason';
+
 /** The field a header names for this kind, if it names one that kind has. */
 function fieldFor(header: string, kind: ImportKind): Field | null {
   const key = normaliseHeader(header);
@@ -87,13 +90,24 @@ function fieldFor(header: string, kind: ImportKind): Field | null {
   return (IMPORT_TARGETS[kind] as readonly string[]).includes(field) ? field : null;
 }
 
-/** Events when there is an event name; companies (with their users) when a column names the company; else contacts. */
+/** Columns only a company has: a file with them describes companies, not people who work at one. */
+const COMPANY_ONLY: readonly Field[] = ['plan', 'monthlySpend', 'companyStage'];
+const PERSON: readonly Field[] = ['email', 'name', 'phone', 'externalId', 'visitorId'];
+
+/**
+ * Events when there is an event name. Companies (with their users) when the company columns
+ * carry company facts (plan, MRR, company stage) or stand alone; a people file that merely says
+ * where each works ("Company") is contacts, linked to their companies by name.
+ */
 export function guessKind(columns: string[]): ImportKind {
   const fields = new Set(columns.map((c) => SYNONYMS[normaliseHeader(c)]).filter(Boolean));
   if (fields.has('eventName')) return 'events';
   // a "plan" or "MRR" alone is more likely a contact's attribute than a company without a name
-  if (fields.has('companyName') || fields.has('companyExternalId')) return 'companies';
-  return 'contacts';
+  const namesCompany = fields.has('companyName') || fields.has('companyExternalId');
+  if (!namesCompany) return 'contacts';
+  const companyFacts = COMPANY_ONLY.some((f) => fields.has(f));
+  const people = PERSON.some((f) => fields.has(f));
+  return companyFacts || !people ? 'companies' : 'contacts';
 }
 
 /** A header as an attribute / metadata key: the characters Intercom refuses become `_`. */
@@ -105,8 +119,13 @@ function keyFrom(header: string, max: number): string {
 export function guessMapping(columns: string[], kind: ImportKind): ImportMapping {
   const taken = new Set<string>();
   const mapping: ImportMapping = {};
-  for (const column of columns) {
+  for (const [i, column] of columns.entries()) {
     const field = fieldFor(column, kind);
+    // the last column of a "failed rows" download, fixed and imported again: why it failed before
+    if (!field && i === columns.length - 1 && column === FAILED_ROWS_REASON) {
+      mapping[column] = 'ignore';
+      continue;
+    }
     if (!field && kind !== 'events' && EXPORT_DERIVED.has(normaliseHeader(column))) {
       mapping[column] = 'ignore';
       continue;

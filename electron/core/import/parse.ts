@@ -17,6 +17,8 @@ export interface RowError {
 /** A data row (the header excluded, blank lines skipped), as long as the columns. */
 export interface TableRow {
   cells: Cell[];
+  /** CSV: the row as a spreadsheet numbers it (the header's is 1; blank lines count too). */
+  row?: number;
   /** The row cannot be read as it stands. */
   error?: RowError;
 }
@@ -155,7 +157,7 @@ export class TableReader {
         baseIndex = result.meta.cursor;
         if (partial.length > MAX_ROW_CHARS) {
           throw new UnreadableFileError(
-            `Row ${this.rows + 1} is longer than ${MAX_ROW_CHARS / 2 ** 20} MB: a quoted field is probably never closed, or the file is not a table.`,
+            `Row ${recordIndex + records.length + 1} is longer than ${MAX_ROW_CHARS / 2 ** 20} MB: a quoted field is probably never closed, or the file is not a table.`,
           );
         }
       }
@@ -181,7 +183,7 @@ export class TableReader {
         // a short row (trailing empty cells left out) is read as if they were there
         const cells: Cell[] = fields.slice(0, columns.length);
         while (cells.length < columns.length) cells.push('');
-        batch.push(error ? { cells, error } : { cells });
+        batch.push(error ? { cells, row: index + 1, error } : { cells, row: index + 1 });
       }
       recordIndex += records.length;
       if (!header && last) throw new UnreadableFileError('The file has no header row.');

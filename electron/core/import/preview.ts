@@ -9,7 +9,7 @@ import type { Store } from '../db/Store';
 import { storeLookup } from './ImportWriter';
 import { decideCompany, decideContact, type Found, type IdentityLookup } from './match';
 import type { TableRow } from './parse';
-import { describeRow, mapRow, type CompiledMapping, type EventPart, type PersonPart } from './rows';
+import { describeRow, firstRowNumber, mapRow, type CompiledMapping, type EventPart, type PersonPart } from './rows';
 
 const MAX_PROBLEMS = 200;
 const MAX_MAPPED = 20;
@@ -99,8 +99,9 @@ export async function previewRows(
     else r.duplicatesInStore++;
   };
 
-  const check = ({ cells, error }: TableRow): void => {
-    const rowNo = ++r.rows;
+  const check = ({ cells, error, row: fileRow }: TableRow): void => {
+    const rowNo = fileRow ?? ++r.rows + firstRowNumber(mapping) - 1;
+    if (fileRow !== undefined) r.rows++;
     const checked = mapRow(mapping, cells, rowNo, error);
     if (!checked.ok) {
       r.invalid++;

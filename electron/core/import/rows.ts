@@ -173,7 +173,13 @@ const emptyCompany = (): CompanyPart => ({ externalId: null, name: null, plan: n
 
 const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 
-/** Checks one row; `rowNo` is 1-based (the header is row 0). */
+/**
+ * The number a file's first record has where rows are named: a spreadsheet's (the header is row
+ * 1, so the first record is row 2); a JSON lines file's line number.
+ */
+export const firstRowNumber = (m: Pick<CompiledMapping, 'csv'>): number => (m.csv ? 2 : 1);
+
+/** Checks one row; `rowNo` is the row as the file shows it (see firstRowNumber). */
 export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowError?: { column: string | null; message: string }): RowResult {
   const problems: ImportProblem[] = [];
   if (rowError) return { ok: false, problems: [{ row: rowNo, column: rowError.column, field: null, message: rowError.message }] };

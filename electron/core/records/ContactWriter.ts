@@ -102,8 +102,11 @@ export class ContactWriter {
     return { seq, historyId };
   }
 
-  /** The sign-up: a user with the customer's user id, at stage signed_up, in one contact.signUp entry. */
-  signUp(row: ContactRow, externalId: string, o: ChangeOptions & { actor: string }): Written {
+  /**
+   * The sign-up: a user, with the customer's user id or (null) known by its email, at stage
+   * signed_up, in one contact.signUp entry.
+   */
+  signUp(row: ContactRow, externalId: string | null, o: ChangeOptions & { actor: string }): Written {
     const { store } = this;
     store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: o.at });
     const historyId =

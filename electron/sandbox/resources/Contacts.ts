@@ -96,6 +96,11 @@ export class Contacts {
     }
     const custom = has(b, 'custom_attributes') ? this.attrs.mergeCustom('contact', b.custom_attributes, cur.custom_attributes, options.autoCreateAttributes) : cur.custom_attributes;
     const next: ContactData = { ...cur, ...f, custom_attributes: custom };
+    if (cur.role === 'lead' && next.role === 'user' && !next.external_id && next.email) {
+      // a lead becoming a user without an external_id is matched by email, as on create
+      const other = this.ws.usersWithEmail(next.email.toLowerCase()).find((o) => o !== id);
+      if (other) throw this.ws.conflict(other);
+    }
     if (cur.role === 'lead' && next.role === 'user' && next.signed_up_at === null) (next as { signed_up_at: number | null }).signed_up_at = this.ws.nowSec();
     // updated_at moves only on a real change, so an idempotent retry leaves no trace in search
     if (!options.alwaysBump && sameContact(cur, next)) return this.ws.wire(cur);

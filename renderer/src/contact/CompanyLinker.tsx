@@ -8,12 +8,18 @@ import { COMPANY_STAGE_LABEL } from '../ui/labels';
 import { check } from './fieldErrors';
 import { InputError, Linker } from './Linker';
 
+/** The company search behind the pickers (this one and the sign-up form's). */
+export function useCompanySearch(): (text: string) => Promise<Company[]> {
+  const client = useClient();
+  return useCallback(async (text: string) => (await client.call('companies.list', { search: text || undefined, limit: 8 })).items, [client]);
+}
+
+/** A company option's details: its company id and stage. */
+export const companyDetail = (c: Company): string => [c.externalId, c.stage ? COMPANY_STAGE_LABEL[c.stage] : null].filter(Boolean).join(' · ');
+
 export function CompanyLinker({ contactId, linkedIds, onLinked }: { contactId: string; linkedIds: string[]; onLinked: () => void }) {
   const client = useClient();
-  const search = useCallback(
-    async (text: string) => (await client.call('companies.list', { search: text || undefined, limit: 8 })).items,
-    [client],
-  );
+  const search = useCompanySearch();
   return (
     <Linker<Company>
       label="Link to a company"
@@ -24,7 +30,7 @@ export function CompanyLinker({ contactId, linkedIds, onLinked }: { contactId: s
       errorSubject="Company"
       search={search}
       idOf={(c) => c.id}
-      describe={(c) => ({ name: c.name, detail: [c.externalId, c.stage ? COMPANY_STAGE_LABEL[c.stage] : null].filter(Boolean).join(' · ') })}
+      describe={(c) => ({ name: c.name, detail: companyDetail(c) })}
       excludeIds={linkedIds}
       link={async (c) => {
         await client.call('companies.link', { contactId, companyId: c.id });

@@ -153,18 +153,15 @@ function ContactBody({
         <h3 id="contact-stage-h">Stage</h3>
         <StageSteps kind="contact" stage={data.stage} />
         <div className="rec-actions">
-          {data.stage === 'lead' ? (
-            <button type="button" onClick={() => void setStage('signed_up')} disabled={stageBusy}>
-              Promote to Signed up
-            </button>
-          ) : (
-            <button type="button" className="secondary" onClick={() => void setStage('lead')} disabled={stageBusy}>
-              Demote to Lead
+          {/* reaching Signed up is the sign-up itself (role user too), never a bare stage move */}
+          {canSignUp && !signUpOpen && (
+            <button type="button" onClick={() => setSignUpOpen(true)}>
+              Sign up…
             </button>
           )}
-          {canSignUp && !signUpOpen && (
-            <button type="button" className="secondary" onClick={() => setSignUpOpen(true)}>
-              Sign up…
+          {data.stage !== 'lead' && (
+            <button type="button" className="secondary" onClick={() => void setStage('lead')} disabled={stageBusy}>
+              Demote to Lead
             </button>
           )}
         </div>

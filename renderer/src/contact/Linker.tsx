@@ -1,7 +1,8 @@
 // A combobox that links one record to another: typing searches (answers to older text are
-// dropped), arrows move, Enter picks (an Enter typed before the answer picks once it is in), Esc
-// closes the list and then clears the text. An optional last option creates the record from the
-// typed text. Used for "link to a company" on the lead page and "link a user" on the company page.
+// dropped), arrows move, Enter picks the highlighted option (keys typed before the answer apply
+// once it is in), Esc closes the list and then clears the text. Nothing is highlighted until an
+// arrow moves there, so Enter never links or creates by accident; an optional last option
+// creates the record from the typed text. Used for "link to a company" and "link a user".
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { describeFieldError } from './fieldErrors';
 
@@ -9,6 +10,13 @@ import { describeFieldError } from './fieldErrors';
 export class InputError extends Error {}
 
 type Option<T> = { kind: 'found'; item: T } | { kind: 'create'; text: string };
+
+/** The option `by` arrow presses away in a list of `n`; from none (-1), ↓ lands on the first and ↑ on the last. */
+function moveIn(n: number, from: number, by: number): number {
+  if (n === 0) return -1;
+  if (from < 0) return by > 0 ? (by - 1) % n : (((n + by) % n) + n) % n;
+  return (((from + by) % n) + n) % n;
+}
 
 export interface LinkerProps<T> {
   /** Visible label above the input, e.g. "Link to a company". */
@@ -35,6 +43,9 @@ export interface LinkerProps<T> {
 
 export function Linker<T>(props: LinkerProps<T>) {
   const { search, idOf, describe, create } = props;
+  // read by the search answer, which must not run again each time the props are re-made
+  const latestProps = useRef(props);
+  latestProps.current = props;
   const uid = useId();
   const listId = `${uid}-list`;
   const errorId = `${uid}-error`;
@@ -44,11 +55,14 @@ export function Linker<T>(props: LinkerProps<T>) {
   /** The text `results` answer; while it differs from what is typed, Enter waits. */
   const [resultsFor, setResultsFor] = useState<string | null>(null);
   const [searching, setSearching] = useState(false);
-  const [active, setActive] = useState(0);
+  /** The highlighted option; -1: none, until an arrow key moves there. */
+  const [active, setActive] = useState(-1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
   const enterPending = useRef(false);
+  /** Arrow presses made while the answer for the typed text was not in yet: applied to that answer. */
+  const movesPending = useRef(0);
 
   useEffect(() => {
     if (!open) return;
@@ -62,12 +76,19 @@ export function Linker<T>(props: LinkerProps<T>) {
           if (n !== seq.current) return;
           setResults(items);
           setResultsFor(q);
-          setActive(0);
+          // arrows pressed before this answer came apply to it
+          const moves = movesPending.current;
+          movesPending.current = 0;
+          const p = latestProps.current;
+          const shown = items.filter((item) => !p.excludeIds.includes(p.idOf(item))).length + (p.create && q ? 1 : 0);
+          setActive(moves === 0 ? -1 : moveIn(shown, -1, moves));
         })
         .catch(() => {
           if (n !== seq.current) return;
           setResults([]);
           setResultsFor(q);
+          movesPending.current = 0;
+          setActive(-1);
         })
         .finally(() => {
           if (n === seq.current) setSearching(false);
@@ -85,6 +106,7 @@ export function Linker<T>(props: LinkerProps<T>) {
   const activeIndex = Math.min(active, options.length - 1);
   // Enter on an answer to older text could link the wrong record or create a duplicate
   const fresh = resultsFor === typed && !searching;
+  const found = options.filter((o) => o.kind === 'found').length;
 
   const pick = async (o: Option<T>) => {
     if (busy) return;
@@ -106,9 +128,9 @@ export function Linker<T>(props: LinkerProps<T>) {
   };
 
   useEffect(() => {
-    if (!enterPending.current || !fresh) return;
+    if (!fresh || !enterPending.current) return;
     enterPending.current = false;
-    const o = options[activeIndex];
+    const o = activeIndex >= 0 ? options[activeIndex] : undefined;
     if (o) void pick(o);
   });
 
@@ -146,6 +168,13 @@ export function Linker<T>(props: LinkerProps<T>) {
       </ul>
     );
   }
+  // said by screen readers as the answer comes in: how many matched, and how to pick or create
+  let status = '';
+  if (open && fresh && typed) {
+    const parts = [found === 0 ? 'No match.' : `${found} ${found === 1 ? 'match' : 'matches'}: ↓ to choose, Enter to pick.`];
+    if (create) parts.push(`The last option is ${create.optionText(typed)}.`);
+    status = parts.join(' ');
+  }
 
   return (
     <div className="linker">
@@ -169,6 +198,8 @@ export function Linker<T>(props: LinkerProps<T>) {
         spellCheck={false}
         onChange={(e) => {
           enterPending.current = false;
+          movesPending.current = 0;
+          setActive(-1);
           setText(e.target.value);
           setError(null);
           setOpen(true);
@@ -176,20 +207,23 @@ export function Linker<T>(props: LinkerProps<T>) {
         onFocus={() => setOpen(true)}
         onBlur={() => {
           enterPending.current = false;
+          movesPending.current = 0;
           setOpen(false);
         }}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
             if (!open) return setOpen(true);
-            const n = options.length;
-            if (n > 0) setActive((activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+            const by = e.key === 'ArrowDown' ? 1 : -1;
+            // typed faster than the search answered: move within that answer once it is in
+            if (!fresh) movesPending.current += by;
+            else setActive(moveIn(options.length, activeIndex, by));
           } else if (e.key === 'Enter') {
             e.preventDefault();
-            const o = options[activeIndex];
-            if (open && fresh && o) void pick(o);
-            // typed faster than the search answered: pick once the answer for this text is in
-            else if (open && typed) enterPending.current = true;
+            const o = activeIndex >= 0 ? options[activeIndex] : undefined;
+            if (open && fresh && movesPending.current === 0) {
+              if (o) void pick(o);
+            } else if (open && typed) enterPending.current = true;
           } else if (e.key === 'Escape' && (open || text)) {
             // closes the list (then clears the text); only a third Esc reaches the panel
             e.preventDefault();
@@ -200,6 +234,9 @@ export function Linker<T>(props: LinkerProps<T>) {
         }}
       />
       {list}
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="linker-status">
+        {status}
+      </p>
       {error && (
         <p id={errorId} className="field-error" role="alert">
           {error}

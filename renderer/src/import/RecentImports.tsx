@@ -1,6 +1,7 @@
 // The recent imports, newest first: state and counts of each, live while one runs. Interrupted
-// ones can be resumed or rolled back here; an upload that never finished can be removed; a file
-// that could not be read says why.
+// ones can be resumed or rolled back here; an upload never started can be removed; a file that
+// could not be read says why. Abandoned uploads do not pile up: of the unstarted uploads of one
+// file only the latest is listed, and removed ones are not listed at all.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportJob } from '../../../shared/activity';
 import { useClient } from '../state/ClientContext';
@@ -13,6 +14,20 @@ import { canRollBack, confirmAndRollBack } from './importParts';
 import { KIND_LABEL, STATE_LABEL } from './importWords';
 
 const LIMIT = 20;
+
+const unstarted = (j: ImportJob) => j.state === 'uploading' || j.state === 'ready';
+
+/** The list as shown: newest first, one unstarted upload per file name, none discarded. */
+export function shownImports(items: readonly ImportJob[], keepId: string | null): ImportJob[] {
+  const seen = new Set<string>();
+  return items.filter((j) => {
+    if (j.state === 'rolled_back' && j.startedAt === null) return false;
+    if (!unstarted(j) || j.id === keepId) return true;
+    if (seen.has(j.fileName)) return false;
+    seen.add(j.fileName);
+    return true;
+  });
+}
 
 export function RecentImports() {
   const client = useClient();
@@ -79,7 +94,7 @@ export function RecentImports() {
       )}
       {items && items.length > 0 && (
         <ol className="import-recent-list">
-          {items.map((job) => (
+          {shownImports(items, wizardJobId).map((job) => (
             <li key={job.id} className="import-recent-item" data-testid="import-recent-item" data-state={job.state} data-id={job.id}>
               <div className="import-recent-main">
                 <strong className="import-recent-file">{job.fileName}</strong>
@@ -135,17 +150,17 @@ export function RecentImports() {
                     )}
                   </>
                 )}
-                {job.state === 'uploading' && job.id !== wizardJobId && (
+                {unstarted(job) && job.id !== wizardJobId && (
                   <button
                     type="button"
                     className="secondary"
                     disabled={acting !== null}
-                    aria-label={`Remove the unfinished upload of ${job.fileName}`}
+                    aria-label={job.state === 'uploading' ? `Remove the unfinished upload of ${job.fileName}` : `Remove the upload of ${job.fileName}`}
                     onClick={() =>
                       void act(job.id, async () => {
-                        // nothing of it was written: discarding only removes what arrived of the file
+                        // nothing of it was written: discarding only removes the uploaded file
                         await client.call('import.rollback', { importId: job.id });
-                        toast.ok(`Removed the unfinished upload of “${job.fileName}”.`);
+                        toast.ok(job.state === 'uploading' ? `Removed the unfinished upload of “${job.fileName}”.` : `Removed the upload of “${job.fileName}”.`);
                       })
                     }
                     data-testid="import-recent-remove"

@@ -1,11 +1,13 @@
 // Step 5: what the import did. Counts, the reasons rows were skipped or failed (with how many
-// each), and those rows page by page with their row numbers; then roll back, or another file.
+// each), and those rows page by page with their row numbers as a spreadsheet shows them; the
+// failed rows to download, fix and import again; then roll back, or another file.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { describeError, toast } from '../state/toastStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { deliverFile } from '../leads/bulkActions';
 import { formatDateTime, plural } from '../ui/labels';
 import { resetWizard, useImportWizard } from './importWizard';
 import { canRollBack, confirmAndRollBack, JobCounts, RollbackResult } from './importParts';
@@ -62,6 +64,17 @@ export function ReportStep() {
     }
   };
 
+  const downloadFailed = async () => {
+    setActing(true);
+    try {
+      await deliverFile(await client.call('import.failedRows', { importId: job.id }));
+    } catch (e) {
+      toast.error(e);
+    } finally {
+      setActing(false);
+    }
+  };
+
   return (
     <div className="import-step import-report" data-testid="import-report" data-state={job.state} role="group" aria-labelledby="import-report-title">
       <h2 id="import-report-title" className="import-step-title" tabIndex={-1}>
@@ -91,6 +104,14 @@ export function ReportStep() {
               </li>
             ))}
           </ul>
+          {job.failed > 0 && (
+            <p className="import-failed-download">
+              <button type="button" className="secondary" onClick={() => void downloadFailed()} disabled={acting} data-testid="import-failed-download">
+                Download failed rows
+              </button>
+              <span className="muted"> The {plural(job.failed, 'row')} as they were in the file, with a Reason column: fix them and import the file again.</span>
+            </p>
+          )}
           {reasonsCounted < job.skipped + job.failed && (
             <p className="muted import-note">
               The most common reasons, for {reasonsCounted.toLocaleString()} of {plural(job.skipped + job.failed, 'row')}; the list below has every row.

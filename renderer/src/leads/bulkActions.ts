@@ -138,6 +138,9 @@ export async function undoBulk(client: Client, id: string): Promise<void> {
 
 // --- files ------------------------------------------------------------------------------------
 
+/** A bulk stage move is no sign-up: the confirmation says so, and where the sign-up is. */
+export const SIGN_UP_NOTE = 'This moves the stage only: leads stay leads. To make a lead a user, open it and use Sign up….';
+
 type FileAnswer = MethodOutput<'contacts.export'>;
 
 /**
@@ -202,7 +205,7 @@ export async function runBulk(client: Client, action: BulkAction, names: { compa
     const sentence = `${what} on ${plural(dry.touched, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`;
     const ok = await confirmAction({
       title: action.type === 'export' ? 'Export contacts' : 'Bulk action',
-      body: action.type === 'export' ? sentence : `${sentence} ${undoWords(action)}`,
+      body: action.type === 'export' ? sentence : [sentence, action.type === 'setStage' && action.stage === 'signed_up' ? SIGN_UP_NOTE : '', undoWords(action)].filter(Boolean).join(' '),
       confirmLabel: `${what} (${dry.touched.toLocaleString()})`,
     });
     if (!ok) return false;

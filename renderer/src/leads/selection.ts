@@ -6,7 +6,7 @@ import type { ContactStage } from '../../../shared/domain';
 import { toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { CONTACT_STAGE_LABEL, plural } from '../ui/labels';
-import { offerUndo } from './bulkActions';
+import { offerUndo, SIGN_UP_NOTE } from './bulkActions';
 import { SELECTION_CAP, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
 
@@ -50,6 +50,7 @@ export function describeStageChange(counts: { changed: number; unchanged: number
   const parts = [`Set ${plural(counts.changed, 'contact')} to ${label}?`];
   if (counts.unchanged > 0) parts.push(`${counts.unchanged.toLocaleString()} ${counts.unchanged === 1 ? 'is' : 'are'} already there.`);
   if (counts.demotions > 0) parts.push(`This moves ${plural(counts.demotions, 'contact')} back to an earlier stage.`);
+  if (stage === 'signed_up') parts.push(SIGN_UP_NOTE);
   return parts.join(' ');
 }
 

@@ -1,6 +1,7 @@
 // contact.signUp: a lead already in Intercom becomes a user. If Intercom has a user with that
-// external id, the lead is merged into it and the local contact points at the user from then on
-// (its local id stays); otherwise the lead itself becomes the user. Either way one Intercom contact remains.
+// external id (or, signed up without one, that email), the lead is merged into it and the local
+// contact points at the user from then on (its local id stays); otherwise the lead itself becomes
+// the user. Either way one Intercom contact remains.
 import { overlayBase, type ContactPatch, type PushEntry } from '../fold';
 import { IntercomError } from '../IntercomError';
 import type { ContactWrite } from '../intercomTypes';
@@ -16,12 +17,15 @@ async function sendSignUp(run: PushRun, id: string, entries: readonly PushEntry[
   if (!row.intercom_id) return sendContactFields(run, id, [entry]);
   const leadId = row.intercom_id;
   const xid = typeof entry.payload.externalId === 'string' ? entry.payload.externalId : row.external_id;
-  if (!xid) throw new StepFailure('The sign-up carries no user id');
-  const patch: ContactPatch = { role: 'user', externalId: xid, stage: (entry.payload.stage as ContactPatch['stage']) ?? 'signed_up' };
+  const email = typeof entry.payload.email === 'string' ? entry.payload.email : row.email;
+  // Intercom takes a user with an email and no user id; with neither it would be a nameless user
+  if (!xid && !email) throw new StepFailure('The sign-up carries neither a user id nor an email');
+  const patch: ContactPatch = { role: 'user', ...(xid ? { externalId: xid } : {}), stage: (entry.payload.stage as ContactPatch['stage']) ?? 'signed_up' };
   const { client } = run.ctx;
   const s = run.settings;
 
-  const found = await run.call(() => client.findContactByExternalId(xid));
+  // without a user id there is nothing to look up: a user with the same email answers the update with a 409 naming it
+  const found = xid ? await run.call(() => client.findContactByExternalId(xid)) : null;
   let target: string;
   if (found && found.id !== leadId) {
     // checked before merging: a merge cannot be undone
@@ -39,14 +43,13 @@ async function sendSignUp(run: PushRun, id: string, entries: readonly PushEntry[
         target = await mergeInto(run, leadId, e.existingId);
       } else if (e instanceof IntercomError && e.kind === 'not_found') {
         // the lead is gone from Intercom (deleted, or merged by someone): the user is created afresh
-        const resp = await createOrAdopt(run, withoutNulls({ ...contactBody(nonNullPatch({ ...rowContactPatch(row), ...patch }), s), external_id: xid }) as ContactWrite);
+        const resp = await createOrAdopt(run, withoutNulls({ ...contactBody(nonNullPatch({ ...rowContactPatch(row), ...patch }), s), ...(xid ? { external_id: xid } : {}) }) as ContactWrite);
         return setContact(run, id, resp, contactBaseFromRemote(resp, s));
       } else {
         throw e;
       }
     }
   }
-  const email = typeof entry.payload.email === 'string' ? entry.payload.email : undefined;
   const sent: ContactPatch = email ? { ...patch, email } : patch;
   const resp = await run.call(() => client.updateContact(target, contactBody(sent, s) as ContactWrite));
   // the target is another Intercom contact than the one the old base described: start from it
