@@ -20,6 +20,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
   readonly contacts: ContactRepository;
@@ -37,6 +38,7 @@ export class Store {
   readonly funnel: FunnelRepository;
   readonly imports: ImportRepository;
   readonly bulk: BulkRepository;
+  readonly templates: TemplateRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -54,6 +56,7 @@ export class Store {
     this.funnel = new FunnelRepository(db);
     this.imports = new ImportRepository(db);
     this.bulk = new BulkRepository(db);
+    this.templates = new TemplateRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -6,6 +6,7 @@ import { migration0003 } from './0003-search-index';
 import { migration0004 } from './0004-sync';
 import { migration0005 } from './0005-activity-funnel';
 import { migration0007 } from './0007-message-hold';
+import { migration0008 } from './0008-message-templates';
 
 /**
  * Version 6 belongs to the change journal, merged separately: until it lands here this
@@ -13,5 +14,5 @@ import { migration0007 } from './0007-message-hold';
  */
 const reserved0006: Migration = { version: 6, name: 'reserved-journal', up: '' };
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, reserved0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, reserved0006, migration0007, migration0008];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
