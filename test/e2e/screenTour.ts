@@ -145,6 +145,17 @@ export const TOUR: readonly Stop[] = [
     },
   },
   {
+    name: 'bulk-confirm',
+    open: async (page) => {
+      const rows = page.getByTestId('lead-row');
+      await expect(rows.first()).toBeVisible();
+      for (let i = 0; i < 2; i++) await rows.nth(i).getByRole('checkbox').check();
+      await page.getByRole('button', { name: 'Set stage ▾' }).click();
+      await page.getByTestId('bulk-stage-menu').getByRole('button', { name: 'Signed up' }).click();
+      await expect(page.getByTestId('confirm-dialog')).toBeVisible();
+    },
+  },
+  {
     name: 'shortcuts',
     open: async (page) => {
       await expect(page.getByTestId('lead-row').first()).toBeVisible();
