@@ -23,6 +23,7 @@ import { outboxMethods } from './api/outbox';
 import { segmentMethods } from './api/segments';
 import { settingsMethods } from './api/settings';
 import { syncMethods } from './api/sync';
+import { templateMethods } from './api/templates';
 
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
 export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
@@ -48,13 +49,14 @@ export const contract = mergeMethods(
   backupMethods,
   changeMethods,
   logMethods,
+  templateMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk'])]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),

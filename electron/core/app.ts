@@ -24,6 +24,7 @@ import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
+import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
 import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
@@ -190,6 +191,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
     const funnel = new FunnelService(ctx);
     const bulk = new BulkService(ctx, segments, exports);
+    const templates = new TemplateService(ctx, (target) => bulk.contactsOf(target));
     const conflicts = new ConflictService(store, { now, actor, emit: (payload) => hub.emit('changed', payload) });
 
     const handlers: Handlers = {
@@ -262,6 +264,10 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'bulk.run': (i) => bulk.run(i),
       'bulk.undo': (i) => bulk.undo(i),
       'bulk.list': (i) => bulk.list(i),
+      'templates.list': () => templates.list(),
+      'templates.save': (i) => templates.save(i),
+      'templates.delete': (i) => templates.delete(i),
+      'templates.preview': (i) => templates.preview(i),
       'backup.list': () => backups.list(),
       'backup.now': () => backups.now(),
       'backup.restore': (i) => backups.restore(i),

@@ -8,7 +8,7 @@ import { SegmentId } from './segments';
 import type { MethodGroup } from './MethodGroup';
 
 /** Which contacts a bulk action or an export is about. */
-const ContactTarget = z.discriminatedUnion('kind', [
+export const ContactTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ids'), ids: z.array(LocalId).min(1, { message: 'select at least one contact' }).max(100_000) }).strict(),
   z.object({ kind: z.literal('segment'), segmentId: SegmentId }).strict(),
   z.object({ kind: z.literal('rule'), rule: SegmentRule }).strict(),

@@ -535,3 +535,21 @@ describe('0008 import-rollback-result', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0009 message-templates', () => {
+  it('keeps the v8 rows as they were and adds message templates, one name per template whatever its case', () => {
+    const { db, before } = migrateWithRows(9, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      old.prepare(`INSERT INTO messages (id, contact_id, kind, channel, body, status, created_at, actor) VALUES ('m1', ?, 'send', 'inapp', 'Hi', 'queued', ?, 'me')`).run(uuid(1), T0);
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(selectRows(db, 'messages')).toEqual(before.messages);
+    const add = (id: string, name: string, channel = 'inapp') =>
+      db.prepare(`INSERT INTO message_templates (id, name, channel, subject, body, created_at, updated_at, actor) VALUES (?, ?, ?, NULL, 'Hi {{name}}', ?, ?, 'me')`).run(id, name, channel, T0, T0);
+    add('t1', 'Welcome');
+    expect(() => add('t2', 'WELCOME')).toThrow(/UNIQUE/);
+    expect(() => add('t3', 'Other', 'sms')).toThrow(/CHECK/);
+    expect(indexNames(db, 'message_templates')).toContain('message_templates_by_name');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

@@ -63,8 +63,8 @@ test('a bulk message is confirmed with the hold in words, counts down with Undo,
   await page.getByTestId('bulk-bar').getByRole('button', { name: 'Send message…' }).click();
   const dialog = page.getByTestId('bulk-message-dialog');
   await expect(dialog).toContainText('You can undo for 10 seconds; after that the messages cannot be taken back.');
-  await dialog.getByLabel('Message').fill('To everyone, by mistake');
-  await dialog.getByRole('button', { name: 'Count and send…' }).click();
+  await dialog.getByLabel('Message text').fill('To everyone, by mistake');
+  await dialog.getByRole('button', { name: 'Send to 1 contact…' }).click();
   const confirm = page.getByTestId('confirm-dialog');
   await expect(confirm).toContainText('You can undo for 10 seconds; after that the messages cannot be taken back.');
   await confirm.getByRole('button', { name: /Send the in-app message \(1\)/ }).click();

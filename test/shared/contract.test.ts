@@ -96,6 +96,10 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'bulk.run': { target: { kind: 'ids', ids: [NOBODY] }, action: { type: 'setStage', stage: 'signed_up' }, dryRun: true },
   'bulk.undo': { id: 'nothing' },
   'bulk.list': {},
+  'templates.list': {},
+  'templates.save': { id: NOBODY, name: 'Welcome', channel: 'inapp', body: 'Hi {{first_name}}' },
+  'templates.delete': { id: NOBODY },
+  'templates.preview': { target: { kind: 'ids', ids: [NOBODY] }, channel: 'inapp', body: 'Hi {{first_name}}' },
   'backup.list': {},
   'backup.now': {},
   'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
@@ -234,6 +238,11 @@ describe('every method on real records', () => {
       await call('messages.flush', { contactId: ann.id });
       expect((await call('messages.list', { contactId: ann.id })).items).toHaveLength(2);
       expect(await call('messages.cancel', { id: welcome.id })).toMatchObject({ status: 'discarded', undoable: false });
+      const template = await call('templates.save', { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Welcome from {{company_name | fallback: "us"}}' });
+      expect((await call('templates.list', {})).items.map((x) => x.id)).toEqual([template.id]);
+      const preview = await call('templates.preview', { target: { kind: 'ids', ids: [ann.id, bob.id] }, channel: 'email', subject: template.subject!, body: template.body });
+      expect(preview.items.map((i) => i.subject)).toEqual(['Hi Ann', 'Hi Bob']);
+      expect((await call('templates.delete', { id: template.id })).deleted).toBe(true);
 
       // segments, funnel, export
       const rule = { op: 'and' as const, rules: [{ field: 'stage' as const, in: ['signed_up' as const] }] };

@@ -21,6 +21,7 @@ import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
+import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
 import { stageLabel } from '../stages/stageRules';
 
 type RunInput = ParsedInput<'bulk.run'>;
@@ -38,6 +39,7 @@ export const SKIP = {
   companySameStage: 'its companies are already at that stage',
   alreadyLinked: 'already linked to that company',
   noEmail: 'no email address',
+  emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
 } as const;
@@ -69,6 +71,8 @@ interface Plan {
   companies: CompanyRow[];
   /** link: the company. */
   company: CompanyRow | null;
+  /** message: each touched contact's rendered subject and body. */
+  messages: Map<string, RenderedFor>;
 }
 
 const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
@@ -79,6 +83,7 @@ const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
 export class BulkService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  private readonly renderer: MessageRenderer;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -88,6 +93,7 @@ export class BulkService {
   ) {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
+    this.renderer = new MessageRenderer(ctx.store);
   }
 
   // ---- run --------------------------------------------------------------------------------------
@@ -148,6 +154,11 @@ export class BulkService {
    * order). A segment's rows are read with its compiled rule directly: looking 100k ids up one by
    * one costs seconds.
    */
+  /** The target's contacts, as a run would act on them (the message preview's recipients). */
+  contactsOf(target: BulkTarget): BulkContactRow[] {
+    return this.resolve(target).contacts;
+  }
+
   private resolve(target: BulkTarget): { contacts: BulkContactRow[]; missing: number } {
     const { store } = this.ctx;
     const tooMany = () =>
@@ -174,7 +185,7 @@ export class BulkService {
   private plan(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, now: number): Plan {
     const { store } = this.ctx;
     const { contacts, missing } = this.resolve(target);
-    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null };
+    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
     const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
     if (missing > 0) skip(SKIP.notFound, missing);
 
@@ -229,13 +240,19 @@ export class BulkService {
         }
         break;
       }
-      case 'message':
+      case 'message': {
+        // each contact gets the text rendered from its own values, as the preview showed it
+        const compiled = compileMessage(action.channel === 'email' ? action.subject : null, action.body);
+        const addressed = contacts.filter((c) => action.channel !== 'email' || c.email);
+        plan.messages = this.renderer.render(compiled, addressed.map((c) => c.id));
         for (const c of contacts) {
-          // MessageService.send refuses an email to a contact without an address
+          // MessageService.send refuses an email to a contact without an address, or an empty text
           if (action.channel === 'email' && !c.email) skip(SKIP.noEmail);
+          else if (!plan.messages.get(c.id)?.body) skip(SKIP.emptyMessage);
           else plan.touched.push(c);
         }
         break;
+      }
       case 'flush': {
         // the rules of MessageService.flush: users only, once per 15 minutes
         const last = store.bulk.lastFlushes(contacts.filter((c) => c.role === 'user').map((c) => c.id));
@@ -304,8 +321,9 @@ export class BulkService {
         for (const c of plan.touched) {
           const messageId = this.ctx.newId();
           if (action.type === 'message') {
-            const subject = action.subject || null;
-            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: action.body, status: 'queued', created_at: at, actor, release_at: releaseAt });
+            const rendered = plan.messages.get(c.id)!;
+            const subject = rendered.subject || null;
+            store.messages.insert({ id: messageId, contact_id: c.id, kind: 'send', channel: action.channel, subject, body: rendered.body, status: 'queued', created_at: at, actor, release_at: releaseAt });
             queued(contacts.queue(c.id, 'message.send', { messageId, channel: action.channel, subject }, { at, releaseAt }));
           } else {
             store.messages.insert({ id: messageId, contact_id: c.id, kind: 'flush', channel: null, subject: null, body: null, status: 'queued', created_at: at, actor, release_at: releaseAt });

@@ -21,6 +21,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
   readonly contacts: ContactRepository;
@@ -39,6 +40,7 @@ export class Store {
   readonly imports: ImportRepository;
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
+  readonly templates: TemplateRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -57,6 +59,7 @@ export class Store {
     this.imports = new ImportRepository(db);
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
+    this.templates = new TemplateRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -35,7 +35,7 @@ export function iso(ms: number): string {
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /** Custom attributes as stored; most rows hold none, and '{}' needs no parser. */
-const parseAttributes = (json: string): CustomAttributes => (json === '{}' ? {} : (JSON.parse(json) as CustomAttributes));
+export const parseAttributes = (json: string): CustomAttributes => (json === '{}' ? {} : (JSON.parse(json) as CustomAttributes));
 
 export interface ContactRow {
   pk: number;

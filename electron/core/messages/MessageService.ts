@@ -9,15 +9,18 @@ import { iso } from '../db/rows';
 import { messageUndoBlocked, toMessage } from '../db/MessageRepository';
 import { ContactWriter } from '../records/ContactWriter';
 import type { ServiceContext } from '../ServiceContext';
+import { compileMessage, MessageRenderer } from '../templates/MessageRenderer';
 
 /** Intercom triggers message matching at most once per 15 minutes per user (Help Center #288). */
 export const FLUSH_INTERVAL_MS = 15 * 60_000;
 
 export class MessageService {
   private readonly writer: ContactWriter;
+  private readonly renderer: MessageRenderer;
 
   constructor(private readonly ctx: ServiceContext) {
     this.writer = new ContactWriter(ctx.store);
+    this.renderer = new MessageRenderer(ctx.store);
   }
 
   private mustGetContact(id: string) {
@@ -28,6 +31,7 @@ export class MessageService {
 
   send(input: ParsedInput<'messages.send'>): Message {
     const { store, actor } = this.ctx;
+    const compiled = compileMessage(input.channel === 'email' ? input.subject : null, input.body);
     const message = store.transaction(() => {
       const contact = this.mustGetContact(input.contactId);
       if (input.channel === 'email' && !contact.email) {
@@ -35,6 +39,12 @@ export class MessageService {
           field: 'channel',
         });
       }
+      // the stored (and sent) text is the one rendered from this contact's values
+      const rendered = this.renderer.render(compiled, [contact.id]).get(contact.id)!;
+      if (!rendered.body) {
+        throw new AppError('VALIDATION', `The message would be empty for ${contact.name ?? contact.email ?? 'this contact'}: give its placeholders a fallback.`, { field: 'body' });
+      }
+      const subject = input.channel === 'email' ? rendered.subject || null : input.subject || null;
       const id = this.ctx.newId();
       const at = this.ctx.now();
       store.messages.insert({
@@ -42,14 +52,14 @@ export class MessageService {
         contact_id: contact.id,
         kind: 'send',
         channel: input.channel,
-        subject: input.subject || null,
-        body: input.body,
+        subject,
+        body: rendered.body,
         status: 'queued',
         created_at: at,
         actor,
         release_at: at + MESSAGE_HOLD_MS,
       });
-      this.writer.queue(contact.id, 'message.send', { messageId: id, channel: input.channel, subject: input.subject || null }, { at, releaseAt: at + MESSAGE_HOLD_MS });
+      this.writer.queue(contact.id, 'message.send', { messageId: id, channel: input.channel, subject }, { at, releaseAt: at + MESSAGE_HOLD_MS });
       return toMessage(store.messages.byId(id)!, at);
     });
     this.ctx.hub.emit('changed', { entity: 'contact', ids: [input.contactId], op: 'message.send' });

@@ -2,21 +2,19 @@
 // flush a user's pending auto-messages (at most once every 15 minutes), and what was sent or still
 // waits. Each waits 10 s in a hold ("Sending in 7 s · Undo") before it goes, since a message that
 // reached Intercom cannot be taken back; then the outbox carries it, so offline it just waits.
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api';
 import { ApiError } from '../../../shared/client';
-import type { Contact, Message, MessageChannel } from '../../../shared/domain';
+import type { Contact, Message } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useOnSyncMoved } from '../state/syncStore';
-import { describeError, describeWithoutLabel, isToastShown, toast } from '../state/toastStore';
+import { MessageComposer } from '../compose/MessageComposer';
+import { describeError, isToastShown, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
-import { fieldOf } from './fieldErrors';
 
 type List = MethodOutput<'messages.list'>;
-type Field = 'channel' | 'subject' | 'body';
-const FIELD_LABEL: Record<Field, string> = { channel: 'Channel', subject: 'Subject', body: 'Message text' };
 const PAGE = 10;
 
 /** The moment a TOO_SOON error says a flush is possible again. */
@@ -263,137 +261,19 @@ function SendForm({
   onSent: () => void;
 }) {
   const client = useClient();
-  const uid = useId();
-  const [channel, setChannel] = useState<MessageChannel>('inapp');
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Field | 'form', string>>>({});
-  const [busy, setBusy] = useState(false);
-  const canEmail = Boolean(contact.email);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const found: typeof errors = {};
-    if (channel === 'email' && !subject.trim()) found.subject = 'Subject: an email needs a subject';
-    if (!body.trim()) found.body = 'Message text: must not be empty';
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    try {
-      const sent = await client.call('messages.send', {
-        contactId: contact.id,
-        channel,
-        ...(channel === 'email' ? { subject: subject.trim() } : {}),
-        body: body.trim(),
-      });
-      showMessageToast(sent, contact.name ?? contact.email ?? 'this contact');
-      onSent();
-    } catch (err) {
-      const f = fieldOf(err);
-      const text = describeWithoutLabel(err);
-      if (f === 'channel' || f === 'subject' || f === 'body') setErrors({ [f]: `${FIELD_LABEL[f]}: ${text}` });
-      else setErrors({ form: describeError(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const errorOf = (f: Field) =>
-    errors[f] ? (
-      <p id={`${uid}-${f}-error`} className="field-error" role="alert">
-        {errors[f]}
-      </p>
-    ) : null;
-
   return (
-    <form
-      className="rec-signup rec-send"
-      aria-label="Send a message"
-      data-testid="send-message-form"
-      noValidate
-      onSubmit={(e) => void submit(e)}
-      onKeyDown={(e) => {
-        // Esc closes this form, not the whole panel
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
-      <fieldset className="rec-channel" aria-invalid={errors.channel ? true : undefined} aria-describedby={errors.channel ? `${uid}-channel-error` : undefined}>
-        <legend>Send as</legend>
-        <label>
-          <input type="radio" name={`${uid}-channel`} value="inapp" checked={channel === 'inapp'} onChange={() => setChannel('inapp')} autoFocus />
-          In-app message
-        </label>
-        <label title={canEmail ? undefined : 'This contact has no email address'}>
-          <input type="radio" name={`${uid}-channel`} value="email" checked={channel === 'email'} onChange={() => setChannel('email')} disabled={!canEmail} />
-          Email{!canEmail && <span className="muted"> (no email address)</span>}
-        </label>
-      </fieldset>
-      {errorOf('channel')}
-      {channel === 'email' && (
-        <div className="field">
-          <label htmlFor={`${uid}-subject`}>
-            <span>Subject</span>
-          </label>
-          <input
-            id={`${uid}-subject`}
-            value={subject}
-            maxLength={255}
-            aria-invalid={errors.subject ? true : undefined}
-            aria-describedby={errors.subject ? `${uid}-subject-error` : undefined}
-            onChange={(e) => {
-              setSubject(e.target.value);
-              setErrors((x) => ({ ...x, subject: undefined }));
-            }}
-          />
-          {errorOf('subject')}
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor={`${uid}-body`}>
-          <span>Message text</span>
-        </label>
-        <textarea
-          id={`${uid}-body`}
-          value={body}
-          rows={4}
-          maxLength={20_000}
-          aria-invalid={errors.body ? true : undefined}
-          aria-describedby={`${uid}-body-hint${errors.body ? ` ${uid}-body-error` : ''}`}
-          onChange={(e) => {
-            setBody(e.target.value);
-            setErrors((x) => ({ ...x, body: undefined }));
-          }}
-          onKeyDown={(e) => {
-            // Ctrl/Cmd+Enter sends; plain Enter is a new line
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              e.currentTarget.form?.requestSubmit();
-            }
-          }}
-        />
-        <span id={`${uid}-body-hint`} className="muted rec-hint">
-          Sent from the connected Intercom admin. Ctrl+Enter (⌘+Enter on a Mac) sends. You can undo for 10 seconds; after that
-          the messages cannot be taken back.
-        </span>
-        {errorOf('body')}
-      </div>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="rec-actions">
-        <button type="submit" disabled={busy}>
-          Send
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <div className="rec-signup rec-send">
+      <MessageComposer
+        target={{ kind: 'ids', ids: [contact.id] }}
+        many={false}
+        canEmail={Boolean(contact.email)}
+        onCancel={onCancel}
+        onSend={async (m) => {
+          const sent = await client.call('messages.send', { contactId: contact.id, ...m });
+          showMessageToast(sent, contact.name ?? contact.email ?? 'this contact');
+          onSent();
+        }}
+      />
+    </div>
   );
 }

@@ -170,8 +170,10 @@ export function RecentImports() {
                 )}
                 {/* an upload discarded before it started has no report */}
                 {job.id !== wizardJobId && job.state !== 'failed' && job.state !== 'uploading' && !(job.state === 'rolled_back' && job.startedAt === null) && (
-                  <button type="button" className="link" aria-label={`Open ${job.fileName}`} onClick={() => void openJob(client, job)} data-testid="import-recent-open">
+                  <button type="button" className="link" onClick={() => void openJob(client, job)} data-testid="import-recent-open">
                     {job.state === 'ready' ? 'Map and import' : job.state === 'running' || job.state === 'interrupted' ? 'Show progress' : 'Show report'}
+                    {/* the visible words first, so the name a screen reader says matches what is shown */}
+                    <span className="visually-hidden"> {job.fileName}</span>
                   </button>
                 )}
               </div>

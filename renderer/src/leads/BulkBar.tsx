@@ -8,6 +8,7 @@ import { COMPANY_STAGES, CONTACT_STAGES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
 import { describeError } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
+import { MessageComposer } from '../compose/MessageComposer';
 import { Dialog } from '../ui/Dialog';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatRelative } from '../ui/labels';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
@@ -148,66 +149,23 @@ export function BulkBar() {
   );
 }
 
-/** Channel, subject and body of a message to everyone targeted; checked here before counting. */
+/** The composer for everyone targeted; the send is counted and confirmed (runBulk) after. */
 function MessageDialog({ onClose }: { onClose: () => void }) {
   const client = useClient();
-  const [channel, setChannel] = useState<'inapp' | 'email'>('inapp');
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
-  const [errors, setErrors] = useState<{ subject?: string; body?: string }>({});
-  const submit = async () => {
-    const next: typeof errors = {};
-    if (body.trim() === '') next.body = 'Body: must not be empty';
-    if (channel === 'email' && subject.trim() === '') next.subject = 'Subject: an email needs a subject';
-    setErrors(next);
-    if (next.body || next.subject) return;
-    onClose();
-    await runBulk(client, { type: 'message', channel, body: body.trim(), ...(subject.trim() ? { subject: subject.trim() } : {}) });
-  };
+  const choice = currentTarget();
   return (
-    <Dialog open onClose={onClose} title="Send a message" testId="bulk-message-dialog">
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label className="field">
-          <span>Channel</span>
-          <select value={channel} onChange={(e) => setChannel(e.target.value as 'inapp' | 'email')}>
-            <option value="inapp">In-app</option>
-            <option value="email">Email</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>Subject{channel === 'inapp' ? ' (optional)' : ''}</span>
-          <input value={subject} maxLength={255} aria-invalid={errors.subject ? true : undefined} onChange={(e) => setSubject(e.target.value)} />
-          {errors.subject && (
-            <span className="field-error" role="alert">
-              {errors.subject}
-            </span>
-          )}
-        </label>
-        <label className="field">
-          <span>Message</span>
-          <textarea rows={6} value={body} maxLength={20_000} aria-invalid={errors.body ? true : undefined} onChange={(e) => setBody(e.target.value)} />
-          {errors.body && (
-            <span className="field-error" role="alert">
-              {errors.body}
-            </span>
-          )}
-        </label>
-        <p className="muted" data-testid="bulk-message-hold">
-          Messages wait 10 seconds before they are sent. You can undo for 10 seconds; after that the messages cannot be taken back.
-        </p>
-        <div className="dialog-actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit">Count and send…</button>
-        </div>
-      </form>
+    <Dialog open onClose={onClose} title="Send a message" testId="bulk-message-dialog" className="bulk-message-dialog">
+      {choice && (
+        <MessageComposer
+          target={choice.target}
+          many
+          onCancel={onClose}
+          onSend={async (m) => {
+            onClose();
+            await runBulk(client, { type: 'message', ...m });
+          }}
+        />
+      )}
     </Dialog>
   );
 }

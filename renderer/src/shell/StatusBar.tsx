@@ -55,7 +55,7 @@ export function StatusBar() {
           {plural(conflicts, 'conflict')}
         </button>
       )}
-      <button type="button" className="link outbox-count" data-testid="outbox-count" onClick={() => go('outbox')} aria-label="Open the outbox">
+      <button type="button" className="link outbox-count" data-testid="outbox-count" onClick={() => go('outbox')} title="Open the outbox">
         {counts === null
           ? 'Outbox…'
           : counts.pending === 0 && counts.failed === 0

@@ -8,6 +8,17 @@ import { migration0005 } from './0005-activity-funnel';
 import { migration0006 } from './0006-change-journal';
 import { migration0007 } from './0007-message-hold';
 import { migration0008 } from './0008-import-rollback-result';
+import { migration0009 } from './0009-message-templates';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
