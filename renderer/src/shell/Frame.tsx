@@ -229,7 +229,7 @@ function ShortcutsDialog() {
   const entries = Object.entries(KEYMAP) as [string, KeyBinding][];
   return (
     <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" testId="shortcuts-dialog">
-      <div className="shortcut-groups">
+      <div className="shortcut-groups" tabIndex={0} role="region" aria-label="All shortcuts">
         {KEY_SCOPES.map((scope) => (
           <section key={scope} aria-label={scope}>
             <h3 className="shortcut-scope">{scope === 'Anywhere' ? 'Anywhere' : scope === 'Search box' ? 'In the search box' : `On ${scope === 'Record' ? 'a record' : scope}`}</h3>
