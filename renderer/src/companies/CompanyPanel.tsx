@@ -22,7 +22,8 @@ import { useUnlink } from '../contact/useUnlink';
 import { UserLinker } from './UserLinker';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime, plural } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, plural } from '../ui/labels';
+import { When } from '../ui/When';
 import '../contact/record.css';
 
 type Detail = MethodOutput<'companies.get'>;
@@ -161,11 +162,15 @@ function CompanyBody({
         <dl className="rec-meta">
           <div>
             <dt>Created</dt>
-            <dd>{formatDateTime(data.createdAt)}</dd>
+            <dd>
+              <When at={data.createdAt} />
+            </dd>
           </div>
           <div>
             <dt>Updated</dt>
-            <dd>{formatDateTime(data.updatedAt)}</dd>
+            <dd>
+              <When at={data.updatedAt} />
+            </dd>
           </div>
         </dl>
       </section>

@@ -8,7 +8,8 @@ import { useNav } from '../state/navStore';
 import { useOnSyncMoved } from '../state/syncStore';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
-import { formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
@@ -128,9 +129,7 @@ export function ConflictsView() {
                         <li key={c.id} className="conflict" data-testid="conflict" data-field={c.field} aria-label={`${field} of ${recordName(g)}`}>
                           <div className="conflict-field">
                             <strong>{field}</strong>
-                            <time className="muted" dateTime={c.detectedAt} title={formatDateTime(c.detectedAt)}>
-                              {formatRelative(c.detectedAt)}
-                            </time>
+                            <When at={c.detectedAt} className="muted" />
                           </div>
                           <dl className="conflict-values">
                             <div>

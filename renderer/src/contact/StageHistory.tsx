@@ -1,9 +1,7 @@
 // Who moved a record between stages and when, newest first.
 import type { StageChange } from '../../../shared/domain';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime } from '../ui/labels';
-
-const LABELS: Record<string, string> = { ...CONTACT_STAGE_LABEL, ...COMPANY_STAGE_LABEL };
-const stageName = (s: string | null) => (s === null ? 'No stage' : (LABELS[s] ?? s));
+import { stageChangeWhat, stageChangeWho } from '../ui/stageChangeWords';
+import { When } from '../ui/When';
 
 export function StageHistory({ history, testId }: { history: StageChange[]; testId: string }) {
   // the engine already answers newest first; sorting again keeps that true for any source
@@ -13,17 +11,9 @@ export function StageHistory({ history, testId }: { history: StageChange[]; test
     <ol className="rec-history" data-testid={testId}>
       {rows.map((h) => (
         <li key={h.id} data-testid="history-entry">
-          <span className="rec-history-move">
-            {h.fromStage === null ? (
-              <>Created at {stageName(h.toStage)}</>
-            ) : (
-              <>
-                {stageName(h.fromStage)} → {stageName(h.toStage)}
-              </>
-            )}
-          </span>
+          <span className="rec-history-move">{stageChangeWhat(h)}</span>
           <span className="muted">
-            {h.actor} · <time dateTime={h.at}>{formatDateTime(h.at)}</time> · {h.source === 'local' ? 'Local' : 'Intercom'}
+            {stageChangeWho(h)} · <When at={h.at} />
           </span>
         </li>
       ))}

@@ -15,6 +15,7 @@ import { useChanged } from '../state/useChanged';
 import { useLeads } from '../leads/leadsStore';
 import { useSegments } from '../segments/segmentsStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { pluralFraction } from '../../../shared/words';
 import { plural } from '../ui/labels';
 import {
   atStage,
@@ -43,10 +44,10 @@ const STAGE_COLOR: Record<FunnelStage, string> = { lead: '#8fa2ee', signed_up: '
 
 const DAY_MS = 86_400_000;
 
-/** "3.5 days", "5 h", "12 min", "40 s": a time in stage in words. */
+/** "1 day", "3.5 days", "5 h", "12 min", "40 s": a time in stage in words. */
 export function formatSpan(ms: number | null): string {
   if (ms === null) return '–';
-  if (ms >= DAY_MS) return `${(ms / DAY_MS).toLocaleString(undefined, { maximumFractionDigits: 1 })} days`;
+  if (ms >= DAY_MS) return pluralFraction(ms / DAY_MS, 'day');
   if (ms >= 3_600_000) return `${(ms / 3_600_000).toLocaleString(undefined, { maximumFractionDigits: 1 })} h`;
   if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.max(0, Math.round(ms / 1000))} s`;

@@ -7,7 +7,8 @@ import { useClient } from '../state/ClientContext';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
-import { formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { isOlder, openJob, resumeImport, useImportWizard } from './importWizard';
 import { canRollBack, confirmAndRollBack } from './importParts';
 import { KIND_LABEL, STATE_LABEL } from './importWords';
@@ -88,9 +89,7 @@ export function RecentImports() {
               </div>
               <div className="muted import-recent-meta">
                 {job.kind ? `${KIND_LABEL[job.kind]} · ` : ''}
-                <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
-                  {formatRelative(job.createdAt)}
-                </time>
+                <When at={job.createdAt} />
                 {job.rowsTotal > 0 && ` · ${plural(job.rowsTotal, 'row')}`}
               </div>
               {job.startedAt !== null && (

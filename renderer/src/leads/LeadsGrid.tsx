@@ -7,7 +7,7 @@ import { elementScroll, observeElementOffset, useVirtualizer, type VirtualItem, 
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ContactListItem } from '../../../shared/domain';
 import { useNav } from '../state/navStore';
-import { CONTACT_STAGE_LABEL, formatDate, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
+import { CONTACT_STAGE_LABEL, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
 import { CHECKBOX_COLUMN_WIDTH, COLUMNS, type ColumnDef, type ColumnId } from './columns';
 import { PAGE_SIZE, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
@@ -300,7 +300,7 @@ function cellContent(column: ColumnId, c: ContactListItem, name: string): { text
     case 'lastActivity':
       return { text: formatRelative(c.lastActivityAt), title: formatDateTime(c.lastActivityAt) || undefined };
     case 'created':
-      return { text: formatDate(c.createdAt), title: formatDateTime(c.createdAt) };
+      return { text: formatRelative(c.createdAt), title: formatDateTime(c.createdAt) };
     case 'syncState':
       return { text: SYNC_LABEL[c.syncState], title: SYNC_HINT[c.syncState], className: `sync-${c.syncState}` };
   }

@@ -13,7 +13,8 @@ import { describeSync, progressText } from '../state/syncWords';
 import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { fieldOf } from '../contact/fieldErrors';
 import { confirmAction } from '../ui/Dialog';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, plural } from '../ui/labels';
+import { When } from '../ui/When';
 import './settings.css';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { BackupsSection } from './BackupsSection';
@@ -450,15 +451,21 @@ function SyncSection() {
             </div>
             <div>
               <dt>Last success</dt>
-              <dd title={formatDateTime(status.lastSuccessAt)}>{status.lastSuccessAt ? formatRelative(status.lastSuccessAt) : 'Never'}</dd>
+              <dd>
+                <When at={status.lastSuccessAt} empty="Never" />
+              </dd>
             </div>
             <div>
               <dt>Last run</dt>
-              <dd title={formatDateTime(status.lastRunAt)}>{status.lastRunAt ? formatRelative(status.lastRunAt) : 'Never'}</dd>
+              <dd>
+                <When at={status.lastRunAt} empty="Never" />
+              </dd>
             </div>
             <div>
               <dt>Next run</dt>
-              <dd title={formatDateTime(status.nextRunAt)}>{status.nextRunAt ? formatRelative(status.nextRunAt) : status.state === 'syncing' ? 'Running now' : 'Not planned'}</dd>
+              <dd>
+                <When at={status.nextRunAt} empty={status.state === 'syncing' ? 'Running now' : 'Not planned'} />
+              </dd>
             </div>
             <div>
               <dt>First import from Intercom</dt>
