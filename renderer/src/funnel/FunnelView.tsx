@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { MethodOutput } from '../../../shared/api';
-import type { FunnelStage, SegmentGroup } from '../../../shared/segments';
+import { STUCK_STAGES, type FunnelStage, type SegmentGroup } from '../../../shared/segments';
 import { STAGE_LABEL } from '../../../shared/stages';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
@@ -430,7 +430,8 @@ function TimeSection({ data, population }: { data: FunnelAnswer; population: Pop
 }
 
 function StuckSection({ data, population }: { data: FunnelAnswer; population: Population | null }) {
-  const rows = FUNNEL_ORDER.map((stage) => ({ stage, label: FUNNEL_LABEL[stage], stuck: data.stages.find((x) => x.stage === stage)?.stuck ?? 0 }));
+  // only the stages one can move on from: a customer staying a customer is the goal, not a stall
+  const rows = STUCK_STAGES.map((stage) => ({ stage, label: FUNNEL_LABEL[stage], stuck: data.stages.find((x) => x.stage === stage)?.stuck ?? 0 }));
   const days = data.stuckDays;
   const any = rows.some((r) => r.stuck > 0);
   return (
