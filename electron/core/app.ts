@@ -2,7 +2,6 @@
 // things a transport needs (call, events, dispose). No module-level state: a test can build
 // as many cores as it likes, each on its own file.
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
 import { BACKUP_DIR_NAME, BackupService, backupBeforeMigration } from './backup/BackupService';
@@ -17,6 +16,7 @@ import { FunnelService } from './funnel/FunnelService';
 import { DataFolderLock } from './lock/DataFolderLock';
 import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
+import type { ServiceContext } from './ServiceContext';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
@@ -35,7 +35,10 @@ export interface CoreOptions {
   dbFile?: string;
   mode: 'desktop' | 'browser' | 'test';
   version?: string;
-  /** Name recorded in the stage history; default: the OS user name. */
+  /**
+   * A fixed default name for the history (tests, tools) in place of the connected admin's; the
+   * name given in Settings still wins. Without it: the Settings name, else the Intercom admin's.
+   */
   actor?: string;
   /** Where exports are written; default `<dataDir>/exports`. */
   exportsDir?: string;
@@ -80,14 +83,6 @@ export interface Core {
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
-
-function defaultActor(): string {
-  try {
-    return os.userInfo().username || 'local user';
-  } catch {
-    return 'local user';
-  }
-}
 
 /**
  * Opens the store for writing; when the disk is too full for that (the WAL switch, a migration),
@@ -147,7 +142,6 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
   // before anything is opened or written: what an older version left readable by others is tightened
   sweepDataDir(options.dataDir);
   const hub = new EventHub();
-  const actor = options.actor ?? defaultActor();
   const now = options.now ?? Date.now;
   const log = options.log ?? defaultLog;
   const backupDir = path.join(options.dataDir, BACKUP_DIR_NAME);
@@ -162,13 +156,23 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
 
   /** Everything built on one open store; a restore replaces it whole. */
   const build = (store: Store) => {
-    const ctx = { store, hub, actor, now, newId: randomUUID };
+    // the actor is read at each change, so a name changed in Settings applies to what follows
+    let settings: SettingsService | null = null;
+    const ctx: ServiceContext = {
+      store,
+      hub,
+      get actor() {
+        return settings!.actor();
+      },
+      now,
+      newId: randomUUID,
+    };
     const companies = new CompanyService(ctx);
     const segments = new SegmentService(ctx);
     const contacts = new ContactService(ctx, companies, segments);
     const messages = new MessageService(ctx);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
-    const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
+    settings = new SettingsService(ctx, tokens, options.intercom ?? null, options.actor ?? null);
     const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
     const outbox = new OutboxService(ctx, () => engine.runNow());
     const activity = new ActivityService(ctx);
@@ -176,14 +180,19 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const exports = new ExportService(ctx, options.exportsDir ?? path.join(options.dataDir, 'exports'), options.mode === 'browser', segments);
     const funnel = new FunnelService(ctx);
     const bulk = new BulkService(ctx, segments, exports);
-    const conflicts = new ConflictService(store, { now, actor, emit: (payload) => hub.emit('changed', payload) });
+    const conflicts = new ConflictService(store, {
+      now,
+      get actor() {
+        return ctx.actor;
+      },
+      emit: (payload) => hub.emit('changed', payload) });
 
     const handlers: Handlers = {
       'app.info': () => ({
         version: options.version ?? '0.0.0',
         mode: options.mode,
         dataDir: options.dataDir,
-        actor,
+        actor: ctx.actor,
         schemaVersion: store.schemaVersion,
         ...(readOnly ? { readOnly } : {}),
       }),

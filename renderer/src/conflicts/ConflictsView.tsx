@@ -14,6 +14,7 @@ import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { PageTitle } from '../ui/PageTitle';
 
 const PAGE = 100;
 
@@ -88,7 +89,7 @@ export function ConflictsView() {
   return (
     <section className="conflicts" aria-labelledby="conflicts-title" data-testid="conflicts-view">
       <header className="conflicts-head">
-        <h1 id="conflicts-title">Conflicts</h1>
+        <PageTitle id="conflicts-title">Conflicts</PageTitle>
         <span className="muted conflicts-total" data-testid="conflicts-total" aria-live="polite">
           {total === null ? 'Loading…' : total === 0 ? '' : `${plural(total, 'field')} to settle`}
         </span>

@@ -33,6 +33,7 @@ import {
   type Population,
 } from './drillDown';
 import './funnel.css';
+import { PageTitle } from '../ui/PageTitle';
 
 type FunnelAnswer = MethodOutput<'funnel.get'>;
 type CohortAnswer = MethodOutput<'funnel.cohorts'>;
@@ -164,9 +165,7 @@ export function FunnelView() {
   return (
     <section className="funnel" aria-labelledby="funnel-title" data-testid="funnel-view">
       <div className="funnel-toolbar">
-        <h1 id="funnel-title" className="funnel-title">
-          Funnel
-        </h1>
+        <PageTitle id="funnel-title">Funnel</PageTitle>
         <label className="funnel-control">
           <span>Contacts</span>
           <select value={populationId} onChange={(e) => setPopulationId(e.target.value)} aria-label="Contacts in the funnel">

@@ -17,6 +17,7 @@ import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { BulkBar, BulkHistory, UndoOffer } from './BulkBar';
 import { exportView } from './bulkActions';
 import './leads.css';
+import { PageTitle } from '../ui/PageTitle';
 
 /** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
 function isControlTarget(target: EventTarget | null): boolean {
@@ -110,7 +111,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
   const setSearch = useLeads((s) => s.setSearch);
   return (
     <div className="leads-toolbar">
-      <h1 className="leads-title">Leads</h1>
+      <PageTitle>Leads</PageTitle>
       <input
         ref={searchRef}
         type="search"

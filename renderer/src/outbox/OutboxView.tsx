@@ -17,6 +17,7 @@ import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';
 import './outbox.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { PageTitle } from '../ui/PageTitle';
 
 const PAGE = 200;
 /** The engine's largest page; a refresh reloads what is on screen in pieces this big. */
@@ -225,7 +226,7 @@ export function OutboxView() {
   return (
     <section className="outbox" aria-labelledby="outbox-title" data-testid="outbox-view">
       <header className="outbox-head">
-        <h1 id="outbox-title">Outbox</h1>
+        <PageTitle id="outbox-title">Outbox</PageTitle>
         {syncLine && (
           <p className={`outbox-note ${syncLine.tone === 'error' ? 'error' : 'muted'}`} data-testid="outbox-sync-note">
             {syncLine.text}
