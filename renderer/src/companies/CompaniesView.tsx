@@ -248,7 +248,7 @@ export function CompaniesView() {
               >
                 <td className="name">{c.name}</td>
                 <td className="muted">{c.externalId ?? ''}</td>
-                <td>{c.stage ? <span className={`badge stage-${c.stage}`}>{COMPANY_STAGE_LABEL[c.stage]}</span> : <span className="muted">No stage</span>}</td>
+                <td>{c.stage ? <span className={`badge stage-chip stage-chip-${c.stage}`}>{COMPANY_STAGE_LABEL[c.stage]}</span> : <span className="muted">No stage</span>}</td>
                 <td className="num">{c.userCount.toLocaleString()}</td>
                 <td>{c.plan ?? ''}</td>
                 <td className="num">{formatSpend(c.monthlySpend)}</td>

@@ -187,7 +187,7 @@ function CompanyBody({
                   {contactLabel(u)}
                 </button>
                 <span className="badge">{ROLE_LABEL[u.role]}</span>
-                <span className="muted">{CONTACT_STAGE_LABEL[u.stage]}</span>
+                <span className={`badge stage-chip stage-chip-${u.stage}`}>{CONTACT_STAGE_LABEL[u.stage]}</span>
                 <button
                   type="button"
                   className="link rec-remove"

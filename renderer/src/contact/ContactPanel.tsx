@@ -249,7 +249,7 @@ function ContactBody({
                   {c.name}
                 </button>
                 {c.externalId && <span className="muted">{c.externalId}</span>}
-                <span className={`badge stage-${c.stage ?? 'none'}`} title="Company stage">
+                <span className={c.stage ? `badge stage-chip stage-chip-${c.stage}` : 'badge'} title="Company stage">
                   {c.stage ? COMPANY_STAGE_LABEL[c.stage] : 'No stage'}
                 </span>
                 <button
