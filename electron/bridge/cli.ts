@@ -44,6 +44,7 @@ async function main() {
     mode: 'browser',
     version: appVersion(),
     intercom: intercom.intercom,
+    demoEvents: intercom.sandbox !== null,
     exportsDir,
     importPace: importGate(process.env, opts.dataDir),
     lock,

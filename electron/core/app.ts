@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
+import { pullDemoEventsOnce } from './activity/DemoEvents';
 import { BACKUP_DIR_NAME, BackupService, backupBeforeMigration } from './backup/BackupService';
 import { BulkService } from './bulk/BulkService';
 import { MIGRATIONS } from './db/migrations';
@@ -26,6 +27,7 @@ import { createRouter, type Call, type Handlers } from './router';
 import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './settings/TokenStore';
 import { ConflictService } from './sync/ConflictService';
+import { FIRST_PULL_KEY } from './sync/Puller';
 import { SyncEngine, type SyncEngineOptions } from './sync/SyncEngine';
 
 export interface CoreOptions {
@@ -49,6 +51,11 @@ export interface CoreOptions {
   tokenStore?: TokenStore;
   /** A connection given at start (`--intercom-url`, `INTERCOM_BASE_URL`, `--sandbox`); with a token, it is kept in memory only. */
   intercom?: ConnectionOverride & { token?: string };
+  /**
+   * Demo mode (the built-in sandbox): after the first pull, each contact's events are pulled once,
+   * so the demo's timelines, breakdowns and "Slipping away" show something. Default off.
+   */
+  demoEvents?: boolean;
   /** Automatic sync runs (after changes, every minute); default on, except in tests. */
   autoSync?: boolean;
   /** Sync tuning for tests and the bench. */
@@ -304,6 +311,16 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     },
     { dir: backupDir, dbFile, now, log, nativeBinding: options.nativeBinding },
   );
+  const stopDemo = options.demoEvents && !readOnly
+    ? pullDemoEventsOnce({
+        store: () => parts.store,
+        hub,
+        firstPullDone: () => parts.store.settings.get<{ phase?: string }>(FIRST_PULL_KEY)?.phase === 'done',
+        pullEvents: (id) => parts.engine.pullEvents(id),
+        now,
+        log,
+      })
+    : () => undefined;
   // a read-only store (a full disk) has no room for copies either
   if (!readOnly && (options.autoBackup ?? options.mode !== 'test')) backups.start();
   let disposed = false;
@@ -313,6 +330,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     dispose() {
       if (disposed) return;
       disposed = true;
+      stopDemo();
       backups.dispose();
       parts.closeNow();
       hub.clear();
