@@ -94,7 +94,7 @@ export function RecentImports() {
               </div>
               {job.startedAt !== null && (
                 <div className="import-recent-counts" data-testid="import-recent-counts">
-                  {job.state === 'running' || job.state === 'interrupted' ? `${job.rowsDone.toLocaleString()} of ${job.rowsTotal.toLocaleString()} rows done · ` : ''}
+                  {job.state === 'running' || job.state === 'interrupted' ? `${job.rowsDone.toLocaleString()} of ${plural(job.rowsTotal, 'row')} done · ` : ''}
                   {job.created.toLocaleString()} created · {job.updated.toLocaleString()} updated · {job.skipped.toLocaleString()} skipped · {job.failed.toLocaleString()} failed
                 </div>
               )}
