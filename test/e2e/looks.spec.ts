@@ -186,3 +186,19 @@ for (const scheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test('who did it: the name given in Settings is the actor of the changes after it, never the OS account', async ({ page }) => {
+  await page.goto(app.openUrl);
+  const { actor: before } = await pageApi(page, 'app.info', {});
+  expect(before).toBe('Lead Console user'); // no name given, no Intercom admin connected yet
+  await go(page, 'Settings');
+  await page.getByTestId('setting-yourName').fill('Ada Lovelace');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await expect(page.getByTestId('settings-actor')).toHaveText('Ada Lovelace');
+  const id = await page.evaluate(async () => (await window.leadConsole!.call('contacts.create', { name: 'Hal History', email: 'hal@actor.example' })).contact.id);
+  const { history } = await pageApi(page, 'contacts.get', { id });
+  expect(history.map((h) => h.actor)).toEqual(['Ada Lovelace']);
+  await go(page, 'Leads');
+  await page.getByTestId('lead-row').filter({ hasText: 'Hal History' }).click();
+  await expect(page.getByTestId('contact-history').getByTestId('history-entry').first()).toContainText('Added as Lead by Ada Lovelace');
+});

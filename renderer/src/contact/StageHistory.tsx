@@ -12,6 +12,8 @@ export function StageHistory({ history, testId }: { history: StageChange[]; test
       {rows.map((h) => (
         <li key={h.id} data-testid="history-entry">
           <span className="rec-history-move">{stageChangeWhat(h)}</span>
+          {/* a space for whoever reads the text as one line (a screen reader, a copy) */}
+          {' '}
           <span className="muted">
             {stageChangeWho(h)} · <When at={h.at} />
           </span>
