@@ -11,6 +11,9 @@ import { CompanyStage, ContactStage, LocalId, Role, SyncState, text, Timestamp }
 export const FUNNEL_STAGES = ['lead', 'signed_up', 'sql', 'customer'] as const;
 export const FunnelStage = z.enum(FUNNEL_STAGES);
 export type FunnelStage = z.infer<typeof FunnelStage>;
+/** The stages one can move on from: only these can be "stuck" (Customer is where the funnel ends). */
+export const STUCK_STAGES: readonly FunnelStage[] = FUNNEL_STAGES.slice(0, -1);
+export const canBeStuck = (stage: FunnelStage): boolean => STUCK_STAGES.includes(stage);
 export const FUNNEL_RANK: Record<FunnelStage, number> = { lead: 0, signed_up: 1, sql: 2, customer: 3 };
 
 const Days = z

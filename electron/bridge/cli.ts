@@ -48,6 +48,7 @@ async function main() {
     mode: 'browser',
     version,
     intercom: intercom.intercom,
+    demoEvents: intercom.sandbox !== null,
     exportsDir,
     importPace: importGate(process.env, opts.dataDir),
     lock,

@@ -6,7 +6,7 @@ export interface ServiceContext {
   store: Store;
   /** Notifications to the renderer (not to be confused with `store.events`, the activity events). */
   hub: EventHub;
-  /** Who is making changes, recorded in the stage history. */
+  /** Who is making changes, recorded in the stage history and on messages; read at each change (the name in Settings can change). */
   actor: string;
   now: () => number;
   newId: () => string;

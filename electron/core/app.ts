@@ -2,9 +2,9 @@
 // things a transport needs (call, events, dispose). No module-level state: a test can build
 // as many cores as it likes, each on its own file.
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { ActivityService } from './activity/ActivityService';
+import { pullDemoEventsOnce } from './activity/DemoEvents';
 import { BACKUP_DIR_NAME, BackupService, backupBeforeMigration } from './backup/BackupService';
 import { BulkService } from './bulk/BulkService';
 import { ChangeService } from './changes/ChangeService';
@@ -20,6 +20,7 @@ import { createLog, type AppLog } from './log/AppLog';
 import { logSyncRuns } from './log/logSyncRuns';
 import { ImportService, type ImportPace } from './import/ImportService';
 import { SegmentService } from './segments/SegmentService';
+import type { ServiceContext } from './ServiceContext';
 import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
@@ -30,6 +31,7 @@ import { createRouter, type Call, type Handlers } from './router';
 import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './settings/TokenStore';
 import { ConflictService } from './sync/ConflictService';
+import { FIRST_PULL_KEY } from './sync/Puller';
 import { SyncEngine, type SyncEngineOptions } from './sync/SyncEngine';
 
 export interface CoreOptions {
@@ -39,7 +41,10 @@ export interface CoreOptions {
   dbFile?: string;
   mode: 'desktop' | 'browser' | 'test';
   version?: string;
-  /** Name recorded in the stage history; default: the OS user name. */
+  /**
+   * A fixed default name for the history (tests, tools) in place of the connected admin's; the
+   * name given in Settings still wins. Without it: the Settings name, else the Intercom admin's.
+   */
   actor?: string;
   /** Where exports are written; default `<dataDir>/exports`. */
   exportsDir?: string;
@@ -50,6 +55,11 @@ export interface CoreOptions {
   tokenStore?: TokenStore;
   /** A connection given at start (`--intercom-url`, `INTERCOM_BASE_URL`, `--sandbox`); with a token, it is kept in memory only. */
   intercom?: ConnectionOverride & { token?: string };
+  /**
+   * Demo mode (the built-in sandbox): after the first pull, each contact's events are pulled once,
+   * so the demo's timelines, breakdowns and "Slipping away" show something. Default off.
+   */
+  demoEvents?: boolean;
   /** Automatic sync runs (after changes, every minute); default on, except in tests. */
   autoSync?: boolean;
   /** Sync tuning for tests and the bench. */
@@ -87,14 +97,6 @@ export interface Core {
 }
 
 export const DB_FILE_NAME = 'lead-console.sqlite';
-
-function defaultActor(): string {
-  try {
-    return os.userInfo().username || 'local user';
-  } catch {
-    return 'local user';
-  }
-}
 
 /**
  * Opens the store for writing; when the disk is too full for that (the WAL switch, a migration),
@@ -154,7 +156,6 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
   // before anything is opened or written: what an older version left readable by others is tightened
   sweepDataDir(options.dataDir);
   const hub = new EventHub();
-  const actor = options.actor ?? defaultActor();
   const now = options.now ?? Date.now;
   const appLog = options.appLog ?? createLog(options.dataDir, { now });
   const report = options.log ?? defaultLog;
@@ -176,14 +177,24 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
 
   /** Everything built on one open store; a restore replaces it whole. */
   const build = (store: Store) => {
-    const ctx = { store, hub, actor, now, newId: randomUUID };
+    // the actor is read at each change, so a name changed in Settings applies to what follows
+    let settings: SettingsService | null = null;
+    const ctx: ServiceContext = {
+      store,
+      hub,
+      get actor() {
+        return settings!.actor();
+      },
+      now,
+      newId: randomUUID,
+    };
     const changes = new ChangeService(ctx);
     const companies = new CompanyService(ctx, changes);
     const segments = new SegmentService(ctx);
     const contacts = new ContactService(ctx, companies, segments, changes);
     const messages = new MessageService(ctx);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
-    const settings = new SettingsService(ctx, tokens, options.intercom ?? null);
+    settings = new SettingsService(ctx, tokens, options.intercom ?? null, options.actor ?? null);
     const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
     const outbox = new OutboxService(ctx, () => engine.runNow());
     const activity = new ActivityService(ctx);
@@ -192,14 +203,19 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const funnel = new FunnelService(ctx);
     const bulk = new BulkService(ctx, segments, exports);
     const templates = new TemplateService(ctx, (target) => bulk.contactsOf(target));
-    const conflicts = new ConflictService(store, { now, actor, emit: (payload) => hub.emit('changed', payload) });
+    const conflicts = new ConflictService(store, {
+      now,
+      get actor() {
+        return ctx.actor;
+      },
+      emit: (payload) => hub.emit('changed', payload) });
 
     const handlers: Handlers = {
       'app.info': () => ({
         version: options.version ?? '0.0.0',
         mode: options.mode,
         dataDir: options.dataDir,
-        actor,
+        actor: ctx.actor,
         schemaVersion: store.schemaVersion,
         ...(readOnly ? { readOnly } : {}),
       }),
@@ -323,6 +339,16 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     },
     { dir: backupDir, dbFile, now, log, nativeBinding: options.nativeBinding },
   );
+  const stopDemo = options.demoEvents && !readOnly
+    ? pullDemoEventsOnce({
+        store: () => parts.store,
+        hub,
+        firstPullDone: () => parts.store.settings.get<{ phase?: string }>(FIRST_PULL_KEY)?.phase === 'done',
+        pullEvents: (id) => parts.engine.pullEvents(id),
+        now,
+        log,
+      })
+    : () => undefined;
   // a read-only store (a full disk) has no room for copies either
   if (!readOnly && (options.autoBackup ?? options.mode !== 'test')) backups.start();
   let disposed = false;
@@ -332,6 +358,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     dispose() {
       if (disposed) return;
       disposed = true;
+      stopDemo();
       backups.dispose();
       parts.closeNow();
       stopRunLog();

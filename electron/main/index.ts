@@ -113,6 +113,7 @@ async function start() {
       version: app.getVersion(),
       nativeBinding: nativeBinding ?? undefined,
       intercom: intercom.intercom,
+      demoEvents: intercom.sandbox !== null,
       tokenStore: intercom.intercom?.token ? undefined : tokenStore,
       // exports land where the user looks for downloaded files
       exportsDir: safeDownloadsDir() ?? undefined,

@@ -1,5 +1,6 @@
 // Starting states for a sandbox: empty, a small believable demo workspace for new users, or
 // N generated contacts for benchmarks (built straight into the store, no API validation).
+import { createRandom, type Random } from './faults';
 import type { Role, Scalar } from './model';
 import type { Workspace } from './Workspace';
 
@@ -47,6 +48,7 @@ function seedDemo(ws: Workspace): void {
     }),
   );
   // 24 users, three per company, then 16 leads; oldest first so creation order is plausible
+  const demoIds: { id: string; isUser: boolean; i: number }[] = [];
   for (let i = 0; i < 40; i++) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
@@ -57,7 +59,7 @@ function seedDemo(ws: Workspace): void {
     if (isUser && i % 4 !== 3) custom.Stage = 'Signed up';
     if (!isUser && i % 3 !== 2) custom.Stage = 'Lead';
     const role: Role = isUser ? 'user' : 'lead';
-    ws.insertContact(
+    const contact = ws.insertContact(
       {
         role,
         name: `${first} ${last}`,
@@ -72,6 +74,44 @@ function seedDemo(ws: Workspace): void {
       },
       createdAt * 1000,
     );
+    demoIds.push({ id: contact.id, isUser, i });
+  }
+  seedDemoActivity(ws, demoIds, now);
+}
+
+const REFERRERS = ['google.com', 'google.com', 'linkedin.com', 'news.ycombinator.com', 'g2.com', 'twitter.com', null] as const;
+const LANDING_PAGES = ['/', '/pricing', '/features', '/blog/lead-scoring', '/demo'] as const;
+const PAGES = ['/pricing', '/features', '/docs/getting-started', '/blog/lead-scoring', '/integrations', '/customers'] as const;
+/** The demo's activity is the same on every start: its own stream, apart from the workspace's ids. */
+const DEMO_ACTIVITY_SEED = 20_261_206;
+const ACTIVITY_DAYS = 42;
+
+/**
+ * Six weeks of page views and product events spread over the demo's contacts: a first visit with
+ * a referrer and landing page (the first touch), a few later page views, sign-up and product events
+ * for users; about a quarter went quiet more than 30 days ago (Slipping away), and a few never came
+ * back after their first visit.
+ */
+function seedDemoActivity(ws: Workspace, contacts: { id: string; isUser: boolean; i: number }[], now: number): void {
+  const random = createRandom(DEMO_ACTIVITY_SEED);
+  const pick = <T>(list: readonly T[], r: Random) => list[Math.floor(r() * list.length)]!;
+  for (const c of contacts) {
+    const quiet = c.i % 4 === 1; // last seen more than 30 days ago
+    const newest = quiet ? 31 + Math.floor(random() * 8) : Math.floor(random() * 10);
+    const oldest = Math.max(newest + 1, ACTIVITY_DAYS - Math.floor(random() * 6));
+    const at = (daysAgo: number) => now - daysAgo * DAY - Math.floor(random() * DAY);
+    const event = (name: string, daysAgo: number, metadata: Record<string, Scalar>) => ws.createEvent({ id: c.id, event_name: name, created_at: at(daysAgo), metadata });
+    const referrer = pick(REFERRERS, random);
+    const landing = pick(LANDING_PAGES, random);
+    event('page-view', oldest, { url: landing, landing_page: landing, ...(referrer ? { referrer } : {}) });
+    const views = 1 + Math.floor(random() * 6);
+    for (let v = 0; v < views; v++) event('page-view', newest + Math.floor(random() * (oldest - newest)), { url: pick(PAGES, random) });
+    if (random() < 0.5) event('viewed-pricing', newest + Math.floor(random() * (oldest - newest)), { plan: pick(['Starter', 'Growth', 'Enterprise'], random) });
+    if (c.isUser) {
+      event('signed-up', oldest - 1 > newest ? oldest - 1 : oldest, { source: referrer ?? 'direct' });
+      event('created-project', newest, { projects: 1 + Math.floor(random() * 5) });
+      if (random() < 0.4) event('invited-teammate', newest, { invited: 1 + Math.floor(random() * 3) });
+    }
   }
 }
 

@@ -34,7 +34,7 @@ export const funnelMethods = {
           p90Ms: z.number().nullable(),
           /** How many moved on (the sample behind median and p90). */
           movedOn: z.number().int(),
-          /** There now for longer than `stuckDays`. */
+          /** There now for longer than `stuckDays`; always 0 for the final stage (Customer), which nobody moves on from. */
           stuck: z.number().int(),
         }),
       ),

@@ -27,6 +27,10 @@ export const settingsMethods = {
       /** The company attribute that carries a company's stage (its own name: Intercom keeps names unique across people and companies). */
       companyStageAttribute: z.string(),
       stageValues: StageValues,
+      /** The name the person gave in Settings, or null: then changes carry `actor`'s default. */
+      yourName: z.string().nullable(),
+      /** Who changes are recorded under now: their name, else the connected Intercom admin's. */
+      actor: z.string(),
     }),
   },
   'settings.set': {
@@ -42,6 +46,8 @@ export const settingsMethods = {
           .regex(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// address' })
           .nullable()
           .optional(),
+        /** The person's name for the history and messages; null or blank: the connected admin's. */
+        yourName: text(120).nullable().optional(),
         stageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
         companyStageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
         stageValues: z

@@ -125,6 +125,22 @@ describe('funnel.get', () => {
     expect((await t.api.call('funnel.get', {})).stages.map((s) => s.stuck)).toEqual([1, 3, 1, 0]);
   });
 
+  it('counts nobody stuck at Customer, the final stage, in the funnel nor in a segment', async () => {
+    // c3 has been a customer since d20, 20 days before now: past a 10-day threshold
+    const names = async (rule: SegmentRule) => {
+      const page = await t.api.call('contacts.list', { filter: { rule }, sort: { field: 'createdAt', dir: 'asc' } });
+      return { total: page.total, names: page.items.map((i) => i.name) };
+    };
+    const f = await t.api.call('funnel.get', { stuckDays: 10 });
+    const customer = f.stages.find((s) => s.stage === 'customer')!;
+    expect(customer.count).toBe(1);
+    expect(customer.stuck).toBe(0);
+    // the stages before it still count theirs
+    expect(f.stages.find((s) => s.stage === 'sql')!.stuck).toBeGreaterThan(0);
+    expect(await names({ op: 'and', rules: [{ field: 'stuck', stage: 'customer', days: 10 }] })).toEqual({ total: 0, names: [] });
+    expect(await names({ op: 'and', rules: [{ field: 'stage', in: ['customer'] }] })).toEqual({ total: 1, names: ['c3'] });
+  });
+
   it("restricted to a rule's contacts: the first week's cohort", async () => {
     // c1..c5: lead times 1,2,4,6 -> median (2nd of 4) 2d, p90 (4th) 6d; signed up c3 5d; SQL c3 10d
     const firstWeek: SegmentRule = { op: 'and', rules: [{ field: 'created', op: 'between', from: new Date(day(0)).toISOString(), to: new Date(day(7)).toISOString() }] };

@@ -238,7 +238,7 @@ test('j/k move the highlighted row and Enter opens the contact', async ({ page }
   await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
   await expect.poll(() => shownNames(page)).toEqual(['Ann Smith', 'Annika Berg', 'Bruno Evans', 'Carla Diaz', 'Dmitri Olsen']);
   // the header button has focus after the click; give it back to the page, as after a click elsewhere
-  await page.locator('.leads-title').click();
+  await page.getByTestId('page-title').click();
 
   await page.keyboard.press('j');
   await page.keyboard.press('j');
@@ -260,7 +260,7 @@ test('j/k move the highlighted row and Enter opens the contact', async ({ page }
   expect(page.url()).toContain('contact=');
 
   // the ? list names the table's keys
-  await page.locator('.leads-title').click();
+  await page.getByTestId('page-title').click();
   await page.keyboard.press('?');
   const help = page.getByTestId('shortcuts-dialog');
   await expect(help).toContainText('Next lead');

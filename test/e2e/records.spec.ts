@@ -146,10 +146,11 @@ test('promote, then demote only after confirming; the history shows both with th
   await expect(entries).toHaveCount(3);
   await expect(entries.nth(0)).toContainText('Signed up → Lead');
   await expect(entries.nth(1)).toContainText('Lead → Signed up');
-  await expect(entries.nth(2)).toContainText('Created at Lead');
+  await expect(entries.nth(2)).toContainText('Added as Lead');
   for (const i of [0, 1]) {
     await expect(entries.nth(i)).toContainText(actor);
-    await expect(entries.nth(i)).toContainText('Local');
+    await expect(entries.nth(i)).toContainText(`by ${actor}`);
+    await expect(entries.nth(i)).not.toContainText('in Intercom');
   }
 });
 

@@ -127,7 +127,7 @@ test.describe('with the sandbox workspace', () => {
 
     await messages.getByTestId('flush-messages').click();
     await expect(messages.getByTestId('flush-messages')).toBeDisabled();
-    await expect(messages.getByTestId('flush-hint')).toContainText('Next possible at');
+    await expect(messages.getByTestId('flush-hint')).toContainText('Next possible in');
   });
 });
 

@@ -31,7 +31,7 @@ test("a lead's timeline shows its visitor events, first touch and stage moves, n
   const timeline = page.getByTestId('contact-panel').getByTestId('timeline');
   const items = timeline.getByTestId('timeline-item');
   await expect(items).toHaveCount(3);
-  await expect(items.nth(0)).toContainText('Created as Lead');
+  await expect(items.nth(0)).toContainText('Added as Lead');
   await expect(items.nth(1).getByTestId('event-name')).toHaveText('clicked_demo');
   await expect(items.nth(1).getByTestId('event-chip')).toHaveText(['button hero', 'seats 5']);
   await expect(items.nth(1)).toContainText('Website');
@@ -61,7 +61,7 @@ test('older activity loads on request, and an empty timeline says so', async ({ 
   const items = timeline.getByTestId('timeline-item');
   await expect(items).toHaveCount(30);
   // the lead was created now, after all of its (back-dated) events
-  await expect(items.first()).toContainText('Created as Lead');
+  await expect(items.first()).toContainText('Added as Lead');
   await expect(items.nth(1).getByTestId('event-name')).toHaveText('step_39');
   await timeline.getByTestId('timeline-older').click();
   await expect(items).toHaveCount(41);

@@ -143,9 +143,10 @@ describe('funnel drill-downs on a real core', () => {
     await t.api.call('funnel.get', { stuckDays: 30 });
     t.clock.step = 1000;
     const funnel = await t.api.call('funnel.get', { stuckDays: 30 });
-    expect(funnel.stages.map((s) => s.stuck)).toEqual([4, 2, 2, 1]);
+    // nobody is stuck at Customer, the funnel's end (Cora has been one for forty days)
+    expect(funnel.stages.map((s) => s.stuck)).toEqual([4, 2, 2, 0]);
     expect(await namesOf(t, stuckIn('signed_up', 30, null).rule)).toEqual(['Sam', 'Sara']);
-    expect(await namesOf(t, stuckIn('customer', 30, null).rule)).toEqual(['Cora']);
+    expect(await namesOf(t, stuckIn('customer', 30, null).rule)).toEqual([]);
     expect(stuckIn('lead', 30, null).label).toBe('Funnel: stuck in Lead for more than 30 days');
   });
 

@@ -243,6 +243,14 @@ export class ContactRepository {
     if (keys.some((k) => k === 'name' || k === 'email')) this.reindex(pk);
   }
 
+  /** Ids of the contacts Intercom knows, oldest first (at most `limit`). */
+  idsInIntercom(limit: number): string[] {
+    return this.st
+      .get<{ id: string }>('SELECT id FROM contacts WHERE intercom_id IS NOT NULL ORDER BY pk LIMIT ?')
+      .all(limit)
+      .map((r) => r.id);
+  }
+
   count(): number {
     return (this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts').get() as { n: number }).n;
   }

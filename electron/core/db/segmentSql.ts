@@ -1,7 +1,7 @@
 // Compiles a segment rule (shared/segments.ts) to a WHERE fragment over `contacts c` with named
 // parameters. Every reader of "which contacts" (segment counts, the table, the funnel, exports,
 // bulk actions) goes through here, so a rule means the same thing on every screen.
-import { FUNNEL_RANK, type FunnelStage, type SegmentCondition, type SegmentGroup } from '../../../shared/segments';
+import { canBeStuck, FUNNEL_RANK, type FunnelStage, type SegmentCondition, type SegmentGroup } from '../../../shared/segments';
 import { toFtsQuery } from './searchQuery';
 
 export const MS_PER_DAY = 86_400_000;
@@ -91,6 +91,8 @@ class Compiler {
       case 'reached':
         return c.reached ? `c.funnel_max >= ${FUNNEL_RANK[c.stage]}` : `c.funnel_max < ${FUNNEL_RANK[c.stage]}`;
       case 'stuck':
+        // the final stage is where a contact should stay: nobody is stuck there
+        if (!canBeStuck(c.stage)) return '0';
         return `(c.funnel_rank = ${FUNNEL_RANK[c.stage]} AND c.stage_entered_at < ${this.bind(this.daysAgo(c.days))})`;
       case 'contactStage':
         return this.inList('c.stage', c.in);

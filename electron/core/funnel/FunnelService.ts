@@ -2,7 +2,7 @@
 // Every figure is read from the funnel columns the triggers keep on each contact (migration
 // 0005), optionally restricted to the contacts of a rule (the funnel of a segment).
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
-import { FUNNEL_STAGES, type FunnelStage, type SegmentRule } from '../../../shared/segments';
+import { canBeStuck, FUNNEL_STAGES, type FunnelStage, type SegmentRule } from '../../../shared/segments';
 import { STAGE_DURATION_COLUMNS, type ValueMaxCount } from '../db/FunnelRepository';
 import { compileRule, MS_PER_DAY, startOfLocalMonth, startOfLocalWeek, type CompiledWhere } from '../db/segmentSql';
 import { iso } from '../db/rows';
@@ -84,7 +84,7 @@ export class FunnelService {
         medianMs: at(0.5),
         p90Ms: at(0.9),
         movedOn,
-        stuck: stuck(rank, count[stage]),
+        stuck: canBeStuck(stage) ? stuck(rank, count[stage]) : 0,
       };
     });
     return { total, stages, stuckDays };

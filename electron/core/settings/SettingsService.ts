@@ -33,14 +33,33 @@ const KEYS = {
   stageAttribute: 'sync.stageAttribute',
   companyStageAttribute: 'sync.companyStageAttribute',
   stageValues: 'sync.stageValues',
+  yourName: 'profile.name',
 } as const;
+
+/** The name of changes made before anyone is known (no name in Settings, no admin connected yet). */
+export const UNKNOWN_ACTOR = 'Lead Console user';
 
 export class SettingsService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly tokens: TokenStore,
     private readonly override: ConnectionOverride | null,
+    /** A fixed default name for this process (tests, tools), in place of the admin's; the person's own name still wins. */
+    private readonly defaultActor: string | null = null,
   ) {}
+
+  /**
+   * Who changes are recorded under, read at each change: the name given in Settings, else this
+   * process's default, else the connected Intercom admin (learned from GET /me). Never the OS
+   * account: that names a machine, not the person.
+   */
+  actor(): string {
+    const own = this.read<string | null>(KEYS.yourName, null);
+    if (own) return own;
+    if (this.defaultActor) return this.defaultActor;
+    const admin = this.admin();
+    return admin?.name || admin?.email || UNKNOWN_ACTOR;
+  }
 
   /** Who hears which settings changed, after they are saved (the sync engine, which reconnects). */
   private readonly listeners = new Set<(changed: readonly string[]) => void>();
@@ -92,6 +111,8 @@ export class SettingsService {
       stageAttribute: s.stageAttribute,
       companyStageAttribute: s.companyStageAttribute,
       stageValues: s.stageValues,
+      yourName: this.read<string | null>(KEYS.yourName, null),
+      actor: this.actor(),
     };
   }
 
@@ -122,6 +143,13 @@ export class SettingsService {
       if (contactAttr.toLowerCase() === companyAttr.toLowerCase()) {
         const field = input.companyStageAttribute !== undefined ? 'companyStageAttribute' : 'stageAttribute';
         throw new AppError('VALIDATION', `${fieldLabel(field)}: Intercom keeps attribute names unique across people and companies; give the company stage a name of its own`, { field });
+      }
+      if (input.yourName !== undefined) {
+        const name = input.yourName?.trim() || null;
+        if (name !== this.read<string | null>(KEYS.yourName, null)) {
+          store.settings.set(KEYS.yourName, name, at);
+          changed.push('yourName');
+        }
       }
       if (input.region !== undefined && input.region !== this.region()) {
         store.settings.set(KEYS.region, input.region, at);

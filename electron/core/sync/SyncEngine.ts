@@ -336,6 +336,8 @@ export class SyncEngine {
       if (this.state !== 'offline') this.setState('offline', 'This computer is offline; changes wait and go out when it is back.');
       return;
     }
+    // automatic runs learn who the connected admin is once: the default name changes are recorded under
+    if (this.started && !this.o.settings.admin()) await this.testConnection().catch(() => undefined);
     const abort = new AbortController();
     this.abort = abort;
     const ctx = this.context(this.client(conn.token, conn.baseUrl, abort.signal), abort.signal);

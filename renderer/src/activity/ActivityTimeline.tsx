@@ -9,15 +9,15 @@ import { useNav } from '../state/navStore';
 import { describeError, describeWithoutLabel } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { stageChangeWhat, stageChangeWho } from '../ui/stageChangeWords';
+import { When } from '../ui/When';
 import './activity.css';
 
 const PAGE = 30;
 /** The most one request may ask for (the contract's limit); a refresh re-reads what is shown, up to this. */
 const MAX_LIMIT = 500;
 
-const STAGE_WORDS: Record<string, string> = { ...CONTACT_STAGE_LABEL, ...COMPANY_STAGE_LABEL };
-const stageWord = (s: string | null) => (s === null ? 'no stage' : (STAGE_WORDS[s] ?? s));
 const contactName = (c: { name: string | null; email: string | null }) => c.name ?? c.email ?? 'Unnamed contact';
 
 const SOURCE_WORDS: Record<string, string> = { local: 'Lead Console', website: 'Website', import: 'Import', intercom: 'Intercom' };
@@ -123,7 +123,9 @@ function FirstTouch({ touch, company }: { touch: NonNullable<Timeline['firstTouc
     <dl className="rec-meta tl-touch" data-testid="timeline-first-touch" title={company ? 'How its first user first arrived' : 'How this person first arrived'}>
       <div>
         <dt>First seen</dt>
-        <dd>{touch.at ? formatDateTime(touch.at) : 'Unknown'}</dd>
+        <dd>
+          <When at={touch.at} empty="Unknown" />
+        </dd>
       </div>
       <div>
         <dt>Referrer</dt>
@@ -149,9 +151,7 @@ function TimelineRow({ item, showContact }: { item: TimelineItem; showContact: b
         <span className="tl-what">
           <ItemWhat item={item} />
         </span>
-        <time className="muted tl-time" dateTime={item.at} title={formatDateTime(item.at)}>
-          {formatRelative(item.at)}
-        </time>
+        <When at={item.at} className="muted tl-time" />
       </div>
       {showContact && item.contact && (
         <button type="button" className="link tl-contact" onClick={() => openContact(item.contact!.id)} data-testid="timeline-contact">
@@ -169,21 +169,10 @@ function ItemWhat({ item }: { item: TimelineItem }) {
       return <strong data-testid="event-name">{item.event.name}</strong>;
     case 'stage': {
       const s = item.stage;
-      const who = s.source === 'intercom' ? `${s.actor} in Intercom` : s.actor;
-      const subject = s.entityType === 'company' ? 'Company ' : '';
       return (
         <>
-          {s.fromStage === null ? (
-            <>
-              {subject}Created as {stageWord(s.toStage)}
-            </>
-          ) : (
-            <>
-              {subject}
-              {stageWord(s.fromStage)} → {stageWord(s.toStage)}
-            </>
-          )}
-          <span className="muted"> by {who}</span>
+          {stageChangeWhat(s)}
+          <span className="muted"> {stageChangeWho(s)}</span>
         </>
       );
     }

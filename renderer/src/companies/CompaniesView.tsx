@@ -13,6 +13,7 @@ import { SyncBadge } from '../contact/SyncBadge';
 import { formatSpend } from '../contact/parsers';
 import { COMPANY_STAGE_LABEL, plural } from '../ui/labels';
 import './companies.css';
+import { PageTitle } from '../ui/PageTitle';
 
 type SortField = (typeof COMPANY_SORT_FIELDS)[number];
 type StageFilter = 'all' | 'none' | 'sql' | 'customer';
@@ -152,7 +153,7 @@ export function CompaniesView() {
   return (
     <section className="companies" aria-labelledby={`${uid}-h`}>
       <header className="companies-head">
-        <h1 id={`${uid}-h`}>Companies</h1>
+        <PageTitle id={`${uid}-h`}>Companies</PageTitle>
         <span className="muted" data-testid="company-count" aria-live="polite">
           {total === null ? '' : plural(total, 'company', 'companies')}
         </span>
@@ -247,7 +248,7 @@ export function CompaniesView() {
               >
                 <td className="name">{c.name}</td>
                 <td className="muted">{c.externalId ?? ''}</td>
-                <td>{c.stage ? <span className={`badge stage-${c.stage}`}>{COMPANY_STAGE_LABEL[c.stage]}</span> : <span className="muted">No stage</span>}</td>
+                <td>{c.stage ? <span className={`badge stage-chip stage-chip-${c.stage}`}>{COMPANY_STAGE_LABEL[c.stage]}</span> : <span className="muted">No stage</span>}</td>
                 <td className="num">{c.userCount.toLocaleString()}</td>
                 <td>{c.plan ?? ''}</td>
                 <td className="num">{formatSpend(c.monthlySpend)}</td>

@@ -24,7 +24,8 @@ import { useUnlink } from '../contact/useUnlink';
 import { UserLinker } from './UserLinker';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime, plural } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, plural } from '../ui/labels';
+import { When } from '../ui/When';
 import '../contact/record.css';
 
 type Detail = MethodOutput<'companies.get'>;
@@ -168,11 +169,15 @@ function CompanyBody({
         <dl className="rec-meta">
           <div>
             <dt>Created</dt>
-            <dd>{formatDateTime(data.createdAt)}</dd>
+            <dd>
+              <When at={data.createdAt} />
+            </dd>
           </div>
           <div>
             <dt>Updated</dt>
-            <dd>{formatDateTime(data.updatedAt)}</dd>
+            <dd>
+              <When at={data.updatedAt} />
+            </dd>
           </div>
         </dl>
       </section>
@@ -189,7 +194,7 @@ function CompanyBody({
                   {contactLabel(u)}
                 </button>
                 <span className="badge">{ROLE_LABEL[u.role]}</span>
-                <span className="muted">{CONTACT_STAGE_LABEL[u.stage]}</span>
+                <span className={`badge stage-chip stage-chip-${u.stage}`}>{CONTACT_STAGE_LABEL[u.stage]}</span>
                 <button
                   type="button"
                   className="link rec-remove"

@@ -8,11 +8,13 @@ import { useNav } from '../state/navStore';
 import { useOnSyncMoved } from '../state/syncStore';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
-import { formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { fieldWords, formatFieldValue } from './conflictWords';
 import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { PageTitle } from '../ui/PageTitle';
 
 const PAGE = 100;
 
@@ -87,7 +89,7 @@ export function ConflictsView() {
   return (
     <section className="conflicts" aria-labelledby="conflicts-title" data-testid="conflicts-view">
       <header className="conflicts-head">
-        <h1 id="conflicts-title">Conflicts</h1>
+        <PageTitle id="conflicts-title">Conflicts</PageTitle>
         <span className="muted conflicts-total" data-testid="conflicts-total" aria-live="polite">
           {total === null ? 'Loading…' : total === 0 ? '' : `${plural(total, 'field')} to settle`}
         </span>
@@ -128,9 +130,7 @@ export function ConflictsView() {
                         <li key={c.id} className="conflict" data-testid="conflict" data-field={c.field} aria-label={`${field} of ${recordName(g)}`}>
                           <div className="conflict-field">
                             <strong>{field}</strong>
-                            <time className="muted" dateTime={c.detectedAt} title={formatDateTime(c.detectedAt)}>
-                              {formatRelative(c.detectedAt)}
-                            </time>
+                            <When at={c.detectedAt} className="muted" />
                           </div>
                           <dl className="conflict-values">
                             <div>

@@ -13,7 +13,8 @@ import { toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, formatDateTime } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';
+import { When } from '../ui/When';
 import { CompanyLinker } from './CompanyLinker';
 import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
@@ -219,16 +220,22 @@ function ContactBody({
         <dl className="rec-meta">
           <div>
             <dt>Created</dt>
-            <dd>{formatDateTime(data.createdAt)}</dd>
+            <dd>
+              <When at={data.createdAt} />
+            </dd>
           </div>
           <div>
             <dt>Updated</dt>
-            <dd>{formatDateTime(data.updatedAt)}</dd>
+            <dd>
+              <When at={data.updatedAt} />
+            </dd>
           </div>
           {data.lastActivityAt && (
             <div>
               <dt>Last activity</dt>
-              <dd>{formatDateTime(data.lastActivityAt)}</dd>
+              <dd>
+                <When at={data.lastActivityAt} />
+              </dd>
             </div>
           )}
         </dl>
@@ -246,7 +253,7 @@ function ContactBody({
                   {c.name}
                 </button>
                 {c.externalId && <span className="muted">{c.externalId}</span>}
-                <span className={`badge stage-${c.stage ?? 'none'}`} title="Company stage">
+                <span className={c.stage ? `badge stage-chip stage-chip-${c.stage}` : 'badge'} title="Company stage">
                   {c.stage ? COMPANY_STAGE_LABEL[c.stage] : 'No stage'}
                 </span>
                 <button

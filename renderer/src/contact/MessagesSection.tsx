@@ -11,7 +11,7 @@ import { useOnSyncMoved } from '../state/syncStore';
 import { MessageComposer } from '../compose/MessageComposer';
 import { describeError, isToastShown, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
-import { formatDateTime, formatRelative, formatTime, plural } from '../ui/labels';
+import { formatDateTime, formatRelative, plural } from '../ui/labels';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
 
 type List = MethodOutput<'messages.list'>;
@@ -76,13 +76,13 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
     try {
       const r = await client.call('messages.flush', { contactId: id });
       setFlushAt(r.nextPossibleAt);
-      toast.ok(`Auto-messages flush for ${contact.name ?? contact.email ?? 'this user'}: sending in 10 s (Undo in the list below); next possible at ${formatTime(r.nextPossibleAt)}`);
+      toast.ok(`Auto-messages flush for ${contact.name ?? contact.email ?? 'this user'}: sending in 10 s (Undo in the list below); next possible ${formatRelative(r.nextPossibleAt)}`);
       void load();
     } catch (e) {
       const at = nextPossibleAt(e);
       if (at) {
         setFlushAt(at);
-        toast.info(`Intercom allows one flush every 15 minutes: next possible at ${formatTime(at)}`);
+        toast.info(`Intercom allows one flush every 15 minutes: next possible ${formatRelative(at)}`);
       } else toast.error(e);
     } finally {
       setFlushing(false);
@@ -114,7 +114,7 @@ export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'ro
       {isUser && (
         <p id={`${uid}-flush-hint`} className="muted rec-hint" data-testid="flush-hint">
           {flushBlocked && flushAt
-            ? `Next possible at ${formatTime(flushAt)}: Intercom matches a user's auto-messages at most once every 15 minutes.`
+            ? `Next possible ${formatRelative(flushAt)}: Intercom matches a user's auto-messages at most once every 15 minutes.`
             : "Asks Intercom to match this user's pending auto-messages now (at most once every 15 minutes)."}
         </p>
       )}

@@ -2,10 +2,8 @@
 // offers that change's undo while it can be done, and says why not when it no longer can.
 import type { ChangeRecord } from '../../../shared/api';
 import type { StageChange } from '../../../shared/domain';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime } from '../ui/labels';
-
-const LABELS: Record<string, string> = { ...CONTACT_STAGE_LABEL, ...COMPANY_STAGE_LABEL };
-const stageName = (s: string | null) => (s === null ? 'No stage' : (LABELS[s] ?? s));
+import { stageChangeWhat, stageChangeWho } from '../ui/stageChangeWords';
+import { When } from '../ui/When';
 
 export function StageHistory({
   history,
@@ -30,17 +28,11 @@ export function StageHistory({
         const change = byHistory.get(h.id);
         return (
           <li key={h.id} data-testid="history-entry">
-            <span className="rec-history-move">
-              {h.fromStage === null ? (
-                <>Created at {stageName(h.toStage)}</>
-              ) : (
-                <>
-                  {stageName(h.fromStage)} → {stageName(h.toStage)}
-                </>
-              )}
-            </span>
+            <span className="rec-history-move">{stageChangeWhat(h)}</span>
+            {/* a space for whoever reads the text as one line (a screen reader, a copy) */}
+            {' '}
             <span className="muted">
-              {h.actor} · <time dateTime={h.at}>{formatDateTime(h.at)}</time> · {h.source === 'local' ? 'Local' : 'Intercom'}
+              {stageChangeWho(h)} · <When at={h.at} />
             </span>
             {change && !change.undoneAt && onUndo && (
               <span className="rec-history-undo">

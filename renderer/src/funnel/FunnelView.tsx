@@ -4,9 +4,9 @@
 // table (with a chip saying what they are), and every chart has a table below it whose numbers
 // do the same, for the keyboard and for reading exact values.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { MethodOutput } from '../../../shared/api';
-import type { FunnelStage, SegmentGroup } from '../../../shared/segments';
+import { STUCK_STAGES, type FunnelStage, type SegmentGroup } from '../../../shared/segments';
 import { STAGE_LABEL } from '../../../shared/stages';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
@@ -15,6 +15,7 @@ import { useChanged } from '../state/useChanged';
 import { useLeads } from '../leads/leadsStore';
 import { useSegments } from '../segments/segmentsStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { pluralFraction } from '../../../shared/words';
 import { plural } from '../ui/labels';
 import {
   atStage,
@@ -31,22 +32,22 @@ import {
   type DrillDown,
   type Population,
 } from './drillDown';
+import { GAP_H, layoutStages, ROW_H } from './stageFunnelLayout';
+import { tooltipStyle, useChartColors } from './themeColors';
 import './funnel.css';
+import { PageTitle } from '../ui/PageTitle';
 
 type FunnelAnswer = MethodOutput<'funnel.get'>;
 type CohortAnswer = MethodOutput<'funnel.cohorts'>;
 type BreakdownAnswer = MethodOutput<'funnel.breakdown'>;
 
-/** Series colours: readable on the light and the dark theme. */
-const COLOR = { now: '#3451c6', reached: '#8fa2ee', median: '#2b9a6a', p90: '#e0a030', stuck: '#c0504d' };
-const STAGE_COLOR: Record<FunnelStage, string> = { lead: '#8fa2ee', signed_up: '#3451c6', sql: '#2b9a6a', customer: '#e0a030' };
 
 const DAY_MS = 86_400_000;
 
-/** "3.5 days", "5 h", "12 min", "40 s": a time in stage in words. */
+/** "1 day", "3.5 days", "5 h", "12 min", "40 s": a time in stage in words. */
 export function formatSpan(ms: number | null): string {
   if (ms === null) return '–';
-  if (ms >= DAY_MS) return `${(ms / DAY_MS).toLocaleString(undefined, { maximumFractionDigits: 1 })} days`;
+  if (ms >= DAY_MS) return pluralFraction(ms / DAY_MS, 'day');
   if (ms >= 3_600_000) return `${(ms / 3_600_000).toLocaleString(undefined, { maximumFractionDigits: 1 })} h`;
   if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.max(0, Math.round(ms / 1000))} s`;
@@ -103,16 +104,6 @@ function clickableBar(onClick: (index: number) => void, testId: (index: number) 
   };
 }
 
-/** The conversion written above a stage's "reached" bar, on one line (the default label wraps to the bar's width). */
-function conversionLabel(p: { x?: number | string; y?: number | string; width?: number | string; value?: unknown }) {
-  if (!p.value) return null;
-  return (
-    <text x={Number(p.x) + Number(p.width) / 2} y={Number(p.y) - 8} textAnchor="middle" className="funnel-conversion-label">
-      {String(p.value)}
-    </text>
-  );
-}
-
 /** The unit the time-in-stage chart counts in: the largest that keeps its bars readable. */
 function spanUnit(maxMs: number): { ms: number; name: string; short: string } {
   if (maxMs >= 2 * DAY_MS) return { ms: DAY_MS, name: 'days', short: 'd' };
@@ -163,9 +154,7 @@ export function FunnelView() {
   return (
     <section className="funnel" aria-labelledby="funnel-title" data-testid="funnel-view">
       <div className="funnel-toolbar">
-        <h1 id="funnel-title" className="funnel-title">
-          Funnel
-        </h1>
+        <PageTitle id="funnel-title">Funnel</PageTitle>
         <label className="funnel-control">
           <span>Contacts</span>
           <select value={populationId} onChange={(e) => setPopulationId(e.target.value)} aria-label="Contacts in the funnel">
@@ -294,8 +283,90 @@ function CountButton({ n, d, what }: { n: number; d: DrillDown | null; what: str
   );
 }
 
+/** Reached and there-now bars per stage on a log scale, every label in a slot of its own. */
+function StageFunnel({ rows, population }: { rows: StageRow[]; population: Population | null }) {
+  const colors = useChartColors();
+  const [box, setBox] = useState<HTMLElement | null>(null);
+  const width = useWidth(box);
+  const { height, barX, bars } = layoutStages(rows, width);
+  return (
+    <figure className="funnel-chart funnel-stage-chart" ref={setBox} aria-label="Contacts per stage: reached and there now">
+      {width > 0 && (
+        <svg width={width} height={height} role="img" aria-label="Contacts per stage: reached and there now" data-testid="funnel-stage-svg">
+          {rows.map((r, i) => {
+            const b = bars[i]!;
+            const mid = b.y + ROW_H / 2;
+            return (
+              <g key={r.stage} data-stage={r.stage}>
+                <text x={0} y={mid} dominantBaseline="central" className="funnel-label funnel-stage-name">
+                  {r.label}
+                </text>
+                {b.reachedW > 0 && (
+                  <rect
+                    x={barX}
+                    y={b.y}
+                    width={b.reachedW}
+                    height={ROW_H}
+                    rx={3}
+                    style={{ fill: colors.stage[r.stage], fillOpacity: 0.35 }}
+                    className="funnel-bar"
+                    data-testid={`funnel-bar-reached-${r.stage}`}
+                    onClick={() => drill(reachedStage(r.stage, population))}
+                  >
+                    <title>{`${plural(r.reached, 'contact')} reached ${r.label}`}</title>
+                  </rect>
+                )}
+                {b.countW > 0 && (
+                  <rect
+                    x={barX}
+                    y={b.y + 7}
+                    width={b.countW}
+                    height={ROW_H - 14}
+                    rx={2}
+                    style={{ fill: colors.stage[r.stage] }}
+                    className="funnel-bar"
+                    data-testid={`funnel-bar-now-${r.stage}`}
+                    onClick={() => drill(atStage(r.stage, population))}
+                  >
+                    <title>{`${plural(r.count, 'contact')} at ${r.label} now`}</title>
+                  </rect>
+                )}
+                <text x={b.valueX} y={mid} dominantBaseline="central" className="funnel-label funnel-value-label" data-testid={`funnel-value-${r.stage}`}>
+                  {r.reached.toLocaleString()} reached · {r.count.toLocaleString()} now
+                </text>
+                {b.gapY !== null && r.conversionLabel && (
+                  <text x={barX} y={b.gapY + GAP_H / 2} dominantBaseline="central" className="funnel-label funnel-conversion-label">
+                    ↓ {r.conversionLabel}
+                  </text>
+                )}
+              </g>
+            );
+          })}
+        </svg>
+      )}
+      <figcaption className="muted funnel-caption">Bars on a log scale, so every stage shows; the darker part is who is there now. Exact numbers below.</figcaption>
+    </figure>
+  );
+}
+
+/** The element's width, followed as it resizes (0 until measured). */
+function useWidth(el: HTMLElement | null): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    if (!el) return;
+    const measure = () => setWidth(Math.floor(el.getBoundingClientRect().width));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return width;
+}
+
+type StageRow = { stage: FunnelStage; label: string; count: number; reached: number; conversion: number | null; conversionLabel: string };
+
 function StagesSection({ data, population }: { data: FunnelAnswer; population: Population | null }) {
-  const rows = FUNNEL_ORDER.map((stage) => {
+  const rows: StageRow[] = FUNNEL_ORDER.map((stage) => {
     const s = data.stages.find((x) => x.stage === stage);
     const next = FUNNEL_ORDER[FUNNEL_ORDER.indexOf(stage) + 1];
     return {
@@ -309,41 +380,7 @@ function StagesSection({ data, population }: { data: FunnelAnswer; population: P
   });
   return (
     <Card title="Stages" testId="funnel-stages">
-      <figure className="funnel-chart" aria-label="Contacts per stage: reached and there now">
-        <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={rows} margin={{ top: 24, right: 12, left: 0, bottom: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" />
-            <YAxis allowDecimals={false} />
-            <Tooltip />
-            <Legend itemSorter={null} />
-            <Bar
-              dataKey="reached"
-              name="Reached"
-              fill={COLOR.reached}
-              isAnimationActive={false}
-              shape={clickableBar(
-                (i) => drill(reachedStage(rows[i]!.stage, population)),
-                (i) => `funnel-bar-reached-${rows[i]!.stage}`,
-                (i) => `${plural(rows[i]!.reached, 'contact')} reached ${rows[i]!.label}`,
-              )}
-            >
-              <LabelList dataKey="conversionLabel" content={conversionLabel} />
-            </Bar>
-            <Bar
-              dataKey="count"
-              name="There now"
-              fill={COLOR.now}
-              isAnimationActive={false}
-              shape={clickableBar(
-                (i) => drill(atStage(rows[i]!.stage, population)),
-                (i) => `funnel-bar-now-${rows[i]!.stage}`,
-                (i) => `${plural(rows[i]!.count, 'contact')} at ${rows[i]!.label} now`,
-              )}
-            />
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
+      <StageFunnel rows={rows} population={population} />
       <table className="funnel-table" data-testid="funnel-stage-table">
         <thead>
           <tr>
@@ -373,6 +410,7 @@ function StagesSection({ data, population }: { data: FunnelAnswer; population: P
 }
 
 function TimeSection({ data, population }: { data: FunnelAnswer; population: Population | null }) {
+  const colors = useChartColors();
   const unit = spanUnit(Math.max(0, ...data.stages.map((s) => s.p90Ms ?? 0)));
   const rows = FUNNEL_ORDER.slice(0, -1).map((stage) => {
     const s = data.stages.find((x) => x.stage === stage);
@@ -395,10 +433,10 @@ function TimeSection({ data, population }: { data: FunnelAnswer; population: Pop
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" />
             <YAxis unit={` ${unit.short}`} tickFormatter={(v: number) => v.toLocaleString(undefined, { maximumFractionDigits: 1 })} />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toLocaleString(undefined, { maximumFractionDigits: 1 })} ${unit.name}` : String(v))} />
+            <Tooltip {...tooltipStyle} formatter={(v) => (typeof v === 'number' ? `${v.toLocaleString(undefined, { maximumFractionDigits: 1 })} ${unit.name}` : String(v))} />
             <Legend itemSorter={null} />
-            <Bar dataKey="medianInUnit" name="Median" fill={COLOR.median} isAnimationActive={false} shape={clickableBar(open, (i) => `funnel-bar-median-${rows[i]!.stage}`, (i) => `Median ${formatSpan(rows[i]!.medianMs)} in ${rows[i]!.label}`)} />
-            <Bar dataKey="p90InUnit" name="90th percentile" fill={COLOR.p90} isAnimationActive={false} shape={clickableBar(open, (i) => `funnel-bar-p90-${rows[i]!.stage}`, (i) => `90% within ${formatSpan(rows[i]!.p90Ms)} in ${rows[i]!.label}`)} />
+            <Bar dataKey="medianInUnit" name="Median" fill={colors.stage.signed_up} isAnimationActive={false} shape={clickableBar(open, (i) => `funnel-bar-median-${rows[i]!.stage}`, (i) => `Median ${formatSpan(rows[i]!.medianMs)} in ${rows[i]!.label}`)} />
+            <Bar dataKey="p90InUnit" name="90th percentile" fill={colors.stage.sql} isAnimationActive={false} shape={clickableBar(open, (i) => `funnel-bar-p90-${rows[i]!.stage}`, (i) => `90% within ${formatSpan(rows[i]!.p90Ms)} in ${rows[i]!.label}`)} />
           </BarChart>
         </ResponsiveContainer>
       </figure>
@@ -429,7 +467,9 @@ function TimeSection({ data, population }: { data: FunnelAnswer; population: Pop
 }
 
 function StuckSection({ data, population }: { data: FunnelAnswer; population: Population | null }) {
-  const rows = FUNNEL_ORDER.map((stage) => ({ stage, label: FUNNEL_LABEL[stage], stuck: data.stages.find((x) => x.stage === stage)?.stuck ?? 0 }));
+  const colors = useChartColors();
+  // only the stages one can move on from: a customer staying a customer is the goal, not a stall
+  const rows = STUCK_STAGES.map((stage) => ({ stage, label: FUNNEL_LABEL[stage], stuck: data.stages.find((x) => x.stage === stage)?.stuck ?? 0 }));
   const days = data.stuckDays;
   const any = rows.some((r) => r.stuck > 0);
   return (
@@ -441,11 +481,11 @@ function StuckSection({ data, population }: { data: FunnelAnswer; population: Po
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" />
               <YAxis allowDecimals={false} />
-              <Tooltip />
+              <Tooltip {...tooltipStyle} />
               <Bar
                 dataKey="stuck"
                 name="Stuck"
-                fill={COLOR.stuck}
+                fill={colors.stuck}
                 isAnimationActive={false}
                 shape={clickableBar(
                   (i) => drill(stuckIn(rows[i]!.stage, days, population)),
@@ -470,14 +510,16 @@ function StuckSection({ data, population }: { data: FunnelAnswer; population: Po
   );
 }
 
-const COHORT_SERIES: { key: 'captured' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; color: string }[] = [
-  { key: 'captured', name: 'Captured', stage: null, color: STAGE_COLOR.lead },
-  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', color: STAGE_COLOR.signed_up },
-  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', color: STAGE_COLOR.sql },
-  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', color: STAGE_COLOR.customer },
+/** `hue`: the stage whose theme colour the series takes. */
+const COHORT_SERIES: { key: 'captured' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; hue: FunnelStage }[] = [
+  { key: 'captured', name: 'Captured', stage: null, hue: 'lead' },
+  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', hue: 'signed_up' },
+  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', hue: 'sql' },
+  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', hue: 'customer' },
 ];
 
 function CohortsChart({ data, population }: { data: CohortAnswer; population: Population | null }) {
+  const colors = useChartColors();
   const rows = data.cohorts.map((c) => ({
     ...c,
     words: cohortWords(data.by, c.from),
@@ -495,14 +537,14 @@ function CohortsChart({ data, population }: { data: CohortAnswer; population: Po
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="words" />
             <YAxis allowDecimals={false} />
-            <Tooltip />
+            <Tooltip {...tooltipStyle} />
             <Legend itemSorter={null} />
             {COHORT_SERIES.map((s) => (
               <Bar
                 key={s.key}
                 dataKey={s.key}
                 name={s.name}
-                fill={s.color}
+                fill={colors.stage[s.hue]}
                 isAnimationActive={false}
                 shape={clickableBar(
                   (i) => drill(cohort(data.by, rows[i]!, s.stage, population)),
@@ -542,14 +584,15 @@ function CohortsChart({ data, population }: { data: CohortAnswer; population: Po
   );
 }
 
-const BREAKDOWN_SERIES: { key: 'total' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; color: string }[] = [
-  { key: 'total', name: 'Contacts', stage: null, color: STAGE_COLOR.lead },
-  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', color: STAGE_COLOR.signed_up },
-  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', color: STAGE_COLOR.sql },
-  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', color: STAGE_COLOR.customer },
+const BREAKDOWN_SERIES: { key: 'total' | Exclude<FunnelStage, 'lead'>; name: string; stage: FunnelStage | null; hue: FunnelStage }[] = [
+  { key: 'total', name: 'Contacts', stage: null, hue: 'lead' },
+  { key: 'signed_up', name: STAGE_LABEL.signed_up, stage: 'signed_up', hue: 'signed_up' },
+  { key: 'sql', name: STAGE_LABEL.sql, stage: 'sql', hue: 'sql' },
+  { key: 'customer', name: STAGE_LABEL.customer, stage: 'customer', hue: 'customer' },
 ];
 
 function BreakdownChart({ data, by, attribute, population }: { data: BreakdownAnswer; by: BreakdownBy; attribute: string; population: Population | null }) {
+  const colors = useChartColors();
   const named = data.groups.filter((g) => !g.other);
   const rows = data.groups.map((g) => ({
     ...g,
@@ -568,14 +611,14 @@ function BreakdownChart({ data, by, attribute, population }: { data: BreakdownAn
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" allowDecimals={false} />
             <YAxis type="category" dataKey="words" width={160} />
-            <Tooltip />
+            <Tooltip {...tooltipStyle} />
             <Legend itemSorter={null} />
             {BREAKDOWN_SERIES.map((s) => (
               <Bar
                 key={s.key}
                 dataKey={s.key}
                 name={s.name}
-                fill={s.color}
+                fill={colors.stage[s.hue]}
                 isAnimationActive={false}
                 shape={clickableBar(
                   (i) => drill(drillFor(i, s.stage)),

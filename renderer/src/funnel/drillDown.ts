@@ -3,6 +3,7 @@
 // the charts.
 import type { FunnelStage, SegmentCondition, SegmentGroup } from '../../../shared/segments';
 import { STAGE_LABEL } from '../../../shared/stages';
+import { plural } from '../../../shared/words';
 
 export const FUNNEL_ORDER: readonly FunnelStage[] = ['lead', 'signed_up', 'sql', 'customer'];
 export const FUNNEL_LABEL: Record<FunnelStage, string> = STAGE_LABEL;
@@ -49,7 +50,7 @@ export function movedOn(stage: FunnelStage, p: Population | null): DrillDown {
 
 /** In the stage now for longer than `days`. */
 export const stuckIn = (stage: FunnelStage, days: number, p: Population | null) =>
-  make([{ field: 'stuck', stage, days }], `stuck in ${FUNNEL_LABEL[stage]} for more than ${days.toLocaleString()} ${days === 1 ? 'day' : 'days'}`, p);
+  make([{ field: 'stuck', stage, days }], `stuck in ${FUNNEL_LABEL[stage]} for more than ${plural(days, 'day')}`, p);
 
 const dayMonth = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const monthYear = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });

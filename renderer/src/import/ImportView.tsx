@@ -13,6 +13,7 @@ import { ProgressStep } from './ProgressStep';
 import { ReportStep } from './ReportStep';
 import { RecentImports } from './RecentImports';
 import './import.css';
+import { PageTitle } from '../ui/PageTitle';
 
 const STEPS: { label: string; steps: WizardStep[] }[] = [
   { label: 'Choose a file', steps: ['choose', 'uploading'] },
@@ -92,7 +93,7 @@ export function ImportView() {
       onDrop={onDrop}
     >
       <header className="import-head">
-        <h1 id="import-title">Import</h1>
+        <PageTitle id="import-title">Import</PageTitle>
         <ol className="stage-steps import-steps" aria-label="Import steps" data-testid="import-steps">
           {STEPS.map((s, i) => (
             <li key={s.label} className={i < at ? 'done' : i === at ? 'current' : 'todo'} aria-current={i === at ? 'step' : undefined}>

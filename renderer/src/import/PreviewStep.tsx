@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { useClient } from '../state/ClientContext';
 import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { backToMapping, startImport, useImportWizard } from './importWizard';
 import { EncodingNote, ErrorLine } from './importParts';
 import { DUPLICATE_LABEL, KIND_LABEL } from './importWords';
@@ -16,6 +17,14 @@ function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v).replace(/\r?\n/g, ' ↵ ');
+}
+
+/** A timestamp as the import writes it (ISO 8601): shown in the one date style, never raw. */
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function Cell({ value }: { value: unknown }) {
+  if (typeof value === 'string' && ISO_MOMENT.test(value)) return <When at={value} />;
+  return <>{cellText(value)}</>;
 }
 
 export function PreviewStep() {
@@ -116,8 +125,8 @@ export function PreviewStep() {
                 {table.rows.map((row, i) => (
                   <tr key={i}>
                     {table.columns.map((c) => (
-                      <td key={c.key} title={cellText(row[c.key])}>
-                        {cellText(row[c.key])}
+                      <td key={c.key} title={typeof row[c.key] === 'string' && ISO_MOMENT.test(row[c.key] as string) ? undefined : cellText(row[c.key])}>
+                        <Cell value={row[c.key]} />
                       </td>
                     ))}
                   </tr>

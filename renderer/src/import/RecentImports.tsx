@@ -8,7 +8,8 @@ import { useClient } from '../state/ClientContext';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { CouldNotRead } from '../ui/CouldNotRead';
-import { formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { isOlder, openJob, resumeImport, useImportWizard } from './importWizard';
 import { canRollBack, confirmAndRollBack } from './importParts';
 import { KIND_LABEL, STATE_LABEL } from './importWords';
@@ -103,14 +104,12 @@ export function RecentImports() {
               </div>
               <div className="muted import-recent-meta">
                 {job.kind ? `${KIND_LABEL[job.kind]} · ` : ''}
-                <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
-                  {formatRelative(job.createdAt)}
-                </time>
+                <When at={job.createdAt} />
                 {job.rowsTotal > 0 && ` · ${plural(job.rowsTotal, 'row')}`}
               </div>
               {job.startedAt !== null && (
                 <div className="import-recent-counts" data-testid="import-recent-counts">
-                  {job.state === 'running' || job.state === 'interrupted' ? `${job.rowsDone.toLocaleString()} of ${job.rowsTotal.toLocaleString()} rows done · ` : ''}
+                  {job.state === 'running' || job.state === 'interrupted' ? `${job.rowsDone.toLocaleString()} of ${plural(job.rowsTotal, 'row')} done · ` : ''}
                   {job.created.toLocaleString()} created · {job.updated.toLocaleString()} updated · {job.skipped.toLocaleString()} skipped · {job.failed.toLocaleString()} failed
                 </div>
               )}

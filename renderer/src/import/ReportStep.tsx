@@ -8,7 +8,8 @@ import { useNav } from '../state/navStore';
 import { describeError, toast } from '../state/toastStore';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { deliverFile } from '../leads/bulkActions';
-import { formatDateTime, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { resetWizard, useImportWizard } from './importWizard';
 import { canRollBack, confirmAndRollBack, JobCounts, RollbackResult } from './importParts';
 import { groupReasons, KIND_LABEL, readableReason } from './importWords';
@@ -82,7 +83,13 @@ export function ReportStep() {
         {job.fileName}
         <span className="muted import-step-sub">
           {job.kind ? KIND_LABEL[job.kind] : ''}
-          {job.finishedAt ? `, finished ${formatDateTime(job.finishedAt)}` : ''}
+          {job.finishedAt ? (
+            <>
+              , finished <When at={job.finishedAt} />
+            </>
+          ) : (
+            ''
+          )}
         </span>
       </h2>
       {rolledBack && (

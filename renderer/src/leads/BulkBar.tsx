@@ -10,7 +10,8 @@ import { describeError } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { MessageComposer } from '../compose/MessageComposer';
 import { Dialog } from '../ui/Dialog';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatRelative } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../ui/labels';
+import { When } from '../ui/When';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
 import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExportColumns } from './bulkActions';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
@@ -205,7 +206,9 @@ function UndoOfferToast({ offer }: { offer: BulkRecord }) {
 /** Undo while possible (a held message bulk: until its hold ends, counting down), else why not. */
 function HistoryUndo({ b, onUndo }: { b: BulkRecord; onUndo: () => void }) {
   const left = useSecondsLeft(b.undoable ? b.releaseAt : null);
-  if (b.undoneAt) return <span className="muted">Undone {formatRelative(b.undoneAt)}</span>;
+  if (b.undoneAt) return <span className="muted">
+        Undone <When at={b.undoneAt} />
+      </span>;
   if (b.undoable && (b.releaseAt === null || left > 0)) {
     return (
       <>
@@ -264,7 +267,7 @@ function BulkHistoryList() {
       {items.map((b) => (
         <li key={b.id} data-testid="bulk-history-item">
           <span className="bulk-history-summary">{b.summary}</span>
-          <span className="muted bulk-history-when">{formatRelative(b.createdAt)}</span>
+          <When at={b.createdAt} className="muted bulk-history-when" />
           <HistoryUndo b={b} onUndo={() => void undoBulk(client, b.id).then(load)} />
         </li>
       ))}

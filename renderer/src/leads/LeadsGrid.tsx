@@ -7,7 +7,7 @@ import { elementScroll, observeElementOffset, useVirtualizer, type VirtualItem, 
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ContactListItem } from '../../../shared/domain';
 import { useNav } from '../state/navStore';
-import { CONTACT_STAGE_LABEL, formatDate, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
+import { CONTACT_STAGE_LABEL, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
 import { CHECKBOX_COLUMN_WIDTH, COLUMNS, type ColumnDef, type ColumnId } from './columns';
 import { PAGE_SIZE, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
@@ -295,7 +295,8 @@ function cellContent(column: ColumnId, c: ContactListItem, name: string): { text
     case 'email':
       return { text: c.email ?? '', title: c.email ?? undefined };
     case 'role':
-      return { text: ROLE_LABEL[c.role] };
+      // a lead's role says what its stage already says ("Lead | Lead"): only a user is marked
+      return c.role === 'user' ? { text: ROLE_LABEL.user, title: 'A signed-up user in Intercom' } : { text: '', title: 'A lead (not signed up)' };
     case 'stage':
       return { text: CONTACT_STAGE_LABEL[c.stage] };
     case 'companies': {
@@ -305,7 +306,7 @@ function cellContent(column: ColumnId, c: ContactListItem, name: string): { text
     case 'lastActivity':
       return { text: formatRelative(c.lastActivityAt), title: formatDateTime(c.lastActivityAt) || undefined };
     case 'created':
-      return { text: formatDate(c.createdAt), title: formatDateTime(c.createdAt) };
+      return { text: formatRelative(c.createdAt), title: formatDateTime(c.createdAt) };
     case 'syncState':
       return { text: SYNC_LABEL[c.syncState], title: SYNC_HINT[c.syncState], className: `sync-${c.syncState}` };
   }
@@ -389,10 +390,16 @@ const GridRow = memo(function GridRow({
       {columns.map((col) => {
         const cell = contact ? cellContent(col.id, contact, name) : EMPTY_CELL;
         // Text sits right in the cell (one element per cell keeps style and layout work per row
-        // small); only the stage badge needs its own element.
+        // small); only the stage and role badges need their own element.
         return (
           <div role="gridcell" key={col.id} className={`lead-cell lead-col-${col.id}${cell.className ? ` ${cell.className}` : ''}`} title={cell.title}>
-            {col.id === 'stage' ? <span className={contact ? `badge lead-stage-${contact.stage}` : undefined}>{cell.text}</span> : cell.text}
+            {col.id === 'stage' ? (
+              <span className={contact ? `badge stage-chip stage-chip-${contact.stage}` : undefined}>{cell.text}</span>
+            ) : col.id === 'role' && cell.text ? (
+              <span className="badge role-chip-user">{cell.text}</span>
+            ) : (
+              cell.text
+            )}
           </div>
         );
       })}

@@ -6,6 +6,7 @@ import { CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { isKey } from '../state/keymap';
+import { describeError } from '../state/toastStore';
 import { isTypingTarget, useShortcut } from '../state/shortcuts';
 import { useChanged } from '../state/useChanged';
 import { CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
@@ -19,6 +20,7 @@ import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
 import { OverflowRow } from '../ui/OverflowRow';
 import './leads.css';
+import { PageTitle } from '../ui/PageTitle';
 
 /** Keys a focused control handles itself (Enter/Space on a button, arrows in a menu...). */
 function isControlTarget(target: EventTarget | null): boolean {
@@ -125,7 +127,7 @@ function Toolbar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> 
   const setSearch = useLeads((s) => s.setSearch);
   return (
     <div className="leads-toolbar" data-testid="leads-toolbar">
-      <h1 className="leads-title">Leads</h1>
+      <PageTitle>Leads</PageTitle>
       <input
         ref={searchRef}
         type="search"
@@ -314,27 +316,94 @@ function ErrorLine() {
   );
 }
 
+/**
+ * No contacts at all: the three ways to get some, each one click away. Connected to the built-in
+ * demo workspace, a sync brings its contacts; otherwise the screen says how to start with it.
+ */
+function FirstRun() {
+  const client = useClient();
+  const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
+  const go = useNav((s) => s.go);
+  const [sandbox, setSandbox] = useState<boolean | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client
+      .call('settings.get', {})
+      .then((s) => live && setSandbox(s.intercom.baseUrlSource === 'sandbox'))
+      .catch(() => live && setSandbox(false));
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  const command = 'npm start -- --sandbox';
+  return (
+    <div className="empty leads-empty" data-testid="empty-state">
+      <p>No contacts yet.</p>
+      <p>
+        Press <kbd>n</kbd> or use{' '}
+        <button type="button" className="link" onClick={() => setNewLeadOpen(true)}>
+          New lead
+        </button>{' '}
+        to add the first one, or bring in a spreadsheet:
+      </p>
+      <p className="leads-empty-actions">
+        <button type="button" onClick={() => go('import')} data-testid="empty-import">
+          Import a CSV file
+        </button>
+        {sandbox && (
+          <button
+            type="button"
+            className="secondary"
+            data-testid="empty-sandbox-sync"
+            onClick={() => {
+              setNote('Bringing in the demo workspace…');
+              client.call('sync.now', {}).then(
+                () => setNote(null),
+                (e: unknown) => setNote(describeError(e)),
+              );
+            }}
+          >
+            Bring in the demo workspace
+          </button>
+        )}
+        {sandbox === false && (
+          <button
+            type="button"
+            className="secondary"
+            data-testid="empty-sandbox-copy"
+            onClick={() => {
+              void navigator.clipboard?.writeText(command).then(
+                () => setNote(`Copied “${command}”`),
+                () => setNote(`Run “${command}” in a terminal`),
+              );
+            }}
+          >
+            Copy the demo command
+          </button>
+        )}
+      </p>
+      <p className="muted" data-testid="empty-sandbox-note">
+        {sandbox
+          ? 'This console is connected to the built-in sandbox: a demo Intercom workspace with contacts, companies and a few weeks of activity.'
+          : `To look around first, start with the built-in sandbox (${command}): a demo Intercom workspace with contacts, companies and a few weeks of activity, no account needed.`}
+      </p>
+      {note && (
+        <p className="muted" role="status">
+          {note}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function EmptyState() {
   const result = useLeads((s) => s.result);
   const clearSearchAndFilters = useLeads((s) => s.clearSearchAndFilters);
-  const setNewLeadOpen = useNav((s) => s.setNewLeadOpen);
   // Only once the answer is in, and only for the question it answers: no flash while typing.
   if (!result || result.total > 0) return null;
   const { query } = result;
-  if (query.search === '' && !hasFilters(query.filter)) {
-    return (
-      <div className="empty leads-empty" data-testid="empty-state">
-        <p>No contacts yet.</p>
-        <p>
-          Press <kbd>n</kbd> or use the{' '}
-          <button type="button" className="link" onClick={() => setNewLeadOpen(true)}>
-            New lead
-          </button>{' '}
-          button to add the first one.
-        </p>
-      </div>
-    );
-  }
+  if (query.search === '' && !hasFilters(query.filter)) return <FirstRun />;
   const what = query.search !== '' ? `“${query.search}”` : 'these filters';
   return (
     <div className="empty leads-empty" data-testid="empty-state">

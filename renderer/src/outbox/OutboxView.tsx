@@ -11,11 +11,13 @@ import { describeSync } from '../state/syncWords';
 import { describeError, toast } from '../state/toastStore';
 import { useChanged } from '../state/useChanged';
 import { confirmAction } from '../ui/Dialog';
-import { formatDateTime, formatRelative, plural } from '../ui/labels';
+import { plural } from '../ui/labels';
+import { When } from '../ui/When';
 import { describeOp, OUTBOX_STATUS_LABEL } from './describeOp';
 import './outbox.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
+import { PageTitle } from '../ui/PageTitle';
 
 const PAGE = 200;
 /** The engine's largest page; a refresh reloads what is on screen in pieces this big. */
@@ -224,7 +226,7 @@ export function OutboxView() {
   return (
     <section className="outbox" aria-labelledby="outbox-title" data-testid="outbox-view">
       <header className="outbox-head">
-        <h1 id="outbox-title">Outbox</h1>
+        <PageTitle id="outbox-title">Outbox</PageTitle>
         {syncLine && (
           <p className={`outbox-note ${syncLine.tone === 'error' ? 'error' : 'muted'}`} data-testid="outbox-sync-note">
             {syncLine.text}
@@ -323,9 +325,7 @@ export function OutboxView() {
                         <span aria-hidden="true" />
                       )}
                       <span className="outbox-op">{describeOp(i, companyName)}</span>
-                      <time className="muted outbox-time" dateTime={i.createdAt} title={formatDateTime(i.createdAt)}>
-                        {formatRelative(i.createdAt, now)}
-                      </time>
+                      <When at={i.createdAt} now={now} className="muted outbox-time" />
                       <span className={`outbox-status status-${i.status}`}>{OUTBOX_STATUS_LABEL[i.status]}</span>
                       <span className="muted outbox-attempts">{i.attempts > 0 ? plural(i.attempts, 'attempt') : 'Not tried yet'}</span>
                       <span className="outbox-entry-actions">

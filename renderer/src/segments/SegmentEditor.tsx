@@ -27,6 +27,7 @@ import {
   type DraftNode,
 } from './ruleDraft';
 import { reloadSegments, segmentById } from './segmentsStore';
+import { STUCK_STAGES } from '../../../shared/segments';
 
 /** How long the count waits for typing to pause. */
 const COUNT_DELAY_MS = 250;
@@ -314,9 +315,11 @@ function ConditionRow({
       <span>days</span>
     </label>
   );
+  // stuck: only the stages one can move on from (nobody is stuck at Customer)
+  const stageChoices = cond.field === 'stuck' ? STUCK_STAGES : FUNNEL_STAGES;
   const stageSelect = (
     <select aria-label="Stage" value={cond.stage} onChange={(e) => set({ stage: e.target.value as DraftCondition['stage'] })}>
-      {FUNNEL_STAGES.map((s) => (
+      {stageChoices.map((s) => (
         <option key={s} value={s}>
           {FUNNEL_STAGE_LABEL[s]}
         </option>

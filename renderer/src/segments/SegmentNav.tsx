@@ -8,6 +8,7 @@ import { onDemand } from '../state/onDemand';
 import { Dialog } from '../ui/Dialog';
 import { ScreenBoundary } from '../ui/ScreenBoundary';
 import { useChanged } from '../state/useChanged';
+import { plural } from '../ui/labels';
 import { useLeads } from '../leads/leadsStore';
 import { reloadSegments, segmentById, useSegments } from './segmentsStore';
 import './segments.css';
@@ -82,7 +83,7 @@ export function SegmentNav() {
                 <span className="segment-count" data-testid="segment-count" aria-hidden="true" title={s.count === null ? 'Could not be counted' : undefined}>
                   {s.count === null ? '–' : s.count.toLocaleString()}
                 </span>
-                <span className="visually-hidden">, {s.count === null ? 'not counted' : `${s.count.toLocaleString()} contacts`}</span>
+                <span className="visually-hidden">, {s.count === null ? 'not counted' : plural(s.count, 'contact')}</span>
               </button>
               <button type="button" className="link segment-edit" aria-label={`Edit segment ${s.name}`} title="Edit" onClick={() => setEditing(s.id)}>
                 ✎

@@ -8,6 +8,7 @@ import { useChanged } from '../state/useChanged';
 import { describeError, toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { formatDateTime, plural } from '../ui/labels';
+import { When } from '../ui/When';
 
 type Backups = MethodOutput<'backup.list'>;
 type Backup = Backups['items'][number];
@@ -155,7 +156,9 @@ export function BackupsSection() {
           <tbody>
             {backups.items.map((b) => (
               <tr key={b.name} data-testid="backup-row" title={b.name}>
-                <td>{formatDateTime(b.takenAt)}</td>
+                <td>
+                  <When at={b.takenAt} />
+                </td>
                 <td>{REASON[b.reason]}</td>
                 <td>{formatSize(b.sizeBytes)}</td>
                 <td>

@@ -14,7 +14,9 @@ import { describeSync, progressText } from '../state/syncWords';
 import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { fieldOf } from '../contact/fieldErrors';
 import { confirmAction } from '../ui/Dialog';
-import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, formatDateTime, formatRelative, plural } from '../ui/labels';
+import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, plural } from '../ui/labels';
+import { PageTitle } from '../ui/PageTitle';
+import { When } from '../ui/When';
 import './settings.css';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { BackupsSection } from './BackupsSection';
@@ -78,11 +80,12 @@ export function SettingsView() {
 
   return (
     <section className="settings" aria-labelledby="settings-title" data-testid="settings-view">
-      <h1 id="settings-title">Settings</h1>
+      <PageTitle id="settings-title">Settings</PageTitle>
       {loadError && <CouldNotRead what="settings" error={loadError} retry={() => void load()} />}
       <div className="settings-scroll">
         {settings ? (
           <>
+            <NameSection settings={settings} reload={load} />
             <ConnectionSection settings={settings} reload={load} />
             <SyncSection />
             <StagesSection settings={settings} reload={load} />
@@ -93,6 +96,71 @@ export function SettingsView() {
           !loadError && <p className="empty">Loading…</p>
         )}
       </div>
+    </section>
+  );
+}
+
+/** "Your name": who changes are recorded under; empty, the connected Intercom admin's name. */
+function NameSection({ settings, reload }: { settings: Settings; reload: () => Promise<Settings | null> }) {
+  const client = useClient();
+  const uid = useId();
+  const [name, setName] = useState(settings.yourName ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const dirty = name.trim() !== (settings.yourName ?? '');
+  const admin = settings.intercom.admin;
+  const fallback = admin?.name || admin?.email || null;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaving(true);
+    try {
+      await client.call('settings.set', { yourName: name.trim() || null });
+      const s = await reload();
+      if (s) setName(s.yourName ?? '');
+      setError(null);
+      toast.ok(name.trim() ? `Your changes are now recorded as ${name.trim()}` : `Your changes are now recorded as ${s?.actor ?? 'the Intercom admin'}`);
+    } catch (err) {
+      setError(describeWithoutLabel(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <section className="settings-section" aria-labelledby={`${uid}-h`} data-testid="settings-name">
+      <h2 id={`${uid}-h`}>You</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate className="settings-row">
+        <div className="settings-grow">
+          <label htmlFor={`${uid}-name`}>Your name</label>
+          <input
+            id={`${uid}-name`}
+            value={name}
+            maxLength={120}
+            placeholder={fallback ?? 'Your name'}
+            aria-describedby={`${uid}-help${error ? ` ${uid}-error` : ''}`}
+            aria-invalid={error ? true : undefined}
+            data-testid="setting-yourName"
+            onChange={(e) => {
+              setName(e.target.value);
+              setError(null);
+            }}
+          />
+          <p id={`${uid}-help`} className="muted settings-help">
+            Stage changes and messages are recorded under this name, from now on.{' '}
+            {fallback ? `Left empty: the connected Intercom admin, ${fallback}.` : 'Left empty: the Intercom admin, once connected.'} Changes are now recorded as{' '}
+            <strong data-testid="settings-actor">{settings.actor}</strong>.
+          </p>
+          {error && (
+            <p id={`${uid}-error`} className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+        <div className="settings-buttons">
+          <button type="submit" disabled={saving || !dirty}>
+            Save name
+          </button>
+        </div>
+      </form>
     </section>
   );
 }
@@ -406,7 +474,8 @@ function SyncSection() {
         <>
           <p className={`settings-sync-state sync-tone-${sentence!.tone}`} data-testid="settings-sync-state">
             {sentence!.text}
-            {sentence!.detail && <span className="muted"> — {sentence!.detail}</span>}
+            {/* this page is Settings: point at the section, not at "Settings" */}
+            {sentence!.detail && <span className="muted"> — {sentence!.needsSettings ? 'Add an Intercom access token under “Intercom connection” above; until then changes wait here.' : sentence!.detail}</span>}
           </p>
           {status.state === 'syncing' && status.progress && (
             <div className="settings-progress">
@@ -448,15 +517,21 @@ function SyncSection() {
             </div>
             <div>
               <dt>Last success</dt>
-              <dd title={formatDateTime(status.lastSuccessAt)}>{status.lastSuccessAt ? formatRelative(status.lastSuccessAt) : 'Never'}</dd>
+              <dd>
+                <When at={status.lastSuccessAt} empty="Never" />
+              </dd>
             </div>
             <div>
               <dt>Last run</dt>
-              <dd title={formatDateTime(status.lastRunAt)}>{status.lastRunAt ? formatRelative(status.lastRunAt) : 'Never'}</dd>
+              <dd>
+                <When at={status.lastRunAt} empty="Never" />
+              </dd>
             </div>
             <div>
               <dt>Next run</dt>
-              <dd title={formatDateTime(status.nextRunAt)}>{status.nextRunAt ? formatRelative(status.nextRunAt) : status.state === 'syncing' ? 'Running now' : 'Not planned'}</dd>
+              <dd>
+                <When at={status.nextRunAt} empty={status.state === 'syncing' ? 'Running now' : 'Not planned'} />
+              </dd>
             </div>
             <div>
               <dt>First import from Intercom</dt>

@@ -1,5 +1,6 @@
 // Words and formats shown for stages, roles, sync states and times, in one place.
 import type { Role, SyncState } from '../../../shared/domain';
+import { exactTime, relativeTime } from '../../../shared/words';
 
 export { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL } from '../../../shared/stages';
 export const ROLE_LABEL: Record<Role, string> = { lead: 'Lead', user: 'User' };
@@ -11,31 +12,12 @@ export const SYNC_HINT: Record<SyncState, string> = {
   failed: 'Intercom refused a change: see the outbox.',
 };
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export { plural } from '../../../shared/words';
 
-export const formatDate = (iso: string | null) => (iso ? dateFmt.format(new Date(iso)) : '');
-export const formatDateTime = (iso: string | null) => (iso ? dateTimeFmt.format(new Date(iso)) : '');
-
-const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** The exact local date and time ("6 Dec 2026, 14:05"): for hover titles and sentences that need it. */
+export const formatDateTime = (iso: string | null) => exactTime(iso);
 /** "3 days ago", "in 2 hours", "now". */
-export function formatRelative(iso: string | null, now = Date.now()): string {
-  if (!iso) return '';
-  const s = Math.round((new Date(iso).getTime() - now) / 1000);
-  const abs = Math.abs(s);
-  if (abs < 45) return rtf.format(0, 'second');
-  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
-  if (abs < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
-  if (abs < 30 * 86_400) return rtf.format(Math.round(s / 86_400), 'day');
-  if (abs < 365 * 86_400) return rtf.format(Math.round(s / (30 * 86_400)), 'month');
-  return rtf.format(Math.round(s / (365 * 86_400)), 'year');
-}
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
-
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-/** "14:05" (or "2:05 PM"), in the user's own clock. */
-export const formatTime = (iso: string | null) => (iso ? timeFmt.format(new Date(iso)) : '');
+export const formatRelative = (iso: string | null, now = Date.now()) => relativeTime(iso, now);
 
 /** "less than a minute left", "about 2 min left", "about 3 h left". */
 export function formatEta(ms: number): string {
