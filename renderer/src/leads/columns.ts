@@ -30,7 +30,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'name', label: 'Name', sortField: 'name', firstDir: 'asc', defaultWidth: 180, required: true, grow: 2 },
   { id: 'email', label: 'Email', sortField: 'email', firstDir: 'asc', defaultWidth: 180, grow: 3 },
   { id: 'role', label: 'Role', sortField: 'role', firstDir: 'asc', defaultWidth: 70 },
-  { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 96 },
+  { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 112 },
   { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 2 },
   { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
