@@ -117,6 +117,15 @@ export const TOUR: readonly Stop[] = [
     },
   },
   {
+    name: 'recent-actions',
+    open: async (page, demo) => {
+      // one change of the person's own, so the list has something to offer undo for
+      await pageApi(page, 'contacts.update', { id: demo.contactId, patch: { phone: '+1 555 0142' } });
+      await go(page, '#/recent');
+      await expect(page.getByTestId('recent-actions').getByTestId('recent-action').first()).toBeVisible();
+    },
+  },
+  {
     name: 'settings',
     open: async (page) => {
       await go(page, '#/settings');
