@@ -102,6 +102,36 @@ class Gathered {
   }
 }
 
+/**
+ * The custom attributes an import wrote, put back to what they were unless changed since (then kept
+ * and listed): the new stored JSON (null when it does not change) and, for those Intercom may have
+ * (`reached`, by `attr:<name>`), the values to send back.
+ */
+function putBackAttributes(a: {
+  attrs: ReadonlyMap<string, unknown>;
+  current: Record<string, unknown>;
+  before: Record<string, unknown>;
+  stored: string;
+  label: string;
+  kept: KeptField[];
+  reached: (key: string) => boolean;
+}): { json: string | null; payload: Record<string, unknown> | null } {
+  const write: Record<string, unknown> = { ...a.current };
+  const payload: Record<string, unknown> = {};
+  for (const [k, v] of a.attrs) {
+    if ((a.current[k] ?? null) !== v) {
+      a.kept.push({ record: a.label, field: `Attribute ${k}`, why: 'changed since, kept' });
+      continue;
+    }
+    const before = a.before[k] ?? null;
+    if (before === null) delete write[k];
+    else write[k] = before;
+    if (a.reached(`attr:${k}`)) payload[k] = before;
+  }
+  const json = JSON.stringify(write);
+  return { json: a.attrs.size > 0 && json !== a.stored ? json : null, payload: Object.keys(payload).length > 0 ? payload : null };
+}
+
 /** Ranges (after, upTo] joined where one ends where the next begins (a chunk's rows follow each other). */
 function merged(ranges: readonly [number, number][]): [number, number][] {
   const out: [number, number][] = [];
@@ -432,21 +462,9 @@ export class ImportRollback {
         if (compensate) payload[k] = before;
       }
     }
-    const attrWrite: Record<string, unknown> = { ...curAttrs };
-    const attrPayload: Record<string, unknown> = {};
-    for (const [k, v] of attrs) {
-      if ((curAttrs[k] ?? null) !== v) {
-        out.kept.push({ record: label, field: `Attribute ${k}`, why: 'changed since, kept' });
-        continue;
-      }
-      const before = beforeAttrs[k] ?? null;
-      if (before === null) delete attrWrite[k];
-      else attrWrite[k] = before;
-      if (sent.has(`attr:${k}`) || later.has(`attr:${k}`)) attrPayload[k] = before;
-    }
-    const attrJson = JSON.stringify(attrWrite);
-    if (attrs.size > 0 && attrJson !== row.custom_attributes) write.customAttributes = attrJson;
-    if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
+    const attrBack = putBackAttributes({ attrs, current: curAttrs, before: beforeAttrs, stored: row.custom_attributes, label, kept: out.kept, reached: (k) => sent.has(k) || later.has(k) });
+    if (attrBack.json !== null) write.customAttributes = attrBack.json;
+    if (attrBack.payload) payload.customAttributes = attrBack.payload;
     const changes = Object.keys(write).length > 0;
     if (changes) {
       const queue = Object.keys(payload).length > 0;
@@ -499,21 +517,9 @@ export class ImportRollback {
         if (compensate) payload[k] = before;
       }
     }
-    const attrWrite: Record<string, unknown> = { ...curAttrs };
-    const attrPayload: Record<string, unknown> = {};
-    for (const [k, v] of attrs) {
-      if ((curAttrs[k] ?? null) !== v) {
-        out.kept.push({ record: label, field: `Attribute ${k}`, why: 'changed since, kept' });
-        continue;
-      }
-      const before = beforeAttrs[k] ?? null;
-      if (before === null) delete attrWrite[k];
-      else attrWrite[k] = before;
-      if (sent.has(`attr:${k}`) || later.has(`attr:${k}`)) attrPayload[k] = before;
-    }
-    const attrJson = JSON.stringify(attrWrite);
-    if (attrs.size > 0 && attrJson !== row.custom_attributes) write.customAttributes = attrJson;
-    if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
+    const attrBack = putBackAttributes({ attrs, current: curAttrs, before: beforeAttrs, stored: row.custom_attributes, label, kept: out.kept, reached: (k) => sent.has(k) || later.has(k) });
+    if (attrBack.json !== null) write.customAttributes = attrBack.json;
+    if (attrBack.payload) payload.customAttributes = attrBack.payload;
     const changes = Object.keys(write).length > 0;
     if (changes) {
       const queue = Object.keys(payload).length > 0;
