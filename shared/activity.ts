@@ -206,7 +206,13 @@ export type ImportReportLine = z.infer<typeof ImportReportLine>;
 // ---- bulk actions -----------------------------------------------------------------------------
 
 export const BulkAction = z.discriminatedUnion('type', [
+  /** A stage move only (a lead moved to Signed up stays a lead): `signUp` is the sign-up. */
   z.object({ type: z.literal('setStage'), stage: ContactStage }).strict(),
+  /**
+   * The sign-up, as contacts.signUp does it for one: each becomes a user at Signed up, known to
+   * Intercom by the user id it has or else by its email (one with neither is left out).
+   */
+  z.object({ type: z.literal('signUp') }).strict(),
   z.object({ type: z.literal('setCompanyStage'), stage: CompanyStage }).strict(),
   z.object({ type: z.literal('link'), companyId: LocalId }).strict(),
   z

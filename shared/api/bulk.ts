@@ -17,8 +17,9 @@ export const ContactTarget = z.discriminatedUnion('kind', [
 export const bulkMethods = {
   /**
    * One action on many contacts, as one change. With `dryRun` it only counts; the real run needs
-   * `confirm`. Stages and links can be undone as a whole at any time; messages and flushes wait
-   * 10 s in a hold (`BulkRecord.releaseAt`) and can be undone only until then.
+   * `confirm`. Stages and links can be undone as a whole at any time; sign-ups until Intercom has
+   * them (it cannot turn a user back into a lead); messages and flushes wait 10 s in a hold
+   * (`BulkRecord.releaseAt`) and can be undone only until then.
    */
   'bulk.run': {
     input: z.object({ target: ContactTarget, action: BulkAction, dryRun: z.boolean().optional(), confirm: z.boolean().optional() }).strict(),

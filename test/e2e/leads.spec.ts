@@ -172,7 +172,7 @@ test('a stage filter is added from the menu as a chip and removed again', async 
   await expect(count(page)).toHaveText('5 contacts');
 });
 
-test('three rows picked with ctrl and shift get their stage set in bulk, after a counted confirmation', async ({ page }) => {
+test('three rows picked with ctrl and shift are signed up in bulk, after a counted confirmation', async ({ page }) => {
   await open(page, PEOPLE);
   await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
   await expect.poll(() => shownNames(page)).toEqual(['Ann Smith', 'Annika Berg', 'Bruno Evans', 'Carla Diaz', 'Dmitri Olsen']);
@@ -190,20 +190,27 @@ test('three rows picked with ctrl and shift get their stage set in bulk, after a
   await page.getByRole('button', { name: 'Set stage ▾' }).click();
   await page.getByTestId('bulk-stage-menu').getByRole('button', { name: 'Signed up' }).click();
   const confirm = page.getByTestId('confirm-dialog');
-  await expect(confirm).toContainText('Set 3 contacts to Signed up?');
-  // a stage move is no sign-up, and the confirmation says where the sign-up is
-  await expect(confirm).toContainText('This moves the stage only: leads stay leads. To make a lead a user, open it and use Sign up….');
-  await confirm.getByRole('button', { name: 'Set 3 contacts to Signed up' }).click();
-  await expect(page.getByTestId('toasts')).toContainText('3 contacts set to Signed up.');
+  await expect(confirm).toContainText('Sign up 3 contacts.');
+  // Signed up is the sign-up itself, as on one record: the confirmation says they become users
+  await expect(confirm).toContainText('Each becomes a user at Signed up, as Sign up… makes one: Intercom knows it by its user id, or else by its email.');
+  await expect(confirm).toContainText('It can be undone until the sign-ups reach Intercom');
+  await confirm.getByRole('button', { name: 'Sign up (3)' }).click();
+  await expect(page.getByTestId('bulk-undo')).toContainText('Signed up 3 selected contacts');
   await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
   for (const name of ['Annika Berg', 'Bruno Evans', 'Carla Diaz']) {
-    await expect(page.getByTestId('lead-row').filter({ hasText: name }).locator('.lead-col-stage')).toHaveText('Signed up');
+    const row = page.getByTestId('lead-row').filter({ hasText: name });
+    await expect(row.locator('.lead-col-stage')).toHaveText('Signed up');
+    await expect(row.locator('.lead-col-role')).toHaveText('User');
   }
   await expect(page.getByTestId('lead-row').filter({ hasText: 'Ann Smith' }).locator('.lead-col-stage')).toHaveText('Lead');
+  // a lead's role cell stays empty (its stage says Lead), with the words on hover
+  await expect(page.getByTestId('lead-row').filter({ hasText: 'Ann Smith' }).locator('.lead-col-role')).toHaveAttribute('title', 'A lead (not signed up)');
 });
 
 test('checkboxes select too, and the confirmation counts who is already there', async ({ page }) => {
-  await open(page, PEOPLE);
+  const ids = await open(page, PEOPLE);
+  // Dmitri is signed up already (a user), so the bulk sign-up leaves him as he is
+  await page.evaluate((id) => window.leadConsole!.call('contacts.signUp', { id }), ids[4]!);
   await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
   await expect.poll(() => shownNames(page)).toEqual(['Ann Smith', 'Annika Berg', 'Bruno Evans', 'Carla Diaz', 'Dmitri Olsen']);
   // Carla's box, then shift on Dmitri's (a range of two), then Ann's on its own
@@ -215,8 +222,8 @@ test('checkboxes select too, and the confirmation counts who is already there', 
   await page.getByRole('button', { name: 'Set stage ▾' }).click();
   await page.getByTestId('bulk-stage-menu').getByRole('button', { name: 'Signed up' }).click();
   // Dmitri is signed up already
-  await expect(page.getByTestId('confirm-dialog')).toContainText('Set 2 contacts to Signed up? 1 is already there.');
-  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Set 2 contacts to Signed up' }).click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('Sign up 2 contacts (1 already signed up).');
+  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Sign up (2)' }).click();
   for (const name of ['Ann Smith', 'Carla Diaz', 'Dmitri Olsen']) {
     await expect(page.getByTestId('lead-row').filter({ hasText: name }).locator('.lead-col-stage')).toHaveText('Signed up');
   }

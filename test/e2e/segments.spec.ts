@@ -109,7 +109,7 @@ test('built-in segments count live; a segment made with AND / OR in the editor s
   await expect(page.getByTestId('contact-count')).toHaveText('6 contacts');
 });
 
-test('a bulk stage change on a segment says how many first, runs, moves the counts, and Undo restores it', async ({ page }) => {
+test('a bulk sign-up on a segment says how many first, runs, moves the counts, and Undo restores it', async ({ page }) => {
   await page.goto(app.openUrl);
   await seed(page);
   await expect(segmentCount(page, 'New leads this week')).toHaveText('4');
@@ -121,8 +121,9 @@ test('a bulk stage change on a segment says how many first, runs, moves the coun
   await page.getByRole('button', { name: 'Set stage ▾' }).click();
   await page.getByTestId('bulk-stage-menu').getByRole('button', { name: 'Signed up' }).click();
   const confirm = page.getByTestId('confirm-dialog');
-  await expect(confirm).toContainText('Set stage to Signed up on 4 contacts.');
-  await confirm.getByRole('button', { name: 'Set stage to Signed up (4)' }).click();
+  // Signed up is the sign-up itself: they become users
+  await expect(confirm).toContainText('Sign up 4 contacts.');
+  await confirm.getByRole('button', { name: 'Sign up (4)' }).click();
 
   // they left the segment: the table and the sidebar follow
   await expect(page.getByTestId('contact-count')).toHaveText('0 contacts');
@@ -130,7 +131,7 @@ test('a bulk stage change on a segment says how many first, runs, moves the coun
   await expect(segmentCount(page, 'Signed up, not yet SQL')).toHaveText('6');
 
   const undo = page.getByTestId('bulk-undo');
-  await expect(undo).toContainText('Set stage to Signed up on 4 contacts');
+  await expect(undo).toContainText('Signed up 4 contacts of “New leads this week”');
   await undo.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('toasts')).toContainText('Undone: 4 contacts restored.');
   await expect(page.getByTestId('contact-count')).toHaveText('4 contacts');
@@ -139,7 +140,7 @@ test('a bulk stage change on a segment says how many first, runs, moves the coun
 
   // the recent list keeps it, and says it was undone
   await page.getByRole('button', { name: 'Recent bulk actions' }).click();
-  await expect(page.getByTestId('bulk-history-item').first()).toContainText('Set stage to Signed up on 4 contacts');
+  await expect(page.getByTestId('bulk-history-item').first()).toContainText('Signed up 4 contacts');
   await expect(page.getByTestId('bulk-history-item').first()).toContainText('Undone');
 });
 

@@ -1,5 +1,6 @@
 // Bulk actions on a segment or a selection: counted before they run, one change, undoable as a
-// whole: stages and links at any time, messages and flushes during their 10-second hold.
+// whole: stages and links at any time, sign-ups until Intercom has them, messages and flushes
+// during their 10-second hold.
 //
 // A run resolves its target, plans what each contact would get (or why it is skipped), and, for
 // real, writes everything in ONE transaction: the rows, their stage history, their outbox entries
@@ -13,7 +14,7 @@ import { COMPANY_STAGE_RANK, CONTACT_STAGE_RANK, MESSAGE_HOLD_MS, type CompanySt
 import { AppError } from '../../../shared/errors';
 import { builtinSegmentRules, type BuiltinSegment } from '../../../shared/segments';
 import type { BulkActionRow, BulkContactRow } from '../db/BulkRepository';
-import type { FunnelSnapshot } from '../db/ContactRepository';
+import type { ContactWrite, FunnelSnapshot } from '../db/ContactRepository';
 import { iso, isoOrNull, type CompanyRow } from '../db/rows';
 import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
@@ -39,6 +40,8 @@ export const SKIP = {
   companySameStage: 'its companies are already at that stage',
   alreadyLinked: 'already linked to that company',
   noEmail: 'no email address',
+  signedUp: 'already signed up',
+  noEmailToSignUp: 'no email address, which Intercom needs to make a user without a user id',
   emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
@@ -54,6 +57,13 @@ interface LinkValue {
 }
 interface MessageValue {
   messageId: string;
+}
+/** A sign-up journals what it changes of the contact, and (after) the seq of its entry. */
+interface SignUpValue {
+  stage: ContactStage;
+  role: string;
+  externalId: string | null;
+  seq?: number;
 }
 
 /** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
@@ -227,6 +237,15 @@ export class BulkService {
         plan.demotions = plan.companies.filter((co) => rank(action.stage) < rank(co.stage)).length;
         break;
       }
+      case 'signUp':
+        // the rules of ContactService.signUp: a user at Signed up has nothing left to change; a
+        // user needs a user id or an email, and the bulk gives no user id
+        for (const c of contacts) {
+          if (c.role === 'user' && c.stage === 'signed_up') skip(SKIP.signedUp);
+          else if (!c.email && !c.external_id) skip(SKIP.noEmailToSignUp);
+          else plan.touched.push(c);
+        }
+        break;
       case 'link': {
         const company = store.companies.byId(action.companyId);
         if (!company) {
@@ -286,7 +305,7 @@ export class BulkService {
 
     // contacts whose funnel position the action moves: journalled so an undo can put it back
     let funnelPks: number[] = [];
-    if (action.type === 'setStage' || action.type === 'link') funnelPks = plan.touched.map((c) => c.pk);
+    if (action.type === 'setStage' || action.type === 'signUp' || action.type === 'link') funnelPks = plan.touched.map((c) => c.pk);
     if (action.type === 'setCompanyStage') funnelPks = store.bulk.contactPksOfCompanies(plan.companies.map((c) => c.pk));
     const funnelBefore = new Map(store.bulk.funnelSnapshots(funnelPks).map((s) => [s.pk, s]));
 
@@ -296,6 +315,18 @@ export class BulkService {
         for (const c of plan.touched) {
           queued(contacts.setStage(c, action.stage, { at, actor }).seq);
           item(c.id, { stage: c.stage } satisfies StageValue, { stage: action.stage } satisfies StageValue);
+        }
+        break;
+      case 'signUp':
+        // ContactService.signUp's writes for a contact, keeping the user id it has
+        for (const c of plan.touched) {
+          const { seq } = contacts.signUp(c, c.external_id, { at, actor });
+          queued(seq);
+          item(
+            c.id,
+            { stage: c.stage, role: c.role, externalId: c.external_id } satisfies SignUpValue,
+            { stage: 'signed_up', role: 'user', externalId: c.external_id, seq: seq ?? undefined } satisfies SignUpValue,
+          );
         }
         break;
       case 'setCompanyStage':
@@ -434,6 +465,8 @@ export class BulkService {
         if (keptList.length < KEPT_LIST_LIMIT) keptList.push(words);
       };
       const restoredContacts = new Set<string>();
+      // a sign-up's entries withdrawn one by one: a contact kept as it is keeps its sign-up going out
+      const withdrawSignUps: number[] = [];
       for (const it of mainItems) {
         const after = it.after === null ? null : JSON.parse(it.after);
         const before = it.before === null ? null : JSON.parse(it.before);
@@ -447,6 +480,31 @@ export class BulkService {
               this.contactWriter.setStage(c, was, { at, actor: undoActor, queue });
               done = true;
             } else keep(c ? `Stage of ${contactName(c)}: changed since, kept` : 'A contact deleted since: nothing to put back');
+            break;
+          }
+          case 'signUp': {
+            const c = store.contacts.byId(it.entity_id);
+            const was = before as SignUpValue;
+            const now = after as SignUpValue;
+            if (!c) keep('A contact deleted since: nothing to put back');
+            else if (c.stage !== 'signed_up' || c.role !== 'user' || c.external_id !== now.externalId || store.bulk.hasLaterOps(c.id, lastSeq, STAGE_OPS.contact)) {
+              keep(`Sign-up of ${contactName(c)}: changed since, kept`);
+            } else if (queue && was.role !== 'user') {
+              // as a single sign-up's undo: Intercom has the user and cannot make it a lead again
+              keep(`Sign-up of ${contactName(c)}: Intercom has it, and cannot turn a user back into a lead; kept`);
+            } else {
+              // not sent: the row goes back and its entry is withdrawn (below); sent, for one who
+              // was a user already: only the stage moved, and a compensating stage goes to Intercom
+              if (c.stage !== was.stage) this.contactWriter.setStage(c, was.stage, { at, actor: undoActor, queue });
+              if (!queue) {
+                const write: ContactWrite = {};
+                if (c.role !== was.role) write.role = was.role;
+                if (c.external_id !== was.externalId) write.externalId = was.externalId;
+                if (Object.keys(write).length > 0) this.contactWriter.update(c, write, {}, { at, adopt: false, queue: false });
+                if (now.seq !== undefined) withdrawSignUps.push(now.seq);
+              }
+              done = true;
+            }
             break;
           }
           case 'setCompanyStage': {
@@ -501,7 +559,8 @@ export class BulkService {
 
       // what never reached Intercom goes (refused entries too: Intercom never applied them); the
       // records' sync state follows
-      this.contactWriter.withdrawUnsent(firstSeq, lastSeq);
+      if (action.type === 'signUp') this.contactWriter.withdrawEntries(withdrawSignUps);
+      else this.contactWriter.withdrawUnsent(firstSeq, lastSeq);
       this.companyWriter.withdrawUnsent(firstSeq, lastSeq);
       store.bulk.markUndone(row.id, at);
       return { bulk: this.toRecord(store.bulk.byId(row.id)!, at), restored, kept, compensated, keptList };
@@ -526,6 +585,10 @@ export class BulkService {
     if (row.first_seq === null || row.last_seq === null) return 'an export changes no records; there is nothing to undo';
     const releaseAt = this.releaseAtOf(row);
     if (releaseAt !== null && now >= releaseAt) return 'Messages already sent cannot be taken back.';
+    const type = (JSON.parse(row.action) as BulkAction).type;
+    if (type === 'signUp' && !this.ctx.store.bulk.hasUndoableSignUp(row.id, row.first_seq, row.last_seq)) {
+      return `${row.touched === 1 ? 'The sign-up' : 'These sign-ups'} already reached Intercom, which cannot turn a user back into a lead.`;
+    }
     return null;
   }
 
@@ -575,6 +638,8 @@ export class BulkService {
     switch (action.type) {
       case 'setStage':
         return `Set stage to ${stageLabel(action.stage)} on ${whom}`;
+      case 'signUp':
+        return `Signed up ${whom}`;
       case 'setCompanyStage':
         return `Set company stage to ${stageLabel(action.stage)} on ${words(plan.companies.length, 'company', 'companies')} of ${whom}`;
       case 'link':
@@ -589,6 +654,7 @@ export class BulkService {
 
 const OPS: Record<BulkAction['type'], string> = {
   setStage: 'contact.setStage',
+  signUp: 'contact.signUp',
   setCompanyStage: 'company.setStage',
   link: 'company.link',
   message: 'message.send',

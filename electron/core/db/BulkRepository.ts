@@ -8,8 +8,8 @@ import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
 /** The columns of a contact a bulk action plans with (whole rows cost five times as much at 100k). */
-export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at'>;
-const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at';
+export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id'>;
+const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id';
 
 export interface BulkActionRow {
   id: string;
@@ -114,6 +114,23 @@ export class BulkRepository {
            AND op IN (SELECT value FROM json_each(@ops)) LIMIT 1`,
       )
       .get({ entityId, afterSeq, ops: JSON.stringify(ops) });
+    return row !== undefined;
+  }
+
+  /**
+   * Whether an undo of a bulk sign-up could still put anyone back: a contact whose entry of the
+   * bulk has not reached Intercom (pending or refused), or one that was a user already (only its
+   * stage moved, and Intercom takes a stage back). A lead Intercom has as a user cannot go back.
+   */
+  hasUndoableSignUp(bulkId: string, first: number, last: number): boolean {
+    const row = this.st
+      .get(
+        `SELECT 1 FROM bulk_items i WHERE i.bulk_id = @bulkId AND (
+           json_extract(i.before, '$.role') = 'user'
+           OR EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = i.entity_id AND o.status IN ('pending', 'failed') AND o.seq BETWEEN @first AND @last)
+         ) LIMIT 1`,
+      )
+      .get({ bulkId, first, last });
     return row !== undefined;
   }
 

@@ -106,7 +106,7 @@ export class ContactWriter {
    * The sign-up: a user, with the customer's user id or (null) known by its email, at stage
    * signed_up, in one contact.signUp entry.
    */
-  signUp(row: ContactRow, externalId: string | null, o: ChangeOptions & { actor: string }): Written {
+  signUp(row: ContactKey & Pick<ContactRow, 'stage' | 'visitor_id' | 'email'>, externalId: string | null, o: ChangeOptions & { actor: string }): Written {
     const { store } = this;
     store.contacts.update(row.pk, { role: 'user', externalId, stage: 'signed_up', updatedAt: o.at });
     const historyId =

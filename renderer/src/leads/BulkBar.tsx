@@ -36,8 +36,10 @@ export function BulkBar() {
 
   const setStage = (stage: ContactStage) => {
     setOpenMenu(null);
+    // reaching Signed up is the sign-up (role user too), as on one record: never a bare stage move
+    if (stage === 'signed_up') void runBulk(client, { type: 'signUp' });
     // A selection keeps its confirmation that also counts demotions.
-    if (count > 0) void setStageOfSelection(client, stage);
+    else if (count > 0) void setStageOfSelection(client, stage);
     else void runBulk(client, { type: 'setStage', stage });
   };
 

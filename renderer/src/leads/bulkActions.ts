@@ -1,7 +1,8 @@
 // Bulk actions on the table's selection, or on everyone a segment or drill-down shows: each one is
 // counted first (`bulk.run` dry run), confirmed with the exact numbers and the reasons some are
 // left out, then run as one change that can be undone as a whole: stages and links at any time
-// (what reached Intercom is sent back), messages and flushes during their 10-second hold. Also
+// (what reached Intercom is sent back), sign-ups until they reach Intercom, messages and flushes
+// during their 10-second hold. Also
 // the table's CSV export. Types only from the shared schemas (zod stays out of the
 // start-up bundle).
 import { create } from 'zustand';
@@ -66,6 +67,8 @@ export function actionWords(action: BulkAction, names: { companyName?: string } 
   switch (action.type) {
     case 'setStage':
       return `Set stage to ${CONTACT_STAGE_LABEL[action.stage]}`;
+    case 'signUp':
+      return 'Sign up';
     case 'setCompanyStage':
       return `Set company stage to ${COMPANY_STAGE_LABEL[action.stage]}`;
     case 'link':
@@ -77,6 +80,12 @@ export function actionWords(action: BulkAction, names: { companyName?: string } 
     case 'export':
       return 'Export';
   }
+}
+
+/** "Set stage to Lead on 3 contacts", "Sign up 3 contacts". */
+export function actionSentence(action: BulkAction, n: number, names: { companyName?: string } = {}): string {
+  const whom = plural(n, 'contact');
+  return action.type === 'signUp' ? `Sign up ${whom}` : `${actionWords(action, names)} on ${whom}`;
 }
 
 /** "(24 already at that stage, 3 without an email)". */
@@ -108,6 +117,9 @@ export function undoWords(action: BulkAction): string {
   if (action.type === 'message' || action.type === 'flush') {
     return 'They wait 10 seconds before they are sent. You can undo for 10 seconds; after that the messages cannot be taken back.';
   }
+  if (action.type === 'signUp') {
+    return 'It can be undone until the sign-ups reach Intercom with the next sync; after that they stay, as Intercom cannot turn a user back into a lead.';
+  }
   return 'It can be undone as a whole, also after it reached Intercom (Intercom gets the previous values back; values changed since are kept).';
 }
 
@@ -138,8 +150,8 @@ export async function undoBulk(client: Client, id: string): Promise<void> {
 
 // --- files ------------------------------------------------------------------------------------
 
-/** A bulk stage move is no sign-up: the confirmation says so, and where the sign-up is. */
-export const SIGN_UP_NOTE = 'This moves the stage only: leads stay leads. To make a lead a user, open it and use Sign up….';
+/** The bulk Signed up is the sign-up itself, as Sign up… on one record: the confirmation says what it means. */
+export const SIGN_UP_NOTE = 'Each becomes a user at Signed up, as Sign up… makes one: Intercom knows it by its user id, or else by its email.';
 
 type FileAnswer = MethodOutput<'contacts.export'>;
 
@@ -202,10 +214,10 @@ export async function runBulk(client: Client, action: BulkAction, names: { compa
       toast.info(`${what}: nothing to do for ${plural(dry.targeted, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`);
       return false;
     }
-    const sentence = `${what} on ${plural(dry.touched, 'contact')}${left.length ? ` (${skippedWords(left)})` : ''}.`;
+    const sentence = `${actionSentence(action, dry.touched, names)}${left.length ? ` (${skippedWords(left)})` : ''}.`;
     const ok = await confirmAction({
       title: action.type === 'export' ? 'Export contacts' : 'Bulk action',
-      body: action.type === 'export' ? sentence : [sentence, action.type === 'setStage' && action.stage === 'signed_up' ? SIGN_UP_NOTE : '', undoWords(action)].filter(Boolean).join(' '),
+      body: action.type === 'export' ? sentence : [sentence, action.type === 'signUp' ? SIGN_UP_NOTE : '', undoWords(action)].filter(Boolean).join(' '),
       confirmLabel: `${what} (${dry.touched.toLocaleString()})`,
     });
     if (!ok) return false;

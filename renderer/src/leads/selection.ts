@@ -1,12 +1,13 @@
 // Selection actions that need the engine: select all matching, shift-click ranges (the rows in
 // between may not be loaded), and the bulk stage change with its counted confirmation (counted
-// with setStageMany, which also counts demotions; run with bulk.run, so it can be undone).
+// with setStageMany, which also counts demotions; run with bulk.run, so it can be undone). The
+// move to Signed up is the sign-up, counted and run by runBulk instead.
 import type { Client } from '../../../shared/client';
 import type { ContactStage } from '../../../shared/domain';
 import { toast } from '../state/toastStore';
 import { confirmAction } from '../ui/Dialog';
 import { CONTACT_STAGE_LABEL, plural } from '../ui/labels';
-import { offerUndo, SIGN_UP_NOTE } from './bulkActions';
+import { offerUndo } from './bulkActions';
 import { SELECTION_CAP, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
 
@@ -50,7 +51,6 @@ export function describeStageChange(counts: { changed: number; unchanged: number
   const parts = [`Set ${plural(counts.changed, 'contact')} to ${label}?`];
   if (counts.unchanged > 0) parts.push(`${counts.unchanged.toLocaleString()} ${counts.unchanged === 1 ? 'is' : 'are'} already there.`);
   if (counts.demotions > 0) parts.push(`This moves ${plural(counts.demotions, 'contact')} back to an earlier stage.`);
-  if (stage === 'signed_up') parts.push(SIGN_UP_NOTE);
   return parts.join(' ');
 }
 
