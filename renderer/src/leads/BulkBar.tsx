@@ -187,13 +187,30 @@ function UndoOfferToast({ offer }: { offer: BulkRecord }) {
   const client = useClient();
   const left = useSecondsLeft(offer.releaseAt);
   const held = offer.releaseAt !== null;
+  // a push can take the undo away (sign-ups Intercom has as users): the offer says so instead of
+  // offering what would be refused; a held message bulk counts down on its own
+  useChanged(
+    ['outbox', 'bulk'],
+    () => {
+      if (held) return;
+      client
+        .call('bulk.list', { limit: 20 })
+        .then((r) => {
+          const now = r.items.find((b) => b.id === offer.id);
+          if (now && !now.undoable && useBulkUndo.getState().offer?.id === offer.id) useBulkUndo.setState({ offer: now });
+        })
+        .catch(() => undefined);
+    },
+    { delay: 300 },
+  );
   return (
     <div className="bulk-undo toast" role="status" data-testid="bulk-undo">
       <span>
         {offer.summary}
         {held && <span data-testid="bulk-undo-hold">{left > 0 ? ` · Sending in ${left} s` : ' · Sending…'}</span>}
+        {!held && !offer.undoable && offer.undoBlockedReason && <span data-testid="bulk-undo-reason"> · {offer.undoBlockedReason}</span>}
       </span>
-      {(!held || left > 0) && (
+      {(held ? left > 0 : offer.undoable) && (
         <button type="button" className="secondary" onClick={() => void undoBulk(client, offer.id)}>
           Undo
         </button>
