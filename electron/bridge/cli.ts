@@ -31,6 +31,8 @@ async function main() {
     console.log(START_USAGE);
     return;
   }
+  // a page in a browser tab is not told what to open: say so rather than drop them silently
+  if (opts.open.length > 0) console.warn('Lead Console: files to import and --contact are opened by the desktop app; browser mode leaves them.');
   const rendererDir = process.env.LEAD_CONSOLE_RENDERER_DIR || path.resolve(__dirname, '../renderer');
   // before anything in the data folder is written (the sandbox's files, the sweep, the store,
   // bridge.json): a second start on a folder in use stops here, having changed nothing

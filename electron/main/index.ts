@@ -7,15 +7,16 @@ import { createCore, type Core } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { createLog } from '../core/log/AppLog';
-import { parseStartArgs } from '../startup/cliArgs';
+import { contactLink, LINK_SCHEME, parseStartArgs, type OpenArg } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
 import { answerAppRequest, permissionAllowed } from './appProtocol';
 import { buildMenuTemplate } from './appMenu';
 import { helpCommands } from './helpCommands';
 import { createMainWindow } from './mainWindow';
-import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents } from './ipc';
-import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
+import { APP_ORIGIN, APP_SCHEME, bindIpc, forwardEvents, isTrustedSender } from './ipc';
+import { MENU_COMMAND_CHANNEL, OPEN_READY_CHANNEL, OPEN_REQUEST_CHANNEL } from '../../shared/windowApi';
+import { OpenRequestQueue, resolveOpenArg } from './openRequests';
 import { electronSqliteBinding, ELECTRON_SQLITE_HELP } from './nativeModule';
 
 protocol.registerSchemesAsPrivileged([
@@ -26,6 +27,23 @@ const rendererDir = path.join(__dirname, '../renderer');
 let core: Core | null = null;
 let intercom: StartedIntercom | null = null;
 let lock: DataFolderLock | null = null;
+
+/**
+ * What the OS asks to open (macOS hands files and links over as events, possibly before the app
+ * is ready): held until the window can take them, then handed to `open` (set by start()).
+ */
+const early: { args: OpenArg[]; cwd: string }[] = [];
+let open = (args: OpenArg[], cwd: string) => void early.push({ args, cwd });
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  open([{ kind: 'file', path: file }], process.cwd());
+});
+app.on('open-url', (event, url) => {
+  const ref = contactLink(url);
+  if (ref === null) return;
+  event.preventDefault();
+  open([{ kind: 'contact', ref }], process.cwd());
+});
 
 /** Exit code of a start that found another Lead Console on its data folder (the launcher does not fall back to browser mode on it). */
 const EXIT_IN_USE = 5;
@@ -131,8 +149,38 @@ async function start() {
   bindIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
 
-  const createWindow = () => createMainWindow(opts.dataDir, path.join(__dirname, '../preload/index.js'));
+  // what a start asks to open goes to the page once it listens (its preload says so)
+  const opener = new OpenRequestQueue((request) => {
+    if (win.isDestroyed()) return false;
+    win.webContents.send(OPEN_REQUEST_CHANNEL, request);
+    return true;
+  });
+  const createWindow = () => {
+    opener.pageGone();
+    const w = createMainWindow(opts.dataDir, path.join(__dirname, '../preload/index.js'));
+    // a reload listens afresh
+    w.webContents.on('did-start-loading', () => opener.pageGone());
+    return w;
+  };
   let win = createWindow();
+  ipcMain.on(OPEN_READY_CHANNEL, (event) => {
+    if (isTrustedSender(event) && !win.isDestroyed() && event.sender === win.webContents) opener.pageListens();
+  });
+  const started = core;
+  // one at a time, in the order given: an import's upload finishes before the next argument
+  let chain = Promise.resolve();
+  open = (args, cwd) => {
+    for (const arg of args) {
+      chain = chain
+        .then(() => resolveOpenArg(arg, cwd, started))
+        .catch((e: unknown) => ({ kind: 'problem' as const, message: `Lead Console could not open what it was given: ${e instanceof Error ? e.message : String(e)}` }))
+        .then((request) => opener.push(request));
+    }
+  };
+  open(opts.open, process.cwd());
+  for (const e of early.splice(0)) open(e.args, e.cwd);
+  // links open the record in this app from a browser or a chat (registered for the installed app only)
+  if (app.isPackaged) app.setAsDefaultProtocolClient(LINK_SCHEME);
   const help = helpCommands({
     shell,
     dialog,
@@ -161,10 +209,19 @@ async function start() {
       }),
     ),
   );
-  app.on('second-instance', () => {
+  // a second start (a file opened with the app, a link, `--contact`) hands its arguments over
+  app.on('second-instance', (_event, argv: string[], workingDirectory: string) => {
     if (win.isDestroyed()) win = createWindow();
     if (win.isMinimized()) win.restore();
     win.focus();
+    let args: OpenArg[];
+    try {
+      args = parseStartArgs(argv.slice(app.isPackaged ? 1 : 2)).open;
+    } catch (e) {
+      opener.push({ kind: 'problem', message: `A second start of Lead Console was given options it does not understand: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    open(args, workingDirectory || process.cwd());
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();

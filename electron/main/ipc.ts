@@ -10,7 +10,7 @@ export const APP_HOST = 'lead-console';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** Only the top frame of a page served from the app's own scheme may call the API. */
-export function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): boolean {
   const frame = event.senderFrame;
   if (!frame || frame !== event.sender.mainFrame) return false;
   try {

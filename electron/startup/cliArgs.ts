@@ -12,7 +12,19 @@ export interface StartOptions {
   sandbox: boolean;
   /** Intercom base URL override (`--intercom-url` or `INTERCOM_BASE_URL`), and where it came from. */
   intercomUrl: { url: string; source: 'start-option' | 'environment' } | null;
+  /** What the desktop window is asked to open, in the order given (see OpenArg). */
+  open: OpenArg[];
 }
+
+/**
+ * A file to import (any argument that is not an option: checked by the desktop app, which
+ * takes .csv files), or a contact to show (`--contact <id or email>`, or a
+ * lead-console://contact/<id or email> link).
+ */
+export type OpenArg = { kind: 'file'; path: string } | { kind: 'contact'; ref: string };
+
+/** The scheme of the links that open a record in the desktop app. */
+export const LINK_SCHEME = 'lead-console';
 
 export const START_USAGE = `Usage: npm start -- [options]
   --browser        run browser mode (HTTP on 127.0.0.1) instead of the desktop window
@@ -23,7 +35,11 @@ export const START_USAGE = `Usage: npm start -- [options]
   --intercom-url URL
                    talk to Intercom at this address instead of the region's host
                    (also INTERCOM_BASE_URL)
-  --help           show this help`;
+  --contact ID|EMAIL
+                   desktop: open this contact (also a lead-console://contact/ID link)
+  FILE.csv         desktop: open the import with this file
+  --help           show this help
+A second start of the desktop app hands its file, contact or link to the running window.`;
 
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartOptions {
   const out: StartOptions = {
@@ -33,6 +49,7 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     help: false,
     sandbox: false,
     intercomUrl: env.INTERCOM_BASE_URL ? { url: checkUrl(env.INTERCOM_BASE_URL, 'INTERCOM_BASE_URL'), source: 'environment' } : null,
+    open: [],
   };
   let dataGiven = Boolean(env.LEAD_CONSOLE_DATA);
   for (let i = 0; i < argv.length; i++) {
@@ -64,13 +81,19 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         out.port = n;
         break;
       }
+      case '--contact':
+        out.open.push({ kind: 'contact', ref: value().trim() });
+        break;
       case '--help':
       case '-h':
         out.help = true;
         break;
-      default:
+      default: {
         // Electron and Chromium add switches of their own; ignore anything that is not ours
-        if (!arg.startsWith('-')) break;
+        if (arg.startsWith('-')) break;
+        const link = contactLink(arg);
+        out.open.push(link === null ? { kind: 'file', path: arg } : { kind: 'contact', ref: link });
+      }
     }
   }
   if (out.sandbox && out.intercomUrl?.source === 'start-option') {
@@ -79,6 +102,19 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   // the demo workspace gets its own store, so demo contacts never mix with real ones
   if (out.sandbox && !dataGiven) out.dataDir = path.join(out.dataDir, 'sandbox');
   return out;
+}
+
+/** The id or email of a lead-console://contact/<ref> link; null for anything that is not such a link. */
+export function contactLink(arg: string): string | null {
+  if (!arg.toLowerCase().startsWith(`${LINK_SCHEME}:`)) return null;
+  const m = /^[a-z-]+:\/\/contact\/([^/?#]+)\/?$/i.exec(arg);
+  if (!m) return '';
+  try {
+    return decodeURIComponent(m[1]!).trim();
+  } catch {
+    // a malformed escape: no contact by that name, said as such by the caller
+    return '';
+  }
 }
 
 function checkUrl(raw: string, field: string): string {

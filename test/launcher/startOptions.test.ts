@@ -42,6 +42,25 @@ describe('parseStartArgs', () => {
     expect(() => parseStartArgs(['--sandbox', '--intercom-url', 'http://a.b'], {})).toThrow(/--sandbox: cannot be combined/);
   });
 
+  it('collects what the desktop window is to open, in order: files, --contact and lead-console:// links', () => {
+    const a = parseStartArgs(['--data', '/tmp/x', 'people.csv', '--contact', ' ana@example.com ', '--contact=u-1', 'lead-console://contact/abc-123', 'LEAD-CONSOLE://contact/ana%40example.com/'], {});
+    expect(a.dataDir).toBe('/tmp/x');
+    expect(a.open).toEqual([
+      { kind: 'file', path: 'people.csv' },
+      { kind: 'contact', ref: 'ana@example.com' },
+      { kind: 'contact', ref: 'u-1' },
+      { kind: 'contact', ref: 'abc-123' },
+      { kind: 'contact', ref: 'ana@example.com' },
+    ]);
+    // a link to anything else, or a malformed one, asks for no contact: said so by the desktop app
+    expect(parseStartArgs(['lead-console://company/1', 'lead-console://contact/%E0%A4%A'], {}).open).toEqual([
+      { kind: 'contact', ref: '' },
+      { kind: 'contact', ref: '' },
+    ]);
+    expect(() => parseStartArgs(['--contact'], {})).toThrow(/--contact: needs a value/);
+    expect(parseStartArgs([], {}).open).toEqual([]);
+  });
+
   it('ignores switches it does not own (Electron and Chromium add their own)', () => {
     expect(parseStartArgs(['--no-sandbox', '--enable-logging', '--browser'], {}).browser).toBe(true);
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, type MethodName } from '../../shared/api';
 import type { Result } from '../../shared/errors';
-import { createStandInElectron, type StandInElectron, type StandInOptions } from './standInElectron';
+import { createStandInElectron, standInEvent, type StandInElectron, type StandInOptions, type StandInWebContents } from './standInElectron';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'out');
@@ -25,6 +25,11 @@ export interface MainRun extends StandInElectron {
   outcome: 'window' | 'exit' | 'quit';
   /** Calls an API method the way the preload does, from the given frame (the app's own page by default). */
   call(method: MethodName, input: unknown, from?: { url?: string; subframe?: boolean }): Promise<Result<unknown>>;
+  /**
+   * Sends a message the way the preload's ipcRenderer.send does, from a window's page (the first
+   * window's by default), from the given frame (the app's own page by default).
+   */
+  sendFromPage(channel: string, from?: { webContents?: StandInWebContents; url?: string; subframe?: boolean }): void;
   /** Asks the app:// handler for an address, as the renderer's page would. */
   fetchApp(url: string): Promise<Response>;
   /** Quits (Electron's 'will-quit'), and puts the process back as it was. */
@@ -122,6 +127,12 @@ export async function startMain(options: StartOptions = {}): Promise<MainRun> {
       const mainFrame = { url: from.url ?? 'app://lead-console/' };
       const event = { sender: { mainFrame }, senderFrame: from.subframe ? { url: mainFrame.url } : mainFrame } as unknown as IpcMainInvokeEvent;
       return (await handler(event, input)) as Result<unknown>;
+    },
+    sendFromPage(channel, from = {}) {
+      const sender = from.webContents ?? standIn.windows[0]!.webContents;
+      const frame = from.url ? { url: from.url } : sender.mainFrame;
+      const event = { ...standInEvent(), sender, senderFrame: from.subframe ? { url: frame.url } : frame };
+      for (const listener of standIn.record.ipcListeners.get(channel) ?? []) listener(event);
     },
     async fetchApp(url) {
       const handler = standIn.record.protocolHandlers.get('app');

@@ -6,7 +6,7 @@
 // can confirm (that Chromium honours these settings) is in the README's "Desktop" section.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import os from 'node:os';
 import type { MenuItemConstructorOptions } from 'electron';
 import { ENCRYPTED_TOKEN_FILE, TOKEN_FILE } from '../../electron/core/settings/TokenStore';
@@ -14,9 +14,9 @@ import { HOLDER_FILE_NAME } from '../../electron/core/lock/DataFolderLock';
 import { ELECTRON_SQLITE_HELP } from '../../electron/main/nativeModule';
 import { WINDOW_STATE_FILE } from '../../electron/main/windowState';
 import { RENDERER_CSP } from '../../electron/startup/csp';
-import { MENU_COMMAND_CHANNEL } from '../../shared/windowApi';
+import { MENU_COMMAND_CHANNEL, OPEN_READY_CHANNEL, OPEN_REQUEST_CHANNEL, type OpenRequest } from '../../shared/windowApi';
 import { ELECTRON_VERSION, ROOT, startMain, type MainRun, type StartOptions } from './loadMain';
-import { standInEvent } from './standInElectron';
+import { standInEvent, type StandInWebContents } from './standInElectron';
 
 let run: MainRun | null = null;
 async function start(options: StartOptions = {}): Promise<MainRun> {
@@ -193,6 +193,131 @@ describe('one instance', () => {
     r.electron.app.emit('second-instance', standInEvent(), [], ROOT, {});
     expect(r.windows).toHaveLength(2);
     expect(r.windows[1]!.focused).toBe(1);
+  });
+});
+
+describe('what a start asks to open', () => {
+  const opened = (wc: StandInWebContents) => wc.sent.filter((m) => m.channel === OPEN_REQUEST_CHANNEL).map((m) => m.args[0] as OpenRequest);
+  /** Waits for the main process to have sent `n` requests (it checks files and uploads them first). */
+  const untilOpened = (wc: StandInWebContents, n: number) =>
+    vi.waitFor(() => expect(opened(wc)).toHaveLength(n), { timeout: 10_000, interval: 20 });
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-open-'));
+  const CSV = 'Email,Name\nana@example.com,Ana Lima\nbo@example.com,Bo Berg\n';
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a second start with a .csv file and --contact brings the window to the front and has the page open both', async () => {
+    const r = await start();
+    const win = onlyWindow(r);
+    const ana = (await r.call('contacts.create', { email: 'ana@example.com', name: 'Ana Lima' })) as { ok: true; value: { contact: { id: string } } };
+    const cwd = tmp();
+    dirs.push(cwd);
+    fs.writeFileSync(path.join(cwd, 'people.csv'), CSV);
+    r.sendFromPage(OPEN_READY_CHANNEL);
+    win.minimize();
+    // as Electron hands it over: the second start's whole command line and its working folder
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, 'people.csv', '--contact', 'ANA@example.com'], cwd, {});
+    expect(win.isMinimized()).toBe(false);
+    expect(win.focused).toBe(1);
+    expect(r.windows).toHaveLength(1);
+    await untilOpened(win.webContents, 2);
+    const [imported, contact] = opened(win.webContents);
+    expect(imported).toMatchObject({ kind: 'import', fileName: 'people.csv' });
+    expect(contact).toEqual({ kind: 'contact', id: ana.value.contact.id });
+    // the file is in the engine as an upload waiting to be mapped, bytes for bytes
+    const id = (imported as Extract<OpenRequest, { kind: 'import' }>).importId;
+    const analysis = (await r.call('import.analyse', { importId: id })) as { ok: true; value: { columns: string[]; sample: string[][]; job: { state: string } } };
+    expect(analysis.value.columns).toEqual(['Email', 'Name']);
+    expect(analysis.value.sample).toEqual([
+      ['ana@example.com', 'Ana Lima'],
+      ['bo@example.com', 'Bo Berg'],
+    ]);
+    // a contact's link opens it too, by id
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, `lead-console://contact/${ana.value.contact.id}`], cwd, {});
+    await untilOpened(win.webContents, 3);
+    expect(opened(win.webContents)[2]).toEqual({ kind: 'contact', id: ana.value.contact.id });
+  });
+
+  it('refuses what it cannot open in words, and imports nothing then', async () => {
+    const r = await start();
+    const wc = onlyWindow(r).webContents;
+    const cwd = tmp();
+    dirs.push(cwd);
+    fs.mkdirSync(path.join(cwd, 'folder.csv'));
+    fs.writeFileSync(path.join(cwd, 'empty.csv'), '');
+    fs.writeFileSync(path.join(cwd, 'notes.txt'), 'hello');
+    r.sendFromPage(OPEN_READY_CHANNEL);
+    const argv = ['missing.csv', 'folder.csv', 'empty.csv', 'notes.txt', '--contact', 'nobody@example.com', '--contact', 'u-404', 'lead-console://contact/%E0%A4%A'];
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, ...argv], cwd, {});
+    await untilOpened(wc, 7);
+    const at = (f: string) => path.join(cwd, f);
+    expect(opened(wc)).toEqual([
+      { kind: 'problem', message: `“${at('missing.csv')}” cannot be imported: there is no such file.` },
+      { kind: 'problem', message: `“${at('folder.csv')}” is a folder, not a file: give the path of a .csv file.` },
+      { kind: 'problem', message: `“${at('empty.csv')}” is empty: there is nothing to import.` },
+      { kind: 'problem', message: `“${at('notes.txt')}” is not a .csv file: Lead Console opens .csv files for import.` },
+      { kind: 'problem', message: 'No contact has the email nobody@example.com.' },
+      { kind: 'problem', message: 'No contact has the id or user id u-404.' },
+      { kind: 'problem', message: 'A contact to open needs an id or an email: --contact <id or email>, or a lead-console://contact/<id> link.' },
+    ]);
+    // options a second start got wrong are said too
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, '--contact'], cwd, {});
+    await untilOpened(wc, 8);
+    expect(opened(wc)[7]).toEqual({ kind: 'problem', message: 'A second start of Lead Console was given options it does not understand: --contact: needs a value' });
+    expect(((await r.call('import.list', {})) as { ok: true; value: { total: number } }).value.total).toBe(0);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a file it may not read (not as root, who may read any)', async () => {
+    const r = await start();
+    const wc = onlyWindow(r).webContents;
+    const cwd = tmp();
+    dirs.push(cwd);
+    fs.writeFileSync(path.join(cwd, 'secret.csv'), CSV, { mode: 0o000 });
+    r.sendFromPage(OPEN_READY_CHANNEL);
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, 'secret.csv'], cwd, {});
+    await untilOpened(wc, 1);
+    expect(opened(wc)).toEqual([{ kind: 'problem', message: `“${path.join(cwd, 'secret.csv')}” cannot be imported: it cannot be read (permission denied).` }]);
+  });
+
+  it('the first start opens its own file too, once its page listens: not before, nor for another frame or origin', async () => {
+    const dir = tmp();
+    dirs.push(dir);
+    const file = path.join(dir, 'leads.csv');
+    fs.writeFileSync(file, CSV);
+    const r = await start({ args: [file] });
+    const wc = onlyWindow(r).webContents;
+    // the upload is done (the job is ready) and the request waits for the page
+    await vi.waitFor(
+      async () => {
+        const list = (await r.call('import.list', {})) as { ok: true; value: { items: { state: string }[] } };
+        expect(list.value.items.map((j) => j.state)).toEqual(['ready']);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened(wc)).toEqual([]);
+    r.sendFromPage(OPEN_READY_CHANNEL, { subframe: true });
+    r.sendFromPage(OPEN_READY_CHANNEL, { url: 'https://evil.example/' });
+    expect(opened(wc)).toEqual([]);
+    r.sendFromPage(OPEN_READY_CHANNEL);
+    expect(opened(wc)).toEqual([expect.objectContaining({ kind: 'import', fileName: 'leads.csv' })]);
+    // a reload listens afresh: what comes meanwhile waits for it
+    wc.emit('did-start-loading');
+    fs.writeFileSync(path.join(dir, 'more.csv'), CSV);
+    r.electron.app.emit('second-instance', standInEvent(), [process.execPath, ROOT, 'more.csv'], dir, {});
+    await vi.waitFor(
+      async () => {
+        const list = (await r.call('import.list', {})) as { ok: true; value: { items: { state: string }[] } };
+        expect(list.value.items.map((j) => j.state)).toEqual(['ready', 'ready']);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened(wc)).toHaveLength(1);
+    r.sendFromPage(OPEN_READY_CHANNEL);
+    expect(opened(wc)[1]).toMatchObject({ kind: 'import', fileName: 'more.csv' });
   });
 });
 

@@ -88,6 +88,8 @@ export function createStandInElectron(options: StandInOptions) {
     privilegedSchemes: [] as unknown[],
     protocolHandlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
     ipcHandlers: new Map<string, Listener>(),
+    /** ipcMain.on: messages a page sends without waiting for an answer. */
+    ipcListeners: new Map<string, Listener[]>(),
     permissionRequestHandler: null as null | ((wc: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void),
     permissionCheckHandler: null as null | ((wc: unknown, permission: string, origin: string, details?: unknown) => boolean),
     errorBoxes: [] as { title: string; content: string }[],
@@ -98,6 +100,7 @@ export function createStandInElectron(options: StandInOptions) {
     applicationMenu: null as null | { template: MenuItem[] },
     exitCode: null as number | null,
     quits: 0,
+    protocolClients: [] as string[],
     paths: new Map<string, string>([['downloads', options.downloadsDir]]),
   };
 
@@ -118,6 +121,7 @@ export function createStandInElectron(options: StandInOptions) {
       return p;
     };
     requestSingleInstanceLock = () => options.singleInstance ?? true;
+    setAsDefaultProtocolClient = (scheme: string) => void record.protocolClients.push(scheme);
     whenReady = () => Promise.resolve();
     isReady = () => true;
     quit = () => {
@@ -241,6 +245,7 @@ export function createStandInElectron(options: StandInOptions) {
         record.ipcHandlers.set(channel, handler);
       },
       removeHandler: (channel: string) => void record.ipcHandlers.delete(channel),
+      on: (channel: string, listener: Listener) => void record.ipcListeners.set(channel, [...(record.ipcListeners.get(channel) ?? []), listener]),
     },
     session: {
       defaultSession: {

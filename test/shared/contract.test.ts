@@ -335,7 +335,7 @@ describe('preload surface', () => {
   it('has one entry per contract method and no other', () => {
     const { api } = build();
     expect(Object.keys(api.methods).sort()).toEqual([...METHOD_NAMES].sort());
-    expect(Object.keys(api).sort()).toEqual(['methods', 'onEvent', 'onMenuCommand']);
+    expect(Object.keys(api).sort()).toEqual(['methods', 'onEvent', 'onMenuCommand', 'onOpenRequest']);
     for (const m of METHOD_NAMES) expect(typeof api.methods[m]).toBe('function');
   });
 

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useClient } from '../state/ClientContext';
 import { toast } from '../state/toastStore';
-import { chooseFile, refreshJob, applyJob, useImportWizard, type WizardStep } from './importWizard';
+import { chooseFile, refreshJob, applyJob, takesNewFile, useImportWizard, type WizardStep } from './importWizard';
 import { ChooseStep, UploadStep } from './ChooseStep';
 import { MappingStep } from './MappingStep';
 import { PreviewStep } from './PreviewStep';
@@ -35,10 +35,7 @@ export function ImportView() {
     return client.on('import', (job) => applyJob(job));
   }, [client]);
 
-  // a new file may replace the wizard's only before anything was mapped, after a file that could
-  // not be read, or after a report
-  const uploadFailed = useImportWizard((s) => s.step === 'uploading' && s.error !== null);
-  const canTakeFile = step === 'choose' || step === 'report' || uploadFailed;
+  const canTakeFile = useImportWizard((s) => takesNewFile(s));
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
 
   const onDrop = (e: DragEvent) => {

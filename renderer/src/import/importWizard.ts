@@ -75,6 +75,14 @@ function stepForState(state: ImportJob['state']): WizardStep | null {
   return null;
 }
 
+/**
+ * Whether a new file may replace the wizard's: only before anything was mapped, after a file that
+ * could not be read, or after a report.
+ */
+export function takesNewFile(s: Pick<WizardState, 'step' | 'error'> = get()): boolean {
+  return s.step === 'choose' || s.step === 'report' || (s.step === 'uploading' && s.error !== null);
+}
+
 /** Back to the first step (a new file); an upload on its way stops after its current piece. */
 export function resetWizard(): void {
   session++;
@@ -110,6 +118,29 @@ export async function chooseFile(client: Client, file: File): Promise<void> {
       return;
     }
     const analysis = await client.call('import.analyse', { importId: job.id });
+    if (mine !== session) return;
+    set({
+      step: 'mapping',
+      busy: false,
+      job: analysis.job,
+      analysis: { columns: analysis.columns, sample: analysis.sample, guessedKind: analysis.guessedKind },
+      kind: analysis.guessedKind,
+      mapping: analysis.mapping,
+    });
+  } catch (e) {
+    if (mine === session) set({ busy: false, error: toError(e) });
+  }
+}
+
+/**
+ * A file uploaded by the desktop app (one it was started with, or a second start's): on to its
+ * mapping, as a chosen file goes once uploaded.
+ */
+export async function openUpload(client: Client, importId: string, fileName: string): Promise<void> {
+  const mine = ++session;
+  useImportWizard.setState({ ...initial, step: 'uploading', file: { name: fileName, size: 0 }, busy: true });
+  try {
+    const analysis = await client.call('import.analyse', { importId });
     if (mine !== session) return;
     set({
       step: 'mapping',

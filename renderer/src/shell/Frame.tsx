@@ -12,6 +12,7 @@ import { KEY_SCOPES, KEYMAP, type KeyBinding } from '../state/keymap';
 import { useShortcut } from '../state/shortcuts';
 import { StatusBar } from './StatusBar';
 import { useMenuCommands } from './useMenuCommands';
+import { useOpenRequests } from './useOpenRequests';
 import { SegmentNav } from '../segments/SegmentNav';
 import { useSync } from '../state/syncStore';
 import { Toasts } from './Toasts';
@@ -118,6 +119,7 @@ function Screens() {
   useShortcut('goTo', (e) => go(NAV[Number(e.key) - 1]!.view));
   useShortcut('settings', () => go('settings'));
   useMenuCommands();
+  useOpenRequests();
 
   return (
     <div className={`frame ${panel ? 'has-panel' : ''}`}>
