@@ -9,6 +9,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           bridge: resolve(__dirname, 'electron/bridge/cli.ts'),
+          // the engine's thread, started by electron/engine/EngineHost.ts from beside index.js and bridge.js
+          engineWorker: resolve(__dirname, 'electron/engine/engineWorker.ts'),
         },
       },
     },

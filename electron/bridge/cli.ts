@@ -4,15 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { createCore } from '../core/app';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { isDiskFull } from '../core/diskSpace';
 import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
-import { createLog } from '../core/log/AppLog';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
+import { startEngine } from '../engine/EngineHost';
 import { startBridge } from './BridgeServer';
-import { importGate } from './importGate';
 
 const DEFAULT_PORT = 4477;
 
@@ -42,20 +40,21 @@ async function main() {
   const intercom = await startIntercom(opts);
   // the bridge serves the core's exports folder (createCore's default) for browser downloads
   const exportsDir = path.join(opts.dataDir, 'exports');
-  // written from here on only: a start refused before the store opened leaves the folder as it was
-  const log = createLog(opts.dataDir);
   const version = appVersion();
-  const core = createCore({
+  // the engine runs in a worker thread: this process only routes calls and events, so a long
+  // import or funnel never holds the HTTP loop
+  const core = await startEngine({
     dataDir: opts.dataDir,
     mode: 'browser',
     version,
     intercom: intercom.intercom,
     demoEvents: intercom.sandbox !== null,
     exportsDir,
-    importPace: importGate(process.env, opts.dataDir),
+    importGate: true,
     lock,
-    appLog: log,
   });
+  // the log is written from here on only: a start refused before the store opened leaves the folder as it was
+  const log = core.log;
   log.info('start', {
     version,
     mode: 'browser',

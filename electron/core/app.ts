@@ -79,7 +79,7 @@ export interface CoreOptions {
    * The data folder's lock, taken by the process's start before it wrote anything there; it stays
    * the caller's to release. Without it the core takes the lock itself and gives it up on dispose.
    */
-  lock?: DataFolderLock;
+  lock?: Pick<DataFolderLock, 'covers'>;
 }
 
 export interface Core {

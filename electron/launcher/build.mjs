@@ -1,4 +1,4 @@
-// Builds main, preload, bridge and renderer with electron-vite when the sources are newer than
+// Builds main, preload, bridge, the engine's worker and renderer with electron-vite when the sources are newer than
 // the last build (or there is none), so `npm start` and the end-to-end tests never run stale code.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ export function buildIsStale() {
   } catch {
     return true;
   }
-  const needed = ['main/index.js', 'main/bridge.js', 'preload/index.js', 'renderer/index.html'];
+  const needed = ['main/index.js', 'main/bridge.js', 'main/engineWorker.js', 'preload/index.js', 'renderer/index.html'];
   if (needed.some((f) => !fs.existsSync(path.join(OUT, f)))) return true;
   return SOURCES.some((s) => newestMtime(path.join(ROOT, s)) > built);
 }

@@ -1,12 +1,13 @@
 // Electron main process: app lifecycle, the window and the menu, the IPC binding and the native module
-// choice. The engine itself is electron/core (createCore), exactly as in browser mode.
+// choice. The engine itself is electron/core (createCore), run in a worker thread exactly as in
+// browser mode (electron/engine): this process only routes calls and events, so the window never
+// waits on an import or a sync.
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { createCore, type Core } from '../core/app';
+import { startEngine, type EngineHost } from '../engine/EngineHost';
 import { keepNewFilesPrivate } from '../core/files/privateFiles';
 import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
-import { createLog } from '../core/log/AppLog';
 import { contactLink, LINK_SCHEME, parseStartArgs, type OpenArg } from '../startup/cliArgs';
 import { EncryptedTokenStore, FileTokenStore } from '../core/settings/TokenStore';
 import { startIntercom, type StartedIntercom } from '../startup/startIntercom';
@@ -24,7 +25,7 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const rendererDir = path.join(__dirname, '../renderer');
-let core: Core | null = null;
+let core: EngineHost | null = null;
 let intercom: StartedIntercom | null = null;
 let lock: DataFolderLock | null = null;
 
@@ -121,17 +122,15 @@ async function start() {
   const tokenStore = keyStore
     ? new EncryptedTokenStore(opts.dataDir, { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) })
     : new FileTokenStore(opts.dataDir);
-  // written once the store is open: a start refused before that leaves the folder as it was
-  const log = createLog(opts.dataDir);
   try {
-    core = createCore({
-      appLog: log,
+    core = await startEngine({
       dataDir: opts.dataDir,
       mode: 'desktop',
       version: app.getVersion(),
       nativeBinding: nativeBinding ?? undefined,
       intercom: intercom.intercom,
       demoEvents: intercom.sandbox !== null,
+      // safeStorage works in this process only: the worker asks it to keep or forget the token
       tokenStore: intercom.intercom?.token ? undefined : tokenStore,
       // exports land where the user looks for downloaded files
       exportsDir: safeDownloadsDir() ?? undefined,
@@ -141,6 +140,8 @@ async function start() {
     if (e instanceof AppError && e.code === 'DAMAGED') fail('Lead Console found its store damaged', e.message);
     fail('Lead Console cannot open its database', e instanceof AppError ? e.message : String(e));
   }
+  // the log is written once the store is open: a start refused before that leaves the folder as it was
+  const log = core.log;
   log.info('start', { version: app.getVersion(), mode: 'desktop', dataDir: opts.dataDir, electron: process.versions.electron, packaged: app.isPackaged, readOnly: core.readOnly !== null });
   if (core.readOnly) {
     console.warn(core.readOnly);

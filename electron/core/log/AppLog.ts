@@ -38,6 +38,12 @@ export interface LogOptions {
   maxBytes?: number;
   files?: number;
   now?: () => number;
+  /**
+   * Four bytes shared with the other threads that write this file (the engine's worker and its
+   * host): each line, and the rotation before it, is written while holding it, so a rotation
+   * never moves a file another thread is appending to.
+   */
+  shared?: SharedArrayBuffer;
 }
 
 /**
@@ -63,8 +69,14 @@ export function createLog(dataDir: string, options: LogOptions = {}): AppLog {
     }
   };
 
+  const exclusive = options.shared ? holding(new Int32Array(options.shared)) : (fn: () => void) => fn();
+
   const write = (level: 'INFO' | 'WARN' | 'ERROR', event: string, fields: LogFields | undefined, extra: string[] = []) => {
     const text = [`${new Date(now()).toISOString()} ${level.padEnd(5)} ${event}${formatFields(fields)}`, ...extra].join('\n') + '\n';
+    exclusive(() => append(text));
+  };
+
+  const append = (text: string) => {
     try {
       ensurePrivateDir(dir);
       let size = 0;
@@ -103,6 +115,29 @@ export function createLog(dataDir: string, options: LogOptions = {}): AppLog {
       }
       return want === 0 ? [] : lines.slice(-want);
     },
+  };
+}
+
+/** Past this, a lock still held is taken over: its holder was ended mid-line (a thread terminated), and the log must never stop the console. */
+const LOCK_GIVEN_UP_AFTER_MS = 2_000;
+
+/** Runs `fn` holding a lock kept in `cell` (0 free, 1 held), shared between threads; the wait is one line's write. */
+function holding(cell: Int32Array): (fn: () => void) => void {
+  return (fn) => {
+    const until = Date.now() + LOCK_GIVEN_UP_AFTER_MS;
+    while (Atomics.compareExchange(cell, 0, 0, 1) !== 0) {
+      if (Date.now() > until) {
+        Atomics.store(cell, 0, 1);
+        break;
+      }
+      Atomics.wait(cell, 0, 1, 100);
+    }
+    try {
+      fn();
+    } finally {
+      Atomics.store(cell, 0, 0);
+      Atomics.notify(cell, 0, 1);
+    }
   };
 }
 
