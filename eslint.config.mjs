@@ -31,7 +31,9 @@ const noFolders = (folders, message) => ({
   patterns: [{ regex: `(^|/)(${folders.join('|')})(/|$)`, message }],
 });
 // the engine must not know how it is hosted or shown
-const engineKnowsNoHost = noFolders(['main', 'preload', 'bridge', 'startup', 'renderer'], 'electron/core is the engine: it imports nothing from main, preload, bridge, startup or the renderer.');
+const engineKnowsNoHost = noFolders(['main', 'preload', 'bridge', 'startup', 'engine', 'renderer'], 'electron/core is the engine: it imports nothing from main, preload, bridge, startup, engine (its thread) or the renderer.');
+// the engine's thread and its host serve both the desktop app and browser mode: neither's code belongs there
+const threadKnowsNoHost = noFolders(['main', 'preload', 'bridge', 'startup', 'renderer'], 'electron/engine runs the core in a worker for main and bridge alike: it imports nothing from main, preload, bridge, startup or the renderer.');
 
 // the renderer is a browser page: no Electron, no SQLite, no Node, nothing from electron/
 const rendererImports = [
@@ -56,6 +58,7 @@ const layers = [
   { files: ['electron/**'], rules: { 'no-restricted-imports': restrict(electronOnlyInMainAndPreload, sqliteOnlyInDb, noReact) } },
   { files: ['electron/main/**', 'electron/preload/**'], rules: { 'no-restricted-imports': restrict(sqliteOnlyInDb, noReact, noFolders(['renderer'], 'The renderer is reached only through the API.')) } },
   { files: ['electron/core/**'], rules: { 'no-restricted-imports': restrict(electronOnlyInMainAndPreload, sqliteOnlyInDb, noReact, engineKnowsNoHost) } },
+  { files: ['electron/engine/**'], rules: { 'no-restricted-imports': restrict(electronOnlyInMainAndPreload, sqliteOnlyInDb, noReact, threadKnowsNoHost) } },
   { files: ['electron/core/db/**'], rules: { 'no-restricted-imports': restrict(electronOnlyInMainAndPreload, noReact, engineKnowsNoHost) } },
   // the Intercom sandbox stands apart from the engine: it simulates Intercom, it does not use the store
   {

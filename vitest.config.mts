@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Files that take seconds each (crash and fault scenarios, big imports and bulks, scale and speed
  * checks, real-time rate windows, the bench's query plans, Prism, ESLint's start-up, the built main
- * process):
+ * process, the engine's worker threads):
  * `npm run test:slow`.
  * Everything else is `npm run test:fast`, for the edit-test loop; `npm test` runs both.
  */
@@ -26,6 +26,7 @@ const SLOW = [
   'test/bench/**/*.test.ts',
   'test/shared/lintLayers.test.ts',
   'test/main/mainProcess.test.ts',
+  'test/engine/engineHost.test.ts',
 ];
 
 export default defineConfig({

@@ -7,6 +7,8 @@ import Module, { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
+import * as workerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ipcChannel, type MethodName } from '../../shared/api';
 import type { Result } from '../../shared/errors';
 import { createStandInElectron, standInEvent, type StandInElectron, type StandInOptions, type StandInWebContents } from './standInElectron';
@@ -32,6 +34,8 @@ export interface MainRun extends StandInElectron {
   sendFromPage(channel: string, from?: { webContents?: StandInWebContents; url?: string; subframe?: boolean }): void;
   /** Asks the app:// handler for an address, as the renderer's page would. */
   fetchApp(url: string): Promise<Response>;
+  /** The worker threads the main process started (the engine's), in order. */
+  workers: Worker[];
   /** Quits (Electron's 'will-quit'), and puts the process back as it was. */
   dispose(): void;
 }
@@ -92,8 +96,22 @@ export async function startMain(options: StartOptions = {}): Promise<MainRun> {
     for (const id of Object.keys(nodeRequire.cache)) if (id.startsWith(OUT + path.sep)) delete nodeRequire.cache[id];
   };
 
+  // the bundle's worker_threads, recording each Worker it starts (the engine's thread)
+  const workers: Worker[] = [];
+  const recordingThreads = {
+    ...workerThreads,
+    Worker: class extends workerThreads.Worker {
+      constructor(...args: ConstructorParameters<typeof workerThreads.Worker>) {
+        super(...args);
+        workers.push(this);
+      }
+    },
+  };
+  const fromBundle = (parent: unknown) => String((parent as { filename?: string } | null)?.filename ?? '').startsWith(OUT + path.sep);
   loader._load = function (this: unknown, request, parent, isMain) {
-    return request === 'electron' ? standIn.electron : saved.load.call(this, request, parent, isMain);
+    if (request === 'electron') return standIn.electron;
+    if ((request === 'node:worker_threads' || request === 'worker_threads') && fromBundle(parent)) return recordingThreads;
+    return saved.load.call(this, request, parent, isMain);
   };
   Object.defineProperty(process.versions, 'electron', { value: ELECTRON_VERSION, configurable: true, enumerable: true });
   process.argv = [process.execPath, ROOT, ...(args.includes('--data') ? [] : ['--data', dataDir]), ...args];
@@ -121,6 +139,7 @@ export async function startMain(options: StartOptions = {}): Promise<MainRun> {
     ...standIn,
     dataDir,
     outcome,
+    workers,
     async call(method, input, from = {}) {
       const handler = standIn.record.ipcHandlers.get(ipcChannel(method));
       if (!handler) throw new Error(`no IPC handler for ${method}`);

@@ -2,7 +2,8 @@
 // (test/main/loadMain.ts): the window it opens and how it is locked down, what app:// answers,
 // who may call the API, the single-instance lock, where the token is kept and how it is forgotten,
 // what a start without the Electron build of better-sqlite3 says, and what a desktop user expects
-// (the window where it was, the menu and its Help commands). What only a real Electron
+// (the window where it was, the menu and its Help commands), and that the engine runs in a worker
+// thread it stops on quit. What only a real Electron
 // can confirm (that Chromium honours these settings) is in the README's "Desktop" section.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -162,6 +163,24 @@ describe('what a page may do', () => {
       expect(answers, permission).toEqual([false]);
       expect(check(wc, permission, 'app://lead-console'), permission).toBe(false);
     }
+  });
+});
+
+describe('the engine', () => {
+  it('runs in a worker thread the main process starts; a quit closes the store there before the folder is given up', async () => {
+    const r = await start();
+    expect(r.workers).toHaveLength(1);
+    const [worker] = r.workers;
+    expect(await r.call('contacts.create', { email: 'ana@example.com' })).toMatchObject({ ok: true });
+    expect(await r.call('app.info', {})).toMatchObject({ ok: true, value: { mode: 'desktop', dataDir: r.dataDir } });
+    const wal = path.join(r.dataDir, 'lead-console.sqlite-wal');
+    expect(fs.existsSync(wal)).toBe(true);
+    const exited = new Promise<number>((resolve) => worker!.once('exit', resolve));
+    r.electron.app.emit('will-quit', { preventDefault() {} });
+    // SQLite removes the WAL with its last connection: closed before the lock's record went
+    expect(fs.existsSync(wal)).toBe(false);
+    expect(fs.existsSync(path.join(r.dataDir, HOLDER_FILE_NAME))).toBe(false);
+    await exited;
   });
 });
 
