@@ -1,0 +1,319 @@
+// `npm run bench:engine`: the engine in its worker thread, seen from the process that hosts it
+// (the bridge, the Electron main process). It seeds a store, then measures in a fresh child
+// process (so seeding's memory is not counted):
+//   - the cost the worker adds to a call: `contacts.list` (first page) through the host against the
+//     same call on a core built in the same thread (createCore);
+//   - the host's event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution: p99 and max)
+//     while the worker runs a CSV import, the funnel over the seeded contacts, and a first import
+//     from an Intercom sandbox running in its own process; and the same delay with the engine in
+//     the host's own thread, for comparison (funnel and a smaller import);
+//   - the process's resident memory (host and worker: one process) after opening the store,
+//     during the import, the funnel and the first import; the host alone before the engine starts.
+//   npm run bench:engine                             100k contacts, 100k-row import, 100k first import
+//   npm run bench:engine -- --contacts 1000000 --first-import 0    the 1M store (seeded ~2 min), no sandbox
+//   options: --import-rows N (100,000)  --first-import N (contacts in the sandbox, 100,000; 0 skips)
+//            --latency MS (sandbox latency per answer, 0)  --calls N (timed calls, 300)
+//            --compare-rows N (in-thread import for comparison, 20,000; 0 skips)  --json (one line of figures)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createCore, type Core } from '../../electron/core/app';
+import { DataFolderLock } from '../../electron/core/lock/DataFolderLock';
+import { startEngine, type EngineHost } from '../../electron/engine/EngineHost';
+import type { Result } from '../../shared/errors';
+import { fmtInt } from './report';
+import { seedStore } from './seedStore';
+import { median, now } from './stats';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Options {
+  contacts: number;
+  importRows: number;
+  firstImport: number;
+  latencyMs: number;
+  calls: number;
+  compareRows: number;
+}
+
+function parse(argv: string[]): Options & { measure: string | null; json: boolean } {
+  const o = { contacts: 100_000, importRows: 100_000, firstImport: 100_000, latencyMs: 0, calls: 300, compareRows: 20_000, measure: null as string | null, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => Number(argv[++i]);
+    switch (argv[i]) {
+      case '--contacts': o.contacts = next(); break;
+      case '--import-rows': o.importRows = next(); break;
+      case '--first-import': o.firstImport = next(); break;
+      case '--latency': o.latencyMs = next(); break;
+      case '--calls': o.calls = next(); break;
+      case '--compare-rows': o.compareRows = next(); break;
+      case '--measure': o.measure = argv[++i]!; break;
+      case '--json': o.json = true; break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  return o;
+}
+
+type Caller = Pick<Core, 'call'>;
+async function call<T>(core: Caller, method: string, input: unknown = {}): Promise<T> {
+  const r: Result<unknown> = await core.call(method, input);
+  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+const mib = (bytes: number) => bytes / 2 ** 20;
+const rss = () => process.memoryUsage.rss();
+
+/** The host's loop delay and the process's peak memory while `work` runs. */
+async function watch<T>(work: () => Promise<T>): Promise<{ value: T; lag: Lag; peakMiB: number; seconds: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let peak = rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
+  h.enable();
+  const t0 = now();
+  try {
+    const value = await work();
+    return { value, lag: lagOf(h), peakMiB: mib(Math.max(peak, rss())), seconds: (now() - t0) / 1000 };
+  } finally {
+    h.disable();
+    clearInterval(sampler);
+  }
+}
+
+interface Lag {
+  p99: number;
+  max: number;
+  mean: number;
+}
+const lagOf = (h: ReturnType<typeof monitorEventLoopDelay>): Lag => ({ p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 });
+
+/** Every row a new contact: `tag` keeps two files' emails and ids apart. */
+function contactsCsv(n: number, tag: string): Buffer {
+  const lines = ['email,name,stage,user id,visitor id,phone,plan'];
+  for (let i = 1; i <= n; i++) lines.push(`${tag}${i}@example.com,Imported ${i},${i % 4 === 0 ? 'Signed up' : 'Lead'},${tag}-u-${i},${tag}-v-${i},+1 555 ${String(i).padStart(7, '0')},${i % 3 === 0 ? 'pro' : 'free'}`);
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+/**
+ * Uploads and starts the import (the upload's base64 pieces are the host's to parse, as the bridge
+ * parses a request's JSON); resolves to a poll of its status, as the console's page does (a call
+ * every 20 ms), until it is done: the part watched.
+ */
+async function startImport(core: Caller, fileName: string, bytes: Buffer): Promise<() => Promise<number>> {
+  let job = await call<{ id: string }>(core, 'import.open', { fileName, size: bytes.length });
+  const piece = 750_000;
+  for (let offset = 0; offset < bytes.length; offset += piece) {
+    job = await call(core, 'import.chunk', { importId: job.id, offset, data: bytes.subarray(offset, offset + piece).toString('base64') });
+  }
+  const analysis = await call<{ guessedKind: string; mapping: Record<string, string> }>(core, 'import.analyse', { importId: job.id });
+  await call(core, 'import.start', { importId: job.id, kind: analysis.guessedKind, mapping: analysis.mapping, duplicates: 'skip' });
+  return async () => {
+    for (;;) {
+      const status = await call<{ state: string; created: number; error?: string }>(core, 'import.status', { importId: job.id });
+      if (status.state !== 'running') {
+        if (status.state !== 'done') throw new Error(`${fileName}: the import ended ${status.state} (${status.error ?? ''})`);
+        return status.created;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+}
+
+/** Requests come one by one from the network: the loop turns between them. */
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
+async function funnelRounds(core: Caller, rounds: number): Promise<number> {
+  for (let i = 0; i < rounds; i++) {
+    await call(core, 'funnel.get', {});
+    await nextTurn();
+    await call(core, 'funnel.breakdown', { by: 'referrer' });
+    await nextTurn();
+    await call(core, 'segments.list', {});
+    await nextTurn();
+  }
+  return rounds;
+}
+
+async function timeCalls(core: Caller, n: number): Promise<number> {
+  for (let i = 0; i < 20; i++) await call(core, 'contacts.list', {});
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await nextTurn();
+    const t = now();
+    await call(core, 'contacts.list', {});
+    samples.push(now() - t);
+  }
+  return median(samples);
+}
+
+/** The sandbox as its own process (its loop is not the host's). */
+async function sandboxProcess(args: string[]): Promise<{ url: string; token: string; close(): Promise<void> }> {
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const child = spawn(process.execPath, [tsx, path.join(ROOT, 'electron/sandbox/cli.ts'), '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const first = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { url: string; token: string });
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code}): ${err.slice(-500)}`)));
+  });
+  return { ...first, close: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))) };
+}
+
+export interface EngineFigures {
+  contacts: number;
+  hostBaselineMiB: number;
+  openMiB: number;
+  listInThreadMs: number;
+  listWorkerMs: number;
+  import: { rows: number; seconds: number; lag: Lag; peakMiB: number };
+  importInThread: { rows: number; seconds: number; lag: Lag } | null;
+  funnel: { rounds: number; seconds: number; lag: Lag; peakMiB: number };
+  funnelInThread: { rounds: number; seconds: number; lag: Lag };
+  firstImport: { contacts: number; seconds: number; lag: Lag; peakMiB: number; latencyMs: number } | null;
+  node: string;
+  loadAverage: number[];
+}
+
+/** In the child: everything measured on the seeded folder `dir`, the worker first (its memory is not the in-thread core's). */
+async function measure(dir: string, o: Options): Promise<EngineFigures> {
+  const hostBaselineMiB = mib(rss());
+  const funnelRoundsN = o.contacts >= 1_000_000 ? 5 : 20;
+
+  const lock = DataFolderLock.acquire(dir, { mode: 'test' });
+  const host: EngineHost = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock });
+  let worker: Pick<EngineFigures, 'openMiB' | 'listWorkerMs' | 'import' | 'funnel' | 'firstImport'>;
+  try {
+    await call(host, 'contacts.list', {});
+    const openMiB = mib(rss());
+    const listWorkerMs = await timeCalls(host, o.calls);
+    const run = await startImport(host, 'contacts.csv', contactsCsv(o.importRows, 'worker'));
+    const imp = await watch(run);
+    const funnel = await watch(() => funnelRounds(host, funnelRoundsN));
+    worker = {
+      openMiB,
+      listWorkerMs,
+      import: { rows: imp.value, seconds: imp.seconds, lag: imp.lag, peakMiB: imp.peakMiB },
+      funnel: { rounds: funnel.value, seconds: funnel.seconds, lag: funnel.lag, peakMiB: funnel.peakMiB },
+      firstImport: null,
+    };
+  } finally {
+    host.dispose();
+    lock.release();
+  }
+  if (o.firstImport > 0) worker.firstImport = await firstImport(o);
+
+  // the engine in this thread, for comparison
+  const inThread = createCore({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench' });
+  try {
+    const listInThreadMs = await timeCalls(inThread, o.calls);
+    const funnelInThread = await watch(() => funnelRounds(inThread, funnelRoundsN));
+    let importInThread: EngineFigures['importInThread'] = null;
+    if (o.compareRows > 0) {
+      const run = await startImport(inThread, 'compare.csv', contactsCsv(o.compareRows, 'thread'));
+      const r = await watch(run);
+      importInThread = { rows: r.value, seconds: r.seconds, lag: r.lag };
+    }
+    return {
+      contacts: o.contacts,
+      hostBaselineMiB,
+      listInThreadMs,
+      ...worker,
+      importInThread,
+      funnelInThread: { rounds: funnelInThread.value, seconds: funnelInThread.seconds, lag: funnelInThread.lag },
+      node: process.versions.node,
+      loadAverage: os.loadavg(),
+    };
+  } finally {
+    inThread.dispose();
+  }
+}
+
+/** A first import of `o.firstImport` contacts into an empty store, through the worker, the sandbox in its own process. */
+async function firstImport(o: Options): Promise<NonNullable<EngineFigures['firstImport']>> {
+  const sb = await sandboxProcess(['--seed', String(o.firstImport), '--companies', String(Math.max(1, Math.floor(o.firstImport / 100))), '--latency', String(o.latencyMs), '--rate-limit', '100000/10000', '--random-seed', '13']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-first-'));
+  const lock = DataFolderLock.acquire(dir, { mode: 'test' });
+  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock, intercom: { baseUrl: sb.url, source: 'environment', token: sb.token } });
+  try {
+    await call(host, 'sync.now', {});
+    const r = await watch(async () => {
+      for (;;) {
+        // polled as the status bar is kept fresh: a call every 50 ms while the run goes on
+        const status = await call<{ state: string; initialImport: string; message: string | null }>(host, 'sync.status', {});
+        if (status.initialImport === 'done' && status.state !== 'syncing') return status;
+        if (status.state === 'error' || status.state === 'paused_auth') throw new Error(`first import: ${status.state} ${status.message ?? ''}`);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    });
+    const stored = (await call<{ total: number }>(host, 'contacts.list', {})).total;
+    if (stored !== o.firstImport) throw new Error(`first import: ${stored} contacts stored of ${o.firstImport}`);
+    return { contacts: stored, seconds: r.seconds, lag: r.lag, peakMiB: r.peakMiB, latencyMs: o.latencyMs };
+  } finally {
+    host.dispose();
+    lock.release();
+    await sb.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f2 = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const lagText = (l: Lag) => `p99 ${f2(l.p99)} ms, max ${f2(l.max)} ms`;
+
+function markdown(f: EngineFigures, command: string): string {
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const rows: string[][] = [
+    ['cost added per call: `contacts.list` median', `${(f.listWorkerMs - f.listInThreadMs).toFixed(3)} ms (${f.listWorkerMs.toFixed(3)} through the worker, ${f.listInThreadMs.toFixed(3)} in the same thread)`, '< 0.3 ms', verdict(f.listWorkerMs - f.listInThreadMs < 0.3)],
+    [`host loop delay: import of ${fmtInt(f.import.rows)} CSV rows (${f.import.seconds.toFixed(1)} s)`, lagText(f.import.lag), 'max < 20 ms', verdict(f.import.lag.max < 20)],
+    [`host loop delay: funnel over ${fmtInt(f.contacts)} contacts (${f.funnel.rounds} rounds, ${f.funnel.seconds.toFixed(1)} s)`, lagText(f.funnel.lag), 'max < 20 ms', verdict(f.funnel.lag.max < 20)],
+  ];
+  if (f.firstImport) rows.push([`host loop delay: first import of ${fmtInt(f.firstImport.contacts)} contacts (${f.firstImport.seconds.toFixed(1)} s, sandbox latency ${f.firstImport.latencyMs} ms)`, lagText(f.firstImport.lag), 'max < 20 ms', verdict(f.firstImport.lag.max < 20)]);
+  if (f.importInThread) rows.push([`same thread, for comparison: import of ${fmtInt(f.importInThread.rows)} rows`, lagText(f.importInThread.lag), '(reported)', '-']);
+  rows.push([`same thread, for comparison: the funnel rounds`, lagText(f.funnelInThread.lag), '(reported)', '-']);
+  rows.push(['resident memory: the host alone, before the engine started', `${f.hostBaselineMiB.toFixed(0)} MiB`, '(reported)', '-']);
+  rows.push([`resident memory: store of ${fmtInt(f.contacts)} opened`, `${f.openMiB.toFixed(0)} MiB`, '< 500 MiB', verdict(f.openMiB < 500)]);
+  rows.push(['resident memory: peak during the import', `${f.import.peakMiB.toFixed(0)} MiB`, '< 500 MiB', verdict(f.import.peakMiB < 500)]);
+  rows.push(['resident memory: peak during the funnel', `${f.funnel.peakMiB.toFixed(0)} MiB`, '< 500 MiB', verdict(f.funnel.peakMiB < 500)]);
+  if (f.firstImport) rows.push(['resident memory: peak during the first import', `${f.firstImport.peakMiB.toFixed(0)} MiB`, '< 500 MiB', verdict(f.firstImport.peakMiB < 500)]);
+  const table = ['| measure | figure | target | meets target |', '| --- | --- | --- | ---: |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return `Made by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; Node ${f.node}; 1-minute load average ${f.loadAverage[0]!.toFixed(1)} on ${os.cpus().length} cores at the end (other work was running).\n\n${table}`;
+}
+
+async function main() {
+  const o = parse(process.argv.slice(2));
+  if (o.measure) {
+    const figures = await measure(o.measure, o);
+    console.log(`FIGURES ${JSON.stringify(figures)}`);
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-bench-'));
+  try {
+    console.log(`seeding ${fmtInt(o.contacts)} contacts...`);
+    const seeded = seedStore(path.join(dir, 'lead-console.sqlite'), o.contacts);
+    console.log(`  seeded in ${seeded.seedSeconds.toFixed(1)} s, ${seeded.fileMiB.toFixed(0)} MiB`);
+    const args = process.argv.slice(2);
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args, '--measure', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('FIGURES '));
+    if (code !== 0 || !line) throw new Error(`the measuring process failed (${code}):\n${out}`);
+    const figures = JSON.parse(line.slice('FIGURES '.length)) as EngineFigures;
+    if (o.json) console.log(JSON.stringify(figures));
+    console.log(markdown(figures, `npm run bench:engine${args.length ? ` -- ${args.join(' ')}` : ''}`));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
