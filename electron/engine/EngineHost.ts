@@ -5,7 +5,7 @@
 // A worker that dies answers every waiting call with an error in words and is started again.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import type { Call } from '../core/router';
 import type { EventListener } from '../core/EventHub';
@@ -102,8 +102,10 @@ export async function startEngine(options: EngineHostOptions): Promise<EngineHos
     new Promise<Running>((resolve, reject) => {
       let tokens: WorkerTokenStore = { kind: 'default' };
       const transferList = [];
+      let tokenPort: MessagePort | null = null;
       if (tokenStore) {
         const channel = new MessageChannel();
+        tokenPort = channel.port1;
         const signal = new SharedArrayBuffer(4);
         serveTokenStore(tokenStore, channel.port1, signal);
         tokens = { kind: 'host', storage: tokenStore.kind, file: tokenStore.file, token: tokenStore.get(), port: channel.port2, signal };
@@ -146,6 +148,7 @@ export async function startEngine(options: EngineHostOptions): Promise<EngineHos
       thread.on('error', (e) => (failure ??= e));
       thread.on('exit', (code) => {
         self.alive = false;
+        tokenPort?.close();
         if (!ready) {
           reject(failure ?? new Error(`Lead Console's engine stopped while starting (exit code ${code}).`));
           return;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { consolePerTest, pageApi } from './browserMode';
 
-/** A file in the data folder that sets the pace of an import run (electron/bridge/importGate.ts); absent, runs go freely. */
+/** A file in the data folder that sets the pace of an import run (electron/engine/importGate.ts, read in the engine's worker); absent, runs go freely. */
 const GATE_FILE = 'import-gate';
 const app = consolePerTest([], { LEAD_CONSOLE_IMPORT_GATE: GATE_FILE });
 
