@@ -328,6 +328,9 @@ export class ChangeService {
       return 'the note already reached Intercom, and Intercom has no way to delete or edit a note (its API only creates, lists and reads them)';
     }
     if (note.entry_status === 'in_flight') return 'the note is being sent to Intercom right now, and Intercom has no way to delete or edit a note once it has it';
+    if (note.entry_status === 'pending' && (note.entry_attempts ?? 0) > 0) {
+      return 'the note was sent to Intercom once without an answer, so Intercom may have it, and Intercom has no way to delete or edit a note';
+    }
     return null;
   }
 

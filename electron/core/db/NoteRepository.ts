@@ -66,6 +66,9 @@ export function noteEditBlocked(r: NoteWithEntry): string | null {
     return 'Intercom already has this note, and Intercom’s notes cannot be edited or deleted after they are sent (its API only creates, lists and reads them).';
   }
   if (r.entry_status === 'in_flight') return 'This note is being sent to Intercom right now; once Intercom has it, it can no longer be edited.';
+  if (r.entry_status === 'pending' && (r.entry_attempts ?? 0) > 0) {
+    return 'This note was sent to Intercom once without an answer, so Intercom may have it; Intercom’s notes cannot be edited or deleted after they are sent, so it stays as written.';
+  }
   return null;
 }
 
