@@ -19,7 +19,6 @@ async function sandbox(): Promise<Sandbox> {
   return sb;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function call(sb: Sandbox, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(sb.url + path, {
     method,
