@@ -106,6 +106,24 @@ describe('editing and deleting your own note while it waits', () => {
   });
 });
 
+describe('a note whose entry was discarded', () => {
+  it('says Intercom will not get it, and goes after all once edited', async () => {
+    const t = start();
+    const id = await ana(t);
+    const note = await t.api.call('notes.add', { contactId: id, note: 'Refused once' });
+    const [entry] = await noteEntries(t);
+    // what the push does when Intercom refuses it; then the person discards it from the outbox
+    t.core.store.db.prepare(`UPDATE outbox SET status = 'failed', last_error = 'refused' WHERE seq = ?`).run(entry!.seq);
+    const [failed] = (await t.api.call('notes.list', { contactId: id })).items;
+    expect(failed).toMatchObject({ syncState: 'failed', error: 'refused', editable: true });
+    await t.api.call('outbox.discard', { seqs: [entry!.seq], confirm: true });
+    const [discarded] = (await t.api.call('notes.list', { contactId: id })).items;
+    expect(discarded).toMatchObject({ syncState: 'failed', error: 'Its outbox entry was discarded, so Intercom will not get this note.' });
+    expect(await t.api.call('notes.edit', { id: note.id, note: 'Refused once, sent now' })).toMatchObject({ syncState: 'waiting', error: null });
+    expect((await noteEntries(t)).map((e) => e.payload)).toEqual([{ noteId: note.id }]);
+  });
+});
+
 describe('undo', () => {
   it('takes back a note Intercom has not got: the note and its entry go', async () => {
     const t = start();

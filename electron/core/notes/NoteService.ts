@@ -69,7 +69,8 @@ export class NoteService {
       contactId = contact.id;
       if (before.body === body) return toNote(before);
       const started = this.changes.begin();
-      this.writer.editNote(id, body, { at: this.ctx.now() });
+      // a note whose entry was discarded from the outbox goes to Intercom after all once edited
+      this.writer.editNote(id, body, { at: this.ctx.now(), ...(before.entry_status === null ? { requeue: contact } : {}) });
       journalled = this.changes.record(started, {
         kind: 'contact.noteEdit',
         summary: `Note on ${who(contact)} edited`,

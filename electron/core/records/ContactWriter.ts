@@ -178,9 +178,13 @@ export class ContactWriter {
     return this.queue(contact.id, 'contact.note', { noteId: note.id }, o);
   }
 
-  /** New text for a note still waiting: its entry stays, and sends the new text. */
-  editNote(noteId: string, body: string, o: ChangeOptions): void {
+  /**
+   * New text for a note still waiting: its entry stays, and sends the new text. `requeue`: its
+   * entry was discarded from the outbox, and the edit means it should go after all.
+   */
+  editNote(noteId: string, body: string, o: ChangeOptions & { requeue?: ContactKey }): void {
     this.store.notes.setBody(noteId, body, o.at);
+    if (o.requeue) this.queue(o.requeue.id, 'contact.note', { noteId }, o);
   }
 
   /** A note Intercom has not got goes, and its entry with it (a delete, or the undo of its add). */

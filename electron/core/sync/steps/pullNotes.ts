@@ -12,7 +12,8 @@ export const pullNotes: SyncStep = {
   phase: 'pull',
   label: 'Reading notes from Intercom',
   pull: true,
-  when: () => true,
+  // decided when its turn comes: the pull steps before it mark the contacts to read
+  when: (r) => r.ctx.store.notes.countWanted() > 0,
   async run(run, onProgress) {
     const { ctx } = run;
     const wanted = ctx.store.notes.wanted(NOTES_PER_RUN);
