@@ -4,6 +4,7 @@
 // as sent: Intercom's API cannot edit or delete notes, and the row says so.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../shared/api';
+import { ApiError } from '../../../shared/client';
 import { NOTE_MAX_LENGTH, type Note } from '../../../shared/notes';
 import { useClient } from '../state/ClientContext';
 import { useOnSyncMoved } from '../state/syncStore';
@@ -59,7 +60,12 @@ export function NotesSection({ contactId }: { contactId: string }) {
         setPull({ state: 'done', text: r.added > 0 ? `${plural(r.added, 'new note')} from Intercom` : undefined });
         if (r.added > 0) void load();
       },
-      (e: unknown) => live && setPull({ state: 'failed', text: describeWithoutLabel(e) }),
+      (e: unknown) => {
+        if (!live) return;
+        // no Intercom connection at all (no token yet): there is no team to read from, nothing to say
+        if (e instanceof ApiError && e.field === 'token') setPull({ state: 'done' });
+        else setPull({ state: 'failed', text: describeWithoutLabel(e) });
+      },
     );
     return () => {
       live = false;
