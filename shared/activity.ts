@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CompanyStage, ContactRef, ContactStage, EntityType, LocalId, MessageChannel, text, Timestamp } from './domain';
 import { EventName } from './segments';
+import { NoteSyncState } from './notes';
 
 export { EventName };
 
@@ -73,6 +74,20 @@ export const TimelineItem = z.discriminatedUnion('kind', [
       channel: MessageChannel.nullable(),
       subject: z.string().nullable(),
       status: z.enum(['queued', 'sent', 'failed', 'discarded']),
+    }),
+  }),
+  z.object({
+    kind: z.literal('note'),
+    key: z.string(),
+    at: Timestamp,
+    contact: ContactRef.nullable(),
+    note: z.object({
+      id: z.string(),
+      body: z.string(),
+      /** Who wrote it (the admin's name for a note from Intercom). */
+      author: z.string().nullable(),
+      source: z.enum(['local', 'intercom']),
+      syncState: NoteSyncState,
     }),
   }),
 ]);

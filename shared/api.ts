@@ -19,6 +19,7 @@ import { importMethods } from './api/import';
 import { logMethods } from './api/logs';
 import { mergeMethods } from './api/MethodGroup';
 import { messageMethods } from './api/messages';
+import { noteMethods } from './api/notes';
 import { outboxMethods } from './api/outbox';
 import { segmentMethods } from './api/segments';
 import { settingsMethods } from './api/settings';
@@ -50,13 +51,14 @@ export const contract = mergeMethods(
   changeMethods,
   logMethods,
   templateMethods,
+  noteMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template'])]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template', 'note'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),

@@ -175,6 +175,7 @@ export const OUTBOX_OPS = [
   'message.send',
   'message.flush',
   'event.create',
+  'contact.note',
 ] as const;
 export const OutboxOp = z.enum(OUTBOX_OPS);
 export type OutboxOp = z.infer<typeof OutboxOp>;

@@ -14,6 +14,7 @@ const ID_OF: Record<string, string> = {
   outbox: 'Outbox entry',
   backup: 'Backup',
   messages: 'Message',
+  notes: 'Note',
 };
 
 const LABELS: Record<string, string> = {
@@ -51,6 +52,7 @@ const LABELS: Record<string, string> = {
   stageValues: 'Stage values',
   body: 'Message',
   subject: 'Subject',
+  note: 'Note',
   keep: 'Choice',
   confirm: 'Confirmation',
   target: 'Contacts',

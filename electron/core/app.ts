@@ -25,6 +25,7 @@ import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
+import { NoteService } from './notes/NoteService';
 import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
@@ -193,6 +194,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const segments = new SegmentService(ctx);
     const contacts = new ContactService(ctx, companies, segments, changes);
     const messages = new MessageService(ctx);
+    const notes = new NoteService(ctx, changes);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
     settings = new SettingsService(ctx, tokens, options.intercom ?? null, options.actor ?? null);
     const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
@@ -253,6 +255,11 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.timeline': (i) => activity.contactTimeline(i),
       'companies.timeline': (i) => activity.companyTimeline(i),
       'events.pull': (i) => engine.pullEvents(i.contactId),
+      'notes.add': (i) => notes.add(i),
+      'notes.edit': (i) => notes.edit(i),
+      'notes.delete': (i) => notes.delete(i),
+      'notes.list': (i) => notes.list(i),
+      'notes.pull': (i) => engine.pullNotes(i.contactId),
       'import.open': (i) => imports.open(i),
       'import.chunk': (i) => imports.chunk(i),
       'import.analyse': (i) => imports.analyse(i),

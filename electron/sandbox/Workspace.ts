@@ -14,6 +14,7 @@ import {
   type SandboxEvent,
   type SandboxFlush,
   type SandboxMessage,
+  type SandboxNote,
   type SandboxVisitor,
   type ContactRecord,
   isLive,
@@ -25,14 +26,16 @@ import { Contacts } from './resources/Contacts';
 import { DataAttributes } from './resources/DataAttributes';
 import { Events } from './resources/Events';
 import { Messages } from './resources/Messages';
+import { Notes } from './resources/Notes';
 import { Visitors } from './resources/Visitors';
 import { NO_ATTRIBUTES, NO_COMPANIES, WorkspaceCore } from './WorkspaceCore';
 
 export { FLUSH_MATCHING_INTERVAL_MS } from './resources/Messages';
 export { MAX_EVENT_NAMES } from './resources/Events';
+export { COLLEAGUE, NOTES_PER_PAGE } from './resources/Notes';
 export { SCROLL_IDLE_MS, SCROLL_PAGE } from './resources/Companies';
 export { MAX_PER_PAGE, parsePerPage } from './params';
-export type { CompanyPatch, ContactPatch, SandboxCompany, SandboxContact, SandboxEvent, SandboxFlush, SandboxMessage, SandboxVisitor } from './model';
+export type { CompanyPatch, ContactPatch, SandboxCompany, SandboxContact, SandboxEvent, SandboxFlush, SandboxMessage, SandboxNote, SandboxVisitor } from './model';
 export type { WorkspaceOptions } from './WorkspaceCore';
 
 export class Workspace extends WorkspaceCore {
@@ -43,6 +46,7 @@ export class Workspace extends WorkspaceCore {
   private readonly eventApi = new Events(this);
   private readonly messageApi = new Messages(this);
   private readonly visitorApi = new Visitors(this);
+  private readonly noteApi = new Notes(this);
 
   // ---------------------------------------------------------------- admin
 
@@ -90,6 +94,12 @@ export class Workspace extends WorkspaceCore {
   // messages and conversations (the flush)
   readonly createMessage = this.messageApi.createMessage.bind(this.messageApi);
   readonly conversations = this.messageApi.conversations.bind(this.messageApi);
+
+  // notes on contacts
+  readonly createNote = this.noteApi.createNote.bind(this.noteApi);
+  readonly listNotes = this.noteApi.listNotes.bind(this.noteApi);
+  readonly getNote = this.noteApi.getNote.bind(this.noteApi);
+  readonly remoteCreateNote = this.noteApi.remoteCreateNote.bind(this.noteApi);
 
   // visitors
   readonly getVisitor = this.visitorApi.getVisitor.bind(this.visitorApi);
@@ -187,6 +197,15 @@ export class Workspace extends WorkspaceCore {
     return this.eventLog.map((e) => ({ ...e }));
   }
 
+  /** Every note, oldest first; of one contact when given. */
+  notes(contactId?: string): SandboxNote[] {
+    const lists = contactId === undefined ? [...this.notesByContact.values()] : [this.notesByContact.get(contactId) ?? []];
+    return lists
+      .flat()
+      .map((n) => ({ ...n }))
+      .sort((a, b) => a.created_at - b.created_at || Number(a.id) - Number(b.id));
+  }
+
   visitorList(): SandboxVisitor[] {
     return [...this.visitors.values()].map((v) => ({ ...v }));
   }
@@ -219,6 +238,7 @@ export class Workspace extends WorkspaceCore {
       events: this.eventLog.length,
       ignoredDuplicateEvents: this.ignoredEvents,
       visitors: this.visitors.size,
+      notes: this.notes().length,
     };
   }
 
@@ -261,6 +281,7 @@ export class Workspace extends WorkspaceCore {
       events: this.eventLog,
       ignoredEvents: this.ignoredEvents,
       visitors: [...this.visitors.values()],
+      notes: this.notes(),
     };
   }
 
@@ -308,6 +329,11 @@ export class Workspace extends WorkspaceCore {
     }
     this.ignoredEvents = s.ignoredEvents;
     for (const v of s.visitors) this.visitors.set(v.id, structuredClone(v));
+    for (const n of s.notes ?? []) {
+      const list = this.notesByContact.get(n.contactId);
+      if (list) list.push({ ...n });
+      else this.notesByContact.set(n.contactId, [{ ...n }]);
+    }
   }
 
   /** Everything, for GET /_sandbox/state. */
@@ -323,6 +349,7 @@ export class Workspace extends WorkspaceCore {
       flushes: this.flushes(),
       events: this.events(),
       visitors: this.visitorList(),
+      notes: this.notes(),
     };
   }
 }

@@ -19,6 +19,7 @@ import {
   type SandboxEvent,
   type SandboxFlush,
   type SandboxMessage,
+  type SandboxNote,
   type SandboxVisitor,
 } from './model';
 import { has, optKey, optText } from './params';
@@ -81,6 +82,8 @@ export class WorkspaceCore {
   readonly eventNames = new Set<string>();
   ignoredEvents = 0;
   readonly visitors = new Map<string, SandboxVisitor>();
+  /** contact id -> its notes, oldest first. */
+  readonly notesByContact = new Map<string, SandboxNote[]>();
   /** Bumped by every contact write; with lastWriteAt it tells whether a cached search is stale. */
   writes = 0;
   lastWriteAt = -Infinity;
@@ -219,7 +222,7 @@ export class WorkspaceCore {
   }
 
   wire(c: ContactData): ContactWire {
-    return contactWire(c, this.app.id_code);
+    return contactWire(c, this.app.id_code, this.notesByContact.get(c.id));
   }
 
   conflict(otherId: string): ApiError {

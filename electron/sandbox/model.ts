@@ -89,7 +89,7 @@ export const isLive = (c: ContactData) => !c.deleted && c.mergedInto === null;
 /** What the list endpoint and the search index show. */
 export const isListed = (c: ContactData) => isLive(c) && !c.archived;
 
-export function contactWire(c: ContactData, workspaceId: string) {
+export function contactWire(c: ContactData, workspaceId: string, notes: readonly { id: string }[] = []) {
   const base = `/contacts/${c.id}`;
   const emptyList = (what: string) => ({ type: 'list', data: [], url: `${base}/${what}`, total_count: 0, has_more: false });
   return {
@@ -124,7 +124,8 @@ export function contactWire(c: ContactData, workspaceId: string) {
     location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
     custom_attributes: { ...c.custom_attributes },
     tags: emptyList('tags'),
-    notes: emptyList('notes'),
+    // up to 10 shown, as the description says; total_count counts them all
+    notes: { type: 'list', data: notes.slice(-10).map((n) => ({ type: 'note', id: n.id, url: `/notes/${n.id}` })), url: `${base}/notes`, total_count: notes.length, has_more: notes.length > 10 },
     companies: {
       type: 'list',
       data: c.companyIds.map((id) => ({ type: 'company', id, url: `/companies/${id}` })),
@@ -138,6 +139,15 @@ export function contactWire(c: ContactData, workspaceId: string) {
 }
 
 export type ContactWire = ReturnType<typeof contactWire>;
+
+/** A note on a contact; the body as Intercom keeps it (HTML). */
+export interface SandboxNote {
+  id: string;
+  contactId: string;
+  body: string;
+  authorId: string;
+  created_at: number;
+}
 
 export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string) {
   return {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContactData, DataAttribute, IdGenState, Scalar } from './model';
-import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxVisitor } from './Workspace';
+import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxNote, SandboxVisitor } from './Workspace';
 
 export const STATE_VERSION = 1;
 
@@ -47,6 +47,8 @@ export interface WorkspaceState {
   events: SandboxEvent[];
   ignoredEvents: number;
   visitors: SandboxVisitor[];
+  /** Notes on contacts (absent in files saved before notes existed). */
+  notes?: SandboxNote[];
 }
 
 // ---------------------------------------------------------------- reading
@@ -230,6 +232,13 @@ export function parseState(raw: unknown): WorkspaceState {
       str(v, 'id', w);
       str(v, 'user_id', w);
     }),
+    notes:
+      o.notes === undefined
+        ? []
+        : entries<SandboxNote>(o.notes, 'state.notes', (n, w) => {
+            for (const k of ['id', 'contactId', 'body', 'authorId']) str(n, k, w);
+            num(n, 'created_at', w);
+          }),
   };
 }
 

@@ -56,6 +56,10 @@ const ROUTES: Route[] = [
   route('GET', '/contacts/{id}/companies', (c) => ok(c.ws.contactCompaniesList(p(c, 0)))),
   route('POST', '/contacts/{id}/companies', (c) => ok(c.ws.attachCompany(p(c, 0), c.body))),
   route('DELETE', '/contacts/{id}/companies/{companyId}', (c) => ok(c.ws.detachCompany(p(c, 0), p(c, 1)))),
+  // notes (no update or delete: Intercom has none)
+  route('POST', '/contacts/{id}/notes', (c) => ok(c.ws.createNote(p(c, 0), c.body))),
+  route('GET', '/contacts/{id}/notes', (c) => ok(c.ws.listNotes(p(c, 0), { page: q(c, 'page'), per_page: q(c, 'per_page') }))),
+  route('GET', '/notes/{id}', (c) => ok(c.ws.getNote(p(c, 0)))),
   // companies
   route('POST', '/companies', (c) => ok(c.ws.upsertCompany(c.body))),
   route('GET', '/companies', (c) => {

@@ -16,6 +16,9 @@ export const CHANGE_KINDS = [
   'company.setStage',
   'company.link',
   'company.unlink',
+  'contact.note',
+  'contact.noteEdit',
+  'contact.noteDelete',
   'undo',
 ] as const;
 export const ChangeKind = z.enum(CHANGE_KINDS);

@@ -553,3 +553,33 @@ describe('0009 message-templates', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0011 contact-notes', () => {
+  it('keeps the v10 rows as they were and adds STRICT notes that go with their contact', () => {
+    const { db, before } = migrateWithRows(11, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2));
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(tableNames(db)).toEqual(expect.arrayContaining(['notes', 'notes_wanted']));
+    const pk = (n: number) => (db.prepare('SELECT pk FROM contacts WHERE id = ?').get(uuid(n)) as { pk: number }).pk;
+    const note = (id: string, contactPk: number, source = 'local', intercomId: string | null = null) =>
+      db
+        .prepare(`INSERT INTO notes (id, contact_pk, body, author, source, intercom_id, created_at, updated_at) VALUES (?, ?, 'Called', 'me', ?, ?, ?, ?)`)
+        .run(id, contactPk, source, intercomId, T0, T0);
+    note('n1', pk(1));
+    note('n2', pk(1), 'intercom', '901');
+    note('n3', pk(2));
+    expect(() => note('n4', pk(2), 'intercom', '901')).toThrow(/UNIQUE/);
+    expect(() => note('n5', pk(2), 'email')).toThrow(/CHECK/);
+    expect(() => note('n6', 999_999)).toThrow(/FOREIGN KEY/);
+    db.prepare('INSERT INTO notes_wanted (contact_pk, remote_count, seen_at) VALUES (?, 3, ?)').run(pk(1), T0);
+    // a contact's notes and its read-again mark go with its row
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(1));
+    expect(selectRows(db, 'notes').map((r) => r.id)).toEqual(['n3']);
+    expect(selectRows(db, 'notes_wanted')).toEqual([]);
+    expect(indexNames(db, 'notes')).toEqual(expect.arrayContaining(['notes_by_contact', 'notes_by_intercom_id']));
+    expect(foreignKeyViolations(db)).toEqual([]);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

@@ -73,6 +73,11 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.timeline': { id: NOBODY },
   'companies.timeline': { id: NOBODY },
   'events.pull': { contactId: NOBODY },
+  'notes.add': { contactId: NOBODY, note: 'Called, wants a demo' },
+  'notes.edit': { id: NOBODY, note: 'Called twice' },
+  'notes.delete': { id: NOBODY },
+  'notes.list': { contactId: NOBODY },
+  'notes.pull': { contactId: NOBODY },
   'import.open': { fileName: 'contacts.csv', size: 10 },
   'import.chunk': { importId: 'nothing', offset: 0, data: 'YQ==' },
   'import.analyse': { importId: 'nothing' },
@@ -238,6 +243,11 @@ describe('every method on real records', () => {
       await call('messages.flush', { contactId: ann.id });
       expect((await call('messages.list', { contactId: ann.id })).items).toHaveLength(2);
       expect(await call('messages.cancel', { id: welcome.id })).toMatchObject({ status: 'discarded', undoable: false });
+      const note = await call('notes.add', { contactId: ann.id, note: 'Called, wants a demo' });
+      expect((await call('notes.edit', { id: note.id, note: 'Called, wants a demo on Friday' })).body).toBe('Called, wants a demo on Friday');
+      const draft = await call('notes.add', { contactId: ann.id, note: 'Scratch' });
+      expect(await call('notes.delete', { id: draft.id })).toEqual({ id: draft.id, deleted: true });
+      expect((await call('notes.list', { contactId: ann.id })).items.map((n) => n.id)).toEqual([note.id]);
       const template = await call('templates.save', { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Welcome from {{company_name | fallback: "us"}}' });
       expect((await call('templates.list', {})).items.map((x) => x.id)).toEqual([template.id]);
       const preview = await call('templates.preview', { target: { kind: 'ids', ids: [ann.id, bob.id] }, channel: 'email', subject: template.subject!, body: template.body });
@@ -293,6 +303,7 @@ describe('every method on real records', () => {
       const synced = await call('contacts.get', { id: ann.id });
       expect(synced.intercomId).toEqual(expect.any(String));
       await call('events.pull', { contactId: ann.id });
+      expect(await call('notes.pull', { contactId: ann.id })).toMatchObject({ fetched: 1, added: 0 });
       await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });
       sb.workspace.remoteEdit(synced.intercomId!, { name: 'Ann Remote' });
       await r.core.sync.runOnce(); // the pull sees both sides changed; the local change waits for a decision

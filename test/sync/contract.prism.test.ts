@@ -46,6 +46,13 @@ const SPEC_QUIRKS: Array<{ route: RegExp; message: RegExp; why: string }> = [
       "create_message_request's enum says `in_app`, but the spec's own request example, every /messages response " +
       'example and the `message` schema say `inapp` (API-NOTES section 6); the engine sends `inapp`, which Intercom accepts',
   },
+  {
+    route: /^POST \/contacts\/\{id\}\/notes$/,
+    message: /contact_id must be integer/,
+    why:
+      'createNote types its contact_id path parameter as an integer, but contact ids are hex strings: listNotes on the same ' +
+      "path types it as a string, and createNote's own request examples send contact_id 6762f0ad1bb69f9f2193bb62",
+  },
 ];
 
 interface Verdict {
@@ -310,10 +317,13 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     await must(c, 'messages.send', { contactId: ada.id, channel: 'inapp', body: 'Welcome aboard!' });
     await must(c, 'messages.send', { contactId: ada.id, channel: 'email', subject: 'Your trial', body: '<p>Hello Ada</p>' });
     await must(c, 'messages.flush', { contactId: ada.id });
+    await must(c, 'notes.add', { contactId: ada.id, note: 'Called: wants the Enterprise plan\nsend terms <by Friday>' });
     skew += MESSAGE_HOLD_MS + 1000;
     const s2 = await c.sync.runOnce();
     // ---- and the incremental pull (the import finished in the first run)
     const s3 = await c.sync.runOnce();
+    // ---- a record opened: its notes read from Intercom
+    await must(c, 'notes.pull', { contactId: ada.id });
 
     // ---- what was sent
     const routes = new Map<string, number>();
@@ -379,6 +389,8 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'GET /companies/scroll',
       'GET /contacts',
       'POST /contacts/search',
+      'POST /contacts/{id}/notes',
+      'GET /contacts/{id}/notes',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
@@ -393,5 +405,8 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);
+    // the note went out as HTML, written by the connected admin
+    const note = JSON.parse(recorded.find((r) => r.route === 'POST /contacts/{id}/notes')!.body) as { body: string; admin_id: string };
+    expect(note).toEqual({ body: '<p>Called: wants the Enterprise plan</p><p>send terms &lt;by Friday&gt;</p>', admin_id: expect.any(String) });
   });
 });

@@ -90,6 +90,7 @@ const COMPANY_COLUMNS: Record<string, keyof CompanyRow> = {
 function opsOf(type: EntityType, field: string): readonly string[] {
   if (field === FIELD.created) return [type === 'contact' ? 'contact.create' : 'company.create'];
   if (field.startsWith('link:')) return ['company.link', 'company.unlink'];
+  if (field.startsWith('note:')) return ['contact.note'];
   if (type === 'contact') {
     if (field === 'stage') return ['contact.setStage', 'contact.signUp'];
     if (field === 'role') return ['contact.signUp'];
@@ -103,6 +104,7 @@ function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boole
   if (!opsOf(type, field).includes(e.op)) return false;
   const payload = JSON.parse(e.payload) as Record<string, unknown>;
   if (field.startsWith('link:')) return payload.companyId === field.slice('link:'.length);
+  if (field.startsWith('note:')) return payload.noteId === field.slice('note:'.length);
   if (field.startsWith('attr:')) return Object.hasOwn((payload.customAttributes ?? {}) as object, field.slice('attr:'.length));
   if (field === 'stage' || field === FIELD.created || e.op === 'contact.signUp') return true;
   return Object.hasOwn(payload, field);
@@ -233,6 +235,13 @@ export class ChangeService {
       fields.push(p);
     }
 
+    // a note Intercom has (or is being sent) stays: Intercom cannot delete or edit a note
+    for (const p of fields) {
+      if (!p.f.field.startsWith('note:') || p.keep !== null) continue;
+      const reached = this.noteReached(p.f.field.slice('note:'.length));
+      if (reached) return none(reached);
+    }
+
     // what cannot be taken back at all
     const created = fields.find((p) => p.f.field === FIELD.created);
     if (row.kind === 'contact.create' || row.kind === 'company.create') {
@@ -275,7 +284,7 @@ export class ChangeService {
     const later = new Map<string, ChangeEntryRow[]>();
     for (const e of forUndo ? store.changes.laterEntries(row.n, row.last_seq) : []) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e]);
     for (const p of forUndo ? restoring : []) {
-      if (p.f.field === FIELD.created || (row.kind === 'contact.signUp' && p.f.entity_type === 'contact' && p.f.field !== 'stage' && !p.f.field.startsWith('link:'))) continue;
+      if (p.f.field === FIELD.created || p.f.field.startsWith('note:') || (row.kind === 'contact.signUp' && p.f.entity_type === 'contact' && p.f.field !== 'stage' && !p.f.field.startsWith('link:'))) continue;
       const ownStays = p.entry !== undefined && !withdrawn.has(p.entry.seq);
       // an entry after the change carries this field: the local value alone would not reach Intercom
       p.compensate = ownStays || (later.get(p.f.entity_id)?.some((e) => entryCarries(e, p.f.entity_type, p.f.field)) ?? false);
@@ -311,7 +320,22 @@ export class ChangeService {
     return null;
   }
 
+  /** Why a note's change cannot be taken back because Intercom has the note, or null. */
+  private noteReached(noteId: string): string | null {
+    const note = this.ctx.store.notes.byId(noteId);
+    if (!note) return null;
+    if (note.intercom_id !== null || note.entry_status === 'done') {
+      return 'the note already reached Intercom, and Intercom has no way to delete or edit a note (its API only creates, lists and reads them)';
+    }
+    if (note.entry_status === 'in_flight') return 'the note is being sent to Intercom right now, and Intercom has no way to delete or edit a note once it has it';
+    if (note.entry_status === 'pending' && (note.entry_attempts ?? 0) > 0) {
+      return 'the note was sent to Intercom once without an answer, so Intercom may have it, and Intercom has no way to delete or edit a note';
+    }
+    return null;
+  }
+
   private current(f: ChangeFieldRow, rec: ContactRow | CompanyRow): unknown {
+    if (f.field.startsWith('note:')) return this.ctx.store.notes.byId(f.field.slice('note:'.length))?.body ?? null;
     if (f.field.startsWith('attr:')) return attrs(rec.custom_attributes)[f.field.slice('attr:'.length)] ?? null;
     if (f.field.startsWith('link:')) {
       const co = this.ctx.store.companies.byId(f.field.slice('link:'.length));
@@ -421,6 +445,12 @@ export class ChangeService {
       w.archiveCreated(row, { at });
       return;
     }
+    for (const p of fields.filter((x) => x.f.field.startsWith('note:'))) {
+      const noteId = p.f.field.slice('note:'.length);
+      if (p.before === null) w.withdrawNote(noteId);
+      else if (p.after === null) w.restoreNote(row, { id: noteId, body: p.before as string, author: this.ctx.actor, createdAt: at }, { at });
+      else w.editNote(noteId, p.before as string, { at });
+    }
     const stage = fields.find((p) => p.f.field === 'stage');
     if (stage) {
       w.setStage(row, stage.before as ContactStage, { at, actor, queue: stage.compensate });
@@ -432,7 +462,7 @@ export class ChangeService {
     const attrPayload: Record<string, unknown> = {};
     for (const p of fields) {
       const field = p.f.field;
-      if (field === 'stage' || field.startsWith('link:')) continue;
+      if (field === 'stage' || field.startsWith('link:') || field.startsWith('note:')) continue;
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);

@@ -6,6 +6,8 @@ import type { EntityType } from '../../../shared/domain';
 export const FIELD = {
   attr: (key: string) => `attr:${key}`,
   link: (companyId: string) => `link:${companyId}`,
+  /** A note's text (null: no such note). */
+  note: (noteId: string) => `note:${noteId}`,
   created: 'created',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
@@ -33,6 +35,7 @@ const COMPANY_FIELDS: Record<string, string> = {
 export function fieldLabel(type: EntityType, field: string, companyName: (id: string) => string): string {
   if (field.startsWith('attr:')) return field.slice('attr:'.length);
   if (field.startsWith('link:')) return `Link to ${companyName(field.slice('link:'.length))}`;
+  if (field.startsWith('note:')) return 'Note';
   if (field === FIELD.created) return type === 'contact' ? 'The new lead' : 'The new company';
   return (type === 'contact' ? CONTACT_FIELDS : COMPANY_FIELDS)[field] ?? field;
 }

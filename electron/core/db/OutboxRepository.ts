@@ -295,6 +295,18 @@ export class OutboxRepository {
   }
 
   /**
+   * The entries of a note Intercom has not got (pending or refused: a note deleted or taken back
+   * before it went out); returns the contact they were about, or null when there was none.
+   */
+  withdrawNoteEntries(noteId: string): string | null {
+    const where = `op = 'contact.note' AND status IN ('pending', 'failed') AND json_extract(payload, '$.noteId') = ?`;
+    const owner = this.st.get(`SELECT entity_id FROM outbox WHERE ${where}`).pluck().get(noteId) as string | undefined;
+    if (owner === undefined) return null;
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(noteId);
+    return owner;
+  }
+
+  /**
    * Entries of one kind of record with seq in [first, last] that never reached Intercom: pending
    * and refused ones (an undo after the push); returns the records they were about.
    */

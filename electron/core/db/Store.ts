@@ -13,6 +13,7 @@ import { FunnelRepository } from './FunnelRepository';
 import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
 import { MessageRepository } from './MessageRepository';
+import { NoteRepository } from './NoteRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, openSnapshot, type OpenOptions } from './openDatabase';
 import { OutboxRepository } from './OutboxRepository';
@@ -41,6 +42,7 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly notes: NoteRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +62,7 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.notes = new NoteRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

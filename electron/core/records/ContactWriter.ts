@@ -170,6 +170,41 @@ export class ContactWriter {
     return this.store.outbox.append({ entityType: 'contact', entityId: contactId, op, payload, at: o.at, hold: o.hold ?? null, releaseAt: o.releaseAt ?? null });
   }
 
+  // ---- notes: written here (sent through a contact.note entry) or pulled from Intercom ----------
+
+  /** A note written here and its contact.note entry (the op reads the text from the note when it sends). */
+  addNote(contact: ContactKey, note: { id: string; body: string; author: string }, o: ChangeOptions): number {
+    this.store.notes.insert({ id: note.id, contact_pk: contact.pk, body: note.body, author: note.author, author_admin_id: null, source: 'local', created_at: o.at });
+    return this.queue(contact.id, 'contact.note', { noteId: note.id }, o);
+  }
+
+  /**
+   * New text for a note still waiting: its entry stays, and sends the new text. `requeue`: its
+   * entry was discarded from the outbox, and the edit means it should go after all.
+   */
+  editNote(noteId: string, body: string, o: ChangeOptions & { requeue?: ContactKey }): void {
+    this.store.notes.setBody(noteId, body, o.at);
+    if (o.requeue) this.queue(o.requeue.id, 'contact.note', { noteId }, o);
+  }
+
+  /** A note Intercom has not got goes, and its entry with it (a delete, or the undo of its add). */
+  withdrawNote(noteId: string): void {
+    const owner = this.store.outbox.withdrawNoteEntries(noteId);
+    this.store.notes.delete(noteId);
+    if (owner !== null) this.refreshSyncState(owner);
+  }
+
+  /** A deleted note brought back by an undo: the same note, waiting again. */
+  restoreNote(contact: ContactKey, note: { id: string; body: string; author: string; createdAt: number }, o: ChangeOptions): number {
+    this.store.notes.insert({ id: note.id, contact_pk: contact.pk, body: note.body, author: note.author, author_admin_id: null, source: 'local', created_at: note.createdAt });
+    return this.queue(contact.id, 'contact.note', { noteId: note.id }, o);
+  }
+
+  /** Intercom has the note (as the push learns it): its id and the admin it is written as. */
+  setNotePushed(noteId: string, intercomId: string, authorAdminId: string | null, at: number): void {
+    this.store.notes.setPushed(noteId, intercomId, authorAdminId, at);
+  }
+
   /** Moves a visitor's events onto the contact and queues them (see recordEvent.adoptVisitorEvents). */
   adoptVisitorEvents(pk: number, visitorId: string, o: ChangeOptions): number {
     return adoptVisitorEvents(this.store, pk, visitorId, { now: o.at, hold: o.hold ?? null });

@@ -26,7 +26,10 @@ import type {
   IntercomAdmin,
   IntercomCompany,
   IntercomContact,
+  IntercomNote,
   MessageCreate,
+  NoteCreate,
+  NoteList,
 } from './intercomTypes';
 import { abortableSleep, RateLimiter } from './RateLimiter';
 
@@ -327,6 +330,16 @@ export class IntercomClient {
    */
   listEvents(query: Record<string, string>): Promise<EventList> {
     return this.request('GET', '/events', { query });
+  }
+
+  /** Not repeated after an ambiguous failure: a repeat makes a second note (ops/note.ts looks first). */
+  createNote(contactId: string, body: NoteCreate): Promise<IntercomNote> {
+    return this.request('POST', `/contacts/${seg(contactId)}/notes`, { body });
+  }
+
+  /** One page of the contact's notes, newest first. */
+  listNotes(contactId: string, page: number, perPage: number): Promise<NoteList> {
+    return this.request('GET', `/contacts/${seg(contactId)}/notes`, { query: { page, per_page: perPage } });
   }
 
   /** Never repeated after an ambiguous failure: the contact would get the message twice. */

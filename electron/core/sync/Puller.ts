@@ -784,6 +784,8 @@ export class Puller {
     // new ones last and together: the repository writes their search entries in one run
     this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR);
     for (const r of fresh) changed.push(r.id);
+    // Intercom counts each contact's notes: the notes step reads those it has more of than this store
+    store.notes.wantWhereBehind(page.flatMap((c) => ((c.notes?.total_count ?? 0) > 0 ? [{ intercomId: c.id, count: c.notes!.total_count! }] : [])), at);
     counts.inserted += fresh.length;
     return changed;
   }

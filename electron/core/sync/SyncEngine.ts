@@ -17,6 +17,7 @@ import { FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
 import { RateLimiter } from './RateLimiter';
 import type { SyncContext } from './SyncContext';
 import { contactEvents } from './steps/contactEvents';
+import { contactNotes } from './steps/contactNotes';
 import { RUN_STEPS } from './steps';
 import type { SyncRun } from './steps/SyncStep';
 
@@ -274,6 +275,21 @@ export class SyncEngine {
       // not the engine's own batch: a change like a person's (the next run pushes nothing for it, but looks)
       this.o.hub.emit('changed', { entity: 'event', ids: [], op: 'event.pull' });
       this.o.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'event.pull' });
+    }
+    return result;
+  }
+
+  /** The contact's notes from Intercom now (a record being opened): the team's, with author and time. */
+  async pullNotes(contactId: string): Promise<MethodOutput<'notes.pull'>> {
+    const row = this.o.store.contacts.byId(contactId);
+    if (!row) throw new AppError('NOT_FOUND', `Contact: there is no contact with id ${contactId}.`, { field: 'contactId' });
+    const intercomId = row.intercom_id;
+    // a contact Intercom does not have yet has no notes there: nothing to read, and no reason to fail
+    if (!intercomId) return { fetched: 0, added: 0 };
+    const result = await this.onDemand((ctx) => contactNotes.run(ctx, { contactId, intercomId }));
+    if (result.added > 0) {
+      this.o.hub.emit('changed', { entity: 'note', ids: [contactId], op: 'note.pull' });
+      this.o.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'note.pull' });
     }
     return result;
   }

@@ -34,6 +34,8 @@ export interface IntercomContact {
   custom_attributes: Record<string, AttributeValue | null>;
   /** The contact's companies (Intercom ids); `has_more` when the list is cut short. */
   companies?: { type?: 'list'; data?: Array<{ type?: 'company'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
+  /** Up to 10 of the contact's notes and how many it has (the pull reads them when it holds fewer). */
+  notes?: { type?: 'list'; data?: Array<{ type?: string; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
 }
 
 /** POST /contacts and PUT /contacts/{id}; create needs one of role, email or external_id. */
@@ -207,4 +209,28 @@ export interface AdminMessage {
   body?: string | null;
   created_at?: Timestamp;
   owner?: { type: string; id: string } | null;
+}
+
+/** POST /contacts/{id}/notes: the body is the note's text (Intercom keeps it as HTML); admin_id its author. */
+export interface NoteCreate {
+  body: string;
+  admin_id?: string;
+}
+
+/** A note as Intercom answers it: the body as HTML, the author an admin (optional in the spec). */
+export interface IntercomNote {
+  type: 'note';
+  id: string;
+  created_at: Timestamp;
+  contact?: { type?: string; id?: string } | null;
+  author?: { type?: string; id?: string; name?: string | null; email?: string | null } | null;
+  body: string;
+}
+
+/** GET /contacts/{id}/notes: newest first, in numbered pages (`page`, `per_page`). */
+export interface NoteList {
+  type: 'list';
+  data: IntercomNote[];
+  total_count?: number;
+  pages?: Pages | null;
 }

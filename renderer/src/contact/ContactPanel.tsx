@@ -1,7 +1,7 @@
 // The lead page in the side panel: every field edits in place, the stage moves forward freely
 // and back only after a confirmation, the sign-up flow, its companies (link, unlink, create) and
-// who moved it when, its messages, and a note when fields conflict with Intercom. It follows the
-// engine's pushed changes without losing an edit in progress.
+// who moved it when, its messages and notes, and a warning when fields conflict with Intercom.
+// It follows the engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
 import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
@@ -21,6 +21,7 @@ import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
 import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
+import { NotesSection } from './NotesSection';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { RecordChanges } from './RecordChanges';
@@ -273,6 +274,8 @@ function ContactBody({
       </section>
 
       <MessagesSection contact={data} />
+
+      <NotesSection contactId={id} />
 
       <ActivityTimeline target={{ kind: 'contact', id }} />
 

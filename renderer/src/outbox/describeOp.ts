@@ -92,5 +92,8 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const name = str(p.name);
       return name ? `Event “${name}”` : 'Event';
     }
+    case 'contact.note':
+      // the entry names the note; its text is read from the note when it is sent (an edit changes it there)
+      return 'Add a note';
   }
 }
