@@ -72,7 +72,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const CONTACT_NULL_UNKNOWN = new Set(['stage']);
+// a base written before consent was kept has no unsubscribedFromEmails: unknown, not "subscribed"
+const CONTACT_NULL_UNKNOWN = new Set(['stage', 'unsubscribedFromEmails']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface FirstPullState {
@@ -769,6 +770,7 @@ export class Puller {
           externalId: remote.externalId,
           intercomId: c.id,
           stage: remote.stage ?? 'lead',
+          unsubscribedFromEmails: remote.unsubscribedFromEmails,
           customAttributes: JSON.stringify(remote.customAttributes),
           createdAt: (c.created_at ?? c.updated_at) * 1000,
           updatedAt: c.updated_at * 1000,
@@ -826,6 +828,7 @@ export class Puller {
     const write: ContactWrite = {};
     for (const [f, v] of Object.entries(m.apply)) {
       if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+      else if (f === 'unsubscribedFromEmails') write.unsubscribedFromEmails = v === true;
     }
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;

@@ -29,6 +29,8 @@ export interface IntercomContact {
   phone: string | null;
   name: string | null;
   owner_id: number | null;
+  /** Absent in answers that leave it out (the sandbox before 2.14, some lists): not unsubscribed. */
+  unsubscribed_from_emails?: boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
   custom_attributes: Record<string, AttributeValue | null>;
