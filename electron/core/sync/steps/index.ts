@@ -4,7 +4,8 @@ import { bootstrap } from './bootstrap';
 import { firstPull } from './firstPull';
 import { pullCompanies } from './pullCompanies';
 import { pullContacts } from './pullContacts';
+import { pullUnsubscribed } from './pullUnsubscribed';
 import { pushAfterPull, pushBeforeFirstPull } from './push';
 import type { SyncStep } from './SyncStep';
 
-export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pushAfterPull];
+export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pullUnsubscribed, pushAfterPull];
