@@ -93,8 +93,9 @@ export interface DataAttribute {
   name: string;
   full_name: string;
   model: 'contact' | 'company';
+  /** The base type; a list attribute is a `string` with options (S14 data_attribute; only a create says `options`). */
   data_type: string;
-  options?: string[] | { value: string }[] | null;
+  options?: string[] | null;
   archived: boolean;
   custom?: boolean;
   api_writable?: boolean;
