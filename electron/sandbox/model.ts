@@ -278,6 +278,7 @@ export interface ContactPatch {
   phone?: string | null;
   role?: Role;
   external_id?: string | null;
+  unsubscribed_from_emails?: boolean;
   custom_attributes?: Record<string, Scalar | null>;
 }
 
