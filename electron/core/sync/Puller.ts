@@ -551,8 +551,15 @@ export class Puller {
         pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
       });
     const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'unsubscribed contact search' });
+    let first: Promise<ContactList> = search(null);
+    // a workspace that refuses the query would fail every run for good: said once in the log instead
+    first = first.catch((e: unknown) => {
+      if (!isIntercomError(e) || e.kind !== 'invalid') throw e;
+      this.ctx.log('pull: Intercom refused the search for unsubscribed contacts; email consent comes in as contacts change', e);
+      return { type: 'list', data: [], total_count: 0 } satisfies ContactList;
+    });
     const pages = await pipeline<ContactList>(
-      search(null),
+      first,
       (page) => {
         guard.page(page.data.length, page.total_count);
         const after = nextCursor(page.pages);
