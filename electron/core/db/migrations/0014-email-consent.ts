@@ -13,6 +13,6 @@ export const migration0014: Migration = {
     -- contacts pulled before this version may be unsubscribed in Intercom without any change since
     -- (the incremental pull would never see them): the next run asks Intercom for them once
     INSERT INTO settings (key, value, updated_at)
-      SELECT 'sync.consentBackfill', '"pending"', 0 WHERE EXISTS (SELECT 1 FROM contacts WHERE intercom_id IS NOT NULL);
+      SELECT '${CONSENT_BACKFILL_KEY}', '"pending"', 0 WHERE EXISTS (SELECT 1 FROM contacts WHERE intercom_id IS NOT NULL);
   `,
 };
