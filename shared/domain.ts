@@ -118,6 +118,8 @@ export const Contact = z.object({
   intercomId: z.string().nullable(),
   stage: ContactStage,
   customAttributes: CustomAttributes,
+  /** The contact asked for no more emails (Intercom's unsubscribed_from_emails): every email send skips it. */
+  unsubscribedFromEmails: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   lastActivityAt: Timestamp.nullable(),

@@ -36,6 +36,7 @@ const LABELS: Record<string, string> = {
   visitorId: 'Visitor ID',
   intercomId: 'Intercom ID',
   customAttributes: 'Custom attributes',
+  unsubscribedFromEmails: 'Unsubscribed from emails',
   monthlySpend: 'Monthly spend',
   cursor: 'Page',
   before: 'Page',

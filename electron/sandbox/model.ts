@@ -73,8 +73,10 @@ export interface DataAttribute {
   full_name: string;
   label: string;
   description: string;
+  /** The base type (S14 data_attribute: string, integer, float, boolean, date); a list attribute is a string with options. */
   data_type: string;
-  options?: { value: string }[];
+  /** A list attribute's values, as the S14 data_attribute (and Intercom's SDK types) give them: strings. */
+  options?: string[];
   api_writable: boolean;
   ui_writable: boolean;
   messenger_writable: boolean;
@@ -286,6 +288,7 @@ export interface ContactPatch {
   phone?: string | null;
   role?: Role;
   external_id?: string | null;
+  unsubscribed_from_emails?: boolean;
   custom_attributes?: Record<string, Scalar | null>;
 }
 

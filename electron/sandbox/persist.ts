@@ -164,7 +164,11 @@ function attribute(v: unknown, where: string): DataAttribute {
   if (o.id !== undefined) num(o, 'id', where);
   for (const k of ['name', 'full_name', 'label', 'description', 'data_type']) str(o, k, where);
   for (const k of ['api_writable', 'ui_writable', 'messenger_writable', 'custom', 'archived']) bool(o, k, where);
-  if (o.options !== undefined) arr(o.options, `${where}.options`).forEach((x, i) => str(obj(x, `${where}.options[${i}]`), 'value', `${where}.options[${i}]`));
+  if (o.options !== undefined) {
+    // saved before list attributes were kept as S14 answers them: `options` type, options as { value }
+    o.options = arr(o.options, `${where}.options`).map((x, i) => (typeof x === 'string' ? x : str(obj(x, `${where}.options[${i}]`), 'value', `${where}.options[${i}]`)));
+    if (o.data_type === 'options') o.data_type = 'string';
+  }
   return o as unknown as DataAttribute;
 }
 

@@ -25,6 +25,7 @@ const STANDARD: Record<string, { kind: FieldKind; get: Accessor }> = {
   updated_at: { kind: 'date', get: (c) => c.updated_at },
   signed_up_at: { kind: 'date', get: (c) => c.signed_up_at },
   last_seen_at: { kind: 'date', get: (c) => c.last_seen_at },
+  unsubscribed_from_emails: { kind: 'boolean', get: (c) => c.unsubscribed_from_emails },
 };
 
 const OPERATORS: Record<FieldKind, readonly string[]> = {

@@ -113,7 +113,8 @@ export const contactMethods = {
     input: z
       .object({
         id: LocalId,
-        patch: z.object(ContactFields).strict(),
+        // unsubscribing is a change to a contact Intercom or the console already has, never part of a create
+        patch: z.object({ ...ContactFields, unsubscribedFromEmails: z.boolean().optional() }).strict(),
       })
       .strict(),
     output: Contact,

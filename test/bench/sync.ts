@@ -4,6 +4,8 @@
 //      and a link to one of 50 companies Intercom already has) drained by `core.sync.runOnce()`
 //      into a sandbox limited to 1,000 requests per 10 s window, 30 ms per answer. Beside it, on a
 //      fresh sandbox with the same settings, a naive client (one axios call at a time, no pacing).
+//   1c. The check before an update (sync/ops/currentCheck.ts): 2,000 contacts Intercom already has,
+//      each edited once here, pushed with the check and, on a fresh sandbox, without it.
 //   2. Import: the first import of a 100,000-contact workspace (1,000 companies) into an empty
 //      store, 30 ms per answer, a rate limit that does not bind, against the bound pages x latency.
 // Run by `npm run bench` after the console bench, or alone with `npm run bench -- --sync-only`.
@@ -35,6 +37,8 @@ export interface SyncBenchOptions {
   naiveMaxMs: number;
   importContacts: number;
   importCompanies: number;
+  /** Contacts Intercom has, each edited once, for the cost of the check before an update. */
+  updates: number;
   keep: boolean;
   log?: (line: string) => void;
 }
@@ -48,6 +52,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncBenchOptions = {
   naiveMaxMs: 60_000,
   importContacts: 100_000,
   importCompanies: 1_000,
+  updates: 2_000,
   keep: false,
 };
 
@@ -95,6 +100,22 @@ export interface PushResult {
   setupMs: number;
 }
 
+/** One push of field edits to contacts Intercom has, with or without the check before each update. */
+export interface UpdatePushRun {
+  check: boolean;
+  requests: number;
+  byRoute: Record<string, number>;
+  elapsedMs: number;
+  windows: WindowFigures;
+  left: { pending: number; failed: number; conflicts: number };
+}
+
+export interface CheckCostResult {
+  updates: number;
+  without: UpdatePushRun;
+  with: UpdatePushRun;
+}
+
 export interface NaiveResult {
   requests: number;
   elapsedMs: number;
@@ -134,6 +155,7 @@ export interface SyncResult {
   options: SyncBenchOptions;
   push: PushResult;
   naive: NaiveResult;
+  check: CheckCostResult;
   import: ImportResult;
   seconds: number;
 }
@@ -197,7 +219,7 @@ function removeDir(dir: string, keep: boolean, log: (line: string) => void) {
   untrackDir(dir);
 }
 
-function benchCore(dir: string, sb: Pick<Sandbox, 'url' | 'token'>, onExchange: (e: ExchangeInfo) => void, errors: string[]): Core {
+function benchCore(dir: string, sb: Pick<Sandbox, 'url' | 'token'>, onExchange: (e: ExchangeInfo) => void, errors: string[], checkBeforeUpdate = true): Core {
   return createCore({
     dataDir: dir,
     mode: 'test',
@@ -205,7 +227,7 @@ function benchCore(dir: string, sb: Pick<Sandbox, 'url' | 'token'>, onExchange: 
     actor: 'bench',
     validateOutput: false,
     intercom: { baseUrl: sb.url, source: 'start-option', token: sb.token },
-    sync: { concurrency: CONCURRENCY, client: { onExchange } },
+    sync: { concurrency: CONCURRENCY, checkBeforeUpdate, client: { onExchange } },
     log: (message, error) => errors.push(`${message}: ${error instanceof Error ? error.message : String(error ?? '')}`),
   });
 }
@@ -298,6 +320,67 @@ async function runPush(o: SyncBenchOptions, log: (line: string) => void): Promis
     await sb.close();
     removeDir(dir, o.keep, log);
   }
+}
+
+// ---- 1c. what the check before an update costs ---------------------------------------------------
+
+/** Imports `o.updates` contacts, edits each once offline, then times the push alone (the pull before it left out). */
+async function runUpdatePush(o: SyncBenchOptions, check: boolean): Promise<UpdatePushRun> {
+  const { sb, answers } = await recordingSandbox({
+    seed: { contacts: o.updates, companies: 10, withStageAttributes: true },
+    rateLimit: o.rateLimit,
+    faults: { latencyMs: o.latencyMs },
+    randomSeed: 13,
+  });
+  const dir = tempDir('lead-console-bench-check-');
+  const exchanges: Array<ExchangeInfo & { at: number }> = [];
+  const errors: string[] = [];
+  const core = benchCore(dir, sb, (e) => exchanges.push({ ...e, at: Date.now() }), errors, check);
+  try {
+    const first = await core.sync.runOnce();
+    if (first.initialImport !== 'done') throw new Error(`check setup: the first import did not finish (${first.state}: ${first.message ?? ''})`);
+    const ids: string[] = [];
+    for (let offset = 0; ids.length < o.updates; offset += 500) {
+      const page = await must<{ items: Array<{ id: string }> }>(core, 'contacts.list', { limit: 500, offset, sort: { field: 'createdAt', dir: 'asc' } });
+      if (page.items.length === 0) break;
+      ids.push(...page.items.map((c) => c.id));
+    }
+    for (const [i, id] of ids.entries()) await must(core, 'contacts.update', { id, patch: { phone: `+1 555 ${String(i).padStart(7, '0')}` } });
+    exchanges.length = 0;
+    const from = Date.now();
+    const status = await core.sync.runOnce();
+    const isPull = (e: ExchangeInfo) => e.path.startsWith('/companies/scroll') || e.path === '/contacts/search' || e.path.startsWith('/companies?');
+    let lastPull = -1;
+    exchanges.forEach((e, i) => {
+      if (isPull(e)) lastPull = i;
+    });
+    const push = exchanges.slice(lastPull + 1);
+    const end = push.length ? push[push.length - 1]!.at : Date.now();
+    const start = push.length ? push[0]!.at - push[0]!.ms : from;
+    const byRoute: Record<string, number> = {};
+    for (const e of push) byRoute[routeOf(e)] = (byRoute[routeOf(e)] ?? 0) + 1;
+    if (errors.length) throw new Error(`check bench: the engine logged ${errors.length} error(s), first: ${errors[0]}`);
+    return {
+      check,
+      requests: push.length,
+      byRoute,
+      elapsedMs: end - start,
+      windows: windowFigures(answers, from, end, o.rateLimit),
+      left: { pending: status.pending, failed: status.failed, conflicts: status.conflicts },
+    };
+  } finally {
+    core.dispose();
+    await sb.close();
+    removeDir(dir, o.keep, () => undefined);
+  }
+}
+
+export async function runCheckCost(o: SyncBenchOptions, log: (line: string) => void): Promise<CheckCostResult> {
+  const without = await runUpdatePush(o, false);
+  log(`  update push without the check: ${fmtInt(without.requests)} requests in ${sec(without.elapsedMs)}`);
+  const withCheck = await runUpdatePush(o, true);
+  log(`  update push with the check: ${fmtInt(withCheck.requests)} requests in ${sec(withCheck.elapsedMs)}`);
+  return { updates: o.updates, without, with: withCheck };
 }
 
 // ---- 1b. the naive client ----------------------------------------------------------------------
@@ -434,6 +517,7 @@ export async function runSyncBench(options: Partial<SyncBenchOptions> = {}): Pro
   log(`  push: ${fmtInt(push.requests)} requests in ${(push.elapsedMs / 1000).toFixed(1)} s, ${pct(push.windows.share)} of the limit, ${push.windows.count429} x 429`);
   const naive = await runNaive(o);
   log(`  naive client: ${fmtInt(naive.requests)} requests in ${(naive.elapsedMs / 1000).toFixed(1)} s, ${pct(naive.windows.share)} of the limit`);
+  const check = await runCheckCost(o, log);
   const imp = await runImport(o, log);
   log(`  import: ${fmtInt(imp.stored)} contacts in ${(imp.elapsedMs / 1000).toFixed(1)} s (${imp.ratio.toFixed(2)}x the bound)`);
   const cpus = os.cpus();
@@ -446,6 +530,7 @@ export async function runSyncBench(options: Partial<SyncBenchOptions> = {}): Pro
     options: o,
     push,
     naive,
+    check,
     import: imp,
     seconds: (now() - t0) / 1000,
   };
@@ -489,6 +574,12 @@ function rows(r: SyncResult): Row[] {
       figure: `${p.windows.count429} (max ${p.windows.max429PerWindow} in a window)`,
       target: `≤ ${SYNC_TARGETS.max429PerWindow} per window`,
       met: push429Ok(r),
+    },
+    {
+      measure: `check before an update: ${fmtInt(r.check.updates)} edits`,
+      figure: `${sec(r.check.with.elapsedMs)} with, ${sec(r.check.without.elapsedMs)} without (${(r.check.with.elapsedMs / r.check.without.elapsedMs).toFixed(2)}x; ${fmtInt(r.check.with.requests)} / ${fmtInt(r.check.without.requests)} requests)`,
+      target: '(reported)',
+      met: null,
     },
     { measure: 'naive client: share of the limit', figure: `${pct(n.windows.share)} (${n.perSecond.toFixed(1)} requests/s)`, target: '(reported)', met: null },
     {
@@ -558,6 +649,12 @@ export function syncMarkdown(r: SyncResult, command: string, date: Date): string
       `(${p.windows.fullWindows.length} full windows of ${p.windows.windowsTouched} touched). The engine's limiter held requests back ` +
       `${sec(p.throttledMs)} in all. Afterwards ${p.left.pending} entries were pending and ${p.left.failed} failed; Intercom held ` +
       `${fmtInt(p.remoteContacts)} contacts and ${fmtInt(p.remoteLinks)} links.`,
+    `- **Check before an update** (no silent overwrite between colleagues): ${fmtInt(r.check.updates)} contacts the first import brought in, ` +
+      `each given a new phone here, pushed on a fresh sandbox (same limit and latency) with the check (each contact read by \`GET /contacts/{id}\` ` +
+      `and applied as a pull would, then \`PUT\`) and without it: ${fmtInt(r.check.with.requests)} requests in ${sec(r.check.with.elapsedMs)} ` +
+      `(${pct(r.check.with.windows.share)} of the limit) against ${fmtInt(r.check.without.requests)} in ${sec(r.check.without.elapsedMs)} ` +
+      `(${pct(r.check.without.windows.share)}), ${(r.check.with.elapsedMs / r.check.without.elapsedMs).toFixed(2)}x; ` +
+      `${r.check.with.left.conflicts} conflicts, ${r.check.with.left.pending + r.check.with.left.failed} entries left.`,
     `- **Naive client**: on a fresh sandbox with the same limit and latency, a plain loop of \`axios.post('/contacts')\`, each awaiting ` +
       `the one before, no pacing: ${fmtInt(n.requests)} requests in ${sec(n.elapsedMs)}, ${n.perSecond.toFixed(1)} requests/s, ` +
       `${pct(n.windows.share)} of the limit (${n.windows.fullWindows.map(fmtInt).join(', ') || 'no full window'} per full window), ` +

@@ -583,3 +583,23 @@ describe('0011 contact-notes', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0014 email-consent', () => {
+  it('keeps the v13 contacts as they were, none unsubscribed, and marks a synced store to read consent from Intercom once', () => {
+    const { db, before } = migrateWithRows(14, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2, { intercom_id: 'ic-2', sync_state: 'synced' }));
+    });
+    const contacts = selectRows(db, 'contacts');
+    expect(withoutAdded(contacts, ['unsubscribed_from_emails'])).toEqual(before.contacts);
+    expect(contacts.map((r) => r.unsubscribed_from_emails)).toEqual([0, 0]);
+    expect(() => db.prepare(`UPDATE contacts SET unsubscribed_from_emails = 2`).run()).toThrow(/CHECK constraint/);
+    expect(selectRows(db, 'settings').find((r) => r.key === 'sync.consentBackfill')).toMatchObject({ value: '"pending"' });
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+
+  it('leaves a store that never synced without the mark (its first pull reads every contact)', () => {
+    const { db } = migrateWithRows(14, (old) => insertRow(old, 'contacts', contactRow(1)));
+    expect(selectRows(db, 'settings').find((r) => r.key === 'sync.consentBackfill')).toBeUndefined();
+  });
+});

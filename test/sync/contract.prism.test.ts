@@ -307,6 +307,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
 
     // ---- second batch: changes to records Intercom now has
     await must(c, 'contacts.update', { id: ada.id, patch: { name: 'Ada King', phone: '+44 20 7946 0000' } });
+    // unsubscribed and back (the emails below still go): the two fold into one PUT carrying the field
+    await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: true } });
+    await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: false } });
     await must(c, 'contacts.setStage', { id: ada.id, stage: 'signed_up' });
     await must(c, 'companies.setStage', { id: acme.id, stage: 'customer' });
     await must(c, 'companies.unlink', { contactId: ada.id, companyId: acme.id });
@@ -391,6 +394,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'POST /contacts/search',
       'POST /contacts/{id}/notes',
       'GET /contacts/{id}/notes',
+      // the check before an update reads the record by id (sync/ops/currentCheck.ts)
+      'GET /contacts/{id}',
+      'GET /companies/{id}',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
@@ -402,6 +408,8 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // both messages and the flush (Intercom-Version 1.4) went out
     expect(recorded.filter((r) => r.route === 'POST /messages').map((r) => (JSON.parse(r.body) as { message_type: string }).message_type).sort()).toEqual(['email', 'inapp']);
     expect(recorded.find((r) => r.route === 'GET /conversations')?.version).toBe('1.4');
+    // email consent goes out as the contact field
+    expect(recorded.some((r) => r.route === 'PUT /contacts/{id}' && typeof (JSON.parse(r.body) as { unsubscribed_from_emails?: boolean }).unsubscribed_from_emails === 'boolean')).toBe(true);
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);

@@ -273,9 +273,35 @@ describe('data attributes', () => {
     const oneOption = await call(sb, 'POST', '/data_attributes', { name: 'Tier', model: 'company', data_type: 'options', options: [{ value: 'a' }] });
     expect(oneOption.status).toBe(400);
     const twoOptions = await call(sb, 'POST', '/data_attributes', { name: 'Tier', model: 'company', data_type: 'options', options: [{ value: 'a' }, { value: 'b' }] });
-    expect(twoOptions.body.options).toEqual([{ value: 'a' }, { value: 'b' }]);
+    // answered as S14's data_attribute gives it: the base type, the options as strings
+    expect(twoOptions.body).toMatchObject({ data_type: 'string', options: ['a', 'b'] });
+    const listed = await call(sb, 'GET', '/data_attributes?model=company');
+    expect((listed.body.data as { name: string }[]).find((a) => a.name === 'Tier')).toMatchObject({ data_type: 'string', options: ['a', 'b'] });
     expect((await call(sb, 'POST', '/data_attributes', { name: 'X', model: 'contact', data_type: 'text' })).status).toBe(400);
+    // a list attribute is named by its creation type or its base type alike; its values stay within the options
+    const tier = twoOptions.body as { id: number };
+    expect((await call(sb, 'PUT', `/data_attributes/${tier.id}`, { data_type: 'options', options: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] })).body.options).toEqual(['a', 'b', 'c']);
+    expect((await call(sb, 'PUT', `/data_attributes/${tier.id}`, { data_type: 'integer' })).status).toBe(400);
+    const co = (await call(sb, 'POST', '/companies', { company_id: 'tier-co', name: 'Tier Co', custom_attributes: { Tier: 'c' } })).body;
+    expect(co.custom_attributes).toMatchObject({ Tier: 'c' });
+    expect((await call(sb, 'POST', '/companies', { company_id: 'tier-co', custom_attributes: { Tier: 'z' } })).status).toBe(400);
     expect(sb.workspace.dataAttributes('company').filter((a) => a.custom).map((a) => a.name)).toEqual(['Tier']);
+  });
+
+  it('keeps unsubscribed_from_emails on contacts: written, read, searched, refused when not a boolean', async () => {
+    const sb = await sandbox();
+    const c = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'quiet@example.com', external_id: 'lc-quiet' })).body;
+    expect(c.unsubscribed_from_emails).toBe(false);
+    expect((await call(sb, 'PUT', `/contacts/${c.id}`, { unsubscribed_from_emails: true })).body.unsubscribed_from_emails).toBe(true);
+    expect((await call(sb, 'GET', `/contacts/${c.id}`)).body.unsubscribed_from_emails).toBe(true);
+    const bad = await call(sb, 'PUT', `/contacts/${c.id}`, { unsubscribed_from_emails: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(firstError(bad)?.code).toBe('parameter_invalid');
+    await call(sb, 'POST', '/contacts', { role: 'lead', email: 'loud@example.com', external_id: 'lc-loud', unsubscribed_from_emails: false });
+    const found = await call(sb, 'POST', '/contacts/search', { query: { field: 'unsubscribed_from_emails', operator: '=', value: true } });
+    expect(found.status).toBe(200);
+    expect((found.body.data as { id: string }[]).map((x) => x.id)).toEqual([c.id]);
+    expect(sb.workspace.dataAttributes('contact').find((a) => a.name === 'unsubscribed_from_emails')).toMatchObject({ data_type: 'boolean' });
   });
 
   it('custom attributes must exist, be scalars and match their type', async () => {

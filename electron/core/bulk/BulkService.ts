@@ -42,6 +42,7 @@ export const SKIP = {
   noEmail: 'no email address',
   signedUp: 'already signed up',
   noEmailToSignUp: 'no email address, which Intercom needs to make a user without a user id',
+  unsubscribed: 'unsubscribed from emails',
   emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
@@ -262,11 +263,14 @@ export class BulkService {
       case 'message': {
         // each contact gets the text rendered from its own values, as the preview showed it
         const compiled = compileMessage(action.channel === 'email' ? action.subject : null, action.body);
-        const addressed = contacts.filter((c) => action.channel !== 'email' || c.email);
+        const email = action.channel === 'email';
+        const addressed = contacts.filter((c) => !email || (c.email && c.unsubscribed_from_emails !== 1));
         plan.messages = this.renderer.render(compiled, addressed.map((c) => c.id));
         for (const c of contacts) {
           // MessageService.send refuses an email to a contact without an address, or an empty text
-          if (action.channel === 'email' && !c.email) skip(SKIP.noEmail);
+          if (email && !c.email) skip(SKIP.noEmail);
+          // consent: an email never goes to someone who unsubscribed (in-app messages are not email)
+          else if (email && c.unsubscribed_from_emails === 1) skip(SKIP.unsubscribed);
           else if (!plan.messages.get(c.id)?.body) skip(SKIP.emptyMessage);
           else plan.touched.push(c);
         }

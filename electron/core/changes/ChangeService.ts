@@ -77,7 +77,10 @@ const CONTACT_COLUMNS: Record<string, keyof ContactRow> = {
   phone: 'phone',
   visitorId: 'visitor_id',
   externalId: 'external_id',
+  unsubscribedFromEmails: 'unsubscribed_from_emails',
 };
+/** Contact fields the API gives as booleans and the row keeps as 0 or 1. */
+const CONTACT_FLAGS = new Set(['unsubscribedFromEmails']);
 const COMPANY_COLUMNS: Record<string, keyof CompanyRow> = {
   stage: 'stage',
   name: 'name',
@@ -343,6 +346,7 @@ export class ChangeService {
       return linked ? 'linked' : 'unlinked';
     }
     const column = f.entity_type === 'contact' ? CONTACT_COLUMNS[f.field] : COMPANY_COLUMNS[f.field];
+    if (f.entity_type === 'contact' && CONTACT_FLAGS.has(f.field) && column) return (rec as unknown as Record<string, unknown>)[column] === 1;
     return column ? ((rec as unknown as Record<string, unknown>)[column] ?? null) : null;
   }
 
@@ -471,7 +475,7 @@ export class ChangeService {
         attrPayload[key] = p.before;
         continue;
       }
-      write[field as keyof ContactWrite] = p.before as string | null;
+      (write as Record<string, unknown>)[field] = p.before;
       payload[field] = p.before;
     }
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);

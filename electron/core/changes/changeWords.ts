@@ -21,6 +21,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   phone: 'Phone',
   visitorId: 'Visitor id',
   externalId: 'User id',
+  unsubscribedFromEmails: 'Unsubscribed from emails',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

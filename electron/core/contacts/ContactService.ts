@@ -133,6 +133,10 @@ export class ContactService {
         changes[key] = next;
         write[key] = next;
       }
+      if (patch.unsubscribedFromEmails !== undefined && patch.unsubscribedFromEmails !== current.unsubscribedFromEmails) {
+        changes.unsubscribedFromEmails = patch.unsubscribedFromEmails;
+        write.unsubscribedFromEmails = patch.unsubscribedFromEmails;
+      }
       if (patch.customAttributes) {
         const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
         const delta = Object.fromEntries(

@@ -8,8 +8,8 @@ import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
 /** The columns of a contact a bulk action plans with (whole rows cost five times as much at 100k). */
-export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id'>;
-const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id';
+export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id' | 'unsubscribed_from_emails'>;
+const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id, c.unsubscribed_from_emails';
 
 export interface BulkActionRow {
   id: string;

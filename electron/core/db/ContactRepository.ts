@@ -31,8 +31,9 @@ const WRITABLE = {
   customAttributes: 'custom_attributes',
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
+  unsubscribedFromEmails: 'unsubscribed_from_emails',
 } as const;
-export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
+export type ContactWrite = Partial<Record<Exclude<keyof typeof WRITABLE, 'unsubscribedFromEmails'>, string | number | null>> & { unsubscribedFromEmails?: boolean };
 
 /**
  * The columns a contact's funnel position lives in (kept by the migration 0005 triggers) plus
@@ -79,6 +80,7 @@ export interface NewSyncedContact {
   createdAt: number;
   updatedAt: number;
   syncBase: string;
+  unsubscribedFromEmails?: boolean;
   /** Local companies it belongs to (pk and name, for its search entry). */
   companies: readonly { pk: number; name: string }[];
 }
@@ -194,12 +196,14 @@ export class ContactRepository {
   insertSynced(rows: readonly NewSyncedContact[]): number[] {
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base)
+                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails)
        VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase)`,
+               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed)`,
     );
     const pks = rows.map((r) => {
-      const pk = Number(insert.run(r).lastInsertRowid);
+      const { companies: _links, unsubscribedFromEmails, ...values } = r;
+      void _links;
+      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0 }).lastInsertRowid);
       for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
       return pk;
     });
@@ -239,7 +243,10 @@ export class ContactRepository {
     const keys = (Object.keys(fields) as (keyof typeof WRITABLE)[]).filter((k) => fields[k] !== undefined).sort();
     if (keys.length === 0) return;
     const sql = `UPDATE contacts SET ${keys.map((k) => `${WRITABLE[k]} = @${k}`).join(', ')} WHERE pk = @pk`;
-    this.st.get(sql).run({ ...fields, pk });
+    const values: Record<string, unknown> = { ...fields, pk };
+    // SQLite has no boolean: the consent flag is stored 0 or 1
+    if (typeof fields.unsubscribedFromEmails === 'boolean') values.unsubscribedFromEmails = fields.unsubscribedFromEmails ? 1 : 0;
+    this.st.get(sql).run(values);
     if (keys.some((k) => k === 'name' || k === 'email')) this.reindex(pk);
   }
 

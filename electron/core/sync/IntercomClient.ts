@@ -287,6 +287,11 @@ export class IntercomClient {
   }
 
   /** Null when Intercom has no company with that company_id (404 company_not_found). */
+  /** By Intercom id: current, as any read by id (the scroll and search are not). */
+  getCompany(id: string): Promise<IntercomCompany> {
+    return this.request('GET', `/companies/${seg(id)}`);
+  }
+
   async getCompanyByCompanyId(companyId: string): Promise<IntercomCompany | null> {
     const found = await orNullIfNotFound(
       this.request<IntercomCompany | CompanyList>('GET', '/companies', { query: { company_id: companyId } }),

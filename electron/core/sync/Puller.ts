@@ -8,6 +8,7 @@ import type { ConflictRow } from '../db/ConflictRepository';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
+import { CONSENT_BACKFILL_KEY } from '../db/migrations/0014-email-consent';
 import { PageGuard } from './PageGuard';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -72,7 +73,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const CONTACT_NULL_UNKNOWN = new Set(['stage']);
+// a base written before consent was kept has no unsubscribedFromEmails: unknown, not "subscribed"
+const CONTACT_NULL_UNKNOWN = new Set(['stage', 'unsubscribedFromEmails']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface FirstPullState {
@@ -533,12 +535,73 @@ export class Puller {
   }
 
   /**
+   * Once after the store learned to keep email consent (migration 0014): contacts pulled before
+   * may be unsubscribed in Intercom with no change since, which the incremental pull never
+   * reads. One search for them (the field rule applies as in any pull: a base without the flag
+   * counts as unknown, so Intercom's value is taken), then the mark is cleared.
+   */
+  async pullUnsubscribed(): Promise<number> {
+    const { store, client } = this.ctx;
+    if (store.settings.get<string>(CONSENT_BACKFILL_KEY) !== 'pending') return 0;
+    const s = this.ctx.settings();
+    const counts = emptyCounts();
+    const search = (after: string | null) =>
+      client.searchContacts({
+        query: { field: 'unsubscribed_from_emails', operator: '=', value: true },
+        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+      });
+    const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'unsubscribed contact search' });
+    let first: Promise<ContactList> = search(null);
+    // a workspace that refuses the query would fail every run for good: said once in the log instead
+    first = first.catch((e: unknown) => {
+      if (!isIntercomError(e) || e.kind !== 'invalid') throw e;
+      this.ctx.log('pull: Intercom refused the search for unsubscribed contacts; email consent comes in as contacts change', e);
+      return { type: 'list', data: [], total_count: 0 } satisfies ContactList;
+    });
+    const pages = await pipeline<ContactList>(
+      first,
+      (page) => {
+        guard.page(page.data.length, page.total_count);
+        const after = nextCursor(page.pages);
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return search(after);
+      },
+      (page, last) => {
+        const at = this.ctx.now();
+        const changed = store.transaction(() => {
+          const ids = this.applyContacts(page.data as IntercomContact[], s, counts, at);
+          if (last) store.settings.set(CONSENT_BACKFILL_KEY, 'done', at);
+          return ids;
+        });
+        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.pull');
+      },
+    );
+    return pages;
+  }
+
+  /**
    * The next watermark: the newest updated_at seen, but never closer to now than the search lag,
    * so a change the search did not show yet still lies after it. It never moves back.
    */
   private advance(w: number, newest: number, nowMs: number): number {
     if (newest === -Infinity) return w;
     return Math.max(w, Math.min(newest, Math.floor(nowMs / 1000) - this.lagS));
+  }
+
+  // ---- a record read by id (the push's check, ops/currentCheck.ts) -------------------------------
+
+  /** A contact as Intercom holds it now, applied by the field rule as any pulled version is. */
+  applyCurrentContact(c: IntercomContact): void {
+    const at = this.ctx.now();
+    const changed = this.ctx.store.transaction(() => this.applyContacts([c], this.ctx.settings(), emptyCounts(), at));
+    if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.push');
+  }
+
+  /** A company as Intercom holds it now, the same way. */
+  applyCurrentCompany(co: IntercomCompany): void {
+    const changed = this.ctx.store.transaction(() => this.applyCompanies([co], this.ctx.settings(), emptyCounts()));
+    if (changed.length > 0) this.ctx.changed('company', changed, 'sync.push');
   }
 
   // ---- companies ---------------------------------------------------------------------------------
@@ -769,6 +832,7 @@ export class Puller {
           externalId: remote.externalId,
           intercomId: c.id,
           stage: remote.stage ?? 'lead',
+          unsubscribedFromEmails: remote.unsubscribedFromEmails,
           customAttributes: JSON.stringify(remote.customAttributes),
           createdAt: (c.created_at ?? c.updated_at) * 1000,
           updatedAt: c.updated_at * 1000,
@@ -828,6 +892,7 @@ export class Puller {
     const write: ContactWrite = {};
     for (const [f, v] of Object.entries(m.apply)) {
       if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+      else if (f === 'unsubscribedFromEmails') write.unsubscribedFromEmails = v === true;
     }
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;

@@ -187,6 +187,8 @@ export class Pusher implements PushRun {
       const steps = planSteps(due, rec.type, Boolean(row.intercom_id));
       for (const step of steps) {
         if (this.stopped()) return;
+        // a step's check before its update may have found a colleague's change: the rest waits, as after a pull
+        if (sync.hasOpenConflict(rec.id)) return;
         if (!(await this.runStep(rec, step))) return;
       }
       // more than one load's worth, or entries written while this one was being sent

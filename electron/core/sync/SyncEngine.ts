@@ -29,6 +29,8 @@ export interface SyncEngineOptions {
   log: (message: string, error?: unknown) => void;
   /** Records pushed at once (default 8). */
   concurrency?: number;
+  /** See SyncContext.checkBeforeUpdate (default true). */
+  checkBeforeUpdate?: boolean;
   /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
   debounceMs?: number;
   /** Runs at least this often while connected (default 1 min). */
@@ -315,6 +317,7 @@ export class SyncEngine {
       signal,
       changed: (entity, ids) => this.recordChange(entity, ids),
       concurrency: this.o.concurrency ?? 8,
+      checkBeforeUpdate: this.o.checkBeforeUpdate ?? true,
       log: this.o.log,
       run: {},
     };

@@ -29,6 +29,8 @@ export interface IntercomContact {
   phone: string | null;
   name: string | null;
   owner_id: number | null;
+  /** Absent in answers that leave it out (the sandbox before 2.14, some lists): not unsubscribed. */
+  unsubscribed_from_emails?: boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
   custom_attributes: Record<string, AttributeValue | null>;
@@ -93,8 +95,9 @@ export interface DataAttribute {
   name: string;
   full_name: string;
   model: 'contact' | 'company';
+  /** The base type; a list attribute is a `string` with options (S14 data_attribute; only a create says `options`). */
   data_type: string;
-  options?: string[] | { value: string }[] | null;
+  options?: string[] | null;
   archived: boolean;
   custom?: boolean;
   api_writable?: boolean;

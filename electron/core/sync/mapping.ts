@@ -38,6 +38,8 @@ export interface ContactBase {
   role: Role;
   /** null: Intercom holds a value that maps to no local stage (or none at all). */
   stage: ContactStage | null;
+  /** Intercom's unsubscribed_from_emails. */
+  unsubscribedFromEmails: boolean;
   customAttributes: CustomAttributes;
 }
 
@@ -49,7 +51,7 @@ export interface CompanyBase {
   customAttributes: CustomAttributes;
 }
 
-export const CONTACT_FIELDS = ['email', 'name', 'phone', 'externalId', 'role', 'stage'] as const;
+export const CONTACT_FIELDS = ['email', 'name', 'phone', 'externalId', 'role', 'stage', 'unsubscribedFromEmails'] as const;
 export const COMPANY_FIELDS = ['name', 'plan', 'monthlySpend', 'stage'] as const;
 
 function stageFromValue<S extends string>(value: unknown, values: StageValues, stages: readonly S[]): S | null {
@@ -76,6 +78,7 @@ export function contactBaseFromRemote(c: IntercomContact, s: SyncSettings): Cont
     externalId: realExternalId(c.external_id),
     role: c.role === 'user' ? 'user' : 'lead',
     stage: stageFromValue(c.custom_attributes?.[s.stageAttribute], s.stageValues, ['lead', 'signed_up'] as const),
+    unsubscribedFromEmails: c.unsubscribed_from_emails === true,
     customAttributes: otherAttributes(c.custom_attributes, s.stageAttribute),
   };
 }
@@ -100,6 +103,7 @@ export function contactBaseFromRow(r: {
   role: Role;
   stage: ContactStage;
   custom_attributes: string;
+  unsubscribed_from_emails: number;
 }): ContactBase {
   return {
     email: r.email,
@@ -108,6 +112,7 @@ export function contactBaseFromRow(r: {
     externalId: r.external_id,
     role: r.role,
     stage: r.stage,
+    unsubscribedFromEmails: r.unsubscribed_from_emails === 1,
     customAttributes: JSON.parse(r.custom_attributes) as CustomAttributes,
   };
 }
@@ -142,6 +147,7 @@ export function contactBody(
   if (patch.name !== undefined) body.name = patch.name;
   if (patch.phone !== undefined) body.phone = patch.phone;
   if (patch.externalId !== undefined && patch.externalId !== null) body.external_id = patch.externalId;
+  if (patch.unsubscribedFromEmails !== undefined) body.unsubscribed_from_emails = patch.unsubscribedFromEmails;
   const attrs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch.customAttributes ?? {})) attrs[k] = v === null || v === undefined ? '' : v;
   if (patch.stage !== undefined) attrs[s.stageAttribute] = patch.stage === null ? '' : s.stageValues[patch.stage];

@@ -26,6 +26,7 @@ const CONFLICT_FIELD_WORDS: Record<string, string> = {
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   visitorId: 'Visitor id',
+  unsubscribedFromEmails: 'Unsubscribed from emails',
 };
 
 /** A conflict's field in plain words: "Email", "Company id", "Custom attribute “plan_tier”". */

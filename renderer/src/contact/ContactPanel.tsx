@@ -19,6 +19,7 @@ import { CompanyLinker } from './CompanyLinker';
 import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
+import { EmailConsent } from './EmailConsent';
 import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
@@ -218,6 +219,7 @@ function ContactBody({
           errorExtra={conflictExtra}
           testId="field-externalId"
         />
+        <EmailConsent unsubscribed={data.unsubscribedFromEmails} onSave={(v) => save({ unsubscribedFromEmails: v })} />
         <dl className="rec-meta">
           <div>
             <dt>Created</dt>

@@ -5,7 +5,8 @@ import { firstPull } from './firstPull';
 import { pullCompanies } from './pullCompanies';
 import { pullContacts } from './pullContacts';
 import { pullNotes } from './pullNotes';
+import { pullUnsubscribed } from './pullUnsubscribed';
 import { pushAfterPull, pushBeforeFirstPull } from './push';
 import type { SyncStep } from './SyncStep';
 
-export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pullNotes, pushAfterPull];
+export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pullNotes, pullUnsubscribed, pushAfterPull];
