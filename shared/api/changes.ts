@@ -16,6 +16,7 @@ export const CHANGE_KINDS = [
   'company.setStage',
   'company.link',
   'company.unlink',
+  'contact.merge',
   'undo',
 ] as const;
 export const ChangeKind = z.enum(CHANGE_KINDS);

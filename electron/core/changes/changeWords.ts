@@ -9,6 +9,8 @@ export const FIELD = {
   created: 'created',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
+  /** A contact merged into another (after: the survivor's id); a merge's undo puts it back whole. */
+  mergedInto: 'mergedInto',
 } as const;
 
 const CONTACT_FIELDS: Record<string, string> = {
@@ -19,6 +21,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   phone: 'Phone',
   visitorId: 'Visitor id',
   externalId: 'User id',
+  mergedInto: 'Merged into',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

@@ -12,6 +12,7 @@ import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
 import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
+import { MergeRepository } from './MergeRepository';
 import { MessageRepository } from './MessageRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, openSnapshot, type OpenOptions } from './openDatabase';
@@ -41,6 +42,7 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly merges: MergeRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +62,7 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.merges = new MergeRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {
