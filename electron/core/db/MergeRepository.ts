@@ -15,8 +15,8 @@ export interface DuplicateGroupRow {
   key: string;
   /** The company of a name group. */
   company_pk: number | null;
-  /** JSON array of the contacts' pks, oldest first. */
-  pks: string;
+  /** How many contacts share it. */
+  size: number;
 }
 
 /** The rows of one contact that a merge moved onto the other; the undo moves exactly these back. */
@@ -57,21 +57,27 @@ export interface MergeRow {
   created_at: number;
 }
 
-/** The three kinds of groups, each a GROUP BY over an index (see migration 0015 and 0001). */
+/**
+ * The three kinds of groups, each read from an index (see migration 0015 and 0001) without
+ * building anything per contact: the emails that occur twice (a walk of the case-blind email
+ * index), the visitor ids that are someone's user id (two unique indexes), and the names that
+ * occur twice (the name index) narrowed to those shared within one company.
+ */
 const GROUPS = `
   WITH g AS (
-    SELECT 'email' AS reason, min(email) AS key, NULL AS company_pk, json_group_array(pk) AS pks
-    FROM (SELECT email, pk FROM contacts INDEXED BY contacts_by_email_nocase WHERE email IS NOT NULL AND email <> '' ORDER BY email COLLATE NOCASE, pk)
+    SELECT 'email' AS reason, min(email) AS key, NULL AS company_pk, count(*) AS size
+    FROM contacts INDEXED BY contacts_by_email_nocase WHERE email IS NOT NULL AND email <> ''
     GROUP BY email COLLATE NOCASE HAVING count(*) > 1
     UNION ALL
-    SELECT 'visitor', a.visitor_id, NULL, json_array(b.pk, a.pk)
+    SELECT 'visitor', a.visitor_id, NULL, 2
     FROM contacts a JOIN contacts b ON b.external_id = a.visitor_id AND b.pk <> a.pk
     WHERE a.visitor_id IS NOT NULL
     UNION ALL
-    SELECT 'name', min(c.name), l.company_pk, json_group_array(c.pk)
-    FROM (SELECT l.company_pk, l.contact_pk FROM contact_companies l ORDER BY l.company_pk, l.contact_pk) l
-    JOIN contacts c ON c.pk = l.contact_pk
-    WHERE c.name IS NOT NULL AND trim(c.name) <> ''
+    SELECT 'name', min(c.name), l.company_pk, count(*)
+    FROM (SELECT name FROM contacts INDEXED BY contacts_by_name WHERE name IS NOT NULL AND name <> ''
+          GROUP BY name COLLATE NOCASE HAVING count(*) > 1) d
+    JOIN contacts c ON c.name = d.name COLLATE NOCASE
+    JOIN contact_companies l ON l.contact_pk = c.pk
     GROUP BY l.company_pk, c.name COLLATE NOCASE HAVING count(*) > 1
   )`;
 
@@ -86,11 +92,38 @@ export class MergeRepository {
   duplicateGroups(q: { reason?: DuplicateReason; limit: number; offset: number }): { rows: DuplicateGroupRow[]; total: number } {
     const where = q.reason ? 'WHERE reason = @reason' : '';
     const params = { reason: q.reason ?? null };
+    // the total rides on the page (a window over every group), so the groups are found once
     const rows = this.st
-      .get<DuplicateGroupRow>(`${GROUPS} SELECT reason, key, company_pk, pks FROM g ${where} ORDER BY reason, key COLLATE NOCASE, company_pk LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: q.limit, offset: q.offset }) as DuplicateGroupRow[];
-    const total = this.st.get(`${GROUPS} SELECT count(*) FROM g ${where}`).pluck().get(params) as number;
-    return { rows, total };
+      .get<DuplicateGroupRow & { total: number }>(
+        `${GROUPS} SELECT reason, key, company_pk, size, count(*) OVER () AS total FROM g ${where}
+         ORDER BY reason, key COLLATE NOCASE, company_pk LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: q.limit, offset: q.offset });
+    const total = rows[0]?.total ?? (q.offset > 0 ? (this.st.get(`${GROUPS} SELECT count(*) FROM g ${where}`).pluck().get(params) as number) : 0);
+    return { rows: rows.map(({ total: _t, ...r }) => r), total };
+  }
+
+  /** The first contacts of one group, oldest first. */
+  groupMembers(g: DuplicateGroupRow, limit: number): number[] {
+    if (g.reason === 'email') {
+      return this.st
+        .get(`SELECT pk FROM contacts INDEXED BY contacts_by_email_nocase WHERE email = @key COLLATE NOCASE AND email <> '' ORDER BY pk LIMIT @limit`)
+        .pluck()
+        .all({ key: g.key, limit }) as number[];
+    }
+    if (g.reason === 'visitor') {
+      return this.st
+        .get(`SELECT pk FROM contacts WHERE visitor_id = @key UNION SELECT pk FROM contacts WHERE external_id = @key ORDER BY pk LIMIT @limit`)
+        .pluck()
+        .all({ key: g.key, limit }) as number[];
+    }
+    return this.st
+      .get(
+        `SELECT c.pk FROM contact_companies l JOIN contacts c ON c.pk = l.contact_pk
+         WHERE l.company_pk = @company AND c.name = @key COLLATE NOCASE ORDER BY c.pk LIMIT @limit`,
+      )
+      .pluck()
+      .all({ key: g.key, company: g.company_pk, limit }) as number[];
   }
 
   // ---- the moves --------------------------------------------------------------------------------

@@ -41,8 +41,7 @@ export class MergeService {
     const { store } = this.ctx;
     const page = store.merges.duplicateGroups({ reason: q.reason, limit: q.limit, offset: q.offset ?? 0 });
     const groups = page.rows.map((g) => {
-      const pks = (JSON.parse(g.pks) as number[]).sort((a, b) => a - b);
-      const listed = pks.slice(0, GROUP_LISTED);
+      const listed = store.merges.groupMembers(g, GROUP_LISTED);
       const rows = listed.map((pk) => store.contacts.byPk(pk)).filter((r): r is ContactRow => r !== undefined);
       const companies = store.links.companiesOfMany(listed);
       const co = g.company_pk === null ? undefined : store.companies.byPk(g.company_pk);
@@ -51,7 +50,7 @@ export class MergeService {
         reason: g.reason,
         key: g.key,
         company,
-        size: pks.length,
+        size: g.size,
         contacts: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
       };
     });
