@@ -103,7 +103,7 @@ describe('merge into', () => {
     expect(userCounts()).toEqual([1, 1]);
     const pk = row(user.id)!.pk;
     expect(count(`SELECT count(*) FROM events WHERE contact_pk = ?`, pk)).toBe(2); // the repeat of signed-in dropped
-    expect(row(user.id)!.first_referrer).toBe('https://news.example');
+    expect(t.core.store.events.firstTouchOfContact(row(user.id)!.pk)?.first_referrer).toBe('https://news.example');
     expect(count(`SELECT count(*) FROM stage_history WHERE entity_id = ?`, lead.id)).toBe(0);
     expect(count(`SELECT count(*) FROM stage_history WHERE entity_id = ?`, user.id)).toBeGreaterThanOrEqual(1 + leadHistory);
     expect((await api().call('messages.list', { contactId: user.id })).items.map((m) => m.body)).toEqual(['Hello']);
