@@ -8,6 +8,7 @@ import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { describeError, toast } from '../state/toastStore';
 import { Dialog } from '../ui/Dialog';
+import { plural } from '../../../shared/words';
 import { ROLE_LABEL } from '../ui/labels';
 import './merges.css';
 
@@ -120,7 +121,7 @@ export function MergeDialog({ fromId, intoId, onClose }: { fromId: string; intoI
         >
           <p className="dialog-body">
             <strong>{who(preview.from)}</strong> ({ROLE_LABEL[preview.from.role]}) goes; <strong>{who(preview.into)}</strong> ({ROLE_LABEL[preview.into.role]}) stays
-            and takes its companies, events, history and messages ({preview.moves.companies} companies, {preview.moves.events} events, {preview.moves.messages} messages).{' '}
+            and takes its companies, events, history and messages ({[plural(preview.moves.companies, 'company', 'companies'), plural(preview.moves.events, 'event'), plural(preview.moves.messages, 'message'), plural(preview.moves.history, 'stage change')].join(', ')}).{' '}
             <button type="button" className="link" onClick={() => setPair({ from: pair.into!, into: pair.from })} data-testid="merge-swap">
               Keep {who(preview.from)} instead
             </button>
