@@ -169,3 +169,22 @@ describe('merge into', () => {
     expect(await t.raw('changes.undo', { id: res.change.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 });
+
+describe('what a merge keeps', () => {
+  it('goes with the survivor: its record of both contacts does not outlive it', async () => {
+    const { lead, user } = await twoAnns();
+    await api().call('contacts.merge', { fromId: lead.id, intoId: user.id });
+    expect(count(`SELECT count(*) FROM contact_merges WHERE into_id = ?`, user.id)).toBe(1);
+    t.core.store.db.prepare('DELETE FROM contacts WHERE id = ?').run(user.id);
+    expect(count(`SELECT count(*) FROM contact_merges`)).toBe(0);
+  });
+
+  it('once its survivor has gone out to Intercom with the merged values, says so instead of an undo', async () => {
+    const { lead, user } = await twoAnns();
+    const res = await api().call('contacts.merge', { fromId: lead.id, intoId: user.id });
+    // the push took the survivor's entries (nothing of the lead ever reached Intercom)
+    t.core.store.db.prepare(`UPDATE outbox SET status = 'done' WHERE entity_id = ?`).run(user.id);
+    const listed = (await api().call('changes.list', { limit: 5 })).items.find((c) => c.id === res.change.id)!;
+    expect(listed.undoBlockedReason).toBe('it reached Intercom (Ann Lima went out with the merged values and activity)');
+  });
+});

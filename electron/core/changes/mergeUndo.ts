@@ -15,16 +15,15 @@ export function mergeUndoPlan(store: Store, row: ChangeRow): { blocked: string |
   const { saved } = merge;
   const fromLabel = (saved.fromRow.name ?? saved.fromRow.email ?? merge.from_id) as string;
   const entries = store.changes.entries(row.after_seq, row.last_seq);
-  if (entries.some(reached)) {
-    return none(
-      merge.mode === 'merge'
-        ? `the merge reached Intercom, which cannot split merged contacts`
-        : `it reached Intercom (${fromLabel} is archived there and its activity there stays with it)`,
-    );
-  }
   const into = store.contacts.byId(merge.into_id);
   if (!into) return none('the contact it was merged into no longer exists');
-  if (into.updated_at !== saved.intoUpdatedAt) return none(`${into.name ?? into.email ?? into.id} changed since the merge; undo those changes first`);
+  const intoLabel = into.name ?? into.email ?? into.id;
+  if (entries.some(reached)) {
+    if (merge.mode === 'merge') return none('the merge reached Intercom, which cannot split merged contacts');
+    if (merge.mode === 'archive') return none(`it reached Intercom (${fromLabel} is archived there and its activity there stays with it)`);
+    return none(`it reached Intercom (${intoLabel} went out with the merged values and activity)`);
+  }
+  if (into.updated_at !== saved.intoUpdatedAt) return none(`${intoLabel} changed since the merge; undo those changes first`);
   for (const [column, words] of [
     ['external_id', 'user id'],
     ['visitor_id', 'visitor id'],
