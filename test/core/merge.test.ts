@@ -113,6 +113,8 @@ describe('merge into', () => {
     const outbox = (await api().call('outbox.list', { limit: 100 })).items;
     expect(outbox.filter((e) => e.entityId === lead.id && e.status !== 'done')).toEqual([]);
     expect(outbox.filter((e) => e.entityId === user.id && e.op === 'event.create' && e.status === 'pending')).toHaveLength(2);
+    // the company it gained goes to Intercom as its link
+    expect(outbox.filter((e) => e.entityId === user.id && e.op === 'company.link').map((e) => e.payload.companyId)).toEqual([acme.id, globex.id]);
     // journalled as one change about both, undoable
     expect(res.change).toMatchObject({ kind: 'contact.merge', undoable: true, summary: 'ann@example.com merged into Ann Lima' });
     expect(res.change.records.map((r) => r.id)).toEqual([user.id, lead.id]);

@@ -99,6 +99,8 @@ describe('contact.merge', () => {
     const a = (await api.call('contacts.create', { email: 'bo@example.com', name: 'Bo' })).contact;
     const b = (await api.call('contacts.create', { email: 'BO@example.com', phone: '+44 20 7946 0002' })).contact;
     await api.call('events.track', { contactId: b.id, name: 'viewed-pricing', at: '2026-11-01T10:00:00Z' });
+    const globex = await api.call('companies.create', { name: 'Globex', externalId: 'globex' });
+    await api.call('companies.link', { contactId: b.id, companyId: globex.id });
     await r.pushUntilQuiet();
     const aIc = intercomId(r, a.id);
     const bIc = intercomId(r, b.id);
@@ -108,6 +110,8 @@ describe('contact.merge', () => {
     await r.pushUntilQuiet();
     expect(r.sb.workspace.contact(bIc)).toMatchObject({ archived: true, mergedInto: null });
     expect(r.sb.workspace.contact(aIc)).toMatchObject({ archived: false, phone: '+44 20 7946 0002', name: 'Bo' });
+    // the company the survivor took over is linked to it in Intercom too
+    expect(r.sb.workspace.contactCompanies(aIc).map((c) => c.company_id)).toEqual(['globex']);
     await new Puller(r.ctx).firstPull();
     expect((await api.call('contacts.list', { limit: 10 })).items.map((c) => c.id)).toEqual([a.id]);
   });

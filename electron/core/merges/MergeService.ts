@@ -133,6 +133,12 @@ export class MergeService {
       if (fields.some((f) => f.field.startsWith('attr:'))) write.customAttributes = JSON.stringify(attrsNow);
       if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
       if (Object.keys(payload).length > 0) this.writer.update(into, write, payload, { at, adopt: false });
+      // the companies it gains: Intercom's merge moves only the links Intercom already had, and an
+      // archive none, so each is sent (attaching twice is harmless there)
+      for (const companyPk of saved.moved.links) {
+        const co = store.companies.byPk(companyPk);
+        if (co) this.writer.queue(into.id, 'company.link', { companyId: co.id }, { at });
+      }
       this.writer.requeueMovedEvents(into, saved.moved.events, { at });
       if (mode === 'archive') {
         this.writer.queue(
