@@ -17,6 +17,7 @@ import { exportMethods } from './api/export';
 import { funnelMethods } from './api/funnel';
 import { importMethods } from './api/import';
 import { logMethods } from './api/logs';
+import { contactMergeMethods } from './api/merges';
 import { mergeMethods } from './api/MethodGroup';
 import { messageMethods } from './api/messages';
 import { noteMethods } from './api/notes';
@@ -52,6 +53,7 @@ export const contract = mergeMethods(
   logMethods,
   templateMethods,
   noteMethods,
+  contactMergeMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */

@@ -168,6 +168,7 @@ export const OUTBOX_OPS = [
   'contact.setStage',
   'contact.signUp',
   'contact.archive',
+  'contact.merge',
   'company.create',
   'company.update',
   'company.setStage',

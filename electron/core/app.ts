@@ -26,6 +26,7 @@ import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
 import { NoteService } from './notes/NoteService';
+import { MergeService } from './merges/MergeService';
 import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
@@ -195,6 +196,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const contacts = new ContactService(ctx, companies, segments, changes);
     const messages = new MessageService(ctx);
     const notes = new NoteService(ctx, changes);
+    const merges = new MergeService(ctx, changes);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
     settings = new SettingsService(ctx, tokens, options.intercom ?? null, options.actor ?? null);
     const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
@@ -229,6 +231,9 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.setStageMany': (i) => contacts.setStageMany(i),
       'contacts.findMatches': (i) => contacts.findMatches(i),
       'contacts.signUp': (i) => contacts.signUp(i),
+      'contacts.duplicates': (i) => merges.duplicates(i),
+      'contacts.mergePreview': (i) => merges.preview(i),
+      'contacts.merge': (i) => merges.merge(i),
       'companies.create': (i) => companies.create(i),
       'companies.get': (i) => companies.get(i.id),
       'companies.list': (i) => companies.list(i),

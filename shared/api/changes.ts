@@ -19,6 +19,7 @@ export const CHANGE_KINDS = [
   'contact.note',
   'contact.noteEdit',
   'contact.noteDelete',
+  'contact.merge',
   'undo',
 ] as const;
 export const ChangeKind = z.enum(CHANGE_KINDS);

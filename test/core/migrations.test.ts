@@ -603,3 +603,21 @@ describe('0014 email-consent', () => {
     expect(selectRows(db, 'settings').find((r) => r.key === 'sync.consentBackfill')).toBeUndefined();
   });
 });
+
+describe('0015 contact-merges', () => {
+  it('keeps the v14 contacts as they were, adds the STRICT merge record and the email index whatever its case', () => {
+    const { db, before } = migrateWithRows(15, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(listTables(db).find((t) => t.name === 'contact_merges')).toMatchObject({ strict: true });
+    expect(selectRows(db, 'contact_merges')).toEqual([]);
+    expect(indexNames(db, 'contacts')).toContain('contacts_by_email_nocase');
+    const add = (mode: string, saved: string) =>
+      db.prepare(`INSERT INTO contact_merges (change_id, from_id, into_id, mode, saved, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(`c-${mode}`, uuid(2), uuid(1), mode, saved, T0);
+    add('merge', '{}');
+    expect(() => add('split', '{}')).toThrow(/CHECK/);
+    expect(() => add('archive', 'not json')).toThrow(/CHECK/);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

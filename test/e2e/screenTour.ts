@@ -126,6 +126,29 @@ export const TOUR: readonly Stop[] = [
     },
   },
   {
+    name: 'duplicates',
+    open: async (page, demo) => {
+      // a second Ana: the demo contact's email again, in capitals
+      const { email } = await pageApi(page, 'contacts.get', { id: demo.contactId });
+      await pageApi(page, 'contacts.create', { name: 'Second Copy', email: email!.toUpperCase() });
+      await go(page, '#/duplicates');
+      await expect(page.getByTestId('duplicate-group').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'merge-dialog',
+    open: async (page, demo) => {
+      const { email } = await pageApi(page, 'contacts.get', { id: demo.contactId });
+      const dupes = await pageApi(page, 'contacts.duplicates', { reason: 'email' });
+      if (!dupes.groups.some((g) => g.key.toLowerCase() === email!.toLowerCase())) {
+        await pageApi(page, 'contacts.create', { name: 'Second Copy', email: email!.toUpperCase() });
+      }
+      await go(page, '#/duplicates');
+      await page.getByTestId('duplicate-merge').first().click();
+      await expect(page.getByTestId('merge-dialog').getByTestId('merge-intercom')).toBeVisible();
+    },
+  },
+  {
     name: 'settings',
     open: async (page) => {
       await go(page, '#/settings');

@@ -110,6 +110,9 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
   'changes.list': {},
   'changes.undo': { id: 'nothing' },
+  'contacts.duplicates': {},
+  'contacts.mergePreview': { fromId: NOBODY, intoId: NOBODY },
+  'contacts.merge': { fromId: NOBODY, intoId: NOBODY },
   'logs.tail': { lines: 50 },
 };
 
@@ -234,6 +237,15 @@ describe('every method on real records', () => {
       const planChange = recent.items.find((c) => c.kind === 'company.update')!;
       expect(planChange.undoable).toBe(true);
       expect((await call('changes.undo', { id: planChange.id })).restored).toBe(1);
+
+      // duplicates and a merge, undone
+      const { contact: ann2 } = await call('contacts.create', { name: 'Ann A.', email: 'ANN@example.test' });
+      expect((await call('contacts.duplicates', { reason: 'email' })).groups[0]!.contacts.map((c) => c.id)).toEqual([ann.id, ann2.id]);
+      expect((await call('contacts.mergePreview', { fromId: ann2.id, intoId: ann.id })).intercom.mode).toBe('none');
+      const merged = await call('contacts.merge', { fromId: ann2.id, intoId: ann.id, pick: { name: 'into' } });
+      expect(merged.change.undoable).toBe(true);
+      await call('changes.undo', { id: merged.change.id });
+      expect((await call('contacts.get', { id: ann2.id })).name).toBe('Ann A.');
 
       // activity and messages
       await call('events.track', { contactId: ann.id, name: 'viewed-pricing' });

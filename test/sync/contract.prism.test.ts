@@ -323,6 +323,11 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     await must(c, 'notes.add', { contactId: ada.id, note: 'Called: wants the Enterprise plan\nsend terms <by Friday>' });
     skew += MESSAGE_HOLD_MS + 1000;
     const s2 = await c.sync.runOnce();
+    // ---- a lead merged into the user: Prism gives every contact one example id, which Ada holds, so
+    // the walk-in lead is given the spec's example lead id by hand (from merge_contacts_request)
+    c.store.db.prepare('UPDATE contacts SET intercom_id = ? WHERE id = ?').run('5d70dd30de4efd54f42fd526', nameOnly.id);
+    await must(c, 'contacts.merge', { fromId: nameOnly.id, intoId: ada.id });
+    const sMerge = await c.sync.runOnce();
     // ---- and the incremental pull (the import finished in the first run)
     const s3 = await c.sync.runOnce();
     // ---- a record opened: its notes read from Intercom
@@ -334,7 +339,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     console.log(
       `[contract.prism] ${recorded.length} requests to Prism (${exchanges.length} client exchanges); by route:\n  ` +
         [...routes].map(([k, n]) => `${k} x${n}`).join('\n  ') +
-        `\n  runs: ${[s1, s2, s3].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
+        `\n  runs: ${[s1, s2, sMerge, s3].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
     );
     type Item = { op: string; status: string; label: string | null; lastError: string | null };
     const left = (await must<{ items: Item[] }>(c, 'outbox.list', { limit: 200 })).items.filter((e) => e.status !== 'done');
@@ -397,6 +402,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       // the check before an update reads the record by id (sync/ops/currentCheck.ts)
       'GET /contacts/{id}',
       'GET /companies/{id}',
+      'POST /contacts/merge',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
@@ -410,6 +416,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     expect(recorded.find((r) => r.route === 'GET /conversations')?.version).toBe('1.4');
     // email consent goes out as the contact field
     expect(recorded.some((r) => r.route === 'PUT /contacts/{id}' && typeof (JSON.parse(r.body) as { unsubscribed_from_emails?: boolean }).unsubscribed_from_emails === 'boolean')).toBe(true);
+    // the sign-up merges too; the merge of the walk-in lead names it as `from`
+    const merges = recorded.filter((r) => r.route === 'POST /contacts/merge').map((r) => JSON.parse(r.body) as { from: string; into: string });
+    expect(merges.filter((b) => b.from === '5d70dd30de4efd54f42fd526' && b.into === c.store.contacts.byId(ada.id)!.intercom_id)).toHaveLength(1);
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);

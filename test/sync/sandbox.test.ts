@@ -411,6 +411,43 @@ describe('contacts', () => {
     expect((await call(sb, 'GET', `/companies/${co}`)).body.user_count).toBe(1);
   });
 
+  it('merges as the official description says: from a lead, into a user; the lead’s events become the user’s; gone from search and from a second merge', async () => {
+    const sb = await sandbox();
+    const lead = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'm@example.com' })).body.id as string;
+    const user = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'mu', phone: '+1 555 0100' })).body.id as string;
+    const other = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'mu2' })).body.id as string;
+    const t0 = sb.workspace.nowSec() - 3600;
+    for (const [id, name, at] of [[lead, 'viewed', 100], [lead, 'clicked', 200], [user, 'clicked', 200], [user, 'opened', 300]] as const) {
+      expect((await call(sb, 'POST', '/events', { event_name: name, created_at: t0 + at, id })).status).toBe(202);
+    }
+    // both required; two users, two leads and a user into a lead are refused
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead })).status).toBe(400);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: user, into: other })).status).toBe(400);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: user, into: lead })).status).toBe(400);
+
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).body).toMatchObject({ id: user, role: 'user', email: 'm@example.com', phone: '+1 555 0100' });
+    const names = sb.workspace.events().filter((e) => e.contactId === user).map((e) => e.event_name).sort();
+    expect(names).toEqual(['clicked', 'opened', 'viewed']); // the lead's repeat of 'clicked' (same second) dropped
+    expect(sb.workspace.events().filter((e) => e.contactId === lead)).toEqual([]);
+    const search = await call(sb, 'POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'm@example.com' } });
+    expect(search.body.data.map((c: { id: string }) => c.id)).toEqual([user]);
+    // a repeat (an answer lost) finds the lead gone
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).status).toBe(404);
+    expect((await call(sb, 'GET', `/events?type=user&intercom_user_id=${user}`)).body.events).toHaveLength(3);
+  });
+
+  it('applies a merge whose answer it drops (a fault), and the repeat answers 404', async () => {
+    const sb = await sandbox();
+    const lead = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'd@example.com' })).body.id as string;
+    const user = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'du' })).body.id as string;
+    sb.setFaults({ dropAfterCommitRate: 1 });
+    await expect(call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).rejects.toThrow();
+    sb.setFaults({ dropAfterCommitRate: 0 });
+    expect(sb.workspace.contact(lead)).toMatchObject({ mergedInto: user });
+    expect(sb.stats().dropped).toBe(1);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).status).toBe(404);
+  });
+
   it('lists 1,000 seeded contacts in stable pages, each exactly once; archived and merged are left out', async () => {
     const sb = await sandbox({ seed: { contacts: 1000 } });
     const first = sb.workspace.contacts()[10]!;

@@ -17,6 +17,7 @@ import { ContactWriter } from '../records/ContactWriter';
 import { releaseVisitorEvents } from '../records/recordEvent';
 import type { ServiceContext } from '../ServiceContext';
 import { FIELD, fieldLabel, listWords } from './changeWords';
+import { mergeUndoPlan, undoMerge } from './mergeUndo';
 
 /** One field of one record as a change moved it (values as the API names them; links 'linked' / 'unlinked'). */
 export interface FieldChange {
@@ -177,6 +178,11 @@ export class ChangeService {
     return { items: page.rows.map((r) => this.toRecord(r, q.entityId ?? null)), total: page.total };
   }
 
+  /** The journalled change as the API gives it (its undo offer decided now). */
+  recordOf(row: ChangeRow): ChangeRecord {
+    return this.toRecord(row);
+  }
+
   /** `about`: the record the list is about (its history rows are the ones given). */
   private toRecord(r: ChangeRow, about: string | null = null): ChangeRecord {
     const { changes } = this.ctx.store;
@@ -203,6 +209,8 @@ export class ChangeService {
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
     const { store } = this.ctx;
+    // a merge goes back whole, not field by field (mergeUndo.ts)
+    if (row.kind === 'contact.merge') return { ...mergeUndoPlan(store, row), fields: [], funnel: [] };
     const entries = store.changes.entries(row.after_seq, row.last_seq);
     const entriesOf = new Map<string, ChangeEntryRow[]>();
     for (const e of entries) entriesOf.set(e.entity_id, [...(entriesOf.get(e.entity_id) ?? []), e]);
@@ -370,6 +378,7 @@ export class ChangeService {
 
       this.contactWriter.withdrawEntries(plan.withdraw.filter((e) => e.entity_type === 'contact').map((e) => e.seq));
       this.companyWriter.withdrawEntries(plan.withdraw.filter((e) => e.entity_type === 'company').map((e) => e.seq));
+      if (row.kind === 'contact.merge') for (const c of undoMerge(store, this.contactWriter, row)) touched.contact.add(c);
 
       const restoring = plan.fields.filter((p) => p.keep === null);
       const byRecord = { contact: new Map<string, FieldPlan[]>(), company: new Map<string, FieldPlan[]>() };

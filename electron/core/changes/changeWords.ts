@@ -11,6 +11,8 @@ export const FIELD = {
   created: 'created',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
+  /** A contact merged into another (after: the survivor's id); a merge's undo puts it back whole. */
+  mergedInto: 'mergedInto',
 } as const;
 
 const CONTACT_FIELDS: Record<string, string> = {
@@ -22,6 +24,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   visitorId: 'Visitor id',
   externalId: 'User id',
   unsubscribedFromEmails: 'Unsubscribed from emails',
+  mergedInto: 'Merged into',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

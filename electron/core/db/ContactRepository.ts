@@ -307,6 +307,17 @@ export class ContactRepository {
       .run(s);
   }
 
+  /**
+   * A removed row back with its own pk (a merge's undo), every stored column as the snapshot holds
+   * it; its search entry is the caller's (`reindex`, once its links are back).
+   */
+  reinsert(snap: RowSnapshot): void {
+    const cols = Object.keys(snap).filter((c) => /^[a-z_]+$/.test(c));
+    this.st.get(`INSERT INTO contacts (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(snap);
+    // the insert triggers derive the funnel columns; the snapshot's are the ones to keep
+    this.snapshots.put(snap, 2);
+  }
+
   /** The row and its search entry; its links, history and outbox entries must be gone first. */
   delete(pk: number): void {
     this.st.get('DELETE FROM contact_search WHERE rowid = ?').run(pk);

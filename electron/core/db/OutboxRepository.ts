@@ -224,6 +224,20 @@ export class OutboxRepository {
   // Only pending entries go: what is being sent or was refused stays for the outbox to show.
   // The callers refresh the sync state of the records named (after their own writes).
 
+  /**
+   * Removes the record's entries that never went out (pending, never tried, or refused) and
+   * returns them in order, to be appended again by an undo (a merge's).
+   */
+  takeUnsentOf(entityId: string): { op: string; payload: string; hold: string | null }[] {
+    const rows = this.st
+      .get<{ op: string; payload: string; hold: string | null }>(
+        `SELECT op, payload, hold FROM outbox WHERE entity_id = @entityId AND (status = 'failed' OR (status = 'pending' AND attempts = 0)) ORDER BY seq`,
+      )
+      .all({ entityId });
+    this.st.get(`DELETE FROM outbox WHERE entity_id = @entityId AND (status = 'failed' OR (status = 'pending' AND attempts = 0))`).run({ entityId });
+    return rows;
+  }
+
   /** A record's pending entries (the record is being withdrawn as if it had never been made). */
   withdrawPendingOf(entityId: string): void {
     this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND status = 'pending'`).run(entityId);

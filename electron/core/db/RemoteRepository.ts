@@ -141,7 +141,11 @@ export class RemoteRepository {
     return this.st
       .get<{ entity_id: string; intercom_id: string | null }>(
         `SELECT entity_id, json_extract(payload, '$.intercomId') AS intercom_id FROM outbox
-         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive'`,
+         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive'
+         UNION ALL
+         -- a contact merged here into another: Intercom lists it until its merge goes out
+         SELECT json_extract(payload, '$.fromId'), json_extract(payload, '$.fromIntercomId') FROM outbox
+         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.merge'`,
       )
       .all();
   }

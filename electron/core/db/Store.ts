@@ -12,6 +12,7 @@ import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
 import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
+import { MergeRepository } from './MergeRepository';
 import { MessageRepository } from './MessageRepository';
 import { NoteRepository } from './NoteRepository';
 import { schemaVersion } from './migrate';
@@ -43,6 +44,7 @@ export class Store {
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
   readonly notes: NoteRepository;
+  readonly merges: MergeRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -63,6 +65,7 @@ export class Store {
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
     this.notes = new NoteRepository(db);
+    this.merges = new MergeRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

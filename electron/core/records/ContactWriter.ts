@@ -7,6 +7,7 @@
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
 import { adoptVisitorEvents } from './recordEvent';
 import type { ContactWrite, FunnelSnapshot, NewSyncedContact } from '../db/ContactRepository';
+import type { MergeSaved } from '../db/MergeRepository';
 import type { ContactRow } from '../db/rows';
 import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
@@ -321,6 +322,71 @@ export class ContactWriter {
       hold: o.hold ?? null,
       fresh: true,
     });
+  }
+
+  // ---- merging duplicates ---------------------------------------------------------------------
+
+  /**
+   * Contact `from` merged into `into` here: its links, events, stage history and messages move to
+   * `into` (MergeRepository.moveContactRows), its entries that never went out are taken off the
+   * outbox, and its row goes. Returns what the undo needs to put both back (`unmerge`); the
+   * survivor's own fields are the caller's (`update`), and so are the moved events' entries
+   * (`requeueMovedEvents`, after the caller's contact.merge).
+   */
+  mergeAway(from: ContactRow, into: ContactRow, o: ChangeOptions): Omit<MergeSaved, 'intoUpdatedAt'> {
+    const { store } = this;
+    const fromRow = store.contacts.snapshot(from.pk)!;
+    const intoRow = store.contacts.snapshot(into.pk)!;
+    const fromLinks = store.merges.linksOf(from.pk);
+    const entries = store.outbox.takeUnsentOf(from.id);
+    const moved = store.merges.moveContactRows(from, into);
+    const droppedEvents = store.merges.eventsOf(from.pk);
+    store.links.unlinkContact(from.pk);
+    store.conflicts.dropOpen(from.id);
+    store.contacts.delete(from.pk);
+    // first touch and last activity from the events it has now
+    store.events.refreshFirstTouch(into.pk);
+    const last = store.events.lastEventAt(into.pk);
+    if (last !== null) store.events.bumpLastActivity(into.pk, last);
+    store.contacts.update(into.pk, { updatedAt: o.at });
+    store.contacts.reindex(into.pk);
+    return { fromRow, intoRow, fromLinks, moved, droppedEvents, entries };
+  }
+
+  /** Queues for `into` the moved events Intercom has not got (their entries went with the removed contact). */
+  requeueMovedEvents(into: ContactKey, moved: readonly number[], o: ChangeOptions, movedNotes: readonly string[] = []): void {
+    for (const e of this.store.merges.unsentEvents(moved)) {
+      this.store.outbox.append({ entityType: 'contact', entityId: into.id, op: 'event.create', payload: { eventId: e.id, name: e.name, at: e.at }, at: o.at, hold: o.hold ?? null });
+    }
+    // notes written on the removed contact go to Intercom on the survivor
+    for (const noteId of this.store.merges.unsentNotes(movedNotes)) this.queue(into.id, 'contact.note', { noteId }, o);
+  }
+
+  /**
+   * A merge taken back before any of it reached Intercom (its entries already withdrawn): the
+   * survivor's row as it was, the removed contact back with its pk, links, rows and unsent entries.
+   */
+  unmerge(saved: MergeSaved): { fromId: string; intoId: string } {
+    const { store } = this;
+    const into = { pk: saved.intoRow.pk as number, id: saved.intoRow.id as string };
+    const from = { pk: saved.fromRow.pk as number, id: saved.fromRow.id as string };
+    // the survivor first: it may hold the visitor id the removed contact comes back with
+    store.contacts.restore(saved.intoRow);
+    store.contacts.reinsert(saved.fromRow);
+    for (const l of saved.fromLinks) store.links.link(from.pk, l.company_pk, l.created_at);
+    store.merges.moveContactRowsBack(saved.moved, from, into);
+    store.merges.reinsertEvents(saved.droppedEvents);
+    for (const e of saved.entries) {
+      store.outbox.append({ entityType: 'contact', entityId: from.id, op: e.op as OutboxOp, payload: JSON.parse(e.payload) as Record<string, unknown>, at: saved.fromRow.updated_at as number, hold: e.hold });
+    }
+    // the link writes' triggers moved the funnel columns again: both rows as they were
+    store.contacts.restore(saved.intoRow);
+    store.contacts.restore(saved.fromRow);
+    store.contacts.reindex(from.pk);
+    store.contacts.reindex(into.pk);
+    this.refreshSyncState(from.id);
+    this.refreshSyncState(into.id);
+    return { fromId: from.id, intoId: into.id };
   }
 
   /** A removed contact's archive reached Intercom: what Intercom refused of it before is moot. */

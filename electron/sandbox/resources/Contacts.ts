@@ -258,6 +258,7 @@ export class Contacts {
     const custom: Record<string, Scalar | null> = { ...user.custom_attributes };
     for (const [k, v] of Object.entries(lead.custom_attributes)) if (custom[k] === undefined || custom[k] === null || custom[k] === '') custom[k] = v;
     const now = this.ws.nowSec();
+    this.moveEvents(lead.id, user.id);
     this.ws.commit(from, { ...lead, companyIds: [], mergedInto: user.id, updated_at: now });
     this.ws.commit(into, {
       ...user,
@@ -269,6 +270,24 @@ export class Contacts {
       updated_at: now,
     });
     return this.ws.wire(into.current);
+  }
+
+  /**
+   * A merged lead's events become the user's, as Intercom keeps a person's activity on one record;
+   * one the user already has (same name and second) is dropped, as Intercom drops a repeat.
+   */
+  private moveEvents(fromId: string, intoId: string): void {
+    const log = this.ws.eventLog;
+    const kept = log.filter((e) => {
+      if (e.contactId !== fromId) return true;
+      this.ws.eventKeys.delete(`${fromId}\u0000${e.event_name}\u0000${e.created_at}`);
+      const key = `${intoId}\u0000${e.event_name}\u0000${e.created_at}`;
+      if (this.ws.eventKeys.has(key)) return false;
+      this.ws.eventKeys.add(key);
+      e.contactId = intoId;
+      return true;
+    });
+    log.splice(0, log.length, ...kept);
   }
 
   archiveContact(id: string, archived: boolean) {

@@ -25,6 +25,7 @@ import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
+import { MergeDialog } from '../merges/MergeDialog';
 import { RecordChanges } from './RecordChanges';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
@@ -66,6 +67,7 @@ function ContactBody({
   const openCompany = useNav((s) => s.openCompany);
   const [stageBusy, setStageBusy] = useState(false);
   const [signUpOpen, setSignUpOpen] = useState(false);
+  const [mergeInto, setMergeInto] = useState<{ into: string | null } | null>(null);
   const { unlinking, unlink } = useUnlink('contact', reload);
   const id = data.id;
   const journal = useRecordChanges('contact', id);
@@ -133,6 +135,12 @@ function ContactBody({
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
       <ConflictBanner entityId={id} />
+      <div className="rec-actions">
+        <button type="button" className="secondary" onClick={() => setMergeInto({ into: null })} data-testid="merge-into">
+          Merge into…
+        </button>
+      </div>
+      {mergeInto && <MergeDialog fromId={id} intoId={mergeInto.into} onClose={() => setMergeInto(null)} />}
 
       {data.sameEmail.length > 0 && (
         <div className="rec-note" role="note" data-testid="same-email">
@@ -145,7 +153,10 @@ function ContactBody({
                 <button type="button" className="link" onClick={() => openContact(c.id)}>
                   {contactLabel(c)}
                 </button>
-                <span className="muted"> {ROLE_LABEL[c.role]}</span>
+                <span className="muted"> {ROLE_LABEL[c.role]}</span>{' '}
+                <button type="button" className="link" onClick={() => setMergeInto({ into: c.id })} data-testid="same-email-merge">
+                  Merge into it…
+                </button>
               </li>
             ))}
           </ul>

@@ -67,6 +67,11 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const who = str(p.name) ?? str(p.email);
       return who ? `Archive ${who} in Intercom` : 'Archive in Intercom';
     }
+    case 'contact.merge': {
+      // the merged contact is gone locally: its name travels in the entry
+      const who = str(p.fromLabel);
+      return who ? `Merge ${who} into this contact in Intercom` : 'Merge a lead into this contact in Intercom';
+    }
     case 'company.delete': {
       // the company is gone locally: its name travels in the entry
       const name = str(p.name);

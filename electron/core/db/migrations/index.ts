@@ -11,6 +11,7 @@ import { migration0008 } from './0008-import-rollback-result';
 import { migration0009 } from './0009-message-templates';
 import { migration0011 } from './0011-contact-notes';
 import { migration0014 } from './0014-email-consent';
+import { migration0015 } from './0015-contact-merges';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -28,5 +29,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'reserved-tags', up: '' },
   { version: 13, name: 'reserved-remove', up: '' },
   migration0014,
+  migration0015,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

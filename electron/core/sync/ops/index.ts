@@ -7,6 +7,7 @@ import { contactFields } from './contactFields';
 import { event } from './event';
 import { flush } from './flush';
 import { link } from './link';
+import { merge } from './merge';
 import { message } from './message';
 import { note } from './note';
 import type { EntityType } from '../../../../shared/domain';
@@ -14,7 +15,7 @@ import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));
