@@ -13,7 +13,7 @@ import { regionFromApp } from '../settings/hosts';
 import type { SettingsService } from '../settings/SettingsService';
 import { IntercomClient, type ClientOptions } from './IntercomClient';
 import { IntercomError } from './IntercomError';
-import { FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
+import { DEFAULT_FIRST_PULL_CONCURRENCY, FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
 import { RateLimiter } from './RateLimiter';
 import type { SyncContext } from './SyncContext';
 import { contactEvents } from './steps/contactEvents';
@@ -28,6 +28,8 @@ export interface SyncEngineOptions {
   log: (message: string, error?: unknown) => void;
   /** Records pushed at once (default 8). */
   concurrency?: number;
+  /** Contact ranges the first pull reads at once (default 64; see Puller's DEFAULT_FIRST_PULL_CONCURRENCY). */
+  pullConcurrency?: number;
   /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
   debounceMs?: number;
   /** Runs at least this often while connected (default 1 min). */
@@ -232,9 +234,17 @@ export class SyncEngine {
   // ---- the connection ------------------------------------------------------------------------
 
   private client(token: string, baseUrl: string, signal?: AbortSignal, interactive = false): IntercomClient {
-    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.o.concurrency ?? 8 }) };
+    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.maxInFlight() }) };
     const deadline = interactive ? { deadlineMs: this.o.interactiveDeadlineMs ?? 30_000 } : {};
     return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client, ...deadline });
+  }
+
+  /**
+   * Requests in flight at once with one token: as many as the push or the first pull uses (the
+   * push waits on each record's answers, so a higher cap never makes it send more at once).
+   */
+  private maxInFlight(): number {
+    return Math.max(this.o.concurrency ?? 8, this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
   }
 
   /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
@@ -299,6 +309,7 @@ export class SyncEngine {
       signal,
       changed: (entity, ids) => this.recordChange(entity, ids),
       concurrency: this.o.concurrency ?? 8,
+      pullConcurrency: this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY,
       log: this.o.log,
       run: {},
     };

@@ -1,0 +1,59 @@
+// The parallel first pull's plan: a workspace's contacts cut into ranges of creation days, each a
+// contact search of its own, so several can be read at once (see Puller.firstPull).
+import type { SearchFilter } from './intercomTypes';
+
+/**
+ * One range of creation days: the contacts created from `from`'s calendar day (in the workspace's
+ * timezone) up to, not including, `to`'s. Null ends are open: the last range has no end, so a
+ * contact created while the import runs falls in it (and in the pull after it, by its updated_at).
+ */
+export interface ContactPartition {
+  from: number | null;
+  to: number | null;
+  /** `starting_after` of its next page (null: its first page comes next). */
+  cursor: string | null;
+}
+
+/**
+ * Two bounds at least this far apart fall on different calendar days in any timezone, even across
+ * a 25-hour day (daylight saving), so neighbouring ranges never share a day.
+ */
+export const MIN_SPLIT_S = 25 * 3600;
+
+/**
+ * The search for one range. Intercom's search matches dates by calendar day and knows only
+ * `=`, `<` and `>` on them (`>` starts at the next day, `<` ends at the day's start), so a range
+ * from day F to day T is "on F, or after F and before T": exact in the workspace's own
+ * timezone without knowing it. Two levels of nesting, the most search allows.
+ */
+export function partitionQuery(p: Pick<ContactPartition, 'from' | 'to'>): SearchFilter {
+  const on = (op: '=' | '<' | '>', value: number) => ({ field: 'created_at', operator: op, value });
+  if (p.from === null && p.to === null) return on('>', 0);
+  if (p.from === null) return on('<', p.to!);
+  if (p.to === null) return { operator: 'OR', value: [on('=', p.from), on('>', p.from)] };
+  return { operator: 'OR', value: [on('=', p.from), { operator: 'AND', value: [on('>', p.from), on('<', p.to)] }] };
+}
+
+/**
+ * Cuts a range holding `total` contacts into about total / target ranges of equal time, from the
+ * oldest contact in it (`oldest`, Unix s) to its end (`now` for an open one). Returns null when it
+ * cannot be cut (less than two days wide, or small enough already): it is then read as it is.
+ */
+export function splitPartition(p: ContactPartition, total: number, oldest: number, nowS: number, target: number): ContactPartition[] | null {
+  if (total <= target * 2) return null;
+  const lo = p.from ?? oldest;
+  const hi = p.to ?? Math.max(nowS, lo + 1);
+  const span = hi - lo;
+  const pieces = Math.min(Math.ceil(total / target), Math.floor(span / MIN_SPLIT_S), 4096);
+  if (pieces < 2) return null;
+  const bounds: number[] = [];
+  for (let j = 1; j < pieces; j++) bounds.push(lo + Math.round((j * span) / pieces));
+  const out: ContactPartition[] = [];
+  let from = p.from;
+  for (const b of bounds) {
+    out.push({ from, to: b, cursor: null });
+    from = b;
+  }
+  out.push({ from, to: p.to, cursor: null });
+  return out;
+}
