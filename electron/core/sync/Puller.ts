@@ -172,6 +172,8 @@ export interface PullerOptions {
 export const DEFAULT_FIRST_PULL_CONCURRENCY = 64;
 /** Thrown inside the search walk when Intercom refuses the search itself (not a cursor). */
 const REFUSED = Symbol('search refused');
+/** Thrown inside the search walk by a range that stops because another one failed. */
+const STOPPED = Symbol('range stopped');
 
 const emptyCounts = (): ApplyCounts => ({ inserted: 0, updated: 0, unchanged: 0, conflicts: 0, stale: 0 });
 
@@ -492,14 +494,14 @@ export class Puller {
         while (running < this.firstPullConcurrency && queue.length > 0 && failure === null && !refused) {
           const p = queue.shift()!;
           running++;
-          this.walkPartition(p, ref, queue, s, contacts, onProgress)
+          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused)
             .then(
               (n) => {
                 pages += n;
               },
               (e: unknown) => {
                 if (e === REFUSED) refused = true;
-                else failure ??= { error: e };
+                else if (e !== STOPPED) failure ??= { error: e };
               },
             )
             .finally(() => {
@@ -523,7 +525,8 @@ export class Puller {
     queue: ContactPartition[],
     s: SyncSettings,
     contacts: ApplyCounts,
-    onProgress?: ProgressFn,
+    onProgress: ProgressFn | undefined,
+    stopped: () => boolean,
   ): Promise<number> {
     const { store, client } = this.ctx;
     const query = partitionQuery(p);
@@ -567,6 +570,9 @@ export class Puller {
     return pipeline<ContactList>(
       first,
       (page) => {
+        // another range failed (or the search was refused): this page is not written, and its
+        // range goes on from the cursor before it next time
+        if (stopped()) throw STOPPED;
         guard.page(page.data.length, page.total_count);
         const after = nextCursor(page.pages);
         if (!after || page.data.length === 0) return null;
