@@ -554,7 +554,7 @@ export class Puller {
       if (p.from === null && p.to === null && ref.state.total === null) ref.state = { ...ref.state, total: firstPage.total_count ?? null };
       const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * 4)));
       const oldest = firstPage.data[0]?.created_at;
-      const parts = oldest === undefined ? null : splitPartition(p, firstPage.total_count ?? 0, oldest, Math.floor(this.ctx.now() / 1000), target);
+      const parts = oldest === undefined ? null : splitPartition(p, firstPage.total_count ?? 0, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
       if (parts) {
         store.transaction(() => {
           const list = ref.state.partitions ?? [];

@@ -3,6 +3,7 @@
 // (debounced), every minute, on "Sync now" and when the network comes back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
 // reach Intercom pauses (offline, or the token was refused); nothing is reported done that did
 // not reach Intercom, because the outbox and the pull cursors live in SQLite, not here.
+import { setMaxListeners } from 'node:events';
 import type { MethodOutput } from '../../../shared/api';
 import type { EntityType, SyncProgress, SyncRunState, SyncStatus } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
@@ -350,6 +351,8 @@ export class SyncEngine {
     // automatic runs learn who the connected admin is once: the default name changes are recorded under
     if (this.started && !this.o.settings.admin()) await this.testConnection().catch(() => undefined);
     const abort = new AbortController();
+    // every request in flight listens for the stop: the first pull has dozens at once
+    setMaxListeners(Math.max(this.maxInFlight() * 2, 10), abort.signal);
     this.abort = abort;
     const ctx = this.context(this.client(conn.token, conn.baseUrl, abort.signal), abort.signal);
     this.lastRunAt = this.o.now();

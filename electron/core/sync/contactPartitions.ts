@@ -36,15 +36,19 @@ export function partitionQuery(p: Pick<ContactPartition, 'from' | 'to'>): Search
 
 /**
  * Cuts a range holding `total` contacts into about total / target ranges of equal time, from the
- * oldest contact in it (`oldest`, Unix s) to its end (`now` for an open one). Returns null when it
+ * oldest contact in it (`oldest`, Unix s) to its end (`now` for an open one). With `lanes` (ranges
+ * read at once), more pieces than lanes are rounded to a multiple of them, so the last round of
+ * ranges is not a few stragglers read while the other lanes stand idle. Returns null when it
  * cannot be cut (less than two days wide, or small enough already): it is then read as it is.
  */
-export function splitPartition(p: ContactPartition, total: number, oldest: number, nowS: number, target: number): ContactPartition[] | null {
+export function splitPartition(p: ContactPartition, total: number, oldest: number, nowS: number, target: number, lanes = 1): ContactPartition[] | null {
   if (total <= target * 2) return null;
   const lo = p.from ?? oldest;
   const hi = p.to ?? Math.max(nowS, lo + 1);
   const span = hi - lo;
-  const pieces = Math.min(Math.ceil(total / target), Math.floor(span / MIN_SPLIT_S), 4096);
+  let wanted = Math.ceil(total / target);
+  if (wanted > lanes) wanted = Math.max(1, Math.round(wanted / lanes)) * lanes;
+  const pieces = Math.min(wanted, Math.floor(span / MIN_SPLIT_S), 4096);
   if (pieces < 2) return null;
   const bounds: number[] = [];
   for (let j = 1; j < pieces; j++) bounds.push(lo + Math.round((j * span) / pieces));
