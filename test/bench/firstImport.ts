@@ -220,6 +220,10 @@ export async function runFirstImportBench(options: Partial<FirstImportOptions> =
   for (const n of o.sizes) {
     const r = await runOne(n, o, log);
     log(`  ${fmtInt(n)}: ${sec(r.elapsedMs)}, ${ratio(r).toFixed(2)}x the rate-limit bound ${sec(r.rateBoundMs)}; sequential bound ${sec(r.sequentialBoundMs)}`);
+    log(
+      `    ${fmtInt(r.contactPages)} contact pages, ${fmtInt(r.companyPages)} scroll pages (done at ${sec(r.companyPhaseMs)}), ${fmtInt(r.requests)} requests, ` +
+        `${r.count429} x 429, at most ${r.maxInFlight} in flight, page median ${Math.round(r.pageMedianMs)} ms; engine CPU ${sec(r.cpuMs)}, in transactions ${sec(r.writeTotalMs)}`,
+    );
     runs.push(r);
   }
   const cpus = os.cpus();

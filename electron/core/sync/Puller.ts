@@ -9,6 +9,7 @@ import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
 import { PageGuard } from './PageGuard';
+import { BatchedWrites } from './batchedWrites';
 import { partitionQuery, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -268,7 +269,7 @@ async function sent(): Promise<void> {
  * Reads pages where each answer names the next one: the request for page n+1 leaves as soon as
  * page n arrives, and page n is written while it is on the wire, so writing costs no wall time.
  */
-async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void): Promise<number> {
+async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void | Promise<void>): Promise<number> {
   let pending: Promise<P> | null = first;
   let pages = 0;
   while (pending) {
@@ -280,7 +281,7 @@ async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | nu
       pending.catch(() => undefined);
       await sent();
     }
-    write(page, pending === null);
+    await write(page, pending === null);
   }
   return pages;
 }
@@ -485,6 +486,8 @@ export class Puller {
       store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
     }
     const queue = [...ref.state.partitions!];
+    // the pages that arrive together are written together (one commit)
+    const writes = new BatchedWrites((fn) => store.transaction(fn));
     let pages = 0;
     let failure: { error: unknown } | null = null;
     let refused = false;
@@ -494,7 +497,7 @@ export class Puller {
         while (running < this.firstPullConcurrency && queue.length > 0 && failure === null && !refused) {
           const p = queue.shift()!;
           running++;
-          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused)
+          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused, writes)
             .then(
               (n) => {
                 pages += n;
@@ -527,6 +530,7 @@ export class Puller {
     contacts: ApplyCounts,
     onProgress: ProgressFn | undefined,
     stopped: () => boolean,
+    writes: BatchedWrites,
   ): Promise<number> {
     const { store, client } = this.ctx;
     const query = partitionQuery(p);
@@ -580,25 +584,29 @@ export class Puller {
         return search(after);
       },
       (page, last) => {
-        const at = this.ctx.now();
-        const changed = store.transaction(() => {
-          let state = ref.state;
-          const list = state.partitions ?? [];
-          const rest = last ? list.filter((x) => x !== p) : list;
-          if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
-          const ids = this.applyContacts(page.data, s, contacts, at);
-          const done = state.done + page.data.length;
-          p.cursor = last ? null : nextCursor(page.pages);
-          if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
-          else {
-            state = { ...state, partitions: rest, done };
-            store.settings.set(FIRST_PULL_KEY, state, at);
-          }
-          ref.state = state;
-          return ids;
-        });
-        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
-        this.progress(ref.state, onProgress);
+        let changed: string[] = [];
+        return writes.write(
+          () => {
+            const at = this.ctx.now();
+            let state = ref.state;
+            const list = state.partitions ?? [];
+            const rest = last ? list.filter((x) => x !== p) : list;
+            if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
+            changed = this.applyContacts(page.data, s, contacts, at);
+            const done = state.done + page.data.length;
+            p.cursor = last ? null : nextCursor(page.pages);
+            if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
+            else {
+              state = { ...state, partitions: rest, done };
+              store.settings.set(FIRST_PULL_KEY, state, at);
+            }
+            ref.state = state;
+          },
+          () => {
+            if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
+            this.progress(ref.state, onProgress);
+          },
+        );
       },
     );
   }
