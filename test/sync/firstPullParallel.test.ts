@@ -211,6 +211,19 @@ describe('parallel first pull', () => {
     expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
   });
 
+  it('cuts a day too full to cut by time by the last digits of the contact ids', async () => {
+    const r = await rig({ seed: 'empty' });
+    // a bulk import: 2,400 contacts created within one hour
+    const at = NOON / 1000 - 30 * 86_400;
+    for (let i = 0; i < 2400; i++) r.sb.workspace.insertContact({ role: 'lead', email: `bulk${i}@example.com`, name: `Bulk ${i}`, created_at: at + i });
+    await r.puller({ minPartition: 200 }).firstPull();
+    const byId = r.searches.bodies.filter((b) => JSON.stringify(b.query).includes('"field":"id"'));
+    expect(byId.length).toBeGreaterThanOrEqual(16);
+    expect(r.searches.max).toBeGreaterThan(1);
+    expectEachOnce(r);
+    expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+
   it('reads the contact list one page after the other where Intercom refuses the search, and ends the same', async () => {
     const r = await rig();
     const hs = await startHostileServer({ upstream: r.sb.url });

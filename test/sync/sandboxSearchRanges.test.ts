@@ -4,7 +4,7 @@
 // creation-ordered index as from a scan of every contact (contacts added out of order included).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
-import { partitionQuery, splitPartition, type ContactPartition } from '../../electron/core/sync/contactPartitions';
+import { partitionQuery, splitById, splitPartition, type ContactPartition } from '../../electron/core/sync/contactPartitions';
 
 const open: Sandbox[] = [];
 afterEach(async () => {
@@ -80,5 +80,22 @@ describe('search by ranges of creation days', () => {
     expect(ranged).toEqual(expected);
     // a query that bounds no creation day reads everyone
     expect(searchAll(sb, { field: 'updated_at', operator: '>', value: 0 }).length).toBe(sb.workspace.contacts().length);
+  });
+
+  it('a range cut by the last digits of the ids (a day too full to cut by time) shares no contact and leaves none out', async () => {
+    const sb = await workspaceAround(0);
+    const range: ContactPartition = { from: T0 + 2 * DAY, to: T0 + 20 * DAY, cursor: null };
+    const whole = searchAll(sb, partitionQuery(range)).map((c) => c.id).sort();
+    expect(whole.length).toBeGreaterThan(50);
+    const sixteen = splitById(range, whole)!;
+    expect(sixteen.map((p) => p.idEnds)).toEqual([...'0123456789abcdef']);
+    // and one of them cut again: two digits
+    const again = splitById(sixteen[3]!, whole)!;
+    expect(again.every((p) => p.idEnds!.endsWith('3') && p.idEnds!.length === 2)).toBe(true);
+    const pieces = [...sixteen.filter((_, i) => i !== 3), ...again];
+    const got = pieces.flatMap((p) => searchAll(sb, partitionQuery(p)).map((c) => c.id)).sort();
+    expect(got).toEqual(whole);
+    // ids that do not look like Intercom's are not cut that way (a piece could miss them)
+    expect(splitById(range, ['user-1', 'user-2'])).toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
 import { PageGuard } from './PageGuard';
 import { BatchedWrites } from './batchedWrites';
-import { partitionQuery, splitPartition, type ContactPartition } from './contactPartitions';
+import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
@@ -558,7 +558,10 @@ export class Puller {
       if (p.from === null && p.to === null && ref.state.total === null) ref.state = { ...ref.state, total: firstPage.total_count ?? null };
       const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * 4)));
       const oldest = firstPage.data[0]?.created_at;
-      const parts = oldest === undefined ? null : splitPartition(p, firstPage.total_count ?? 0, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
+      const total = firstPage.total_count ?? 0;
+      let parts = oldest === undefined ? null : splitPartition(p, total, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
+      // too many for a range that time cannot cut (a day of a bulk import): by the ids' last digits
+      if (!parts && total > target * 2) parts = splitById(p, firstPage.data.map((c) => c.id));
       if (parts) {
         store.transaction(() => {
           const list = ref.state.partitions ?? [];

@@ -10,6 +10,11 @@ import type { SearchFilter } from './intercomTypes';
 export interface ContactPartition {
   from: number | null;
   to: number | null;
+  /**
+   * Only the contacts whose Intercom id ends with this (lower-case hex): how a range too narrow to
+   * cut by time (a day holding many contacts, as after a bulk import) is cut further.
+   */
+  idEnds?: string;
   /** `starting_after` of its next page (null: its first page comes next). */
   cursor: string | null;
 }
@@ -26,12 +31,31 @@ export const MIN_SPLIT_S = 25 * 3600;
  * from day F to day T is "on F, or after F and before T": exact in the workspace's own
  * timezone without knowing it. Two levels of nesting, the most search allows.
  */
-export function partitionQuery(p: Pick<ContactPartition, 'from' | 'to'>): SearchFilter {
+export function partitionQuery(p: Pick<ContactPartition, 'from' | 'to' | 'idEnds'>): SearchFilter {
   const on = (op: '=' | '<' | '>', value: number) => ({ field: 'created_at', operator: op, value });
-  if (p.from === null && p.to === null) return on('>', 0);
-  if (p.from === null) return on('<', p.to!);
-  if (p.to === null) return { operator: 'OR', value: [on('=', p.from), on('>', p.from)] };
-  return { operator: 'OR', value: [on('=', p.from), { operator: 'AND', value: [on('>', p.from), on('<', p.to)] }] };
+  // the id filter goes into each branch, so the query stays within two levels
+  const all = (...filters: SearchFilter[]): SearchFilter => {
+    const list = p.idEnds ? [...filters, { field: 'id', operator: '$', value: p.idEnds }] : filters;
+    return list.length === 1 ? list[0]! : { operator: 'AND', value: list };
+  };
+  if (p.from === null && p.to === null) return all(on('>', 0));
+  if (p.from === null) return all(on('<', p.to!));
+  if (p.to === null) return { operator: 'OR', value: [all(on('=', p.from)), all(on('>', p.from))] };
+  return { operator: 'OR', value: [all(on('=', p.from)), all(on('>', p.from), on('<', p.to))] };
+}
+
+const HEX = '0123456789abcdef';
+/** Intercom's contact ids are 24 hex digits (Mongo object ids); the last ones count up, so they spread evenly. */
+const HEX_ID = /^[0-9a-f]{8,}$/;
+
+/**
+ * Cuts a range into 16 by the last hex digit of the id (then the one before it), when the ids of
+ * its first page are all hex: a range that holds too many contacts but cannot be cut by time.
+ * Null when the ids do not look like Intercom's, or the range is cut that way 3 times already.
+ */
+export function splitById(p: ContactPartition, sampleIds: readonly string[]): ContactPartition[] | null {
+  if ((p.idEnds?.length ?? 0) >= 3 || sampleIds.length === 0 || !sampleIds.every((id) => HEX_ID.test(id))) return null;
+  return [...HEX].map((h) => ({ from: p.from, to: p.to, idEnds: h + (p.idEnds ?? ''), cursor: null }));
 }
 
 /**
@@ -54,10 +78,11 @@ export function splitPartition(p: ContactPartition, total: number, oldest: numbe
   for (let j = 1; j < pieces; j++) bounds.push(lo + Math.round((j * span) / pieces));
   const out: ContactPartition[] = [];
   let from = p.from;
+  const ends = p.idEnds ? { idEnds: p.idEnds } : {};
   for (const b of bounds) {
-    out.push({ from, to: b, cursor: null });
+    out.push({ from, to: b, ...ends, cursor: null });
     from = b;
   }
-  out.push({ from, to: p.to, cursor: null });
+  out.push({ from, to: p.to, ...ends, cursor: null });
   return out;
 }
