@@ -12,7 +12,7 @@ import type { ContactSearch } from '../../electron/core/sync/intercomTypes';
 import { DEFAULT_STAGE_VALUES } from '../../shared/domain';
 import { storeVsIntercom } from '../helpers/storeVsIntercom';
 import { removeTempDir, startCore, type TestClock, type TestCore } from '../helpers/testCore';
-import { errorList, startHostileServer } from './hostileServer';
+import { contactPage, errorList, startHostileServer } from './hostileServer';
 
 // a weekday noon (UTC): the seeded contacts were created over the year before it
 const NOON = Date.UTC(2025, 5, 11, 12, 0, 0);
@@ -222,6 +222,24 @@ describe('parallel first pull', () => {
     expect(r.searches.max).toBeGreaterThan(1);
     expectEachOnce(r);
     expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+
+  it('stops a range whose search hands back a cursor it gave before, stops the other ranges, and says which list looped', async () => {
+    const r = await rig();
+    const hs = await startHostileServer({ upstream: r.sb.url });
+    closers.push(() => hs.close());
+    // the ranges' continuations answer the same page, naming the same cursor, again and again
+    hs.route = (q) => {
+      if (q.method !== 'POST' || q.path !== '/contacts/search') return undefined;
+      const body = JSON.parse(q.body) as ContactSearch;
+      if (!body.pagination?.starting_after) return undefined;
+      return { status: 200, json: contactPage(['loop-1'], 'same-cursor', 5000) };
+    };
+    await expect(r.puller({}, r.ctx(hs.url)).firstPull()).rejects.toThrow(/contact search \(POST \/contacts\/search\) handed back a page cursor it had given before/);
+    // each range reads its first page, one looping page and at most one more ahead: bounded
+    const ranges = firstPullState(r).partitions!.length;
+    expect(hs.count('POST', '/contacts/search')).toBeLessThanOrEqual(1 + ranges * 3);
+    expect(firstPullState(r).phase).toBe('contacts');
   });
 
   it('reads the contact list one page after the other where Intercom refuses the search, and ends the same', async () => {
