@@ -290,7 +290,7 @@ export function firstImportMarkdown(res: FirstImportResult, command: string, dat
       (r) =>
         `- **${fmtInt(r.contacts)} contacts** (${fmtInt(r.companies)} companies, seeded in ${sec(r.seedMs)}): bounds over the fewest pages an ` +
         `import reads, ${fmtInt(r.minPages)} (contact pages of 150, the company scroll's pages of 50 and its empty end). Read: ` +
-        `${fmtInt(r.contactPages)} contact pages (the extra ones are first pages of ranges that were then cut smaller), ` +
+        `${fmtInt(r.contactPages)} contact pages (more than the fewest: each range ends on a part page, and the first page of a range that was cut smaller is read again by its pieces), ` +
         `${fmtInt(r.companyPages)} scroll pages (the company phase, one page after the other, ended ${sec(r.companyPhaseMs)} into the run), ` +
         `${fmtInt(r.requests)} requests in all, ${fmtInt(r.count429)} answered 429; at most ${r.maxInFlight} in flight at once; a contact page ` +
         `took ${Math.round(r.pageMedianMs)} ms from request to parsed answer (median). The engine's process used ${sec(r.cpuMs)} of CPU ` +
