@@ -10,6 +10,8 @@ import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
 import { CONSENT_BACKFILL_KEY } from '../db/migrations/0014-email-consent';
 import { PageGuard } from './PageGuard';
+import { BatchedWrites } from './batchedWrites';
+import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
@@ -79,7 +81,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface FirstPullState {
   phase: 'companies' | 'contacts' | 'done';
-  /** `starting_after` of the next contact page (null: from the start). */
+  /**
+   * How the contacts are read: 'search' in ranges of creation days side by side, 'list' one page
+   * after the other (where Intercom refuses the search). Absent: not chosen yet ('search' first).
+   */
+  contactWalk?: 'search' | 'list';
+  /** The search walk's ranges not read to their end yet, each with its cursor. */
+  partitions?: ContactPartition[];
+  /** The list walk: `starting_after` of the next contact page (null: from the start). */
   cursor: string | null;
   /** Contacts written so far. */
   done: number;
@@ -150,7 +159,24 @@ export interface PullerOptions {
   deferIndexesFrom?: number;
   /** While a scroll nobody can close blocks the first pull's company phase, how often to ask again (default 5 s). */
   scrollBusyPollMs?: number;
+  /**
+   * Contact ranges the first pull reads at once (default: the context's pullConcurrency, else
+   * DEFAULT_FIRST_PULL_CONCURRENCY); the rate limiter still paces every request.
+   */
+  firstPullConcurrency?: number;
+  /** A range is cut only when it holds more than twice this many contacts (default 1,500: 10 pages). */
+  minPartition?: number;
 }
+
+/**
+ * Ranges read at once by default: Intercom's 10,000 requests a minute are 167 a second, which at a
+ * few hundred ms an answer takes about 50 requests in flight; a few more keep the window full.
+ */
+export const DEFAULT_FIRST_PULL_CONCURRENCY = 64;
+/** Thrown inside the search walk when Intercom refuses the search itself (not a cursor). */
+const REFUSED = Symbol('search refused');
+/** Thrown inside the search walk by a range that stops because another one failed. */
+const STOPPED = Symbol('range stopped');
 
 const emptyCounts = (): ApplyCounts => ({ inserted: 0, updated: 0, unchanged: 0, conflicts: 0, stale: 0 });
 
@@ -245,7 +271,7 @@ async function sent(): Promise<void> {
  * Reads pages where each answer names the next one: the request for page n+1 leaves as soon as
  * page n arrives, and page n is written while it is on the wire, so writing costs no wall time.
  */
-async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void): Promise<number> {
+async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void | Promise<void>): Promise<number> {
   let pending: Promise<P> | null = first;
   let pages = 0;
   while (pending) {
@@ -257,7 +283,7 @@ async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | nu
       pending.catch(() => undefined);
       await sent();
     }
-    write(page, pending === null);
+    await write(page, pending === null);
   }
   return pages;
 }
@@ -267,6 +293,8 @@ export class Puller {
   private readonly perPage: number;
   private readonly deferIndexesFrom: number;
   private readonly scrollBusyPollMs: number;
+  private readonly firstPullConcurrency: number;
+  private readonly minPartition: number;
   /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
@@ -279,6 +307,8 @@ export class Puller {
     this.perPage = options.perPage ?? PER_PAGE;
     this.deferIndexesFrom = options.deferIndexesFrom ?? 20_000;
     this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
+    this.firstPullConcurrency = Math.max(1, options.firstPullConcurrency ?? ctx.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
+    this.minPartition = Math.max(1, options.minPartition ?? 1_500);
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
   }
@@ -356,20 +386,61 @@ export class Puller {
       store.settings.set(FIRST_PULL_KEY, state, this.ctx.now());
     }
 
+    const ref = { state };
+    if (state.contactWalk !== 'list') {
+      const walked = await this.searchWalk(ref, s, contacts, onProgress);
+      if (walked !== 'refused') return pages + walked;
+      // a workspace (or plan) whose search refuses these queries is read the sequential way;
+      // contacts already written are matched by their Intercom id, so none is written twice
+      ref.state = { ...ref.state, contactWalk: 'list', partitions: undefined, cursor: null, done: 0 };
+      store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+    }
+    return pages + (await this.listWalk(ref, s, contacts, onProgress));
+  }
+
+  /**
+   * The first pull's end, inside the transaction of its last page: the indexes back, the state
+   * done, and the incremental pull's watermark at the first pull's start (less the search lag):
+   * whatever changed or was created while it ran is newer than that, so the next pull reads it,
+   * whichever page or partition it missed.
+   */
+  private finishFirstPull(state: FirstPullState, total: number, at: number): FirstPullState {
+    const { store } = this.ctx;
+    if (state.deferredIndexes) store.remote.restoreIndexes(state.deferredIndexes);
+    const done: FirstPullState = { ...state, deferredIndexes: undefined, phase: 'done', cursor: null, partitions: undefined, total, finishedAt: at };
+    store.settings.set(FIRST_PULL_KEY, done, at);
+    const w = Math.floor(state.startedAt / 1000) - this.lagS;
+    store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
+    return done;
+  }
+
+  /** Drops the list indexes when this many contacts are still to come (see deferIndexesFrom). */
+  private deferIndexes(state: FirstPullState, coming: number): FirstPullState {
+    if (state.deferredIndexes || coming < this.deferIndexesFrom) return state;
+    return { ...state, deferredIndexes: this.ctx.store.remote.dropListIndexes() };
+  }
+
+  private progress(state: FirstPullState, onProgress?: ProgressFn): void {
+    onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + Math.max(state.total, state.done));
+  }
+
+  /** The contacts through the list, one page after the other (the fallback where search is refused). */
+  private async listWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn): Promise<number> {
+    const { store } = this.ctx;
     const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
     const guard = new PageGuard({ method: 'GET', path: '/contacts', label: 'contact list' });
-    let first = list(state.cursor);
-    if (state.cursor !== null) {
+    let first = list(ref.state.cursor);
+    if (ref.state.cursor !== null) {
       // a saved cursor Intercom no longer takes: the first pull starts the contacts over (each
       // contact is matched by its Intercom id, so none is written twice)
       first = first.catch((e: unknown) => {
         if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
         this.ctx.log(`first pull: Intercom refused the saved contact cursor; reading contacts from the start`, e);
-        state = { ...state, cursor: null, done: 0 };
+        ref.state = { ...ref.state, cursor: null, done: 0 };
         return list(null);
       });
     }
-    pages += await pipeline<ContactList>(
+    return pipeline<ContactList>(
       first,
       (page) => {
         guard.page(page.data.length, page.total_count);
@@ -381,30 +452,168 @@ export class Puller {
       (page, last) => {
         const at = this.ctx.now();
         const changed = store.transaction(() => {
-          const coming = (page.total_count ?? 0) - state.done;
-          if (!last && !state.deferredIndexes && coming >= this.deferIndexesFrom) state = { ...state, deferredIndexes: store.remote.dropListIndexes() };
+          let state = ref.state;
+          if (!last) state = this.deferIndexes(state, (page.total_count ?? 0) - state.done);
           const ids = this.applyContacts(page.data, s, contacts, at);
           const done = state.done + page.data.length;
-          if (last && state.deferredIndexes) {
-            store.remote.restoreIndexes(state.deferredIndexes);
-            state = { ...state, deferredIndexes: undefined };
+          if (last) state = this.finishFirstPull({ ...state, done }, page.total_count ?? done, at);
+          else {
+            state = { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
+            store.settings.set(FIRST_PULL_KEY, state, at);
           }
-          state = last
-            ? { ...state, phase: 'done', cursor: null, done, total: page.total_count ?? done, finishedAt: at }
-            : { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
-          store.settings.set(FIRST_PULL_KEY, state, at);
-          if (last) {
-            // changes made while the first pull ran are newer than its start: the next pull finds them
-            const w = Math.floor(state.startedAt / 1000) - this.lagS;
-            store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
-          }
+          ref.state = state;
           return ids;
         });
         if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
-        onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + state.total);
+        this.progress(ref.state, onProgress);
       },
     );
+  }
+
+  /**
+   * The contacts through the search, in ranges of creation days read side by side (at most
+   * `firstPullConcurrency` at once; the shared rate limiter keeps them within Intercom's limit).
+   * It starts as one range; a range whose first page says it holds more than a share of the work
+   * is cut into ranges of equal time (that page is dropped) until each is small enough, or one
+   * day wide. Each page is one transaction that also records its range's cursor, so a quit loses
+   * at most the pages in flight, and a resumed pull goes on with every range where it stopped.
+   * Sorted by created_at, which never changes, a contact edited meanwhile does not move between
+   * pages; what changed or was created since the start is read again by the next pull (the
+   * watermark), as after the sequential walk. Returns 'refused' when Intercom refuses the search.
+   */
+  private async searchWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn): Promise<number | 'refused'> {
+    const { store } = this.ctx;
+    if (!ref.state.partitions) {
+      ref.state = { ...ref.state, contactWalk: 'search', partitions: [{ from: null, to: null, cursor: null }], done: 0, total: null };
+      store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+    }
+    const queue = [...ref.state.partitions!];
+    // the pages that arrive together are written together (one commit)
+    const writes = new BatchedWrites((fn) => store.transaction(fn));
+    let pages = 0;
+    let failure: { error: unknown } | null = null;
+    let refused = false;
+    await new Promise<void>((resolve) => {
+      let running = 0;
+      const pump = () => {
+        while (running < this.firstPullConcurrency && queue.length > 0 && failure === null && !refused) {
+          const p = queue.shift()!;
+          running++;
+          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused, writes)
+            .then(
+              (n) => {
+                pages += n;
+              },
+              (e: unknown) => {
+                if (e === REFUSED) refused = true;
+                else if (e !== STOPPED) failure ??= { error: e };
+              },
+            )
+            .finally(() => {
+              running--;
+              pump();
+            });
+        }
+        if (running === 0) resolve();
+      };
+      pump();
+    });
+    if (failure !== null) throw (failure as { error: unknown }).error;
+    if (refused) return 'refused';
     return pages;
+  }
+
+  /** One range to its end (or cut into smaller ones, pushed onto `queue`); returns the pages read. */
+  private async walkPartition(
+    p: ContactPartition,
+    ref: { state: FirstPullState },
+    queue: ContactPartition[],
+    s: SyncSettings,
+    contacts: ApplyCounts,
+    onProgress: ProgressFn | undefined,
+    stopped: () => boolean,
+    writes: BatchedWrites,
+  ): Promise<number> {
+    const { store, client } = this.ctx;
+    const query = partitionQuery(p);
+    const search = (after: string | null) =>
+      client.searchContacts({
+        query,
+        sort: { field: 'created_at', order: 'ascending' },
+        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+      });
+    const refusal = (e: unknown) => isIntercomError(e) && (e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'forbidden');
+    let first = search(p.cursor).catch((e: unknown) => {
+      if (!refusal(e)) throw e;
+      if (p.cursor === null) {
+        this.ctx.log('first pull: Intercom refused the contact search; reading the contact list instead', e);
+        throw REFUSED;
+      }
+      // a saved cursor Intercom no longer takes: this range starts over (its contacts are matched)
+      this.ctx.log('first pull: Intercom refused a saved search cursor; reading that range from its start', e);
+      p.cursor = null;
+      return search(null);
+    });
+    const firstPage = await first;
+    const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'contact search' });
+    if (p.cursor === null) {
+      if (p.from === null && p.to === null && ref.state.total === null) ref.state = { ...ref.state, total: firstPage.total_count ?? null };
+      const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * 4)));
+      const oldest = firstPage.data[0]?.created_at;
+      const total = firstPage.total_count ?? 0;
+      let parts = oldest === undefined ? null : splitPartition(p, total, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
+      // too many for a range that time cannot cut (a day of a bulk import): by the ids' last digits
+      if (!parts && total > target * 2) parts = splitById(p, firstPage.data.map((c) => c.id));
+      if (parts) {
+        store.transaction(() => {
+          const list = ref.state.partitions ?? [];
+          const i = list.indexOf(p);
+          ref.state = { ...ref.state, partitions: [...list.slice(0, i), ...parts, ...list.slice(i + 1)] };
+          store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+        });
+        queue.push(...parts);
+        return 1;
+      }
+    }
+    first = Promise.resolve(firstPage);
+    return pipeline<ContactList>(
+      first,
+      (page) => {
+        // another range failed (or the search was refused): this page is not written, and its
+        // range goes on from the cursor before it next time
+        if (stopped()) throw STOPPED;
+        guard.page(page.data.length, page.total_count);
+        const after = nextCursor(page.pages);
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return search(after);
+      },
+      (page, last) => {
+        let changed: string[] = [];
+        return writes.write(
+          () => {
+            const at = this.ctx.now();
+            let state = ref.state;
+            const list = state.partitions ?? [];
+            const rest = last ? list.filter((x) => x !== p) : list;
+            if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
+            changed = this.applyContacts(page.data, s, contacts, at);
+            const done = state.done + page.data.length;
+            p.cursor = last ? null : nextCursor(page.pages);
+            if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
+            else {
+              state = { ...state, partitions: rest, done };
+              store.settings.set(FIRST_PULL_KEY, state, at);
+            }
+            ref.state = state;
+          },
+          () => {
+            if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
+            this.progress(ref.state, onProgress);
+          },
+        );
+      },
+    );
   }
 
   // ---- incremental pull --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // (debounced), every minute, on "Sync now" and when the network comes back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
 // reach Intercom pauses (offline, or the token was refused); nothing is reported done that did
 // not reach Intercom, because the outbox and the pull cursors live in SQLite, not here.
+import { setMaxListeners } from 'node:events';
 import type { MethodOutput } from '../../../shared/api';
 import type { EntityType, SyncProgress, SyncRunState, SyncStatus } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
@@ -13,7 +14,7 @@ import { regionFromApp } from '../settings/hosts';
 import type { SettingsService } from '../settings/SettingsService';
 import { IntercomClient, type ClientOptions } from './IntercomClient';
 import { IntercomError } from './IntercomError';
-import { FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
+import { DEFAULT_FIRST_PULL_CONCURRENCY, FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
 import { RateLimiter } from './RateLimiter';
 import type { SyncContext } from './SyncContext';
 import { contactEvents } from './steps/contactEvents';
@@ -31,6 +32,8 @@ export interface SyncEngineOptions {
   concurrency?: number;
   /** See SyncContext.checkBeforeUpdate (default true). */
   checkBeforeUpdate?: boolean;
+  /** Contact ranges the first pull reads at once (default 64; see Puller's DEFAULT_FIRST_PULL_CONCURRENCY). */
+  pullConcurrency?: number;
   /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
   debounceMs?: number;
   /** Runs at least this often while connected (default 1 min). */
@@ -235,9 +238,17 @@ export class SyncEngine {
   // ---- the connection ------------------------------------------------------------------------
 
   private client(token: string, baseUrl: string, signal?: AbortSignal, interactive = false): IntercomClient {
-    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.o.concurrency ?? 8 }) };
+    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.maxInFlight() }) };
     const deadline = interactive ? { deadlineMs: this.o.interactiveDeadlineMs ?? 30_000 } : {};
     return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client, ...deadline });
+  }
+
+  /**
+   * Requests in flight at once with one token: as many as the push or the first pull uses (the
+   * push waits on each record's answers, so a higher cap never makes it send more at once).
+   */
+  private maxInFlight(): number {
+    return Math.max(this.o.concurrency ?? 8, this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
   }
 
   /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
@@ -318,6 +329,7 @@ export class SyncEngine {
       changed: (entity, ids) => this.recordChange(entity, ids),
       concurrency: this.o.concurrency ?? 8,
       checkBeforeUpdate: this.o.checkBeforeUpdate ?? true,
+      pullConcurrency: this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY,
       log: this.o.log,
       run: {},
     };
@@ -358,6 +370,8 @@ export class SyncEngine {
     // automatic runs learn who the connected admin is once: the default name changes are recorded under
     if (this.started && !this.o.settings.admin()) await this.testConnection().catch(() => undefined);
     const abort = new AbortController();
+    // every request in flight listens for the stop: the first pull has dozens at once
+    setMaxListeners(Math.max(this.maxInFlight() * 2, 10), abort.signal);
     this.abort = abort;
     const ctx = this.context(this.client(conn.token, conn.baseUrl, abort.signal), abort.signal);
     this.lastRunAt = this.o.now();

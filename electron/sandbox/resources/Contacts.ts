@@ -5,6 +5,7 @@ import {
   type CompanyRecord,
   type CompanyWire,
   type ContactData,
+  type ContactRecord,
   type ContactWire,
   type Role,
   type Scalar,
@@ -12,7 +13,7 @@ import {
 } from '../model';
 import { body, decodeCursor, encodeCursor, has, isObject, optInt, optKey, optText, parsePerPage } from '../params';
 import type { WorkspaceCore } from '../WorkspaceCore';
-import { compareKeys, compileQuery, resolveField, type SearchContext } from '../searchQuery';
+import { compareKeys, compileQuery, dateSpan, resolveField, type SearchContext } from '../searchQuery';
 import type { DataAttributes } from './DataAttributes';
 
 const COMPANY_LIMIT = 1000;
@@ -24,8 +25,20 @@ interface SearchHit {
   key: unknown;
 }
 
+interface CachedSearch {
+  writes: number;
+  at: number;
+  hits: SearchHit[];
+}
+
+/** Result sets kept for paging: a parallel reader pages through many queries at once. */
+const SEARCH_CACHE_SIZE = 512;
+
 export class Contacts {
-  private searchCache: { key: string; writes: number; at: number; hits: SearchHit[] } | null = null;
+  /** Most recently used last (a Map keeps insertion order). */
+  private readonly searchCache = new Map<string, CachedSearch>();
+  /** Every contact by created_at (which never changes), then position; extended as contacts are added. */
+  private byCreated: ContactRecord[] = [];
 
   constructor(
     private readonly ws: WorkspaceCore,
@@ -190,22 +203,33 @@ export class Contacts {
     const at = this.ws.now() - this.ws.searchLagMs;
     const cmp = (a: SearchHit | { pos: number; key: unknown }, b: { pos: number; key: unknown }) => dir * compareKeys(a.key, b.key) || a.pos - b.pos;
     const cacheKey = JSON.stringify([b.query, b.sort ?? null]);
-    const cached = this.searchCache;
+    const cached = this.searchCache.get(cacheKey);
     // Paging through one query re-reads the same result set; it is still valid while nothing was
     // written and no version has come into the lagging index's view since it was computed
     let hits: SearchHit[];
-    if (cached && cached.key === cacheKey && cached.writes === this.ws.writes && (cached.at === at || (cached.at >= this.ws.lastWriteAt && at >= cached.at))) {
+    if (cached && cached.writes === this.ws.writes && (cached.at === at || (cached.at >= this.ws.lastWriteAt && at >= cached.at))) {
       hits = cached.hits;
+      this.searchCache.delete(cacheKey);
     } else {
       hits = [];
-      for (const rec of this.ws.order) {
+      const add = (rec: ContactRecord) => {
         const data = rec.since <= at ? rec.current : this.ws.indexed(rec, at);
-        if (!data || !isListed(data) || !predicate(data)) continue;
+        if (!data || !isListed(data) || !predicate(data)) return;
         hits.push({ data, pos: rec.position, key: sortGet ? (sortGet(data) ?? null) : null });
+      };
+      const span = dateSpan(b.query, 'created_at', this.ws.timezoneOffsetMinutes);
+      if (span) {
+        // only the contacts created in the span the query bounds, then in position order as a full scan gives
+        const index = this.createdIndex();
+        for (let i = firstCreatedFrom(index, span.lo); i < index.length && index[i]!.current.created_at < span.hi; i++) add(index[i]!);
+        hits.sort(sortGet ? cmp : (x, y) => x.pos - y.pos);
+      } else {
+        for (const rec of this.ws.order) add(rec);
+        if (sortGet) hits.sort(cmp);
       }
-      if (sortGet) hits.sort(cmp);
-      this.searchCache = { key: cacheKey, writes: this.ws.writes, at, hits };
     }
+    this.searchCache.set(cacheKey, { writes: this.ws.writes, at, hits });
+    if (this.searchCache.size > SEARCH_CACHE_SIZE) this.searchCache.delete(this.searchCache.keys().next().value!);
     let from = 0;
     if (cursor) {
       // First hit after the cursor's (key, position): hits are sorted by cmp, so bisect
@@ -233,6 +257,24 @@ export class Contacts {
         ...(more ? { next: { page: page + 1, starting_after: encodeCursor(['search', page, lastHit.pos, lastHit.key]) } } : {}),
       },
     };
+  }
+
+  /** byCreated brought up to date with the contacts added since it was last used. */
+  private createdIndex(): ContactRecord[] {
+    const order = this.ws.order;
+    // a workspace loaded or reset in place holds other records: start again
+    if (this.byCreated.length > order.length || (this.byCreated.length > 0 && this.ws.byId.get(this.byCreated[0]!.id) !== this.byCreated[0])) this.byCreated = [];
+    const index = this.byCreated;
+    if (index.length === order.length) return index;
+    let sorted = true;
+    for (let i = index.length; i < order.length; i++) {
+      const rec = order[i]!;
+      const last = index[index.length - 1];
+      if (last && last.current.created_at > rec.current.created_at) sorted = false;
+      index.push(rec);
+    }
+    if (!sorted) index.sort((x, y) => x.current.created_at - y.current.created_at || x.position - y.position);
+    return index;
   }
 
   mergeContacts(input: unknown): ContactWire {
@@ -340,4 +382,16 @@ function sameContact(a: ContactData, b: ContactData): boolean {
   const ak = Object.keys(a.custom_attributes);
   if (ak.length !== Object.keys(b.custom_attributes).length) return false;
   return ak.every((k) => a.custom_attributes[k] === b.custom_attributes[k]) && a.companyIds === b.companyIds;
+}
+
+/** The first position in a created_at-ordered index at or after `lo` (Unix s). */
+function firstCreatedFrom(index: readonly ContactRecord[], lo: number): number {
+  let a = 0;
+  let b = index.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (index[mid]!.current.created_at < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
