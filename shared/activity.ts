@@ -1,7 +1,7 @@
 // Activity (events and timelines), imports and bulk actions, as zod schemas and their types.
 // Pure: no node, DOM or electron imports.
 import { z } from 'zod';
-import { CompanyStage, ContactRef, ContactStage, EntityType, LocalId, MessageChannel, text, Timestamp } from './domain';
+import { AdminId, CompanyStage, ContactRef, ContactStage, EntityType, LocalId, MessageChannel, text, Timestamp } from './domain';
 import { EventName } from './segments';
 
 export { EventName };
@@ -209,6 +209,8 @@ export const BulkAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setStage'), stage: ContactStage }).strict(),
   z.object({ type: z.literal('setCompanyStage'), stage: CompanyStage }).strict(),
   z.object({ type: z.literal('link'), companyId: LocalId }).strict(),
+  /** Assign an owner (an admin id), or none (null). */
+  z.object({ type: z.literal('setOwner'), ownerId: AdminId.nullable() }).strict(),
   z
     .object({
       type: z.literal('message'),

@@ -106,6 +106,7 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'changes.list': {},
   'changes.undo': { id: 'nothing' },
   'logs.tail': { lines: 50 },
+  'admins.list': {},
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */

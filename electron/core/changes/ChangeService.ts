@@ -77,6 +77,7 @@ const CONTACT_COLUMNS: Record<string, keyof ContactRow> = {
   phone: 'phone',
   visitorId: 'visitor_id',
   externalId: 'external_id',
+  ownerId: 'owner_id',
 };
 const COMPANY_COLUMNS: Record<string, keyof CompanyRow> = {
   stage: 'stage',

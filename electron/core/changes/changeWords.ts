@@ -19,6 +19,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   phone: 'Phone',
   visitorId: 'Visitor id',
   externalId: 'User id',
+  ownerId: 'Owner',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

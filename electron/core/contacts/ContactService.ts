@@ -105,7 +105,8 @@ export class ContactService {
 
   list(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
     // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
-    if (q.filter.segmentId || q.filter.rule) return this.segments.listContacts(q);
+    // the owner filter too: the list's own plans know the trigger-kept counts, not owners
+    if (q.filter.segmentId || q.filter.rule || q.filter.owner?.length) return this.segments.listContacts(q);
     const { store } = this.ctx;
     const page = store.contacts.list(q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));

@@ -8,8 +8,8 @@ import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
 /** The columns of a contact a bulk action plans with (whole rows cost five times as much at 100k). */
-export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at'>;
-const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at';
+export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'owner_id'>;
+const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.owner_id';
 
 export interface BulkActionRow {
   id: string;
@@ -114,6 +114,17 @@ export class BulkRepository {
            AND op IN (SELECT value FROM json_each(@ops)) LIMIT 1`,
       )
       .get({ entityId, afterSeq, ops: JSON.stringify(ops) });
+    return row !== undefined;
+  }
+
+  /** Later entries of this contact that change one of its fields (a key of their payload: `ownerId`, `email` ...). */
+  hasLaterFieldOps(entityId: string, afterSeq: number, field: string): boolean {
+    const row = this.st
+      .get(
+        `SELECT 1 FROM outbox WHERE entity_id = @entityId AND seq > @afterSeq
+           AND op IN ('contact.create', 'contact.update') AND json_type(payload, '$.' || @field) IS NOT NULL LIMIT 1`,
+      )
+      .get({ entityId, afterSeq, field });
     return row !== undefined;
   }
 

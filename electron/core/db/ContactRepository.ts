@@ -31,6 +31,7 @@ const WRITABLE = {
   customAttributes: 'custom_attributes',
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
+  ownerId: 'owner_id',
 } as const;
 export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
 
@@ -63,6 +64,8 @@ export interface NewContactRow {
   createdAt: number;
   /** Default: `createdAt` (an imported contact keeps its file's creation time). */
   updatedAt?: number;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
 }
 
 /** A contact first seen in Intercom, already synced. */
@@ -79,6 +82,8 @@ export interface NewSyncedContact {
   createdAt: number;
   updatedAt: number;
   syncBase: string;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
   /** Local companies it belongs to (pk and name, for its search entry). */
   companies: readonly { pk: number; name: string }[];
 }
@@ -97,6 +102,7 @@ export const SORT_EXPR: Record<SortField, string> = {
   updatedAt: 'c.updated_at',
   lastActivityAt: 'c.last_activity_at',
   syncState: 'c.sync_state',
+  owner: 'c.owner_id',
 };
 const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   name: 'name',
@@ -109,6 +115,7 @@ const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
   syncState: 'sync_state',
+  owner: 'owner_id',
 };
 
 /** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
@@ -171,10 +178,10 @@ export class ContactRepository {
   insert(r: NewContactRow): number {
     const info = this.st
       .get(
-        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at)
-         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt)`,
+        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at, owner_id)
+         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt, @ownerId)`,
       )
-      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt });
+      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt, ownerId: r.ownerId ?? null });
     const pk = Number(info.lastInsertRowid);
     // a new contact has no companies and no old entry: its search entry is written directly
     this.st
@@ -194,12 +201,12 @@ export class ContactRepository {
   insertSynced(rows: readonly NewSyncedContact[]): number[] {
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base)
+                             created_at, updated_at, sync_state, sync_base, owner_id)
        VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase)`,
+               @createdAt, @updatedAt, 'synced', @syncBase, @ownerId)`,
     );
     const pks = rows.map((r) => {
-      const pk = Number(insert.run(r).lastInsertRowid);
+      const pk = Number(insert.run({ ...r, ownerId: r.ownerId ?? null }).lastInsertRowid);
       for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
       return pk;
     });

@@ -2,6 +2,7 @@
 // inside `transaction`, which is synchronous (no await can slip in between the row, the
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
+import { AdminRepository } from './AdminRepository';
 import { BulkRepository } from './BulkRepository';
 import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
@@ -41,6 +42,7 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly admins: AdminRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +62,7 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.admins = new AdminRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

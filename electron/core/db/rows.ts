@@ -53,6 +53,7 @@ export interface ContactRow {
   updated_at: number;
   last_activity_at: number | null;
   sync_state: Contact['syncState'];
+  owner_id: string | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -71,6 +72,7 @@ export function toContact(r: ContactRow): Contact {
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
+    ownerId: r.owner_id,
   };
 }
 

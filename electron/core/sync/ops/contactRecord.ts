@@ -15,7 +15,7 @@ export function withoutNulls(body: Record<string, unknown>): Record<string, unkn
 /** A full row as a patch: used when a record must be (re)created from what it holds now. */
 export function rowContactPatch(row: ContactRow): ContactPatch {
   const b = contactBaseFromRow(row);
-  return { role: b.role, email: b.email, name: b.name, phone: b.phone, externalId: b.externalId, stage: b.stage, customAttributes: b.customAttributes };
+  return { role: b.role, email: b.email, name: b.name, phone: b.phone, externalId: b.externalId, stage: b.stage, customAttributes: b.customAttributes, ownerId: b.ownerId };
 }
 
 export function rowCompanyPatch(row: CompanyRow): CompanyPatch {
