@@ -293,6 +293,10 @@ describe('every method on real records', () => {
       await syncUntilQuiet();
       const synced = await call('contacts.get', { id: ann.id });
       expect(synced.intercomId).toEqual(expect.any(String));
+      // the team the sync read from GET /admins, and who I am (the connected admin)
+      const team = await call('admins.list', {});
+      expect(team.items.length).toBeGreaterThan(1);
+      expect(team.me?.source).toBe('connection');
       await call('events.pull', { contactId: ann.id });
       await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });
       sb.workspace.remoteEdit(synced.intercomId!, { name: 'Ann Remote' });
