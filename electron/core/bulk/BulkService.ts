@@ -19,6 +19,7 @@ import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
+import { checkOwner } from '../contacts/ContactService';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
@@ -245,9 +246,7 @@ export class BulkService {
         break;
       }
       case 'setOwner': {
-        if (action.ownerId !== null && !store.admins.byId(action.ownerId)) {
-          throw new AppError('VALIDATION', `Owner: there is no admin with id ${action.ownerId} in the team; sync to refresh the team`, { field: 'action.ownerId' });
-        }
+        if (action.ownerId !== null) checkOwner(store, action.ownerId, 'action.ownerId');
         for (const c of contacts) {
           if (c.owner_id === action.ownerId) skip(SKIP.sameOwner);
           else plan.touched.push(c);

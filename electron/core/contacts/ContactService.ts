@@ -128,12 +128,13 @@ export class ContactService {
       const current = toContact(row);
       const changes: Record<string, unknown> = {};
       const write: ContactWrite = {};
-      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId'] as const) {
+      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId', 'ownerId'] as const) {
         const next = patch[key];
         if (next === undefined || next === current[key]) continue;
         changes[key] = next;
         write[key] = next;
       }
+      if (typeof changes.ownerId === 'string') checkOwner(store, changes.ownerId, 'patch.ownerId');
       if (patch.customAttributes) {
         const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
         const delta = Object.fromEntries(
@@ -336,6 +337,13 @@ export class ContactService {
     this.changes.announce(journalled);
     return result;
   }
+}
+
+/** An owner must be a member of the team as the last sync listed it (Intercom refuses anyone else). */
+export function checkOwner(store: ServiceContext['store'], ownerId: string, field: string): void {
+  const admin = store.admins.byId(ownerId);
+  if (!admin) throw new AppError('VALIDATION', `${fieldLabel(field)}: there is no admin with id ${ownerId} in the team; sync to refresh the team`, { field });
+  if (!admin.active) throw new AppError('VALIDATION', `${fieldLabel(field)}: ${admin.name ?? admin.email ?? ownerId} is no longer in the team`, { field });
 }
 
 function dropNulls(attrs: CustomAttributes): CustomAttributes {
