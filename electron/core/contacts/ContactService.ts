@@ -73,7 +73,9 @@ export class ContactService {
         externalId: input.externalId ?? null,
         stage: input.stage,
         customAttributes: dropNulls(input.customAttributes ?? {}),
+        ...(input.ownerId ? { ownerId: input.ownerId } : {}),
       };
+      if (fields.ownerId) checkOwner(store, fields.ownerId, 'ownerId');
       // the website visits made before this lead was captured become its own (after its create in the outbox)
       const { pk, adopted } = this.writer.create(fields, { id, at, actor });
       const label = describe({ id, name: fields.name, email: fields.email });
