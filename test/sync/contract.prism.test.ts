@@ -301,6 +301,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // ---- second batch: changes to records Intercom now has
     await must(c, 'contacts.update', { id: ada.id, patch: { name: 'Ada King', phone: '+44 20 7946 0000' } });
     await must(c, 'contacts.setStage', { id: ada.id, stage: 'signed_up' });
+    // an owner from the team the first run read (GET /admins): sent as the integer owner_id
+    const admins = (await must<{ items: { id: string }[] }>(c, 'admins.list', {})).items;
+    await must(c, 'contacts.update', { id: ada.id, patch: { ownerId: admins[0]!.id } });
     await must(c, 'companies.setStage', { id: acme.id, stage: 'customer' });
     await must(c, 'companies.unlink', { contactId: ada.id, companyId: acme.id });
     await must(c, 'companies.link', { contactId: ada.id, companyId: acme.id });
@@ -367,6 +370,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     const sent = (route: string) => routes.get(route) ?? 0;
     for (const route of [
       'GET /me',
+      'GET /admins',
       'GET /data_attributes',
       'POST /contacts',
       'PUT /contacts/{id}',
@@ -390,6 +394,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // both messages and the flush (Intercom-Version 1.4) went out
     expect(recorded.filter((r) => r.route === 'POST /messages').map((r) => (JSON.parse(r.body) as { message_type: string }).message_type).sort()).toEqual(['email', 'inapp']);
     expect(recorded.find((r) => r.route === 'GET /conversations')?.version).toBe('1.4');
+    // the owner went out as Intercom's integer owner_id
+    const owners = recorded.filter((r) => r.route === 'PUT /contacts/{id}').map((r) => (JSON.parse(r.body) as { owner_id?: unknown }).owner_id);
+    expect(owners.some((o) => typeof o === 'number')).toBe(true);
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);
