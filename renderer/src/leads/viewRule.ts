@@ -12,6 +12,7 @@ export interface ViewQuery {
     role: Role[];
     company: Pick<CompanyRef, 'id'> | null;
     syncState: SyncState[];
+    owner: string[];
     segment: { id: string } | null;
     rule: { rule: SegmentGroup } | null;
   };
@@ -26,6 +27,7 @@ export function viewRule(q: ViewQuery, segmentRule: (id: string) => SegmentGroup
   if (f.role.length) rules.push({ field: 'role', in: f.role });
   if (f.company) rules.push({ field: 'company', op: 'is', companyId: f.company.id });
   if (f.syncState.length) rules.push({ field: 'syncState', in: f.syncState });
+  if (f.owner.length) rules.push({ field: 'owner', in: f.owner as ('none' | 'me' | string)[] });
   if (f.segment) {
     const rule = segmentRule(f.segment.id);
     if (!rule) return null;
