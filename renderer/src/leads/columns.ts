@@ -33,7 +33,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 112 },
   { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 2 },
   // sorted by the owner's id through its index (fast at any size): owners come out grouped
-  { id: 'owner', label: 'Owner', sortField: 'owner', firstDir: 'asc', defaultWidth: 120, grow: 1 },
+  { id: 'owner', label: 'Owner', sortField: 'owner', firstDir: 'asc', defaultWidth: 160, grow: 1 },
   { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
   { id: 'syncState', label: 'Sync', sortField: 'syncState', firstDir: 'asc', defaultWidth: 90 },
