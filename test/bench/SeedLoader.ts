@@ -46,6 +46,7 @@ const FUNNEL_COLUMNS = [
 ] as const;
 
 const CONTACT_COLUMNS = [
+  'owner_id',
   'id',
   'role',
   'email',

@@ -107,10 +107,11 @@ export class ContactService {
 
   list(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
     // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
-    // the owner filter too: the list's own plans know the trigger-kept counts, not owners
-    if (q.filter.segmentId || q.filter.rule || q.filter.owner?.length) return this.segments.listContacts(q);
+    if (q.filter.segmentId || q.filter.rule) return this.segments.listContacts(q);
     const { store } = this.ctx;
-    const page = store.contacts.list(q);
+    // "me" is who I am now; nobody yet: it matches no contact (an admin id is never empty)
+    const owner = q.filter.owner?.map((o) => (o === 'me' ? (this.ctx.me ?? '') : o));
+    const page = store.contacts.list(owner ? { ...q, filter: { ...q.filter, owner } } : q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
     return {
       // Object.assign, not a spread: a page maps up to 500 rows and the copy is measurable

@@ -156,6 +156,8 @@ interface ListFilters {
   shortWords: boolean;
   enums: EnumFilter[];
   companyId: string | null;
+  /** Owned by one of these admins, or by nobody (`none`); null: no owner filter. `me` is resolved by the caller. */
+  owners: { ids: string[]; none: boolean } | null;
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -345,6 +347,9 @@ export class ContactRepository {
       shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
       enums,
       companyId: q.filter.companyId ?? null,
+      owners: q.filter.owner?.length
+        ? { ids: [...new Set(q.filter.owner.filter((o) => o !== 'none' && o !== 'me'))], none: q.filter.owner.includes('none') }
+        : null,
     };
   }
 
@@ -357,8 +362,8 @@ export class ContactRepository {
 
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
-    if (!f.fts && !f.companyId) return { byEnums: f.enums };
-    if (f.fts && !f.companyId && f.enums.length === 0) {
+    if (!f.fts && !f.companyId && !f.owners) return { byEnums: f.enums };
+    if (f.fts && !f.companyId && !f.owners && f.enums.length === 0) {
       return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
     }
     const w = this.whereSql(f, 'in', true);
@@ -391,6 +396,12 @@ export class ContactRepository {
       clauses.push(`${keep ? '' : '+'}c.${e.column} IN (${e.values.map(() => '?').join(', ')})`);
       params.push(...e.values);
     }
+    if (f.owners) {
+      // the owner index serves both tests (and, for one owner, the updated-time order)
+      const tests = [...(f.owners.ids.length ? [`c.owner_id IN (${f.owners.ids.map(() => '?').join(', ')})`] : []), ...(f.owners.none ? ['c.owner_id IS NULL'] : [])];
+      clauses.push(tests.length === 0 ? '0' : tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`);
+      params.push(...f.owners.ids);
+    }
     if (f.companyId) {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
@@ -401,6 +412,8 @@ export class ContactRepository {
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
+    // one owner's contacts: the (owner, updated, pk) index is the order; else SQLite starts from the owner index
+    if (f.owners && !f.fts) return 'plain';
     if (!f.fts && f.enums.length === 0) return 'plain';
     if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);
