@@ -2,6 +2,7 @@
 // changes are recorded under following it), the owner of one contact (journalled, undoable), the
 // owner filter and sort, "My leads", the bulk "Assign owner" with its undo, and an owner column at
 // import matched by email or name.
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contactsCsv, reportLines, runImport, upload, waitFor } from './fixtures/import/importHarness';
 import { removeTempDir, startCore, TEST_ACTOR, type TestCore } from '../helpers/testCore';
@@ -175,6 +176,27 @@ describe('an owner column at import', () => {
     const byName = Object.fromEntries((await t.api.call('contacts.list', { limit: 10 })).items.map((c) => [c.name, c.ownerId]));
     expect(byName).toEqual({ Ana: '102', Bo: '101', Di: null });
     expect((await reportLines(t, job.id)).items.find((l) => l.row === 4)?.reason).toMatch(/Zed Nobody/);
+  });
+
+  it('reads back the export: its Owner column holds the owner\'s email, which the import matches', async () => {
+    const ana = await lead('Ana');
+    await lead('Bo');
+    await t.api.call('contacts.update', { id: ana, patch: { ownerId: '103' } });
+    const out = await t.api.call('contacts.export', { view: { filter: {}, sort: { field: 'name', dir: 'asc' } }, columns: ['name', 'email', 'owner'] });
+    const text = fs.readFileSync(out.path, 'utf8').trim().split(/\r?\n/);
+    expect(text).toEqual(['Name,Email,Owner', 'Ana,ana@example.test,kai@team.test', 'Bo,bo@example.test,']);
+    // the same file into another console with the same team
+    const other = startCore();
+    try {
+      other.core.store.transaction(() => other.core.store.admins.replace(t.core.store.admins.all(), 1));
+      const { job } = await runImport(other, 'export.csv', fs.readFileSync(out.path), { kind: 'contacts' });
+      expect(job.state).toBe('done');
+      const owners = (await other.api.call('contacts.list', { sort: { field: 'name', dir: 'asc' }, limit: 5 })).items.map((c) => [c.name, c.ownerId]);
+      expect(owners).toEqual([['Ana', '103'], ['Bo', null]]);
+    } finally {
+      other.dispose();
+      removeTempDir(other.dir);
+    }
   });
 
   it('leaves files without an owner column as they were', async () => {

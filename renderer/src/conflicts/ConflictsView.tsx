@@ -15,6 +15,7 @@ import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { PageTitle } from '../ui/PageTitle';
+import { useTeam, useTeamFeed } from '../state/teamStore';
 
 const PAGE = 100;
 
@@ -23,6 +24,9 @@ const recordName = (g: { entityType: Conflict['entityType']; label: string | nul
 
 export function ConflictsView() {
   const client = useClient();
+  // an owner's conflict names the admins: redrawn when the team loads
+  useTeamFeed();
+  useTeam();
   const panel = useNav((s) => s.panel);
   const openContact = useNav((s) => s.openContact);
   const openCompany = useNav((s) => s.openCompany);

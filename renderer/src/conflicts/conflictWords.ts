@@ -1,6 +1,7 @@
 // A conflict's field and values in the words a salesperson uses. Only the conflicts view needs
 // them, so they load with it, not with the start bundle.
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';
+import { ownerName } from '../state/teamStore';
 
 /** A conflicting field's value, read by a person; `null`/empty reads "(empty)". */
 export function formatFieldValue(field: string, value: unknown, entityType: 'contact' | 'company'): string {
@@ -10,6 +11,8 @@ export function formatFieldValue(field: string, value: unknown, entityType: 'con
     return labels[value] ?? value;
   }
   if (field === 'role' && typeof value === 'string') return (ROLE_LABEL as Record<string, string>)[value] ?? value;
+  // an owner is an admin id: named as the team has it
+  if (field === 'ownerId' && typeof value === 'string') return ownerName(value);
   if (typeof value === 'number') return value.toLocaleString();
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'string') return value;
@@ -26,6 +29,7 @@ const CONFLICT_FIELD_WORDS: Record<string, string> = {
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   visitorId: 'Visitor id',
+  ownerId: 'Owner',
 };
 
 /** A conflict's field in plain words: "Email", "Company id", "Custom attribute “plan_tier”". */
