@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EntityType, SyncStatus } from './domain';
 import { ImportJob } from './activity';
 import { activityMethods } from './api/activity';
+import { adminMethods } from './api/admins';
 import { appMethods } from './api/app';
 import { backupMethods } from './api/backup';
 import { bulkMethods } from './api/bulk';
@@ -32,6 +33,7 @@ export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
 export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
 export { ChangeRecord, CHANGE_KINDS, type ChangeKind } from './api/changes';
+export { Me } from './api/admins';
 
 export const contract = mergeMethods(
   appMethods,
@@ -54,6 +56,7 @@ export const contract = mergeMethods(
   templateMethods,
   noteMethods,
   contactMergeMethods,
+  adminMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */

@@ -124,6 +124,8 @@ export const Contact = z.object({
   updatedAt: Timestamp,
   lastActivityAt: Timestamp.nullable(),
   syncState: SyncState,
+  /** The Intercom admin who owns the contact (its id, as `owner_id`), or null. */
+  ownerId: z.string().nullable(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -145,6 +147,18 @@ export const Company = z.object({
   syncState: SyncState,
 });
 export type Company = z.infer<typeof Company>;
+
+/** An Intercom admin id, as `GET /admins` gives it (digits). */
+export const AdminId = z.string().trim().regex(/^[0-9]{1,20}$/, { message: 'must be an Intercom admin id' });
+
+/** A member of the workspace's team, from `GET /admins`; `active` false once Intercom no longer lists it. */
+export const Admin = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Admin = z.infer<typeof Admin>;
 
 export const ENTITY_TYPES = ['contact', 'company'] as const;
 export const EntityType = z.enum(ENTITY_TYPES);

@@ -31,6 +31,7 @@ import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
 import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
+import { toAdmin } from './db/AdminRepository';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './settings/TokenStore';
 import { ConflictService } from './sync/ConflictService';
 import { FIRST_PULL_KEY } from './sync/Puller';
@@ -187,6 +188,9 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       get actor() {
         return settings!.actor();
       },
+      get me() {
+        return settings!.me()?.adminId ?? null;
+      },
       now,
       newId: randomUUID,
     };
@@ -245,6 +249,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'outbox.retry': (i) => outbox.retry(i),
       'outbox.discard': (i) => outbox.discard(i),
       'settings.get': () => settings.get(),
+      'admins.list': () => ({ items: store.admins.all().map(toAdmin), me: settings.me() }),
       'settings.set': (i) => settings.set(i),
       'sync.testConnection': (i) => engine.testConnection(i.token),
       'sync.status': () => engine.status(),

@@ -21,6 +21,7 @@ import {
 } from './model';
 import { STATE_VERSION, type StoredCompany, type StoredContact, type WorkspaceState } from './persist';
 import { userNotFound } from './errors';
+import { Admins } from './resources/Admins';
 import { Companies } from './resources/Companies';
 import { Contacts } from './resources/Contacts';
 import { DataAttributes } from './resources/DataAttributes';
@@ -47,12 +48,16 @@ export class Workspace extends WorkspaceCore {
   private readonly messageApi = new Messages(this);
   private readonly visitorApi = new Visitors(this);
   private readonly noteApi = new Notes(this);
+  private readonly adminApi = new Admins(this);
 
   // ---------------------------------------------------------------- admin
 
   me() {
     return { type: 'admin' as const, id: this.admin.id, email: this.admin.email, name: this.admin.name, email_verified: true, away_mode_enabled: false, away_mode_reassign: false, has_inbox_seat: true, avatar: { type: 'avatar', image_url: null }, app: { ...this.app } };
   }
+
+  readonly listAdmins = this.adminApi.listAdmins.bind(this.adminApi);
+  readonly getAdmin = this.adminApi.getAdmin.bind(this.adminApi);
 
   // ---------------------------------------------------------------- the API, resource by resource
 

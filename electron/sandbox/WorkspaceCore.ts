@@ -116,6 +116,24 @@ export class WorkspaceCore {
     return Math.floor(this.now() / 1000);
   }
 
+  /**
+   * The workspace's team: the admin the token belongs to and two colleagues, whose ids follow
+   * from the admin's (so a restored workspace has the same team without storing it).
+   */
+  team(): { type: 'admin'; id: string; email: string; name: string }[] {
+    const base = Number(this.admin.id);
+    return [
+      { ...this.admin },
+      { type: 'admin', id: String(base + 1), email: 'robin@sandbox.lead-console.test', name: 'Robin Reyes' },
+      { type: 'admin', id: String(base + 2), email: 'kai@sandbox.lead-console.test', name: 'Kai Okafor' },
+    ];
+  }
+
+  /** Whether `id` is an admin of the team (an owner_id Intercom accepts). */
+  isAdmin(id: number | string): boolean {
+    return this.team().some((a) => a.id === String(id));
+  }
+
   // ---------------------------------------------------------------- contact storage
 
   /** Stores a new contact with no validation (API create, seeds, remote creates). */

@@ -37,6 +37,8 @@ function route(method: string, template: string, run: (call: Call) => Answer): R
 const ROUTES: Route[] = [
   // admins
   route('GET', '/me', ({ ws }) => ok(ws.me())),
+  route('GET', '/admins', ({ ws }) => ok(ws.listAdmins())),
+  route('GET', '/admins/{id}', (c) => ok(c.ws.getAdmin(p(c, 0)))),
   // data attributes
   route('GET', '/data_attributes', (c) => ok(c.ws.listDataAttributes(q(c, 'model'), q(c, 'include_archived') === 'true'))),
   route('POST', '/data_attributes', (c) => ok(c.ws.createDataAttribute(c.body))),

@@ -2,6 +2,7 @@
 // sign-up.
 import { z } from 'zod';
 import {
+  AdminId,
   Company,
   CompanyRef,
   Contact,
@@ -20,7 +21,7 @@ import {
   SyncState,
   text,
 } from '../domain';
-import { SegmentRule } from '../segments';
+import { OwnerChoice, SegmentRule } from '../segments';
 import { Page, SearchText, SortDir } from './listing';
 import { SegmentId } from './segments';
 import type { MethodGroup } from './MethodGroup';
@@ -36,6 +37,7 @@ export const CONTACT_SORT_FIELDS = [
   'updatedAt',
   'lastActivityAt',
   'syncState',
+  'owner',
 ] as const;
 
 const ContactFields = {
@@ -45,6 +47,8 @@ const ContactFields = {
   visitorId: ExternalRef.nullable().optional(),
   externalId: ExternalRef.nullable().optional(),
   customAttributes: CustomAttributes.optional(),
+  /** The owning admin (an id from `admins.list`); null: nobody. */
+  ownerId: AdminId.nullable().optional(),
 };
 
 /** The contacts table's filters (all ANDed). */
@@ -54,6 +58,8 @@ export const ContactFilter = z
     role: z.array(Role).max(10).optional(),
     companyId: LocalId.optional(),
     syncState: z.array(SyncState).max(10).optional(),
+    /** Owned by one of these admins (`none`: nobody, `me`: who I am in Settings). */
+    owner: z.array(OwnerChoice).max(50).optional(),
     /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
     segmentId: SegmentId.optional(),
     rule: SegmentRule.optional(),

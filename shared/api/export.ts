@@ -25,6 +25,7 @@ export const EXPORT_COLUMNS = [
   'syncState',
   'firstReferrer',
   'firstLandingPage',
+  'owner',
 ] as const;
 
 /** Each column's header in the file; the import knows the file back by them. */
@@ -45,6 +46,7 @@ export const EXPORT_HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
   syncState: 'Sync state',
   firstReferrer: 'First referrer',
   firstLandingPage: 'First landing page',
+  owner: 'Owner',
 };
 
 const ExportColumn = z.union([z.enum(EXPORT_COLUMNS), z.string().regex(/^attribute:.{1,190}$/, { message: 'must be a column name or attribute:<name>' })]);

@@ -554,6 +554,24 @@ describe('0009 message-templates', () => {
   });
 });
 
+describe('0010 owners', () => {
+  it('keeps the v9 contacts (owned by nobody), adds the STRICT team table and the owner indexes', () => {
+    const { db, before } = migrateWithRows(10, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2, { stage: 'signed_up', role: 'user' }));
+    });
+    expect(withoutAdded(selectRows(db, 'contacts'), ['owner_id'])).toEqual(before.contacts);
+    expect(selectRows(db, 'contacts').map((r) => r.owner_id)).toEqual([null, null]);
+    expect(indexNames(db, 'contacts')).toEqual(expect.arrayContaining(['contacts_by_owner', 'contacts_by_owner_updated']));
+    db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('101', 'Sam', 'sam@team.test', 1, ?)`).run(T0);
+    expect(() => db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('102', 'Kai', NULL, 2, ?)`).run(T0)).toThrow(/CHECK/);
+    expect(() => db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('103', 'Jo', NULL, 1, 'soon')`).run()).toThrow();
+    db.prepare(`UPDATE contacts SET owner_id = '101' WHERE id = ?`).run(uuid(1));
+    expect(new Store(db).contacts.byId(uuid(1))!.owner_id).toBe('101');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
 describe('0011 contact-notes', () => {
   it('keeps the v10 rows as they were and adds STRICT notes that go with their contact', () => {
     const { db, before } = migrateWithRows(11, (old) => {

@@ -246,6 +246,8 @@ describe('built-in segments', () => {
       ['builtin:new-leads-this-week', 'New leads this week', 'new-leads-this-week', 3],
       ['builtin:signed-up-not-sql', 'Signed up, not yet SQL', 'signed-up-not-sql', 3],
       ['builtin:slipping-away', 'Slipping away', 'slipping-away', 2],
+      // nobody owns a contact here, and no admin is connected: "me" is nobody
+      ['builtin:my-leads', 'My leads', 'my-leads', 0],
     ]);
     expect((await t.api.call('segments.list', {})).items).toEqual(items);
     const list = (segmentId: string) => t.api.call('contacts.list', { filter: { segmentId }, sort: { field: 'name', dir: 'asc' } });
@@ -291,15 +293,15 @@ describe('built-in segments', () => {
     const err = await t.fail('segments.delete', { id: 'builtin:slipping-away' });
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'id' });
     expect(err.message).toContain('Built-in segments cannot be deleted');
-    expect((await t.api.call('segments.list', {})).items).toHaveLength(3);
+    expect((await t.api.call('segments.list', {})).items).toHaveLength(4);
   });
 
   it('counts follow changes: a promotion moves a contact between segments', async () => {
     const before = await t.api.call('segments.list', {});
-    expect(before.items.map((s) => s.count)).toEqual([3, 3, 2]);
+    expect(before.items.map((s) => s.count)).toEqual([3, 3, 2, 0]);
     await t.api.call('contacts.setStage', { id: ids.cat!, stage: 'signed_up' });
     const after = await t.api.call('segments.list', {});
-    expect(after.items.map((s) => s.count)).toEqual([2, 4, 2]);
+    expect(after.items.map((s) => s.count)).toEqual([2, 4, 2, 0]);
     expect(await members(one({ field: 'stuck', stage: 'signed_up', days: 1 }))).toEqual(['eve', 'hal', 'leo']);
   });
 });
@@ -316,7 +318,7 @@ describe('saved segments', () => {
       { name: 'changed', entity: 'segment', ids: [alpha.id], op: 'segment.save' },
     ]);
     const names = async () => (await t.api.call('segments.list', {})).items.map((s) => s.name);
-    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'Alpha users', 'zed companies']);
+    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'My leads', 'Alpha users', 'zed companies']);
 
     const renamed = await t.api.call('segments.save', { id: zed.id, name: 'Acme people', rule: one({ field: 'company', op: 'is', companyId: acme }) });
     expect(renamed).toMatchObject({ id: zed.id, name: 'Acme people', count: 2, createdAt: zed.createdAt });
@@ -326,7 +328,7 @@ describe('saved segments', () => {
 
     expect(await t.api.call('segments.delete', { id: zed.id })).toEqual({ id: zed.id, deleted: true });
     expect(await t.api.call('segments.delete', { id: zed.id })).toEqual({ id: zed.id, deleted: false });
-    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'Alpha users']);
+    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'My leads', 'Alpha users']);
     takeEvents(t);
   });
 
@@ -346,7 +348,7 @@ describe('saved segments', () => {
     ).toMatchObject({ code: 'VALIDATION', field: 'rule.rules.0.value' });
     expect(await t.fail('contacts.list', { filter: { segmentId: 'gone' } })).toMatchObject({ code: 'NOT_FOUND', field: 'filter.segmentId' });
     // nothing was written
-    expect((await t.api.call('segments.list', {})).items).toHaveLength(3);
+    expect((await t.api.call('segments.list', {})).items).toHaveLength(4);
   });
 });
 

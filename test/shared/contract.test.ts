@@ -114,6 +114,7 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.mergePreview': { fromId: NOBODY, intoId: NOBODY },
   'contacts.merge': { fromId: NOBODY, intoId: NOBODY },
   'logs.tail': { lines: 50 },
+  'admins.list': {},
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -314,6 +315,10 @@ describe('every method on real records', () => {
       await syncUntilQuiet();
       const synced = await call('contacts.get', { id: ann.id });
       expect(synced.intercomId).toEqual(expect.any(String));
+      // the team the sync read from GET /admins, and who I am (the connected admin)
+      const team = await call('admins.list', {});
+      expect(team.items.length).toBeGreaterThan(1);
+      expect(team.me?.source).toBe('connection');
       await call('events.pull', { contactId: ann.id });
       expect(await call('notes.pull', { contactId: ann.id })).toMatchObject({ fetched: 1, added: 0 });
       await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });

@@ -311,6 +311,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: true } });
     await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: false } });
     await must(c, 'contacts.setStage', { id: ada.id, stage: 'signed_up' });
+    // an owner from the team the first run read (GET /admins): sent as the integer owner_id
+    const admins = (await must<{ items: { id: string }[] }>(c, 'admins.list', {})).items;
+    await must(c, 'contacts.update', { id: ada.id, patch: { ownerId: admins[0]!.id } });
     await must(c, 'companies.setStage', { id: acme.id, stage: 'customer' });
     await must(c, 'companies.unlink', { contactId: ada.id, companyId: acme.id });
     await must(c, 'companies.link', { contactId: ada.id, companyId: acme.id });
@@ -385,6 +388,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     const sent = (route: string) => routes.get(route) ?? 0;
     for (const route of [
       'GET /me',
+      'GET /admins',
       'GET /data_attributes',
       'POST /contacts',
       'PUT /contacts/{id}',
@@ -421,6 +425,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // the sign-up merges too; the merge of the walk-in lead names it as `from`
     const merges = recorded.filter((r) => r.route === 'POST /contacts/merge').map((r) => JSON.parse(r.body) as { from: string; into: string });
     expect(merges.filter((b) => b.from === '5d70dd30de4efd54f42fd526' && b.into === c.store.contacts.byId(ada.id)!.intercom_id)).toHaveLength(1);
+    // the owner went out as Intercom's integer owner_id
+    const owners = recorded.filter((r) => r.route === 'PUT /contacts/{id}').map((r) => (JSON.parse(r.body) as { owner_id?: unknown }).owner_id);
+    expect(owners.some((o) => typeof o === 'number')).toBe(true);
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);

@@ -20,6 +20,7 @@ import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
+import { checkOwner } from '../contacts/ContactService';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
@@ -46,6 +47,7 @@ export const SKIP = {
   emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
+  sameOwner: 'already has that owner',
 } as const;
 
 /** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
@@ -65,6 +67,10 @@ interface SignUpValue {
   role: string;
   externalId: string | null;
   seq?: number;
+}
+
+interface OwnerValue {
+  ownerId: string | null;
 }
 
 /** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
@@ -260,6 +266,14 @@ export class BulkService {
         }
         break;
       }
+      case 'setOwner': {
+        if (action.ownerId !== null) checkOwner(store, action.ownerId, 'action.ownerId');
+        for (const c of contacts) {
+          if (c.owner_id === action.ownerId) skip(SKIP.sameOwner);
+          else plan.touched.push(c);
+        }
+        break;
+      }
       case 'message': {
         // each contact gets the text rendered from its own values, as the preview showed it
         const compiled = compileMessage(action.channel === 'email' ? action.subject : null, action.body);
@@ -349,6 +363,13 @@ export class BulkService {
         }
         break;
       }
+      case 'setOwner':
+        // ContactService.update's writes: the row and a contact.update entry with the owner
+        for (const c of plan.touched) {
+          queued(contacts.update(c, { ownerId: action.ownerId }, { ownerId: action.ownerId }, { at, adopt: false }).seq);
+          item(c.id, { ownerId: c.owner_id } satisfies OwnerValue, { ownerId: action.ownerId } satisfies OwnerValue);
+        }
+        break;
       case 'message':
       case 'flush': {
         // MessageService.send / flush's writes, with the same hold (it ends at releaseAtOf(row))
@@ -530,6 +551,15 @@ export class BulkService {
             } else keep(c && co ? `Link of ${contactName(c)} to ${co.name}: changed since, kept` : 'A contact or company deleted since: nothing to put back');
             break;
           }
+          case 'setOwner': {
+            const c = store.contacts.byId(it.entity_id);
+            const was = (before as OwnerValue).ownerId;
+            if (c && c.owner_id === (after as OwnerValue).ownerId && !store.bulk.hasLaterFieldOps(c.id, lastSeq, 'ownerId')) {
+              this.contactWriter.update(c, { ownerId: was }, { ownerId: was }, { at, adopt: false, queue });
+              done = true;
+            } else keep(c ? `Owner of ${contactName(c)}: changed since, kept` : 'A contact deleted since: nothing to put back');
+            break;
+          }
           case 'message':
           case 'flush': {
             // still in its hold (blockedReason): the entry goes, the message shows as not sent
@@ -652,6 +682,10 @@ export class BulkService {
         return action.channel === 'email' ? `Queued the email “${action.subject ?? ''}” to ${whom}` : `Queued an in-app message to ${whom}`;
       case 'flush':
         return `Flushed the pending auto-messages of ${whom}`;
+      case 'setOwner': {
+        const owner = action.ownerId === null ? null : this.ctx.store.admins.byId(action.ownerId);
+        return owner === null ? `Removed the owner of ${whom}` : `Assigned ${whom} to ${owner?.name ?? owner?.email ?? action.ownerId}`;
+      }
     }
   }
 }
@@ -663,6 +697,7 @@ const OPS: Record<BulkAction['type'], string> = {
   link: 'company.link',
   message: 'message.send',
   flush: 'message.flush',
+  setOwner: 'contact.update',
   export: 'bulk.export',
 };
 

@@ -79,6 +79,7 @@ const CONTACT_COLUMNS: Record<string, keyof ContactRow> = {
   visitorId: 'visitor_id',
   externalId: 'external_id',
   unsubscribedFromEmails: 'unsubscribed_from_emails',
+  ownerId: 'owner_id',
 };
 /** Contact fields the API gives as booleans and the row keeps as 0 or 1. */
 const CONTACT_FLAGS = new Set(['unsubscribedFromEmails']);

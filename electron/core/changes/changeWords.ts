@@ -25,6 +25,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   externalId: 'User id',
   unsubscribedFromEmails: 'Unsubscribed from emails',
   mergedInto: 'Merged into',
+  ownerId: 'Owner',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

@@ -73,7 +73,9 @@ export class ContactService {
         externalId: input.externalId ?? null,
         stage: input.stage,
         customAttributes: dropNulls(input.customAttributes ?? {}),
+        ...(input.ownerId ? { ownerId: input.ownerId } : {}),
       };
+      if (fields.ownerId) checkOwner(store, fields.ownerId, 'ownerId');
       // the website visits made before this lead was captured become its own (after its create in the outbox)
       const { pk, adopted } = this.writer.create(fields, { id, at, actor });
       const label = describe({ id, name: fields.name, email: fields.email });
@@ -107,7 +109,9 @@ export class ContactService {
     // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
     if (q.filter.segmentId || q.filter.rule) return this.segments.listContacts(q);
     const { store } = this.ctx;
-    const page = store.contacts.list(q);
+    // "me" is who I am now; nobody yet: it matches no contact (an admin id is never empty)
+    const owner = q.filter.owner?.map((o) => (o === 'me' ? (this.ctx.me ?? '') : o));
+    const page = store.contacts.list(owner ? { ...q, filter: { ...q.filter, owner } } : q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
     return {
       // Object.assign, not a spread: a page maps up to 500 rows and the copy is measurable
@@ -127,7 +131,7 @@ export class ContactService {
       const current = toContact(row);
       const changes: Record<string, unknown> = {};
       const write: ContactWrite = {};
-      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId'] as const) {
+      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId', 'ownerId'] as const) {
         const next = patch[key];
         if (next === undefined || next === current[key]) continue;
         changes[key] = next;
@@ -137,6 +141,7 @@ export class ContactService {
         changes.unsubscribedFromEmails = patch.unsubscribedFromEmails;
         write.unsubscribedFromEmails = patch.unsubscribedFromEmails;
       }
+      if (typeof changes.ownerId === 'string') checkOwner(store, changes.ownerId, 'patch.ownerId');
       if (patch.customAttributes) {
         const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
         const delta = Object.fromEntries(
@@ -339,6 +344,13 @@ export class ContactService {
     this.changes.announce(journalled);
     return result;
   }
+}
+
+/** An owner must be a member of the team as the last sync listed it (Intercom refuses anyone else). */
+export function checkOwner(store: ServiceContext['store'], ownerId: string, field: string): void {
+  const admin = store.admins.byId(ownerId);
+  if (!admin) throw new AppError('VALIDATION', `${fieldLabel(field)}: there is no admin with id ${ownerId} in the team; sync to refresh the team`, { field });
+  if (!admin.active) throw new AppError('VALIDATION', `${fieldLabel(field)}: ${admin.name ?? admin.email ?? ownerId} is no longer in the team`, { field });
 }
 
 function dropNulls(attrs: CustomAttributes): CustomAttributes {

@@ -8,8 +8,8 @@ import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
 /** The columns of a contact a bulk action plans with (whole rows cost five times as much at 100k). */
-export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id' | 'unsubscribed_from_emails'>;
-const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id, c.unsubscribed_from_emails';
+export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id' | 'unsubscribed_from_emails' | 'owner_id'>;
+const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id, c.unsubscribed_from_emails, c.owner_id';
 
 export interface BulkActionRow {
   id: string;
@@ -131,6 +131,17 @@ export class BulkRepository {
          ) LIMIT 1`,
       )
       .get({ bulkId, first, last });
+    return row !== undefined;
+  }
+
+  /** Later entries of this contact that change one of its fields (a key of their payload: `ownerId`, `email` ...). */
+  hasLaterFieldOps(entityId: string, afterSeq: number, field: string): boolean {
+    const row = this.st
+      .get(
+        `SELECT 1 FROM outbox WHERE entity_id = @entityId AND seq > @afterSeq
+           AND op IN ('contact.create', 'contact.update') AND json_type(payload, '$.' || @field) IS NOT NULL LIMIT 1`,
+      )
+      .get({ entityId, afterSeq, field });
     return row !== undefined;
   }
 

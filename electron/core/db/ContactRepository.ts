@@ -32,6 +32,7 @@ const WRITABLE = {
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
   unsubscribedFromEmails: 'unsubscribed_from_emails',
+  ownerId: 'owner_id',
 } as const;
 export type ContactWrite = Partial<Record<Exclude<keyof typeof WRITABLE, 'unsubscribedFromEmails'>, string | number | null>> & { unsubscribedFromEmails?: boolean };
 
@@ -64,6 +65,8 @@ export interface NewContactRow {
   createdAt: number;
   /** Default: `createdAt` (an imported contact keeps its file's creation time). */
   updatedAt?: number;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
 }
 
 /** A contact first seen in Intercom, already synced. */
@@ -81,6 +84,8 @@ export interface NewSyncedContact {
   updatedAt: number;
   syncBase: string;
   unsubscribedFromEmails?: boolean;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
   /** Local companies it belongs to (pk and name, for its search entry). */
   companies: readonly { pk: number; name: string }[];
 }
@@ -99,6 +104,7 @@ export const SORT_EXPR: Record<SortField, string> = {
   updatedAt: 'c.updated_at',
   lastActivityAt: 'c.last_activity_at',
   syncState: 'c.sync_state',
+  owner: 'c.owner_id',
 };
 const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   name: 'name',
@@ -111,6 +117,7 @@ const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
   syncState: 'sync_state',
+  owner: 'owner_id',
 };
 
 /** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
@@ -151,6 +158,8 @@ interface ListFilters {
   shortWords: boolean;
   enums: EnumFilter[];
   companyId: string | null;
+  /** Owned by one of these admins, or by nobody (`none`); null: no owner filter. `me` is resolved by the caller. */
+  owners: { ids: string[]; none: boolean } | null;
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -173,10 +182,10 @@ export class ContactRepository {
   insert(r: NewContactRow): number {
     const info = this.st
       .get(
-        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at)
-         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt)`,
+        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at, owner_id)
+         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt, @ownerId)`,
       )
-      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt });
+      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt, ownerId: r.ownerId ?? null });
     const pk = Number(info.lastInsertRowid);
     // a new contact has no companies and no old entry: its search entry is written directly
     this.st
@@ -196,14 +205,14 @@ export class ContactRepository {
   insertSynced(rows: readonly NewSyncedContact[]): number[] {
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails)
+                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails, owner_id)
        VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed)`,
+               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed, @ownerId)`,
     );
     const pks = rows.map((r) => {
       const { companies: _links, unsubscribedFromEmails, ...values } = r;
       void _links;
-      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0 }).lastInsertRowid);
+      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0, ownerId: r.ownerId ?? null }).lastInsertRowid);
       for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
       return pk;
     });
@@ -356,6 +365,9 @@ export class ContactRepository {
       shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
       enums,
       companyId: q.filter.companyId ?? null,
+      owners: q.filter.owner?.length
+        ? { ids: [...new Set(q.filter.owner.filter((o) => o !== 'none' && o !== 'me'))], none: q.filter.owner.includes('none') }
+        : null,
     };
   }
 
@@ -368,8 +380,8 @@ export class ContactRepository {
 
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
-    if (!f.fts && !f.companyId) return { byEnums: f.enums };
-    if (f.fts && !f.companyId && f.enums.length === 0) {
+    if (!f.fts && !f.companyId && !f.owners) return { byEnums: f.enums };
+    if (f.fts && !f.companyId && !f.owners && f.enums.length === 0) {
       return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
     }
     const w = this.whereSql(f, 'in', true);
@@ -402,6 +414,12 @@ export class ContactRepository {
       clauses.push(`${keep ? '' : '+'}c.${e.column} IN (${e.values.map(() => '?').join(', ')})`);
       params.push(...e.values);
     }
+    if (f.owners) {
+      // the owner index serves both tests (and, for one owner, the updated-time order)
+      const tests = [...(f.owners.ids.length ? [`c.owner_id IN (${f.owners.ids.map(() => '?').join(', ')})`] : []), ...(f.owners.none ? ['c.owner_id IS NULL'] : [])];
+      clauses.push(tests.length === 0 ? '0' : tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`);
+      params.push(...f.owners.ids);
+    }
     if (f.companyId) {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
@@ -412,6 +430,8 @@ export class ContactRepository {
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
+    // one owner's contacts: the (owner, updated, pk) index is the order; else SQLite starts from the owner index
+    if (f.owners && !f.fts) return 'plain';
     if (!f.fts && f.enums.length === 0) return 'plain';
     if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);

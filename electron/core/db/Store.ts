@@ -2,6 +2,7 @@
 // inside `transaction`, which is synchronous (no await can slip in between the row, the
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
+import { AdminRepository } from './AdminRepository';
 import { BulkRepository } from './BulkRepository';
 import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
@@ -45,6 +46,7 @@ export class Store {
   readonly templates: TemplateRepository;
   readonly notes: NoteRepository;
   readonly merges: MergeRepository;
+  readonly admins: AdminRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -66,6 +68,7 @@ export class Store {
     this.templates = new TemplateRepository(db);
     this.notes = new NoteRepository(db);
     this.merges = new MergeRepository(db);
+    this.admins = new AdminRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -55,6 +55,7 @@ export interface ContactRow {
   sync_state: Contact['syncState'];
   /** 0 or 1: Intercom's unsubscribed_from_emails. */
   unsubscribed_from_emails: number;
+  owner_id: string | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -74,6 +75,7 @@ export function toContact(r: ContactRow): Contact {
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
+    ownerId: r.owner_id,
   };
 }
 

@@ -17,6 +17,8 @@ export interface CompileOptions {
   now: number;
   /** Prefix of the parameter names, so a compiled rule can sit next to other parameters. */
   prefix?: string;
+  /** The admin id an owner rule's `me` stands for; null or absent: nobody (`me` matches no contact). */
+  me?: string | null;
 }
 
 /** Everything: the fragment of an empty AND group. */
@@ -58,6 +60,7 @@ class Compiler {
   constructor(
     private readonly now: number,
     private readonly prefix: string,
+    private readonly me: string | null = null,
   ) {}
 
   /** Binds a value and returns its placeholder. */
@@ -102,6 +105,11 @@ class Compiler {
         return this.inList('c.sync_state', c.in);
       case 'company':
         return this.company(c);
+      case 'owner': {
+        const ids = [...new Set(c.in.flatMap((o) => (o === 'none' ? [] : o === 'me' ? (this.me ? [this.me] : []) : [o])))];
+        const tests = [...(ids.length ? [this.inList('c.owner_id', ids)] : []), ...(c.in.includes('none') ? ['c.owner_id IS NULL'] : [])];
+        return tests.length === 0 ? '0' : tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+      }
       case 'companyStage': {
         const stages = c.in.filter((s) => s !== 'none');
         const tests = [...(stages.length ? [this.inList('co.stage', stages)] : []), ...(c.in.includes('none') ? ['co.stage IS NULL'] : [])];
@@ -191,7 +199,7 @@ class Compiler {
 
 /** The rule as a WHERE fragment over `contacts c`. */
 export function compileRule(rule: SegmentGroup, options: CompileOptions): CompiledWhere {
-  const compiler = new Compiler(options.now, options.prefix ?? 'r');
+  const compiler = new Compiler(options.now, options.prefix ?? 'r', options.me ?? null);
   const sql = compiler.group(rule);
   return { sql, params: compiler.params };
 }

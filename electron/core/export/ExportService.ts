@@ -55,6 +55,8 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   syncState: (r) => r.sync_state,
   firstReferrer: (r) => r.first_referrer,
   firstLandingPage: (r) => r.first_landing_page,
+  // the team's names are only known per export (writeCsv): the admin id stands until then
+  owner: (r) => r.owner_id,
 };
 
 /**
@@ -111,6 +113,11 @@ export class ExportService {
           const v = attributes[name];
           return v !== null && typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
         };
+      }
+      if (col === 'owner') {
+        // the owner's email (else name): what the import matches an owner column by
+        const team = new Map(store.admins.all().map((a) => [a.id, a.email ?? a.name ?? a.id]));
+        return (r) => (r.owner_id === null ? null : (team.get(r.owner_id) ?? r.owner_id));
       }
       const cell = CELLS[col as (typeof EXPORT_COLUMNS)[number]];
       if (!cell) throw new AppError('VALIDATION', `There is no column ${col}.`, { field: 'columns' });

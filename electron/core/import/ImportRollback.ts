@@ -58,6 +58,7 @@ const CONTACT_FIELDS: Record<string, { column: string; words: string; identity?:
   email: { column: 'email', words: 'Email' },
   name: { column: 'name', words: 'Name' },
   phone: { column: 'phone', words: 'Phone' },
+  ownerId: { column: 'owner_id', words: 'Owner' },
   visitorId: { column: 'visitor_id', words: 'Visitor id', local: true },
   externalId: { column: 'external_id', words: 'User id', identity: true },
   role: { column: 'role', words: 'Role', identity: true },

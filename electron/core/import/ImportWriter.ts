@@ -186,6 +186,7 @@ export class ImportWriter {
       externalId: p.externalId,
       stage,
       customAttributes: p.attributes,
+      ...(p.ownerId ? { ownerId: p.ownerId } : {}),
     };
     // the entries are held until the import is done; visitor events are adopted below, with their undo
     const w = this.contacts.create(fields, { id, at, actor: this.actor, createdAt, hold: this.importId, adopt: false });
@@ -224,6 +225,7 @@ export class ImportWriter {
       if (r[column] === null) write[key] = changes[key] = next;
       else out.note(`kept its ${label} ${r[column]}`);
     }
+    if (p.ownerId && p.ownerId !== r.owner_id) write.ownerId = changes.ownerId = p.ownerId;
     if (p.role === 'user' && r.role === 'lead') write.role = changes.role = 'user';
     else if (p.role === 'lead' && r.role === 'user') out.note('a user is not made a lead again');
     const current = parseAttrs(r.custom_attributes);

@@ -22,6 +22,8 @@ export interface NewContactFields {
   externalId: string | null;
   stage: ContactStage;
   customAttributes: Record<string, unknown>;
+  /** The owning admin's id; left out (not null) when there is none, so the entry carries no owner. */
+  ownerId?: string;
 }
 
 type ContactKey = Pick<ContactRow, 'pk' | 'id'>;

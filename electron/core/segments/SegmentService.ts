@@ -40,7 +40,7 @@ export class SegmentService {
 
   /** The compiled rule, measured from now. */
   whereOf(rule: SegmentRule): CompiledWhere {
-    return compileRule(rule, { now: this.ctx.now() });
+    return compileRule(rule, { now: this.ctx.now(), me: this.ctx.me });
   }
 
   /** A saved segment's rule (built-ins are there even before the first list). */
@@ -134,6 +134,7 @@ export class SegmentService {
     if (filter.role?.length) conditions.push({ field: 'role', in: filter.role });
     if (filter.syncState?.length) conditions.push({ field: 'syncState', in: filter.syncState });
     if (filter.companyId) conditions.push({ field: 'company', op: 'is', companyId: filter.companyId });
+    if (filter.owner?.length) conditions.push({ field: 'owner', in: filter.owner });
     if (search?.trim()) conditions.push({ field: 'text', value: search.trim() });
     return { op: 'and', rules: [...rules, ...conditions] };
   }

@@ -9,6 +9,7 @@ import {
   parseErrorBody,
 } from './IntercomError';
 import type {
+  AdminList,
   AdminMessage,
   ArchivedContact,
   CompanyList,
@@ -229,6 +230,11 @@ export class IntercomClient {
 
   me(): Promise<IntercomAdmin> {
     return this.request('GET', '/me');
+  }
+
+  /** The workspace's admins, in one answer (the endpoint does not page). */
+  listAdmins(): Promise<AdminList> {
+    return this.request('GET', '/admins');
   }
 
   listDataAttributes(model: 'contact' | 'company'): Promise<DataAttributeList> {

@@ -1046,6 +1046,7 @@ export class Puller {
           createdAt: (c.created_at ?? c.updated_at) * 1000,
           updatedAt: c.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: c.updated_at }),
+          ownerId: remote.ownerId,
           companies: (c.companies?.data ?? []).flatMap((d) => companies.get(d.id) ?? []),
         });
         return;
@@ -1100,7 +1101,7 @@ export class Puller {
     }
     const write: ContactWrite = {};
     for (const [f, v] of Object.entries(m.apply)) {
-      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage' || f === 'ownerId') write[f] = v as string | null;
       else if (f === 'unsubscribedFromEmails') write.unsubscribedFromEmails = v === true;
     }
     const attrs = withAttributes(row.custom_attributes, m.apply);

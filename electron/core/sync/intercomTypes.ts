@@ -12,6 +12,12 @@ export interface IntercomAdmin {
   app: { id_code: string; name: string; region: string; timezone: string };
 }
 
+/** GET /admins: the workspace's team. */
+export interface AdminList {
+  type: 'admin.list';
+  admins: { type: 'admin'; id: string | number; name?: string | null; email?: string | null }[];
+}
+
 export interface Pages {
   type?: 'pages';
   page?: number;

@@ -23,6 +23,8 @@ import { EmailConsent } from './EmailConsent';
 import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
+import { OwnerField } from './OwnerField';
+import { useTeamFeed } from '../state/teamStore';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { MergeDialog } from '../merges/MergeDialog';
@@ -45,6 +47,7 @@ export function ContactPanel({ id }: { id: string }) {
   const rec = useRecord<Detail>(load);
   const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
+  useTeamFeed();
 
   if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
@@ -193,6 +196,7 @@ function ContactBody({
 
       <section className="rec-section" aria-labelledby="contact-fields-h">
         <h3 id="contact-fields-h">Details</h3>
+        <OwnerField ownerId={data.ownerId} onSave={(ownerId) => save({ ownerId })} />
         <EditableField label="Name" value={data.name ?? ''} parse={parseName} onSave={(v) => save({ name: v })} emptyText="Add a name" testId="field-name" />
         <EditableField
           label="Email"

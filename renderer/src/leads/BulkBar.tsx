@@ -19,6 +19,29 @@ import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
 import { setStageOfSelection } from './selection';
+import { ownerName as nameOfOwner, useTeam } from '../state/teamStore';
+
+/** The team to assign to (me first), and "Nobody" to take the owner away. */
+function OwnerChoices({ onPick }: { onPick: (ownerId: string | null, name: string) => void }) {
+  const admins = useTeam((s) => s.admins);
+  const me = useTeam((s) => s.me);
+  const team = { admins, me };
+  const active = admins.filter((a) => a.active);
+  const ordered = [...active.filter((a) => a.id === me?.adminId), ...active.filter((a) => a.id !== me?.adminId)];
+  return (
+    <>
+      {ordered.length === 0 && <span className="popover-heading">No team yet: sync to read it from Intercom</span>}
+      {ordered.map((a) => (
+        <button key={a.id} type="button" className="secondary" onClick={() => onPick(a.id, nameOfOwner(a.id, team))}>
+          {nameOfOwner(a.id, team)}
+        </button>
+      ))}
+      <button type="button" className="secondary" onClick={() => onPick(null, 'nobody')}>
+        Nobody (remove the owner)
+      </button>
+    </>
+  );
+}
 
 export function BulkBar() {
   const client = useClient();
@@ -99,6 +122,19 @@ export function BulkBar() {
                         }}
                       />
                     </div>
+                  </Popover>
+                ),
+              },
+              {
+                key: 'owner',
+                node: (
+                  <Popover menu="bulkOwner" label="Assign owner" buttonText="Assign owner ▾" testId="bulk-owner-menu">
+                    <OwnerChoices
+                      onPick={(ownerId, ownerName) => {
+                        setOpenMenu(null);
+                        void runBulk(client, { type: 'setOwner', ownerId }, { ownerName });
+                      }}
+                    />
                   </Popover>
                 ),
               },

@@ -29,6 +29,7 @@ const EXPORT_COLUMN: Record<ColumnId, ExportColumn> = {
   role: 'role',
   stage: 'stage',
   companies: 'companies',
+  owner: 'owner',
   lastActivity: 'lastActivityAt',
   created: 'createdAt',
   syncState: 'syncState',
@@ -63,7 +64,7 @@ export function currentTarget(): TargetChoice | null {
 }
 
 /** "Set stage to Signed up", the start of every sentence about an action. */
-export function actionWords(action: BulkAction, names: { companyName?: string } = {}): string {
+export function actionWords(action: BulkAction, names: { companyName?: string; ownerName?: string } = {}): string {
   switch (action.type) {
     case 'setStage':
       return `Set stage to ${CONTACT_STAGE_LABEL[action.stage]}`;
@@ -77,6 +78,8 @@ export function actionWords(action: BulkAction, names: { companyName?: string } 
       return action.channel === 'email' ? `Send the email “${action.subject ?? ''}”` : 'Send the in-app message';
     case 'flush':
       return 'Flush pending messages';
+    case 'setOwner':
+      return action.ownerId === null ? 'Remove the owner' : `Assign to ${names.ownerName ?? 'the owner'}`;
     case 'export':
       return 'Export';
   }
@@ -203,7 +206,7 @@ export async function exportView(client: Client): Promise<void> {
  * Counts, asks, runs. `names` gives words the action itself does not carry (a company's name).
  * Resolves true when it ran.
  */
-export async function runBulk(client: Client, action: BulkAction, names: { companyName?: string } = {}): Promise<boolean> {
+export async function runBulk(client: Client, action: BulkAction, names: { companyName?: string; ownerName?: string } = {}): Promise<boolean> {
   const choice = currentTarget();
   if (!choice) return false;
   const what = actionWords(action, names);

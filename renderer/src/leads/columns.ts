@@ -4,7 +4,7 @@ import type { CONTACT_SORT_FIELDS } from '../../../shared/api';
 
 export type ContactSortField = (typeof CONTACT_SORT_FIELDS)[number];
 
-export const COLUMN_IDS = ['name', 'email', 'role', 'stage', 'companies', 'lastActivity', 'created', 'syncState'] as const;
+export const COLUMN_IDS = ['name', 'email', 'role', 'stage', 'companies', 'owner', 'lastActivity', 'created', 'syncState'] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
 export interface ColumnDef {
@@ -32,6 +32,8 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'role', label: 'Role', sortField: 'role', firstDir: 'asc', defaultWidth: 70 },
   { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 112 },
   { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 2 },
+  // sorted by the owner's id through its index (fast at any size): owners come out grouped
+  { id: 'owner', label: 'Owner', sortField: 'owner', firstDir: 'asc', defaultWidth: 160, grow: 1 },
   { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
   { id: 'syncState', label: 'Sync', sortField: 'syncState', firstDir: 'asc', defaultWidth: 90 },

@@ -15,6 +15,8 @@ export interface LeadFilter {
   /** The name is kept only to label the chip; the query uses the id. */
   company: { id: string; name: string } | null;
   syncState: SyncState[];
+  /** Owned by one of these: admin ids, `none` (nobody), `me` (who I am in Settings). */
+  owner: string[];
   /** A saved segment's members (sidebar); the name only labels the chip. */
   segment: { id: string; name: string } | null;
   /** An ad hoc rule (a funnel drill-down), with the words its chip shows. */
@@ -26,6 +28,7 @@ export type FilterChip =
   | { kind: 'stage'; value: ContactStage }
   | { kind: 'role'; value: Role }
   | { kind: 'syncState'; value: SyncState }
+  | { kind: 'owner'; value: string }
   | { kind: 'company'; id: string; name: string }
   | { kind: 'segment'; id: string; name: string }
   | { kind: 'rule'; label: string };
@@ -37,6 +40,7 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.role.map((value): FilterChip => ({ kind: 'role', value })),
     ...(f.company ? [{ kind: 'company', id: f.company.id, name: f.company.name } satisfies FilterChip] : []),
     ...f.syncState.map((value): FilterChip => ({ kind: 'syncState', value })),
+    ...f.owner.map((value): FilterChip => ({ kind: 'owner', value })),
     ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
     ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
   ];
@@ -68,9 +72,9 @@ export interface ColumnLayout {
   widths: Record<ColumnId, number>;
 }
 
-export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkHistory' | null;
+export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkOwner' | 'bulkHistory' | null;
 
-export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [], segment: null, rule: null };
+export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [], owner: [], segment: null, rule: null };
 export const DEFAULT_SORT: LeadSort = { field: 'updatedAt', dir: 'desc' };
 
 interface LeadsState {
@@ -125,6 +129,7 @@ export function queryKey(q: LeadQuery): string {
     q.filter.role,
     q.filter.company?.id ?? null,
     q.filter.syncState,
+    q.filter.owner,
     q.filter.segment?.id ?? null,
     q.filter.rule?.rule ?? null,
     q.sort.field,
@@ -133,7 +138,7 @@ export function queryKey(q: LeadQuery): string {
 }
 
 export const hasFilters = (f: LeadFilter) =>
-  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.owner.length > 0 || f.segment !== null || f.rule !== null;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -142,6 +147,7 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.role.length) filter.role = q.filter.role;
   if (q.filter.company) filter.companyId = q.filter.company.id;
   if (q.filter.syncState.length) filter.syncState = q.filter.syncState;
+  if (q.filter.owner.length) filter.owner = q.filter.owner;
   if (q.filter.segment) filter.segmentId = q.filter.segment.id;
   if (q.filter.rule) filter.rule = q.filter.rule.rule;
   return { search: q.search === '' ? undefined : q.search, filter, sort: q.sort };
@@ -209,6 +215,7 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         stage: patch.stage ? patch.stage.reduce(withValue, f.stage) : f.stage,
         role: patch.role ? patch.role.reduce(withValue, f.role) : f.role,
         syncState: patch.syncState ? patch.syncState.reduce(withValue, f.syncState) : f.syncState,
+        owner: patch.owner ? patch.owner.reduce(withValue, f.owner) : f.owner,
         company: patch.company !== undefined ? patch.company : f.company,
         segment: patch.segment !== undefined ? patch.segment : f.segment,
         rule: patch.rule !== undefined ? patch.rule : f.rule,
@@ -224,6 +231,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, role: without(f.role, chip.value) } });
       case 'syncState':
         return set({ filter: { ...f, syncState: without(f.syncState, chip.value) } });
+      case 'owner':
+        return set({ filter: { ...f, owner: without(f.owner, chip.value) } });
       case 'company':
         return set({ filter: { ...f, company: null } });
       case 'segment':

@@ -12,6 +12,8 @@ export interface ViewQuery {
     role: Role[];
     company: Pick<CompanyRef, 'id'> | null;
     syncState: SyncState[];
+    /** Absent in queries built before owners (tests): no owner filter. */
+    owner?: string[];
     segment: { id: string } | null;
     rule: { rule: SegmentGroup } | null;
   };
@@ -26,6 +28,7 @@ export function viewRule(q: ViewQuery, segmentRule: (id: string) => SegmentGroup
   if (f.role.length) rules.push({ field: 'role', in: f.role });
   if (f.company) rules.push({ field: 'company', op: 'is', companyId: f.company.id });
   if (f.syncState.length) rules.push({ field: 'syncState', in: f.syncState });
+  if (f.owner?.length) rules.push({ field: 'owner', in: f.owner });
   if (f.segment) {
     const rule = segmentRule(f.segment.id);
     if (!rule) return null;

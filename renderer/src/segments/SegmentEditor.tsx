@@ -27,6 +27,7 @@ import {
   type DraftNode,
 } from './ruleDraft';
 import { reloadSegments, segmentById } from './segmentsStore';
+import { useTeam, useTeamFeed } from '../state/teamStore';
 import { STUCK_STAGES } from '../../../shared/segments';
 
 /** How long the count waits for typing to pause. */
@@ -92,6 +93,7 @@ export function SegmentEditor({ id, onClose }: { id: string | null; onClose: () 
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const check = useMemo(() => checkRuleDraft(draft), [draft]);
+  useTeamFeed();
   const ruleKey = check.rule ? JSON.stringify(check.rule) : null;
 
   // The live count: asked once typing pauses; an answer for an older draft is dropped.
@@ -296,7 +298,10 @@ function ConditionRow({
   const errId = `cond-${cond.key}-error`;
   const invalid = errors.length > 0 ? true : undefined;
   const describedBy = errors.length > 0 ? errId : undefined;
-  const choices = CHOICES[cond.field];
+  const admins = useTeam((s) => s.admins);
+  // the team is the workspace's: its choices are read when the editor shows
+  const ownerChoices = [{ value: 'me', label: 'Me' }, { value: 'none', label: 'Nobody' }, ...admins.map((a) => ({ value: a.id, label: a.name ?? a.email ?? a.id }))];
+  const choices = cond.field === 'owner' ? ownerChoices : CHOICES[cond.field];
   const ops = OPS[cond.field];
   const daysInput = (label = 'Days') => (
     <label className="segment-inline">

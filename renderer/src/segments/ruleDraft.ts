@@ -14,6 +14,7 @@ export const CONDITION_FIELD_LABEL: Record<ConditionField, string> = {
   contactStage: 'Contact stage is',
   role: 'Role is',
   syncState: 'Sync state is',
+  owner: 'Owner is',
   company: 'Company',
   companyStage: 'Company stage is',
   attribute: 'Attribute',
@@ -124,6 +125,7 @@ export function draftOf(rule: SegmentGroup): DraftGroup {
         case 'contactStage':
         case 'role':
         case 'syncState':
+        case 'owner':
         case 'companyStage':
           return { ...d, values: [...r.in] };
         case 'reached':
@@ -180,6 +182,7 @@ function candidate(d: DraftCondition): unknown {
     case 'contactStage':
     case 'role':
     case 'syncState':
+    case 'owner':
     case 'companyStage':
       return { field, in: d.values };
     case 'reached':

@@ -24,6 +24,7 @@ export function rowContactPatch(row: ContactRow): ContactPatch {
     stage: b.stage,
     unsubscribedFromEmails: b.unsubscribedFromEmails,
     customAttributes: b.customAttributes,
+    ownerId: b.ownerId,
   };
 }
 
