@@ -122,6 +122,8 @@ export const Contact = z.object({
   updatedAt: Timestamp,
   lastActivityAt: Timestamp.nullable(),
   syncState: SyncState,
+  /** When it was archived (hidden from the table, search, counts and segments), or null. */
+  archivedAt: Timestamp.nullable(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -166,6 +168,8 @@ export const OUTBOX_OPS = [
   'contact.setStage',
   'contact.signUp',
   'contact.archive',
+  'contact.setArchived',
+  'contact.delete',
   'company.create',
   'company.update',
   'company.setStage',

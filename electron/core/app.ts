@@ -225,6 +225,8 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.update': (i) => contacts.update(i),
       'contacts.setStage': (i) => contacts.setStage(i),
       'contacts.setStageMany': (i) => contacts.setStageMany(i),
+      'contacts.setArchived': (i) => contacts.setArchived(i),
+      'contacts.delete': (i) => contacts.delete(i),
       'contacts.findMatches': (i) => contacts.findMatches(i),
       'contacts.signUp': (i) => contacts.signUp(i),
       'companies.create': (i) => companies.create(i),

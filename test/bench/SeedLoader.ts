@@ -8,7 +8,7 @@ import { RECOUNT_CONTACTS } from '../../electron/core/db/migrations/0003-search-
 import { Statements } from '../../electron/core/db/Statements';
 
 export type SeedCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
-export type SeedContact = Omit<ContactRow, 'pk'> & {
+export type SeedContact = Omit<ContactRow, 'pk' | 'archived_at'> & {
   /** Local pks of the companies this contact belongs to (as returned by `addCompanies`). */
   company_pks: readonly number[];
   /** When each link was made (same order as company_pks); default: the contact's created_at. */

@@ -94,6 +94,7 @@ function opsOf(type: EntityType, field: string): readonly string[] {
     if (field === 'stage') return ['contact.setStage', 'contact.signUp'];
     if (field === 'role') return ['contact.signUp'];
     if (field === 'externalId') return ['contact.update', 'contact.signUp'];
+    if (field === FIELD.archived) return ['contact.setArchived'];
     return ['contact.update'];
   }
   return field === 'stage' ? ['company.setStage'] : ['company.update'];
@@ -197,6 +198,7 @@ export class ChangeService {
     const none = (blocked: string): UndoPlan => ({ blocked, fields: [], withdraw: [], funnel: [] });
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
+    if (row.kind === 'contact.delete') return none('a deleted contact cannot be brought back');
     const { store } = this.ctx;
     const entries = store.changes.entries(row.after_seq, row.last_seq);
     const entriesOf = new Map<string, ChangeEntryRow[]>();
@@ -312,6 +314,7 @@ export class ChangeService {
   }
 
   private current(f: ChangeFieldRow, rec: ContactRow | CompanyRow): unknown {
+    if (f.entity_type === 'contact' && f.field === FIELD.archived) return (rec as ContactRow).archived_at !== null;
     if (f.field.startsWith('attr:')) return attrs(rec.custom_attributes)[f.field.slice('attr:'.length)] ?? null;
     if (f.field.startsWith('link:')) {
       const co = this.ctx.store.companies.byId(f.field.slice('link:'.length));
@@ -433,6 +436,11 @@ export class ChangeService {
     for (const p of fields) {
       const field = p.f.field;
       if (field === 'stage' || field.startsWith('link:')) continue;
+      if (field === FIELD.archived) {
+        // an archive's undo is a restore (and a restore's an archive), in Intercom too once it had it
+        w.setArchived(row, p.before === true, { at, queue: p.compensate });
+        continue;
+      }
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -447,7 +455,7 @@ export class ChangeService {
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
     // one entry with every field put back, when any of them must reach Intercom
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('link:'));
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && p.f.field !== FIELD.archived && !p.f.field.startsWith('link:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, adopt: false, queue });
     for (const p of fields.filter((x) => x.f.field.startsWith('link:'))) {
       const co = store.companies.byId(p.f.field.slice('link:'.length));

@@ -7,6 +7,8 @@ export const FIELD = {
   attr: (key: string) => `attr:${key}`,
   link: (companyId: string) => `link:${companyId}`,
   created: 'created',
+  /** Whether the contact is archived (true / false). */
+  archived: 'archived',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
 } as const;
@@ -19,6 +21,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   phone: 'Phone',
   visitorId: 'Visitor id',
   externalId: 'User id',
+  archived: 'Archived',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

@@ -31,6 +31,7 @@ const WRITABLE = {
   customAttributes: 'custom_attributes',
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
+  archivedAt: 'archived_at',
 } as const;
 export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
 
@@ -116,6 +117,8 @@ const NOT_NULL_SORTS = new Set<SortField>(['role', 'stage', 'createdAt', 'update
 /** Sorts with a (stage, column, pk) index, so a stage filter and the sort share one index. */
 const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
 const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
+/** The archived contacts' pks (few; read once per statement from the partial index contacts_archived). */
+export const ARCHIVED_PKS = 'SELECT pk FROM contacts WHERE archived_at IS NOT NULL';
 
 /**
  * Rough costs in microseconds (measured at 1M contacts, `npm run bench`) that pick how a page
@@ -149,6 +152,8 @@ interface ListFilters {
   shortWords: boolean;
   enums: EnumFilter[];
   companyId: string | null;
+  /** 'only': the Archived view; 'hide': the default (nothing to hide when none is archived). */
+  archived: 'only' | 'hide' | 'none';
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -158,6 +163,7 @@ export class ContactRepository {
   // the link repository owns user_count: links of a synced insert go through it
   private readonly links: LinkRepository;
   private readonly snapshots: RowSnapshots;
+  private archiveColumn: boolean | null = null;
   constructor(db: Database) {
     this.st = new Statements(db);
     this.links = new LinkRepository(db);
@@ -338,7 +344,15 @@ export class ContactRepository {
       shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
       enums,
       companyId: q.filter.companyId ?? null,
+      archived: q.filter.archived ? 'only' : this.anyArchived() ? 'hide' : 'none',
     };
+  }
+
+  /** Whether any contact is archived (the partial index contacts_archived answers at once). */
+  anyArchived(): boolean {
+    // a store read at an older schema (the migration tests) has no archived contacts
+    this.archiveColumn ??= this.st.db.prepare(`SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'archived_at'`).get() !== undefined;
+    return this.archiveColumn && this.st.get('SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1').get() !== undefined;
   }
 
   /** Contacts matching only the enum filters (all contacts when there are none), exactly. */
@@ -350,9 +364,11 @@ export class ContactRepository {
 
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
-    if (!f.fts && !f.companyId) return { byEnums: f.enums };
-    if (f.fts && !f.companyId && f.enums.length === 0) {
-      return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
+    // contact_counts leaves archived contacts out (migration 0013): right for every view but theirs
+    if (!f.fts && !f.companyId && f.archived !== 'only') return { byEnums: f.enums };
+    if (f.fts && !f.companyId && f.enums.length === 0 && f.archived !== 'only') {
+      const hide = f.archived === 'hide' ? ` AND rowid NOT IN (${ARCHIVED_PKS})` : '';
+      return { sql: `SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?${hide}`, params: [f.fts] };
     }
     const w = this.whereSql(f, 'in', true);
     return { sql: `SELECT count(*) AS n FROM contacts c WHERE ${w.sql}`, params: w.params };
@@ -388,12 +404,16 @@ export class ContactRepository {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
     }
+    // by pk, which every index holds: walking a sort index needs no table row for it
+    if (f.archived === 'hide') clauses.push(`c.pk NOT IN (${ARCHIVED_PKS})`);
+    if (f.archived === 'only') clauses.push('c.archived_at IS NOT NULL');
     return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
   }
 
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
+    if (f.archived === 'only') return 'plain'; // few: SQLite starts from the partial index
     if (!f.fts && f.enums.length === 0) return 'plain';
     if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);

@@ -7,6 +7,7 @@ import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
+import { ErasureRepository } from './ErasureRepository';
 import { EventRepository } from './EventRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
@@ -41,6 +42,7 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly erasure: ErasureRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +62,7 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.erasure = new ErasureRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -119,6 +119,14 @@ export class SyncRepository {
     );
   }
 
+  /** Whether an entry of the record with this op waits (pending or in flight). */
+  hasWaitingOp(entityId: string, op: string): boolean {
+    return (
+      this.st.get(`SELECT 1 FROM outbox WHERE entity_id = @entityId AND op = @op AND status IN ('pending', 'in_flight') LIMIT 1`).get({ entityId, op }) !==
+      undefined
+    );
+  }
+
   hasOpenConflict(entityId: string): boolean {
     return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
   }

@@ -53,6 +53,7 @@ export interface ContactRow {
   updated_at: number;
   last_activity_at: number | null;
   sync_state: Contact['syncState'];
+  archived_at: number | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -71,6 +72,7 @@ export function toContact(r: ContactRow): Contact {
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
+    archivedAt: isoOrNull(r.archived_at),
   };
 }
 
