@@ -24,6 +24,7 @@ import { MessagesSection } from './MessagesSection';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { RecordChanges } from './RecordChanges';
+import { ArchivedNote, RemoveSection } from './RemoveSection';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
@@ -43,7 +44,7 @@ export function ContactPanel({ id }: { id: string }) {
   const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
 
-  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
+  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been deleted, merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 
@@ -130,6 +131,7 @@ function ContactBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ArchivedNote contact={data} label={label} onDone={() => void reload()} />
       <ConflictBanner entityId={id} />
 
       {data.sameEmail.length > 0 && (
@@ -290,6 +292,8 @@ function ContactBody({
         <h3 id="contact-changes-h">Changes made here</h3>
         <RecordChanges changes={journal.changes} onUndo={undo} testId="contact-changes" />
       </section>
+
+      <RemoveSection contact={data} label={label} onDone={() => void reload()} />
     </div>
   );
 }

@@ -18,7 +18,7 @@ import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
-import { setStageOfSelection } from './selection';
+import { setArchivedOfSelection, setStageOfSelection } from './selection';
 
 export function BulkBar() {
   const client = useClient();
@@ -30,6 +30,7 @@ export function BulkBar() {
   useLeads((s) => s.filter);
   useLeads((s) => s.search);
   useLeads((s) => s.result?.total);
+  const archivedView = useLeads((s) => s.filter.archived === true);
   const [messageOpen, setMessageOpen] = useState(false);
   const choice = currentTarget();
   if (!choice && !note) return null;
@@ -59,63 +60,79 @@ export function BulkBar() {
             label="More bulk actions"
             testId="bulk-actions"
             items={[
-              {
-                key: 'stage',
-                node: (
-                  <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
-                    {CONTACT_STAGES.map((v) => (
-                      <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
-                        {CONTACT_STAGE_LABEL[v]}
+              ...(archivedView
+                ? []
+                : [
+                  {
+                    key: 'stage',
+                    node: (
+                      <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
+                        {CONTACT_STAGES.map((v) => (
+                          <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
+                            {CONTACT_STAGE_LABEL[v]}
+                          </button>
+                        ))}
+                        <span className="popover-heading">Their companies</span>
+                        {COMPANY_STAGES.map((v) => (
+                          <button
+                            key={v}
+                            type="button"
+                            className="secondary"
+                            onClick={() => {
+                              setOpenMenu(null);
+                              void runBulk(client, { type: 'setCompanyStage', stage: v });
+                            }}
+                          >
+                            Company: {COMPANY_STAGE_LABEL[v]}
+                          </button>
+                        ))}
+                      </Popover>
+                    ),
+                  },
+                  {
+                    key: 'link',
+                    node: (
+                      <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
+                        <div className="popover-group popover-company">
+                          <CompanyFilterSearch
+                            onPick={(c) => {
+                              setOpenMenu(null);
+                              void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
+                            }}
+                          />
+                        </div>
+                      </Popover>
+                    ),
+                  },
+                  {
+                    key: 'message',
+                    node: (
+                      <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
+                        Send message…
                       </button>
-                    ))}
-                    <span className="popover-heading">Their companies</span>
-                    {COMPANY_STAGES.map((v) => (
-                      <button
-                        key={v}
-                        type="button"
-                        className="secondary"
-                        onClick={() => {
-                          setOpenMenu(null);
-                          void runBulk(client, { type: 'setCompanyStage', stage: v });
-                        }}
-                      >
-                        Company: {COMPANY_STAGE_LABEL[v]}
+                    ),
+                  },
+                  {
+                    key: 'flush',
+                    node: (
+                      <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
+                        Flush pending messages
                       </button>
-                    ))}
-                  </Popover>
-                ),
-              },
-              {
-                key: 'link',
-                node: (
-                  <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
-                    <div className="popover-group popover-company">
-                      <CompanyFilterSearch
-                        onPick={(c) => {
-                          setOpenMenu(null);
-                          void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
-                        }}
-                      />
-                    </div>
-                  </Popover>
-                ),
-              },
-              {
-                key: 'message',
-                node: (
-                  <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
-                    Send message…
-                  </button>
-                ),
-              },
-              {
-                key: 'flush',
-                node: (
-                  <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
-                    Flush pending messages
-                  </button>
-                ),
-              },
+                    ),
+                  },
+                ]),
+              ...(count > 0
+                ? [
+                    {
+                      key: 'archive',
+                      node: (
+                        <button type="button" className="secondary" onClick={() => void setArchivedOfSelection(client, !archivedView)} data-testid="bulk-archive">
+                          {archivedView ? 'Restore' : 'Archive'}
+                        </button>
+                      ),
+                    },
+                  ]
+                : []),
               {
                 key: 'export',
                 node: (

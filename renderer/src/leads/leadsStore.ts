@@ -19,6 +19,8 @@ export interface LeadFilter {
   segment: { id: string; name: string } | null;
   /** An ad hoc rule (a funnel drill-down), with the words its chip shows. */
   rule: { rule: SegmentRule; label: string } | null;
+  /** The Archived view: archived contacts only (the rest of the time they are hidden). */
+  archived?: boolean;
 }
 
 /** One removable chip: a single value of one filter. */
@@ -28,7 +30,8 @@ export type FilterChip =
   | { kind: 'syncState'; value: SyncState }
   | { kind: 'company'; id: string; name: string }
   | { kind: 'segment'; id: string; name: string }
-  | { kind: 'rule'; label: string };
+  | { kind: 'rule'; label: string }
+  | { kind: 'archived' };
 
 /** The chips for a filter, in a stable order. */
 export function filterChips(f: LeadFilter): FilterChip[] {
@@ -39,6 +42,7 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.syncState.map((value): FilterChip => ({ kind: 'syncState', value })),
     ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
     ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
+    ...(f.archived ? [{ kind: 'archived' } satisfies FilterChip] : []),
   ];
 }
 
@@ -127,13 +131,14 @@ export function queryKey(q: LeadQuery): string {
     q.filter.syncState,
     q.filter.segment?.id ?? null,
     q.filter.rule?.rule ?? null,
+    q.filter.archived === true,
     q.sort.field,
     q.sort.dir,
   ]);
 }
 
 export const hasFilters = (f: LeadFilter) =>
-  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null || f.archived === true;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -144,6 +149,7 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.syncState.length) filter.syncState = q.filter.syncState;
   if (q.filter.segment) filter.segmentId = q.filter.segment.id;
   if (q.filter.rule) filter.rule = q.filter.rule.rule;
+  if (q.filter.archived) filter.archived = true;
   return { search: q.search === '' ? undefined : q.search, filter, sort: q.sort };
 }
 
@@ -204,6 +210,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
   setSearch: (search) => set({ search }),
   addFilter(patch) {
     const f = get().filter;
+    // the Archived view is other people: a selection made outside it means nothing there
+    if (patch.archived !== undefined && patch.archived !== (f.archived ?? false)) set({ selected: new Set(), selectAllFor: null, selectionNote: null });
     set({
       filter: {
         stage: patch.stage ? patch.stage.reduce(withValue, f.stage) : f.stage,
@@ -212,6 +220,7 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         company: patch.company !== undefined ? patch.company : f.company,
         segment: patch.segment !== undefined ? patch.segment : f.segment,
         rule: patch.rule !== undefined ? patch.rule : f.rule,
+        archived: patch.archived ?? f.archived,
       },
     });
   },
@@ -230,6 +239,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, segment: null } });
       case 'rule':
         return set({ filter: { ...f, rule: null } });
+      case 'archived':
+        return set({ filter: { ...f, archived: false }, selected: new Set(), selectAllFor: null, selectionNote: null });
     }
   },
   clearSearchAndFilters: () => set({ search: '', filter: EMPTY_FILTER }),
