@@ -314,6 +314,13 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     const s2 = await c.sync.runOnce();
     // ---- and the incremental pull (the import finished in the first run)
     const s3 = await c.sync.runOnce();
+    // ---- archive, restore and delete a contact Intercom has
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: true });
+    const s4 = await c.sync.runOnce();
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: false });
+    const s5 = await c.sync.runOnce();
+    await must(c, 'contacts.delete', { id: ada.id, confirm: true });
+    const s6 = await c.sync.runOnce();
 
     // ---- what was sent
     const routes = new Map<string, number>();
@@ -321,7 +328,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     console.log(
       `[contract.prism] ${recorded.length} requests to Prism (${exchanges.length} client exchanges); by route:\n  ` +
         [...routes].map(([k, n]) => `${k} x${n}`).join('\n  ') +
-        `\n  runs: ${[s1, s2, s3].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
+        `\n  runs: ${[s1, s2, s3, s4, s5, s6].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
     );
     type Item = { op: string; status: string; label: string | null; lastError: string | null };
     const left = (await must<{ items: Item[] }>(c, 'outbox.list', { limit: 200 })).items.filter((e) => e.status !== 'done');
@@ -379,6 +386,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'GET /companies/scroll',
       'GET /contacts',
       'POST /contacts/search',
+      'POST /contacts/{id}/archive',
+      'POST /contacts/{id}/unarchive',
+      'DELETE /contacts/{id}',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
