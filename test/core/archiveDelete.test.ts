@@ -97,6 +97,14 @@ describe('contacts.setArchived', () => {
     expect(refused).toMatchObject({ code: 'CONFLICT', message: 'Ana Lima is archived; restore it first to change it.' });
     expect((await t.fail('contacts.setStage', { id: ana.id, stage: 'signed_up' })).code).toBe('CONFLICT');
     expect(await t.api.call('contacts.setArchived', { ids: [ana.id], archived: true, dryRun: true })).toEqual({ changed: 0, unchanged: 1, dryRun: true });
+    // nor through a bulk action on a selection, nor a link
+    const bo = await lead('Bo Berg', 'bo@example.test');
+    const acme = await t.api.call('companies.create', { name: 'Acme' });
+    expect((await t.fail('companies.link', { contactId: ana.id, companyId: acme.id })).code).toBe('CONFLICT');
+    const bulk = await t.api.call('bulk.run', { target: { kind: 'ids', ids: [ana.id, bo.id] }, action: { type: 'setStage', stage: 'signed_up' }, confirm: true });
+    expect(bulk.touched).toBe(1);
+    expect(JSON.stringify(bulk.skipped)).toContain('archived: restore it first');
+    expect((await t.api.call('contacts.get', { id: ana.id })).stage).toBe('lead');
     await t.api.call('contacts.setArchived', { ids: [ana.id], archived: false });
     expect(takeChanges(t).at(-1)).toMatchObject({ kind: 'contact.unarchive', summary: 'Restored Ana Lima', undoable: true });
     expect((await t.api.call('contacts.update', { id: ana.id, patch: { name: 'Ana L.' } })).name).toBe('Ana L.');
