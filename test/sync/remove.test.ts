@@ -3,8 +3,10 @@
 // it (once, even with answers lost); a contact a colleague archived in Intercom is neither brought
 // back to life by a local edit nor lost here, and a pull keeps what is archived here.
 import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../electron/sandbox';
 import { Puller } from '../../electron/core/sync/Puller';
-import { takeChanges } from '../helpers/testCore';
+import { contactsGone } from '../../electron/core/sync/steps/contactsGone';
+import { removeTempDir, startCore, takeChanges, TestClock, type TestCore } from '../helpers/testCore';
 import { allEntries, pushRig, type PushRig } from './pushHarness';
 
 const rigs: PushRig[] = [];
@@ -101,7 +103,7 @@ describe('a contact a colleague archived in Intercom', () => {
 });
 
 describe('contact.delete', () => {
-  it('deletes the Intercom contact; only a bare record of the delete stays in the outbox', async () => {
+  it('deletes the Intercom contact; only the delete, with the Intercom id alone, stays in the outbox', async () => {
     const r = await rig();
     const ann = await pushedLead(r, 'Ann Archer', 'ann@example.com');
     await pushedLead(r, 'Bo Berg', 'bo@example.com');
@@ -111,7 +113,7 @@ describe('contact.delete', () => {
     expect(r.sb.workspace.contact(ann.intercomId)).toMatchObject({ deleted: true });
     expect(r.sb.workspace.contacts().map((c) => c.email)).toEqual(['bo@example.com']);
     const left = (await allEntries(r.t)).filter((e) => e.entityId === ann.id);
-    expect(left.map((e) => [e.op, e.status, e.payload])).toEqual([['contact.delete', 'done', {}]]);
+    expect(left.map((e) => [e.op, e.status, e.payload])).toEqual([['contact.delete', 'done', { intercomId: ann.intercomId }]]);
   });
 
   it('deletes an archived contact, and a contact whose create went out with its answer lost', async () => {
@@ -151,5 +153,87 @@ describe('contact.delete', () => {
     for (const p of ids) expect(r.sb.workspace.contact(p.intercomId)).toMatchObject({ deleted: true });
     const deletes = (await allEntries(r.t)).filter((e) => e.op === 'contact.delete');
     expect(deletes.map((e) => e.status)).toEqual(['done', 'done', 'done', 'done']);
+  });
+});
+
+describe('contacts Intercom no longer lists', () => {
+  it('are archived here, kept, when a read by id answers 404 (archived or deleted by someone else)', async () => {
+    const r = await rig();
+    const ann = await pushedLead(r, 'Ann Archer', 'ann@example.com');
+    const bo = await pushedLead(r, 'Bo Berg', 'bo@example.com');
+    const cy = await pushedLead(r, 'Cy Cole', 'cy@example.com');
+    r.sb.workspace.archiveContact(ann.intercomId, true);
+    r.sb.workspace.deleteContact(bo.intercomId);
+    r.advance(11 * 60_000); // what was sent in the last minutes is not read yet
+    await contactsGone.run({ ctx: r.ctx, firstPullDone: true, puller: new Puller(r.ctx), deferred: 0 }, () => undefined);
+    const archivedAt = (id: string) => r.t.core.store.contacts.byId(id)!.archived_at;
+    expect(archivedAt(ann.id)).not.toBeNull();
+    expect(archivedAt(bo.id)).not.toBeNull();
+    expect(archivedAt(cy.id)).toBeNull();
+    expect((await r.t.api.call('contacts.list', { limit: 10 })).items.map((c) => c.id)).toEqual([cy.id]);
+    // nothing is queued for them: Intercom has them so already
+    expect(r.t.core.store.outbox.counts()).toEqual({ waiting: 0, failed: 0 });
+  });
+});
+
+describe('a team of two consoles on one workspace', () => {
+  const cores: TestCore[] = [];
+  afterEach(() => {
+    for (const t of cores.splice(0)) {
+      t.dispose();
+      removeTempDir(t.dir);
+    }
+  });
+
+  it('an archive on one reaches the other; a restore there comes back; a delete leaves the other a kept, archived copy', async () => {
+    const clock = new TestClock();
+    const sb = await startSandbox({ searchLagMs: 0, randomSeed: 3, now: clock.now, rateLimit: { limit: 1_000_000, windowMs: 10_000 } });
+    const options = {
+      intercom: { baseUrl: sb.url, source: 'start-option' as const, token: sb.token },
+      autoSync: false,
+      sync: { client: { timeoutMs: 5000, backoff: { baseMs: 5, maxMs: 50 } } },
+    };
+    const a = startCore(undefined, clock, options);
+    const b = startCore(undefined, clock, options);
+    cores.push(a, b);
+    const quiet = async (t: TestCore) => {
+      for (let i = 0; i < 10; i++) {
+        const status = await t.core.sync.runOnce();
+        if (status.pending === 0 && status.state === 'idle') return;
+      }
+      throw new Error('the outbox did not drain');
+    };
+    try {
+      const { contact: ann } = await a.api.call('contacts.create', { name: 'Ann Archer', email: 'ann@example.com' });
+      const { contact: bo } = await a.api.call('contacts.create', { name: 'Bo Berg', email: 'bo@example.com' });
+      await quiet(a);
+      await quiet(b);
+      const onB = (name: string) => b.core.store.db.prepare('SELECT id, archived_at FROM contacts WHERE name = ?').get(name) as { id: string; archived_at: number | null };
+      expect(onB('Ann Archer').archived_at).toBeNull();
+
+      await a.api.call('contacts.setArchived', { ids: [ann.id], archived: true });
+      await quiet(a);
+      await quiet(b);
+      expect(onB('Ann Archer').archived_at).not.toBeNull();
+      expect((await b.api.call('contacts.list', { limit: 10 })).items.map((c) => c.name)).toEqual(['Bo Berg']);
+
+      // restored on B: Intercom unarchives, and A, which lists her again, restores her too
+      await b.api.call('contacts.setArchived', { ids: [onB('Ann Archer').id], archived: false });
+      await quiet(b);
+      expect(sb.workspace.contacts().map((c) => c.name).sort()).toEqual(['Ann Archer', 'Bo Berg']);
+      await quiet(a);
+      expect((await a.api.call('contacts.get', { id: ann.id })).archivedAt).toBeNull();
+
+      // deleted on A: gone there and in Intercom; B keeps Bo, archived, never lost
+      await a.api.call('contacts.delete', { id: bo.id, confirm: true });
+      await quiet(a);
+      await quiet(b);
+      expect(sb.workspace.contacts().map((c) => c.name)).toEqual(['Ann Archer']);
+      expect(onB('Bo Berg').archived_at).not.toBeNull();
+      const names = async (t: TestCore) => (await t.api.call('contacts.list', { limit: 10 })).items.map((c) => c.name);
+      expect(await names(a)).toEqual(await names(b));
+    } finally {
+      await sb.close();
+    }
   });
 });

@@ -244,11 +244,12 @@ export class OutboxRepository {
 
   /**
    * Once a deleted record's delete has reached Intercom: its other entries (any an answer left)
-   * go, and the delete's own payload is blanked (the ids it carried are of no use any more).
+   * go, and the delete's own payload keeps only the Intercom id, by which a pull knows not to
+   * bring it back while Intercom's search still shows it.
    */
   settleErased(entityId: string, deleteOp: OutboxOp): void {
     this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND op != ?`).run(entityId, deleteOp);
-    this.st.get(`UPDATE outbox SET payload = '{}' WHERE entity_id = ? AND op = ?`).run(entityId, deleteOp);
+    this.st.get(`UPDATE outbox SET payload = json_object('intercomId', json_extract(payload, '$.intercomId')) WHERE entity_id = ? AND op = ?`).run(entityId, deleteOp);
   }
 
   /**

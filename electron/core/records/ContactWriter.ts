@@ -309,6 +309,11 @@ export class ContactWriter {
     if (row.archived_at === null) this.store.contacts.update(row.pk, { archivedAt: at });
   }
 
+  /** Intercom lists the contact again (someone unarchived it there): restored here too; no entry. */
+  unarchivedInIntercom(row: ContactKey): void {
+    this.store.contacts.update(row.pk, { archivedAt: null });
+  }
+
   /**
    * Deletes the contact for good: its links (its companies' user counts follow), then every row
    * about it (ErasureRepository: history, conflicts, messages, import rows, the journal's values,
