@@ -110,6 +110,38 @@ describe('contacts.setArchived', () => {
     expect((await t.api.call('contacts.update', { id: ana.id, patch: { name: 'Ana L.' } })).name).toBe('Ana L.');
   });
 
+  it('gives the same pages at any offset whether a page is read past the archived contacts or checks each one', async () => {
+    const names = ['Ana', 'bo', 'Cy', null, 'Dee', 'eve', 'Fay', null, 'Gus', 'hal', 'Ivy', 'Jo', 'ana', 'Kim', 'Lou', 'Max', 'Ned', 'Oz', 'Pia', 'Quin'];
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const name = names[i % names.length];
+      const { contact } = await t.api.call('contacts.create', { name: name ? `${name} ${i % 3}` : null, email: `p${i}@example.test` });
+      ids.push(contact.id);
+      if (i % 4 === 0) await t.api.call('contacts.setStage', { id: contact.id, stage: 'signed_up' });
+    }
+    await t.api.call('contacts.setArchived', { ids: ids.filter((_, i) => i % 5 === 1 || i === 0 || i === 39), archived: true });
+    const repo = t.core.store.contacts;
+    const queries = [
+      { sort: { field: 'name' as const, dir: 'asc' as const } },
+      { sort: { field: 'name' as const, dir: 'desc' as const } },
+      { sort: { field: 'updatedAt' as const, dir: 'desc' as const } },
+      { sort: { field: 'email' as const, dir: 'asc' as const }, filter: { stage: ['lead' as const] } },
+      { sort: { field: 'createdAt' as const, dir: 'asc' as const }, search: 'p' },
+    ];
+    for (const base of queries) {
+      const all = await t.api.call('contacts.list', { ...base, limit: 500 });
+      for (const offset of [1, 3, 7, 12, 20, 25]) {
+        for (const seekFrom of [Infinity, 0]) {
+          repo.offsetSeekFrom = seekFrom;
+          const page = await t.api.call('contacts.list', { ...base, limit: 6, offset });
+          expect(page.total, JSON.stringify({ base, offset, seekFrom })).toBe(all.total);
+          expect(page.items.map((c) => c.id), JSON.stringify({ base, offset, seekFrom })).toEqual(all.items.slice(offset, offset + 6).map((c) => c.id));
+        }
+      }
+    }
+    repo.offsetSeekFrom = 1000;
+  });
+
   it('keeps the counts the table reads right through archive, restore and delete', async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await lead(`P${i}`, `p${i}@example.test`)).id);
