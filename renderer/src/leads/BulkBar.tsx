@@ -20,6 +20,9 @@ import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
 import { setArchivedOfSelection, setStageOfSelection } from './selection';
 
+/** What the bar offers on archived contacts: everything else changes them, which waits for a restore. */
+const IN_ARCHIVED_VIEW = new Set(['archive', 'export', 'clear']);
+
 export function BulkBar() {
   const client = useClient();
   const count = useLeads((s) => s.selected.size);
@@ -60,67 +63,63 @@ export function BulkBar() {
             label="More bulk actions"
             testId="bulk-actions"
             items={[
-              ...(archivedView
-                ? []
-                : [
-                  {
-                    key: 'stage',
-                    node: (
-                      <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
-                        {CONTACT_STAGES.map((v) => (
-                          <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
-                            {CONTACT_STAGE_LABEL[v]}
-                          </button>
-                        ))}
-                        <span className="popover-heading">Their companies</span>
-                        {COMPANY_STAGES.map((v) => (
-                          <button
-                            key={v}
-                            type="button"
-                            className="secondary"
-                            onClick={() => {
-                              setOpenMenu(null);
-                              void runBulk(client, { type: 'setCompanyStage', stage: v });
-                            }}
-                          >
-                            Company: {COMPANY_STAGE_LABEL[v]}
-                          </button>
-                        ))}
-                      </Popover>
-                    ),
-                  },
-                  {
-                    key: 'link',
-                    node: (
-                      <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
-                        <div className="popover-group popover-company">
-                          <CompanyFilterSearch
-                            onPick={(c) => {
-                              setOpenMenu(null);
-                              void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
-                            }}
-                          />
-                        </div>
-                      </Popover>
-                    ),
-                  },
-                  {
-                    key: 'message',
-                    node: (
-                      <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
-                        Send message…
+              {
+                key: 'stage',
+                node: (
+                  <Popover menu="bulkStage" label="Set stage" buttonText="Set stage ▾" testId="bulk-stage-menu">
+                    {CONTACT_STAGES.map((v) => (
+                      <button key={v} type="button" className="secondary" onClick={() => setStage(v)}>
+                        {CONTACT_STAGE_LABEL[v]}
                       </button>
-                    ),
-                  },
-                  {
-                    key: 'flush',
-                    node: (
-                      <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
-                        Flush pending messages
+                    ))}
+                    <span className="popover-heading">Their companies</span>
+                    {COMPANY_STAGES.map((v) => (
+                      <button
+                        key={v}
+                        type="button"
+                        className="secondary"
+                        onClick={() => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'setCompanyStage', stage: v });
+                        }}
+                      >
+                        Company: {COMPANY_STAGE_LABEL[v]}
                       </button>
-                    ),
-                  },
-                ]),
+                    ))}
+                  </Popover>
+                ),
+              },
+              {
+                key: 'link',
+                node: (
+                  <Popover menu="bulkLink" label="Link to company" buttonText="Link to company ▾" testId="bulk-link-menu">
+                    <div className="popover-group popover-company">
+                      <CompanyFilterSearch
+                        onPick={(c) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'link', companyId: c.id }, { companyName: c.name });
+                        }}
+                      />
+                    </div>
+                  </Popover>
+                ),
+              },
+              {
+                key: 'message',
+                node: (
+                  <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
+                    Send message…
+                  </button>
+                ),
+              },
+              {
+                key: 'flush',
+                node: (
+                  <button type="button" className="secondary" onClick={() => void runBulk(client, { type: 'flush' })}>
+                    Flush pending messages
+                  </button>
+                ),
+              },
               ...(count > 0
                 ? [
                     {
@@ -153,7 +152,7 @@ export function BulkBar() {
                     },
                   ]
                 : []),
-            ]}
+            ].filter((item) => !archivedView || IN_ARCHIVED_VIEW.has(item.key))}
           />
         </>
       )}
