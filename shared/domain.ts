@@ -126,6 +126,8 @@ export const Contact = z.object({
   syncState: SyncState,
   /** The Intercom admin who owns the contact (its id, as `owner_id`), or null. */
   ownerId: z.string().nullable(),
+  /** When it was archived (hidden from the table, search, counts and segments), or null. */
+  archivedAt: Timestamp.nullable(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -183,6 +185,8 @@ export const OUTBOX_OPS = [
   'contact.signUp',
   'contact.archive',
   'contact.merge',
+  'contact.setArchived',
+  'contact.delete',
   'company.create',
   'company.update',
   'company.setStage',

@@ -233,6 +233,8 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.update': (i) => contacts.update(i),
       'contacts.setStage': (i) => contacts.setStage(i),
       'contacts.setStageMany': (i) => contacts.setStageMany(i),
+      'contacts.setArchived': (i) => contacts.setArchived(i),
+      'contacts.delete': (i) => contacts.delete(i),
       'contacts.findMatches': (i) => contacts.findMatches(i),
       'contacts.signUp': (i) => contacts.signUp(i),
       'contacts.duplicates': (i) => merges.duplicates(i),

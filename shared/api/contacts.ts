@@ -63,6 +63,8 @@ export const ContactFilter = z
     /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
     segmentId: SegmentId.optional(),
     rule: SegmentRule.optional(),
+    /** Archived contacts only (the Archived view); without it they are left out. */
+    archived: z.boolean().optional(),
   })
   .strict()
   .default({});
@@ -150,6 +152,43 @@ export const contactMethods = {
       /** How many of the changes are demotions (these need `confirm`). */
       demotions: z.number().int(),
       dryRun: z.boolean(),
+    }),
+  },
+  /**
+   * Archives (`archived: true`) or restores contacts, as Intercom's archive and unarchive: kept,
+   * out of the table, search, counts and segments until restored. One change, one undo.
+   */
+  'contacts.setArchived': {
+    input: z
+      .object({
+        ids: z
+          .array(LocalId)
+          .min(1, { message: 'select at least one contact' })
+          .max(10_000, { message: 'at most 10,000 contacts at once' }),
+        archived: z.boolean(),
+        /** Count what would change, write nothing. */
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      /** Contacts archived (or restored), or that would be. */
+      changed: z.number().int(),
+      /** Contacts already so. */
+      unchanged: z.number().int(),
+      dryRun: z.boolean(),
+    }),
+  },
+  /**
+   * Deletes a contact for good, here and in Intercom (at the next sync), erasing its local data.
+   * Cannot be undone: `CONFIRM_REQUIRED` (naming the contact) without `confirm`.
+   */
+  'contacts.delete': {
+    input: z.object({ id: LocalId, confirm: z.boolean().optional() }).strict(),
+    output: z.object({
+      id: z.string(),
+      /** Whether Intercom has it (or may have it): a delete waits in the outbox. */
+      inIntercom: z.boolean(),
+      message: z.string(),
     }),
   },
   /** Existing contacts a new lead would duplicate, for the warning while typing. */

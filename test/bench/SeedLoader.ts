@@ -8,7 +8,7 @@ import { RECOUNT_CONTACTS } from '../../electron/core/db/migrations/0003-search-
 import { Statements } from '../../electron/core/db/Statements';
 
 export type SeedCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
-export type SeedContact = Omit<ContactRow, 'pk' | 'unsubscribed_from_emails' | 'owner_id'> & {
+export type SeedContact = Omit<ContactRow, 'pk' | 'unsubscribed_from_emails' | 'owner_id' | 'archived_at'> & {
   unsubscribed_from_emails?: number;
   /** The owning admin's id (default: none). */
   owner_id?: string | null;

@@ -639,3 +639,26 @@ describe('0015 contact-merges', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0013 archive-erase', () => {
+  it('keeps the v12 rows and their counts, adds archived_at, and counts only contacts that are not archived', () => {
+    const { db, before } = migrateWithRows(13, (old) => {
+      for (const n of [1, 2, 3]) insertRow(old, 'contacts', contactRow(n, n === 3 ? { stage: 'signed_up' } : {}));
+    });
+    expect(withoutAdded(selectRows(db, 'contacts'), ['archived_at'])).toEqual(before.contacts);
+    expect(selectRows(db, 'contact_counts')).toEqual(before.contact_counts);
+    const counts = () => db.prepare('SELECT stage, n FROM contact_counts WHERE n > 0 ORDER BY stage').all();
+    db.prepare('UPDATE contacts SET archived_at = ? WHERE id = ?').run(T0, uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 1 }]);
+    // a stage move of an archived contact leaves the counts alone; its restore counts it again
+    db.prepare(`UPDATE contacts SET stage = 'signed_up' WHERE id = ?`).run(uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 1 }]);
+    db.prepare('UPDATE contacts SET archived_at = NULL WHERE id = ?').run(uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 2 }]);
+    db.prepare('UPDATE contacts SET archived_at = ? WHERE id = ?').run(T0, uuid(2));
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(2));
+    expect(counts()).toEqual([{ stage: 'signed_up', n: 2 }]);
+    expect(indexNames(db, 'contacts')).toContain('contacts_archived');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

@@ -47,6 +47,8 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.setStageMany': { ids: [NOBODY], stage: 'signed_up', dryRun: true },
   'contacts.findMatches': { email: 'contract@example.test', visitorId: 'v-contract' },
   'contacts.signUp': { id: NOBODY, externalId: 'u-1' },
+  'contacts.setArchived': { ids: [NOBODY], archived: true, dryRun: true },
+  'contacts.delete': { id: NOBODY, confirm: true },
   'companies.create': { name: 'Contract Co' },
   'companies.get': { id: NOBODY },
   'companies.list': { limit: 5 },
@@ -167,7 +169,7 @@ describe('router built by createCore', () => {
   });
 
   it('answers UNKNOWN_METHOD for a name outside the contract', async () => {
-    expect(await t.raw('contacts.delete', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await t.raw('contacts.obliterate', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
   });
 });
 
@@ -222,6 +224,10 @@ describe('every method on real records', () => {
       await call('contacts.setStageMany', { ids: [cy.id], stage: 'signed_up', dryRun: true });
       expect((await call('contacts.findMatches', { email: 'ANN@example.test' })).email.map((c) => c.id)).toEqual([ann.id]);
       await call('contacts.signUp', { id: ann.id, externalId: 'u-ann' });
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: true })).changed).toBe(1);
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: false })).changed).toBe(1);
+      const { contact: gone } = await call('contacts.create', { name: 'Gone Gail' });
+      expect((await call('contacts.delete', { id: gone.id, confirm: true })).inIntercom).toBe(false);
 
       // companies and links
       const acme = await call('companies.create', { name: 'Acme' });

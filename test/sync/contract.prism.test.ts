@@ -335,6 +335,15 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     const s3 = await c.sync.runOnce();
     // ---- a record opened: its notes read from Intercom
     await must(c, 'notes.pull', { contactId: ada.id });
+    // Ada's Intercom id, for the merge check below (the delete erases her row)
+    const adaIntercomId = c.store.contacts.byId(ada.id)!.intercom_id;
+    // ---- archive, restore and delete a contact Intercom has
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: true });
+    const s4 = await c.sync.runOnce();
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: false });
+    const s5 = await c.sync.runOnce();
+    await must(c, 'contacts.delete', { id: ada.id, confirm: true });
+    const s6 = await c.sync.runOnce();
 
     // ---- what was sent
     const routes = new Map<string, number>();
@@ -342,7 +351,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     console.log(
       `[contract.prism] ${recorded.length} requests to Prism (${exchanges.length} client exchanges); by route:\n  ` +
         [...routes].map(([k, n]) => `${k} x${n}`).join('\n  ') +
-        `\n  runs: ${[s1, s2, sMerge, s3].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
+        `\n  runs: ${[s1, s2, sMerge, s3, s4, s5, s6].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
     );
     type Item = { op: string; status: string; label: string | null; lastError: string | null };
     const left = (await must<{ items: Item[] }>(c, 'outbox.list', { limit: 200 })).items.filter((e) => e.status !== 'done');
@@ -406,6 +415,9 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'GET /contacts/{id}',
       'GET /companies/{id}',
       'POST /contacts/merge',
+      'POST /contacts/{id}/archive',
+      'POST /contacts/{id}/unarchive',
+      'DELETE /contacts/{id}',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
@@ -424,7 +436,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     expect(recorded.some((r) => r.route === 'PUT /contacts/{id}' && typeof (JSON.parse(r.body) as { unsubscribed_from_emails?: boolean }).unsubscribed_from_emails === 'boolean')).toBe(true);
     // the sign-up merges too; the merge of the walk-in lead names it as `from`
     const merges = recorded.filter((r) => r.route === 'POST /contacts/merge').map((r) => JSON.parse(r.body) as { from: string; into: string });
-    expect(merges.filter((b) => b.from === '5d70dd30de4efd54f42fd526' && b.into === c.store.contacts.byId(ada.id)!.intercom_id)).toHaveLength(1);
+    expect(merges.filter((b) => b.from === '5d70dd30de4efd54f42fd526' && b.into === adaIntercomId)).toHaveLength(1);
     // the owner went out as Intercom's integer owner_id
     const owners = recorded.filter((r) => r.route === 'PUT /contacts/{id}').map((r) => (JSON.parse(r.body) as { owner_id?: unknown }).owner_id);
     expect(owners.some((o) => typeof o === 'number')).toBe(true);

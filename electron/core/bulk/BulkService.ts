@@ -48,6 +48,7 @@ export const SKIP = {
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
   sameOwner: 'already has that owner',
+  archived: 'archived: restore it first',
 } as const;
 
 /** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
@@ -201,10 +202,15 @@ export class BulkService {
 
   private plan(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, now: number): Plan {
     const { store } = this.ctx;
-    const { contacts, missing } = this.resolve(target);
-    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
+    const resolved = this.resolve(target);
+    const { missing } = resolved;
+    // a selection may hold archived contacts (the Archived view): changes wait for their restore
+    const archived = target.kind === 'ids' ? this.ctx.store.bulk.archivedIds(resolved.contacts.map((c) => c.id)) : new Set<string>();
+    const contacts = archived.size > 0 ? resolved.contacts.filter((c) => !archived.has(c.id)) : resolved.contacts;
+    const plan: Plan = { targeted: resolved.contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
     const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
     if (missing > 0) skip(SKIP.notFound, missing);
+    if (archived.size > 0) skip(SKIP.archived, archived.size);
 
     switch (action.type) {
       case 'setStage':

@@ -100,6 +100,7 @@ function opsOf(type: EntityType, field: string): readonly string[] {
     if (field === 'stage') return ['contact.setStage', 'contact.signUp'];
     if (field === 'role') return ['contact.signUp'];
     if (field === 'externalId') return ['contact.update', 'contact.signUp'];
+    if (field === FIELD.archived) return ['contact.setArchived'];
     return ['contact.update'];
   }
   return field === 'stage' ? ['company.setStage'] : ['company.update'];
@@ -209,6 +210,7 @@ export class ChangeService {
     const none = (blocked: string): UndoPlan => ({ blocked, fields: [], withdraw: [], funnel: [] });
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
+    if (row.kind === 'contact.delete') return none('a deleted contact cannot be brought back');
     const { store } = this.ctx;
     // a merge goes back whole, not field by field (mergeUndo.ts)
     if (row.kind === 'contact.merge') return { ...mergeUndoPlan(store, row), fields: [], funnel: [] };
@@ -348,6 +350,7 @@ export class ChangeService {
 
   private current(f: ChangeFieldRow, rec: ContactRow | CompanyRow): unknown {
     if (f.field.startsWith('note:')) return this.ctx.store.notes.byId(f.field.slice('note:'.length))?.body ?? null;
+    if (f.entity_type === 'contact' && f.field === FIELD.archived) return (rec as ContactRow).archived_at !== null;
     if (f.field.startsWith('attr:')) return attrs(rec.custom_attributes)[f.field.slice('attr:'.length)] ?? null;
     if (f.field.startsWith('link:')) {
       const co = this.ctx.store.companies.byId(f.field.slice('link:'.length));
@@ -477,6 +480,11 @@ export class ChangeService {
     for (const p of fields) {
       const field = p.f.field;
       if (field === 'stage' || field.startsWith('link:') || field.startsWith('note:')) continue;
+      if (field === FIELD.archived) {
+        // an archive's undo is a restore (and a restore's an archive), in Intercom too once it had it
+        w.setArchived(row, p.before === true, { at, queue: p.compensate });
+        continue;
+      }
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -491,7 +499,7 @@ export class ChangeService {
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
     // one entry with every field put back, when any of them must reach Intercom
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('link:'));
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && p.f.field !== FIELD.archived && !p.f.field.startsWith('link:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, adopt: false, queue });
     for (const p of fields.filter((x) => x.f.field.startsWith('link:'))) {
       const co = store.companies.byId(p.f.field.slice('link:'.length));

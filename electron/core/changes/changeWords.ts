@@ -9,6 +9,8 @@ export const FIELD = {
   /** A note's text (null: no such note). */
   note: (noteId: string) => `note:${noteId}`,
   created: 'created',
+  /** Whether the contact is archived (true / false). */
+  archived: 'archived',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
   /** A contact merged into another (after: the survivor's id); a merge's undo puts it back whole. */
@@ -26,6 +28,7 @@ const CONTACT_FIELDS: Record<string, string> = {
   unsubscribedFromEmails: 'Unsubscribed from emails',
   mergedInto: 'Merged into',
   ownerId: 'Owner',
+  archived: 'Archived',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {

@@ -159,6 +159,13 @@ export class BulkRepository {
   // ---- reads over many records ------------------------------------------------------------------
 
   /** Contacts by id, in no particular order; unknown ids are left out. */
+  /** Of these contacts, those archived (a bulk change leaves them alone until restored). */
+  archivedIds(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.st.get<{ id: string }>(`SELECT c.id FROM contacts c WHERE c.id IN (${IDS}) AND c.archived_at IS NOT NULL`).all({ ids: JSON.stringify(ids) });
+    return new Set(rows.map((r) => r.id));
+  }
+
   contactsByIds(ids: readonly string[]): BulkContactRow[] {
     if (ids.length === 0) return [];
     return this.st.get<BulkContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id IN (${IDS})`).all({ ids: JSON.stringify(ids) });

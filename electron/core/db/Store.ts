@@ -8,6 +8,7 @@ import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
+import { ErasureRepository } from './ErasureRepository';
 import { EventRepository } from './EventRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
@@ -47,6 +48,7 @@ export class Store {
   readonly notes: NoteRepository;
   readonly merges: MergeRepository;
   readonly admins: AdminRepository;
+  readonly erasure: ErasureRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -69,6 +71,7 @@ export class Store {
     this.notes = new NoteRepository(db);
     this.merges = new MergeRepository(db);
     this.admins = new AdminRepository(db);
+    this.erasure = new ErasureRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -56,6 +56,7 @@ export interface ContactRow {
   /** 0 or 1: Intercom's unsubscribed_from_emails. */
   unsubscribed_from_emails: number;
   owner_id: string | null;
+  archived_at: number | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -76,6 +77,7 @@ export function toContact(r: ContactRow): Contact {
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
     ownerId: r.owner_id,
+    archivedAt: isoOrNull(r.archived_at),
   };
 }
 

@@ -21,6 +21,17 @@ export interface CompileOptions {
   me?: string | null;
 }
 
+/**
+ * A compiled rule with the archived contacts left out ('hide': every view but one; nothing to add
+ * while none is archived) or kept alone ('only': the Archived view). By pk, which every index
+ * holds, so a count over an index needs no table row for it.
+ */
+export function withArchived(w: CompiledWhere, mode: 'hide' | 'only', anyArchived: boolean): CompiledWhere {
+  if (mode === 'only') return { sql: `(${w.sql}) AND c.archived_at IS NOT NULL`, params: w.params };
+  if (!anyArchived) return w;
+  return { sql: `(${w.sql}) AND c.pk NOT IN (SELECT pk FROM contacts WHERE archived_at IS NOT NULL)`, params: w.params };
+}
+
 /** Everything: the fragment of an empty AND group. */
 export const MATCH_ALL: CompiledWhere = { sql: '1', params: {} };
 

@@ -93,7 +93,7 @@ export class ExportService {
   async exportContacts({ view, columns, ids }: ParsedInput<'contacts.export'>): Promise<MethodOutput<'contacts.export'>> {
     const sort = view.sort as ContactSort;
     // the selection is exported in the view's order; otherwise the view itself
-    const source: ExportSource = ids ? { ids, sort } : { where: this.segments.whereOf(this.segments.viewRule(view.filter, view.search)), sort };
+    const source: ExportSource = ids ? { ids, sort } : { where: this.segments.whereOf(this.segments.viewRule(view.filter, view.search), view.filter.archived ? 'only' : 'hide'), sort };
     return this.writeCsv(source, columns as ExportColumn[]);
   }
 

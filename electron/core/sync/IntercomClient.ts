@@ -12,6 +12,8 @@ import type {
   AdminList,
   AdminMessage,
   ArchivedContact,
+  DeletedContact,
+  UnarchivedContact,
   CompanyList,
   CompanyScroll,
   CompanyWrite,
@@ -280,6 +282,16 @@ export class IntercomClient {
 
   archiveContact(id: string): Promise<ArchivedContact> {
     return this.request('POST', `/contacts/${seg(id)}/archive`, { idempotent: true });
+  }
+
+  /** The archived contact back on Intercom's lists and searches; safe to repeat. */
+  unarchiveContact(id: string): Promise<UnarchivedContact> {
+    return this.request('POST', `/contacts/${seg(id)}/unarchive`, { idempotent: true });
+  }
+
+  /** Permanent; a repeat answers 404 (done). */
+  deleteContact(id: string): Promise<DeletedContact> {
+    return this.request('DELETE', `/contacts/${seg(id)}`, { idempotent: true });
   }
 
   /** Intercom archives the company in the background; a repeat answers 404 (done). */

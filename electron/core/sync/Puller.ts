@@ -1064,6 +1064,20 @@ export class Puller {
     return changed;
   }
 
+  /**
+   * A contact archived here that Intercom lists again, in a version newer than the archive (its
+   * push, or when this console found it archived there): someone unarchived it, so it is restored
+   * here too. A version from before (search lags minutes) leaves it archived, and so does an
+   * archive or restore of ours still waiting to go out.
+   */
+  private listedAgain(row: SyncedContactRow, c: IntercomContact, waiting: readonly { op: string }[]): boolean {
+    if (row.archived_at === null || waiting.some((e) => e.op === 'contact.setArchived')) return false;
+    const since = Math.max(row.archived_at, this.ctx.store.sync.lastDoneAt(row.id, 'contact.setArchived') ?? 0);
+    if (c.updated_at * 1000 <= since) return false;
+    this.contactWriter.unarchivedInIntercom(row);
+    return true;
+  }
+
   private mergeContact(
     row: SyncedContactRow,
     c: IntercomContact,
@@ -1109,11 +1123,12 @@ export class Puller {
     const applied = Object.keys(write).length > 0;
     const contactAt = c.updated_at * 1000;
     if (applied) this.contactWriter.applyRemote(row, write, { updatedAt: Math.max(row.updated_at, contactAt), stageAt: contactAt, actor: INTERCOM_ACTOR });
+    const restored = this.listedAgain(row, c, waiting);
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
     this.contactWriter.setRemote(row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
-    if (applied || linked) counts.updated++;
+    if (applied || linked || restored) counts.updated++;
     else counts.unchanged++;
     return applied || linked || opened > 0 || row.intercom_id !== c.id;
   }

@@ -87,6 +87,20 @@ export interface ArchivedContact {
   archived: true;
 }
 
+export interface UnarchivedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  archived: false;
+}
+
+export interface DeletedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  deleted: true;
+}
+
 export interface DeletedCompany {
   id: string;
   object: 'company';

@@ -29,6 +29,7 @@ import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { MergeDialog } from '../merges/MergeDialog';
 import { RecordChanges } from './RecordChanges';
+import { ArchivedNote, RemoveSection } from './RemoveSection';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
@@ -49,7 +50,7 @@ export function ContactPanel({ id }: { id: string }) {
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
   useTeamFeed();
 
-  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
+  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been deleted, merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 
@@ -137,6 +138,7 @@ function ContactBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ArchivedNote contact={data} label={label} onDone={() => void reload()} />
       <ConflictBanner entityId={id} />
       <div className="rec-actions">
         <button type="button" className="secondary" onClick={() => setMergeInto({ into: null })} data-testid="merge-into">
@@ -310,6 +312,8 @@ function ContactBody({
         <h3 id="contact-changes-h">Changes made here</h3>
         <RecordChanges changes={journal.changes} onUndo={undo} testId="contact-changes" />
       </section>
+
+      <RemoveSection contact={data} label={label} onDone={() => void reload()} />
     </div>
   );
 }

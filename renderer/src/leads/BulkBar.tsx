@@ -18,7 +18,7 @@ import { CompanyFilterSearch } from './CompanyFilterSearch';
 import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
-import { setStageOfSelection } from './selection';
+import { setArchivedOfSelection, setStageOfSelection } from './selection';
 import { ownerName as nameOfOwner, useTeam } from '../state/teamStore';
 
 /** The team to assign to (me first), and "Nobody" to take the owner away. */
@@ -43,6 +43,10 @@ function OwnerChoices({ onPick }: { onPick: (ownerId: string | null, name: strin
   );
 }
 
+
+/** What the bar offers on archived contacts: everything else changes them, which waits for a restore. */
+const IN_ARCHIVED_VIEW = new Set(['archive', 'export', 'clear']);
+
 export function BulkBar() {
   const client = useClient();
   const count = useLeads((s) => s.selected.size);
@@ -53,6 +57,7 @@ export function BulkBar() {
   useLeads((s) => s.filter);
   useLeads((s) => s.search);
   useLeads((s) => s.result?.total);
+  const archivedView = useLeads((s) => s.filter.archived === true);
   const [messageOpen, setMessageOpen] = useState(false);
   const choice = currentTarget();
   if (!choice && !note) return null;
@@ -154,6 +159,18 @@ export function BulkBar() {
                   </button>
                 ),
               },
+              ...(count > 0
+                ? [
+                    {
+                      key: 'archive',
+                      node: (
+                        <button type="button" className="secondary" onClick={() => void setArchivedOfSelection(client, !archivedView)} data-testid="bulk-archive">
+                          {archivedView ? 'Restore' : 'Archive'}
+                        </button>
+                      ),
+                    },
+                  ]
+                : []),
               {
                 key: 'export',
                 node: (
@@ -174,7 +191,7 @@ export function BulkBar() {
                     },
                   ]
                 : []),
-            ]}
+            ].filter((item) => !archivedView || IN_ARCHIVED_VIEW.has(item.key))}
           />
         </>
       )}

@@ -204,6 +204,8 @@ const chipLabel = (chip: FilterChip): string => {
       return `Sync: ${SYNC_LABEL[chip.value]}`;
     case 'company':
       return `Company: ${chip.name}`;
+    case 'archived':
+      return 'Archived';
     case 'segment':
       return `Segment: ${chip.name}`;
     case 'rule':
@@ -291,6 +293,12 @@ function AddFilterMenu() {
         ))}
       </div>
       <OwnerFilterGroup picked={filter.owner} onPick={(owner) => pick({ owner: [owner] })} />
+      <div role="group" aria-label="Archived" className="popover-group">
+        <span className="popover-heading">Archived</span>
+        <button type="button" className="secondary" disabled={filter.archived === true} onClick={() => pick({ archived: true })} data-testid="filter-archived">
+          Archived contacts only
+        </button>
+      </div>
       <div role="group" aria-label="Company" className="popover-group popover-company">
         <span className="popover-heading">Company</span>
         <CompanyFilterSearch onPick={(company) => pick({ company })} />

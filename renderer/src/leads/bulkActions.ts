@@ -53,6 +53,8 @@ export function currentTarget(): TargetChoice | null {
   if (s.selected.size > 0) return { target: { kind: 'ids', ids: [...s.selected] }, words: `${s.selected.size.toLocaleString()} selected` };
   const q = { search: s.search, filter: s.filter, sort: s.sort };
   if (!s.filter.segment && !s.filter.rule) return null;
+  // archived contacts are acted on only as a selection (restore), never as "everyone shown"
+  if (s.filter.archived) return null;
   const total = s.result?.total;
   // nobody shown: nothing to act on (an undo is still offered apart)
   if (total === 0) return null;

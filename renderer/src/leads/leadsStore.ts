@@ -21,6 +21,8 @@ export interface LeadFilter {
   segment: { id: string; name: string } | null;
   /** An ad hoc rule (a funnel drill-down), with the words its chip shows. */
   rule: { rule: SegmentRule; label: string } | null;
+  /** The Archived view: archived contacts only (the rest of the time they are hidden). */
+  archived?: boolean;
 }
 
 /** One removable chip: a single value of one filter. */
@@ -31,7 +33,8 @@ export type FilterChip =
   | { kind: 'owner'; value: string }
   | { kind: 'company'; id: string; name: string }
   | { kind: 'segment'; id: string; name: string }
-  | { kind: 'rule'; label: string };
+  | { kind: 'rule'; label: string }
+  | { kind: 'archived' };
 
 /** The chips for a filter, in a stable order. */
 export function filterChips(f: LeadFilter): FilterChip[] {
@@ -43,6 +46,7 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.owner.map((value): FilterChip => ({ kind: 'owner', value })),
     ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
     ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
+    ...(f.archived ? [{ kind: 'archived' } satisfies FilterChip] : []),
   ];
 }
 
@@ -132,13 +136,14 @@ export function queryKey(q: LeadQuery): string {
     q.filter.owner,
     q.filter.segment?.id ?? null,
     q.filter.rule?.rule ?? null,
+    q.filter.archived === true,
     q.sort.field,
     q.sort.dir,
   ]);
 }
 
 export const hasFilters = (f: LeadFilter) =>
-  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.owner.length > 0 || f.segment !== null || f.rule !== null;
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.owner.length > 0 || f.segment !== null || f.rule !== null || f.archived === true;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -150,6 +155,7 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.owner.length) filter.owner = q.filter.owner;
   if (q.filter.segment) filter.segmentId = q.filter.segment.id;
   if (q.filter.rule) filter.rule = q.filter.rule.rule;
+  if (q.filter.archived) filter.archived = true;
   return { search: q.search === '' ? undefined : q.search, filter, sort: q.sort };
 }
 
@@ -210,6 +216,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
   setSearch: (search) => set({ search }),
   addFilter(patch) {
     const f = get().filter;
+    // the Archived view is other people: a selection made outside it means nothing there
+    if (patch.archived !== undefined && patch.archived !== (f.archived ?? false)) set({ selected: new Set(), selectAllFor: null, selectionNote: null });
     set({
       filter: {
         stage: patch.stage ? patch.stage.reduce(withValue, f.stage) : f.stage,
@@ -219,6 +227,7 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         company: patch.company !== undefined ? patch.company : f.company,
         segment: patch.segment !== undefined ? patch.segment : f.segment,
         rule: patch.rule !== undefined ? patch.rule : f.rule,
+        archived: patch.archived ?? f.archived,
       },
     });
   },
@@ -239,6 +248,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, segment: null } });
       case 'rule':
         return set({ filter: { ...f, rule: null } });
+      case 'archived':
+        return set({ filter: { ...f, archived: false }, selected: new Set(), selectAllFor: null, selectionNote: null });
     }
   },
   clearSearchAndFilters: () => set({ search: '', filter: EMPTY_FILTER }),

@@ -72,6 +72,11 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const who = str(p.fromLabel);
       return who ? `Merge ${who} into this contact in Intercom` : 'Merge a lead into this contact in Intercom';
     }
+    case 'contact.setArchived':
+      return p.archived === false ? 'Restored (unarchive in Intercom)' : 'Archived';
+    case 'contact.delete':
+      // nothing of the person is kept, the entry included
+      return 'Delete a contact in Intercom';
     case 'company.delete': {
       // the company is gone locally: its name travels in the entry
       const name = str(p.name);

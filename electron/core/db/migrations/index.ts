@@ -11,6 +11,7 @@ import { migration0008 } from './0008-import-rollback-result';
 import { migration0009 } from './0009-message-templates';
 import { migration0010 } from './0010-owners';
 import { migration0011 } from './0011-contact-notes';
+import { migration0013 } from './0013-archive-erase';
 import { migration0014 } from './0014-email-consent';
 import { migration0015 } from './0015-contact-merges';
 
@@ -28,7 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   { version: 12, name: 'reserved-tags', up: '' },
-  { version: 13, name: 'reserved-remove', up: '' },
+  migration0013,
   migration0014,
   migration0015,
 ];

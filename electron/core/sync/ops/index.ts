@@ -3,6 +3,8 @@
 import { archive } from './archive';
 import { companyDelete } from './companyDelete';
 import { companyFields } from './companyFields';
+import { contactArchived } from './contactArchived';
+import { contactDelete } from './contactDelete';
 import { contactFields } from './contactFields';
 import { event } from './event';
 import { flush } from './flush';
@@ -15,7 +17,7 @@ import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge, contactArchived, contactDelete];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));

@@ -2,6 +2,7 @@
 // A new step is one module in this folder plus one line here.
 import { bootstrap } from './bootstrap';
 import { pullAdmins } from './pullAdmins';
+import { contactsGone } from './contactsGone';
 import { firstPull } from './firstPull';
 import { pullCompanies } from './pullCompanies';
 import { pullContacts } from './pullContacts';
@@ -10,4 +11,4 @@ import { pullUnsubscribed } from './pullUnsubscribed';
 import { pushAfterPull, pushBeforeFirstPull } from './push';
 import type { SyncStep } from './SyncStep';
 
-export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pullAdmins, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pullNotes, pullUnsubscribed, pushAfterPull];
+export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pullAdmins, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, contactsGone, pullNotes, pullUnsubscribed, pushAfterPull];
