@@ -1,6 +1,7 @@
 // Settings the sync depends on: the Intercom connection (region or base URL, the write-only
 // token) and how stages are spelled in Intercom. Kept in the settings table, except the token,
 // which lives in a TokenStore.
+import { ME_ADMIN_KEY } from './meAdmin';
 import type { Me, MethodOutput, ParsedInput } from '../../../shared/api';
 import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, type Region, type StageValues } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
@@ -34,7 +35,7 @@ const KEYS = {
   companyStageAttribute: 'sync.companyStageAttribute',
   stageValues: 'sync.stageValues',
   yourName: 'profile.name',
-  meAdminId: 'profile.adminId',
+  meAdminId: ME_ADMIN_KEY,
 } as const;
 
 /** The name of changes made before anyone is known (no name in Settings, no admin connected yet). */
