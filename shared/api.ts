@@ -23,6 +23,7 @@ import { outboxMethods } from './api/outbox';
 import { segmentMethods } from './api/segments';
 import { settingsMethods } from './api/settings';
 import { syncMethods } from './api/sync';
+import { tagMethods } from './api/tags';
 import { templateMethods } from './api/templates';
 
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
@@ -30,6 +31,7 @@ export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
 export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
 export { ChangeRecord, CHANGE_KINDS, type ChangeKind } from './api/changes';
+export { Tag } from './api/tags';
 
 export const contract = mergeMethods(
   appMethods,
@@ -50,13 +52,14 @@ export const contract = mergeMethods(
   changeMethods,
   logMethods,
   templateMethods,
+  tagMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template'])]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template', 'tag'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),

@@ -14,6 +14,7 @@ const ID_OF: Record<string, string> = {
   outbox: 'Outbox entry',
   backup: 'Backup',
   messages: 'Message',
+  tags: 'Record',
 };
 
 const LABELS: Record<string, string> = {
@@ -59,6 +60,8 @@ const LABELS: Record<string, string> = {
   filter: 'Filters',
   sort: 'Sort',
   input: 'Input',
+  tagId: 'Tag',
+  tags: 'Tags',
 };
 
 /** Fields whose keys are the person's own words (attribute names, file columns): quoted after the field's label. */

@@ -16,6 +16,10 @@ export const CHANGE_KINDS = [
   'company.setStage',
   'company.link',
   'company.unlink',
+  'contact.tag',
+  'contact.untag',
+  'company.tag',
+  'company.untag',
   'undo',
 ] as const;
 export const ChangeKind = z.enum(CHANGE_KINDS);

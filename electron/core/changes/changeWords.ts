@@ -6,6 +6,7 @@ import type { EntityType } from '../../../shared/domain';
 export const FIELD = {
   attr: (key: string) => `attr:${key}`,
   link: (companyId: string) => `link:${companyId}`,
+  tag: (tagId: string) => `tag:${tagId}`,
   created: 'created',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
@@ -29,9 +30,10 @@ const COMPANY_FIELDS: Record<string, string> = {
   externalId: 'Company id',
 };
 
-/** "Stage", "Plan", the attribute's own name, "Link to Acme", "The new lead". */
-export function fieldLabel(type: EntityType, field: string, companyName: (id: string) => string): string {
+/** "Stage", "Plan", the attribute's own name, "Link to Acme", "Tag VIP", "The new lead". */
+export function fieldLabel(type: EntityType, field: string, companyName: (id: string) => string, tagName: (id: string) => string = (id) => id): string {
   if (field.startsWith('attr:')) return field.slice('attr:'.length);
+  if (field.startsWith('tag:')) return `Tag ${tagName(field.slice('tag:'.length))}`;
   if (field.startsWith('link:')) return `Link to ${companyName(field.slice('link:'.length))}`;
   if (field === FIELD.created) return type === 'contact' ? 'The new lead' : 'The new company';
   return (type === 'contact' ? CONTACT_FIELDS : COMPANY_FIELDS)[field] ?? field;

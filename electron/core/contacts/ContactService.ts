@@ -109,9 +109,10 @@ export class ContactService {
     const { store } = this.ctx;
     const page = store.contacts.list(q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', page.rows.map((r) => r.pk));
     return {
       // Object.assign, not a spread: a page maps up to 500 rows and the copy is measurable
-      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total: page.total,
       nextCursor: page.nextCursor,
     };

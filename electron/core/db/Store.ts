@@ -21,6 +21,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TagRepository } from './TagRepository';
 import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
@@ -41,6 +42,7 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly tags: TagRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +62,7 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.tags = new TagRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -146,8 +146,9 @@ export class SegmentService {
     const offset = q.offset ?? 0;
     const rows = total > offset ? store.segments.page(where, q.sort as ContactSort, q.limit, offset, total) : [];
     const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', rows.map((r) => r.pk));
     return {
-      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total,
       nextCursor: null,
     };

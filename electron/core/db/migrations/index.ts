@@ -9,6 +9,7 @@ import { migration0006 } from './0006-change-journal';
 import { migration0007 } from './0007-message-hold';
 import { migration0008 } from './0008-import-rollback-result';
 import { migration0009 } from './0009-message-templates';
+import { migration0012 } from './0012-tags';
 
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
@@ -20,5 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  { version: 10, name: 'reserved-owners', up: '' },
+  { version: 11, name: 'reserved-notes', up: '' },
+  migration0012,
 ];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
