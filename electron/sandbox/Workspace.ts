@@ -25,6 +25,7 @@ import { Contacts } from './resources/Contacts';
 import { DataAttributes } from './resources/DataAttributes';
 import { Events } from './resources/Events';
 import { Messages } from './resources/Messages';
+import { Tags } from './resources/Tags';
 import { Visitors } from './resources/Visitors';
 import { NO_ATTRIBUTES, NO_COMPANIES, WorkspaceCore } from './WorkspaceCore';
 
@@ -43,6 +44,7 @@ export class Workspace extends WorkspaceCore {
   private readonly eventApi = new Events(this);
   private readonly messageApi = new Messages(this);
   private readonly visitorApi = new Visitors(this);
+  private readonly tagApi = new Tags(this);
 
   // ---------------------------------------------------------------- admin
 
@@ -90,6 +92,15 @@ export class Workspace extends WorkspaceCore {
   // messages and conversations (the flush)
   readonly createMessage = this.messageApi.createMessage.bind(this.messageApi);
   readonly conversations = this.messageApi.conversations.bind(this.messageApi);
+
+  // tags
+  readonly listTags = this.tagApi.listTags.bind(this.tagApi);
+  readonly findTag = this.tagApi.findTag.bind(this.tagApi);
+  readonly createTag = this.tagApi.createTag.bind(this.tagApi);
+  readonly deleteTag = this.tagApi.deleteTag.bind(this.tagApi);
+  readonly contactTags = this.tagApi.contactTags.bind(this.tagApi);
+  readonly attachTag = this.tagApi.attachTag.bind(this.tagApi);
+  readonly detachTag = this.tagApi.detachTag.bind(this.tagApi);
 
   // visitors
   readonly getVisitor = this.visitorApi.getVisitor.bind(this.visitorApi);
@@ -243,6 +254,7 @@ export class Workspace extends WorkspaceCore {
       updated_at: co.updated_at,
       custom_attributes: co.custom_attributes,
       contactIds: [...co.contactIds],
+      tagIds: [...co.tagIds],
       deleted: co.deleted,
     });
     return {
@@ -261,6 +273,7 @@ export class Workspace extends WorkspaceCore {
       events: this.eventLog,
       ignoredEvents: this.ignoredEvents,
       visitors: [...this.visitors.values()],
+      tags: [...this.tags.values()],
     };
   }
 
@@ -277,7 +290,7 @@ export class Workspace extends WorkspaceCore {
     this.ids.restore(s.ids);
     for (const a of s.attributes) if (a.custom) this.attributes.push(structuredClone(a));
     for (const c of s.companies) {
-      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds) };
+      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds), tagIds: [...c.tagIds] };
       this.companiesById.set(co.id, co);
       this.companyOrder.push(co);
       if (!co.deleted) this.companyByExternal.set(co.company_id, co.id);
@@ -288,6 +301,7 @@ export class Workspace extends WorkspaceCore {
         ...c,
         custom_attributes: Object.keys(c.custom_attributes).length === 0 ? NO_ATTRIBUTES : c.custom_attributes,
         companyIds: c.companyIds.length === 0 ? NO_COMPANIES : c.companyIds,
+        tagIds: c.tagIds.length === 0 ? NO_COMPANIES : c.tagIds,
       };
       const since = Math.min(createdAtMs, now);
       const rec: ContactRecord = { id: data.id, position: this.order.length, createdAtMs, current: data, since, past: null };
@@ -308,6 +322,7 @@ export class Workspace extends WorkspaceCore {
     }
     this.ignoredEvents = s.ignoredEvents;
     for (const v of s.visitors) this.visitors.set(v.id, structuredClone(v));
+    for (const tag of s.tags) this.tags.set(tag.id, { ...tag });
   }
 
   /** Everything, for GET /_sandbox/state. */

@@ -3,7 +3,7 @@
 // renamed into place (mode 0600) on the way out.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ContactData, DataAttribute, IdGenState, Scalar } from './model';
+import type { ContactData, DataAttribute, IdGenState, SandboxTag, Scalar } from './model';
 import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxVisitor } from './Workspace';
 
 export const STATE_VERSION = 1;
@@ -24,6 +24,7 @@ export interface StoredCompany {
   updated_at: number;
   custom_attributes: Record<string, Scalar | null>;
   contactIds: string[];
+  tagIds: string[];
   deleted: boolean;
 }
 
@@ -47,6 +48,8 @@ export interface WorkspaceState {
   events: SandboxEvent[];
   ignoredEvents: number;
   visitors: SandboxVisitor[];
+  /** The workspace's tags (a file saved before tags has none). */
+  tags: SandboxTag[];
 }
 
 // ---------------------------------------------------------------- reading
@@ -128,6 +131,8 @@ function contact(v: unknown, where: string): StoredContact {
     unsubscribed_from_emails: bool(o, 'unsubscribed_from_emails', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     companyIds: strings(o.companyIds, `${where}.companyIds`),
+    // tags came later: a file saved before them has none
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     archived: bool(o, 'archived', where),
     mergedInto: strOrNull(o, 'mergedInto', where),
     deleted: bool(o, 'deleted', where),
@@ -151,6 +156,7 @@ function company(v: unknown, where: string): StoredCompany {
     updated_at: num(o, 'updated_at', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     contactIds: strings(o.contactIds, `${where}.contactIds`),
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     deleted: bool(o, 'deleted', where),
   };
 }
@@ -229,6 +235,10 @@ export function parseState(raw: unknown): WorkspaceState {
     visitors: entries<SandboxVisitor>(o.visitors, 'state.visitors', (v, w) => {
       str(v, 'id', w);
       str(v, 'user_id', w);
+    }),
+    tags: o.tags === undefined ? [] : entries<SandboxTag>(o.tags, 'state.tags', (t, w) => {
+      str(t, 'id', w);
+      str(t, 'name', w);
     }),
   };
 }
