@@ -80,6 +80,18 @@ export class TagRepository {
     this.st.get('DELETE FROM tags WHERE pk = ?').run(pk);
   }
 
+  /** Whether an outbox entry not yet done names the tag (its push still needs it). */
+  hasWaitingEntries(tagId: string): boolean {
+    return (
+      this.st
+        .get(
+          `SELECT 1 FROM outbox WHERE status IN ('pending', 'in_flight', 'failed')
+           AND op IN ('contact.tag', 'contact.untag', 'company.tag', 'company.untag') AND json_extract(payload, '$.tagId') = ? LIMIT 1`,
+        )
+        .get(tagId) !== undefined
+    );
+  }
+
   // ---- who carries which tag ------------------------------------------------------------------
 
   /** False when the record had the tag already. */

@@ -34,6 +34,8 @@ export interface IntercomContact {
   custom_attributes: Record<string, AttributeValue | null>;
   /** The contact's companies (Intercom ids); `has_more` when the list is cut short. */
   companies?: { type?: 'list'; data?: Array<{ type?: 'company'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
+  /** The contact's tags as references (ids only, at most 10); `has_more`: the rest at GET /contacts/{id}/tags. */
+  tags?: { type?: 'list'; data?: Array<{ type?: 'tag'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
 }
 
 /** POST /contacts and PUT /contacts/{id}; create needs one of role, email or external_id. */
@@ -127,6 +129,15 @@ export interface IntercomCompany {
   size?: number | null;
   monthly_spend?: number | null;
   custom_attributes: Record<string, AttributeValue | null>;
+  /** The company's tags, each with its name. */
+  tags?: { type?: 'tag.list'; tags?: IntercomTag[] } | null;
+}
+
+/** A tag as Intercom lists it (GET /tags, a contact's tags, a company's). */
+export interface IntercomTag {
+  type?: 'tag';
+  id: string;
+  name: string;
 }
 
 /** POST /companies creates or updates by company_id, which can never change afterwards. */

@@ -3,7 +3,11 @@
 import { archive } from './archive';
 import { companyDelete } from './companyDelete';
 import { companyFields } from './companyFields';
+import { companyTag } from './companyTag';
+import { companyUntag } from './companyUntag';
 import { contactFields } from './contactFields';
+import { contactTag } from './contactTag';
+import { contactUntag } from './contactUntag';
 import { event } from './event';
 import { flush } from './flush';
 import { link } from './link';
@@ -13,7 +17,7 @@ import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, contactTag, contactUntag, companyTag, companyUntag];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));

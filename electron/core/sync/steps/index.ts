@@ -4,7 +4,8 @@ import { bootstrap } from './bootstrap';
 import { firstPull } from './firstPull';
 import { pullCompanies } from './pullCompanies';
 import { pullContacts } from './pullContacts';
+import { pullTags } from './pullTags';
 import { pushAfterPull, pushBeforeFirstPull } from './push';
 import type { SyncStep } from './SyncStep';
 
-export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, pushAfterPull];
+export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pushBeforeFirstPull, pullTags, firstPull, pullCompanies, pullContacts, pushAfterPull];
