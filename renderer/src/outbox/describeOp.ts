@@ -92,5 +92,13 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const name = str(p.name);
       return name ? `Event “${name}”` : 'Event';
     }
+    case 'contact.tag':
+    case 'company.tag':
+    case 'contact.untag':
+    case 'company.untag': {
+      const name = str(p.name);
+      const verb = item.op.endsWith('.untag') ? 'Removed tag' : 'Tagged';
+      return name ? `${verb} “${name}”` : verb;
+    }
   }
 }

@@ -16,6 +16,7 @@ export const CONDITION_FIELD_LABEL: Record<ConditionField, string> = {
   syncState: 'Sync state is',
   company: 'Company',
   companyStage: 'Company stage is',
+  tag: 'Tag',
   attribute: 'Attribute',
   text: 'Text matches',
   lastActivity: 'Last activity',
@@ -78,6 +79,7 @@ export const newKey = () => nextKey++;
 /** The operator a fresh condition of each type starts with. */
 const FIRST_OP: Partial<Record<ConditionField, string>> = {
   company: 'is',
+  tag: 'has',
   attribute: 'eq',
   lastActivity: 'olderThan',
   created: 'newerThan',
@@ -132,6 +134,8 @@ export function draftOf(rule: SegmentGroup): DraftGroup {
           return { ...d, stage: r.stage, days: String(r.days) };
         case 'company':
           return { ...d, op: r.op, companyId: r.companyId ?? '' };
+        case 'tag':
+          return { ...d, op: r.op, name: r.name ?? '' };
         case 'attribute':
           return {
             ...d,
@@ -188,6 +192,8 @@ function candidate(d: DraftCondition): unknown {
       return { field, stage: d.stage, days: num(d.days) };
     case 'company':
       return { field, op: d.op, ...(d.op === 'is' || d.op === 'isNot' ? { companyId: d.companyId || undefined } : {}) };
+    case 'tag':
+      return { field, op: d.op, ...(d.op === 'has' || d.op === 'hasNot' ? { name: d.name.trim() || undefined } : {}) };
     case 'attribute':
       return { field, name: d.name, op: d.op, value: attributeValue(d) };
     case 'text':
