@@ -19,6 +19,8 @@ import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
+import { TagWriter } from '../records/TagWriter';
+import type { TagRow } from '../db/TagRepository';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
@@ -42,6 +44,8 @@ export const SKIP = {
   emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
+  hasTag: 'already has that tag',
+  lacksTag: 'does not have that tag',
 } as const;
 
 /** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
@@ -54,6 +58,10 @@ interface LinkValue {
 }
 interface MessageValue {
   messageId: string;
+}
+interface TagValue {
+  tagged: boolean;
+  tagId: string | null;
 }
 
 /** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
@@ -73,6 +81,8 @@ interface Plan {
   company: CompanyRow | null;
   /** message: each touched contact's rendered subject and body. */
   messages: Map<string, RenderedFor>;
+  /** addTag / removeTag: the tag (null: addTag makes it). */
+  tag: TagRow | null;
 }
 
 const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
@@ -84,6 +94,7 @@ export class BulkService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
   private readonly renderer: MessageRenderer;
+  private readonly tagWriter: TagWriter;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -94,6 +105,7 @@ export class BulkService {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
     this.renderer = new MessageRenderer(ctx.store);
+    this.tagWriter = new TagWriter(ctx.store);
   }
 
   // ---- run --------------------------------------------------------------------------------------
@@ -185,7 +197,7 @@ export class BulkService {
   private plan(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, now: number): Plan {
     const { store } = this.ctx;
     const { contacts, missing } = this.resolve(target);
-    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
+    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map(), tag: null };
     const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
     if (missing > 0) skip(SKIP.notFound, missing);
 
@@ -253,6 +265,21 @@ export class BulkService {
         }
         break;
       }
+      case 'addTag':
+      case 'removeTag': {
+        const tag = store.tags.byName(action.name) ?? null;
+        if (!tag && (action.type === 'removeTag' || !action.create)) {
+          throw new AppError('NOT_FOUND', `Tag: the workspace has no tag “${action.name}”${action.type === 'addTag' ? '; choose Create tag to make it' : ''}.`, { field: 'action.name' });
+        }
+        plan.tag = tag;
+        const tagged = tag ? store.tags.contactsWith(tag.pk, contacts.map((c) => c.pk)) : new Set<number>();
+        for (const c of contacts) {
+          if (action.type === 'addTag' && tagged.has(c.pk)) skip(SKIP.hasTag);
+          else if (action.type === 'removeTag' && !tagged.has(c.pk)) skip(SKIP.lacksTag);
+          else plan.touched.push(c);
+        }
+        break;
+      }
       case 'flush': {
         // the rules of MessageService.flush: users only, once per 15 minutes
         const last = store.bulk.lastFlushes(contacts.filter((c) => c.role === 'user').map((c) => c.id));
@@ -311,6 +338,17 @@ export class BulkService {
         for (const c of plan.touched) {
           queued(contacts.link(c, company, { at }));
           item(c.id, { linked: false } satisfies LinkValue, { linked: true } satisfies LinkValue);
+        }
+        break;
+      }
+      case 'addTag':
+      case 'removeTag': {
+        // TagService's writes; a new tag is made once, with the bulk
+        const tag = plan.tag ?? this.tagWriter.ensure(action.name, at).tag;
+        const adding = action.type === 'addTag';
+        for (const c of plan.touched) {
+          queued(adding ? this.tagWriter.tag('contact', c, tag, { at }) : this.tagWriter.untag('contact', c, tag, { at }));
+          item(c.id, { tagged: !adding, tagId: tag.id } satisfies TagValue, { tagged: adding, tagId: tag.id } satisfies TagValue);
         }
         break;
       }
@@ -468,6 +506,19 @@ export class BulkService {
             } else keep(c && co ? `Link of ${contactName(c)} to ${co.name}: changed since, kept` : 'A contact or company deleted since: nothing to put back');
             break;
           }
+          case 'addTag':
+          case 'removeTag': {
+            const c = store.contacts.byId(it.entity_id);
+            const value = after as TagValue;
+            const tag = value.tagId ? store.tags.byId(value.tagId) : undefined;
+            const now = c && tag ? store.tags.has('contact', c.pk, tag.pk) : null;
+            if (c && tag && now === value.tagged && !store.tags.hasLaterEntries(c.id, tag.id, lastSeq)) {
+              if (value.tagged) this.tagWriter.untag('contact', c, tag, { at, queue });
+              else this.tagWriter.tag('contact', c, tag, { at, queue });
+              done = true;
+            } else keep(c && tag ? `Tag ${tag.name} of ${contactName(c)}: changed since, kept` : 'A contact or tag deleted since: nothing to put back');
+            break;
+          }
           case 'message':
           case 'flush': {
             // still in its hold (blockedReason): the entry goes, the message shows as not sent
@@ -583,6 +634,10 @@ export class BulkService {
         return action.channel === 'email' ? `Queued the email “${action.subject ?? ''}” to ${whom}` : `Queued an in-app message to ${whom}`;
       case 'flush':
         return `Flushed the pending auto-messages of ${whom}`;
+      case 'addTag':
+        return `Tagged ${whom} ${plan.tag?.name ?? action.name}`;
+      case 'removeTag':
+        return `Took tag ${plan.tag?.name ?? action.name} off ${whom}`;
     }
   }
 }
@@ -593,6 +648,8 @@ const OPS: Record<BulkAction['type'], string> = {
   link: 'company.link',
   message: 'message.send',
   flush: 'message.flush',
+  addTag: 'contact.tag',
+  removeTag: 'contact.untag',
   export: 'bulk.export',
 };
 

@@ -111,6 +111,28 @@ export class TagRepository {
     return this.st.get(`SELECT 1 FROM ${l.table} WHERE tag_pk = ? AND ${l.column} = ?`).get(tagPk, recordPk) !== undefined;
   }
 
+  /** Of these contacts, those that carry the tag. */
+  contactsWith(tagPk: number, contactPks: readonly number[]): Set<number> {
+    if (contactPks.length === 0) return new Set();
+    const pks = this.st
+      .get(`SELECT contact_pk FROM contact_tags WHERE tag_pk = @tagPk AND contact_pk IN (SELECT value FROM json_each(@pks))`)
+      .pluck()
+      .all({ tagPk, pks: JSON.stringify(contactPks) }) as number[];
+    return new Set(pks);
+  }
+
+  /** Whether the record got a tag entry about this tag after `afterSeq` (a later change a bulk undo must not overwrite). */
+  hasLaterEntries(entityId: string, tagId: string, afterSeq: number): boolean {
+    return (
+      this.st
+        .get(
+          `SELECT 1 FROM outbox WHERE entity_id = @entityId AND seq > @afterSeq
+             AND op IN ('contact.tag', 'contact.untag', 'company.tag', 'company.untag') AND json_extract(payload, '$.tagId') = @tagId LIMIT 1`,
+        )
+        .get({ entityId, tagId, afterSeq }) !== undefined
+    );
+  }
+
   /** A record's tags with when each was put on, sorted by name. */
   of(target: TagTarget, recordPk: number): (TagRow & { tagged_at: number })[] {
     const l = LINKS[target];

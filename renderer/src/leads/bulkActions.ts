@@ -74,6 +74,10 @@ export function actionWords(action: BulkAction, names: { companyName?: string } 
       return action.channel === 'email' ? `Send the email “${action.subject ?? ''}”` : 'Send the in-app message';
     case 'flush':
       return 'Flush pending messages';
+    case 'addTag':
+      return action.create ? `Create tag “${action.name}” and add it` : `Add tag “${action.name}”`;
+    case 'removeTag':
+      return `Remove tag “${action.name}”`;
     case 'export':
       return 'Export';
   }
