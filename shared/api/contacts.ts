@@ -18,6 +18,7 @@ import {
   Role,
   StageChange,
   SyncState,
+  TagName,
   text,
 } from '../domain';
 import { SegmentRule } from '../segments';
@@ -53,6 +54,8 @@ export const ContactFilter = z
     stage: z.array(ContactStage).max(10).optional(),
     role: z.array(Role).max(10).optional(),
     companyId: LocalId.optional(),
+    /** Carries the tag of this name (any case). */
+    tag: TagName.optional(),
     syncState: z.array(SyncState).max(10).optional(),
     /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
     segmentId: SegmentId.optional(),

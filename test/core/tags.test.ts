@@ -55,6 +55,22 @@ describe('tags.add / tags.remove', () => {
     ]);
   });
 
+  it('filters the table by a tag (any case), alone, with a search, and with a rule', async () => {
+    const ann = await contact('Ann Lima');
+    const bob = await contact('Bob Lima');
+    await contact('Cy Cole');
+    await t.api.call('tags.add', { type: 'contact', id: ann, name: 'VIP', create: true });
+    await t.api.call('tags.add', { type: 'contact', id: bob, name: 'VIP' });
+    const names = async (input: Parameters<typeof t.api.call<'contacts.list'>>[1]) => {
+      const page = await t.api.call('contacts.list', input);
+      return { total: page.total, names: page.items.map((c) => c.name).sort() };
+    };
+    expect(await names({ filter: { tag: 'vip' }, limit: 10 })).toEqual({ total: 2, names: ['Ann Lima', 'Bob Lima'] });
+    expect(await names({ filter: { tag: 'VIP' }, search: 'ann', limit: 10 })).toEqual({ total: 1, names: ['Ann Lima'] });
+    expect(await names({ filter: { tag: 'VIP', rule: { op: 'and', rules: [{ field: 'text', value: 'bob' }] } }, limit: 10 })).toEqual({ total: 1, names: ['Bob Lima'] });
+    expect(await names({ filter: { tag: 'Nobody' }, limit: 10 })).toEqual({ total: 0, names: [] });
+  });
+
   it('journals each tag change; its undo withdraws the entry while Intercom has not got it', async () => {
     const ann = await contact('Ann Lima');
     takeChanges(t);

@@ -149,6 +149,8 @@ interface ListFilters {
   shortWords: boolean;
   enums: EnumFilter[];
   companyId: string | null;
+  /** A tag's name: contacts carrying it. */
+  tag: string | null;
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -338,6 +340,7 @@ export class ContactRepository {
       shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
       enums,
       companyId: q.filter.companyId ?? null,
+      tag: q.filter.tag ?? null,
     };
   }
 
@@ -350,8 +353,8 @@ export class ContactRepository {
 
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
-    if (!f.fts && !f.companyId) return { byEnums: f.enums };
-    if (f.fts && !f.companyId && f.enums.length === 0) {
+    if (!f.fts && !f.companyId && !f.tag) return { byEnums: f.enums };
+    if (f.fts && !f.companyId && !f.tag && f.enums.length === 0) {
       return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
     }
     const w = this.whereSql(f, 'in', true);
@@ -388,12 +391,18 @@ export class ContactRepository {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
     }
+    if (f.tag) {
+      // the tag's range of contact_tags' primary key, each contact then found by pk
+      clauses.push('c.pk IN (SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (SELECT pk FROM tags WHERE name = ? COLLATE NOCASE))');
+      params.push(f.tag);
+    }
     return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
   }
 
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
+    if (f.tag) return 'plain'; // SQLite reads the tag's contacts by pk, or walks the sort index checking each
     if (!f.fts && f.enums.length === 0) return 'plain';
     if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);

@@ -134,6 +134,7 @@ export class SegmentService {
     if (filter.role?.length) conditions.push({ field: 'role', in: filter.role });
     if (filter.syncState?.length) conditions.push({ field: 'syncState', in: filter.syncState });
     if (filter.companyId) conditions.push({ field: 'company', op: 'is', companyId: filter.companyId });
+    if (filter.tag) conditions.push({ field: 'tag', op: 'has', name: filter.tag });
     if (search?.trim()) conditions.push({ field: 'text', value: search.trim() });
     return { op: 'and', rules: [...rules, ...conditions] };
   }
