@@ -100,7 +100,7 @@ export type ImportKind = z.infer<typeof ImportKind>;
  * that name. `companies`: several company names separated by ";" (the export's Companies column).
  */
 export const IMPORT_TARGETS = {
-  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName', 'companies'],
+  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName', 'companies', 'tags'],
   companies: [
     'companyExternalId',
     'companyName',

@@ -25,6 +25,7 @@ export const TARGET_LABEL: Record<Target, string> = {
   companyExternalId: 'Company id',
   companyName: 'Company name',
   companies: 'Companies (names separated by ;)',
+  tags: 'Tags (separated by commas)',
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   companyStage: 'Company stage',
