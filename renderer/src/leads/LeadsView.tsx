@@ -16,6 +16,7 @@ import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
 import { currentQuery, filterChips, hasFilters, queryKey, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { TagChoice } from './TagChoice';
 import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
 import { OverflowRow } from '../ui/OverflowRow';
@@ -196,6 +197,8 @@ const chipLabel = (chip: FilterChip): string => {
       return `Sync: ${SYNC_LABEL[chip.value]}`;
     case 'company':
       return `Company: ${chip.name}`;
+    case 'tag':
+      return `Tag: ${chip.name}`;
     case 'segment':
       return `Segment: ${chip.name}`;
     case 'rule':
@@ -283,6 +286,10 @@ function AddFilterMenu() {
       <div role="group" aria-label="Company" className="popover-group popover-company">
         <span className="popover-heading">Company</span>
         <CompanyFilterSearch onPick={(company) => pick({ company })} />
+      </div>
+      <div role="group" aria-label="Tag" className="popover-group popover-company">
+        <span className="popover-heading">Tag</span>
+        <TagChoice label="Find a tag to filter by" onPick={(tag) => pick({ tag })} />
       </div>
     </Popover>
   );

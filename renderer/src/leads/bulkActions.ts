@@ -28,6 +28,7 @@ const EXPORT_COLUMN: Record<ColumnId, ExportColumn> = {
   role: 'role',
   stage: 'stage',
   companies: 'companies',
+  tags: 'tags',
   lastActivity: 'lastActivityAt',
   created: 'createdAt',
   syncState: 'syncState',

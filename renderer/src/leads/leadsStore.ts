@@ -14,6 +14,8 @@ export interface LeadFilter {
   role: Role[];
   /** The name is kept only to label the chip; the query uses the id. */
   company: { id: string; name: string } | null;
+  /** Carries the tag of this name. */
+  tag: string | null;
   syncState: SyncState[];
   /** A saved segment's members (sidebar); the name only labels the chip. */
   segment: { id: string; name: string } | null;
@@ -27,6 +29,7 @@ export type FilterChip =
   | { kind: 'role'; value: Role }
   | { kind: 'syncState'; value: SyncState }
   | { kind: 'company'; id: string; name: string }
+  | { kind: 'tag'; name: string }
   | { kind: 'segment'; id: string; name: string }
   | { kind: 'rule'; label: string };
 
@@ -36,6 +39,7 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.stage.map((value): FilterChip => ({ kind: 'stage', value })),
     ...f.role.map((value): FilterChip => ({ kind: 'role', value })),
     ...(f.company ? [{ kind: 'company', id: f.company.id, name: f.company.name } satisfies FilterChip] : []),
+    ...(f.tag ? [{ kind: 'tag', name: f.tag } satisfies FilterChip] : []),
     ...f.syncState.map((value): FilterChip => ({ kind: 'syncState', value })),
     ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
     ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
@@ -68,9 +72,9 @@ export interface ColumnLayout {
   widths: Record<ColumnId, number>;
 }
 
-export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkHistory' | null;
+export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkTag' | 'bulkUntag' | 'bulkHistory' | null;
 
-export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [], segment: null, rule: null };
+export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, tag: null, syncState: [], segment: null, rule: null };
 export const DEFAULT_SORT: LeadSort = { field: 'updatedAt', dir: 'desc' };
 
 interface LeadsState {
@@ -124,6 +128,7 @@ export function queryKey(q: LeadQuery): string {
     q.filter.stage,
     q.filter.role,
     q.filter.company?.id ?? null,
+    q.filter.tag,
     q.filter.syncState,
     q.filter.segment?.id ?? null,
     q.filter.rule?.rule ?? null,
@@ -133,7 +138,7 @@ export function queryKey(q: LeadQuery): string {
 }
 
 export const hasFilters = (f: LeadFilter) =>
-  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.tag !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -141,6 +146,7 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.stage.length) filter.stage = q.filter.stage;
   if (q.filter.role.length) filter.role = q.filter.role;
   if (q.filter.company) filter.companyId = q.filter.company.id;
+  if (q.filter.tag) filter.tag = q.filter.tag;
   if (q.filter.syncState.length) filter.syncState = q.filter.syncState;
   if (q.filter.segment) filter.segmentId = q.filter.segment.id;
   if (q.filter.rule) filter.rule = q.filter.rule.rule;
@@ -156,7 +162,7 @@ const defaultWidths = () => Object.fromEntries(COLUMNS.map((c) => [c.id, c.defau
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadColumnLayout(storage: Storage | undefined = globalThis.localStorage): ColumnLayout {
-  const layout: ColumnLayout = { hidden: [], widths: defaultWidths() };
+  const layout: ColumnLayout = { hidden: COLUMNS.filter((c) => c.hiddenByDefault).map((c) => c.id), widths: defaultWidths() };
   try {
     const raw = storage?.getItem(COLUMNS_STORAGE_KEY);
     if (!raw) return layout;
@@ -210,6 +216,7 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         role: patch.role ? patch.role.reduce(withValue, f.role) : f.role,
         syncState: patch.syncState ? patch.syncState.reduce(withValue, f.syncState) : f.syncState,
         company: patch.company !== undefined ? patch.company : f.company,
+        tag: patch.tag !== undefined ? patch.tag : f.tag,
         segment: patch.segment !== undefined ? patch.segment : f.segment,
         rule: patch.rule !== undefined ? patch.rule : f.rule,
       },
@@ -226,6 +233,8 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, syncState: without(f.syncState, chip.value) } });
       case 'company':
         return set({ filter: { ...f, company: null } });
+      case 'tag':
+        return set({ filter: { ...f, tag: null } });
       case 'segment':
         return set({ filter: { ...f, segment: null } });
       case 'rule':

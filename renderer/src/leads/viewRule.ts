@@ -11,6 +11,7 @@ export interface ViewQuery {
     stage: ContactStage[];
     role: Role[];
     company: Pick<CompanyRef, 'id'> | null;
+    tag?: string | null;
     syncState: SyncState[];
     segment: { id: string } | null;
     rule: { rule: SegmentGroup } | null;
@@ -25,6 +26,7 @@ export function viewRule(q: ViewQuery, segmentRule: (id: string) => SegmentGroup
   if (f.stage.length) rules.push({ field: 'contactStage', in: f.stage });
   if (f.role.length) rules.push({ field: 'role', in: f.role });
   if (f.company) rules.push({ field: 'company', op: 'is', companyId: f.company.id });
+  if (f.tag) rules.push({ field: 'tag', op: 'has', name: f.tag });
   if (f.syncState.length) rules.push({ field: 'syncState', in: f.syncState });
   if (f.segment) {
     const rule = segmentRule(f.segment.id);
