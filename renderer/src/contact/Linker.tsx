@@ -46,6 +46,8 @@ export interface LinkerProps<T> {
   /** Names the field in an error message ("Company: ..."). */
   errorSubject: string;
   onLinked(message: string): void;
+  /** Test id of the spoken status, where a page has more than one picker (default 'linker-status'). */
+  statusTestId?: string;
 }
 
 export function Linker<T>(props: LinkerProps<T>) {
@@ -241,7 +243,7 @@ export function Linker<T>(props: LinkerProps<T>) {
         }}
       />
       {list}
-      <p className="visually-hidden" role="status" aria-live="polite" data-testid="linker-status">
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid={props.statusTestId ?? 'linker-status'}>
         {status}
       </p>
       {error && (

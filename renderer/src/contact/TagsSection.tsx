@@ -73,6 +73,7 @@ export function TagsSection({ target }: { target: Target }) {
         placeholder="Type to find a tag"
         emptyText="No tags yet: type a name to create one"
         errorSubject="Tag"
+        statusTestId="tag-linker-status"
         search={search}
         idOf={(t) => t.id}
         describe={(t) => ({ name: t.name, detail: '' })}
