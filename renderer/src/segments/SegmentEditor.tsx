@@ -2,7 +2,7 @@
 // its type needs. The member count follows every edit (`segments.count`), and every message names
 // the condition and the input it is about. Built-in segments keep their name; their rule (e.g. the
 // days of "Slipping away") can change.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
@@ -499,10 +499,11 @@ function ConditionRow({
 /** A tag's name, with the workspace's tags offered as it is typed (a segment may name a tag nobody carries yet). */
 function TagNameInput({ value, invalid, describedBy, onChange }: { value: string; invalid: boolean; describedBy: string | undefined; onChange: (name: string) => void }) {
   const tags = useWorkspaceTags();
+  const listId = useId();
   return (
     <>
-      <input aria-label="Tag" placeholder="tag" list="segment-tag-names" maxLength={190} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
-      <datalist id="segment-tag-names">
+      <input aria-label="Tag" placeholder="tag" list={listId} maxLength={190} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
+      <datalist id={listId}>
         {tags.map((t) => (
           <option key={t.id} value={t.name} />
         ))}
