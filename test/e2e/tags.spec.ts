@@ -122,3 +122,28 @@ test('the leads table shows a Tags column, filters by a tag, and tags and untags
   await expect(page.getByTestId('lead-row').filter({ hasText: 'Ann Smith' }).locator('.lead-col-tags')).toHaveText('Hot, VIP');
   expect(await tagNames(page, 'contact', ids[0]!)).toEqual(['Hot', 'VIP']);
 });
+
+test('a segment on a tag: the editor offers the workspace’s tags and counts as the name is typed', async ({ page }) => {
+  await openConsole(page);
+  const ids: string[] = [];
+  for (const name of ['Ann Smith', 'Bruno Evans', 'Carla Diaz']) ids.push((await pageApi(page, 'contacts.create', { name })).contact.id);
+  await pageApi(page, 'tags.add', { type: 'contact', id: ids[0]!, name: 'VIP', create: true });
+  await pageApi(page, 'tags.add', { type: 'contact', id: ids[2]!, name: 'VIP' });
+  await page.getByRole('button', { name: 'New segment' }).click();
+  const editor = page.getByTestId('segment-editor');
+  await editor.getByLabel('Name').fill('VIPs');
+  const first = editor.getByTestId('segment-condition').first();
+  await first.getByLabel('Condition type').selectOption('tag');
+  await expect(editor.getByTestId('condition-error')).toContainText('Condition 1 (Tag), name: pick a tag');
+  await expect(first.locator('datalist option')).toHaveCount(1);
+  await first.getByLabel('Tag').fill('vip');
+  await expect(editor.getByTestId('segment-live-count')).toHaveText('2 contacts match');
+  await first.getByLabel('Operator').selectOption('hasNot');
+  await expect(editor.getByTestId('segment-live-count')).toHaveText('1 contact match');
+  await first.getByLabel('Operator').selectOption('has');
+  await editor.getByRole('button', { name: 'Save segment' }).click();
+  await expect(editor).toHaveCount(0);
+  const saved = (await pageApi(page, 'segments.list', {})).items.find((s) => s.name === 'VIPs')!;
+  expect(saved.rule).toEqual({ op: 'and', rules: [{ field: 'tag', op: 'has', name: 'vip' }] });
+  expect(saved.count).toBe(2);
+});
