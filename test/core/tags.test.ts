@@ -69,6 +69,12 @@ describe('tags.add / tags.remove', () => {
     expect(await names({ filter: { tag: 'VIP' }, search: 'ann', limit: 10 })).toEqual({ total: 1, names: ['Ann Lima'] });
     expect(await names({ filter: { tag: 'VIP', rule: { op: 'and', rules: [{ field: 'text', value: 'bob' }] } }, limit: 10 })).toEqual({ total: 1, names: ['Bob Lima'] });
     expect(await names({ filter: { tag: 'Nobody' }, limit: 10 })).toEqual({ total: 0, names: [] });
+    // read by walking the sort index (a probe of the tag's key per row) or from the tag's key: the same rows
+    const q = { filter: { tag: 'vip' }, sort: { field: 'name' as const, dir: 'asc' as const }, limit: 10 };
+    const walked = t.core.store.contacts.listBare(q, { plan: 'walk' }).rows.map((r) => r.name);
+    expect(walked).toEqual(['Ann Lima', 'Bob Lima']);
+    expect(t.core.store.contacts.listBare(q, { plan: 'plain' }).rows.map((r) => r.name)).toEqual(walked);
+    expect(t.core.store.contacts.explainList(q, { plan: 'walk' }).page[0]!.sql).toMatch(/EXISTS \(SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = /);
   });
 
   it('journals each tag change; its undo withdraws the entry while Intercom has not got it', async () => {

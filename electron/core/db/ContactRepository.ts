@@ -113,6 +113,9 @@ const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
 
 /** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
 const NOT_NULL_SORTS = new Set<SortField>(['role', 'stage', 'createdAt', 'updatedAt', 'syncState']);
+/** The pk of the tag named by the next parameter (names match in any case, as in Intercom). */
+const TAG_PK = 'SELECT pk FROM tags WHERE name = ? COLLATE NOCASE';
+
 /** Sorts with a (stage, column, pk) index, so a stage filter and the sort share one index. */
 const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
 const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
@@ -354,6 +357,10 @@ export class ContactRepository {
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
     if (!f.fts && !f.companyId && !f.tag) return { byEnums: f.enums };
+    // a tag alone: the length of its range of contact_tags' primary key (no contact row read)
+    if (f.tag && !f.fts && !f.companyId && f.enums.length === 0) {
+      return { sql: `SELECT count(*) AS n FROM contact_tags WHERE tag_pk = (${TAG_PK})`, params: [f.tag] };
+    }
     if (f.fts && !f.companyId && !f.tag && f.enums.length === 0) {
       return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
     }
@@ -392,8 +399,13 @@ export class ContactRepository {
       params.push(f.companyId);
     }
     if (f.tag) {
-      // the tag's range of contact_tags' primary key, each contact then found by pk
-      clauses.push('c.pk IN (SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (SELECT pk FROM tags WHERE name = ? COLLATE NOCASE))');
+      // gathering: the tag's range of contact_tags' primary key, each contact then found by pk;
+      // walking the sort index: one probe of that key per row (no set of members built first)
+      clauses.push(
+        indexable
+          ? `c.pk IN (SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}))`
+          : `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}) AND ct.contact_pk = c.pk)`,
+      );
       params.push(f.tag);
     }
     return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
@@ -402,14 +414,16 @@ export class ContactRepository {
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
-    if (f.tag) return 'plain'; // SQLite reads the tag's contacts by pk, or walks the sort index checking each
-    if (!f.fts && f.enums.length === 0) return 'plain';
-    if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
+    // a tag with a search or other filters: SQLite picks its way from the tag's key
+    if (f.tag && (f.fts || f.enums.length > 0)) return 'plain';
+    if (!f.fts && f.enums.length === 0 && !f.tag) return 'plain';
+    if (!f.fts && !f.tag && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);
     const want = (q.cursor ? 0 : (q.offset ?? 0)) + q.limit;
     const steps = (want * all) / Math.max(total, 1); // sort index entries walked to fill the page
     // walking checks enum filters the sort index does not hold against the table row
-    const perStep = f.enums.length ? COST.rowLookup : 0;
+    // a tag is probed in its key (as cheap as a row lookup) on each step
+    const perStep = f.enums.length || f.tag ? COST.rowLookup : 0;
     const gather = total * COST.gatherRow;
     if (!f.fts) return steps * (COST.indexStep + perStep) < gather ? 'walk' : 'plain';
     const ftsMatches = total; // a lower bound when enum filters narrow the search further
