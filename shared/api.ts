@@ -26,6 +26,7 @@ import { outboxMethods } from './api/outbox';
 import { segmentMethods } from './api/segments';
 import { settingsMethods } from './api/settings';
 import { syncMethods } from './api/sync';
+import { tagMethods } from './api/tags';
 import { templateMethods } from './api/templates';
 
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
@@ -34,6 +35,7 @@ export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
 export { ChangeRecord, CHANGE_KINDS, type ChangeKind } from './api/changes';
 export { Me } from './api/admins';
+export { Tag } from './api/tags';
 
 export const contract = mergeMethods(
   appMethods,
@@ -57,13 +59,14 @@ export const contract = mergeMethods(
   noteMethods,
   contactMergeMethods,
   adminMethods,
+  tagMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template', 'note'])]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template', 'note', 'tag'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),

@@ -131,7 +131,12 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const ContactListItem = Contact.extend({ companies: z.array(CompanyRef) });
+/** A tag's name as Intercom takes it: one line, at most 190 characters (names are case-insensitive there). */
+export const TagName = text(190).pipe(z.string().min(1, { message: 'must not be empty' }));
+export const TagRef = z.object({ id: z.string(), name: z.string() });
+export type TagRef = z.infer<typeof TagRef>;
+
+export const ContactListItem = Contact.extend({ companies: z.array(CompanyRef), tags: z.array(z.string()) });
 export type ContactListItem = z.infer<typeof ContactListItem>;
 
 export const Company = z.object({
@@ -197,6 +202,10 @@ export const OUTBOX_OPS = [
   'message.flush',
   'event.create',
   'contact.note',
+  'contact.tag',
+  'contact.untag',
+  'company.tag',
+  'company.untag',
 ] as const;
 export const OutboxOp = z.enum(OUTBOX_OPS);
 export type OutboxOp = z.infer<typeof OutboxOp>;

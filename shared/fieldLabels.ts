@@ -15,6 +15,7 @@ const ID_OF: Record<string, string> = {
   backup: 'Backup',
   messages: 'Message',
   notes: 'Note',
+  tags: 'Record',
 };
 
 const LABELS: Record<string, string> = {
@@ -68,6 +69,8 @@ const LABELS: Record<string, string> = {
   filter: 'Filters',
   sort: 'Sort',
   input: 'Input',
+  tagId: 'Tag',
+  tags: 'Tags',
 };
 
 /** Fields whose keys are the person's own words (attribute names, file columns): quoted after the field's label. */

@@ -2,7 +2,7 @@
 // conditions over a contact combined with AND / OR groups. Pure data (zod): the engine compiles
 // a rule to SQL (electron/core/db/segmentSql.ts), the renderer builds and shows it.
 import { z } from 'zod';
-import { AdminId, CompanyStage, ContactStage, LocalId, Role, SyncState, text, Timestamp } from './domain';
+import { AdminId, CompanyStage, ContactStage, LocalId, Role, SyncState, TagName, text, Timestamp } from './domain';
 
 /**
  * A contact's position in the funnel: the furthest of its own stage and its companies' stages
@@ -54,6 +54,11 @@ export const SegmentCondition = z.discriminatedUnion('field', [
   z
     .object({ field: z.literal('companyStage'), in: z.array(z.union([CompanyStage, z.literal('none')])).min(1, { message: 'pick at least one stage' }) })
     .strict(),
+  /** Carries (or not) the tag of this name (any case, as in Intercom), any tag, or none: `tag:"VIP"`. */
+  z
+    .object({ field: z.literal('tag'), op: z.enum(['has', 'hasNot', 'any', 'none']), name: TagName.optional() })
+    .strict()
+    .refine((c) => (c.op !== 'has' && c.op !== 'hasNot') || Boolean(c.name), { message: 'pick a tag', path: ['name'] }),
   /** A custom attribute; `exists` / `notExists` take no value. */
   z
     .object({

@@ -27,6 +27,7 @@ import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
 import { NoteService } from './notes/NoteService';
 import { MergeService } from './merges/MergeService';
+import { TagService } from './tags/TagService';
 import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
@@ -211,6 +212,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const funnel = new FunnelService(ctx);
     const bulk = new BulkService(ctx, segments, exports);
     const templates = new TemplateService(ctx, (target) => bulk.contactsOf(target));
+    const tags = new TagService(ctx, changes);
     const conflicts = new ConflictService(store, {
       now,
       get actor() {
@@ -308,6 +310,10 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'backup.restore': (i) => backups.restore(i),
       'changes.list': (i) => changes.list(i),
       'changes.undo': (i) => changes.undo(i),
+      'tags.list': () => tags.list(),
+      'tags.of': (i) => tags.of(i),
+      'tags.add': (i) => tags.add(i),
+      'tags.remove': (i) => tags.remove(i),
       'logs.tail': (i) => ({ file: appLog.file, lines: appLog.tail(i.lines) }),
     };
 

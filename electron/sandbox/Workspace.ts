@@ -28,6 +28,7 @@ import { DataAttributes } from './resources/DataAttributes';
 import { Events } from './resources/Events';
 import { Messages } from './resources/Messages';
 import { Notes } from './resources/Notes';
+import { Tags } from './resources/Tags';
 import { Visitors } from './resources/Visitors';
 import { NO_ATTRIBUTES, NO_COMPANIES, WorkspaceCore } from './WorkspaceCore';
 
@@ -49,6 +50,7 @@ export class Workspace extends WorkspaceCore {
   private readonly visitorApi = new Visitors(this);
   private readonly noteApi = new Notes(this);
   private readonly adminApi = new Admins(this);
+  private readonly tagApi = new Tags(this);
 
   // ---------------------------------------------------------------- admin
 
@@ -105,6 +107,14 @@ export class Workspace extends WorkspaceCore {
   readonly listNotes = this.noteApi.listNotes.bind(this.noteApi);
   readonly getNote = this.noteApi.getNote.bind(this.noteApi);
   readonly remoteCreateNote = this.noteApi.remoteCreateNote.bind(this.noteApi);
+  // tags
+  readonly listTags = this.tagApi.listTags.bind(this.tagApi);
+  readonly findTag = this.tagApi.findTag.bind(this.tagApi);
+  readonly createTag = this.tagApi.createTag.bind(this.tagApi);
+  readonly deleteTag = this.tagApi.deleteTag.bind(this.tagApi);
+  readonly contactTags = this.tagApi.contactTags.bind(this.tagApi);
+  readonly attachTag = this.tagApi.attachTag.bind(this.tagApi);
+  readonly detachTag = this.tagApi.detachTag.bind(this.tagApi);
 
   // visitors
   readonly getVisitor = this.visitorApi.getVisitor.bind(this.visitorApi);
@@ -268,6 +278,7 @@ export class Workspace extends WorkspaceCore {
       updated_at: co.updated_at,
       custom_attributes: co.custom_attributes,
       contactIds: [...co.contactIds],
+      tagIds: [...co.tagIds],
       deleted: co.deleted,
     });
     return {
@@ -287,6 +298,7 @@ export class Workspace extends WorkspaceCore {
       ignoredEvents: this.ignoredEvents,
       visitors: [...this.visitors.values()],
       notes: this.notes(),
+      tags: [...this.tags.values()],
     };
   }
 
@@ -303,7 +315,7 @@ export class Workspace extends WorkspaceCore {
     this.ids.restore(s.ids);
     for (const a of s.attributes) if (a.custom) this.attributes.push(structuredClone(a));
     for (const c of s.companies) {
-      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds) };
+      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds), tagIds: [...c.tagIds] };
       this.companiesById.set(co.id, co);
       this.companyOrder.push(co);
       if (!co.deleted) this.companyByExternal.set(co.company_id, co.id);
@@ -314,6 +326,7 @@ export class Workspace extends WorkspaceCore {
         ...c,
         custom_attributes: Object.keys(c.custom_attributes).length === 0 ? NO_ATTRIBUTES : c.custom_attributes,
         companyIds: c.companyIds.length === 0 ? NO_COMPANIES : c.companyIds,
+        tagIds: c.tagIds.length === 0 ? NO_COMPANIES : c.tagIds,
       };
       const since = Math.min(createdAtMs, now);
       const rec: ContactRecord = { id: data.id, position: this.order.length, createdAtMs, current: data, since, past: null };
@@ -339,6 +352,7 @@ export class Workspace extends WorkspaceCore {
       if (list) list.push({ ...n });
       else this.notesByContact.set(n.contactId, [{ ...n }]);
     }
+    for (const tag of s.tags) this.tags.set(tag.id, { ...tag });
   }
 
   /** Everything, for GET /_sandbox/state. */

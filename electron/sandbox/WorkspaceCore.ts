@@ -20,6 +20,7 @@ import {
   type SandboxFlush,
   type SandboxMessage,
   type SandboxNote,
+  type SandboxTag,
   type SandboxVisitor,
 } from './model';
 import { has, optKey, optText } from './params';
@@ -72,6 +73,8 @@ export class WorkspaceCore {
   readonly companyOrder: CompanyRecord[] = [];
   readonly companyByExternal = new Map<string, string>();
   readonly planIds = new Map<string, string>();
+  /** The workspace's tags by id (ids are numeric strings, as Intercom's). */
+  readonly tags = new Map<string, SandboxTag>();
 
   readonly attributes: DataAttribute[] = [];
   readonly messageLog: SandboxMessage[] = [];
@@ -156,6 +159,7 @@ export class WorkspaceCore {
       unsubscribed_from_emails: fields.unsubscribed_from_emails ?? false,
       custom_attributes: fields.custom_attributes ?? NO_ATTRIBUTES,
       companyIds: fields.companyIds ?? NO_COMPANIES,
+      tagIds: fields.tagIds ?? NO_COMPANIES,
       archived: fields.archived ?? false,
       mergedInto: null,
       deleted: false,
@@ -290,7 +294,7 @@ export class WorkspaceCore {
   };
 
   companyOut(co: CompanyRecord): CompanyWire {
-    return companyWire(co, this.app.id_code, this.userCount(co), this.planId);
+    return companyWire(co, this.app.id_code, this.userCount(co), this.planId, (id) => this.tags.get(id));
   }
 
   /** Stores a company with no validation (seeds). */
@@ -311,6 +315,7 @@ export class WorkspaceCore {
       updated_at: fields.updated_at ?? at,
       custom_attributes: fields.custom_attributes ?? {},
       contactIds: new Set(),
+      tagIds: [],
       deleted: false,
     };
     this.companiesById.set(co.id, co);

@@ -19,6 +19,7 @@ import {
   Role,
   StageChange,
   SyncState,
+  TagName,
   text,
 } from '../domain';
 import { OwnerChoice, SegmentRule } from '../segments';
@@ -57,6 +58,8 @@ export const ContactFilter = z
     stage: z.array(ContactStage).max(10).optional(),
     role: z.array(Role).max(10).optional(),
     companyId: LocalId.optional(),
+    /** Carries the tag of this name (any case). */
+    tag: TagName.optional(),
     syncState: z.array(SyncState).max(10).optional(),
     /** Owned by one of these admins (`none`: nobody, `me`: who I am in Settings). */
     owner: z.array(OwnerChoice).max(50).optional(),

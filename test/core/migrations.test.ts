@@ -662,3 +662,35 @@ describe('0013 archive-erase', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0012 tags', () => {
+  it('keeps the v11 rows as they were and adds tags and their links, which go with their contact, company or tag', () => {
+    const { db, before } = migrateWithRows(12, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2));
+      old.prepare(`INSERT INTO companies (id, name, created_at, updated_at) VALUES (?, 'Acme', ?, ?)`).run(uuid(9), T0, T0);
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(selectRows(db, 'companies')).toEqual(before.companies);
+    const tag = (id: string, name: string) => db.prepare(`INSERT INTO tags (id, name, intercom_id, created_at) VALUES (?, ?, NULL, ?)`).run(id, name, T0).lastInsertRowid;
+    const vip = tag('t1', 'VIP');
+    const beta = tag('t2', 'Beta');
+    expect(() => tag('t3', 'vip')).toThrow(/UNIQUE/);
+    const pk = (id: string) => (db.prepare('SELECT pk FROM contacts WHERE id = ?').get(id) as { pk: number }).pk;
+    const co = (db.prepare('SELECT pk FROM companies').get() as { pk: number }).pk;
+    for (const [t, c] of [[vip, pk(uuid(1))], [vip, pk(uuid(2))], [beta, pk(uuid(1))]]) db.prepare('INSERT INTO contact_tags (tag_pk, contact_pk, created_at) VALUES (?, ?, ?)').run(t, c, T0);
+    db.prepare('INSERT INTO company_tags (tag_pk, company_pk, created_at) VALUES (?, ?, ?)').run(vip, co, T0);
+    expect(() => db.prepare('INSERT INTO contact_tags (tag_pk, contact_pk, created_at) VALUES (?, 999, ?)').run(vip, T0)).toThrow(/FOREIGN KEY/);
+    expect(indexNames(db, 'contact_tags')).toContain('contact_tags_by_contact');
+    expect(indexNames(db, 'company_tags')).toContain('company_tags_by_company');
+    // a contact, a company or a tag that goes takes its links with it
+    db.prepare('DELETE FROM contact_search WHERE rowid = ?').run(pk(uuid(1)));
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(1));
+    expect(db.prepare('SELECT count(*) AS n FROM contact_tags').get()).toEqual({ n: 1 });
+    db.prepare('DELETE FROM companies WHERE pk = ?').run(co);
+    expect(db.prepare('SELECT count(*) AS n FROM company_tags').get()).toEqual({ n: 0 });
+    db.prepare('DELETE FROM tags WHERE pk = ?').run(vip);
+    expect(db.prepare('SELECT count(*) AS n FROM contact_tags').get()).toEqual({ n: 0 });
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

@@ -4,6 +4,7 @@
 // read through a segment, and validation errors.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SegmentCondition, SegmentRule } from '../../shared/segments';
+import { compileRule } from '../../electron/core/db/segmentSql';
 import { addEvent, setFirstTouch, setLastActivity, setNow } from '../helpers/activityData';
 import { coresPerTest, takeEvents, type TestCore } from '../helpers/testCore';
 
@@ -143,6 +144,39 @@ describe('conditions, one at a time', () => {
     expect(await members(one({ field: 'companyStage', in: ['sql'] }))).toEqual(['fay', 'kim']);
     expect(await members(one({ field: 'companyStage', in: ['none'] }))).toEqual(['hal']);
     expect(await members(one({ field: 'companyStage', in: ['sql', 'none'] }))).toEqual(['fay', 'hal', 'kim']);
+  });
+
+  it('tags: has (any case), has not, any, none; a tag nobody has matches no one', async () => {
+    await t.api.call('tags.add', { type: 'contact', id: ids.ann!, name: 'VIP', create: true });
+    await t.api.call('tags.add', { type: 'contact', id: ids.bob!, name: 'vip' });
+    await t.api.call('tags.add', { type: 'contact', id: ids.cat!, name: 'Beta', create: true });
+    await t.api.call('tags.add', { type: 'company', id: acme, name: 'Gold', create: true });
+    expect(await members(one({ field: 'tag', op: 'has', name: 'VIP' }))).toEqual(['ann', 'bob']);
+    expect(await members(one({ field: 'tag', op: 'has', name: 'vIp' }))).toEqual(['ann', 'bob']);
+    expect(await members(one({ field: 'tag', op: 'hasNot', name: 'VIP' }))).toEqual(except('ann', 'bob'));
+    expect(await members(one({ field: 'tag', op: 'any' }))).toEqual(['ann', 'bob', 'cat']);
+    expect(await members(one({ field: 'tag', op: 'none' }))).toEqual(except('ann', 'bob', 'cat'));
+    // a company's tag is not its people's
+    expect(await members(one({ field: 'tag', op: 'has', name: 'Gold' }))).toEqual([]);
+    expect(await members(one({ field: 'tag', op: 'has', name: 'Nobody' }))).toEqual([]);
+    expect(await members({ op: 'or', rules: [{ field: 'tag', op: 'has', name: 'Beta' }, { field: 'company', op: 'is', companyId: acme }] })).toEqual(['cat', 'fay', 'kim']);
+    // a tag taken off leaves the segment
+    const vip = (await t.api.call('tags.list', {})).items.find((x) => x.name === 'VIP')!;
+    await t.api.call('tags.remove', { type: 'contact', id: ids.bob!, tagId: vip.id });
+    expect(await members(one({ field: 'tag', op: 'has', name: 'VIP' }))).toEqual(['ann']);
+  });
+
+  it('"has tag" reads the tag\'s range of the link table and contacts by pk: no scan of either', () => {
+    const where = compileRule(one({ field: 'tag', op: 'has', name: 'VIP' }), { now: Date.parse(NOW) });
+    const plan = (t.core.store.db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM contacts c WHERE ${where.sql}`).all(where.params) as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join('\n')).toMatch(/SEARCH ct USING PRIMARY KEY \(tag_pk=\?\)/);
+    expect(plan.join('\n')).not.toMatch(/SCAN (ct|c)\b/);
+  });
+
+  it('refuses a "has tag" without a tag', async () => {
+    const err = await t.fail('segments.count', { rule: one({ field: 'tag', op: 'has' } as SegmentCondition) });
+    expect(err.code).toBe('VALIDATION');
+    expect(err.message).toMatch(/pick a tag/);
   });
 
   it('custom attributes keep their types', async () => {

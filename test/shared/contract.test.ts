@@ -117,6 +117,10 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.merge': { fromId: NOBODY, intoId: NOBODY },
   'logs.tail': { lines: 50 },
   'admins.list': {},
+  'tags.list': {},
+  'tags.of': { type: 'contact', id: NOBODY },
+  'tags.add': { type: 'contact', id: NOBODY, name: 'VIP', create: true },
+  'tags.remove': { type: 'contact', id: NOBODY, tagId: NOBODY },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -238,6 +242,15 @@ describe('every method on real records', () => {
       expect((await call('companies.link', { contactId: ann.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.link', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.unlink', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
+
+      // tags on a contact and a company
+      const vip = await call('tags.add', { type: 'contact', id: ann.id, name: 'VIP', create: true });
+      expect(vip).toMatchObject({ created: true, changed: true });
+      expect((await call('tags.add', { type: 'company', id: acme.id, name: 'vip' })).created).toBe(false);
+      expect((await call('tags.of', { type: 'contact', id: ann.id })).items.map((x) => x.name)).toEqual(['VIP']);
+      expect((await call('tags.list', {})).items).toEqual([expect.objectContaining({ name: 'VIP', contacts: 1, companies: 1 })]);
+      await call('tags.add', { type: 'contact', id: bob.id, name: 'VIP' });
+      expect((await call('tags.remove', { type: 'contact', id: bob.id, tagId: vip.tag.id })).changed).toBe(true);
 
       // the change journal and an undo
       const recent = await call('changes.list', { limit: 20 });

@@ -1,5 +1,5 @@
 // A team on one workspace: three consoles (three data folders) on one sandbox over HTTP, each run
-// driven by hand on one shared clock. One assigns an owner, another adds a note (and a tag), a
+// driven by hand on one shared clock. One assigns an owner, another adds a note and a tag, a
 // third archives a contact; after their syncs every store agrees with Intercom and with the others.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
@@ -44,17 +44,19 @@ async function shared(t: TestCore, intercomId: string) {
   if (!id) return null;
   const c = await t.api.call('contacts.get', { id });
   const notes = await t.api.call('notes.list', { contactId: id });
+  const tags = await t.api.call('tags.of', { type: 'contact', id });
   return {
     name: c.name,
     email: c.email,
     ownerId: c.ownerId,
     archived: c.archivedAt !== null,
     notes: notes.items.map((n) => n.body).sort(),
+    tags: tags.items.map((x) => x.name).sort(),
   };
 }
 
 describe('a team of three consoles on one workspace', () => {
-  it('owner, note and archive made on three consoles end the same everywhere and equal to Intercom', { timeout: 120_000 }, async () => {
+  it('owner, note, tag and archive made on three consoles end the same everywhere and equal to Intercom', { timeout: 120_000 }, async () => {
     const { consoles: [a, b, c], clock } = await team(3);
     const [, robin] = sb.workspace.team();
 
@@ -69,8 +71,9 @@ describe('a team of three consoles on one workspace', () => {
     expect(localId(b!, anaIc)).toBeDefined();
     expect(localId(c!, boIc)).toBeDefined();
 
-    // B writes a note on Ana
+    // B writes a note on Ana and tags her
     await b!.api.call('notes.add', { contactId: localId(b!, anaIc)!, note: 'Call back on Monday' });
+    await b!.api.call('tags.add', { type: 'contact', id: localId(b!, anaIc)!, name: 'Hot lead', create: true });
     await sync(b!);
     // A hands Ana to Robin
     await a!.api.call('contacts.update', { id: ana.id, patch: { ownerId: robin!.id } });
@@ -90,9 +93,11 @@ describe('a team of three consoles on one workspace', () => {
     expect(sb.workspace.contact(anaIc)).toMatchObject({ owner_id: Number(robin!.id) });
     expect(sb.workspace.notes(anaIc).map((n) => n.body)).toEqual(['<p>Call back on Monday</p>']);
     expect(sb.workspace.contact(boIc)).toMatchObject({ archived: true });
+    const hot = sb.workspace.listTags().data.find((x) => x.name === 'Hot lead')!;
+    expect(sb.workspace.contact(anaIc)!.tags.data.map((x) => x.id)).toEqual([hot.id]);
 
     // and every console holds the same, equal to Intercom
-    const expected = { name: 'Ana Lima', email: 'ana@team.test', ownerId: robin!.id, archived: false, notes: ['Call back on Monday'] };
+    const expected = { name: 'Ana Lima', email: 'ana@team.test', ownerId: robin!.id, archived: false, notes: ['Call back on Monday'], tags: ['Hot lead'] };
     for (const t of [a!, b!, c!]) {
       expect(await shared(t, anaIc)).toEqual(expected);
       expect(await shared(t, boIc)).toMatchObject({ name: 'Bo Berg', archived: true });

@@ -21,6 +21,8 @@ import type { ExportColumn, ExportService } from '../export/ExportService';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { checkOwner } from '../contacts/ContactService';
+import { TagWriter } from '../records/TagWriter';
+import type { TagRow } from '../db/TagRepository';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
@@ -49,6 +51,8 @@ export const SKIP = {
   flushedRecently: 'flushed less than 15 minutes ago',
   sameOwner: 'already has that owner',
   archived: 'archived: restore it first',
+  hasTag: 'already has that tag',
+  lacksTag: 'does not have that tag',
 } as const;
 
 /** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
@@ -74,6 +78,11 @@ interface OwnerValue {
   ownerId: string | null;
 }
 
+interface TagValue {
+  tagged: boolean;
+  tagId: string | null;
+}
+
 /** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
 const FUNNEL_KEY = 'funnel:';
 
@@ -91,6 +100,8 @@ interface Plan {
   company: CompanyRow | null;
   /** message: each touched contact's rendered subject and body. */
   messages: Map<string, RenderedFor>;
+  /** addTag / removeTag: the tag (null: addTag makes it). */
+  tag: TagRow | null;
 }
 
 const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
@@ -102,6 +113,7 @@ export class BulkService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
   private readonly renderer: MessageRenderer;
+  private readonly tagWriter: TagWriter;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -112,6 +124,7 @@ export class BulkService {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
     this.renderer = new MessageRenderer(ctx.store);
+    this.tagWriter = new TagWriter(ctx.store);
   }
 
   // ---- run --------------------------------------------------------------------------------------
@@ -207,7 +220,7 @@ export class BulkService {
     // a selection may hold archived contacts (the Archived view): changes wait for their restore
     const archived = target.kind === 'ids' ? this.ctx.store.bulk.archivedIds(resolved.contacts.map((c) => c.id)) : new Set<string>();
     const contacts = archived.size > 0 ? resolved.contacts.filter((c) => !archived.has(c.id)) : resolved.contacts;
-    const plan: Plan = { targeted: resolved.contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
+    const plan: Plan = { targeted: resolved.contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map(), tag: null };
     const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
     if (missing > 0) skip(SKIP.notFound, missing);
     if (archived.size > 0) skip(SKIP.archived, archived.size);
@@ -296,6 +309,21 @@ export class BulkService {
         }
         break;
       }
+      case 'addTag':
+      case 'removeTag': {
+        const tag = store.tags.byName(action.name) ?? null;
+        if (!tag && (action.type === 'removeTag' || !action.create)) {
+          throw new AppError('NOT_FOUND', `Tag: the workspace has no tag “${action.name}”${action.type === 'addTag' ? '; choose Create tag to make it' : ''}.`, { field: 'action.name' });
+        }
+        plan.tag = tag;
+        const tagged = tag ? store.tags.contactsWith(tag.pk, contacts.map((c) => c.pk)) : new Set<number>();
+        for (const c of contacts) {
+          if (action.type === 'addTag' && tagged.has(c.pk)) skip(SKIP.hasTag);
+          else if (action.type === 'removeTag' && !tagged.has(c.pk)) skip(SKIP.lacksTag);
+          else plan.touched.push(c);
+        }
+        break;
+      }
       case 'flush': {
         // the rules of MessageService.flush: users only, once per 15 minutes
         const last = store.bulk.lastFlushes(contacts.filter((c) => c.role === 'user').map((c) => c.id));
@@ -376,6 +404,17 @@ export class BulkService {
           item(c.id, { ownerId: c.owner_id } satisfies OwnerValue, { ownerId: action.ownerId } satisfies OwnerValue);
         }
         break;
+      case 'addTag':
+      case 'removeTag': {
+        // TagService's writes; a new tag is made once, with the bulk
+        const tag = plan.tag ?? this.tagWriter.ensure(action.name, at).tag;
+        const adding = action.type === 'addTag';
+        for (const c of plan.touched) {
+          queued(adding ? this.tagWriter.tag('contact', c, tag, { at }) : this.tagWriter.untag('contact', c, tag, { at }));
+          item(c.id, { tagged: !adding, tagId: tag.id } satisfies TagValue, { tagged: adding, tagId: tag.id } satisfies TagValue);
+        }
+        break;
+      }
       case 'message':
       case 'flush': {
         // MessageService.send / flush's writes, with the same hold (it ends at releaseAtOf(row))
@@ -566,6 +605,19 @@ export class BulkService {
             } else keep(c ? `Owner of ${contactName(c)}: changed since, kept` : 'A contact deleted since: nothing to put back');
             break;
           }
+          case 'addTag':
+          case 'removeTag': {
+            const c = store.contacts.byId(it.entity_id);
+            const value = after as TagValue;
+            const tag = value.tagId ? store.tags.byId(value.tagId) : undefined;
+            const now = c && tag ? store.tags.has('contact', c.pk, tag.pk) : null;
+            if (c && tag && now === value.tagged && !store.tags.hasLaterEntries(c.id, tag.id, lastSeq)) {
+              if (value.tagged) this.tagWriter.untag('contact', c, tag, { at, queue });
+              else this.tagWriter.tag('contact', c, tag, { at, queue });
+              done = true;
+            } else keep(c && tag ? `Tag ${tag.name} of ${contactName(c)}: changed since, kept` : 'A contact or tag deleted since: nothing to put back');
+            break;
+          }
           case 'message':
           case 'flush': {
             // still in its hold (blockedReason): the entry goes, the message shows as not sent
@@ -692,6 +744,10 @@ export class BulkService {
         const owner = action.ownerId === null ? null : this.ctx.store.admins.byId(action.ownerId);
         return owner === null ? `Removed the owner of ${whom}` : `Assigned ${whom} to ${owner?.name ?? owner?.email ?? action.ownerId}`;
       }
+      case 'addTag':
+        return `Tagged ${whom} ${plan.tag?.name ?? action.name}`;
+      case 'removeTag':
+        return `Took tag ${plan.tag?.name ?? action.name} off ${whom}`;
     }
   }
 }
@@ -704,6 +760,8 @@ const OPS: Record<BulkAction['type'], string> = {
   message: 'message.send',
   flush: 'message.flush',
   setOwner: 'contact.update',
+  addTag: 'contact.tag',
+  removeTag: 'contact.untag',
   export: 'bulk.export',
 };
 

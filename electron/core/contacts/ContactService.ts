@@ -118,9 +118,10 @@ export class ContactService {
     const owner = q.filter.owner?.map((o) => (o === 'me' ? (this.ctx.me ?? '') : o));
     const page = store.contacts.list(owner ? { ...q, filter: { ...q.filter, owner } } : q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', page.rows.map((r) => r.pk));
     return {
       // Object.assign, not a spread: a page maps up to 500 rows and the copy is measurable
-      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total: page.total,
       nextCursor: page.nextCursor,
     };

@@ -123,6 +123,9 @@ const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
 
 /** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
 const NOT_NULL_SORTS = new Set<SortField>(['role', 'stage', 'createdAt', 'updatedAt', 'syncState']);
+/** The pk of the tag named by the next parameter (names match in any case, as in Intercom). */
+const TAG_PK = 'SELECT pk FROM tags WHERE name = ? COLLATE NOCASE';
+
 /** Sorts with a (stage, column, pk) index, so a stage filter and the sort share one index. */
 const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
 const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
@@ -167,6 +170,8 @@ interface ListFilters {
   owners: { ids: string[]; none: boolean } | null;
   /** 'only': the Archived view; 'hide': the default (nothing to hide when none is archived). */
   archived: 'only' | 'hide' | 'none';
+  /** A tag's name: contacts carrying it. */
+  tag: string | null;
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -377,6 +382,7 @@ export class ContactRepository {
         ? { ids: [...new Set(q.filter.owner.filter((o) => o !== 'none' && o !== 'me'))], none: q.filter.owner.includes('none') }
         : null,
       archived: q.filter.archived ? 'only' : this.anyArchived() ? 'hide' : 'none',
+      tag: q.filter.tag ?? null,
     };
   }
 
@@ -397,8 +403,12 @@ export class ContactRepository {
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
     // contact_counts leaves archived contacts out (migration 0013): right for every view but theirs
-    if (!f.fts && !f.companyId && !f.owners && f.archived !== 'only') return { byEnums: f.enums };
-    if (f.fts && !f.companyId && !f.owners && f.enums.length === 0 && f.archived !== 'only') {
+    if (!f.fts && !f.companyId && !f.owners && !f.tag && f.archived !== 'only') return { byEnums: f.enums };
+    // a tag alone: the length of its range of contact_tags' primary key (no contact row read)
+    if (f.tag && !f.fts && !f.companyId && !f.owners && f.enums.length === 0 && f.archived === 'none') {
+      return { sql: `SELECT count(*) AS n FROM contact_tags WHERE tag_pk = (${TAG_PK})`, params: [f.tag] };
+    }
+    if (f.fts && !f.companyId && !f.owners && !f.tag && f.enums.length === 0 && f.archived !== 'only') {
       const hide = f.archived === 'hide' ? ` AND rowid NOT IN (${ARCHIVED_PKS})` : '';
       return { sql: `SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?${hide}`, params: [f.fts] };
     }
@@ -442,6 +452,16 @@ export class ContactRepository {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
     }
+    if (f.tag) {
+      // gathering: the tag's range of contact_tags' primary key, each contact then found by pk;
+      // walking the sort index: one probe of that key per row (no set of members built first)
+      clauses.push(
+        indexable
+          ? `c.pk IN (SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}))`
+          : `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}) AND ct.contact_pk = c.pk)`,
+      );
+      params.push(f.tag);
+    }
     // by pk, which every index holds: walking a sort index needs no table row for it
     if (f.archived === 'hide') clauses.push(`c.pk NOT IN (${ARCHIVED_PKS})`);
     if (f.archived === 'only') clauses.push('c.archived_at IS NOT NULL');
@@ -454,13 +474,16 @@ export class ContactRepository {
     // one owner's contacts: the (owner, updated, pk) index is the order; else SQLite starts from the owner index
     if (f.owners && !f.fts) return 'plain';
     if (f.archived === 'only') return 'plain'; // few: SQLite starts from the partial index
-    if (!f.fts && f.enums.length === 0) return 'plain';
-    if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
+    // a tag with a search or other filters: SQLite picks its way from the tag's key
+    if (f.tag && (f.fts || f.enums.length > 0)) return 'plain';
+    if (!f.fts && f.enums.length === 0 && !f.tag) return 'plain';
+    if (!f.fts && !f.tag && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);
     const want = (q.cursor ? 0 : (q.offset ?? 0)) + q.limit;
     const steps = (want * all) / Math.max(total, 1); // sort index entries walked to fill the page
     // walking checks enum filters the sort index does not hold against the table row
-    const perStep = f.enums.length ? COST.rowLookup : 0;
+    // a tag is probed in its key (as cheap as a row lookup) on each step
+    const perStep = f.enums.length || f.tag ? COST.rowLookup : 0;
     const gather = total * COST.gatherRow;
     if (!f.fts) return steps * (COST.indexStep + perStep) < gather ? 'walk' : 'plain';
     const ftsMatches = total; // a lower bound when enum filters narrow the search further

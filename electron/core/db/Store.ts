@@ -25,6 +25,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TagRepository } from './TagRepository';
 import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
@@ -49,6 +50,7 @@ export class Store {
   readonly merges: MergeRepository;
   readonly admins: AdminRepository;
   readonly erasure: ErasureRepository;
+  readonly tags: TagRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -72,6 +74,7 @@ export class Store {
     this.merges = new MergeRepository(db);
     this.admins = new AdminRepository(db);
     this.erasure = new ErasureRepository(db);
+    this.tags = new TagRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

@@ -129,6 +129,8 @@ class Compiler {
       }
       case 'attribute':
         return this.attribute(c);
+      case 'tag':
+        return this.tag(c);
       case 'text': {
         const fts = toFtsQuery(c.value);
         // nothing searchable (only punctuation): no filter, as in the table's search box
@@ -175,6 +177,17 @@ class Compiler {
     const linked = `EXISTS (SELECT 1 FROM contact_companies l WHERE l.contact_pk = c.pk
       AND l.company_pk = (SELECT co.pk FROM companies co WHERE co.id = ${this.bind(c.companyId ?? '')}))`;
     return c.op === 'is' ? linked : `NOT ${linked}`;
+  }
+
+  /**
+   * Tags: "has X" walks the tag's range of contact_tags' primary key (tag, contact) and looks each
+   * contact up by pk, so its cost follows the tag's size, not the table's (fast at a million).
+   */
+  private tag(c: Extract<SegmentCondition, { field: 'tag' }>): string {
+    if (c.op === 'any') return 'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_pk = c.pk)';
+    if (c.op === 'none') return 'NOT EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_pk = c.pk)';
+    const tagged = `SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (SELECT t.pk FROM tags t WHERE t.name = ${this.bind(c.name ?? '')} COLLATE NOCASE)`;
+    return `c.pk ${c.op === 'has' ? 'IN' : 'NOT IN'} (${tagged})`;
   }
 
   /**

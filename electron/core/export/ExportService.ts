@@ -36,7 +36,7 @@ const PAGE_ROWS = 2000;
 const DEFAULT_SORT: ContactSort = { field: 'updatedAt', dir: 'desc' };
 
 type Cell = string | number | boolean | null | undefined;
-type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes']) => Cell;
+type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes'], tags: string[]) => Cell;
 
 const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   name: (r) => r.name,
@@ -46,6 +46,8 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   stage: (r) => STAGE_LABEL[r.stage],
   funnelStage: (r) => STAGE_LABEL[FUNNEL_STAGES[r.funnel_rank] ?? 'lead'],
   companies: (_r, companies) => companies.join('; '),
+  // the import reads a Tags column back as comma-separated names
+  tags: (_r, _c, _a, tags) => tags.join(', '),
   externalId: (r) => r.external_id,
   visitorId: (r) => r.visitor_id,
   intercomId: (r) => r.intercom_id,
@@ -154,11 +156,13 @@ export class ExportService {
         if (start > 0) await nextTick();
         const rows = store.segments.rowsByPks(pks.slice(start, start + PAGE_ROWS));
         const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+        const tags = store.tags.namesOfMany('contact', rows.map((r) => r.pk));
         let chunk = '';
         for (const row of rows) {
           const names = (companies.get(row.pk) ?? []).map((co) => co.name);
           const attributes = row.custom_attributes === '{}' ? {} : (JSON.parse(row.custom_attributes) as Contact['customAttributes']);
-          chunk += `${cells.map((cell) => csvField(cell(row, names, attributes))).join(',')}\r\n`;
+          const tagNames = tags.get(row.pk) ?? [];
+          chunk += `${cells.map((cell) => csvField(cell(row, names, attributes, tagNames))).join(',')}\r\n`;
         }
         const bytes = Buffer.byteLength(chunk);
         // counted before the write: a refused page still tells the size of a row

@@ -3,7 +3,7 @@
 // record is one the console could have been given by hand.
 import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
-import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
+import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, TagName, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { fieldLabel } from '../../../shared/fieldLabels';
 import { isFormulaGuarded } from '../../../shared/formulaGuard';
@@ -24,6 +24,8 @@ export interface PersonPart {
   attributes: Record<string, Scalar>;
   /** The owning admin's id, matched from the file by email or name. */
   ownerId?: string | null;
+  /** Tag names, each once (any case), as the file lists them. */
+  tags: string[];
 }
 
 export interface CompanyPart {
@@ -188,6 +190,7 @@ const emptyPerson = (): PersonPart => ({
   externalId: null,
   createdAt: null,
   attributes: {},
+  tags: [],
 });
 const emptyCompany = (): CompanyPart => ({ externalId: null, name: null, plan: null, monthlySpend: null, stage: null, attributes: {} });
 
@@ -303,6 +306,14 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
           if (part.trim() === '') continue;
           const name = check(Name, part, column, 'companies');
           if (name !== null && !listed.some((n) => n.toLowerCase() === name.toLowerCase())) listed.push(name);
+        }
+        break;
+      case 'tags':
+        // "VIP, Beta": a new tag is made for a name the workspace does not have (mapping the column says so)
+        for (const part of raw.split(',')) {
+          if (part.trim() === '') continue;
+          const name = check(TagName, part, column, 'tags');
+          if (name !== null && !person.tags.some((n) => n.toLowerCase() === name.toLowerCase())) person.tags.push(name);
         }
         break;
       case 'plan':

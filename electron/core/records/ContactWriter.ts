@@ -424,6 +424,14 @@ export class ContactWriter {
     for (const noteId of this.store.merges.unsentNotes(movedNotes)) this.queue(into.id, 'contact.note', { noteId }, o);
   }
 
+  /** Tags the survivor gained by a merge go to Intercom on it (Intercom's merge does not say it moves them). */
+  queueMovedTags(into: ContactKey, gained: readonly number[], o: ChangeOptions): void {
+    for (const pk of gained) {
+      const tag = this.store.tags.byPk(pk);
+      if (tag) this.queue(into.id, 'contact.tag', { tagId: tag.id, name: tag.name }, o);
+    }
+  }
+
   /**
    * A merge taken back before any of it reached Intercom (its entries already withdrawn): the
    * survivor's row as it was, the removed contact back with its pk, links, rows and unsent entries.

@@ -135,6 +135,7 @@ export class SegmentService {
     if (filter.syncState?.length) conditions.push({ field: 'syncState', in: filter.syncState });
     if (filter.companyId) conditions.push({ field: 'company', op: 'is', companyId: filter.companyId });
     if (filter.owner?.length) conditions.push({ field: 'owner', in: filter.owner });
+    if (filter.tag) conditions.push({ field: 'tag', op: 'has', name: filter.tag });
     if (search?.trim()) conditions.push({ field: 'text', value: search.trim() });
     return { op: 'and', rules: [...rules, ...conditions] };
   }
@@ -147,8 +148,9 @@ export class SegmentService {
     const offset = q.offset ?? 0;
     const rows = total > offset ? store.segments.page(where, q.sort as ContactSort, q.limit, offset, total) : [];
     const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', rows.map((r) => r.pk));
     return {
-      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total,
       nextCursor: null,
     };

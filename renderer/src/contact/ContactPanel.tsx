@@ -16,6 +16,7 @@ import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';
 import { When } from '../ui/When';
 import { CompanyLinker } from './CompanyLinker';
+import { TagsSection } from './TagsSection';
 import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
@@ -291,6 +292,8 @@ function ContactBody({
         )}
         <CompanyLinker contactId={id} linkedIds={data.companies.map((c) => c.id)} onLinked={() => void reload()} />
       </section>
+
+      <TagsSection target={{ type: 'contact', id, label }} />
 
       <MessagesSection contact={data} />
 

@@ -26,6 +26,7 @@ export const TARGET_LABEL: Record<Target, string> = {
   companyName: 'Company name',
   companies: 'Companies (names separated by ;)',
   owner: 'Owner (email or name of a team member)',
+  tags: 'Tags (separated by commas)',
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   companyStage: 'Company stage',

@@ -15,6 +15,7 @@ import { When } from '../ui/When';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
 import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExportColumns } from './bulkActions';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { TagChoice } from './TagChoice';
 import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
@@ -140,6 +141,42 @@ export function BulkBar() {
                         void runBulk(client, { type: 'setOwner', ownerId }, { ownerName });
                       }}
                     />
+                  </Popover>
+                ),
+              },
+              {
+                key: 'tag',
+                node: (
+                  <Popover menu="bulkTag" label="Add tag" buttonText="Add tag ▾" testId="bulk-tag-menu">
+                    <div className="popover-group popover-company">
+                      <TagChoice
+                        label="Find a tag to add"
+                        onPick={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'addTag', name, create: false });
+                        }}
+                        onCreate={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'addTag', name, create: true });
+                        }}
+                      />
+                    </div>
+                  </Popover>
+                ),
+              },
+              {
+                key: 'untag',
+                node: (
+                  <Popover menu="bulkUntag" label="Remove tag" buttonText="Remove tag ▾" testId="bulk-untag-menu">
+                    <div className="popover-group popover-company">
+                      <TagChoice
+                        label="Find a tag to remove"
+                        onPick={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'removeTag', name });
+                        }}
+                      />
+                    </div>
                   </Popover>
                 ),
               },

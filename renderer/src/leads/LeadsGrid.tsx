@@ -308,6 +308,10 @@ function cellContent(column: ColumnId, c: ContactListItem, name: string, team: T
       const names = c.companies.map((co) => co.name).join(', ');
       return { text: names, title: names || undefined };
     }
+    case 'tags': {
+      const names = c.tags.join(', ');
+      return { text: names, title: names || undefined };
+    }
     case 'lastActivity':
       return { text: formatRelative(c.lastActivityAt), title: formatDateTime(c.lastActivityAt) || undefined };
     case 'created':

@@ -17,6 +17,7 @@ import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
 import { currentQuery, filterChips, hasFilters, queryKey, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { TagChoice } from './TagChoice';
 import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
 import { OverflowRow } from '../ui/OverflowRow';
@@ -206,6 +207,8 @@ const chipLabel = (chip: FilterChip): string => {
       return `Company: ${chip.name}`;
     case 'archived':
       return 'Archived';
+    case 'tag':
+      return `Tag: ${chip.name}`;
     case 'segment':
       return `Segment: ${chip.name}`;
     case 'rule':
@@ -302,6 +305,10 @@ function AddFilterMenu() {
       <div role="group" aria-label="Company" className="popover-group popover-company">
         <span className="popover-heading">Company</span>
         <CompanyFilterSearch onPick={(company) => pick({ company })} />
+      </div>
+      <div role="group" aria-label="Tag" className="popover-group popover-company">
+        <span className="popover-heading">Tag</span>
+        <TagChoice label="Find a tag to filter by" onPick={(tag) => pick({ tag })} />
       </div>
     </Popover>
   );

@@ -30,6 +30,7 @@ const EXPORT_COLUMN: Record<ColumnId, ExportColumn> = {
   stage: 'stage',
   companies: 'companies',
   owner: 'owner',
+  tags: 'tags',
   lastActivity: 'lastActivityAt',
   created: 'createdAt',
   syncState: 'syncState',
@@ -82,6 +83,10 @@ export function actionWords(action: BulkAction, names: { companyName?: string; o
       return 'Flush pending messages';
     case 'setOwner':
       return action.ownerId === null ? 'Remove the owner' : `Assign to ${names.ownerName ?? 'the owner'}`;
+    case 'addTag':
+      return action.create ? `Create tag “${action.name}” and add it` : `Add tag “${action.name}”`;
+    case 'removeTag':
+      return `Remove tag “${action.name}”`;
     case 'export':
       return 'Export';
   }

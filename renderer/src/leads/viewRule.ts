@@ -11,6 +11,7 @@ export interface ViewQuery {
     stage: ContactStage[];
     role: Role[];
     company: Pick<CompanyRef, 'id'> | null;
+    tag?: string | null;
     syncState: SyncState[];
     /** Absent in queries built before owners (tests): no owner filter. */
     owner?: string[];
@@ -27,6 +28,7 @@ export function viewRule(q: ViewQuery, segmentRule: (id: string) => SegmentGroup
   if (f.stage.length) rules.push({ field: 'contactStage', in: f.stage });
   if (f.role.length) rules.push({ field: 'role', in: f.role });
   if (f.company) rules.push({ field: 'company', op: 'is', companyId: f.company.id });
+  if (f.tag) rules.push({ field: 'tag', op: 'has', name: f.tag });
   if (f.syncState.length) rules.push({ field: 'syncState', in: f.syncState });
   if (f.owner?.length) rules.push({ field: 'owner', in: f.owner });
   if (f.segment) {

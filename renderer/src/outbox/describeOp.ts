@@ -105,5 +105,13 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
     case 'contact.note':
       // the entry names the note; its text is read from the note when it is sent (an edit changes it there)
       return 'Add a note';
+    case 'contact.tag':
+    case 'company.tag':
+    case 'contact.untag':
+    case 'company.untag': {
+      const name = str(p.name);
+      const verb = item.op.endsWith('.untag') ? 'Removed tag' : 'Tagged';
+      return name ? `${verb} “${name}”` : verb;
+    }
   }
 }

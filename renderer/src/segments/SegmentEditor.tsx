@@ -2,10 +2,11 @@
 // its type needs. The member count follows every edit (`segments.count`), and every message names
 // the condition and the input it is about. Built-in segments keep their name; their rule (e.g. the
 // days of "Slipping away") can change.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
+import { useWorkspaceTags } from '../state/tagsStore';
 import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { CompanyFilterSearch } from '../leads/CompanyFilterSearch';
 import { useLeads } from '../leads/leadsStore';
@@ -49,6 +50,12 @@ const OPS: Partial<Record<ConditionField, { value: string; label: string }[]>> =
     { value: 'isNot', label: 'is not linked to' },
     { value: 'any', label: 'has any company' },
     { value: 'none', label: 'has no company' },
+  ],
+  tag: [
+    { value: 'has', label: 'has tag' },
+    { value: 'hasNot', label: 'does not have tag' },
+    { value: 'any', label: 'has any tag' },
+    { value: 'none', label: 'has no tag' },
   ],
   attribute: [
     { value: 'eq', label: 'equals' },
@@ -393,6 +400,13 @@ function ConditionRow({
           </>
         )}
 
+        {cond.field === 'tag' && (
+          <>
+            {opSelect}
+            {(cond.op === 'has' || cond.op === 'hasNot') && <TagNameInput value={cond.name} invalid={invalid === true} describedBy={describedBy} onChange={(name) => set({ name })} />}
+          </>
+        )}
+
         {cond.field === 'attribute' && (
           <>
             <input aria-label="Attribute name" placeholder="attribute name" maxLength={190} value={cond.name} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => set({ name: e.target.value })} />
@@ -484,6 +498,22 @@ function ConditionRow({
         </div>
       )}
     </div>
+  );
+}
+
+/** A tag's name, with the workspace's tags offered as it is typed (a segment may name a tag nobody carries yet). */
+function TagNameInput({ value, invalid, describedBy, onChange }: { value: string; invalid: boolean; describedBy: string | undefined; onChange: (name: string) => void }) {
+  const tags = useWorkspaceTags();
+  const listId = useId();
+  return (
+    <>
+      <input aria-label="Tag" placeholder="tag" list={listId} maxLength={190} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
+      <datalist id={listId}>
+        {tags.map((t) => (
+          <option key={t.id} value={t.name} />
+        ))}
+      </datalist>
+    </>
   );
 }
 

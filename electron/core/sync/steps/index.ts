@@ -6,9 +6,10 @@ import { contactsGone } from './contactsGone';
 import { firstPull } from './firstPull';
 import { pullCompanies } from './pullCompanies';
 import { pullContacts } from './pullContacts';
+import { pullTags } from './pullTags';
 import { pullNotes } from './pullNotes';
 import { pullUnsubscribed } from './pullUnsubscribed';
 import { pushAfterPull, pushBeforeFirstPull } from './push';
 import type { SyncStep } from './SyncStep';
 
-export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pullAdmins, pushBeforeFirstPull, firstPull, pullCompanies, pullContacts, contactsGone, pullNotes, pullUnsubscribed, pushAfterPull];
+export const RUN_STEPS: readonly SyncStep[] = [bootstrap, pullAdmins, pushBeforeFirstPull, pullTags, firstPull, pullCompanies, pullContacts, contactsGone, pullNotes, pullUnsubscribed, pushAfterPull];
