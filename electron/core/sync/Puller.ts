@@ -11,6 +11,7 @@ import { IntercomError, isIntercomError } from './IntercomError';
 import { CONSENT_BACKFILL_KEY } from '../db/migrations/0014-email-consent';
 import { PageGuard } from './PageGuard';
 import { BatchedWrites } from './batchedWrites';
+import { TimeOrderedIds } from './TimeOrderedIds';
 import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -311,6 +312,8 @@ export class Puller {
   /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  /** Ids of contacts first seen in Intercom (see TimeOrderedIds). */
+  private readonly contactIds = new TimeOrderedIds();
 
   constructor(
     private readonly ctx: SyncContext,
@@ -1075,7 +1078,7 @@ export class Puller {
       if (!row) {
         if (archiving?.has(c.id) || archiving?.has(keys[i]!.localId ?? '')) return;
         fresh.push({
-          id: adoptableId(c.external_id) ?? randomUUID(),
+          id: adoptableId(c.external_id) ?? this.contactIds.next(),
           role: remote.role,
           email: remote.email,
           name: remote.name,
