@@ -384,6 +384,28 @@ describe('first pull with the search entries written in passes', () => {
     expect(searchNow(r, 'zebedee').total).toBe(1);
   });
 
+  it('a write that fails stops the import with nothing after it stored, and the next first pull reads every contact once', async () => {
+    const r = await rig();
+    const contactsRepo = r.t.core.store.contacts;
+    const write = contactsRepo.writeSearchEntriesAfter.bind(contactsRepo);
+    // the third pass fails (a full disk, say) while other pages wait to be written
+    let passes = 0;
+    contactsRepo.writeSearchEntriesAfter = (afterPk) => {
+      if (++passes === 3) throw new Error('database or disk is full');
+      return write(afterPk);
+    };
+    await expect(r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull()).rejects.toThrow('database or disk is full');
+    const mid = firstPullState(r);
+    expect(mid.phase).toBe('contacts');
+    // what the state says is what the store holds: the pages done, each range's cursor after them
+    expect(r.t.core.store.contacts.count()).toBe(mid.done);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(mid.done);
+    await r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull();
+    expectEachOnce(r);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(3000);
+    expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+
   it('after a crash mid-import search finds the contacts up to the last pass; the next first pull writes the rest before it reads on', async () => {
     const r = await rig();
     const store = r.t.core.store;
