@@ -380,7 +380,7 @@ export class Puller {
         store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined, searchAfterPk: undefined }, this.ctx.now());
       });
     } catch (e) {
-      this.ctx.log('first pull: could not rebuild the contact list indexes; the next run tries again', e);
+      this.ctx.log('first pull: could not rebuild the contact list indexes or write the search entries left out; the next run tries again', e);
     }
   }
 
