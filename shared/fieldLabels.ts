@@ -15,6 +15,7 @@ const ID_OF: Record<string, string> = {
   backup: 'Backup',
   messages: 'Message',
   notes: 'Note',
+  tags: 'Record',
 };
 
 const LABELS: Record<string, string> = {
@@ -41,6 +42,9 @@ const LABELS: Record<string, string> = {
   customAttributes: 'Custom attributes',
   unsubscribedFromEmails: 'Unsubscribed from emails',
   monthlySpend: 'Monthly spend',
+  ownerId: 'Owner',
+  owner: 'Owner',
+  meAdminId: 'Who you are',
   cursor: 'Page',
   before: 'Page',
   limit: 'Page size',
@@ -65,6 +69,8 @@ const LABELS: Record<string, string> = {
   filter: 'Filters',
   sort: 'Sort',
   input: 'Input',
+  tagId: 'Tag',
+  tags: 'Tags',
 };
 
 /** Fields whose keys are the person's own words (attribute names, file columns): quoted after the field's label. */

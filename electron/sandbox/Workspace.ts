@@ -21,12 +21,14 @@ import {
 } from './model';
 import { STATE_VERSION, type StoredCompany, type StoredContact, type WorkspaceState } from './persist';
 import { userNotFound } from './errors';
+import { Admins } from './resources/Admins';
 import { Companies } from './resources/Companies';
 import { Contacts } from './resources/Contacts';
 import { DataAttributes } from './resources/DataAttributes';
 import { Events } from './resources/Events';
 import { Messages } from './resources/Messages';
 import { Notes } from './resources/Notes';
+import { Tags } from './resources/Tags';
 import { Visitors } from './resources/Visitors';
 import { NO_ATTRIBUTES, NO_COMPANIES, WorkspaceCore } from './WorkspaceCore';
 
@@ -47,12 +49,17 @@ export class Workspace extends WorkspaceCore {
   private readonly messageApi = new Messages(this);
   private readonly visitorApi = new Visitors(this);
   private readonly noteApi = new Notes(this);
+  private readonly adminApi = new Admins(this);
+  private readonly tagApi = new Tags(this);
 
   // ---------------------------------------------------------------- admin
 
   me() {
     return { type: 'admin' as const, id: this.admin.id, email: this.admin.email, name: this.admin.name, email_verified: true, away_mode_enabled: false, away_mode_reassign: false, has_inbox_seat: true, avatar: { type: 'avatar', image_url: null }, app: { ...this.app } };
   }
+
+  readonly listAdmins = this.adminApi.listAdmins.bind(this.adminApi);
+  readonly getAdmin = this.adminApi.getAdmin.bind(this.adminApi);
 
   // ---------------------------------------------------------------- the API, resource by resource
 
@@ -100,6 +107,14 @@ export class Workspace extends WorkspaceCore {
   readonly listNotes = this.noteApi.listNotes.bind(this.noteApi);
   readonly getNote = this.noteApi.getNote.bind(this.noteApi);
   readonly remoteCreateNote = this.noteApi.remoteCreateNote.bind(this.noteApi);
+  // tags
+  readonly listTags = this.tagApi.listTags.bind(this.tagApi);
+  readonly findTag = this.tagApi.findTag.bind(this.tagApi);
+  readonly createTag = this.tagApi.createTag.bind(this.tagApi);
+  readonly deleteTag = this.tagApi.deleteTag.bind(this.tagApi);
+  readonly contactTags = this.tagApi.contactTags.bind(this.tagApi);
+  readonly attachTag = this.tagApi.attachTag.bind(this.tagApi);
+  readonly detachTag = this.tagApi.detachTag.bind(this.tagApi);
 
   // visitors
   readonly getVisitor = this.visitorApi.getVisitor.bind(this.visitorApi);
@@ -263,6 +278,7 @@ export class Workspace extends WorkspaceCore {
       updated_at: co.updated_at,
       custom_attributes: co.custom_attributes,
       contactIds: [...co.contactIds],
+      tagIds: [...co.tagIds],
       deleted: co.deleted,
     });
     return {
@@ -282,6 +298,7 @@ export class Workspace extends WorkspaceCore {
       ignoredEvents: this.ignoredEvents,
       visitors: [...this.visitors.values()],
       notes: this.notes(),
+      tags: [...this.tags.values()],
     };
   }
 
@@ -298,7 +315,7 @@ export class Workspace extends WorkspaceCore {
     this.ids.restore(s.ids);
     for (const a of s.attributes) if (a.custom) this.attributes.push(structuredClone(a));
     for (const c of s.companies) {
-      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds) };
+      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds), tagIds: [...c.tagIds] };
       this.companiesById.set(co.id, co);
       this.companyOrder.push(co);
       if (!co.deleted) this.companyByExternal.set(co.company_id, co.id);
@@ -309,6 +326,7 @@ export class Workspace extends WorkspaceCore {
         ...c,
         custom_attributes: Object.keys(c.custom_attributes).length === 0 ? NO_ATTRIBUTES : c.custom_attributes,
         companyIds: c.companyIds.length === 0 ? NO_COMPANIES : c.companyIds,
+        tagIds: c.tagIds.length === 0 ? NO_COMPANIES : c.tagIds,
       };
       const since = Math.min(createdAtMs, now);
       const rec: ContactRecord = { id: data.id, position: this.order.length, createdAtMs, current: data, since, past: null };
@@ -334,6 +352,7 @@ export class Workspace extends WorkspaceCore {
       if (list) list.push({ ...n });
       else this.notesByContact.set(n.contactId, [{ ...n }]);
     }
+    for (const tag of s.tags) this.tags.set(tag.id, { ...tag });
   }
 
   /** Everything, for GET /_sandbox/state. */

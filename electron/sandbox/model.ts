@@ -22,6 +22,8 @@ export interface ContactData {
   readonly unsubscribed_from_emails: boolean;
   readonly custom_attributes: Readonly<Record<string, Scalar | null>>;
   readonly companyIds: readonly string[];
+  /** Tag ids, in the order they were put on. */
+  readonly tagIds: readonly string[];
   readonly archived: boolean;
   readonly mergedInto: string | null;
   readonly deleted: boolean;
@@ -62,6 +64,8 @@ export interface CompanyRecord {
   custom_attributes: Record<string, Scalar | null>;
   /** Attached contacts (any role, never merged-away ones). */
   contactIds: Set<string>;
+  /** Tag ids, in the order they were put on. */
+  tagIds: string[];
   deleted: boolean;
 }
 
@@ -90,6 +94,15 @@ export interface DataAttribute {
 export const isLive = (c: ContactData) => !c.deleted && c.mergedInto === null;
 /** What the list endpoint and the search index show. */
 export const isListed = (c: ContactData) => isLive(c) && !c.archived;
+
+/** Tags the contact object lists itself (contact_tags: "Up to 10 will be displayed here"). */
+export const CONTACT_TAGS_LISTED = 10;
+
+export interface SandboxTag {
+  type: 'tag';
+  id: string;
+  name: string;
+}
 
 export function contactWire(c: ContactData, workspaceId: string, notes: readonly { id: string }[] = []) {
   const base = `/contacts/${c.id}`;
@@ -125,7 +138,14 @@ export function contactWire(c: ContactData, workspaceId: string, notes: readonly
     os: null,
     location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
     custom_attributes: { ...c.custom_attributes },
-    tags: emptyList('tags'),
+    // Intercom lists at most 10 tags on the contact, as references; the rest via the url
+    tags: {
+      type: 'list',
+      data: c.tagIds.slice(0, CONTACT_TAGS_LISTED).map((id) => ({ type: 'tag', id, url: `/tags/${id}` })),
+      url: `${base}/tags`,
+      total_count: c.tagIds.length,
+      has_more: c.tagIds.length > CONTACT_TAGS_LISTED,
+    },
     // up to 10 shown, as the description says; total_count counts them all
     notes: { type: 'list', data: notes.slice(-10).map((n) => ({ type: 'note', id: n.id, url: `/notes/${n.id}` })), url: `${base}/notes`, total_count: notes.length, has_more: notes.length > 10 },
     companies: {
@@ -151,7 +171,7 @@ export interface SandboxNote {
   created_at: number;
 }
 
-export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string) {
+export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string, tag: (id: string) => SandboxTag | undefined = () => undefined) {
   return {
     type: 'company' as const,
     company_id: co.company_id,
@@ -170,7 +190,7 @@ export function companyWire(co: CompanyRecord, appId: string, userCount: number,
     industry: co.industry,
     // Intercom sends an empty object for a company without a plan
     plan: co.plan === null ? {} : { type: 'plan', id: planId(co.plan), name: co.plan },
-    tags: { type: 'tag.list', tags: [] as unknown[] },
+    tags: { type: 'tag.list', tags: co.tagIds.flatMap((id) => tag(id) ?? []) as unknown[] },
     segments: { type: 'segment.list', segments: [] as unknown[] },
     custom_attributes: { ...co.custom_attributes },
   };

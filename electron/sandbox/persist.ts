@@ -3,7 +3,7 @@
 // renamed into place (mode 0600) on the way out.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ContactData, DataAttribute, IdGenState, Scalar } from './model';
+import type { ContactData, DataAttribute, IdGenState, SandboxTag, Scalar } from './model';
 import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxNote, SandboxVisitor } from './Workspace';
 
 export const STATE_VERSION = 1;
@@ -24,6 +24,7 @@ export interface StoredCompany {
   updated_at: number;
   custom_attributes: Record<string, Scalar | null>;
   contactIds: string[];
+  tagIds: string[];
   deleted: boolean;
 }
 
@@ -49,6 +50,8 @@ export interface WorkspaceState {
   visitors: SandboxVisitor[];
   /** Notes on contacts (absent in files saved before notes existed). */
   notes?: SandboxNote[];
+  /** The workspace's tags (a file saved before tags has none). */
+  tags: SandboxTag[];
 }
 
 // ---------------------------------------------------------------- reading
@@ -130,6 +133,8 @@ function contact(v: unknown, where: string): StoredContact {
     unsubscribed_from_emails: bool(o, 'unsubscribed_from_emails', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     companyIds: strings(o.companyIds, `${where}.companyIds`),
+    // tags came later: a file saved before them has none
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     archived: bool(o, 'archived', where),
     mergedInto: strOrNull(o, 'mergedInto', where),
     deleted: bool(o, 'deleted', where),
@@ -153,6 +158,7 @@ function company(v: unknown, where: string): StoredCompany {
     updated_at: num(o, 'updated_at', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     contactIds: strings(o.contactIds, `${where}.contactIds`),
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     deleted: bool(o, 'deleted', where),
   };
 }
@@ -243,6 +249,10 @@ export function parseState(raw: unknown): WorkspaceState {
             for (const k of ['id', 'contactId', 'body', 'authorId']) str(n, k, w);
             num(n, 'created_at', w);
           }),
+    tags: o.tags === undefined ? [] : entries<SandboxTag>(o.tags, 'state.tags', (t, w) => {
+      str(t, 'id', w);
+      str(t, 'name', w);
+    }),
   };
 }
 

@@ -11,6 +11,9 @@ export const CHANGE_KINDS = [
   'contact.setStage',
   'contact.setStageMany',
   'contact.signUp',
+  'contact.archive',
+  'contact.unarchive',
+  'contact.delete',
   'company.create',
   'company.update',
   'company.setStage',
@@ -20,6 +23,10 @@ export const CHANGE_KINDS = [
   'contact.noteEdit',
   'contact.noteDelete',
   'contact.merge',
+  'contact.tag',
+  'contact.untag',
+  'company.tag',
+  'company.untag',
   'undo',
 ] as const;
 export const ChangeKind = z.enum(CHANGE_KINDS);

@@ -64,6 +64,14 @@ describe('possible duplicates', () => {
     expect((await api().call('contacts.duplicates', { limit: 1, offset: 1 })).groups).toHaveLength(1);
   });
 
+  it('says in words to wait while a first import has its indexes dropped, and lists again once they are back', async () => {
+    await twoAnns();
+    const dropped = t.core.store.remote.dropListIndexes();
+    await expect(api().call('contacts.duplicates', {})).rejects.toMatchObject({ code: 'BUSY', message: expect.stringMatching(/once the import from Intercom has finished/) });
+    t.core.store.remote.restoreIndexes(dropped);
+    expect((await api().call('contacts.duplicates', {})).total).toBe(1);
+  });
+
   it('reads its groups from indexes, not by sorting the table', () => {
     const plan = t.core.store.db
       .prepare(`EXPLAIN QUERY PLAN SELECT email FROM contacts INDEXED BY contacts_by_email_nocase WHERE email IS NOT NULL AND email <> '' GROUP BY email COLLATE NOCASE`)
@@ -138,6 +146,35 @@ describe('merge into', () => {
     const journal = await api().call('changes.list', { entityId: lead.id, limit: 5 });
     expect(journal.items[0]).toMatchObject({ kind: 'undo' });
     expect(journal.items[1]).toMatchObject({ kind: 'contact.merge', undoable: false, undoBlockedReason: 'already undone' });
+  });
+
+  it('moves notes and tags to the survivor (its gained tags and unsent notes go to Intercom on it), and the undo gives them back', async () => {
+    const { lead, user } = await twoAnns();
+    await api().call('tags.add', { type: 'contact', id: lead.id, name: 'VIP', create: true });
+    await api().call('tags.add', { type: 'contact', id: lead.id, name: 'Webinar', create: true });
+    await api().call('tags.add', { type: 'contact', id: user.id, name: 'VIP' });
+    const note = await api().call('notes.add', { contactId: lead.id, note: 'Met at the fair' });
+    const tagsOf = async (id: string) => (await api().call('tags.of', { type: 'contact', id })).items.map((x) => x.name).sort();
+
+    const seqs = async () => new Set((await api().call('outbox.list', { limit: 100 })).items.map((e) => e.seq));
+    const earlier = await seqs();
+    const res = await api().call('contacts.merge', { fromId: lead.id, intoId: user.id });
+    expect(await tagsOf(user.id)).toEqual(['VIP', 'Webinar']);
+    expect((await api().call('notes.list', { contactId: user.id })).items.map((n) => n.body)).toEqual(['Met at the fair']);
+    const waiting = (await api().call('outbox.list', { limit: 100 })).items.filter((e) => e.entityId === user.id && e.status === 'pending' && !earlier.has(e.seq));
+    // only the tag it gained (it had VIP already), and the note written on the lead
+    expect(waiting.filter((e) => e.op === 'contact.tag').map((e) => e.payload.name)).toEqual(['Webinar']);
+    expect(waiting.filter((e) => e.op === 'contact.note').map((e) => e.payload.noteId)).toEqual([note.id]);
+
+    await api().call('changes.undo', { id: res.change.id });
+    expect(await tagsOf(lead.id)).toEqual(['VIP', 'Webinar']);
+    expect(await tagsOf(user.id)).toEqual(['VIP']);
+    expect((await api().call('notes.list', { contactId: lead.id })).items.map((n) => n.id)).toEqual([note.id]);
+    expect((await api().call('notes.list', { contactId: user.id })).items).toEqual([]);
+    const after = (await api().call('outbox.list', { limit: 100 })).items.filter((e) => e.status === 'pending');
+    // the merge's entries are withdrawn: the user has only its own VIP entry from before
+    expect(after.filter((e) => e.entityId === user.id && !earlier.has(e.seq))).toEqual([]);
+    expect(after.filter((e) => e.entityId === lead.id && e.op === 'contact.note')).toHaveLength(1);
   });
 
   it('refuses what it cannot do: no email or name left, a field that is not there, a contact being sent', async () => {

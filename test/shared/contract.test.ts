@@ -47,6 +47,8 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.setStageMany': { ids: [NOBODY], stage: 'signed_up', dryRun: true },
   'contacts.findMatches': { email: 'contract@example.test', visitorId: 'v-contract' },
   'contacts.signUp': { id: NOBODY, externalId: 'u-1' },
+  'contacts.setArchived': { ids: [NOBODY], archived: true, dryRun: true },
+  'contacts.delete': { id: NOBODY, confirm: true },
   'companies.create': { name: 'Contract Co' },
   'companies.get': { id: NOBODY },
   'companies.list': { limit: 5 },
@@ -114,6 +116,11 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.mergePreview': { fromId: NOBODY, intoId: NOBODY },
   'contacts.merge': { fromId: NOBODY, intoId: NOBODY },
   'logs.tail': { lines: 50 },
+  'admins.list': {},
+  'tags.list': {},
+  'tags.of': { type: 'contact', id: NOBODY },
+  'tags.add': { type: 'contact', id: NOBODY, name: 'VIP', create: true },
+  'tags.remove': { type: 'contact', id: NOBODY, tagId: NOBODY },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -166,7 +173,7 @@ describe('router built by createCore', () => {
   });
 
   it('answers UNKNOWN_METHOD for a name outside the contract', async () => {
-    expect(await t.raw('contacts.delete', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await t.raw('contacts.obliterate', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
   });
 });
 
@@ -221,6 +228,10 @@ describe('every method on real records', () => {
       await call('contacts.setStageMany', { ids: [cy.id], stage: 'signed_up', dryRun: true });
       expect((await call('contacts.findMatches', { email: 'ANN@example.test' })).email.map((c) => c.id)).toEqual([ann.id]);
       await call('contacts.signUp', { id: ann.id, externalId: 'u-ann' });
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: true })).changed).toBe(1);
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: false })).changed).toBe(1);
+      const { contact: gone } = await call('contacts.create', { name: 'Gone Gail' });
+      expect((await call('contacts.delete', { id: gone.id, confirm: true })).inIntercom).toBe(false);
 
       // companies and links
       const acme = await call('companies.create', { name: 'Acme' });
@@ -231,6 +242,15 @@ describe('every method on real records', () => {
       expect((await call('companies.link', { contactId: ann.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.link', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.unlink', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
+
+      // tags on a contact and a company
+      const vip = await call('tags.add', { type: 'contact', id: ann.id, name: 'VIP', create: true });
+      expect(vip).toMatchObject({ created: true, changed: true });
+      expect((await call('tags.add', { type: 'company', id: acme.id, name: 'vip' })).created).toBe(false);
+      expect((await call('tags.of', { type: 'contact', id: ann.id })).items.map((x) => x.name)).toEqual(['VIP']);
+      expect((await call('tags.list', {})).items).toEqual([expect.objectContaining({ name: 'VIP', contacts: 1, companies: 1 })]);
+      await call('tags.add', { type: 'contact', id: bob.id, name: 'VIP' });
+      expect((await call('tags.remove', { type: 'contact', id: bob.id, tagId: vip.tag.id })).changed).toBe(true);
 
       // the change journal and an undo
       const recent = await call('changes.list', { limit: 20 });
@@ -314,6 +334,10 @@ describe('every method on real records', () => {
       await syncUntilQuiet();
       const synced = await call('contacts.get', { id: ann.id });
       expect(synced.intercomId).toEqual(expect.any(String));
+      // the team the sync read from GET /admins, and who I am (the connected admin)
+      const team = await call('admins.list', {});
+      expect(team.items.length).toBeGreaterThan(1);
+      expect(team.me?.source).toBe('connection');
       await call('events.pull', { contactId: ann.id });
       expect(await call('notes.pull', { contactId: ann.id })).toMatchObject({ fetched: 1, added: 0 });
       await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });

@@ -51,6 +51,27 @@ async function syncUntilQuiet(t: TestCore) {
 
 const remoteNotes = (intercomId?: string) => sb!.workspace.notes(intercomId);
 
+describe('notes: written as who I am', () => {
+  it('sends a note as the admin chosen in Settings, and as the connected admin again once that choice is cleared', { timeout: 60_000 }, async () => {
+    const { t, contactId, intercomId } = await setup();
+    // as the engine does at start: GET /me says who the token belongs to; the team came in with the sync
+    await t.api.call('sync.testConnection', {});
+    const team = await t.api.call('admins.list', {});
+    const connected = team.me!.adminId;
+    const other = team.items.find((a) => a.id !== connected && a.active)!;
+    await t.api.call('settings.set', { meAdminId: other.id });
+    await t.api.call('notes.add', { contactId, note: 'Written as my chosen self' });
+    await syncUntilQuiet(t);
+    await t.api.call('settings.set', { meAdminId: null });
+    await t.api.call('notes.add', { contactId, note: 'Written as the connected admin' });
+    await syncUntilQuiet(t);
+    expect(remoteNotes(intercomId).map((n) => [n.body, n.authorId])).toEqual([
+      ['<p>Written as my chosen self</p>', other.id],
+      ['<p>Written as the connected admin</p>', connected],
+    ]);
+  });
+});
+
 describe('notes: offline, then online', () => {
   it('keeps notes written offline waiting, then sends each once as the connected admin', { timeout: 60_000 }, async () => {
     const { t, contactId, intercomId } = await setup();

@@ -15,6 +15,7 @@ import { iso, isoOrNull, type CompanyRow, type ContactRow } from '../db/rows';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { releaseVisitorEvents } from '../records/recordEvent';
+import { TagWriter } from '../records/TagWriter';
 import type { ServiceContext } from '../ServiceContext';
 import { FIELD, fieldLabel, listWords } from './changeWords';
 import { mergeUndoPlan, undoMerge } from './mergeUndo';
@@ -79,6 +80,7 @@ const CONTACT_COLUMNS: Record<string, keyof ContactRow> = {
   visitorId: 'visitor_id',
   externalId: 'external_id',
   unsubscribedFromEmails: 'unsubscribed_from_emails',
+  ownerId: 'owner_id',
 };
 /** Contact fields the API gives as booleans and the row keeps as 0 or 1. */
 const CONTACT_FLAGS = new Set(['unsubscribedFromEmails']);
@@ -95,10 +97,12 @@ function opsOf(type: EntityType, field: string): readonly string[] {
   if (field === FIELD.created) return [type === 'contact' ? 'contact.create' : 'company.create'];
   if (field.startsWith('link:')) return ['company.link', 'company.unlink'];
   if (field.startsWith('note:')) return ['contact.note'];
+  if (field.startsWith('tag:')) return [`${type}.tag`, `${type}.untag`];
   if (type === 'contact') {
     if (field === 'stage') return ['contact.setStage', 'contact.signUp'];
     if (field === 'role') return ['contact.signUp'];
     if (field === 'externalId') return ['contact.update', 'contact.signUp'];
+    if (field === FIELD.archived) return ['contact.setArchived'];
     return ['contact.update'];
   }
   return field === 'stage' ? ['company.setStage'] : ['company.update'];
@@ -109,6 +113,7 @@ function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boole
   const payload = JSON.parse(e.payload) as Record<string, unknown>;
   if (field.startsWith('link:')) return payload.companyId === field.slice('link:'.length);
   if (field.startsWith('note:')) return payload.noteId === field.slice('note:'.length);
+  if (field.startsWith('tag:')) return payload.tagId === field.slice('tag:'.length);
   if (field.startsWith('attr:')) return Object.hasOwn((payload.customAttributes ?? {}) as object, field.slice('attr:'.length));
   if (field === 'stage' || field === FIELD.created || e.op === 'contact.signUp') return true;
   return Object.hasOwn(payload, field);
@@ -117,10 +122,12 @@ function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boole
 export class ChangeService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  private readonly tagWriter: TagWriter;
 
   constructor(private readonly ctx: ServiceContext) {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
+    this.tagWriter = new TagWriter(ctx.store);
   }
 
   // ---- the journal ------------------------------------------------------------------------------
@@ -208,6 +215,7 @@ export class ChangeService {
     const none = (blocked: string): UndoPlan => ({ blocked, fields: [], withdraw: [], funnel: [] });
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
+    if (row.kind === 'contact.delete') return none('a deleted contact cannot be brought back');
     const { store } = this.ctx;
     // a merge goes back whole, not field by field (mergeUndo.ts)
     if (row.kind === 'contact.merge') return { ...mergeUndoPlan(store, row), fields: [], funnel: [] };
@@ -233,7 +241,7 @@ export class ChangeService {
         before: parse(f.before),
         after: parse(f.after),
         record,
-        label: fieldLabel(f.entity_type, f.field, companyName),
+        label: fieldLabel(f.entity_type, f.field, companyName, (id) => store.tags.byId(id)?.name ?? 'a removed tag'),
         keep: null,
         entry: entriesOf.get(f.entity_id)?.find((e) => entryCarries(e, f.entity_type, f.field)),
         compensate: false,
@@ -242,6 +250,7 @@ export class ChangeService {
       else if (f.field === FIELD.created) p.keep = this.createdKeep(row, f, rec, contact);
       else if (!same(this.current(f, rec), p.after)) p.keep = 'changed since';
       else if (f.field.startsWith('link:') && !company(f.field.slice('link:'.length))) p.keep = 'the company no longer exists';
+      else if (f.field.startsWith('tag:') && !store.tags.byId(f.field.slice('tag:'.length))) p.keep = 'the tag no longer exists';
       else p.keep = this.identityKeep(f, p.before, rec);
       fields.push(p);
     }
@@ -347,11 +356,16 @@ export class ChangeService {
 
   private current(f: ChangeFieldRow, rec: ContactRow | CompanyRow): unknown {
     if (f.field.startsWith('note:')) return this.ctx.store.notes.byId(f.field.slice('note:'.length))?.body ?? null;
+    if (f.entity_type === 'contact' && f.field === FIELD.archived) return (rec as ContactRow).archived_at !== null;
     if (f.field.startsWith('attr:')) return attrs(rec.custom_attributes)[f.field.slice('attr:'.length)] ?? null;
     if (f.field.startsWith('link:')) {
       const co = this.ctx.store.companies.byId(f.field.slice('link:'.length));
       const linked = co !== undefined && this.ctx.store.companies.contactPks(co.pk).includes(rec.pk);
       return linked ? 'linked' : 'unlinked';
+    }
+    if (f.field.startsWith('tag:')) {
+      const tag = this.ctx.store.tags.byId(f.field.slice('tag:'.length));
+      return tag && this.ctx.store.tags.has(f.entity_type, rec.pk, tag.pk) ? 'tagged' : 'untagged';
     }
     const column = f.entity_type === 'contact' ? CONTACT_COLUMNS[f.field] : COMPANY_COLUMNS[f.field];
     if (f.entity_type === 'contact' && CONTACT_FLAGS.has(f.field) && column) return (rec as unknown as Record<string, unknown>)[column] === 1;
@@ -475,7 +489,12 @@ export class ChangeService {
     const attrPayload: Record<string, unknown> = {};
     for (const p of fields) {
       const field = p.f.field;
-      if (field === 'stage' || field.startsWith('link:') || field.startsWith('note:')) continue;
+      if (field === 'stage' || field.startsWith('link:') || field.startsWith('note:') || field.startsWith('tag:')) continue;
+      if (field === FIELD.archived) {
+        // an archive's undo is a restore (and a restore's an archive), in Intercom too once it had it
+        w.setArchived(row, p.before === true, { at, queue: p.compensate });
+        continue;
+      }
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -490,13 +509,24 @@ export class ChangeService {
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
     // one entry with every field put back, when any of them must reach Intercom
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('link:'));
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && p.f.field !== FIELD.archived && !p.f.field.startsWith('link:') && !p.f.field.startsWith('tag:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, adopt: false, queue });
     for (const p of fields.filter((x) => x.f.field.startsWith('link:'))) {
       const co = store.companies.byId(p.f.field.slice('link:'.length));
       if (!co) continue;
       if (p.before === 'linked') w.link(row, co, { at, queue: p.compensate });
       else w.unlink(row, co, { at, queue: p.compensate });
+    }
+    this.restoreTags('contact', row, fields, at);
+  }
+
+  /** Tags the change put on or took off, back as they were (an entry for Intercom when it has the change). */
+  private restoreTags(type: EntityType, row: { pk: number; id: string }, fields: FieldPlan[], at: number): void {
+    for (const p of fields.filter((x) => x.f.field.startsWith('tag:'))) {
+      const tag = this.ctx.store.tags.byId(p.f.field.slice('tag:'.length));
+      if (!tag) continue;
+      if (p.before === 'tagged') this.tagWriter.tag(type, row, tag, { at, queue: p.compensate });
+      else this.tagWriter.untag(type, row, tag, { at, queue: p.compensate });
     }
   }
 
@@ -525,7 +555,7 @@ export class ChangeService {
     const attrPayload: Record<string, unknown> = {};
     for (const p of fields) {
       const field = p.f.field;
-      if (field === 'stage') continue;
+      if (field === 'stage' || field.startsWith('tag:')) continue;
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -539,8 +569,9 @@ export class ChangeService {
     }
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage');
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('tag:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, queue });
+    this.restoreTags('company', row, fields, at);
   }
 }
 

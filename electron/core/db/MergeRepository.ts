@@ -28,6 +28,9 @@ export interface MovedRows {
   messages: string[];
   /** Notes (ids): the unsent ones are queued again as the survivor's. */
   notes?: string[];
+  /** Tags (pks) the survivor gained, and every tag the removed contact had (its links go with its row). */
+  tags?: number[];
+  fromTags?: { tag_pk: number; created_at: number }[];
 }
 
 /** An outbox entry of the removed contact that had not gone out, to append again on undo. */
@@ -91,6 +94,18 @@ export class MergeRepository {
 
   // ---- possible duplicates --------------------------------------------------------------------
 
+  /**
+   * Whether the indexes the duplicate groups read are there: a large first import drops them
+   * while it writes and puts them back at its end (RemoteRepository.dropListIndexes).
+   */
+  duplicateIndexesReady(): boolean {
+    const n = this.st
+      .get(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('contacts_by_email_nocase', 'contacts_by_name')`)
+      .pluck()
+      .get() as number;
+    return n === 2;
+  }
+
   duplicateGroups(q: { reason?: DuplicateReason; limit: number; offset: number }): { rows: DuplicateGroupRow[]; total: number } {
     const where = q.reason ? 'WHERE reason = @reason' : '';
     const params = { reason: q.reason ?? null };
@@ -151,9 +166,17 @@ export class MergeRepository {
       .all(p) as number[];
     const messages = this.st.get('UPDATE messages SET contact_id = @intoId WHERE contact_id = @fromId RETURNING id').pluck().all(p) as string[];
     const notes = this.st.get('UPDATE notes SET contact_pk = @intoPk WHERE contact_pk = @fromPk RETURNING id').pluck().all(p) as string[];
+    const fromTags = this.st.get<{ tag_pk: number; created_at: number }>('SELECT tag_pk, created_at FROM contact_tags WHERE contact_pk = @fromPk ORDER BY tag_pk').all(p);
+    const tags = this.st
+      .get(
+        `INSERT OR IGNORE INTO contact_tags (tag_pk, contact_pk, created_at)
+         SELECT tag_pk, @intoPk, created_at FROM contact_tags WHERE contact_pk = @fromPk RETURNING tag_pk`,
+      )
+      .pluck()
+      .all(p) as number[];
     // the link repository keeps user_count; the links the survivor gains count here
     this.st.get('UPDATE companies SET user_count = user_count + 1 WHERE pk IN (SELECT value FROM json_each(@links))').run({ links: JSON.stringify(links) });
-    return { links, events, history, messages, notes };
+    return { links, events, history, messages, notes, tags, fromTags };
   }
 
   /** The reverse of `moveContactRows`, once `from` is back (same pk). */
@@ -167,6 +190,9 @@ export class MergeRepository {
     this.st.get('UPDATE stage_history SET entity_id = @fromId WHERE id IN (SELECT value FROM json_each(@history))').run({ ...p, history: ids(moved.history) });
     this.st.get('UPDATE messages SET contact_id = @fromId WHERE id IN (SELECT value FROM json_each(@messages))').run({ ...p, messages: ids(moved.messages) });
     this.st.get('UPDATE notes SET contact_pk = @fromPk WHERE id IN (SELECT value FROM json_each(@notes))').run({ ...p, notes: ids(moved.notes ?? []) });
+    this.st.get('DELETE FROM contact_tags WHERE contact_pk = @intoPk AND tag_pk IN (SELECT value FROM json_each(@tags))').run({ ...p, tags: ids(moved.tags ?? []) });
+    const retag = this.st.get('INSERT OR IGNORE INTO contact_tags (tag_pk, contact_pk, created_at) VALUES (@tagPk, @fromPk, @createdAt)');
+    for (const t of moved.fromTags ?? []) retag.run({ fromPk: from.pk, tagPk: t.tag_pk, createdAt: t.created_at });
     this.st.get('UPDATE companies SET user_count = user_count - 1 WHERE pk IN (SELECT value FROM json_each(@links))').run({ links: ids(moved.links) });
   }
 

@@ -249,6 +249,24 @@ export class OutboxRepository {
   }
 
   /**
+   * A deleted record's entries, whatever their status (done ones carry its data), but `keepSeq`
+   * (the delete itself) and those in flight, which stay for their answer (`settleErased` clears them).
+   */
+  eraseOf(entityId: string, keepSeq: number | null): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND seq IS NOT ? AND status != 'in_flight'`).run(entityId, keepSeq);
+  }
+
+  /**
+   * Once a deleted record's delete has reached Intercom: its other entries (any an answer left)
+   * go, and the delete's own payload keeps only the Intercom id, by which a pull knows not to
+   * bring it back while Intercom's search still shows it.
+   */
+  settleErased(entityId: string, deleteOp: OutboxOp): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND op != ?`).run(entityId, deleteOp);
+    this.st.get(`UPDATE outbox SET payload = json_object('intercomId', json_extract(payload, '$.intercomId')) WHERE entity_id = ? AND op = ?`).run(entityId, deleteOp);
+  }
+
+  /**
    * The Intercom id a create answered with, for the waiting archive of its contact (or delete of
    * its company) removed while the create was in flight: the removal then goes to the right
    * record. Returns how many took it.
@@ -257,7 +275,7 @@ export class OutboxRepository {
     return this.st
       .get(
         `UPDATE outbox SET payload = json_set(payload, '$.intercomId', @intercomId)
-         WHERE entity_id = @entityId AND op IN ('contact.archive', 'company.delete') AND status IN ('pending', 'in_flight', 'failed')
+         WHERE entity_id = @entityId AND op IN ('contact.archive', 'contact.delete', 'company.delete') AND status IN ('pending', 'in_flight', 'failed')
            AND json_extract(payload, '$.intercomId') IS NULL`,
       )
       .run({ entityId, intercomId }).changes;

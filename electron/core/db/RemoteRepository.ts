@@ -108,6 +108,22 @@ export class RemoteRepository {
       .all({ after: afterPk, limit });
   }
 
+  /**
+   * Contacts Intercom has, not archived here and with nothing of theirs in the outbox (waiting,
+   * in flight or refused, or sent after `recent`: Intercom may not show a new contact at once),
+   * after `afterPk` in pk order: those a read by id checks are still there.
+   */
+  contactsToCheck(afterPk: number, limit: number, recent: number): { pk: number; id: string; intercom_id: string }[] {
+    return this.st
+      .get<{ pk: number; id: string; intercom_id: string }>(
+        `SELECT c.pk, c.id, c.intercom_id FROM contacts c
+         WHERE c.pk > @after AND c.intercom_id IS NOT NULL AND c.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = c.id AND (o.status != 'done' OR o.updated_at > @recent))
+         ORDER BY c.pk LIMIT @limit`,
+      )
+      .all({ after: afterPk, limit, recent });
+  }
+
   /** Local companies by their Intercom ids (unknown ids are left out). */
   companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string }> {
     const out = new Map<string, { pk: number; id: string; name: string }>();
@@ -134,14 +150,15 @@ export class RemoteRepository {
   }
 
   /**
-   * Contacts removed here whose archive has not reached Intercom yet: local id and Intercom id
-   * (null while their create's answer is awaited). A pull must not bring them back meanwhile.
+   * Contacts removed here whose archive has not reached Intercom yet, and contacts deleted here
+   * (sent or not: Intercom's search shows a deleted contact for minutes): local id and Intercom id
+   * (null while their create's answer is awaited). A pull must not bring them back.
    */
   waitingArchives(): { entity_id: string; intercom_id: string | null }[] {
     return this.st
       .get<{ entity_id: string; intercom_id: string | null }>(
         `SELECT entity_id, json_extract(payload, '$.intercomId') AS intercom_id FROM outbox
-         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive'
+         WHERE (status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive') OR op = 'contact.delete'
          UNION ALL
          -- a contact merged here into another: Intercom lists it until its merge goes out
          SELECT json_extract(payload, '$.fromId'), json_extract(payload, '$.fromIntercomId') FROM outbox

@@ -2,11 +2,13 @@
 // inside `transaction`, which is synchronous (no await can slip in between the row, the
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
+import { AdminRepository } from './AdminRepository';
 import { BulkRepository } from './BulkRepository';
 import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
+import { ErasureRepository } from './ErasureRepository';
 import { EventRepository } from './EventRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
@@ -23,6 +25,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TagRepository } from './TagRepository';
 import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
@@ -45,6 +48,9 @@ export class Store {
   readonly templates: TemplateRepository;
   readonly notes: NoteRepository;
   readonly merges: MergeRepository;
+  readonly admins: AdminRepository;
+  readonly erasure: ErasureRepository;
+  readonly tags: TagRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -66,6 +72,9 @@ export class Store {
     this.templates = new TemplateRepository(db);
     this.notes = new NoteRepository(db);
     this.merges = new MergeRepository(db);
+    this.admins = new AdminRepository(db);
+    this.erasure = new ErasureRepository(db);
+    this.tags = new TagRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

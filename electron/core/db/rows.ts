@@ -55,6 +55,8 @@ export interface ContactRow {
   sync_state: Contact['syncState'];
   /** 0 or 1: Intercom's unsubscribed_from_emails. */
   unsubscribed_from_emails: number;
+  owner_id: string | null;
+  archived_at: number | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -74,6 +76,8 @@ export function toContact(r: ContactRow): Contact {
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
+    ownerId: r.owner_id,
+    archivedAt: isoOrNull(r.archived_at),
   };
 }
 

@@ -39,11 +39,15 @@ export class MergeService {
 
   duplicates(q: ParsedInput<'contacts.duplicates'>): MethodOutput<'contacts.duplicates'> {
     const { store } = this.ctx;
+    if (!store.merges.duplicateIndexesReady()) {
+      throw new AppError('BUSY', 'Possible duplicates are listed once the import from Intercom has finished (it is writing the contacts now); try again then.');
+    }
     const page = store.merges.duplicateGroups({ reason: q.reason, limit: q.limit, offset: q.offset ?? 0 });
     const groups = page.rows.map((g) => {
       const listed = store.merges.groupMembers(g, GROUP_LISTED);
       const rows = listed.map((pk) => store.contacts.byPk(pk)).filter((r): r is ContactRow => r !== undefined);
       const companies = store.links.companiesOfMany(listed);
+      const tags = store.tags.namesOfMany('contact', listed);
       const co = g.company_pk === null ? undefined : store.companies.byPk(g.company_pk);
       const company = co ? toCompanyRef(co) : null;
       return {
@@ -51,7 +55,7 @@ export class MergeService {
         key: g.key,
         company,
         size: g.size,
-        contacts: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+        contacts: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       };
     });
     return { groups, total: page.total };
@@ -63,10 +67,11 @@ export class MergeService {
     const into = this.mustGet(intoId, 'intoId');
     const counts = store.merges.counts(from);
     const companies = store.links.companiesOfMany([from.pk, into.pk]);
+    const tags = store.tags.namesOfMany('contact', [from.pk, into.pk]);
     const mode = this.modeOf(from, into);
     return {
-      from: Object.assign(toContact(from), { companies: companies.get(from.pk) ?? [] }),
-      into: Object.assign(toContact(into), { companies: companies.get(into.pk) ?? [] }),
+      from: Object.assign(toContact(from), { companies: companies.get(from.pk) ?? [], tags: tags.get(from.pk) ?? [] }),
+      into: Object.assign(toContact(into), { companies: companies.get(into.pk) ?? [], tags: tags.get(into.pk) ?? [] }),
       fields: this.choices(from, into),
       intercom: { mode, message: this.intercomWords(from, into, mode) },
       moves: counts,
@@ -140,6 +145,7 @@ export class MergeService {
         if (co) this.writer.queue(into.id, 'company.link', { companyId: co.id }, { at });
       }
       this.writer.requeueMovedEvents(into, saved.moved.events, { at }, saved.moved.notes);
+      this.writer.queueMovedTags(into, saved.moved.tags ?? [], { at });
       if (mode === 'archive') {
         this.writer.queue(
           from.id,

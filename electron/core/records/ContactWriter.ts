@@ -22,6 +22,8 @@ export interface NewContactFields {
   externalId: string | null;
   stage: ContactStage;
   customAttributes: Record<string, unknown>;
+  /** The owning admin's id; left out (not null) when there is none, so the entry carries no owner. */
+  ownerId?: string;
 }
 
 type ContactKey = Pick<ContactRow, 'pk' | 'id'>;
@@ -324,6 +326,66 @@ export class ContactWriter {
     });
   }
 
+  /**
+   * Archives (or restores) the contact, kept here with the time it was archived: out of the
+   * table, search, counts and segments until restored. A contact.setArchived entry takes the same
+   * step in Intercom (POST /contacts/{id}/archive or /unarchive); `queue: false` leaves the outbox
+   * alone (an undo that withdraws the entry instead).
+   */
+  setArchived(row: ContactKey, archived: boolean, o: ChangeOptions & { queue?: boolean }): Written {
+    const { store } = this;
+    store.contacts.update(row.pk, { archivedAt: archived ? o.at : null, updatedAt: o.at });
+    const seq =
+      o.queue === false
+        ? null
+        : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setArchived', payload: { archived }, at: o.at, hold: o.hold ?? null });
+    return { seq, historyId: null };
+  }
+
+  /** Intercom has the contact archived (someone else archived it): kept here, archived too; no entry. */
+  archivedInIntercom(row: ContactKey & { archived_at: number | null }, at: number): void {
+    if (row.archived_at === null) this.store.contacts.update(row.pk, { archivedAt: at });
+  }
+
+  /** Intercom lists the contact again (someone unarchived it there): restored here too; no entry. */
+  unarchivedInIntercom(row: ContactKey): void {
+    this.store.contacts.update(row.pk, { archivedAt: null });
+  }
+
+  /**
+   * Deletes the contact for good: its links (its companies' user counts follow), then every row
+   * about it (ErasureRepository: history, conflicts, messages, import rows, the journal's values,
+   * outbox entries, search entry, events, the row). A contact.delete entry takes it out of
+   * Intercom when Intercom has it or may have it (a create sent or in flight: as archiveCreated);
+   * returns that entry, or null. Entries in flight stay until their answer (which hands the delete
+   * the Intercom id); `settleDeleted` clears them once the delete has gone.
+   */
+  erase(row: ContactRow, o: ChangeOptions): number | null {
+    const { store } = this;
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id) || store.sync.hasSentWaiting(row.id);
+    store.links.unlinkContact(row.pk);
+    const words = [row.name, row.email, ...store.erasure.journalWords(row.id)].filter((w): w is string => typeof w === 'string');
+    const seq = reached
+      ? store.outbox.append({
+          entityType: 'contact',
+          entityId: row.id,
+          op: 'contact.delete',
+          // createSent: without an Intercom id, the delete finds the contact its create made (ops/archive.ts target)
+          payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, createSent: row.intercom_id === null },
+          at: o.at,
+          fresh: true,
+        })
+      : null;
+    store.outbox.eraseOf(row.id, seq);
+    store.erasure.eraseContact({ pk: row.pk, id: row.id, words });
+    return seq;
+  }
+
+  /** A deleted contact's delete reached Intercom: nothing of it stays in the outbox but the entry's bare record. */
+  settleDeleted(id: string): void {
+    this.store.outbox.settleErased(id, 'contact.delete');
+  }
+
   // ---- merging duplicates ---------------------------------------------------------------------
 
   /**
@@ -360,6 +422,14 @@ export class ContactWriter {
     }
     // notes written on the removed contact go to Intercom on the survivor
     for (const noteId of this.store.merges.unsentNotes(movedNotes)) this.queue(into.id, 'contact.note', { noteId }, o);
+  }
+
+  /** Tags the survivor gained by a merge go to Intercom on it (Intercom's merge does not say it moves them). */
+  queueMovedTags(into: ContactKey, gained: readonly number[], o: ChangeOptions): void {
+    for (const pk of gained) {
+      const tag = this.store.tags.byPk(pk);
+      if (tag) this.queue(into.id, 'contact.tag', { tagId: tag.id, name: tag.name }, o);
+    }
   }
 
   /**

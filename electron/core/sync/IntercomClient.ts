@@ -9,8 +9,11 @@ import {
   parseErrorBody,
 } from './IntercomError';
 import type {
+  AdminList,
   AdminMessage,
   ArchivedContact,
+  DeletedContact,
+  UnarchivedContact,
   CompanyList,
   CompanyScroll,
   CompanyWrite,
@@ -27,6 +30,7 @@ import type {
   IntercomCompany,
   IntercomContact,
   IntercomNote,
+  IntercomTag,
   MessageCreate,
   NoteCreate,
   NoteList,
@@ -231,6 +235,11 @@ export class IntercomClient {
     return this.request('GET', '/me');
   }
 
+  /** The workspace's admins, in one answer (the endpoint does not page). */
+  listAdmins(): Promise<AdminList> {
+    return this.request('GET', '/admins');
+  }
+
   listDataAttributes(model: 'contact' | 'company'): Promise<DataAttributeList> {
     return this.request('GET', '/data_attributes', { query: { model } });
   }
@@ -276,6 +285,16 @@ export class IntercomClient {
     return this.request('POST', `/contacts/${seg(id)}/archive`, { idempotent: true });
   }
 
+  /** The archived contact back on Intercom's lists and searches; safe to repeat. */
+  unarchiveContact(id: string): Promise<UnarchivedContact> {
+    return this.request('POST', `/contacts/${seg(id)}/unarchive`, { idempotent: true });
+  }
+
+  /** Permanent; a repeat answers 404 (done). */
+  deleteContact(id: string): Promise<DeletedContact> {
+    return this.request('DELETE', `/contacts/${seg(id)}`, { idempotent: true });
+  }
+
   /** Intercom archives the company in the background; a repeat answers 404 (done). */
   deleteCompany(id: string): Promise<DeletedCompany> {
     return this.request('DELETE', `/companies/${seg(id)}`, { idempotent: true });
@@ -318,6 +337,34 @@ export class IntercomClient {
 
   detachCompany(contactId: string, companyIntercomId: string): Promise<IntercomCompany> {
     return this.request('DELETE', `/contacts/${seg(contactId)}/companies/${seg(companyIntercomId)}`);
+  }
+
+  /** The workspace's tags, all of them in one answer. */
+  listTags(): Promise<{ type: 'list'; data: IntercomTag[] }> {
+    return this.request('GET', '/tags');
+  }
+
+  /** Creates the tag, or finds it by name (case-insensitive): safe to repeat. */
+  ensureTag(name: string): Promise<IntercomTag> {
+    return this.request('POST', '/tags', { body: { name }, idempotent: true });
+  }
+
+  /** Tags or untags a company (the tag is made when tagging needs it); safe to repeat. */
+  tagCompany(name: string, companyIntercomId: string, untag: boolean): Promise<IntercomTag> {
+    return this.request('POST', '/tags', { body: { name, companies: [{ id: companyIntercomId, ...(untag ? { untag: true } : {}) }] }, idempotent: true });
+  }
+
+  tagContact(contactId: string, tagIntercomId: string): Promise<IntercomTag> {
+    return this.request('POST', `/contacts/${seg(contactId)}/tags`, { body: { id: tagIntercomId }, idempotent: true });
+  }
+
+  untagContact(contactId: string, tagIntercomId: string): Promise<IntercomTag> {
+    return this.request('DELETE', `/contacts/${seg(contactId)}/tags/${seg(tagIntercomId)}`);
+  }
+
+  /** Every tag of a contact, with names (the contact object lists 10, as references). */
+  listContactTags(contactId: string): Promise<{ type: 'list'; data: IntercomTag[] }> {
+    return this.request('GET', `/contacts/${seg(contactId)}/tags`);
   }
 
   listContactCompanies(contactId: string): Promise<CompanyList> {

@@ -27,6 +27,7 @@ import {
   type SyncSettings,
 } from './mapping';
 import { baseJson, flatten, mergeFields, type Flat, parseBase, pendingFields, pendingLinks, withAttributes, type FieldConflict } from './merge';
+import { RemoteTags } from './RemoteTags';
 import type { ProgressFn, SyncContext } from './SyncContext';
 
 /** Where the first pull keeps its progress (the key predates the name 'first pull'; stores hold it). */
@@ -314,6 +315,9 @@ export class Puller {
   private readonly companyWriter: CompanyWriter;
   /** Ids of contacts first seen in Intercom (see TimeOrderedIds). */
   private readonly contactIds = new TimeOrderedIds();
+  private readonly remoteTags: RemoteTags;
+  /** Contacts whose tags must be read whole after their page (see RemoteTags.applyContact). */
+  private tagReads: { id: string; intercomId: string; updatedAt: number }[] = [];
 
   constructor(
     private readonly ctx: SyncContext,
@@ -328,6 +332,7 @@ export class Puller {
     this.searchPassSize = Math.max(1, options.searchPassSize ?? 10_000);
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
+    this.remoteTags = new RemoteTags(ctx.store);
   }
 
   // ---- first pull ------------------------------------------------------------------------------
@@ -408,13 +413,18 @@ export class Puller {
     const ref = { state };
     if (state.contactWalk !== 'list') {
       const walked = await this.searchWalk(ref, s, contacts, onProgress);
-      if (walked !== 'refused') return pages + walked;
+      if (walked !== 'refused') {
+        await this.readContactTags('sync.firstPull');
+        return pages + walked;
+      }
       // a workspace (or plan) whose search refuses these queries is read the sequential way;
       // contacts already written are matched by their Intercom id, so none is written twice
       ref.state = { ...ref.state, contactWalk: 'list', partitions: undefined, cursor: null, done: 0 };
       store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
     }
-    return pages + (await this.listWalk(ref, s, contacts, onProgress));
+    pages += await this.listWalk(ref, s, contacts, onProgress);
+    await this.readContactTags('sync.firstPull');
+    return pages;
   }
 
   /**
@@ -783,6 +793,7 @@ export class Puller {
         onProgress?.(done, page.total_count ?? null);
       },
     );
+    await this.readContactTags('sync.pull');
     return { pages, watermark: state.watermark };
   }
 
@@ -974,7 +985,7 @@ export class Puller {
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;
-        this.companyWriter.insertFromIntercom(
+        const pk = this.companyWriter.insertFromIntercom(
           {
           id,
           // a company_id naming a local id is derived from it again on push (companyIdFor)
@@ -992,13 +1003,15 @@ export class Puller {
           remote.stage,
           INTERCOM_ACTOR,
         );
+        this.remoteTags.applyCompany(pk, co.tags?.tags, co.updated_at, { waiting: [], pushed: [] }, at);
         counts.inserted++;
         changed.push(id);
         return;
       }
       seen.add(row.pk);
       const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
-      if (this.mergeCompany(row, co, remote, entries, open.get(row.id) ?? [], counts, at)) changed.push(row.id);
+      const merged = this.mergeCompany(row, co, remote, entries, open.get(row.id) ?? [], counts, at);
+      if (this.remoteTags.applyCompany(row.pk, co.tags?.tags, co.updated_at, entries, at) || merged) changed.push(row.id);
     });
     return changed;
   }
@@ -1068,6 +1081,7 @@ export class Puller {
     const companies = store.remote.companiesByIntercomId(companyIntercomIds);
     const changed: string[] = [];
     const fresh: NewRemoteContact[] = [];
+    const freshRemote: IntercomContact[] = [];
     const seen = new Set<number>();
     // contacts removed here whose archive waits: Intercom still lists them until it goes out
     const archiving = matches.size < page.length ? waitingArchives(store.remote.waitingArchives()) : null;
@@ -1091,22 +1105,40 @@ export class Puller {
           createdAt: (c.created_at ?? c.updated_at) * 1000,
           updatedAt: c.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: c.updated_at }),
+          ownerId: remote.ownerId,
           companies: (c.companies?.data ?? []).flatMap((d) => companies.get(d.id) ?? []),
         });
+        freshRemote.push(c);
         return;
       }
       seen.add(row.pk);
       const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
-      if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
+      const merged = this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at);
+      if (this.contactTags(row.pk, row.id, c, entries) || merged) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
     const pks = this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR, { searchEntries: deferred === undefined });
     if (deferred && pks.length > 0) deferred.afterPk = Math.min(deferred.afterPk, Math.min(...pks) - 1);
+    fresh.forEach((r, i) => this.contactTags(pks[i]!, r.id, freshRemote[i]!, { waiting: [], pushed: [] }));
     for (const r of fresh) changed.push(r.id);
     // Intercom counts each contact's notes: the notes step reads those it has more of than this store
     store.notes.wantWhereBehind(page.flatMap((c) => ((c.notes?.total_count ?? 0) > 0 ? [{ intercomId: c.id, count: c.notes!.total_count! }] : [])), at);
     counts.inserted += fresh.length;
     return changed;
+  }
+
+  /**
+   * A contact archived here that Intercom lists again, in a version newer than the archive (its
+   * push, or when this console found it archived there): someone unarchived it, so it is restored
+   * here too. A version from before (search lags minutes) leaves it archived, and so does an
+   * archive or restore of ours still waiting to go out.
+   */
+  private listedAgain(row: SyncedContactRow, c: IntercomContact, waiting: readonly { op: string }[]): boolean {
+    if (row.archived_at === null || waiting.some((e) => e.op === 'contact.setArchived')) return false;
+    const since = Math.max(row.archived_at, this.ctx.store.sync.lastDoneAt(row.id, 'contact.setArchived') ?? 0);
+    if (c.updated_at * 1000 <= since) return false;
+    this.contactWriter.unarchivedInIntercom(row);
+    return true;
   }
 
   private mergeContact(
@@ -1146,7 +1178,7 @@ export class Puller {
     }
     const write: ContactWrite = {};
     for (const [f, v] of Object.entries(m.apply)) {
-      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage' || f === 'ownerId') write[f] = v as string | null;
       else if (f === 'unsubscribedFromEmails') write.unsubscribedFromEmails = v === true;
     }
     const attrs = withAttributes(row.custom_attributes, m.apply);
@@ -1154,11 +1186,12 @@ export class Puller {
     const applied = Object.keys(write).length > 0;
     const contactAt = c.updated_at * 1000;
     if (applied) this.contactWriter.applyRemote(row, write, { updatedAt: Math.max(row.updated_at, contactAt), stageAt: contactAt, actor: INTERCOM_ACTOR });
+    const restored = this.listedAgain(row, c, waiting);
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
     this.contactWriter.setRemote(row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
-    if (applied || linked) counts.updated++;
+    if (applied || linked || restored) counts.updated++;
     else counts.unchanged++;
     return applied || linked || opened > 0 || row.intercom_id !== c.id;
   }
@@ -1192,6 +1225,45 @@ export class Puller {
       }
     }
     return this.contactWriter.applyRemoteLinks(row.pk, add, remove, versionAt);
+  }
+
+  /** A contact's tags from the contact object; one whose list is longer (or names a tag not known here) is read whole after the page. */
+  private contactTags(pk: number, id: string, c: IntercomContact, entries: RecordEntries): boolean {
+    const { changed, complete } = this.remoteTags.applyContact(pk, c, entries);
+    if (!complete) this.tagReads.push({ id, intercomId: c.id, updatedAt: c.updated_at });
+    return changed;
+  }
+
+  /** The whole tag lists of the contacts `contactTags` could not finish, one request each. */
+  private async readContactTags(op: string): Promise<void> {
+    const { store, client } = this.ctx;
+    const reads = this.tagReads.splice(0);
+    for (const r of reads) {
+      if (this.ctx.signal.aborted) return;
+      let list;
+      try {
+        list = await client.listContactTags(r.intercomId);
+      } catch (e) {
+        // gone from Intercom since the page was read: nothing to bring in
+        if (isIntercomError(e) && e.kind === 'not_found') continue;
+        throw e;
+      }
+      const changed = store.transaction(() => {
+        const row = store.contacts.byId(r.id);
+        if (!row) return false;
+        const entries = { waiting: store.remote.waitingEntries([r.id]), pushed: store.remote.doneEntriesSince([r.id], this.ctx.now() - this.lagS * 1000) };
+        return this.remoteTags.applyContactList(row.pk, list.data, r.updatedAt, entries, this.ctx.now());
+      });
+      if (changed) this.ctx.changed('contact', [r.id], op);
+    }
+  }
+
+  /** The workspace's tags (GET /tags), before the records that carry them. */
+  async pullTags(): Promise<void> {
+    const list = await this.ctx.client.listTags();
+    const changed = this.ctx.store.transaction(() => this.remoteTags.applyWorkspace(list.data, this.ctx.now()));
+    // screens that show tags refresh on a contact change (the sync's changes carry no tag entity)
+    if (changed) this.ctx.changed('contact', [], 'sync.pullTags');
   }
 
   /** Opens a conflict per field, or refreshes the open one of that field; returns how many changed. */

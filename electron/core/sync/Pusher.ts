@@ -295,9 +295,10 @@ export class Pusher implements PushRun {
     const attempts = Math.max(1, ...step.entries.map((x) => x.attempts + 1));
     const creating = op?.fold === 'run' && !this.intercomIdOf(rec);
 
-    const fail = (message: string): boolean => {
+    const fail = (message: string, alongside?: Commit): boolean => {
       store.transaction(() => {
         store.outbox.markFailed(seqs, message, at);
+        alongside?.();
         const first = step.entries[0];
         if (first) op?.failed?.(store, first, message);
         store.outbox.refreshSyncState(rec.type, rec.id);
@@ -317,7 +318,7 @@ export class Pusher implements PushRun {
       return false;
     };
 
-    if (e instanceof StepFailure) return fail(e.message);
+    if (e instanceof StepFailure) return fail(e.message, e.alongside);
     if (!(e instanceof IntercomError)) {
       this.ctx.log(`push of ${rec.type} ${rec.id} (${step.kind}) failed unexpectedly`, e);
       return fail(`Lead Console could not record this change: ${e instanceof Error ? e.message : String(e)}`);

@@ -12,6 +12,12 @@ export interface IntercomAdmin {
   app: { id_code: string; name: string; region: string; timezone: string };
 }
 
+/** GET /admins: the workspace's team. */
+export interface AdminList {
+  type: 'admin.list';
+  admins: { type: 'admin'; id: string | number; name?: string | null; email?: string | null }[];
+}
+
 export interface Pages {
   type?: 'pages';
   page?: number;
@@ -38,6 +44,8 @@ export interface IntercomContact {
   companies?: { type?: 'list'; data?: Array<{ type?: 'company'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
   /** Up to 10 of the contact's notes and how many it has (the pull reads them when it holds fewer). */
   notes?: { type?: 'list'; data?: Array<{ type?: string; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
+  /** The contact's tags as references (ids only, at most 10); `has_more`: the rest at GET /contacts/{id}/tags. */
+  tags?: { type?: 'list'; data?: Array<{ type?: 'tag'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
 }
 
 /** POST /contacts and PUT /contacts/{id}; create needs one of role, email or external_id. */
@@ -79,6 +87,20 @@ export interface ArchivedContact {
   id: string;
   external_id: string | null;
   archived: true;
+}
+
+export interface UnarchivedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  archived: false;
+}
+
+export interface DeletedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  deleted: true;
 }
 
 export interface DeletedCompany {
@@ -132,6 +154,15 @@ export interface IntercomCompany {
   size?: number | null;
   monthly_spend?: number | null;
   custom_attributes: Record<string, AttributeValue | null>;
+  /** The company's tags, each with its name. */
+  tags?: { type?: 'tag.list'; tags?: IntercomTag[] } | null;
+}
+
+/** A tag as Intercom lists it (GET /tags, a contact's tags, a company's). */
+export interface IntercomTag {
+  type?: 'tag';
+  id: string;
+  name: string;
 }
 
 /** POST /companies creates or updates by company_id, which can never change afterwards. */

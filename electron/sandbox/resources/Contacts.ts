@@ -68,6 +68,10 @@ export class Contacts {
       const v = optInt(b, key);
       if (v !== undefined) out[key] = v;
     }
+    // an owner must be an admin of the workspace
+    if (out.owner_id !== undefined && out.owner_id !== null && !this.ws.isAdmin(out.owner_id)) {
+      throw new ApiError(400, 'parameter_invalid', `owner_id ${out.owner_id} is not an admin of this workspace`, 'owner_id');
+    }
     if (has(b, 'unsubscribed_from_emails')) {
       if (typeof b.unsubscribed_from_emails !== 'boolean') throw badParam('unsubscribed_from_emails must be a boolean', 'unsubscribed_from_emails');
       out.unsubscribed_from_emails = b.unsubscribed_from_emails;

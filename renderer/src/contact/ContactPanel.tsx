@@ -16,6 +16,7 @@ import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';
 import { When } from '../ui/When';
 import { CompanyLinker } from './CompanyLinker';
+import { TagsSection } from './TagsSection';
 import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
@@ -23,10 +24,13 @@ import { EmailConsent } from './EmailConsent';
 import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
 import { NotesSection } from './NotesSection';
+import { OwnerField } from './OwnerField';
+import { useTeamFeed } from '../state/teamStore';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
 import { MergeDialog } from '../merges/MergeDialog';
 import { RecordChanges } from './RecordChanges';
+import { ArchivedNote, RemoveSection } from './RemoveSection';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
@@ -45,8 +49,9 @@ export function ContactPanel({ id }: { id: string }) {
   const rec = useRecord<Detail>(load);
   const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
+  useTeamFeed();
 
-  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
+  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been deleted, merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 
@@ -134,6 +139,7 @@ function ContactBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ArchivedNote contact={data} label={label} onDone={() => void reload()} />
       <ConflictBanner entityId={id} />
       <div className="rec-actions">
         <button type="button" className="secondary" onClick={() => setMergeInto({ into: null })} data-testid="merge-into">
@@ -193,6 +199,7 @@ function ContactBody({
 
       <section className="rec-section" aria-labelledby="contact-fields-h">
         <h3 id="contact-fields-h">Details</h3>
+        <OwnerField ownerId={data.ownerId} onSave={(ownerId) => save({ ownerId })} />
         <EditableField label="Name" value={data.name ?? ''} parse={parseName} onSave={(v) => save({ name: v })} emptyText="Add a name" testId="field-name" />
         <EditableField
           label="Email"
@@ -286,6 +293,8 @@ function ContactBody({
         <CompanyLinker contactId={id} linkedIds={data.companies.map((c) => c.id)} onLinked={() => void reload()} />
       </section>
 
+      <TagsSection target={{ type: 'contact', id, label }} />
+
       <MessagesSection contact={data} />
 
       <NotesSection contactId={id} />
@@ -306,6 +315,8 @@ function ContactBody({
         <h3 id="contact-changes-h">Changes made here</h3>
         <RecordChanges changes={journal.changes} onUndo={undo} testId="contact-changes" />
       </section>
+
+      <RemoveSection contact={data} label={label} onDone={() => void reload()} />
     </div>
   );
 }

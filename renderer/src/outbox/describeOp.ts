@@ -72,6 +72,11 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const who = str(p.fromLabel);
       return who ? `Merge ${who} into this contact in Intercom` : 'Merge a lead into this contact in Intercom';
     }
+    case 'contact.setArchived':
+      return p.archived === false ? 'Restored (unarchive in Intercom)' : 'Archived';
+    case 'contact.delete':
+      // nothing of the person is kept, the entry included
+      return 'Delete a contact in Intercom';
     case 'company.delete': {
       // the company is gone locally: its name travels in the entry
       const name = str(p.name);
@@ -100,5 +105,13 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
     case 'contact.note':
       // the entry names the note; its text is read from the note when it is sent (an edit changes it there)
       return 'Add a note';
+    case 'contact.tag':
+    case 'company.tag':
+    case 'contact.untag':
+    case 'company.untag': {
+      const name = str(p.name);
+      const verb = item.op.endsWith('.untag') ? 'Removed tag' : 'Tagged';
+      return name ? `${verb} “${name}”` : verb;
+    }
   }
 }

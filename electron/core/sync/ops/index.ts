@@ -3,7 +3,13 @@
 import { archive } from './archive';
 import { companyDelete } from './companyDelete';
 import { companyFields } from './companyFields';
+import { contactArchived } from './contactArchived';
+import { contactDelete } from './contactDelete';
+import { companyTag } from './companyTag';
+import { companyUntag } from './companyUntag';
 import { contactFields } from './contactFields';
+import { contactTag } from './contactTag';
+import { contactUntag } from './contactUntag';
 import { event } from './event';
 import { flush } from './flush';
 import { link } from './link';
@@ -15,7 +21,7 @@ import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge, contactArchived, contactDelete, contactTag, contactUntag, companyTag, companyUntag];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));
