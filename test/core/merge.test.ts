@@ -64,6 +64,14 @@ describe('possible duplicates', () => {
     expect((await api().call('contacts.duplicates', { limit: 1, offset: 1 })).groups).toHaveLength(1);
   });
 
+  it('says in words to wait while a first import has its indexes dropped, and lists again once they are back', async () => {
+    await twoAnns();
+    const dropped = t.core.store.remote.dropListIndexes();
+    await expect(api().call('contacts.duplicates', {})).rejects.toMatchObject({ code: 'BUSY', message: expect.stringMatching(/once the import from Intercom has finished/) });
+    t.core.store.remote.restoreIndexes(dropped);
+    expect((await api().call('contacts.duplicates', {})).total).toBe(1);
+  });
+
   it('reads its groups from indexes, not by sorting the table', () => {
     const plan = t.core.store.db
       .prepare(`EXPLAIN QUERY PLAN SELECT email FROM contacts INDEXED BY contacts_by_email_nocase WHERE email IS NOT NULL AND email <> '' GROUP BY email COLLATE NOCASE`)

@@ -9,6 +9,7 @@ import { FIRST_PULL_KEY, Puller, PULL_KEY, type FirstPullState, type PullerOptio
 import { RateLimiter } from '../../electron/core/sync/RateLimiter';
 import type { SyncContext } from '../../electron/core/sync/SyncContext';
 import type { ContactSearch } from '../../electron/core/sync/intercomTypes';
+import type { ContactListQuery } from '../../electron/core/db/ContactRepository';
 import { DEFAULT_STAGE_VALUES } from '../../shared/domain';
 import { storeVsIntercom } from '../helpers/storeVsIntercom';
 import { removeTempDir, startCore, type TestClock, type TestCore } from '../helpers/testCore';
@@ -252,6 +253,197 @@ describe('parallel first pull', () => {
     expect(firstPullState(r)).toMatchObject({ phase: 'done', contactWalk: 'list', done: 3000 });
     expect(summary.pages).toBe(Math.ceil(3000 / 150) + 2);
     expect(hs.count('GET', '/contacts')).toBe(Math.ceil(3000 / 150));
+    expectEachOnce(r);
+    expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+});
+
+/** What a first pull leaves, keyed by email (ids are made anew by each import): every table it writes. */
+function importedState(r: Rig) {
+  const rows = (sql: string) => db(r).prepare(sql).all();
+  return {
+    contacts: rows(
+      `SELECT email, role, name, phone, visitor_id, external_id, intercom_id, stage, custom_attributes, created_at, updated_at, last_activity_at,
+              sync_state, sync_base, funnel_rank, funnel_max, stage_entered_at, signed_up_at, sql_at, customer_at, unsubscribed_from_emails
+       FROM contacts ORDER BY email`,
+    ),
+    companies: rows(`SELECT external_id, intercom_id, name, plan, monthly_spend, stage, custom_attributes, user_count, created_at, updated_at, sync_state, sync_base FROM companies ORDER BY external_id`),
+    links: rows(`SELECT c.email, co.external_id, l.created_at FROM contact_companies l JOIN contacts c ON c.pk = l.contact_pk JOIN companies co ON co.pk = l.company_pk ORDER BY 1, 2`),
+    history: rows(
+      `SELECT coalesce(c.email, co.external_id) AS who, h.entity_type, h.from_stage, h.to_stage, h.at, h.actor, h.source FROM stage_history h
+       LEFT JOIN contacts c ON c.id = h.entity_id LEFT JOIN companies co ON co.id = h.entity_id ORDER BY 1, 2, h.at`,
+    ),
+    counts: rows('SELECT * FROM contact_counts WHERE n > 0 ORDER BY 1, 2, 3'),
+    notesWanted: rows('SELECT c.email, w.remote_count FROM notes_wanted w JOIN contacts c ON c.pk = w.contact_pk ORDER BY 1'),
+    searchEntries: scalar(r, 'SELECT count(*) FROM contact_search'),
+    indexes: rows(`SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name`),
+    outbox: scalar(r, 'SELECT count(*) FROM outbox'),
+  };
+}
+
+/** Emails of the contacts a search finds (every page), and the total the list says. */
+async function searchFinds(r: Rig, search: string): Promise<{ total: number; emails: string[] }> {
+  const emails: string[] = [];
+  for (;;) {
+    const page = await r.t.api.call('contacts.list', { search, limit: 500, offset: emails.length, sort: { field: 'email', dir: 'asc' } });
+    emails.push(...page.items.map((c) => c.email!));
+    if (page.items.length < 500) return { total: page.total, emails };
+  }
+}
+/** The same, read straight from the repository: a progress callback runs inside the import. */
+function searchNow(r: Rig, search: string): { total: number; emails: string[] } {
+  const q = { search, filter: {}, sort: { field: 'email', dir: 'asc' }, limit: 5000, offset: 0 } as unknown as ContactListQuery;
+  const page = r.t.core.store.contacts.list(q);
+  return { total: page.total, emails: page.rows.map((c) => c.email!) };
+}
+const SEARCHES = ['m', 'ma', 'maya', 'okafor', 'example', 'lead1', 'user20', 'labs', 'fischer group', 'no'];
+
+/** Contacts whose pk is at most the first pull's search mark: those the search index holds. */
+const indexedUpTo = (r: Rig, mark: number) => Number(scalar(r, `SELECT count(*) FROM contacts WHERE pk <= ${mark}`));
+
+describe('first pull with the search entries written in passes', () => {
+  it('leaves the same store as entries written page by page: rows, links, history, counts, indexes and what every search finds', async () => {
+    // the old way: nothing deferred below 20,000 contacts; the new way forced here, with passes of 700
+    const old = await rig();
+    await old.puller({ deferIndexesFrom: Infinity }).firstPull();
+    const passes = await rig();
+    let deferredSeen = false;
+    await passes.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull(() => {
+      deferredSeen ||= firstPullState(passes).searchAfterPk !== undefined;
+    });
+    expect(deferredSeen).toBe(true);
+    expect(firstPullState(passes).searchAfterPk).toBeUndefined();
+    expect(firstPullState(passes).deferredIndexes).toBeUndefined();
+
+    const a = importedState(old);
+    const b = importedState(passes);
+    expect(b.contacts).toHaveLength(3000);
+    expect(b.searchEntries).toBe(3000);
+    expect(b).toEqual(a);
+    for (const q of SEARCHES) {
+      const found = await searchFinds(passes, q);
+      expect(found.total, q).toBeGreaterThan(0);
+      expect(found, q).toEqual(await searchFinds(old, q));
+    }
+    expect(await storeVsIntercom(passes.t, passes.sb)).toEqual([]);
+  });
+
+  it('while it runs, search finds the contacts up to the last pass and those a person wrote; a quit writes the rest at once', async () => {
+    const r = await rig();
+    let pages = 0;
+    let checked = 0;
+    let edited = null as { id: string; pk: number } | null;
+    const writes: Promise<unknown>[] = [];
+    await expect(
+      r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull((_done, total) => {
+        if (total === null) return;
+        pages++;
+        const mark = firstPullState(r).searchAfterPk!;
+        const contacts = r.t.core.store.contacts.count();
+        // 'example' is in every imported email: the search finds exactly the contacts up to the
+        // mark, and at most a pass (and the pages written with it) is not found yet
+        const found = searchNow(r, 'example');
+        // and those a person wrote meanwhile, whose entries are written with them (every email says example)
+        const byPerson = Number(scalar(r, `SELECT count(*) FROM contacts WHERE pk > ${mark} AND name IN ('Zebedee Quartermaine', 'Xanthe Local')`));
+        expect(found.total).toBe(indexedUpTo(r, mark) + byPerson);
+        expect(found.emails).toHaveLength(found.total);
+        expect(contacts - found.total).toBeLessThan(700 + 16 * 150);
+        if (mark > 0) checked++;
+        if (pages === 10 && mark > 0) {
+          // a person renames a contact the search does not hold yet, and adds one of their own
+          edited = db(r).prepare(`SELECT id, pk FROM contacts WHERE pk > ${mark} ORDER BY pk DESC LIMIT 1`).get() as { id: string; pk: number };
+          writes.push(r.t.api.call('contacts.update', { id: edited.id, patch: { name: 'Zebedee Quartermaine' } }));
+          writes.push(r.t.api.call('contacts.create', { email: 'xanthe@example.org', name: 'Xanthe Local' }));
+        }
+        if (pages === 14) {
+          // both are found at once, each once
+          expect(searchNow(r, 'zebedee').total).toBe(1);
+          expect(searchNow(r, 'xanthe').total).toBe(1);
+        }
+        if (pages === 16) throw new Error('quit during contacts');
+      }),
+    ).rejects.toThrow('quit during contacts');
+    await Promise.all(writes);
+    expect(checked).toBeGreaterThan(2);
+    expect(edited).not.toBeNull();
+    // stopped: the entries left out are written, the indexes are back; search finds everyone, each once
+    const state = firstPullState(r);
+    expect(state.phase).toBe('contacts');
+    expect(state.searchAfterPk).toBeUndefined();
+    expect(state.deferredIndexes).toBeUndefined();
+    const contacts = r.t.core.store.contacts.count();
+    expect(searchNow(r, 'example').total).toBe(contacts);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(contacts);
+    expect(searchNow(r, 'zebedee').emails).toEqual([db(r).prepare(`SELECT email FROM contacts WHERE pk = ${edited!.pk}`).pluck().get()]);
+    expect(searchNow(r, 'xanthe').total).toBe(1);
+
+    // resumed to the end: everyone found once
+    await r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull();
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(3001);
+    expect(searchNow(r, 'example').total).toBe(3001);
+    expect(searchNow(r, 'zebedee').total).toBe(1);
+  });
+
+  it('a write that fails stops the import with nothing after it stored, and the next first pull reads every contact once', async () => {
+    const r = await rig();
+    const contactsRepo = r.t.core.store.contacts;
+    const write = contactsRepo.writeSearchEntriesAfter.bind(contactsRepo);
+    // the third pass fails (a full disk, say) while other pages wait to be written
+    let passes = 0;
+    contactsRepo.writeSearchEntriesAfter = (afterPk) => {
+      if (++passes === 3) throw new Error('database or disk is full');
+      return write(afterPk);
+    };
+    await expect(r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull()).rejects.toThrow('database or disk is full');
+    const mid = firstPullState(r);
+    expect(mid.phase).toBe('contacts');
+    // what the state says is what the store holds: the pages done, each range's cursor after them
+    expect(r.t.core.store.contacts.count()).toBe(mid.done);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(mid.done);
+    await r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull();
+    expectEachOnce(r);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(3000);
+    expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+
+  it('after a crash mid-import search finds the contacts up to the last pass; the next first pull writes the rest before it reads on', async () => {
+    const r = await rig();
+    const store = r.t.core.store;
+    const transaction = store.transaction.bind(store);
+    let crashed = false;
+    // a crash: from the kill on nothing more is written (the stop's own writes included)
+    store.transaction = (<T>(fn: () => T): T => {
+      if (crashed) throw new Error('the process is gone');
+      return transaction(fn);
+    }) as typeof store.transaction;
+    let pages = 0;
+    await expect(
+      r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull((_done, total) => {
+        if (total !== null && ++pages === 14) {
+          crashed = true;
+          throw new Error('killed');
+        }
+      }),
+    ).rejects.toThrow('killed');
+    const mid = firstPullState(r);
+    expect(mid.searchAfterPk).toBeGreaterThan(0);
+    expect(mid.deferredIndexes!.length).toBeGreaterThan(10);
+    // what the console shows until the first pull runs again: the contacts up to the mark
+    const contacts = r.t.core.store.contacts.count();
+    const found = searchNow(r, 'example');
+    expect(found.total).toBe(indexedUpTo(r, mid.searchAfterPk!));
+    expect(found.total).toBeLessThan(contacts);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(found.total);
+
+    // restarted: the entries left out are written first, then the import goes on and ends complete
+    crashed = false;
+    let atResume: number | null = null;
+    await r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull((_done, total) => {
+      if (total !== null && atResume === null) atResume = searchNow(r, 'example').total;
+    });
+    expect(atResume).toBeGreaterThanOrEqual(contacts);
+    expect(scalar(r, 'SELECT count(*) FROM contact_search')).toBe(3000);
+    expect(searchNow(r, 'example').total).toBe(3000);
     expectEachOnce(r);
     expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
   });

@@ -94,6 +94,18 @@ export class MergeRepository {
 
   // ---- possible duplicates --------------------------------------------------------------------
 
+  /**
+   * Whether the indexes the duplicate groups read are there: a large first import drops them
+   * while it writes and puts them back at its end (RemoteRepository.dropListIndexes).
+   */
+  duplicateIndexesReady(): boolean {
+    const n = this.st
+      .get(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('contacts_by_email_nocase', 'contacts_by_name')`)
+      .pluck()
+      .get() as number;
+    return n === 2;
+  }
+
   duplicateGroups(q: { reason?: DuplicateReason; limit: number; offset: number }): { rows: DuplicateGroupRow[]; total: number } {
     const where = q.reason ? 'WHERE reason = @reason' : '';
     const params = { reason: q.reason ?? null };

@@ -229,18 +229,19 @@ export class RemoteRepository {
   }
 
   /**
-   * Drops the plain (non-unique) indexes of the contact and link tables for a large first
-   * import, and returns their definitions to build them again with `restoreIndexes`. At 100,000
-   * contacts each page of 150 new contacts dirties a leaf page per row in each of a dozen
-   * indexes, and writing those pages makes a page's transaction several times slower than the
-   * rows themselves; built once at the end, each index is one sort. The unique indexes stay, so
-   * identities are still checked, and matching uses only those.
+   * Drops the plain (non-unique) indexes of the contact, link and stage history tables for a
+   * large first import, and returns their definitions to build them again with `restoreIndexes`.
+   * At 100,000 contacts each page of 150 new contacts dirties a leaf page per row in each of a
+   * dozen indexes, and writing those pages makes a page's transaction several times slower than
+   * the rows themselves; built once at the end, each index is one sort. The unique indexes stay,
+   * so identities are still checked, and matching uses only those. (Meanwhile a contact's history
+   * is read by a scan of the table, as a sorted list is.)
    */
   dropListIndexes(): IndexDefinition[] {
     const list = this.st
       .get<IndexDefinition>(
         `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
-         AND tbl_name IN ('contacts', 'contact_companies') ORDER BY name`,
+         AND tbl_name IN ('contacts', 'contact_companies', 'stage_history') ORDER BY name`,
       )
       .all();
     for (const ix of list) this.st.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);

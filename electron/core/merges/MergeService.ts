@@ -39,6 +39,9 @@ export class MergeService {
 
   duplicates(q: ParsedInput<'contacts.duplicates'>): MethodOutput<'contacts.duplicates'> {
     const { store } = this.ctx;
+    if (!store.merges.duplicateIndexesReady()) {
+      throw new AppError('BUSY', 'Possible duplicates are listed once the import from Intercom has finished (it is writing the contacts now); try again then.');
+    }
     const page = store.merges.duplicateGroups({ reason: q.reason, limit: q.limit, offset: q.offset ?? 0 });
     const groups = page.rows.map((g) => {
       const listed = store.merges.groupMembers(g, GROUP_LISTED);

@@ -219,8 +219,8 @@ export class ContactWriter {
    * Contacts first seen in Intercom, already synced, each with its first stage in the history
    * (at its creation in Intercom). The sync pull calls this for a page's new contacts, together.
    */
-  insertFromIntercom(rows: readonly NewSyncedContact[], actor: string): number[] {
-    const pks = this.store.contacts.insertSynced(rows);
+  insertFromIntercom(rows: readonly NewSyncedContact[], actor: string, options: { searchEntries?: boolean } = {}): number[] {
+    const pks = this.store.contacts.insertSynced(rows, options);
     for (const r of rows) {
       this.store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor, source: 'intercom' });
     }

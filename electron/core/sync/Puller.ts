@@ -11,6 +11,7 @@ import { IntercomError, isIntercomError } from './IntercomError';
 import { CONSENT_BACKFILL_KEY } from '../db/migrations/0014-email-consent';
 import { PageGuard } from './PageGuard';
 import { BatchedWrites } from './batchedWrites';
+import { TimeOrderedIds } from './TimeOrderedIds';
 import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
@@ -102,6 +103,12 @@ export interface FirstPullState {
   finishedAt?: number;
   /** List indexes dropped for the first pull (built again at its end, or when it stops). */
   deferredIndexes?: IndexDefinition[];
+  /**
+   * Set while the first pull writes contacts without their search entries: those with a greater
+   * pk may lack one. They are written in passes (every `searchPassSize` contacts), at the end,
+   * and when the first pull stops; after a crash, by the next first-pull call.
+   */
+  searchAfterPk?: number;
 }
 
 export interface PullState {
@@ -167,6 +174,12 @@ export interface PullerOptions {
   firstPullConcurrency?: number;
   /** A range is cut only when it holds more than twice this many contacts (default 1,500: 10 pages). */
   minPartition?: number;
+  /**
+   * While the list indexes are deferred, the search entries of new contacts are written in one
+   * statement per this many contacts (default 10,000), not page by page: search lags that far
+   * behind the list at most while the first pull runs (see FirstPullState.searchAfterPk).
+   */
+  searchPassSize?: number;
 }
 
 /**
@@ -296,9 +309,12 @@ export class Puller {
   private readonly scrollBusyPollMs: number;
   private readonly firstPullConcurrency: number;
   private readonly minPartition: number;
+  private readonly searchPassSize: number;
   /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  /** Ids of contacts first seen in Intercom (see TimeOrderedIds). */
+  private readonly contactIds = new TimeOrderedIds();
   private readonly remoteTags: RemoteTags;
   /** Contacts whose tags must be read whole after their page (see RemoteTags.applyContact). */
   private tagReads: { id: string; intercomId: string; updatedAt: number }[] = [];
@@ -313,6 +329,7 @@ export class Puller {
     this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
     this.firstPullConcurrency = Math.max(1, options.firstPullConcurrency ?? ctx.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
     this.minPartition = Math.max(1, options.minPartition ?? 1_500);
+    this.searchPassSize = Math.max(1, options.searchPassSize ?? 10_000);
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
     this.remoteTags = new RemoteTags(ctx.store);
@@ -352,21 +369,23 @@ export class Puller {
   }
 
   /**
-   * A first pull that stops (quit, pause, error) puts the indexes it dropped back at once, so the
-   * console's lists stay fast while it waits; a resumed one drops them again. After a crash
-   * they are still listed in its state, and the next first-pull call puts them back.
+   * A first pull that stops (quit, pause, error) puts the indexes it dropped back at once and
+   * writes the search entries it left out, so the console's lists stay fast and its search
+   * finds every contact while it waits; a resumed one defers them again. After a crash they are
+   * still listed in its state, and the next first-pull call puts them back.
    */
   private restoreDeferredIndexes(): void {
     const { store } = this.ctx;
     try {
       store.transaction(() => {
         const state = store.settings.get<FirstPullState>(FIRST_PULL_KEY);
-        if (!state?.deferredIndexes) return;
-        store.remote.restoreIndexes(state.deferredIndexes);
-        store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined }, this.ctx.now());
+        if (!state?.deferredIndexes && state?.searchAfterPk === undefined) return;
+        if (state.deferredIndexes) store.remote.restoreIndexes(state.deferredIndexes);
+        if (state.searchAfterPk !== undefined) store.contacts.writeSearchEntriesAfter(state.searchAfterPk);
+        store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined, searchAfterPk: undefined }, this.ctx.now());
       });
     } catch (e) {
-      this.ctx.log('first pull: could not rebuild the contact list indexes; the next run tries again', e);
+      this.ctx.log('first pull: could not rebuild the contact list indexes or write the search entries left out; the next run tries again', e);
     }
   }
 
@@ -416,18 +435,38 @@ export class Puller {
    */
   private finishFirstPull(state: FirstPullState, total: number, at: number): FirstPullState {
     const { store } = this.ctx;
+    if (state.searchAfterPk !== undefined) store.contacts.writeSearchEntriesAfter(state.searchAfterPk);
     if (state.deferredIndexes) store.remote.restoreIndexes(state.deferredIndexes);
-    const done: FirstPullState = { ...state, deferredIndexes: undefined, phase: 'done', cursor: null, partitions: undefined, total, finishedAt: at };
+    const done: FirstPullState = { ...state, deferredIndexes: undefined, searchAfterPk: undefined, phase: 'done', cursor: null, partitions: undefined, total, finishedAt: at };
     store.settings.set(FIRST_PULL_KEY, done, at);
     const w = Math.floor(state.startedAt / 1000) - this.lagS;
     store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
     return done;
   }
 
-  /** Drops the list indexes when this many contacts are still to come (see deferIndexesFrom). */
+  /**
+   * Drops the list indexes, and leaves the search entries of new contacts to passes, when this
+   * many contacts are still to come (see deferIndexesFrom).
+   */
   private deferIndexes(state: FirstPullState, coming: number): FirstPullState {
     if (state.deferredIndexes || coming < this.deferIndexesFrom) return state;
-    return { ...state, deferredIndexes: this.ctx.store.remote.dropListIndexes() };
+    const { store } = this.ctx;
+    return { ...state, deferredIndexes: store.remote.dropListIndexes(), searchAfterPk: state.searchAfterPk ?? store.contacts.maxPk() };
+  }
+
+  /**
+   * One page of the first pull, inside the caller's transaction: its contacts, without their
+   * search entries while those are deferred, then a pass over the entries left out once enough
+   * of them wait (or `finish`). Returns the state with its new pass mark, and the changed ids.
+   */
+  private applyFirstPullPage(state: FirstPullState, page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): { state: FirstPullState; ids: string[] } {
+    if (state.searchAfterPk === undefined) return { state, ids: this.applyContacts(page, s, counts, at) };
+    const deferred = { afterPk: state.searchAfterPk };
+    const ids = this.applyContacts(page, s, counts, at, deferred);
+    const { contacts } = this.ctx.store;
+    if (contacts.maxPk() - deferred.afterPk < this.searchPassSize) return { state: { ...state, searchAfterPk: deferred.afterPk }, ids };
+    contacts.writeSearchEntriesAfter(deferred.afterPk);
+    return { state: { ...state, searchAfterPk: contacts.maxPk() }, ids };
   }
 
   private progress(state: FirstPullState, onProgress?: ProgressFn): void {
@@ -464,7 +503,9 @@ export class Puller {
         const changed = store.transaction(() => {
           let state = ref.state;
           if (!last) state = this.deferIndexes(state, (page.total_count ?? 0) - state.done);
-          const ids = this.applyContacts(page.data, s, contacts, at);
+          const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
+          state = applied.state;
+          const ids = applied.ids;
           const done = state.done + page.data.length;
           if (last) state = this.finishFirstPull({ ...state, done }, page.total_count ?? done, at);
           else {
@@ -607,7 +648,9 @@ export class Puller {
             const list = state.partitions ?? [];
             const rest = last ? list.filter((x) => x !== p) : list;
             if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
-            changed = this.applyContacts(page.data, s, contacts, at);
+            const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
+            state = applied.state;
+            changed = applied.ids;
             const done = state.done + page.data.length;
             p.cursor = last ? null : nextCursor(page.pages);
             if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
@@ -1017,9 +1060,11 @@ export class Puller {
   /**
    * One page of contacts, inside the caller's transaction: one query each to match them, to find
    * their waiting outbox entries, open conflicts and companies, then a write per changed row.
-   * Returns the ids of the contacts that changed.
+   * Returns the ids of the contacts that changed. With `deferred`, new contacts get no search
+   * entry, and its mark is lowered should one take a pk at or below it (a deleted newest
+   * contact's pk is given again).
    */
-  private applyContacts(page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): string[] {
+  private applyContacts(page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number, deferred?: { afterPk: number }): string[] {
     const { store } = this.ctx;
     if (page.length === 0) return [];
     const keys = page.map((c) => ({
@@ -1047,7 +1092,7 @@ export class Puller {
       if (!row) {
         if (archiving?.has(c.id) || archiving?.has(keys[i]!.localId ?? '')) return;
         fresh.push({
-          id: adoptableId(c.external_id) ?? randomUUID(),
+          id: adoptableId(c.external_id) ?? this.contactIds.next(),
           role: remote.role,
           email: remote.email,
           name: remote.name,
@@ -1072,8 +1117,9 @@ export class Puller {
       if (this.contactTags(row.pk, row.id, c, entries) || merged) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
-    const freshPks = this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR);
-    fresh.forEach((r, i) => this.contactTags(freshPks[i]!, r.id, freshRemote[i]!, { waiting: [], pushed: [] }));
+    const pks = this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR, { searchEntries: deferred === undefined });
+    if (deferred && pks.length > 0) deferred.afterPk = Math.min(deferred.afterPk, Math.min(...pks) - 1);
+    fresh.forEach((r, i) => this.contactTags(pks[i]!, r.id, freshRemote[i]!, { waiting: [], pushed: [] }));
     for (const r of fresh) changed.push(r.id);
     // Intercom counts each contact's notes: the notes step reads those it has more of than this store
     store.notes.wantWhereBehind(page.flatMap((c) => ((c.notes?.total_count ?? 0) > 0 ? [{ intercomId: c.id, count: c.notes!.total_count! }] : [])), at);

@@ -13,6 +13,12 @@ interface Job {
 export class BatchedWrites {
   private readonly queue: Job[] = [];
   private scheduled = false;
+  /**
+   * The error of a transaction that failed. Its writes changed the callers' state in memory
+   * (a range's cursor, the pages done) before the rollback, so a later commit would store that
+   * state without the rows behind it: every write after a failure fails with it.
+   */
+  private failed: { error: unknown } | null = null;
 
   constructor(
     private readonly transaction: (fn: () => void) => void,
@@ -22,10 +28,11 @@ export class BatchedWrites {
   /**
    * Queues a write; it runs with the others queued in the same turn of the event loop, in the
    * order they came, inside one transaction. Resolves once it is committed and `after` ran; a
-   * failed transaction fails every write in it.
+   * failed transaction fails every write in it and every one after it.
    */
   write(write: () => void, after: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.failed) return reject(this.failed.error);
       this.queue.push({ write, after, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -38,11 +45,16 @@ export class BatchedWrites {
     const jobs = this.queue.splice(0, this.maxBatch);
     this.scheduled = this.queue.length > 0;
     if (this.scheduled) setImmediate(() => this.flush());
+    if (this.failed) {
+      for (const j of jobs) j.reject(this.failed.error);
+      return;
+    }
     try {
       this.transaction(() => {
         for (const j of jobs) j.write();
       });
     } catch (e) {
+      this.failed = { error: e };
       for (const j of jobs) j.reject(e);
       return;
     }
