@@ -1,8 +1,9 @@
 // Activity (events and timelines), imports and bulk actions, as zod schemas and their types.
 // Pure: no node, DOM or electron imports.
 import { z } from 'zod';
-import { CompanyStage, ContactRef, ContactStage, EntityType, LocalId, MessageChannel, text, Timestamp } from './domain';
+import { AdminId, CompanyStage, ContactRef, ContactStage, EntityType, LocalId, MessageChannel, TagName, text, Timestamp } from './domain';
 import { EventName } from './segments';
+import { NoteSyncState } from './notes';
 
 export { EventName };
 
@@ -75,6 +76,20 @@ export const TimelineItem = z.discriminatedUnion('kind', [
       status: z.enum(['queued', 'sent', 'failed', 'discarded']),
     }),
   }),
+  z.object({
+    kind: z.literal('note'),
+    key: z.string(),
+    at: Timestamp,
+    contact: ContactRef.nullable(),
+    note: z.object({
+      id: z.string(),
+      body: z.string(),
+      /** Who wrote it (the admin's name for a note from Intercom). */
+      author: z.string().nullable(),
+      source: z.enum(['local', 'intercom']),
+      syncState: NoteSyncState,
+    }),
+  }),
 ]);
 export type TimelineItem = z.infer<typeof TimelineItem>;
 
@@ -100,7 +115,7 @@ export type ImportKind = z.infer<typeof ImportKind>;
  * that name. `companies`: several company names separated by ";" (the export's Companies column).
  */
 export const IMPORT_TARGETS = {
-  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName', 'companies'],
+  contacts: ['email', 'name', 'phone', 'role', 'stage', 'visitorId', 'externalId', 'createdAt', 'companyExternalId', 'companyName', 'companies', 'owner', 'tags'],
   companies: [
     'companyExternalId',
     'companyName',
@@ -215,6 +230,8 @@ export const BulkAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signUp') }).strict(),
   z.object({ type: z.literal('setCompanyStage'), stage: CompanyStage }).strict(),
   z.object({ type: z.literal('link'), companyId: LocalId }).strict(),
+  /** Assign an owner (an admin id), or none (null). */
+  z.object({ type: z.literal('setOwner'), ownerId: AdminId.nullable() }).strict(),
   z
     .object({
       type: z.literal('message'),
@@ -225,6 +242,9 @@ export const BulkAction = z.discriminatedUnion('type', [
     .strict()
     .refine((v) => v.channel !== 'email' || Boolean(v.subject), { message: 'an email needs a subject', path: ['subject'] }),
   z.object({ type: z.literal('flush') }).strict(),
+  /** Puts a tag on every contact; a name the workspace has no tag for needs `create` (never made by a typo). */
+  z.object({ type: z.literal('addTag'), name: TagName, create: z.boolean().default(false) }).strict(),
+  z.object({ type: z.literal('removeTag'), name: TagName }).strict(),
   z.object({ type: z.literal('export'), columns: z.array(z.string().max(100)).min(1).max(50) }).strict(),
 ]);
 export type BulkAction = z.infer<typeof BulkAction>;

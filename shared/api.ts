@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EntityType, SyncStatus } from './domain';
 import { ImportJob } from './activity';
 import { activityMethods } from './api/activity';
+import { adminMethods } from './api/admins';
 import { appMethods } from './api/app';
 import { backupMethods } from './api/backup';
 import { bulkMethods } from './api/bulk';
@@ -17,12 +18,15 @@ import { exportMethods } from './api/export';
 import { funnelMethods } from './api/funnel';
 import { importMethods } from './api/import';
 import { logMethods } from './api/logs';
+import { contactMergeMethods } from './api/merges';
 import { mergeMethods } from './api/MethodGroup';
 import { messageMethods } from './api/messages';
+import { noteMethods } from './api/notes';
 import { outboxMethods } from './api/outbox';
 import { segmentMethods } from './api/segments';
 import { settingsMethods } from './api/settings';
 import { syncMethods } from './api/sync';
+import { tagMethods } from './api/tags';
 import { templateMethods } from './api/templates';
 
 export { CONTACT_SORT_FIELDS, ContactDetail } from './api/contacts';
@@ -30,6 +34,8 @@ export { COMPANY_SORT_FIELDS, CompanyDetail } from './api/companies';
 export { EXPORT_COLUMNS, EXPORT_HEADERS } from './api/export';
 export { Backup, BackupReason } from './api/backup';
 export { ChangeRecord, CHANGE_KINDS, type ChangeKind } from './api/changes';
+export { Me } from './api/admins';
+export { Tag } from './api/tags';
 
 export const contract = mergeMethods(
   appMethods,
@@ -50,13 +56,17 @@ export const contract = mergeMethods(
   changeMethods,
   logMethods,
   templateMethods,
+  noteMethods,
+  contactMergeMethods,
+  adminMethods,
+  tagMethods,
 );
 
 /** Events the engine pushes to every connected renderer. */
 export const events = {
   /** Records changed (locally or by sync); screens showing them should refresh. */
   changed: z.object({
-    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template'])]),
+    entity: z.union([EntityType, z.enum(['outbox', 'event', 'segment', 'import', 'bulk', 'template', 'note', 'tag'])]),
     ids: z.array(z.string()),
     op: z.string(),
   }),

@@ -118,14 +118,25 @@ export const Contact = z.object({
   intercomId: z.string().nullable(),
   stage: ContactStage,
   customAttributes: CustomAttributes,
+  /** The contact asked for no more emails (Intercom's unsubscribed_from_emails): every email send skips it. */
+  unsubscribedFromEmails: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   lastActivityAt: Timestamp.nullable(),
   syncState: SyncState,
+  /** The Intercom admin who owns the contact (its id, as `owner_id`), or null. */
+  ownerId: z.string().nullable(),
+  /** When it was archived (hidden from the table, search, counts and segments), or null. */
+  archivedAt: Timestamp.nullable(),
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const ContactListItem = Contact.extend({ companies: z.array(CompanyRef) });
+/** A tag's name as Intercom takes it: one line, at most 190 characters (names are case-insensitive there). */
+export const TagName = text(190).pipe(z.string().min(1, { message: 'must not be empty' }));
+export const TagRef = z.object({ id: z.string(), name: z.string() });
+export type TagRef = z.infer<typeof TagRef>;
+
+export const ContactListItem = Contact.extend({ companies: z.array(CompanyRef), tags: z.array(z.string()) });
 export type ContactListItem = z.infer<typeof ContactListItem>;
 
 export const Company = z.object({
@@ -143,6 +154,18 @@ export const Company = z.object({
   syncState: SyncState,
 });
 export type Company = z.infer<typeof Company>;
+
+/** An Intercom admin id, as `GET /admins` gives it (digits). */
+export const AdminId = z.string().trim().regex(/^[0-9]{1,20}$/, { message: 'must be an Intercom admin id' });
+
+/** A member of the workspace's team, from `GET /admins`; `active` false once Intercom no longer lists it. */
+export const Admin = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Admin = z.infer<typeof Admin>;
 
 export const ENTITY_TYPES = ['contact', 'company'] as const;
 export const EntityType = z.enum(ENTITY_TYPES);
@@ -166,6 +189,9 @@ export const OUTBOX_OPS = [
   'contact.setStage',
   'contact.signUp',
   'contact.archive',
+  'contact.merge',
+  'contact.setArchived',
+  'contact.delete',
   'company.create',
   'company.update',
   'company.setStage',
@@ -175,6 +201,11 @@ export const OUTBOX_OPS = [
   'message.send',
   'message.flush',
   'event.create',
+  'contact.note',
+  'contact.tag',
+  'contact.untag',
+  'company.tag',
+  'company.untag',
 ] as const;
 export const OutboxOp = z.enum(OUTBOX_OPS);
 export type OutboxOp = z.infer<typeof OutboxOp>;

@@ -14,6 +14,8 @@ const ID_OF: Record<string, string> = {
   outbox: 'Outbox entry',
   backup: 'Backup',
   messages: 'Message',
+  notes: 'Note',
+  tags: 'Record',
 };
 
 const LABELS: Record<string, string> = {
@@ -24,6 +26,9 @@ const LABELS: Record<string, string> = {
   bulkId: 'Bulk action',
   segmentId: 'Segment',
   changeId: 'Change',
+  fromId: 'Contact to merge',
+  intoId: 'Contact to keep',
+  pick: 'Values to keep',
   ids: 'Selection',
   seqs: 'Outbox entries',
   email: 'Email',
@@ -35,7 +40,11 @@ const LABELS: Record<string, string> = {
   visitorId: 'Visitor ID',
   intercomId: 'Intercom ID',
   customAttributes: 'Custom attributes',
+  unsubscribedFromEmails: 'Unsubscribed from emails',
   monthlySpend: 'Monthly spend',
+  ownerId: 'Owner',
+  owner: 'Owner',
+  meAdminId: 'Who you are',
   cursor: 'Page',
   before: 'Page',
   limit: 'Page size',
@@ -51,6 +60,7 @@ const LABELS: Record<string, string> = {
   stageValues: 'Stage values',
   body: 'Message',
   subject: 'Subject',
+  note: 'Note',
   keep: 'Choice',
   confirm: 'Confirmation',
   target: 'Contacts',
@@ -59,6 +69,8 @@ const LABELS: Record<string, string> = {
   filter: 'Filters',
   sort: 'Sort',
   input: 'Input',
+  tagId: 'Tag',
+  tags: 'Tags',
 };
 
 /** Fields whose keys are the person's own words (attribute names, file columns): quoted after the field's label. */

@@ -2,7 +2,7 @@
 // conditions over a contact combined with AND / OR groups. Pure data (zod): the engine compiles
 // a rule to SQL (electron/core/db/segmentSql.ts), the renderer builds and shows it.
 import { z } from 'zod';
-import { CompanyStage, ContactStage, LocalId, Role, SyncState, text, Timestamp } from './domain';
+import { AdminId, CompanyStage, ContactStage, LocalId, Role, SyncState, TagName, text, Timestamp } from './domain';
 
 /**
  * A contact's position in the funnel: the furthest of its own stage and its companies' stages
@@ -28,6 +28,10 @@ export const EventName = text(255).pipe(z.string().min(1, { message: 'must not b
 const AttributeName = z.string().trim().min(1, { message: 'must not be empty' }).max(190, { message: 'must be at most 190 characters' });
 const ScalarValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
 
+/** An owner in a rule or filter: an admin's id, `none` (nobody owns it) or `me` (who I am in Settings, read when counted). */
+export const OwnerChoice = z.union([z.literal('none'), z.literal('me'), AdminId]);
+export type OwnerChoice = z.infer<typeof OwnerChoice>;
+
 /** One test on a contact. */
 export const SegmentCondition = z.discriminatedUnion('field', [
   /** Funnel position now. */
@@ -39,6 +43,8 @@ export const SegmentCondition = z.discriminatedUnion('field', [
   z.object({ field: z.literal('contactStage'), in: z.array(ContactStage).min(1, { message: 'pick at least one stage' }) }).strict(),
   z.object({ field: z.literal('role'), in: z.array(Role).min(1, { message: 'pick at least one role' }) }).strict(),
   z.object({ field: z.literal('syncState'), in: z.array(SyncState).min(1, { message: 'pick at least one state' }) }).strict(),
+  /** Owned by one of these (admin ids, `none`, `me`). */
+  z.object({ field: z.literal('owner'), in: z.array(OwnerChoice).min(1, { message: 'pick at least one owner' }).max(50) }).strict(),
   /** Linked to this company, not linked to it, linked to any company, or to none. */
   z
     .object({ field: z.literal('company'), op: z.enum(['is', 'isNot', 'any', 'none']), companyId: LocalId.optional() })
@@ -48,6 +54,11 @@ export const SegmentCondition = z.discriminatedUnion('field', [
   z
     .object({ field: z.literal('companyStage'), in: z.array(z.union([CompanyStage, z.literal('none')])).min(1, { message: 'pick at least one stage' }) })
     .strict(),
+  /** Carries (or not) the tag of this name (any case, as in Intercom), any tag, or none: `tag:"VIP"`. */
+  z
+    .object({ field: z.literal('tag'), op: z.enum(['has', 'hasNot', 'any', 'none']), name: TagName.optional() })
+    .strict()
+    .refine((c) => (c.op !== 'has' && c.op !== 'hasNot') || Boolean(c.name), { message: 'pick a tag', path: ['name'] }),
   /** A custom attribute; `exists` / `notExists` take no value. */
   z
     .object({
@@ -113,7 +124,7 @@ function depth(g: SegmentGroup): number {
   return 1 + Math.max(0, ...g.rules.map((r) => ('op' in r && 'rules' in r ? depth(r) : 0)));
 }
 
-export const BUILTIN_SEGMENTS = ['new-leads-this-week', 'signed-up-not-sql', 'slipping-away'] as const;
+export const BUILTIN_SEGMENTS = ['new-leads-this-week', 'signed-up-not-sql', 'slipping-away', 'my-leads'] as const;
 export type BuiltinSegment = (typeof BUILTIN_SEGMENTS)[number];
 
 /** Default inactivity for "Slipping away"; the user can change N on the segment. */
@@ -134,6 +145,11 @@ export function builtinSegmentRules(): Record<BuiltinSegment, { name: string; ru
       name: 'Slipping away',
       // active before (some activity is recorded), none for N days
       rule: { op: 'and', rules: [{ field: 'lastActivity', op: 'olderThan', days: SLIPPING_AWAY_DAYS }] },
+    },
+    'my-leads': {
+      name: 'My leads',
+      // `me` is read when the segment is counted, so changing who you are in Settings moves it
+      rule: { op: 'and', rules: [{ field: 'owner', in: ['me'] }] },
     },
   };
 }

@@ -25,10 +25,14 @@ import { CompanyService } from './companies/CompanyService';
 import { EventHub, type EventListener } from './EventHub';
 import { ContactService } from './contacts/ContactService';
 import { MessageService } from './messages/MessageService';
+import { NoteService } from './notes/NoteService';
+import { MergeService } from './merges/MergeService';
+import { TagService } from './tags/TagService';
 import { TemplateService } from './templates/TemplateService';
 import { OutboxService } from './outbox/OutboxService';
 import { createRouter, type Call, type Handlers } from './router';
 import { SettingsService, type ConnectionOverride } from './settings/SettingsService';
+import { toAdmin } from './db/AdminRepository';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './settings/TokenStore';
 import { ConflictService } from './sync/ConflictService';
 import { FIRST_PULL_KEY } from './sync/Puller';
@@ -185,6 +189,9 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       get actor() {
         return settings!.actor();
       },
+      get me() {
+        return settings!.me()?.adminId ?? null;
+      },
       now,
       newId: randomUUID,
     };
@@ -193,6 +200,8 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const segments = new SegmentService(ctx);
     const contacts = new ContactService(ctx, companies, segments, changes);
     const messages = new MessageService(ctx);
+    const notes = new NoteService(ctx, changes);
+    const merges = new MergeService(ctx, changes);
     const tokens = options.tokenStore ?? (options.intercom?.token ? new MemoryTokenStore(options.intercom.token) : new FileTokenStore(options.dataDir));
     settings = new SettingsService(ctx, tokens, options.intercom ?? null, options.actor ?? null);
     const engine = new SyncEngine({ store, hub, settings, now, log, ...options.sync });
@@ -203,6 +212,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
     const funnel = new FunnelService(ctx);
     const bulk = new BulkService(ctx, segments, exports);
     const templates = new TemplateService(ctx, (target) => bulk.contactsOf(target));
+    const tags = new TagService(ctx, changes);
     const conflicts = new ConflictService(store, {
       now,
       get actor() {
@@ -225,8 +235,13 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.update': (i) => contacts.update(i),
       'contacts.setStage': (i) => contacts.setStage(i),
       'contacts.setStageMany': (i) => contacts.setStageMany(i),
+      'contacts.setArchived': (i) => contacts.setArchived(i),
+      'contacts.delete': (i) => contacts.delete(i),
       'contacts.findMatches': (i) => contacts.findMatches(i),
       'contacts.signUp': (i) => contacts.signUp(i),
+      'contacts.duplicates': (i) => merges.duplicates(i),
+      'contacts.mergePreview': (i) => merges.preview(i),
+      'contacts.merge': (i) => merges.merge(i),
       'companies.create': (i) => companies.create(i),
       'companies.get': (i) => companies.get(i.id),
       'companies.list': (i) => companies.list(i),
@@ -238,6 +253,7 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'outbox.retry': (i) => outbox.retry(i),
       'outbox.discard': (i) => outbox.discard(i),
       'settings.get': () => settings.get(),
+      'admins.list': () => ({ items: store.admins.all().map(toAdmin), me: settings.me() }),
       'settings.set': (i) => settings.set(i),
       'sync.testConnection': (i) => engine.testConnection(i.token),
       'sync.status': () => engine.status(),
@@ -253,6 +269,11 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'contacts.timeline': (i) => activity.contactTimeline(i),
       'companies.timeline': (i) => activity.companyTimeline(i),
       'events.pull': (i) => engine.pullEvents(i.contactId),
+      'notes.add': (i) => notes.add(i),
+      'notes.edit': (i) => notes.edit(i),
+      'notes.delete': (i) => notes.delete(i),
+      'notes.list': (i) => notes.list(i),
+      'notes.pull': (i) => engine.pullNotes(i.contactId),
       'import.open': (i) => imports.open(i),
       'import.chunk': (i) => imports.chunk(i),
       'import.analyse': (i) => imports.analyse(i),
@@ -289,6 +310,10 @@ function buildCore(options: CoreOptions, dbFile: string, ownLock: DataFolderLock
       'backup.restore': (i) => backups.restore(i),
       'changes.list': (i) => changes.list(i),
       'changes.undo': (i) => changes.undo(i),
+      'tags.list': () => tags.list(),
+      'tags.of': (i) => tags.of(i),
+      'tags.add': (i) => tags.add(i),
+      'tags.remove': (i) => tags.remove(i),
       'logs.tail': (i) => ({ file: appLog.file, lines: appLog.tail(i.lines) }),
     };
 

@@ -368,6 +368,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         case 'POST /_sandbox/remote-create-event':
           workspace.remoteCreateEvent(input as { contactId: string; event_name: string; created_at: number; metadata?: Record<string, unknown> });
           return reply(200, { ok: true });
+        case 'POST /_sandbox/remote-create-note':
+          // a teammate's note written in Intercom's UI (the colleague unless authorId says otherwise)
+          return reply(200, workspace.remoteCreateNote(String(input.contactId), String(input.body ?? ''), input.authorId === undefined ? undefined : String(input.authorId)));
         case 'POST /_sandbox/remote-create-visitor':
           return reply(200, workspace.remoteCreateVisitor(input as { email?: string; name?: string; user_id?: string }));
         default:

@@ -14,25 +14,30 @@ import {
   type SandboxEvent,
   type SandboxFlush,
   type SandboxMessage,
+  type SandboxNote,
   type SandboxVisitor,
   type ContactRecord,
   isLive,
 } from './model';
 import { STATE_VERSION, type StoredCompany, type StoredContact, type WorkspaceState } from './persist';
 import { userNotFound } from './errors';
+import { Admins } from './resources/Admins';
 import { Companies } from './resources/Companies';
 import { Contacts } from './resources/Contacts';
 import { DataAttributes } from './resources/DataAttributes';
 import { Events } from './resources/Events';
 import { Messages } from './resources/Messages';
+import { Notes } from './resources/Notes';
+import { Tags } from './resources/Tags';
 import { Visitors } from './resources/Visitors';
 import { NO_ATTRIBUTES, NO_COMPANIES, WorkspaceCore } from './WorkspaceCore';
 
 export { FLUSH_MATCHING_INTERVAL_MS } from './resources/Messages';
 export { MAX_EVENT_NAMES } from './resources/Events';
+export { COLLEAGUE, NOTES_PER_PAGE } from './resources/Notes';
 export { SCROLL_IDLE_MS, SCROLL_PAGE } from './resources/Companies';
 export { MAX_PER_PAGE, parsePerPage } from './params';
-export type { CompanyPatch, ContactPatch, SandboxCompany, SandboxContact, SandboxEvent, SandboxFlush, SandboxMessage, SandboxVisitor } from './model';
+export type { CompanyPatch, ContactPatch, SandboxCompany, SandboxContact, SandboxEvent, SandboxFlush, SandboxMessage, SandboxNote, SandboxVisitor } from './model';
 export type { WorkspaceOptions } from './WorkspaceCore';
 
 export class Workspace extends WorkspaceCore {
@@ -43,12 +48,18 @@ export class Workspace extends WorkspaceCore {
   private readonly eventApi = new Events(this);
   private readonly messageApi = new Messages(this);
   private readonly visitorApi = new Visitors(this);
+  private readonly noteApi = new Notes(this);
+  private readonly adminApi = new Admins(this);
+  private readonly tagApi = new Tags(this);
 
   // ---------------------------------------------------------------- admin
 
   me() {
     return { type: 'admin' as const, id: this.admin.id, email: this.admin.email, name: this.admin.name, email_verified: true, away_mode_enabled: false, away_mode_reassign: false, has_inbox_seat: true, avatar: { type: 'avatar', image_url: null }, app: { ...this.app } };
   }
+
+  readonly listAdmins = this.adminApi.listAdmins.bind(this.adminApi);
+  readonly getAdmin = this.adminApi.getAdmin.bind(this.adminApi);
 
   // ---------------------------------------------------------------- the API, resource by resource
 
@@ -90,6 +101,20 @@ export class Workspace extends WorkspaceCore {
   // messages and conversations (the flush)
   readonly createMessage = this.messageApi.createMessage.bind(this.messageApi);
   readonly conversations = this.messageApi.conversations.bind(this.messageApi);
+
+  // notes on contacts
+  readonly createNote = this.noteApi.createNote.bind(this.noteApi);
+  readonly listNotes = this.noteApi.listNotes.bind(this.noteApi);
+  readonly getNote = this.noteApi.getNote.bind(this.noteApi);
+  readonly remoteCreateNote = this.noteApi.remoteCreateNote.bind(this.noteApi);
+  // tags
+  readonly listTags = this.tagApi.listTags.bind(this.tagApi);
+  readonly findTag = this.tagApi.findTag.bind(this.tagApi);
+  readonly createTag = this.tagApi.createTag.bind(this.tagApi);
+  readonly deleteTag = this.tagApi.deleteTag.bind(this.tagApi);
+  readonly contactTags = this.tagApi.contactTags.bind(this.tagApi);
+  readonly attachTag = this.tagApi.attachTag.bind(this.tagApi);
+  readonly detachTag = this.tagApi.detachTag.bind(this.tagApi);
 
   // visitors
   readonly getVisitor = this.visitorApi.getVisitor.bind(this.visitorApi);
@@ -187,6 +212,15 @@ export class Workspace extends WorkspaceCore {
     return this.eventLog.map((e) => ({ ...e }));
   }
 
+  /** Every note, oldest first; of one contact when given. */
+  notes(contactId?: string): SandboxNote[] {
+    const lists = contactId === undefined ? [...this.notesByContact.values()] : [this.notesByContact.get(contactId) ?? []];
+    return lists
+      .flat()
+      .map((n) => ({ ...n }))
+      .sort((a, b) => a.created_at - b.created_at || Number(a.id) - Number(b.id));
+  }
+
   visitorList(): SandboxVisitor[] {
     return [...this.visitors.values()].map((v) => ({ ...v }));
   }
@@ -219,6 +253,7 @@ export class Workspace extends WorkspaceCore {
       events: this.eventLog.length,
       ignoredDuplicateEvents: this.ignoredEvents,
       visitors: this.visitors.size,
+      notes: this.notes().length,
     };
   }
 
@@ -243,6 +278,7 @@ export class Workspace extends WorkspaceCore {
       updated_at: co.updated_at,
       custom_attributes: co.custom_attributes,
       contactIds: [...co.contactIds],
+      tagIds: [...co.tagIds],
       deleted: co.deleted,
     });
     return {
@@ -261,6 +297,8 @@ export class Workspace extends WorkspaceCore {
       events: this.eventLog,
       ignoredEvents: this.ignoredEvents,
       visitors: [...this.visitors.values()],
+      notes: this.notes(),
+      tags: [...this.tags.values()],
     };
   }
 
@@ -277,7 +315,7 @@ export class Workspace extends WorkspaceCore {
     this.ids.restore(s.ids);
     for (const a of s.attributes) if (a.custom) this.attributes.push(structuredClone(a));
     for (const c of s.companies) {
-      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds) };
+      const co: CompanyRecord = { ...c, custom_attributes: { ...c.custom_attributes }, position: this.companyOrder.length, contactIds: new Set(c.contactIds), tagIds: [...c.tagIds] };
       this.companiesById.set(co.id, co);
       this.companyOrder.push(co);
       if (!co.deleted) this.companyByExternal.set(co.company_id, co.id);
@@ -288,6 +326,7 @@ export class Workspace extends WorkspaceCore {
         ...c,
         custom_attributes: Object.keys(c.custom_attributes).length === 0 ? NO_ATTRIBUTES : c.custom_attributes,
         companyIds: c.companyIds.length === 0 ? NO_COMPANIES : c.companyIds,
+        tagIds: c.tagIds.length === 0 ? NO_COMPANIES : c.tagIds,
       };
       const since = Math.min(createdAtMs, now);
       const rec: ContactRecord = { id: data.id, position: this.order.length, createdAtMs, current: data, since, past: null };
@@ -308,6 +347,12 @@ export class Workspace extends WorkspaceCore {
     }
     this.ignoredEvents = s.ignoredEvents;
     for (const v of s.visitors) this.visitors.set(v.id, structuredClone(v));
+    for (const n of s.notes ?? []) {
+      const list = this.notesByContact.get(n.contactId);
+      if (list) list.push({ ...n });
+      else this.notesByContact.set(n.contactId, [{ ...n }]);
+    }
+    for (const tag of s.tags) this.tags.set(tag.id, { ...tag });
   }
 
   /** Everything, for GET /_sandbox/state. */
@@ -323,6 +368,7 @@ export class Workspace extends WorkspaceCore {
       flushes: this.flushes(),
       events: this.events(),
       visitors: this.visitorList(),
+      notes: this.notes(),
     };
   }
 }

@@ -19,6 +19,8 @@ import {
   type SandboxEvent,
   type SandboxFlush,
   type SandboxMessage,
+  type SandboxNote,
+  type SandboxTag,
   type SandboxVisitor,
 } from './model';
 import { has, optKey, optText } from './params';
@@ -71,6 +73,8 @@ export class WorkspaceCore {
   readonly companyOrder: CompanyRecord[] = [];
   readonly companyByExternal = new Map<string, string>();
   readonly planIds = new Map<string, string>();
+  /** The workspace's tags by id (ids are numeric strings, as Intercom's). */
+  readonly tags = new Map<string, SandboxTag>();
 
   readonly attributes: DataAttribute[] = [];
   readonly messageLog: SandboxMessage[] = [];
@@ -81,6 +85,8 @@ export class WorkspaceCore {
   readonly eventNames = new Set<string>();
   ignoredEvents = 0;
   readonly visitors = new Map<string, SandboxVisitor>();
+  /** contact id -> its notes, oldest first. */
+  readonly notesByContact = new Map<string, SandboxNote[]>();
   /** Bumped by every contact write; with lastWriteAt it tells whether a cached search is stale. */
   writes = 0;
   lastWriteAt = -Infinity;
@@ -113,6 +119,24 @@ export class WorkspaceCore {
     return Math.floor(this.now() / 1000);
   }
 
+  /**
+   * The workspace's team: the admin the token belongs to and two colleagues, whose ids follow
+   * from the admin's (so a restored workspace has the same team without storing it).
+   */
+  team(): { type: 'admin'; id: string; email: string; name: string }[] {
+    const base = Number(this.admin.id);
+    return [
+      { ...this.admin },
+      { type: 'admin', id: String(base + 1), email: 'robin@sandbox.lead-console.test', name: 'Robin Reyes' },
+      { type: 'admin', id: String(base + 2), email: 'kai@sandbox.lead-console.test', name: 'Kai Okafor' },
+    ];
+  }
+
+  /** Whether `id` is an admin of the team (an owner_id Intercom accepts). */
+  isAdmin(id: number | string): boolean {
+    return this.team().some((a) => a.id === String(id));
+  }
+
   // ---------------------------------------------------------------- contact storage
 
   /** Stores a new contact with no validation (API create, seeds, remote creates). */
@@ -135,6 +159,7 @@ export class WorkspaceCore {
       unsubscribed_from_emails: fields.unsubscribed_from_emails ?? false,
       custom_attributes: fields.custom_attributes ?? NO_ATTRIBUTES,
       companyIds: fields.companyIds ?? NO_COMPANIES,
+      tagIds: fields.tagIds ?? NO_COMPANIES,
       archived: fields.archived ?? false,
       mergedInto: null,
       deleted: false,
@@ -219,7 +244,7 @@ export class WorkspaceCore {
   }
 
   wire(c: ContactData): ContactWire {
-    return contactWire(c, this.app.id_code);
+    return contactWire(c, this.app.id_code, this.notesByContact.get(c.id));
   }
 
   conflict(otherId: string): ApiError {
@@ -269,7 +294,7 @@ export class WorkspaceCore {
   };
 
   companyOut(co: CompanyRecord): CompanyWire {
-    return companyWire(co, this.app.id_code, this.userCount(co), this.planId);
+    return companyWire(co, this.app.id_code, this.userCount(co), this.planId, (id) => this.tags.get(id));
   }
 
   /** Stores a company with no validation (seeds). */
@@ -290,6 +315,7 @@ export class WorkspaceCore {
       updated_at: fields.updated_at ?? at,
       custom_attributes: fields.custom_attributes ?? {},
       contactIds: new Set(),
+      tagIds: [],
       deleted: false,
     };
     this.companiesById.set(co.id, co);

@@ -4,7 +4,7 @@ export { startSandbox, DEFAULT_API_VERSION, DEFAULT_RATE_LIMIT } from './Sandbox
 export type { Sandbox, SandboxOptions, SandboxStats } from './SandboxServer';
 export { DEFAULT_FAULTS } from './faults';
 export type { SandboxFaults } from './faults';
-export { Workspace, FLUSH_MATCHING_INTERVAL_MS, SCROLL_IDLE_MS } from './Workspace';
+export { Workspace, COLLEAGUE, FLUSH_MATCHING_INTERVAL_MS, SCROLL_IDLE_MS } from './Workspace';
 export type {
   CompanyPatch,
   ContactPatch,
@@ -13,6 +13,7 @@ export type {
   SandboxEvent,
   SandboxFlush,
   SandboxMessage,
+  SandboxNote,
   SandboxVisitor,
   WorkspaceOptions,
 } from './Workspace';

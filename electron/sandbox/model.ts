@@ -22,6 +22,8 @@ export interface ContactData {
   readonly unsubscribed_from_emails: boolean;
   readonly custom_attributes: Readonly<Record<string, Scalar | null>>;
   readonly companyIds: readonly string[];
+  /** Tag ids, in the order they were put on. */
+  readonly tagIds: readonly string[];
   readonly archived: boolean;
   readonly mergedInto: string | null;
   readonly deleted: boolean;
@@ -62,6 +64,8 @@ export interface CompanyRecord {
   custom_attributes: Record<string, Scalar | null>;
   /** Attached contacts (any role, never merged-away ones). */
   contactIds: Set<string>;
+  /** Tag ids, in the order they were put on. */
+  tagIds: string[];
   deleted: boolean;
 }
 
@@ -73,8 +77,10 @@ export interface DataAttribute {
   full_name: string;
   label: string;
   description: string;
+  /** The base type (S14 data_attribute: string, integer, float, boolean, date); a list attribute is a string with options. */
   data_type: string;
-  options?: { value: string }[];
+  /** A list attribute's values, as the S14 data_attribute (and Intercom's SDK types) give them: strings. */
+  options?: string[];
   api_writable: boolean;
   ui_writable: boolean;
   messenger_writable: boolean;
@@ -89,7 +95,16 @@ export const isLive = (c: ContactData) => !c.deleted && c.mergedInto === null;
 /** What the list endpoint and the search index show. */
 export const isListed = (c: ContactData) => isLive(c) && !c.archived;
 
-export function contactWire(c: ContactData, workspaceId: string) {
+/** Tags the contact object lists itself (contact_tags: "Up to 10 will be displayed here"). */
+export const CONTACT_TAGS_LISTED = 10;
+
+export interface SandboxTag {
+  type: 'tag';
+  id: string;
+  name: string;
+}
+
+export function contactWire(c: ContactData, workspaceId: string, notes: readonly { id: string }[] = []) {
   const base = `/contacts/${c.id}`;
   const emptyList = (what: string) => ({ type: 'list', data: [], url: `${base}/${what}`, total_count: 0, has_more: false });
   return {
@@ -123,8 +138,16 @@ export function contactWire(c: ContactData, workspaceId: string) {
     os: null,
     location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
     custom_attributes: { ...c.custom_attributes },
-    tags: emptyList('tags'),
-    notes: emptyList('notes'),
+    // Intercom lists at most 10 tags on the contact, as references; the rest via the url
+    tags: {
+      type: 'list',
+      data: c.tagIds.slice(0, CONTACT_TAGS_LISTED).map((id) => ({ type: 'tag', id, url: `/tags/${id}` })),
+      url: `${base}/tags`,
+      total_count: c.tagIds.length,
+      has_more: c.tagIds.length > CONTACT_TAGS_LISTED,
+    },
+    // up to 10 shown, as the description says; total_count counts them all
+    notes: { type: 'list', data: notes.slice(-10).map((n) => ({ type: 'note', id: n.id, url: `/notes/${n.id}` })), url: `${base}/notes`, total_count: notes.length, has_more: notes.length > 10 },
     companies: {
       type: 'list',
       data: c.companyIds.map((id) => ({ type: 'company', id, url: `/companies/${id}` })),
@@ -139,7 +162,16 @@ export function contactWire(c: ContactData, workspaceId: string) {
 
 export type ContactWire = ReturnType<typeof contactWire>;
 
-export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string) {
+/** A note on a contact; the body as Intercom keeps it (HTML). */
+export interface SandboxNote {
+  id: string;
+  contactId: string;
+  body: string;
+  authorId: string;
+  created_at: number;
+}
+
+export function companyWire(co: CompanyRecord, appId: string, userCount: number, planId: (name: string) => string, tag: (id: string) => SandboxTag | undefined = () => undefined) {
   return {
     type: 'company' as const,
     company_id: co.company_id,
@@ -158,7 +190,7 @@ export function companyWire(co: CompanyRecord, appId: string, userCount: number,
     industry: co.industry,
     // Intercom sends an empty object for a company without a plan
     plan: co.plan === null ? {} : { type: 'plan', id: planId(co.plan), name: co.plan },
-    tags: { type: 'tag.list', tags: [] as unknown[] },
+    tags: { type: 'tag.list', tags: co.tagIds.flatMap((id) => tag(id) ?? []) as unknown[] },
     segments: { type: 'segment.list', segments: [] as unknown[] },
     custom_attributes: { ...co.custom_attributes },
   };
@@ -276,6 +308,7 @@ export interface ContactPatch {
   phone?: string | null;
   role?: Role;
   external_id?: string | null;
+  unsubscribed_from_emails?: boolean;
   custom_attributes?: Record<string, Scalar | null>;
 }
 

@@ -3,8 +3,8 @@
 // renamed into place (mode 0600) on the way out.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ContactData, DataAttribute, IdGenState, Scalar } from './model';
-import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxVisitor } from './Workspace';
+import type { ContactData, DataAttribute, IdGenState, SandboxTag, Scalar } from './model';
+import type { SandboxEvent, SandboxFlush, SandboxMessage, SandboxNote, SandboxVisitor } from './Workspace';
 
 export const STATE_VERSION = 1;
 
@@ -24,6 +24,7 @@ export interface StoredCompany {
   updated_at: number;
   custom_attributes: Record<string, Scalar | null>;
   contactIds: string[];
+  tagIds: string[];
   deleted: boolean;
 }
 
@@ -47,6 +48,10 @@ export interface WorkspaceState {
   events: SandboxEvent[];
   ignoredEvents: number;
   visitors: SandboxVisitor[];
+  /** Notes on contacts (absent in files saved before notes existed). */
+  notes?: SandboxNote[];
+  /** The workspace's tags (a file saved before tags has none). */
+  tags: SandboxTag[];
 }
 
 // ---------------------------------------------------------------- reading
@@ -128,6 +133,8 @@ function contact(v: unknown, where: string): StoredContact {
     unsubscribed_from_emails: bool(o, 'unsubscribed_from_emails', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     companyIds: strings(o.companyIds, `${where}.companyIds`),
+    // tags came later: a file saved before them has none
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     archived: bool(o, 'archived', where),
     mergedInto: strOrNull(o, 'mergedInto', where),
     deleted: bool(o, 'deleted', where),
@@ -151,6 +158,7 @@ function company(v: unknown, where: string): StoredCompany {
     updated_at: num(o, 'updated_at', where),
     custom_attributes: scalars(o.custom_attributes, `${where}.custom_attributes`),
     contactIds: strings(o.contactIds, `${where}.contactIds`),
+    tagIds: o.tagIds === undefined ? [] : strings(o.tagIds, `${where}.tagIds`),
     deleted: bool(o, 'deleted', where),
   };
 }
@@ -162,7 +170,11 @@ function attribute(v: unknown, where: string): DataAttribute {
   if (o.id !== undefined) num(o, 'id', where);
   for (const k of ['name', 'full_name', 'label', 'description', 'data_type']) str(o, k, where);
   for (const k of ['api_writable', 'ui_writable', 'messenger_writable', 'custom', 'archived']) bool(o, k, where);
-  if (o.options !== undefined) arr(o.options, `${where}.options`).forEach((x, i) => str(obj(x, `${where}.options[${i}]`), 'value', `${where}.options[${i}]`));
+  if (o.options !== undefined) {
+    // saved before list attributes were kept as S14 answers them: `options` type, options as { value }
+    o.options = arr(o.options, `${where}.options`).map((x, i) => (typeof x === 'string' ? x : str(obj(x, `${where}.options[${i}]`), 'value', `${where}.options[${i}]`)));
+    if (o.data_type === 'options') o.data_type = 'string';
+  }
   return o as unknown as DataAttribute;
 }
 
@@ -229,6 +241,17 @@ export function parseState(raw: unknown): WorkspaceState {
     visitors: entries<SandboxVisitor>(o.visitors, 'state.visitors', (v, w) => {
       str(v, 'id', w);
       str(v, 'user_id', w);
+    }),
+    notes:
+      o.notes === undefined
+        ? []
+        : entries<SandboxNote>(o.notes, 'state.notes', (n, w) => {
+            for (const k of ['id', 'contactId', 'body', 'authorId']) str(n, k, w);
+            num(n, 'created_at', w);
+          }),
+    tags: o.tags === undefined ? [] : entries<SandboxTag>(o.tags, 'state.tags', (t, w) => {
+      str(t, 'id', w);
+      str(t, 'name', w);
     }),
   };
 }

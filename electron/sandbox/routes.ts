@@ -37,6 +37,8 @@ function route(method: string, template: string, run: (call: Call) => Answer): R
 const ROUTES: Route[] = [
   // admins
   route('GET', '/me', ({ ws }) => ok(ws.me())),
+  route('GET', '/admins', ({ ws }) => ok(ws.listAdmins())),
+  route('GET', '/admins/{id}', (c) => ok(c.ws.getAdmin(p(c, 0)))),
   // data attributes
   route('GET', '/data_attributes', (c) => ok(c.ws.listDataAttributes(q(c, 'model'), q(c, 'include_archived') === 'true'))),
   route('POST', '/data_attributes', (c) => ok(c.ws.createDataAttribute(c.body))),
@@ -56,6 +58,21 @@ const ROUTES: Route[] = [
   route('GET', '/contacts/{id}/companies', (c) => ok(c.ws.contactCompaniesList(p(c, 0)))),
   route('POST', '/contacts/{id}/companies', (c) => ok(c.ws.attachCompany(p(c, 0), c.body))),
   route('DELETE', '/contacts/{id}/companies/{companyId}', (c) => ok(c.ws.detachCompany(p(c, 0), p(c, 1)))),
+  // notes (no update or delete: Intercom has none)
+  route('POST', '/contacts/{id}/notes', (c) => ok(c.ws.createNote(p(c, 0), c.body))),
+  route('GET', '/contacts/{id}/notes', (c) => ok(c.ws.listNotes(p(c, 0), { page: q(c, 'page'), per_page: q(c, 'per_page') }))),
+  route('GET', '/notes/{id}', (c) => ok(c.ws.getNote(p(c, 0)))),
+  // tags: the workspace's, a contact's (companies and users are tagged through POST /tags)
+  route('GET', '/tags', (c) => ok(c.ws.listTags())),
+  route('POST', '/tags', (c) => ok(c.ws.createTag(c.body))),
+  route('GET', '/tags/{id}', (c) => ok(c.ws.findTag(p(c, 0)))),
+  route('DELETE', '/tags/{id}', (c) => {
+    c.ws.deleteTag(p(c, 0));
+    return { status: 200 };
+  }),
+  route('GET', '/contacts/{id}/tags', (c) => ok(c.ws.contactTags(p(c, 0)))),
+  route('POST', '/contacts/{id}/tags', (c) => ok(c.ws.attachTag(p(c, 0), c.body))),
+  route('DELETE', '/contacts/{id}/tags/{tagId}', (c) => ok(c.ws.detachTag(p(c, 0), p(c, 1)))),
   // companies
   route('POST', '/companies', (c) => ok(c.ws.upsertCompany(c.body))),
   route('GET', '/companies', (c) => {

@@ -49,6 +49,7 @@ function seedDemo(ws: Workspace): void {
   );
   // 24 users, three per company, then 16 leads; oldest first so creation order is plausible
   const demoIds: { id: string; isUser: boolean; i: number }[] = [];
+  const team = ws.team();
   for (let i = 0; i < 40; i++) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7) % LAST.length]!;
@@ -59,9 +60,12 @@ function seedDemo(ws: Workspace): void {
     if (isUser && i % 4 !== 3) custom.Stage = 'Signed up';
     if (!isUser && i % 3 !== 2) custom.Stage = 'Lead';
     const role: Role = isUser ? 'user' : 'lead';
+    // a third each: the connected admin's, a colleague's, nobody's
+    const owner = i % 3 === 2 ? null : Number(team[i % 3 === 0 ? 0 : 1]!.id);
     const contact = ws.insertContact(
       {
         role,
+        owner_id: owner,
         name: `${first} ${last}`,
         email: co ? `${first.toLowerCase()}.${last.toLowerCase()}@${co.domain}` : `${first.toLowerCase()}${last.toLowerCase().slice(0, 3)}${i}@${i % 2 ? 'gmail.com' : 'outlook.com'}`,
         external_id: isUser ? `u-${1001 + i}` : null,

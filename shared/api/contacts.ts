@@ -2,6 +2,7 @@
 // sign-up.
 import { z } from 'zod';
 import {
+  AdminId,
   Company,
   CompanyRef,
   Contact,
@@ -18,9 +19,10 @@ import {
   Role,
   StageChange,
   SyncState,
+  TagName,
   text,
 } from '../domain';
-import { SegmentRule } from '../segments';
+import { OwnerChoice, SegmentRule } from '../segments';
 import { Page, SearchText, SortDir } from './listing';
 import { SegmentId } from './segments';
 import type { MethodGroup } from './MethodGroup';
@@ -36,6 +38,7 @@ export const CONTACT_SORT_FIELDS = [
   'updatedAt',
   'lastActivityAt',
   'syncState',
+  'owner',
 ] as const;
 
 const ContactFields = {
@@ -45,6 +48,8 @@ const ContactFields = {
   visitorId: ExternalRef.nullable().optional(),
   externalId: ExternalRef.nullable().optional(),
   customAttributes: CustomAttributes.optional(),
+  /** The owning admin (an id from `admins.list`); null: nobody. */
+  ownerId: AdminId.nullable().optional(),
 };
 
 /** The contacts table's filters (all ANDed). */
@@ -53,10 +58,16 @@ export const ContactFilter = z
     stage: z.array(ContactStage).max(10).optional(),
     role: z.array(Role).max(10).optional(),
     companyId: LocalId.optional(),
+    /** Carries the tag of this name (any case). */
+    tag: TagName.optional(),
     syncState: z.array(SyncState).max(10).optional(),
+    /** Owned by one of these admins (`none`: nobody, `me`: who I am in Settings). */
+    owner: z.array(OwnerChoice).max(50).optional(),
     /** Members of a saved segment, and/or an ad hoc rule (funnel drill-downs). */
     segmentId: SegmentId.optional(),
     rule: SegmentRule.optional(),
+    /** Archived contacts only (the Archived view); without it they are left out. */
+    archived: z.boolean().optional(),
   })
   .strict()
   .default({});
@@ -113,7 +124,8 @@ export const contactMethods = {
     input: z
       .object({
         id: LocalId,
-        patch: z.object(ContactFields).strict(),
+        // unsubscribing is a change to a contact Intercom or the console already has, never part of a create
+        patch: z.object({ ...ContactFields, unsubscribedFromEmails: z.boolean().optional() }).strict(),
       })
       .strict(),
     output: Contact,
@@ -143,6 +155,43 @@ export const contactMethods = {
       /** How many of the changes are demotions (these need `confirm`). */
       demotions: z.number().int(),
       dryRun: z.boolean(),
+    }),
+  },
+  /**
+   * Archives (`archived: true`) or restores contacts, as Intercom's archive and unarchive: kept,
+   * out of the table, search, counts and segments until restored. One change, one undo.
+   */
+  'contacts.setArchived': {
+    input: z
+      .object({
+        ids: z
+          .array(LocalId)
+          .min(1, { message: 'select at least one contact' })
+          .max(10_000, { message: 'at most 10,000 contacts at once' }),
+        archived: z.boolean(),
+        /** Count what would change, write nothing. */
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({
+      /** Contacts archived (or restored), or that would be. */
+      changed: z.number().int(),
+      /** Contacts already so. */
+      unchanged: z.number().int(),
+      dryRun: z.boolean(),
+    }),
+  },
+  /**
+   * Deletes a contact for good, here and in Intercom (at the next sync), erasing its local data.
+   * Cannot be undone: `CONFIRM_REQUIRED` (naming the contact) without `confirm`.
+   */
+  'contacts.delete': {
+    input: z.object({ id: LocalId, confirm: z.boolean().optional() }).strict(),
+    output: z.object({
+      id: z.string(),
+      /** Whether Intercom has it (or may have it): a delete waits in the outbox. */
+      inIntercom: z.boolean(),
+      message: z.string(),
     }),
   },
   /** Existing contacts a new lead would duplicate, for the warning while typing. */

@@ -16,6 +16,7 @@ export const EXPORT_COLUMNS = [
   'stage',
   'funnelStage',
   'companies',
+  'tags',
   'externalId',
   'visitorId',
   'intercomId',
@@ -25,6 +26,7 @@ export const EXPORT_COLUMNS = [
   'syncState',
   'firstReferrer',
   'firstLandingPage',
+  'owner',
 ] as const;
 
 /** Each column's header in the file; the import knows the file back by them. */
@@ -36,6 +38,7 @@ export const EXPORT_HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
   stage: 'Stage',
   funnelStage: 'Funnel stage',
   companies: 'Companies',
+  tags: 'Tags',
   externalId: 'User ID',
   visitorId: 'Visitor ID',
   intercomId: 'Intercom ID',
@@ -45,6 +48,7 @@ export const EXPORT_HEADERS: Record<(typeof EXPORT_COLUMNS)[number], string> = {
   syncState: 'Sync state',
   firstReferrer: 'First referrer',
   firstLandingPage: 'First landing page',
+  owner: 'Owner',
 };
 
 const ExportColumn = z.union([z.enum(EXPORT_COLUMNS), z.string().regex(/^attribute:.{1,190}$/, { message: 'must be a column name or attribute:<name>' })]);

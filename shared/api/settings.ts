@@ -1,6 +1,7 @@
 // The contract's part for settings: the Intercom connection and the stage attributes and values.
 import { z } from 'zod';
-import { Region, StageValues, text } from '../domain';
+import { AdminId, Region, StageValues, text } from '../domain';
+import { Me } from './admins';
 import type { MethodGroup } from './MethodGroup';
 
 export const settingsMethods = {
@@ -29,8 +30,12 @@ export const settingsMethods = {
       stageValues: StageValues,
       /** The name the person gave in Settings, or null: then changes carry `actor`'s default. */
       yourName: z.string().nullable(),
-      /** Who changes are recorded under now: their name, else the connected Intercom admin's. */
+      /** Who changes are recorded under now: their name, else who they are (`me`), else the connected Intercom admin's. */
       actor: z.string(),
+      /** The admin chosen as "me" in Settings, or null: the connected admin. */
+      meAdminId: z.string().nullable(),
+      /** Who I am now ("My leads", the owner filter's "me"). */
+      me: Me.nullable(),
     }),
   },
   'settings.set': {
@@ -48,6 +53,8 @@ export const settingsMethods = {
           .optional(),
         /** The person's name for the history and messages; null or blank: the connected admin's. */
         yourName: text(120).nullable().optional(),
+        /** Who I am, among the team (`admins.list`); null: the connected admin. Your name follows it unless given too. */
+        meAdminId: AdminId.nullable().optional(),
         stageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
         companyStageAttribute: text(190).pipe(z.string().min(1, { message: 'must not be empty' })).optional(),
         stageValues: z

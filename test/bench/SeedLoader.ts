@@ -8,7 +8,10 @@ import { RECOUNT_CONTACTS } from '../../electron/core/db/migrations/0003-search-
 import { Statements } from '../../electron/core/db/Statements';
 
 export type SeedCompany = Omit<CompanyRow, 'pk' | 'user_count'>;
-export type SeedContact = Omit<ContactRow, 'pk'> & {
+export type SeedContact = Omit<ContactRow, 'pk' | 'unsubscribed_from_emails' | 'owner_id' | 'archived_at'> & {
+  unsubscribed_from_emails?: number;
+  /** The owning admin's id (default: none). */
+  owner_id?: string | null;
   /** Local pks of the companies this contact belongs to (as returned by `addCompanies`). */
   company_pks: readonly number[];
   /** When each link was made (same order as company_pks); default: the contact's created_at. */
@@ -44,6 +47,7 @@ const FUNNEL_COLUMNS = [
 ] as const;
 
 const CONTACT_COLUMNS = [
+  'owner_id',
   'id',
   'role',
   'email',

@@ -60,6 +60,7 @@ const COLUMN: Record<SortField, keyof ContactRow> = {
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
   syncState: 'sync_state',
+  owner: 'owner_id',
 };
 
 /** SQLite's order: NULL first, numbers, then text (NOCASE folds ASCII letters for name). */

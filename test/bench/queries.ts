@@ -31,5 +31,9 @@ export function benchQueries(contacts: number): BenchQuery[] {
     { label: `sort name, cursor @${deep}`, input: { sort: byName }, cursorAt: deep },
     { label: `sort updated, offset ${deep}`, input: { sort: byUpdated, offset: deep } },
     { label: `sort updated, cursor @${deep}`, input: { sort: byUpdated }, cursorAt: deep },
+    // owners: one admin's contacts in the default order, and the table sorted by owner
+    { label: 'owner = one admin, sort updated', input: { filter: { owner: ['7000102'] }, sort: byUpdated } },
+    { label: 'sort owner asc, page 1', input: { sort: { field: 'owner', dir: 'asc' } } },
+    { label: `sort owner, offset ${deep}`, input: { sort: { field: 'owner', dir: 'asc' }, offset: deep } },
   ];
 }

@@ -1,8 +1,9 @@
 // `npm run bench`: seeds a fresh store per size, then times `contacts.list` through the router
 // against the bare SQL statements behind it; then opens the console on a 100k store in Chromium
 // and times first rows, keystroke to painted rows and scrolling (ui.ts); then the sync engine
-// against the Intercom sandbox: a 10,000-entry push under the rate limit and a 100k first import
-// (sync.ts); then the funnel and the built-in segments on 1M contacts and 10M events (funnel.ts);
+// against the Intercom sandbox: a 10,000-entry push under the rate limit (sync.ts), and the first
+// import of 100k and of 1M contacts at 300 ms an answer and Intercom's default rate limit
+// (firstImport.ts); then the funnel and the built-in segments on 1M contacts and 10M events (funnel.ts);
 // then the import of a 100k-row contacts CSV and a 100k-row events CSV (importBench.ts);
 // writes the figures to BENCHMARKS.md.
 //   npm run bench                          100k and 1M contacts, then the console; writes BENCHMARKS.md
@@ -12,7 +13,10 @@
 //   npm run bench -- --sync-only           only the sync with the Intercom sandbox (with --write,
 //                                          replaces only its section of BENCHMARKS.md)
 //   npm run bench -- --no-ui               the store benchmark and the sync, no console
-//   npm run bench -- --no-sync             the store benchmark and the console, no sync
+//   npm run bench -- --no-sync             the store benchmark and the console, no sync (nor first import)
+//   npm run bench -- --first-import-only   only the first import from the sandbox (with --write, replaces
+//                                          only its section of BENCHMARKS.md); --first-import-sizes
+//                                          100k,1m picks the workspace sizes (default both)
 //   npm run bench -- --funnel-only         only the funnel and segments on 1M contacts / 10M events (with
 //                                          --write, replaces only its section of BENCHMARKS.md)
 //   npm run bench -- --no-funnel           everything but the funnel and segments
@@ -57,6 +61,17 @@ import {
 } from './report';
 import { CONTACTS_PER_COMPANY, seedStore, type Seeded } from './seedStore';
 import { median, now, percentile } from './stats';
+import {
+  DEFAULT_FIRST_IMPORT_OPTIONS,
+  firstImportConsoleTable,
+  firstImportMarkdown,
+  firstImportMisses,
+  putFirstImportSection,
+  runFirstImportBench,
+  takeFirstImportSection,
+  wrapFirstImportSection,
+  type FirstImportResult,
+} from './firstImport';
 import { isSyncSkipped, runSyncBench, syncConsoleTable, syncMarkdown, syncMisses, type SyncResult, type SyncSkipped } from './sync';
 import { DEFAULT_UI_OPTIONS, runUiBench } from './ui';
 import {
@@ -100,6 +115,9 @@ interface Options {
   funnel: boolean;
   /** Run the import of a 100k-row contacts file, then a 100k-row events file. */
   import: boolean;
+  /** Run the first import from the sandbox, of these workspace sizes. */
+  firstImport: boolean;
+  firstImportSizes: number[];
   funnelContacts: number;
   funnelDb?: string;
   uiLoads: number;
@@ -119,6 +137,8 @@ function parseArgs(argv: string[]): Options {
     sync: true,
     funnel: true,
     import: true,
+    firstImport: true,
+    firstImportSizes: DEFAULT_FIRST_IMPORT_OPTIONS.sizes,
     funnelContacts: DEFAULT_FUNNEL_CONTACTS,
     uiLoads: DEFAULT_UI_OPTIONS.loads,
     uiRounds: DEFAULT_UI_OPTIONS.rounds,
@@ -147,6 +167,7 @@ function parseArgs(argv: string[]): Options {
       opts.sync = false;
       opts.funnel = false;
       opts.import = false;
+      opts.firstImport = false;
     } else if (flag === '--sync-only') {
       opts.store = false;
       opts.ui = false;
@@ -157,13 +178,25 @@ function parseArgs(argv: string[]): Options {
       opts.ui = false;
       opts.sync = false;
       opts.import = false;
+      opts.firstImport = false;
     } else if (flag === '--import-only') {
       opts.store = false;
       opts.ui = false;
       opts.sync = false;
       opts.funnel = false;
+      opts.firstImport = false;
     } else if (flag === '--no-ui') opts.ui = false;
-    else if (flag === '--no-sync') opts.sync = false;
+    else if (flag === '--no-sync') {
+      opts.sync = false;
+      opts.firstImport = false;
+    } else if (flag === '--first-import-only') {
+      opts.store = false;
+      opts.ui = false;
+      opts.sync = false;
+      opts.funnel = false;
+      opts.import = false;
+    } else if (flag === '--no-first-import') opts.firstImport = false;
+    else if (flag === '--first-import-sizes') opts.firstImportSizes = value().split(',').filter(Boolean).map(int);
     else if (flag === '--no-funnel') opts.funnel = false;
     else if (flag === '--no-import') opts.import = false;
     else if (flag === '--funnel-contacts') opts.funnelContacts = int(value());
@@ -173,11 +206,11 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--no-build') opts.build = false;
     else {
       throw new Error(
-        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --funnel-only, --import-only, --no-ui, --no-sync, --no-funnel, --no-import, --ui-loads, --ui-rounds, --no-build, --funnel-contacts, --funnel-db)`,
+        `unknown option ${flag} (known: --sizes, --reps, --warmup, --write, --keep, --db, --ui-only, --sync-only, --funnel-only, --import-only, --no-ui, --no-sync, --no-funnel, --no-import, --first-import-only, --no-first-import, --first-import-sizes, --ui-loads, --ui-rounds, --no-build, --funnel-contacts, --funnel-db)`,
       );
     }
   }
-  if (!opts.store && !opts.ui && !opts.sync && !opts.funnel && !opts.import) throw new Error('those options together leave nothing to run');
+  if (!opts.store && !opts.ui && !opts.sync && !opts.funnel && !opts.import && !opts.firstImport) throw new Error('those options together leave nothing to run');
   if (opts.db && !opts.store) throw new Error('--db times the store benchmark; it makes no sense with --ui-only, --sync-only, --funnel-only or --import-only');
   // a quick subset run must not overwrite the committed figures by accident
   opts.write =
@@ -345,6 +378,14 @@ function syncCommand(opts: Options): string {
   return opts.store || opts.ui ? 'npm run bench' : 'npm run bench -- --sync-only';
 }
 
+function firstImportCommand(opts: Options): string {
+  const extra = [
+    opts.store || opts.ui || opts.sync ? '' : '--first-import-only',
+    opts.firstImportSizes.join(',') !== DEFAULT_FIRST_IMPORT_OPTIONS.sizes.join(',') ? `--first-import-sizes ${opts.firstImportSizes.join(',')}` : '',
+  ].filter(Boolean);
+  return extra.length ? `npm run bench -- ${extra.join(' ')}` : 'npm run bench';
+}
+
 function funnelCommand(opts: Options): string {
   const extra = [
     opts.store || opts.ui || opts.sync ? '' : '--funnel-only',
@@ -386,6 +427,21 @@ async function main() {
     }
   }
 
+  let firstImport: FirstImportResult | null = null;
+  let firstImportFailed = false;
+  if (opts.firstImport) {
+    try {
+      firstImport = await runFirstImportBench({ sizes: opts.firstImportSizes, keep: opts.keep });
+      console.log(`\nFirst import from the Intercom sandbox\n${firstImportConsoleTable(firstImport)}`);
+    } catch (e) {
+      // the other parts' figures are still worth writing; this section keeps its previous text
+      console.error(e);
+      firstImportFailed = true;
+      console.log(`\nFirst import: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    }
+  }
+
   let funnel: FunnelResult | null = null;
   let funnelFailed = false;
   if (opts.funnel) {
@@ -421,12 +477,14 @@ async function main() {
     ...summary(sizes).misses,
     ...(ui && !isSkipped(ui) ? uiMisses(ui) : []),
     ...(sync && !isSyncSkipped(sync) ? syncMisses(sync) : []),
+    ...(firstImport ? firstImportMisses(firstImport) : []),
     ...(funnel ? funnelMisses(funnel) : []),
     ...(imported ? importMisses(imported) : []),
   ];
   const skipped =
     (ui && isSkipped(ui) ? ' (the console in Chromium was skipped)' : '') +
     (sync && isSyncSkipped(sync) ? ' (the sync bench failed)' : '') +
+    (firstImportFailed ? ' (the first-import bench failed)' : '') +
     (funnelFailed ? ' (the funnel bench failed)' : '') +
     (importFailed ? ' (the import bench failed)' : '');
   console.log(
@@ -435,20 +493,22 @@ async function main() {
   if (opts.write) {
     const file = path.join(ROOT, 'BENCHMARKS.md');
     // the funnel and import sections are taken out first, and put back (or replaced) before the notes
-    const oldImport = takeImportSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    const oldFirstImport = takeFirstImportSection(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    const oldImport = takeImportSection(oldFirstImport.rest);
     const oldFunnel = takeFunnelSection(oldImport.rest);
     const old = splitBenchmarks(oldFunnel.rest, NOTES_MARKER);
     const funnelSection = funnel ? wrapFunnelSection(funnelMarkdown(funnel, funnelCommand(opts), startedAt)) : oldFunnel.section;
     const importSection = imported ? wrapImportSection(importMarkdown(imported, importCommand(opts), startedAt)) : oldImport.section;
+    const firstImportSection = firstImport ? wrapFirstImportSection(firstImportMarkdown(firstImport, firstImportCommand(opts), startedAt)) : oldFirstImport.section;
     fs.writeFileSync(
       file,
-      putImportSection(putFunnelSection(joinBenchmarks({
+      putFirstImportSection(putImportSection(putFunnelSection(joinBenchmarks({
         // a part this run did not measure (or skipped) keeps its previous text
         store: opts.store ? markdown(sizes, opts, startedAt, storeSeconds) : old.store,
         ui: ui && !isSkipped(ui) ? wrapUiSection(uiMarkdown(ui, uiCommand(opts), startedAt)) : old.ui,
         sync: sync && !isSyncSkipped(sync) ? wrapSyncSection(syncMarkdown(sync, syncCommand(opts), startedAt)) : old.sync,
         notes: old.notes,
-      }), funnelSection, NOTES_MARKER), importSection, NOTES_MARKER),
+      }), funnelSection, NOTES_MARKER), importSection, NOTES_MARKER), firstImportSection, NOTES_MARKER),
     );
     console.log('Wrote BENCHMARKS.md');
   } else {

@@ -3,6 +3,9 @@
 import type { SeedCompany, SeedContact } from './SeedLoader';
 
 /** sfc32: small, fast and good enough for test data; the same seed gives the same stream. */
+
+/** The admin ids the seeded contacts are owned by. */
+export const BENCH_OWNERS = ['7000101', '7000102', '7000103'] as const;
 export function prng(seed: number): () => number {
   let a = 0x9e3779b9 ^ seed;
   let b = 0x243f6a88 ^ (seed * 31);
@@ -147,6 +150,9 @@ export function* contactBatches(plan: SeedPlan, companyPks: readonly number[], b
       updated_at: Math.round(updated),
       last_activity_at: r() < 0.7 ? Math.round(updated + (SEED_NOW - updated) * r()) : null,
       sync_state: syncState,
+      // from the position, not the random stream (the other columns stay as they were): a team
+      // of three owns three contacts in four
+      owner_id: i % 4 === 3 ? null : BENCH_OWNERS[i % 4]!,
       company_pks: second !== undefined && second !== companyPk ? [companyPk!, second] : companyPk !== undefined ? [companyPk] : [],
     });
     if (batch.length === batchSize) {

@@ -223,6 +223,65 @@ describe('bulk.run: link', () => {
   });
 });
 
+describe('bulk.run: tags', () => {
+  const tagOf = (t: TestCore) => (id: string) => t.core.store.db.prepare('SELECT t.name FROM contact_tags x JOIN tags t ON t.pk = x.tag_pk JOIN contacts c ON c.pk = x.contact_pk WHERE c.id = ? ORDER BY t.name').pluck().all(id);
+
+  it('makes a new tag only when asked, skips those who have it, and undo takes it off again', async () => {
+    const t = start();
+    const d = await handMade(t);
+    const tags = tagOf(t);
+    const before = t.core.store.fingerprint();
+    const err = await t.fail('bulk.run', { target: { kind: 'ids', ids: d.all }, action: { type: 'addTag', name: 'VIP' }, dryRun: true });
+    expect(err).toMatchObject({ code: 'NOT_FOUND', field: 'action.name' });
+    expect(err.message).toMatch(/^Tag: the workspace has no tag “VIP”; choose Create tag/);
+    expect(t.core.store.fingerprint()).toEqual(before);
+
+    await t.api.call('tags.add', { type: 'contact', id: d.ada, name: 'VIP', create: true });
+    t.events.length = 0;
+    const input: RunInput = { target: { kind: 'ids', ids: d.all }, action: { type: 'addTag', name: 'vip' } };
+    const { dry, real, added } = await dryThenRun(t, input);
+    expect(dry).toMatchObject({ targeted: 5, touched: 4 });
+    expect(skipped(dry.skipped)).toEqual({ 'already has that tag': 1 });
+    expect(real.bulk!.summary).toBe('Tagged 4 selected contacts VIP');
+    expect(added).toHaveLength(4);
+    expect(t.core.store.db.prepare(`SELECT DISTINCT op FROM outbox WHERE seq >= ?`).pluck().all(added[0])).toEqual(['contact.tag']);
+    expect(d.all.map(tags)).toEqual([['VIP'], ['VIP'], ['VIP'], ['VIP'], ['VIP']]);
+
+    const undone = await t.api.call('bulk.undo', { id: real.bulk!.id });
+    expect(undone).toMatchObject({ restored: 4, kept: 0, compensated: 0 });
+    expect(d.all.map(tags)).toEqual([['VIP'], [], [], [], []]);
+    // nothing of the bulk reached Intercom: its entries are withdrawn, not answered with untags
+    expect((await t.api.call('outbox.list', { limit: 100 })).items.filter((e) => e.op.endsWith('tag')).map((e) => e.entityId)).toEqual([d.ada]);
+  });
+
+  it('creates the tag with the bulk when asked; removes a tag, keeping a change made since at undo', async () => {
+    const t = start();
+    const d = await handMade(t);
+    const tags = tagOf(t);
+    const add = await dryThenRun(t, { target: { kind: 'ids', ids: [d.ada, d.bob, d.cy] }, action: { type: 'addTag', name: 'Hot', create: true } });
+    expect(add.real.bulk!.summary).toBe('Tagged 3 selected contacts Hot');
+    expect((await t.api.call('tags.list', {})).items.map((x) => [x.name, x.contacts])).toEqual([['Hot', 3]]);
+    // as if the push had sent them
+    t.core.store.db.prepare(`UPDATE outbox SET status = 'done'`).run();
+    t.events.length = 0;
+
+    const removal = await dryThenRun(t, { target: { kind: 'ids', ids: d.all }, action: { type: 'removeTag', name: 'Hot' } });
+    expect(removal.dry).toMatchObject({ targeted: 5, touched: 3 });
+    expect(skipped(removal.dry.skipped)).toEqual({ 'does not have that tag': 2 });
+    expect(d.all.map(tags)).toEqual([[], [], [], [], []]);
+    t.core.store.db.prepare(`UPDATE outbox SET status = 'done'`).run();
+    // bob gets it back by hand meanwhile
+    await t.api.call('tags.add', { type: 'contact', id: d.bob, name: 'Hot' });
+    const undone = await t.api.call('bulk.undo', { id: removal.real.bulk!.id });
+    expect(undone).toMatchObject({ restored: 2, kept: 1, compensated: 2 });
+    expect(undone.keptList).toEqual(['Tag Hot of Bob: changed since, kept']);
+    expect(d.all.map(tags)).toEqual([['Hot'], ['Hot'], ['Hot'], [], []]);
+    const waiting = (await t.api.call('outbox.list', { status: ['pending'], limit: 100 })).items.map((e) => `${e.op} ${e.entityId}`);
+    expect(waiting.sort()).toEqual([d.bob, d.ada, d.cy].map((id) => `contact.tag ${id}`).sort());
+    expect(await t.fail('bulk.run', { target: { kind: 'ids', ids: d.all }, action: { type: 'removeTag', name: 'Cold' }, dryRun: true })).toMatchObject({ code: 'NOT_FOUND', field: 'action.name' });
+  });
+});
+
 describe('bulk.run: messages', () => {
   it('queues one email per contact with an address, as messages.send does; undo discards them', async () => {
     const t = start();

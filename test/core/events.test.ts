@@ -20,7 +20,7 @@ const eventOps = async (t: TestCore) => (await outboxItems(t)).filter((o) => o.o
 /** A short, readable line per timeline item. */
 const lines = (items: TimelineItem[]) =>
   items.map((i) =>
-    i.kind === 'event' ? `event ${i.event.name}` : i.kind === 'stage' ? `stage ${i.stage.fromStage ?? '-'}>${i.stage.toStage ?? '-'}` : `message ${i.message.subject ?? i.message.channel}`,
+    i.kind === 'event' ? `event ${i.event.name}` : i.kind === 'stage' ? `stage ${i.stage.fromStage ?? '-'}>${i.stage.toStage ?? '-'}` : i.kind === 'message' ? `message ${i.message.subject ?? i.message.channel}` : `note ${i.note.body}`,
   );
 
 describe('events.track: validation', () => {

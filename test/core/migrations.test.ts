@@ -553,3 +553,144 @@ describe('0009 message-templates', () => {
     expect(integrityCheck(db)).toEqual(['ok']);
   });
 });
+
+describe('0010 owners', () => {
+  it('keeps the v9 contacts (owned by nobody), adds the STRICT team table and the owner indexes', () => {
+    const { db, before } = migrateWithRows(10, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2, { stage: 'signed_up', role: 'user' }));
+    });
+    expect(withoutAdded(selectRows(db, 'contacts'), ['owner_id'])).toEqual(before.contacts);
+    expect(selectRows(db, 'contacts').map((r) => r.owner_id)).toEqual([null, null]);
+    expect(indexNames(db, 'contacts')).toEqual(expect.arrayContaining(['contacts_by_owner', 'contacts_by_owner_updated']));
+    db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('101', 'Sam', 'sam@team.test', 1, ?)`).run(T0);
+    expect(() => db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('102', 'Kai', NULL, 2, ?)`).run(T0)).toThrow(/CHECK/);
+    expect(() => db.prepare(`INSERT INTO admins (id, name, email, active, updated_at) VALUES ('103', 'Jo', NULL, 1, 'soon')`).run()).toThrow();
+    db.prepare(`UPDATE contacts SET owner_id = '101' WHERE id = ?`).run(uuid(1));
+    expect(new Store(db).contacts.byId(uuid(1))!.owner_id).toBe('101');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
+describe('0011 contact-notes', () => {
+  it('keeps the v10 rows as they were and adds STRICT notes that go with their contact', () => {
+    const { db, before } = migrateWithRows(11, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2));
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(tableNames(db)).toEqual(expect.arrayContaining(['notes', 'notes_wanted']));
+    const pk = (n: number) => (db.prepare('SELECT pk FROM contacts WHERE id = ?').get(uuid(n)) as { pk: number }).pk;
+    const note = (id: string, contactPk: number, source = 'local', intercomId: string | null = null) =>
+      db
+        .prepare(`INSERT INTO notes (id, contact_pk, body, author, source, intercom_id, created_at, updated_at) VALUES (?, ?, 'Called', 'me', ?, ?, ?, ?)`)
+        .run(id, contactPk, source, intercomId, T0, T0);
+    note('n1', pk(1));
+    note('n2', pk(1), 'intercom', '901');
+    note('n3', pk(2));
+    expect(() => note('n4', pk(2), 'intercom', '901')).toThrow(/UNIQUE/);
+    expect(() => note('n5', pk(2), 'email')).toThrow(/CHECK/);
+    expect(() => note('n6', 999_999)).toThrow(/FOREIGN KEY/);
+    db.prepare('INSERT INTO notes_wanted (contact_pk, remote_count, seen_at) VALUES (?, 3, ?)').run(pk(1), T0);
+    // a contact's notes and its read-again mark go with its row
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(1));
+    expect(selectRows(db, 'notes').map((r) => r.id)).toEqual(['n3']);
+    expect(selectRows(db, 'notes_wanted')).toEqual([]);
+    expect(indexNames(db, 'notes')).toEqual(expect.arrayContaining(['notes_by_contact', 'notes_by_intercom_id']));
+    expect(foreignKeyViolations(db)).toEqual([]);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
+describe('0014 email-consent', () => {
+  it('keeps the v13 contacts as they were, none unsubscribed, and marks a synced store to read consent from Intercom once', () => {
+    const { db, before } = migrateWithRows(14, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2, { intercom_id: 'ic-2', sync_state: 'synced' }));
+    });
+    const contacts = selectRows(db, 'contacts');
+    expect(withoutAdded(contacts, ['unsubscribed_from_emails'])).toEqual(before.contacts);
+    expect(contacts.map((r) => r.unsubscribed_from_emails)).toEqual([0, 0]);
+    expect(() => db.prepare(`UPDATE contacts SET unsubscribed_from_emails = 2`).run()).toThrow(/CHECK constraint/);
+    expect(selectRows(db, 'settings').find((r) => r.key === 'sync.consentBackfill')).toMatchObject({ value: '"pending"' });
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+
+  it('leaves a store that never synced without the mark (its first pull reads every contact)', () => {
+    const { db } = migrateWithRows(14, (old) => insertRow(old, 'contacts', contactRow(1)));
+    expect(selectRows(db, 'settings').find((r) => r.key === 'sync.consentBackfill')).toBeUndefined();
+  });
+});
+
+describe('0015 contact-merges', () => {
+  it('keeps the v14 contacts as they were, adds the STRICT merge record and the email index whatever its case', () => {
+    const { db, before } = migrateWithRows(15, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(listTables(db).find((t) => t.name === 'contact_merges')).toMatchObject({ strict: true });
+    expect(selectRows(db, 'contact_merges')).toEqual([]);
+    expect(indexNames(db, 'contacts')).toContain('contacts_by_email_nocase');
+    const add = (mode: string, saved: string) =>
+      db.prepare(`INSERT INTO contact_merges (change_id, from_id, into_id, mode, saved, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(`c-${mode}`, uuid(2), uuid(1), mode, saved, T0);
+    add('merge', '{}');
+    expect(() => add('split', '{}')).toThrow(/CHECK/);
+    expect(() => add('archive', 'not json')).toThrow(/CHECK/);
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
+describe('0013 archive-erase', () => {
+  it('keeps the v12 rows and their counts, adds archived_at, and counts only contacts that are not archived', () => {
+    const { db, before } = migrateWithRows(13, (old) => {
+      for (const n of [1, 2, 3]) insertRow(old, 'contacts', contactRow(n, n === 3 ? { stage: 'signed_up' } : {}));
+    });
+    expect(withoutAdded(selectRows(db, 'contacts'), ['archived_at'])).toEqual(before.contacts);
+    expect(selectRows(db, 'contact_counts')).toEqual(before.contact_counts);
+    const counts = () => db.prepare('SELECT stage, n FROM contact_counts WHERE n > 0 ORDER BY stage').all();
+    db.prepare('UPDATE contacts SET archived_at = ? WHERE id = ?').run(T0, uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 1 }]);
+    // a stage move of an archived contact leaves the counts alone; its restore counts it again
+    db.prepare(`UPDATE contacts SET stage = 'signed_up' WHERE id = ?`).run(uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 1 }]);
+    db.prepare('UPDATE contacts SET archived_at = NULL WHERE id = ?').run(uuid(1));
+    expect(counts()).toEqual([{ stage: 'lead', n: 1 }, { stage: 'signed_up', n: 2 }]);
+    db.prepare('UPDATE contacts SET archived_at = ? WHERE id = ?').run(T0, uuid(2));
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(2));
+    expect(counts()).toEqual([{ stage: 'signed_up', n: 2 }]);
+    expect(indexNames(db, 'contacts')).toContain('contacts_archived');
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});
+
+describe('0012 tags', () => {
+  it('keeps the v11 rows as they were and adds tags and their links, which go with their contact, company or tag', () => {
+    const { db, before } = migrateWithRows(12, (old) => {
+      insertRow(old, 'contacts', contactRow(1));
+      insertRow(old, 'contacts', contactRow(2));
+      old.prepare(`INSERT INTO companies (id, name, created_at, updated_at) VALUES (?, 'Acme', ?, ?)`).run(uuid(9), T0, T0);
+    });
+    expect(selectRows(db, 'contacts')).toEqual(before.contacts);
+    expect(selectRows(db, 'companies')).toEqual(before.companies);
+    const tag = (id: string, name: string) => db.prepare(`INSERT INTO tags (id, name, intercom_id, created_at) VALUES (?, ?, NULL, ?)`).run(id, name, T0).lastInsertRowid;
+    const vip = tag('t1', 'VIP');
+    const beta = tag('t2', 'Beta');
+    expect(() => tag('t3', 'vip')).toThrow(/UNIQUE/);
+    const pk = (id: string) => (db.prepare('SELECT pk FROM contacts WHERE id = ?').get(id) as { pk: number }).pk;
+    const co = (db.prepare('SELECT pk FROM companies').get() as { pk: number }).pk;
+    for (const [t, c] of [[vip, pk(uuid(1))], [vip, pk(uuid(2))], [beta, pk(uuid(1))]]) db.prepare('INSERT INTO contact_tags (tag_pk, contact_pk, created_at) VALUES (?, ?, ?)').run(t, c, T0);
+    db.prepare('INSERT INTO company_tags (tag_pk, company_pk, created_at) VALUES (?, ?, ?)').run(vip, co, T0);
+    expect(() => db.prepare('INSERT INTO contact_tags (tag_pk, contact_pk, created_at) VALUES (?, 999, ?)').run(vip, T0)).toThrow(/FOREIGN KEY/);
+    expect(indexNames(db, 'contact_tags')).toContain('contact_tags_by_contact');
+    expect(indexNames(db, 'company_tags')).toContain('company_tags_by_company');
+    // a contact, a company or a tag that goes takes its links with it
+    db.prepare('DELETE FROM contact_search WHERE rowid = ?').run(pk(uuid(1)));
+    db.prepare('DELETE FROM contacts WHERE id = ?').run(uuid(1));
+    expect(db.prepare('SELECT count(*) AS n FROM contact_tags').get()).toEqual({ n: 1 });
+    db.prepare('DELETE FROM companies WHERE pk = ?').run(co);
+    expect(db.prepare('SELECT count(*) AS n FROM company_tags').get()).toEqual({ n: 0 });
+    db.prepare('DELETE FROM tags WHERE pk = ?').run(vip);
+    expect(db.prepare('SELECT count(*) AS n FROM contact_tags').get()).toEqual({ n: 0 });
+    expect(integrityCheck(db)).toEqual(['ok']);
+  });
+});

@@ -4,6 +4,7 @@
 // read through a segment, and validation errors.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SegmentCondition, SegmentRule } from '../../shared/segments';
+import { compileRule } from '../../electron/core/db/segmentSql';
 import { addEvent, setFirstTouch, setLastActivity, setNow } from '../helpers/activityData';
 import { coresPerTest, takeEvents, type TestCore } from '../helpers/testCore';
 
@@ -145,6 +146,39 @@ describe('conditions, one at a time', () => {
     expect(await members(one({ field: 'companyStage', in: ['sql', 'none'] }))).toEqual(['fay', 'hal', 'kim']);
   });
 
+  it('tags: has (any case), has not, any, none; a tag nobody has matches no one', async () => {
+    await t.api.call('tags.add', { type: 'contact', id: ids.ann!, name: 'VIP', create: true });
+    await t.api.call('tags.add', { type: 'contact', id: ids.bob!, name: 'vip' });
+    await t.api.call('tags.add', { type: 'contact', id: ids.cat!, name: 'Beta', create: true });
+    await t.api.call('tags.add', { type: 'company', id: acme, name: 'Gold', create: true });
+    expect(await members(one({ field: 'tag', op: 'has', name: 'VIP' }))).toEqual(['ann', 'bob']);
+    expect(await members(one({ field: 'tag', op: 'has', name: 'vIp' }))).toEqual(['ann', 'bob']);
+    expect(await members(one({ field: 'tag', op: 'hasNot', name: 'VIP' }))).toEqual(except('ann', 'bob'));
+    expect(await members(one({ field: 'tag', op: 'any' }))).toEqual(['ann', 'bob', 'cat']);
+    expect(await members(one({ field: 'tag', op: 'none' }))).toEqual(except('ann', 'bob', 'cat'));
+    // a company's tag is not its people's
+    expect(await members(one({ field: 'tag', op: 'has', name: 'Gold' }))).toEqual([]);
+    expect(await members(one({ field: 'tag', op: 'has', name: 'Nobody' }))).toEqual([]);
+    expect(await members({ op: 'or', rules: [{ field: 'tag', op: 'has', name: 'Beta' }, { field: 'company', op: 'is', companyId: acme }] })).toEqual(['cat', 'fay', 'kim']);
+    // a tag taken off leaves the segment
+    const vip = (await t.api.call('tags.list', {})).items.find((x) => x.name === 'VIP')!;
+    await t.api.call('tags.remove', { type: 'contact', id: ids.bob!, tagId: vip.id });
+    expect(await members(one({ field: 'tag', op: 'has', name: 'VIP' }))).toEqual(['ann']);
+  });
+
+  it('"has tag" reads the tag\'s range of the link table and contacts by pk: no scan of either', () => {
+    const where = compileRule(one({ field: 'tag', op: 'has', name: 'VIP' }), { now: Date.parse(NOW) });
+    const plan = (t.core.store.db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM contacts c WHERE ${where.sql}`).all(where.params) as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join('\n')).toMatch(/SEARCH ct USING PRIMARY KEY \(tag_pk=\?\)/);
+    expect(plan.join('\n')).not.toMatch(/SCAN (ct|c)\b/);
+  });
+
+  it('refuses a "has tag" without a tag', async () => {
+    const err = await t.fail('segments.count', { rule: one({ field: 'tag', op: 'has' } as SegmentCondition) });
+    expect(err.code).toBe('VALIDATION');
+    expect(err.message).toMatch(/pick a tag/);
+  });
+
   it('custom attributes keep their types', async () => {
     const attr = (name: string, op: Extract<SegmentCondition, { field: 'attribute' }>['op'], value?: string | number | boolean) =>
       one({ field: 'attribute', name, op, ...(value === undefined ? {} : { value }) });
@@ -246,6 +280,8 @@ describe('built-in segments', () => {
       ['builtin:new-leads-this-week', 'New leads this week', 'new-leads-this-week', 3],
       ['builtin:signed-up-not-sql', 'Signed up, not yet SQL', 'signed-up-not-sql', 3],
       ['builtin:slipping-away', 'Slipping away', 'slipping-away', 2],
+      // nobody owns a contact here, and no admin is connected: "me" is nobody
+      ['builtin:my-leads', 'My leads', 'my-leads', 0],
     ]);
     expect((await t.api.call('segments.list', {})).items).toEqual(items);
     const list = (segmentId: string) => t.api.call('contacts.list', { filter: { segmentId }, sort: { field: 'name', dir: 'asc' } });
@@ -291,15 +327,15 @@ describe('built-in segments', () => {
     const err = await t.fail('segments.delete', { id: 'builtin:slipping-away' });
     expect(err).toMatchObject({ code: 'VALIDATION', field: 'id' });
     expect(err.message).toContain('Built-in segments cannot be deleted');
-    expect((await t.api.call('segments.list', {})).items).toHaveLength(3);
+    expect((await t.api.call('segments.list', {})).items).toHaveLength(4);
   });
 
   it('counts follow changes: a promotion moves a contact between segments', async () => {
     const before = await t.api.call('segments.list', {});
-    expect(before.items.map((s) => s.count)).toEqual([3, 3, 2]);
+    expect(before.items.map((s) => s.count)).toEqual([3, 3, 2, 0]);
     await t.api.call('contacts.setStage', { id: ids.cat!, stage: 'signed_up' });
     const after = await t.api.call('segments.list', {});
-    expect(after.items.map((s) => s.count)).toEqual([2, 4, 2]);
+    expect(after.items.map((s) => s.count)).toEqual([2, 4, 2, 0]);
     expect(await members(one({ field: 'stuck', stage: 'signed_up', days: 1 }))).toEqual(['eve', 'hal', 'leo']);
   });
 });
@@ -316,7 +352,7 @@ describe('saved segments', () => {
       { name: 'changed', entity: 'segment', ids: [alpha.id], op: 'segment.save' },
     ]);
     const names = async () => (await t.api.call('segments.list', {})).items.map((s) => s.name);
-    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'Alpha users', 'zed companies']);
+    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'My leads', 'Alpha users', 'zed companies']);
 
     const renamed = await t.api.call('segments.save', { id: zed.id, name: 'Acme people', rule: one({ field: 'company', op: 'is', companyId: acme }) });
     expect(renamed).toMatchObject({ id: zed.id, name: 'Acme people', count: 2, createdAt: zed.createdAt });
@@ -326,7 +362,7 @@ describe('saved segments', () => {
 
     expect(await t.api.call('segments.delete', { id: zed.id })).toEqual({ id: zed.id, deleted: true });
     expect(await t.api.call('segments.delete', { id: zed.id })).toEqual({ id: zed.id, deleted: false });
-    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'Alpha users']);
+    expect(await names()).toEqual(['New leads this week', 'Signed up, not yet SQL', 'Slipping away', 'My leads', 'Alpha users']);
     takeEvents(t);
   });
 
@@ -346,7 +382,7 @@ describe('saved segments', () => {
     ).toMatchObject({ code: 'VALIDATION', field: 'rule.rules.0.value' });
     expect(await t.fail('contacts.list', { filter: { segmentId: 'gone' } })).toMatchObject({ code: 'NOT_FOUND', field: 'filter.segmentId' });
     // nothing was written
-    expect((await t.api.call('segments.list', {})).items).toHaveLength(3);
+    expect((await t.api.call('segments.list', {})).items).toHaveLength(4);
   });
 });
 

@@ -126,6 +126,29 @@ export const TOUR: readonly Stop[] = [
     },
   },
   {
+    name: 'duplicates',
+    open: async (page, demo) => {
+      // a second Ana: the demo contact's email again, in capitals
+      const { email } = await pageApi(page, 'contacts.get', { id: demo.contactId });
+      await pageApi(page, 'contacts.create', { name: 'Second Copy', email: email!.toUpperCase() });
+      await go(page, '#/duplicates');
+      await expect(page.getByTestId('duplicate-group').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'merge-dialog',
+    open: async (page, demo) => {
+      const { email } = await pageApi(page, 'contacts.get', { id: demo.contactId });
+      const dupes = await pageApi(page, 'contacts.duplicates', { reason: 'email' });
+      if (!dupes.groups.some((g) => g.key.toLowerCase() === email!.toLowerCase())) {
+        await pageApi(page, 'contacts.create', { name: 'Second Copy', email: email!.toUpperCase() });
+      }
+      await go(page, '#/duplicates');
+      await page.getByTestId('duplicate-merge').first().click();
+      await expect(page.getByTestId('merge-dialog').getByTestId('merge-intercom')).toBeVisible();
+    },
+  },
+  {
     name: 'settings',
     open: async (page) => {
       await go(page, '#/settings');
@@ -147,7 +170,12 @@ export const TOUR: readonly Stop[] = [
       const rows = page.getByTestId('lead-row');
       await expect(rows.first()).toBeVisible();
       for (let i = 0; i < 3; i++) await rows.nth(i).getByRole('checkbox').check();
-      await page.getByTestId('bulk-bar').getByRole('button', { name: 'Send message…' }).click();
+      // at 1024 the bar has no room for every action: Send message… is then under More (ui/OverflowRow)
+      const bar = page.getByTestId('bulk-bar');
+      const send = bar.getByRole('button', { name: 'Send message…' });
+      await expect(bar).toBeVisible();
+      if (!(await send.isVisible())) await bar.getByTestId('toolbar-more').click();
+      await send.click();
       const dialog = page.getByTestId('bulk-message-dialog');
       await dialog.getByLabel('Message text').fill(TEMPLATE);
       await expect(dialog.getByTestId('composer-preview-item')).toHaveCount(3);

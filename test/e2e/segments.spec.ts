@@ -162,7 +162,7 @@ test('Export CSV downloads the segment as the table shows it', async ({ page }) 
   const lines = text.trim().split(/\r?\n/);
   expect(lines).toHaveLength(3);
   // the visible columns in the table's order, the hidden Sync column left out; rows in its sort order
-  expect(lines[0]!.split(',')).toEqual(['Name', 'Email', 'Role', 'Stage', 'Companies', 'Last activity', 'Created']);
+  expect(lines[0]!.split(',')).toEqual(['Name', 'Email', 'Role', 'Stage', 'Companies', 'Owner', 'Last activity', 'Created']);
   expect(lines[1]).toMatch(/^Dmitri Olsen,dmitri\.olsen@segments\.example,Lead,Signed up,/);
   expect(lines[2]).toMatch(/^Erin Park,erin\.park@segments\.example,Lead,Signed up,/);
   await expect(page.getByTestId('toasts')).toContainText('Exported 2 rows');

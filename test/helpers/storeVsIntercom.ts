@@ -1,5 +1,5 @@
 // The store next to the sandbox's workspace, field by field: what the console syncs (name, email,
-// phone, role, user id, Stage, custom attributes, company links; a company's name, plan, spend,
+// phone, role, user id, owner, Stage, custom attributes, company links; a company's name, plan, spend,
 // Company Stage and attributes) against what Intercom holds, read straight from the workspace.
 // Answers the differences in words, so a test can say "Synced" is true only when there are none.
 import type { Sandbox, SandboxCompany, SandboxContact } from '../../electron/sandbox';
@@ -80,6 +80,7 @@ export async function storeVsIntercom(t: TestCore, sb: Sandbox): Promise<string[
     field('name', c.name, r.name);
     field('email', c.email, r.email ? r.email.toLowerCase() : r.email);
     field('phone', c.phone, r.phone);
+    field('owner', c.ownerId, r.owner_id === null || r.owner_id === undefined ? null : String(r.owner_id));
     field('role', c.role, r.role);
     if (c.externalId !== null) field('user id', c.externalId, r.external_id);
     else if (!empty(r.external_id) && r.external_id !== syntheticExternalId(c.id)) field('user id', null, r.external_id);

@@ -47,6 +47,8 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.setStageMany': { ids: [NOBODY], stage: 'signed_up', dryRun: true },
   'contacts.findMatches': { email: 'contract@example.test', visitorId: 'v-contract' },
   'contacts.signUp': { id: NOBODY, externalId: 'u-1' },
+  'contacts.setArchived': { ids: [NOBODY], archived: true, dryRun: true },
+  'contacts.delete': { id: NOBODY, confirm: true },
   'companies.create': { name: 'Contract Co' },
   'companies.get': { id: NOBODY },
   'companies.list': { limit: 5 },
@@ -73,6 +75,11 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'contacts.timeline': { id: NOBODY },
   'companies.timeline': { id: NOBODY },
   'events.pull': { contactId: NOBODY },
+  'notes.add': { contactId: NOBODY, note: 'Called, wants a demo' },
+  'notes.edit': { id: NOBODY, note: 'Called twice' },
+  'notes.delete': { id: NOBODY },
+  'notes.list': { contactId: NOBODY },
+  'notes.pull': { contactId: NOBODY },
   'import.open': { fileName: 'contacts.csv', size: 10 },
   'import.chunk': { importId: 'nothing', offset: 0, data: 'YQ==' },
   'import.analyse': { importId: 'nothing' },
@@ -105,7 +112,15 @@ const VALID_INPUT: { [M in MethodName]: MethodInput<M> } = {
   'backup.restore': { name: 'lead-console-20260101-000000-daily.sqlite', confirm: true },
   'changes.list': {},
   'changes.undo': { id: 'nothing' },
+  'contacts.duplicates': {},
+  'contacts.mergePreview': { fromId: NOBODY, intoId: NOBODY },
+  'contacts.merge': { fromId: NOBODY, intoId: NOBODY },
   'logs.tail': { lines: 50 },
+  'admins.list': {},
+  'tags.list': {},
+  'tags.of': { type: 'contact', id: NOBODY },
+  'tags.add': { type: 'contact', id: NOBODY, name: 'VIP', create: true },
+  'tags.remove': { type: 'contact', id: NOBODY, tagId: NOBODY },
 };
 
 /** The answer a well-formed call gets in a store with nothing in it, where it is not NOT_FOUND. */
@@ -158,7 +173,7 @@ describe('router built by createCore', () => {
   });
 
   it('answers UNKNOWN_METHOD for a name outside the contract', async () => {
-    expect(await t.raw('contacts.delete', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await t.raw('contacts.obliterate', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
   });
 });
 
@@ -213,6 +228,10 @@ describe('every method on real records', () => {
       await call('contacts.setStageMany', { ids: [cy.id], stage: 'signed_up', dryRun: true });
       expect((await call('contacts.findMatches', { email: 'ANN@example.test' })).email.map((c) => c.id)).toEqual([ann.id]);
       await call('contacts.signUp', { id: ann.id, externalId: 'u-ann' });
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: true })).changed).toBe(1);
+      expect((await call('contacts.setArchived', { ids: [cy.id], archived: false })).changed).toBe(1);
+      const { contact: gone } = await call('contacts.create', { name: 'Gone Gail' });
+      expect((await call('contacts.delete', { id: gone.id, confirm: true })).inIntercom).toBe(false);
 
       // companies and links
       const acme = await call('companies.create', { name: 'Acme' });
@@ -224,11 +243,29 @@ describe('every method on real records', () => {
       expect((await call('companies.link', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
       expect((await call('companies.unlink', { contactId: bob.id, companyId: acme.id })).changed).toBe(true);
 
+      // tags on a contact and a company
+      const vip = await call('tags.add', { type: 'contact', id: ann.id, name: 'VIP', create: true });
+      expect(vip).toMatchObject({ created: true, changed: true });
+      expect((await call('tags.add', { type: 'company', id: acme.id, name: 'vip' })).created).toBe(false);
+      expect((await call('tags.of', { type: 'contact', id: ann.id })).items.map((x) => x.name)).toEqual(['VIP']);
+      expect((await call('tags.list', {})).items).toEqual([expect.objectContaining({ name: 'VIP', contacts: 1, companies: 1 })]);
+      await call('tags.add', { type: 'contact', id: bob.id, name: 'VIP' });
+      expect((await call('tags.remove', { type: 'contact', id: bob.id, tagId: vip.tag.id })).changed).toBe(true);
+
       // the change journal and an undo
       const recent = await call('changes.list', { limit: 20 });
       const planChange = recent.items.find((c) => c.kind === 'company.update')!;
       expect(planChange.undoable).toBe(true);
       expect((await call('changes.undo', { id: planChange.id })).restored).toBe(1);
+
+      // duplicates and a merge, undone
+      const { contact: ann2 } = await call('contacts.create', { name: 'Ann A.', email: 'ANN@example.test' });
+      expect((await call('contacts.duplicates', { reason: 'email' })).groups[0]!.contacts.map((c) => c.id)).toEqual([ann.id, ann2.id]);
+      expect((await call('contacts.mergePreview', { fromId: ann2.id, intoId: ann.id })).intercom.mode).toBe('none');
+      const merged = await call('contacts.merge', { fromId: ann2.id, intoId: ann.id, pick: { name: 'into' } });
+      expect(merged.change.undoable).toBe(true);
+      await call('changes.undo', { id: merged.change.id });
+      expect((await call('contacts.get', { id: ann2.id })).name).toBe('Ann A.');
 
       // activity and messages
       await call('events.track', { contactId: ann.id, name: 'viewed-pricing' });
@@ -238,6 +275,11 @@ describe('every method on real records', () => {
       await call('messages.flush', { contactId: ann.id });
       expect((await call('messages.list', { contactId: ann.id })).items).toHaveLength(2);
       expect(await call('messages.cancel', { id: welcome.id })).toMatchObject({ status: 'discarded', undoable: false });
+      const note = await call('notes.add', { contactId: ann.id, note: 'Called, wants a demo' });
+      expect((await call('notes.edit', { id: note.id, note: 'Called, wants a demo on Friday' })).body).toBe('Called, wants a demo on Friday');
+      const draft = await call('notes.add', { contactId: ann.id, note: 'Scratch' });
+      expect(await call('notes.delete', { id: draft.id })).toEqual({ id: draft.id, deleted: true });
+      expect((await call('notes.list', { contactId: ann.id })).items.map((n) => n.id)).toEqual([note.id]);
       const template = await call('templates.save', { name: 'Welcome', channel: 'email', subject: 'Hi {{first_name}}', body: 'Welcome from {{company_name | fallback: "us"}}' });
       expect((await call('templates.list', {})).items.map((x) => x.id)).toEqual([template.id]);
       const preview = await call('templates.preview', { target: { kind: 'ids', ids: [ann.id, bob.id] }, channel: 'email', subject: template.subject!, body: template.body });
@@ -292,7 +334,12 @@ describe('every method on real records', () => {
       await syncUntilQuiet();
       const synced = await call('contacts.get', { id: ann.id });
       expect(synced.intercomId).toEqual(expect.any(String));
+      // the team the sync read from GET /admins, and who I am (the connected admin)
+      const team = await call('admins.list', {});
+      expect(team.items.length).toBeGreaterThan(1);
+      expect(team.me?.source).toBe('connection');
       await call('events.pull', { contactId: ann.id });
+      expect(await call('notes.pull', { contactId: ann.id })).toMatchObject({ fetched: 1, added: 0 });
       await call('contacts.update', { id: ann.id, patch: { name: 'Ann Local' } });
       sb.workspace.remoteEdit(synced.intercomId!, { name: 'Ann Remote' });
       await r.core.sync.runOnce(); // the pull sees both sides changed; the local change waits for a decision

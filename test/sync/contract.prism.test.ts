@@ -46,6 +46,21 @@ const SPEC_QUIRKS: Array<{ route: RegExp; message: RegExp; why: string }> = [
       "create_message_request's enum says `in_app`, but the spec's own request example, every /messages response " +
       'example and the `message` schema say `inapp` (API-NOTES section 6); the engine sends `inapp`, which Intercom accepts',
   },
+  {
+    route: /^POST \/contacts\/\{id\}\/notes$/,
+    message: /contact_id must be integer/,
+    why:
+      'createNote types its contact_id path parameter as an integer, but contact ids are hex strings: listNotes on the same ' +
+      "path types it as a string, and createNote's own request examples send contact_id 6762f0ad1bb69f9f2193bb62",
+  },
+  {
+    route: /^POST \/tags$/,
+    message: /^Request body must match exactly one schema in oneOf$/,
+    why:
+      "POST /tags's oneOf lists tag_company_request and untag_company_request, which require the same fields (name, companies) and " +
+      'differ only by an optional `untag`: every company tagging body, the description\'s own `company_not_found` example included, ' +
+      'matches both, so no body can match exactly one',
+  },
 ];
 
 interface Verdict {
@@ -72,6 +87,7 @@ function routeOf(method: string, url: string): string {
     .replace(/^\/contacts\/find_by_external_id\/[^/]+$/, '/contacts/find_by_external_id/{external_id}')
     .replace(/^\/contacts\/(?!search$|merge$|find_by_external_id)[^/]+/, '/contacts/{id}')
     .replace(/^\/contacts\/\{id\}\/companies\/[^/]+$/, '/contacts/{id}/companies/{company_id}')
+    .replace(/^\/contacts\/\{id\}\/tags\/[^/]+$/, '/contacts/{id}/tags/{tag_id}')
     .replace(/^\/companies\/(?!scroll$|list$)[^/]+/, '/companies/{id}')
     .replace(/^\/data_attributes\/[^/]+$/, '/data_attributes/{id}');
   return `${method} ${t}`;
@@ -296,11 +312,22 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     await must(c, 'contacts.update', { id: nameOnly.id, patch: { phone: '+1 555 0100' } });
     const acme = await must<Company>(c, 'companies.create', { name: 'Acme Logistics', externalId: 'acme', plan: 'Growth', monthlySpend: 900.5 });
     await must(c, 'companies.link', { contactId: ada.id, companyId: acme.id });
+    const vip = (await must<{ tag: { id: string } }>(c, 'tags.add', { type: 'contact', id: ada.id, name: 'VIP', create: true })).tag;
+    const enterprise = (await must<{ tag: { id: string } }>(c, 'tags.add', { type: 'company', id: acme.id, name: 'Enterprise', create: true })).tag;
+    // taken off again before the run: both go out, in order (Prism's one example tag would not survive the pull)
+    await must(c, 'tags.remove', { type: 'contact', id: ada.id, tagId: vip.id });
+    await must(c, 'tags.remove', { type: 'company', id: acme.id, tagId: enterprise.id });
     const s1 = await c.sync.runOnce();
 
     // ---- second batch: changes to records Intercom now has
     await must(c, 'contacts.update', { id: ada.id, patch: { name: 'Ada King', phone: '+44 20 7946 0000' } });
+    // unsubscribed and back (the emails below still go): the two fold into one PUT carrying the field
+    await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: true } });
+    await must(c, 'contacts.update', { id: ada.id, patch: { unsubscribedFromEmails: false } });
     await must(c, 'contacts.setStage', { id: ada.id, stage: 'signed_up' });
+    // an owner from the team the first run read (GET /admins): sent as the integer owner_id
+    const admins = (await must<{ items: { id: string }[] }>(c, 'admins.list', {})).items;
+    await must(c, 'contacts.update', { id: ada.id, patch: { ownerId: admins[0]!.id } });
     await must(c, 'companies.setStage', { id: acme.id, stage: 'customer' });
     await must(c, 'companies.unlink', { contactId: ada.id, companyId: acme.id });
     await must(c, 'companies.link', { contactId: ada.id, companyId: acme.id });
@@ -310,10 +337,27 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     await must(c, 'messages.send', { contactId: ada.id, channel: 'inapp', body: 'Welcome aboard!' });
     await must(c, 'messages.send', { contactId: ada.id, channel: 'email', subject: 'Your trial', body: '<p>Hello Ada</p>' });
     await must(c, 'messages.flush', { contactId: ada.id });
+    await must(c, 'notes.add', { contactId: ada.id, note: 'Called: wants the Enterprise plan\nsend terms <by Friday>' });
     skew += MESSAGE_HOLD_MS + 1000;
     const s2 = await c.sync.runOnce();
+    // ---- a lead merged into the user: Prism gives every contact one example id, which Ada holds, so
+    // the walk-in lead is given the spec's example lead id by hand (from merge_contacts_request)
+    c.store.db.prepare('UPDATE contacts SET intercom_id = ? WHERE id = ?').run('5d70dd30de4efd54f42fd526', nameOnly.id);
+    await must(c, 'contacts.merge', { fromId: nameOnly.id, intoId: ada.id });
+    const sMerge = await c.sync.runOnce();
     // ---- and the incremental pull (the import finished in the first run)
     const s3 = await c.sync.runOnce();
+    // ---- a record opened: its notes read from Intercom
+    await must(c, 'notes.pull', { contactId: ada.id });
+    // Ada's Intercom id, for the merge check below (the delete erases her row)
+    const adaIntercomId = c.store.contacts.byId(ada.id)!.intercom_id;
+    // ---- archive, restore and delete a contact Intercom has
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: true });
+    const s4 = await c.sync.runOnce();
+    await must(c, 'contacts.setArchived', { ids: [ada.id], archived: false });
+    const s5 = await c.sync.runOnce();
+    await must(c, 'contacts.delete', { id: ada.id, confirm: true });
+    const s6 = await c.sync.runOnce();
 
     // ---- what was sent
     const routes = new Map<string, number>();
@@ -321,7 +365,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     console.log(
       `[contract.prism] ${recorded.length} requests to Prism (${exchanges.length} client exchanges); by route:\n  ` +
         [...routes].map(([k, n]) => `${k} x${n}`).join('\n  ') +
-        `\n  runs: ${[s1, s2, s3].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
+        `\n  runs: ${[s1, s2, sMerge, s3, s4, s5, s6].map((s) => `${s.state} pending ${s.pending} failed ${s.failed}`).join(' | ')}`,
     );
     type Item = { op: string; status: string; label: string | null; lastError: string | null };
     const left = (await must<{ items: Item[] }>(c, 'outbox.list', { limit: 200 })).items.filter((e) => e.status !== 'done');
@@ -367,6 +411,7 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     const sent = (route: string) => routes.get(route) ?? 0;
     for (const route of [
       'GET /me',
+      'GET /admins',
       'GET /data_attributes',
       'POST /contacts',
       'PUT /contacts/{id}',
@@ -377,11 +422,26 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'POST /messages',
       'GET /conversations',
       'GET /companies/scroll',
-      'GET /contacts',
       'POST /contacts/search',
+      'POST /contacts/{id}/notes',
+      'GET /contacts/{id}/notes',
+      // the check before an update reads the record by id (sync/ops/currentCheck.ts)
+      'GET /contacts/{id}',
+      'GET /companies/{id}',
+      'POST /contacts/merge',
+      'POST /contacts/{id}/archive',
+      'POST /contacts/{id}/unarchive',
+      'DELETE /contacts/{id}',
+      'GET /tags',
+      'POST /tags',
+      'POST /contacts/{id}/tags',
+      'DELETE /contacts/{id}/tags/{tag_id}',
     ]) {
       expect(sent(route), `${route} was sent`).toBeGreaterThan(0);
     }
+    // the first import reads the contacts through the search (in ranges of creation days), and the
+    // incremental pull too; `GET /contacts` is left for a workspace whose search is refused
+    expect(sent('POST /contacts/search')).toBeGreaterThanOrEqual(2);
     // the spec's attribute list has no "Stage", so the bootstrap must create it (and the custom attributes)
     const listed = recorded.filter((r) => r.route === 'GET /data_attributes').map((r) => r.url);
     expect(listed.some((u) => u.includes('model=contact'))).toBe(true);
@@ -390,8 +450,19 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
     // both messages and the flush (Intercom-Version 1.4) went out
     expect(recorded.filter((r) => r.route === 'POST /messages').map((r) => (JSON.parse(r.body) as { message_type: string }).message_type).sort()).toEqual(['email', 'inapp']);
     expect(recorded.find((r) => r.route === 'GET /conversations')?.version).toBe('1.4');
+    // email consent goes out as the contact field
+    expect(recorded.some((r) => r.route === 'PUT /contacts/{id}' && typeof (JSON.parse(r.body) as { unsubscribed_from_emails?: boolean }).unsubscribed_from_emails === 'boolean')).toBe(true);
+    // the sign-up merges too; the merge of the walk-in lead names it as `from`
+    const merges = recorded.filter((r) => r.route === 'POST /contacts/merge').map((r) => JSON.parse(r.body) as { from: string; into: string });
+    expect(merges.filter((b) => b.from === '5d70dd30de4efd54f42fd526' && b.into === adaIntercomId)).toHaveLength(1);
+    // the owner went out as Intercom's integer owner_id
+    const owners = recorded.filter((r) => r.route === 'PUT /contacts/{id}').map((r) => (JSON.parse(r.body) as { owner_id?: unknown }).owner_id);
+    expect(owners.some((o) => typeof o === 'number')).toBe(true);
     // leads with and without an email were created
     const creates = recorded.filter((r) => r.route === 'POST /contacts').map((r) => JSON.parse(r.body) as { email?: string; role?: string });
     expect(creates.some((b) => b.email) && creates.some((b) => !b.email)).toBe(true);
+    // the note went out as HTML, written by the connected admin
+    const note = JSON.parse(recorded.find((r) => r.route === 'POST /contacts/{id}/notes')!.body) as { body: string; admin_id: string };
+    expect(note).toEqual({ body: '<p>Called: wants the Enterprise plan</p><p>send terms &lt;by Friday&gt;</p>', admin_id: expect.any(String) });
   });
 });

@@ -62,7 +62,7 @@ describe('foldContact / overlayBase', () => {
   });
 
   it('takes the sent fields from Intercom and keeps the rest of the previous base', () => {
-    const prev: ContactBase = { email: 'old@x.io', name: 'Old', phone: '1234', externalId: null, role: 'lead', stage: 'lead', customAttributes: { a: 1, b: 'x' } };
+    const prev: ContactBase = { email: 'old@x.io', name: 'Old', phone: '1234', externalId: null, role: 'lead', stage: 'lead', unsubscribedFromEmails: false, customAttributes: { a: 1, b: 'x' } };
     const remote: ContactBase = { ...prev, email: 'new@x.io', name: 'Changed remotely', stage: 'signed_up', customAttributes: { a: 1, c: true } };
     const next = overlayBase(prev, remote, { email: 'New@x.io', stage: 'signed_up', customAttributes: { b: null, c: true } });
     expect(next).toEqual({ ...prev, email: 'new@x.io', stage: 'signed_up', customAttributes: { a: 1, c: true } });

@@ -273,9 +273,35 @@ describe('data attributes', () => {
     const oneOption = await call(sb, 'POST', '/data_attributes', { name: 'Tier', model: 'company', data_type: 'options', options: [{ value: 'a' }] });
     expect(oneOption.status).toBe(400);
     const twoOptions = await call(sb, 'POST', '/data_attributes', { name: 'Tier', model: 'company', data_type: 'options', options: [{ value: 'a' }, { value: 'b' }] });
-    expect(twoOptions.body.options).toEqual([{ value: 'a' }, { value: 'b' }]);
+    // answered as S14's data_attribute gives it: the base type, the options as strings
+    expect(twoOptions.body).toMatchObject({ data_type: 'string', options: ['a', 'b'] });
+    const listed = await call(sb, 'GET', '/data_attributes?model=company');
+    expect((listed.body.data as { name: string }[]).find((a) => a.name === 'Tier')).toMatchObject({ data_type: 'string', options: ['a', 'b'] });
     expect((await call(sb, 'POST', '/data_attributes', { name: 'X', model: 'contact', data_type: 'text' })).status).toBe(400);
+    // a list attribute is named by its creation type or its base type alike; its values stay within the options
+    const tier = twoOptions.body as { id: number };
+    expect((await call(sb, 'PUT', `/data_attributes/${tier.id}`, { data_type: 'options', options: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] })).body.options).toEqual(['a', 'b', 'c']);
+    expect((await call(sb, 'PUT', `/data_attributes/${tier.id}`, { data_type: 'integer' })).status).toBe(400);
+    const co = (await call(sb, 'POST', '/companies', { company_id: 'tier-co', name: 'Tier Co', custom_attributes: { Tier: 'c' } })).body;
+    expect(co.custom_attributes).toMatchObject({ Tier: 'c' });
+    expect((await call(sb, 'POST', '/companies', { company_id: 'tier-co', custom_attributes: { Tier: 'z' } })).status).toBe(400);
     expect(sb.workspace.dataAttributes('company').filter((a) => a.custom).map((a) => a.name)).toEqual(['Tier']);
+  });
+
+  it('keeps unsubscribed_from_emails on contacts: written, read, searched, refused when not a boolean', async () => {
+    const sb = await sandbox();
+    const c = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'quiet@example.com', external_id: 'lc-quiet' })).body;
+    expect(c.unsubscribed_from_emails).toBe(false);
+    expect((await call(sb, 'PUT', `/contacts/${c.id}`, { unsubscribed_from_emails: true })).body.unsubscribed_from_emails).toBe(true);
+    expect((await call(sb, 'GET', `/contacts/${c.id}`)).body.unsubscribed_from_emails).toBe(true);
+    const bad = await call(sb, 'PUT', `/contacts/${c.id}`, { unsubscribed_from_emails: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(firstError(bad)?.code).toBe('parameter_invalid');
+    await call(sb, 'POST', '/contacts', { role: 'lead', email: 'loud@example.com', external_id: 'lc-loud', unsubscribed_from_emails: false });
+    const found = await call(sb, 'POST', '/contacts/search', { query: { field: 'unsubscribed_from_emails', operator: '=', value: true } });
+    expect(found.status).toBe(200);
+    expect((found.body.data as { id: string }[]).map((x) => x.id)).toEqual([c.id]);
+    expect(sb.workspace.dataAttributes('contact').find((a) => a.name === 'unsubscribed_from_emails')).toMatchObject({ data_type: 'boolean' });
   });
 
   it('custom attributes must exist, be scalars and match their type', async () => {
@@ -383,6 +409,43 @@ describe('contacts', () => {
     expect((await call(sb, 'PUT', `/contacts/${lead}`, { name: 'x' })).status).toBe(404);
     expect((await call(sb, 'POST', '/events', { event_name: 'x', created_at: 1, id: lead })).status).toBe(404);
     expect((await call(sb, 'GET', `/companies/${co}`)).body.user_count).toBe(1);
+  });
+
+  it('merges as the official description says: from a lead, into a user; the lead’s events become the user’s; gone from search and from a second merge', async () => {
+    const sb = await sandbox();
+    const lead = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'm@example.com' })).body.id as string;
+    const user = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'mu', phone: '+1 555 0100' })).body.id as string;
+    const other = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'mu2' })).body.id as string;
+    const t0 = sb.workspace.nowSec() - 3600;
+    for (const [id, name, at] of [[lead, 'viewed', 100], [lead, 'clicked', 200], [user, 'clicked', 200], [user, 'opened', 300]] as const) {
+      expect((await call(sb, 'POST', '/events', { event_name: name, created_at: t0 + at, id })).status).toBe(202);
+    }
+    // both required; two users, two leads and a user into a lead are refused
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead })).status).toBe(400);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: user, into: other })).status).toBe(400);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: user, into: lead })).status).toBe(400);
+
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).body).toMatchObject({ id: user, role: 'user', email: 'm@example.com', phone: '+1 555 0100' });
+    const names = sb.workspace.events().filter((e) => e.contactId === user).map((e) => e.event_name).sort();
+    expect(names).toEqual(['clicked', 'opened', 'viewed']); // the lead's repeat of 'clicked' (same second) dropped
+    expect(sb.workspace.events().filter((e) => e.contactId === lead)).toEqual([]);
+    const search = await call(sb, 'POST', '/contacts/search', { query: { field: 'email', operator: '=', value: 'm@example.com' } });
+    expect(search.body.data.map((c: { id: string }) => c.id)).toEqual([user]);
+    // a repeat (an answer lost) finds the lead gone
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).status).toBe(404);
+    expect((await call(sb, 'GET', `/events?type=user&intercom_user_id=${user}`)).body.events).toHaveLength(3);
+  });
+
+  it('applies a merge whose answer it drops (a fault), and the repeat answers 404', async () => {
+    const sb = await sandbox();
+    const lead = (await call(sb, 'POST', '/contacts', { role: 'lead', email: 'd@example.com' })).body.id as string;
+    const user = (await call(sb, 'POST', '/contacts', { role: 'user', external_id: 'du' })).body.id as string;
+    sb.setFaults({ dropAfterCommitRate: 1 });
+    await expect(call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).rejects.toThrow();
+    sb.setFaults({ dropAfterCommitRate: 0 });
+    expect(sb.workspace.contact(lead)).toMatchObject({ mergedInto: user });
+    expect(sb.stats().dropped).toBe(1);
+    expect((await call(sb, 'POST', '/contacts/merge', { from: lead, into: user })).status).toBe(404);
   });
 
   it('lists 1,000 seeded contacts in stable pages, each exactly once; archived and merged are left out', async () => {

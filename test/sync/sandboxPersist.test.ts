@@ -195,4 +195,24 @@ describe('sandbox stateFile', () => {
     }
     expect(fs.readdirSync(dir).filter((f) => f.includes('.broken-'))).toHaveLength(2);
   });
+
+  it('a list attribute saved in the old shape (data_type options, options as objects) loads as S14 gives it', async () => {
+    const a = await sandbox();
+    expect((await call(a, 'POST', '/data_attributes', { name: 'Tier', model: 'contact', data_type: 'options', options: [{ value: 'gold' }, { value: 'silver' }] })).status).toBe(200);
+    await close(a);
+    const saved = readFile();
+    const tier = saved.attributes.find((x: { name: string }) => x.name === 'Tier');
+    expect(tier).toMatchObject({ data_type: 'string', options: ['gold', 'silver'] });
+    tier.data_type = 'options';
+    tier.options = [{ value: 'gold' }, { value: 'silver' }];
+    fs.writeFileSync(file, JSON.stringify(saved));
+    const b = await sandbox();
+    expect(b.persistence?.restored).toBe(true);
+    const listed = (await call(b, 'GET', '/data_attributes?model=contact')).body.data.find((x: { name: string }) => x.name === 'Tier');
+    expect(listed).toMatchObject({ data_type: 'string', options: ['gold', 'silver'] });
+    const user = b.workspace.contacts().find((c) => c.role === 'user')!;
+    expect((await call(b, 'PUT', `/contacts/${user.id}`, { custom_attributes: { Tier: 'gold' } })).status).toBe(200);
+    expect((await call(b, 'PUT', `/contacts/${user.id}`, { custom_attributes: { Tier: 'bronze' } })).status).toBe(400);
+    await close(b);
+  });
 });

@@ -64,6 +64,8 @@ function toTimelineItem(r: TimelineRow): TimelineItem {
       return { kind: 'stage', key: r.key, at, contact, stage: data as Extract<TimelineItem, { kind: 'stage' }>['stage'] };
     case 'message':
       return { kind: 'message', key: r.key, at, contact, message: data as Extract<TimelineItem, { kind: 'message' }>['message'] };
+    case 'note':
+      return { kind: 'note', key: r.key, at, contact, note: data as Extract<TimelineItem, { kind: 'note' }>['note'] };
   }
 }
 

@@ -20,6 +20,9 @@ import { FLUSH_INTERVAL_MS } from '../messages/MessageService';
 import type { ExportColumn, ExportService } from '../export/ExportService';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
+import { checkOwner } from '../contacts/ContactService';
+import { TagWriter } from '../records/TagWriter';
+import type { TagRow } from '../db/TagRepository';
 import type { ServiceContext } from '../ServiceContext';
 import type { SegmentService } from '../segments/SegmentService';
 import { compileMessage, MessageRenderer, type RenderedFor } from '../templates/MessageRenderer';
@@ -42,9 +45,14 @@ export const SKIP = {
   noEmail: 'no email address',
   signedUp: 'already signed up',
   noEmailToSignUp: 'no email address, which Intercom needs to make a user without a user id',
+  unsubscribed: 'unsubscribed from emails',
   emptyMessage: 'the message would be empty: no value for its placeholders',
   notUser: 'a lead: auto-messages are flushed for signed-up users only',
   flushedRecently: 'flushed less than 15 minutes ago',
+  sameOwner: 'already has that owner',
+  archived: 'archived: restore it first',
+  hasTag: 'already has that tag',
+  lacksTag: 'does not have that tag',
 } as const;
 
 /** Contact or company values a bulk item records (JSON in bulk_items.before / after). */
@@ -66,6 +74,15 @@ interface SignUpValue {
   seq?: number;
 }
 
+interface OwnerValue {
+  ownerId: string | null;
+}
+
+interface TagValue {
+  tagged: boolean;
+  tagId: string | null;
+}
+
 /** Funnel snapshots are journalled beside the items, under this prefix (bulk_items' key is the id). */
 const FUNNEL_KEY = 'funnel:';
 
@@ -83,6 +100,8 @@ interface Plan {
   company: CompanyRow | null;
   /** message: each touched contact's rendered subject and body. */
   messages: Map<string, RenderedFor>;
+  /** addTag / removeTag: the tag (null: addTag makes it). */
+  tag: TagRow | null;
 }
 
 const STAGE_OPS: Record<'contact' | 'company', readonly string[]> = {
@@ -94,6 +113,7 @@ export class BulkService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
   private readonly renderer: MessageRenderer;
+  private readonly tagWriter: TagWriter;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -104,6 +124,7 @@ export class BulkService {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
     this.renderer = new MessageRenderer(ctx.store);
+    this.tagWriter = new TagWriter(ctx.store);
   }
 
   // ---- run --------------------------------------------------------------------------------------
@@ -194,10 +215,15 @@ export class BulkService {
 
   private plan(target: BulkTarget, action: Exclude<BulkAction, { type: 'export' }>, now: number): Plan {
     const { store } = this.ctx;
-    const { contacts, missing } = this.resolve(target);
-    const plan: Plan = { targeted: contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map() };
+    const resolved = this.resolve(target);
+    const { missing } = resolved;
+    // a selection may hold archived contacts (the Archived view): changes wait for their restore
+    const archived = target.kind === 'ids' ? this.ctx.store.bulk.archivedIds(resolved.contacts.map((c) => c.id)) : new Set<string>();
+    const contacts = archived.size > 0 ? resolved.contacts.filter((c) => !archived.has(c.id)) : resolved.contacts;
+    const plan: Plan = { targeted: resolved.contacts.length + missing, contacts, touched: [], skipped: new Map(), demotions: 0, companies: [], company: null, messages: new Map(), tag: null };
     const skip = (reason: string, n = 1) => plan.skipped.set(reason, (plan.skipped.get(reason) ?? 0) + n);
     if (missing > 0) skip(SKIP.notFound, missing);
+    if (archived.size > 0) skip(SKIP.archived, archived.size);
 
     switch (action.type) {
       case 'setStage':
@@ -259,15 +285,41 @@ export class BulkService {
         }
         break;
       }
+      case 'setOwner': {
+        if (action.ownerId !== null) checkOwner(store, action.ownerId, 'action.ownerId');
+        for (const c of contacts) {
+          if (c.owner_id === action.ownerId) skip(SKIP.sameOwner);
+          else plan.touched.push(c);
+        }
+        break;
+      }
       case 'message': {
         // each contact gets the text rendered from its own values, as the preview showed it
         const compiled = compileMessage(action.channel === 'email' ? action.subject : null, action.body);
-        const addressed = contacts.filter((c) => action.channel !== 'email' || c.email);
+        const email = action.channel === 'email';
+        const addressed = contacts.filter((c) => !email || (c.email && c.unsubscribed_from_emails !== 1));
         plan.messages = this.renderer.render(compiled, addressed.map((c) => c.id));
         for (const c of contacts) {
           // MessageService.send refuses an email to a contact without an address, or an empty text
-          if (action.channel === 'email' && !c.email) skip(SKIP.noEmail);
+          if (email && !c.email) skip(SKIP.noEmail);
+          // consent: an email never goes to someone who unsubscribed (in-app messages are not email)
+          else if (email && c.unsubscribed_from_emails === 1) skip(SKIP.unsubscribed);
           else if (!plan.messages.get(c.id)?.body) skip(SKIP.emptyMessage);
+          else plan.touched.push(c);
+        }
+        break;
+      }
+      case 'addTag':
+      case 'removeTag': {
+        const tag = store.tags.byName(action.name) ?? null;
+        if (!tag && (action.type === 'removeTag' || !action.create)) {
+          throw new AppError('NOT_FOUND', `Tag: the workspace has no tag “${action.name}”${action.type === 'addTag' ? '; choose Create tag to make it' : ''}.`, { field: 'action.name' });
+        }
+        plan.tag = tag;
+        const tagged = tag ? store.tags.contactsWith(tag.pk, contacts.map((c) => c.pk)) : new Set<number>();
+        for (const c of contacts) {
+          if (action.type === 'addTag' && tagged.has(c.pk)) skip(SKIP.hasTag);
+          else if (action.type === 'removeTag' && !tagged.has(c.pk)) skip(SKIP.lacksTag);
           else plan.touched.push(c);
         }
         break;
@@ -342,6 +394,24 @@ export class BulkService {
         for (const c of plan.touched) {
           queued(contacts.link(c, company, { at }));
           item(c.id, { linked: false } satisfies LinkValue, { linked: true } satisfies LinkValue);
+        }
+        break;
+      }
+      case 'setOwner':
+        // ContactService.update's writes: the row and a contact.update entry with the owner
+        for (const c of plan.touched) {
+          queued(contacts.update(c, { ownerId: action.ownerId }, { ownerId: action.ownerId }, { at, adopt: false }).seq);
+          item(c.id, { ownerId: c.owner_id } satisfies OwnerValue, { ownerId: action.ownerId } satisfies OwnerValue);
+        }
+        break;
+      case 'addTag':
+      case 'removeTag': {
+        // TagService's writes; a new tag is made once, with the bulk
+        const tag = plan.tag ?? this.tagWriter.ensure(action.name, at).tag;
+        const adding = action.type === 'addTag';
+        for (const c of plan.touched) {
+          queued(adding ? this.tagWriter.tag('contact', c, tag, { at }) : this.tagWriter.untag('contact', c, tag, { at }));
+          item(c.id, { tagged: !adding, tagId: tag.id } satisfies TagValue, { tagged: adding, tagId: tag.id } satisfies TagValue);
         }
         break;
       }
@@ -526,6 +596,28 @@ export class BulkService {
             } else keep(c && co ? `Link of ${contactName(c)} to ${co.name}: changed since, kept` : 'A contact or company deleted since: nothing to put back');
             break;
           }
+          case 'setOwner': {
+            const c = store.contacts.byId(it.entity_id);
+            const was = (before as OwnerValue).ownerId;
+            if (c && c.owner_id === (after as OwnerValue).ownerId && !store.bulk.hasLaterFieldOps(c.id, lastSeq, 'ownerId')) {
+              this.contactWriter.update(c, { ownerId: was }, { ownerId: was }, { at, adopt: false, queue });
+              done = true;
+            } else keep(c ? `Owner of ${contactName(c)}: changed since, kept` : 'A contact deleted since: nothing to put back');
+            break;
+          }
+          case 'addTag':
+          case 'removeTag': {
+            const c = store.contacts.byId(it.entity_id);
+            const value = after as TagValue;
+            const tag = value.tagId ? store.tags.byId(value.tagId) : undefined;
+            const now = c && tag ? store.tags.has('contact', c.pk, tag.pk) : null;
+            if (c && tag && now === value.tagged && !store.tags.hasLaterEntries(c.id, tag.id, lastSeq)) {
+              if (value.tagged) this.tagWriter.untag('contact', c, tag, { at, queue });
+              else this.tagWriter.tag('contact', c, tag, { at, queue });
+              done = true;
+            } else keep(c && tag ? `Tag ${tag.name} of ${contactName(c)}: changed since, kept` : 'A contact or tag deleted since: nothing to put back');
+            break;
+          }
           case 'message':
           case 'flush': {
             // still in its hold (blockedReason): the entry goes, the message shows as not sent
@@ -648,6 +740,14 @@ export class BulkService {
         return action.channel === 'email' ? `Queued the email “${action.subject ?? ''}” to ${whom}` : `Queued an in-app message to ${whom}`;
       case 'flush':
         return `Flushed the pending auto-messages of ${whom}`;
+      case 'setOwner': {
+        const owner = action.ownerId === null ? null : this.ctx.store.admins.byId(action.ownerId);
+        return owner === null ? `Removed the owner of ${whom}` : `Assigned ${whom} to ${owner?.name ?? owner?.email ?? action.ownerId}`;
+      }
+      case 'addTag':
+        return `Tagged ${whom} ${plan.tag?.name ?? action.name}`;
+      case 'removeTag':
+        return `Took tag ${plan.tag?.name ?? action.name} off ${whom}`;
     }
   }
 }
@@ -659,6 +759,9 @@ const OPS: Record<BulkAction['type'], string> = {
   link: 'company.link',
   message: 'message.send',
   flush: 'message.flush',
+  setOwner: 'contact.update',
+  addTag: 'contact.tag',
+  removeTag: 'contact.untag',
   export: 'bulk.export',
 };
 

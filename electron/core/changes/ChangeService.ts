@@ -15,8 +15,10 @@ import { iso, isoOrNull, type CompanyRow, type ContactRow } from '../db/rows';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { releaseVisitorEvents } from '../records/recordEvent';
+import { TagWriter } from '../records/TagWriter';
 import type { ServiceContext } from '../ServiceContext';
 import { FIELD, fieldLabel, listWords } from './changeWords';
+import { mergeUndoPlan, undoMerge } from './mergeUndo';
 
 /** One field of one record as a change moved it (values as the API names them; links 'linked' / 'unlinked'). */
 export interface FieldChange {
@@ -77,7 +79,11 @@ const CONTACT_COLUMNS: Record<string, keyof ContactRow> = {
   phone: 'phone',
   visitorId: 'visitor_id',
   externalId: 'external_id',
+  unsubscribedFromEmails: 'unsubscribed_from_emails',
+  ownerId: 'owner_id',
 };
+/** Contact fields the API gives as booleans and the row keeps as 0 or 1. */
+const CONTACT_FLAGS = new Set(['unsubscribedFromEmails']);
 const COMPANY_COLUMNS: Record<string, keyof CompanyRow> = {
   stage: 'stage',
   name: 'name',
@@ -90,10 +96,13 @@ const COMPANY_COLUMNS: Record<string, keyof CompanyRow> = {
 function opsOf(type: EntityType, field: string): readonly string[] {
   if (field === FIELD.created) return [type === 'contact' ? 'contact.create' : 'company.create'];
   if (field.startsWith('link:')) return ['company.link', 'company.unlink'];
+  if (field.startsWith('note:')) return ['contact.note'];
+  if (field.startsWith('tag:')) return [`${type}.tag`, `${type}.untag`];
   if (type === 'contact') {
     if (field === 'stage') return ['contact.setStage', 'contact.signUp'];
     if (field === 'role') return ['contact.signUp'];
     if (field === 'externalId') return ['contact.update', 'contact.signUp'];
+    if (field === FIELD.archived) return ['contact.setArchived'];
     return ['contact.update'];
   }
   return field === 'stage' ? ['company.setStage'] : ['company.update'];
@@ -103,6 +112,8 @@ function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boole
   if (!opsOf(type, field).includes(e.op)) return false;
   const payload = JSON.parse(e.payload) as Record<string, unknown>;
   if (field.startsWith('link:')) return payload.companyId === field.slice('link:'.length);
+  if (field.startsWith('note:')) return payload.noteId === field.slice('note:'.length);
+  if (field.startsWith('tag:')) return payload.tagId === field.slice('tag:'.length);
   if (field.startsWith('attr:')) return Object.hasOwn((payload.customAttributes ?? {}) as object, field.slice('attr:'.length));
   if (field === 'stage' || field === FIELD.created || e.op === 'contact.signUp') return true;
   return Object.hasOwn(payload, field);
@@ -111,10 +122,12 @@ function entryCarries(e: ChangeEntryRow, type: EntityType, field: string): boole
 export class ChangeService {
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  private readonly tagWriter: TagWriter;
 
   constructor(private readonly ctx: ServiceContext) {
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
+    this.tagWriter = new TagWriter(ctx.store);
   }
 
   // ---- the journal ------------------------------------------------------------------------------
@@ -172,6 +185,11 @@ export class ChangeService {
     return { items: page.rows.map((r) => this.toRecord(r, q.entityId ?? null)), total: page.total };
   }
 
+  /** The journalled change as the API gives it (its undo offer decided now). */
+  recordOf(row: ChangeRow): ChangeRecord {
+    return this.toRecord(row);
+  }
+
   /** `about`: the record the list is about (its history rows are the ones given). */
   private toRecord(r: ChangeRow, about: string | null = null): ChangeRecord {
     const { changes } = this.ctx.store;
@@ -197,7 +215,10 @@ export class ChangeService {
     const none = (blocked: string): UndoPlan => ({ blocked, fields: [], withdraw: [], funnel: [] });
     if (row.undo_of !== null) return none('an undo cannot itself be undone; make the change again instead');
     if (row.undone_at !== null) return none('already undone');
+    if (row.kind === 'contact.delete') return none('a deleted contact cannot be brought back');
     const { store } = this.ctx;
+    // a merge goes back whole, not field by field (mergeUndo.ts)
+    if (row.kind === 'contact.merge') return { ...mergeUndoPlan(store, row), fields: [], funnel: [] };
     const entries = store.changes.entries(row.after_seq, row.last_seq);
     const entriesOf = new Map<string, ChangeEntryRow[]>();
     for (const e of entries) entriesOf.set(e.entity_id, [...(entriesOf.get(e.entity_id) ?? []), e]);
@@ -220,7 +241,7 @@ export class ChangeService {
         before: parse(f.before),
         after: parse(f.after),
         record,
-        label: fieldLabel(f.entity_type, f.field, companyName),
+        label: fieldLabel(f.entity_type, f.field, companyName, (id) => store.tags.byId(id)?.name ?? 'a removed tag'),
         keep: null,
         entry: entriesOf.get(f.entity_id)?.find((e) => entryCarries(e, f.entity_type, f.field)),
         compensate: false,
@@ -229,8 +250,16 @@ export class ChangeService {
       else if (f.field === FIELD.created) p.keep = this.createdKeep(row, f, rec, contact);
       else if (!same(this.current(f, rec), p.after)) p.keep = 'changed since';
       else if (f.field.startsWith('link:') && !company(f.field.slice('link:'.length))) p.keep = 'the company no longer exists';
+      else if (f.field.startsWith('tag:') && !store.tags.byId(f.field.slice('tag:'.length))) p.keep = 'the tag no longer exists';
       else p.keep = this.identityKeep(f, p.before, rec);
       fields.push(p);
+    }
+
+    // a note Intercom has (or is being sent) stays: Intercom cannot delete or edit a note
+    for (const p of fields) {
+      if (!p.f.field.startsWith('note:') || p.keep !== null) continue;
+      const reached = this.noteReached(p.f.field.slice('note:'.length));
+      if (reached) return none(reached);
     }
 
     // what cannot be taken back at all
@@ -275,7 +304,7 @@ export class ChangeService {
     const later = new Map<string, ChangeEntryRow[]>();
     for (const e of forUndo ? store.changes.laterEntries(row.n, row.last_seq) : []) later.set(e.entity_id, [...(later.get(e.entity_id) ?? []), e]);
     for (const p of forUndo ? restoring : []) {
-      if (p.f.field === FIELD.created || (row.kind === 'contact.signUp' && p.f.entity_type === 'contact' && p.f.field !== 'stage' && !p.f.field.startsWith('link:'))) continue;
+      if (p.f.field === FIELD.created || p.f.field.startsWith('note:') || (row.kind === 'contact.signUp' && p.f.entity_type === 'contact' && p.f.field !== 'stage' && !p.f.field.startsWith('link:'))) continue;
       const ownStays = p.entry !== undefined && !withdrawn.has(p.entry.seq);
       // an entry after the change carries this field: the local value alone would not reach Intercom
       p.compensate = ownStays || (later.get(p.f.entity_id)?.some((e) => entryCarries(e, p.f.entity_type, p.f.field)) ?? false);
@@ -311,14 +340,35 @@ export class ChangeService {
     return null;
   }
 
+  /** Why a note's change cannot be taken back because Intercom has the note, or null. */
+  private noteReached(noteId: string): string | null {
+    const note = this.ctx.store.notes.byId(noteId);
+    if (!note) return null;
+    if (note.intercom_id !== null || note.entry_status === 'done') {
+      return 'the note already reached Intercom, and Intercom has no way to delete or edit a note (its API only creates, lists and reads them)';
+    }
+    if (note.entry_status === 'in_flight') return 'the note is being sent to Intercom right now, and Intercom has no way to delete or edit a note once it has it';
+    if (note.entry_status === 'pending' && (note.entry_attempts ?? 0) > 0) {
+      return 'the note was sent to Intercom once without an answer, so Intercom may have it, and Intercom has no way to delete or edit a note';
+    }
+    return null;
+  }
+
   private current(f: ChangeFieldRow, rec: ContactRow | CompanyRow): unknown {
+    if (f.field.startsWith('note:')) return this.ctx.store.notes.byId(f.field.slice('note:'.length))?.body ?? null;
+    if (f.entity_type === 'contact' && f.field === FIELD.archived) return (rec as ContactRow).archived_at !== null;
     if (f.field.startsWith('attr:')) return attrs(rec.custom_attributes)[f.field.slice('attr:'.length)] ?? null;
     if (f.field.startsWith('link:')) {
       const co = this.ctx.store.companies.byId(f.field.slice('link:'.length));
       const linked = co !== undefined && this.ctx.store.companies.contactPks(co.pk).includes(rec.pk);
       return linked ? 'linked' : 'unlinked';
     }
+    if (f.field.startsWith('tag:')) {
+      const tag = this.ctx.store.tags.byId(f.field.slice('tag:'.length));
+      return tag && this.ctx.store.tags.has(f.entity_type, rec.pk, tag.pk) ? 'tagged' : 'untagged';
+    }
     const column = f.entity_type === 'contact' ? CONTACT_COLUMNS[f.field] : COMPANY_COLUMNS[f.field];
+    if (f.entity_type === 'contact' && CONTACT_FLAGS.has(f.field) && column) return (rec as unknown as Record<string, unknown>)[column] === 1;
     return column ? ((rec as unknown as Record<string, unknown>)[column] ?? null) : null;
   }
 
@@ -342,6 +392,7 @@ export class ChangeService {
 
       this.contactWriter.withdrawEntries(plan.withdraw.filter((e) => e.entity_type === 'contact').map((e) => e.seq));
       this.companyWriter.withdrawEntries(plan.withdraw.filter((e) => e.entity_type === 'company').map((e) => e.seq));
+      if (row.kind === 'contact.merge') for (const c of undoMerge(store, this.contactWriter, row)) touched.contact.add(c);
 
       const restoring = plan.fields.filter((p) => p.keep === null);
       const byRecord = { contact: new Map<string, FieldPlan[]>(), company: new Map<string, FieldPlan[]>() };
@@ -421,6 +472,12 @@ export class ChangeService {
       w.archiveCreated(row, { at });
       return;
     }
+    for (const p of fields.filter((x) => x.f.field.startsWith('note:'))) {
+      const noteId = p.f.field.slice('note:'.length);
+      if (p.before === null) w.withdrawNote(noteId);
+      else if (p.after === null) w.restoreNote(row, { id: noteId, body: p.before as string, author: this.ctx.actor, createdAt: at }, { at });
+      else w.editNote(noteId, p.before as string, { at });
+    }
     const stage = fields.find((p) => p.f.field === 'stage');
     if (stage) {
       w.setStage(row, stage.before as ContactStage, { at, actor, queue: stage.compensate });
@@ -432,7 +489,12 @@ export class ChangeService {
     const attrPayload: Record<string, unknown> = {};
     for (const p of fields) {
       const field = p.f.field;
-      if (field === 'stage' || field.startsWith('link:')) continue;
+      if (field === 'stage' || field.startsWith('link:') || field.startsWith('note:') || field.startsWith('tag:')) continue;
+      if (field === FIELD.archived) {
+        // an archive's undo is a restore (and a restore's an archive), in Intercom too once it had it
+        w.setArchived(row, p.before === true, { at, queue: p.compensate });
+        continue;
+      }
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -441,19 +503,30 @@ export class ChangeService {
         attrPayload[key] = p.before;
         continue;
       }
-      write[field as keyof ContactWrite] = p.before as string | null;
+      (write as Record<string, unknown>)[field] = p.before;
       payload[field] = p.before;
     }
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
     // one entry with every field put back, when any of them must reach Intercom
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('link:'));
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && p.f.field !== FIELD.archived && !p.f.field.startsWith('link:') && !p.f.field.startsWith('tag:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, adopt: false, queue });
     for (const p of fields.filter((x) => x.f.field.startsWith('link:'))) {
       const co = store.companies.byId(p.f.field.slice('link:'.length));
       if (!co) continue;
       if (p.before === 'linked') w.link(row, co, { at, queue: p.compensate });
       else w.unlink(row, co, { at, queue: p.compensate });
+    }
+    this.restoreTags('contact', row, fields, at);
+  }
+
+  /** Tags the change put on or took off, back as they were (an entry for Intercom when it has the change). */
+  private restoreTags(type: EntityType, row: { pk: number; id: string }, fields: FieldPlan[], at: number): void {
+    for (const p of fields.filter((x) => x.f.field.startsWith('tag:'))) {
+      const tag = this.ctx.store.tags.byId(p.f.field.slice('tag:'.length));
+      if (!tag) continue;
+      if (p.before === 'tagged') this.tagWriter.tag(type, row, tag, { at, queue: p.compensate });
+      else this.tagWriter.untag(type, row, tag, { at, queue: p.compensate });
     }
   }
 
@@ -482,7 +555,7 @@ export class ChangeService {
     const attrPayload: Record<string, unknown> = {};
     for (const p of fields) {
       const field = p.f.field;
-      if (field === 'stage') continue;
+      if (field === 'stage' || field.startsWith('tag:')) continue;
       if (field.startsWith('attr:')) {
         attrsNow ??= attrs(row.custom_attributes);
         const key = field.slice('attr:'.length);
@@ -496,8 +569,9 @@ export class ChangeService {
     }
     if (attrsNow) write.customAttributes = JSON.stringify(attrsNow);
     if (Object.keys(attrPayload).length > 0) payload.customAttributes = attrPayload;
-    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage');
+    const queue = fields.some((p) => p.compensate && p.f.field !== 'stage' && !p.f.field.startsWith('tag:'));
     if (Object.keys(write).length > 0) w.update(row, write, payload, { at, queue });
+    this.restoreTags('company', row, fields, at);
   }
 }
 

@@ -6,9 +6,16 @@ import type { EntityType } from '../../../shared/domain';
 export const FIELD = {
   attr: (key: string) => `attr:${key}`,
   link: (companyId: string) => `link:${companyId}`,
+  /** A note's text (null: no such note). */
+  note: (noteId: string) => `note:${noteId}`,
+  tag: (tagId: string) => `tag:${tagId}`,
   created: 'created',
+  /** Whether the contact is archived (true / false). */
+  archived: 'archived',
   /** The contact's funnel columns: put back silently with the fields that moved them. */
   funnel: 'funnel',
+  /** A contact merged into another (after: the survivor's id); a merge's undo puts it back whole. */
+  mergedInto: 'mergedInto',
 } as const;
 
 const CONTACT_FIELDS: Record<string, string> = {
@@ -19,6 +26,10 @@ const CONTACT_FIELDS: Record<string, string> = {
   phone: 'Phone',
   visitorId: 'Visitor id',
   externalId: 'User id',
+  unsubscribedFromEmails: 'Unsubscribed from emails',
+  mergedInto: 'Merged into',
+  ownerId: 'Owner',
+  archived: 'Archived',
 };
 
 const COMPANY_FIELDS: Record<string, string> = {
@@ -29,10 +40,12 @@ const COMPANY_FIELDS: Record<string, string> = {
   externalId: 'Company id',
 };
 
-/** "Stage", "Plan", the attribute's own name, "Link to Acme", "The new lead". */
-export function fieldLabel(type: EntityType, field: string, companyName: (id: string) => string): string {
+/** "Stage", "Plan", the attribute's own name, "Link to Acme", "Tag VIP", "The new lead". */
+export function fieldLabel(type: EntityType, field: string, companyName: (id: string) => string, tagName: (id: string) => string = (id) => id): string {
   if (field.startsWith('attr:')) return field.slice('attr:'.length);
+  if (field.startsWith('tag:')) return `Tag ${tagName(field.slice('tag:'.length))}`;
   if (field.startsWith('link:')) return `Link to ${companyName(field.slice('link:'.length))}`;
+  if (field.startsWith('note:')) return 'Note';
   if (field === FIELD.created) return type === 'contact' ? 'The new lead' : 'The new company';
   return (type === 'contact' ? CONTACT_FIELDS : COMPANY_FIELDS)[field] ?? field;
 }

@@ -244,6 +244,9 @@ export class CompanyService {
     let journalled: ChangeRow | null = null;
     const changed = store.transaction(() => {
       const contact = this.mustGetContact(contactId);
+      if (contact.archived_at !== null) {
+        throw new AppError('CONFLICT', `${contact.name ?? contact.email ?? 'This contact'} is archived; restore it first to change it.`, { field: 'contactId' });
+      }
       const company = this.mustGet(companyId, 'companyId');
       const started = this.changes.begin([contact.pk]);
       if (!this.linkRows(contact.pk, contact.id, company.pk, company.id, this.ctx.now())) return false;

@@ -37,6 +37,11 @@ export class ContactService {
     return row;
   }
 
+  /** An archived contact is read-only (Intercom refuses changes to it) until restored. */
+  private mustBeActive(row: ContactRow, field = 'id'): void {
+    if (row.archived_at !== null) throw new AppError('CONFLICT', `${describe(row)} is archived; restore it first to change it.`, { field });
+  }
+
   /** Refuses a visitor id or external id that already belongs to another contact. */
   private checkIdentity(fields: { visitorId?: string | null; externalId?: string | null }, selfId?: string): void {
     const { contacts } = this.ctx.store;
@@ -73,7 +78,9 @@ export class ContactService {
         externalId: input.externalId ?? null,
         stage: input.stage,
         customAttributes: dropNulls(input.customAttributes ?? {}),
+        ...(input.ownerId ? { ownerId: input.ownerId } : {}),
       };
+      if (fields.ownerId) checkOwner(store, fields.ownerId, 'ownerId');
       // the website visits made before this lead was captured become its own (after its create in the outbox)
       const { pk, adopted } = this.writer.create(fields, { id, at, actor });
       const label = describe({ id, name: fields.name, email: fields.email });
@@ -107,11 +114,14 @@ export class ContactService {
     // a segment or a rule is read through its compiled WHERE (exact total, offset pages)
     if (q.filter.segmentId || q.filter.rule) return this.segments.listContacts(q);
     const { store } = this.ctx;
-    const page = store.contacts.list(q);
+    // "me" is who I am now; nobody yet: it matches no contact (an admin id is never empty)
+    const owner = q.filter.owner?.map((o) => (o === 'me' ? (this.ctx.me ?? '') : o));
+    const page = store.contacts.list(owner ? { ...q, filter: { ...q.filter, owner } } : q);
     const companies = store.links.companiesOfMany(page.rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', page.rows.map((r) => r.pk));
     return {
       // Object.assign, not a spread: a page maps up to 500 rows and the copy is measurable
-      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: page.rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total: page.total,
       nextCursor: page.nextCursor,
     };
@@ -124,15 +134,21 @@ export class ContactService {
     let journalled: ChangeRow | null = null;
     const contact = store.transaction(() => {
       const row = this.mustGet(id);
+      this.mustBeActive(row);
       const current = toContact(row);
       const changes: Record<string, unknown> = {};
       const write: ContactWrite = {};
-      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId'] as const) {
+      for (const key of ['email', 'name', 'phone', 'visitorId', 'externalId', 'ownerId'] as const) {
         const next = patch[key];
         if (next === undefined || next === current[key]) continue;
         changes[key] = next;
         write[key] = next;
       }
+      if (patch.unsubscribedFromEmails !== undefined && patch.unsubscribedFromEmails !== current.unsubscribedFromEmails) {
+        changes.unsubscribedFromEmails = patch.unsubscribedFromEmails;
+        write.unsubscribedFromEmails = patch.unsubscribedFromEmails;
+      }
+      if (typeof changes.ownerId === 'string') checkOwner(store, changes.ownerId, 'patch.ownerId');
       if (patch.customAttributes) {
         const merged = dropNulls({ ...current.customAttributes, ...patch.customAttributes });
         const delta = Object.fromEntries(
@@ -186,6 +202,7 @@ export class ContactService {
     const contact = store.transaction(() => {
       const row = this.mustGet(id);
       if (row.stage === stage) return toContact(row);
+      this.mustBeActive(row);
       checkContactStageMove(row.stage, stage, describe(row), confirm);
       const started = this.changes.begin([row.pk]);
       this.writer.setStage(row, stage, { at: this.ctx.now(), actor });
@@ -222,6 +239,7 @@ export class ContactService {
         seen.add(id);
         const row = this.mustGet(id, `ids.${i}`);
         if (row.stage === stage) return;
+        this.mustBeActive(row, `ids.${i}`);
         if (CONTACT_STAGE_RANK[stage] < CONTACT_STAGE_RANK[row.stage]) {
           demotions++;
           firstDemotion ??= row;
@@ -258,6 +276,78 @@ export class ContactService {
     return result;
   }
 
+  /** Archives or restores contacts in one transaction and one journalled change (its undo takes them all back). */
+  setArchived({ ids, archived, dryRun }: ParsedInput<'contacts.setArchived'>): MethodOutput<'contacts.setArchived'> {
+    const { store } = this.ctx;
+    const changedIds: string[] = [];
+    let journalled: ChangeRow | null = null;
+    const result = store.transaction(() => {
+      const seen = new Set<string>();
+      const moves: ContactRow[] = [];
+      ids.forEach((id, i) => {
+        if (seen.has(id)) return;
+        seen.add(id);
+        const row = this.mustGet(id, `ids.${i}`);
+        if ((row.archived_at !== null) !== archived) moves.push(row);
+      });
+      const counts = { changed: moves.length, unchanged: seen.size - moves.length };
+      if (dryRun || moves.length === 0) return { ...counts, dryRun: Boolean(dryRun) };
+      const at = this.ctx.now();
+      const started = this.changes.begin();
+      for (const row of moves) {
+        this.writer.setArchived(row, archived, { at });
+        changedIds.push(row.id);
+      }
+      const whom = moves.length === 1 ? describe(moves[0]!) : words(moves.length, 'contact');
+      journalled = this.changes.record(started, {
+        kind: archived ? 'contact.archive' : 'contact.unarchive',
+        summary: `${archived ? 'Archived' : 'Restored'} ${whom}`,
+        records: moves.map((r) => ({ type: 'contact' as const, id: r.id, label: describe(r) })),
+        fields: moves.map((r) => ({ type: 'contact' as const, id: r.id, field: 'archived', before: !archived, after: archived })),
+      });
+      return { ...counts, dryRun: false };
+    });
+    if (changedIds.length > 0) this.ctx.hub.emit('changed', { entity: 'contact', ids: changedIds, op: archived ? 'contact.archive' : 'contact.unarchive' });
+    this.changes.announce(journalled);
+    return result;
+  }
+
+  /**
+   * Deletes a contact for good: erased here (ContactWriter.erase), deleted in Intercom at the next
+   * sync when Intercom has it. The journal keeps that a contact was deleted, not whom. Then the
+   * log is checkpointed and truncated, so the erased bytes leave the `-wal` file at once.
+   */
+  delete({ id, confirm }: ParsedInput<'contacts.delete'>): MethodOutput<'contacts.delete'> {
+    const { store } = this.ctx;
+    let journalled: ChangeRow | null = null;
+    const result = store.transaction(() => {
+      const row = this.mustGet(id);
+      const label = describe(row);
+      if (!confirm) {
+        throw new AppError(
+          'CONFIRM_REQUIRED',
+          `Delete ${label} for good? Its record, events, history, notes and messages are erased from this console` +
+            `${row.intercom_id ? ' and it is deleted in Intercom at the next sync' : ''}. This cannot be undone.`,
+          { field: 'confirm' },
+        );
+      }
+      const started = this.changes.begin();
+      const seq = this.writer.erase(row, { at: this.ctx.now() });
+      journalled = this.changes.record(started, { kind: 'contact.delete', summary: 'Deleted a contact', records: [], fields: [] });
+      const inIntercom = seq !== null;
+      return {
+        id,
+        inIntercom,
+        message: `${label} is deleted${inIntercom ? ' here, and in Intercom at the next sync' : ''}. This cannot be undone.`,
+      };
+    });
+    store.erasure.checkpoint();
+    this.ctx.hub.emit('changed', { entity: 'contact', ids: [id], op: 'contact.delete' });
+    this.ctx.hub.emit('changed', { entity: 'outbox', ids: [], op: 'contact.delete' });
+    this.changes.announce(journalled);
+    return result;
+  }
+
   findMatches(q: ParsedInput<'contacts.findMatches'>): MethodOutput<'contacts.findMatches'> {
     const { contacts } = this.ctx.store;
     const except = (r: ContactRow | undefined) => (r && r.id !== q.exceptId ? toContactRef(r) : null);
@@ -282,6 +372,7 @@ export class ContactService {
     let journalled: ChangeRow | null = null;
     const result = store.transaction(() => {
       const row = this.mustGet(id);
+      this.mustBeActive(row);
       // signing up again without a user id keeps the one it has
       const externalId = given ?? row.external_id ?? null;
       if (!externalId && !row.email) {
@@ -335,6 +426,13 @@ export class ContactService {
     this.changes.announce(journalled);
     return result;
   }
+}
+
+/** An owner must be a member of the team as the last sync listed it (Intercom refuses anyone else). */
+export function checkOwner(store: ServiceContext['store'], ownerId: string, field: string): void {
+  const admin = store.admins.byId(ownerId);
+  if (!admin) throw new AppError('VALIDATION', `${fieldLabel(field)}: there is no admin with id ${ownerId} in the team; sync to refresh the team`, { field });
+  if (!admin.active) throw new AppError('VALIDATION', `${fieldLabel(field)}: ${admin.name ?? admin.email ?? ownerId} is no longer in the team`, { field });
 }
 
 function dropNulls(attrs: CustomAttributes): CustomAttributes {

@@ -8,8 +8,8 @@ import type { CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
 /** The columns of a contact a bulk action plans with (whole rows cost five times as much at 100k). */
-export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id'>;
-const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id';
+export type BulkContactRow = Pick<ContactRow, 'pk' | 'id' | 'role' | 'email' | 'name' | 'stage' | 'updated_at' | 'external_id' | 'visitor_id' | 'unsubscribed_from_emails' | 'owner_id'>;
+const CONTACT_COLUMNS = 'c.pk, c.id, c.role, c.email, c.name, c.stage, c.updated_at, c.external_id, c.visitor_id, c.unsubscribed_from_emails, c.owner_id';
 
 export interface BulkActionRow {
   id: string;
@@ -134,6 +134,17 @@ export class BulkRepository {
     return row !== undefined;
   }
 
+  /** Later entries of this contact that change one of its fields (a key of their payload: `ownerId`, `email` ...). */
+  hasLaterFieldOps(entityId: string, afterSeq: number, field: string): boolean {
+    const row = this.st
+      .get(
+        `SELECT 1 FROM outbox WHERE entity_id = @entityId AND seq > @afterSeq
+           AND op IN ('contact.create', 'contact.update') AND json_type(payload, '$.' || @field) IS NOT NULL LIMIT 1`,
+      )
+      .get({ entityId, afterSeq, field });
+    return row !== undefined;
+  }
+
   /** Later link or unlink entries of this contact for this company. */
   hasLaterLinkOps(contactId: string, companyId: string, afterSeq: number): boolean {
     const row = this.st
@@ -148,6 +159,13 @@ export class BulkRepository {
   // ---- reads over many records ------------------------------------------------------------------
 
   /** Contacts by id, in no particular order; unknown ids are left out. */
+  /** Of these contacts, those archived (a bulk change leaves them alone until restored). */
+  archivedIds(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.st.get<{ id: string }>(`SELECT c.id FROM contacts c WHERE c.id IN (${IDS}) AND c.archived_at IS NOT NULL`).all({ ids: JSON.stringify(ids) });
+    return new Set(rows.map((r) => r.id));
+  }
+
   contactsByIds(ids: readonly string[]): BulkContactRow[] {
     if (ids.length === 0) return [];
     return this.st.get<BulkContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.id IN (${IDS})`).all({ ids: JSON.stringify(ids) });

@@ -31,8 +31,11 @@ const WRITABLE = {
   customAttributes: 'custom_attributes',
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
+  unsubscribedFromEmails: 'unsubscribed_from_emails',
+  ownerId: 'owner_id',
+  archivedAt: 'archived_at',
 } as const;
-export type ContactWrite = Partial<Record<keyof typeof WRITABLE, string | number | null>>;
+export type ContactWrite = Partial<Record<Exclude<keyof typeof WRITABLE, 'unsubscribedFromEmails'>, string | number | null>> & { unsubscribedFromEmails?: boolean };
 
 /**
  * The columns a contact's funnel position lives in (kept by the migration 0005 triggers) plus
@@ -63,6 +66,8 @@ export interface NewContactRow {
   createdAt: number;
   /** Default: `createdAt` (an imported contact keeps its file's creation time). */
   updatedAt?: number;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
 }
 
 /** A contact first seen in Intercom, already synced. */
@@ -79,6 +84,9 @@ export interface NewSyncedContact {
   createdAt: number;
   updatedAt: number;
   syncBase: string;
+  unsubscribedFromEmails?: boolean;
+  /** The owning admin's id (default: none). */
+  ownerId?: string | null;
   /** Local companies it belongs to (pk and name, for its search entry). */
   companies: readonly { pk: number; name: string }[];
 }
@@ -97,6 +105,7 @@ export const SORT_EXPR: Record<SortField, string> = {
   updatedAt: 'c.updated_at',
   lastActivityAt: 'c.last_activity_at',
   syncState: 'c.sync_state',
+  owner: 'c.owner_id',
 };
 const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   name: 'name',
@@ -109,13 +118,21 @@ const SORT_COLUMN: Record<SortField, keyof ContactRow> = {
   updatedAt: 'updated_at',
   lastActivityAt: 'last_activity_at',
   syncState: 'sync_state',
+  owner: 'owner_id',
 };
 
 /** Sort columns declared NOT NULL: a cursor on them needs no second range for NULLs. */
 const NOT_NULL_SORTS = new Set<SortField>(['role', 'stage', 'createdAt', 'updatedAt', 'syncState']);
+/** The pk of the tag named by the next parameter (names match in any case, as in Intercom). */
+const TAG_PK = 'SELECT pk FROM tags WHERE name = ? COLLATE NOCASE';
+
 /** Sorts with a (stage, column, pk) index, so a stage filter and the sort share one index. */
 const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
 const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
+/** The archived contacts' pks (few; read once per statement from the partial index contacts_archived). */
+export const ARCHIVED_PKS = 'SELECT pk FROM contacts WHERE archived_at IS NOT NULL';
+/** Up to this many archived contacts, a deep offset page is read past them (see offsetPastArchived). */
+const ARCHIVED_SEEK_LIMIT = 5000;
 
 /**
  * Rough costs in microseconds (measured at 1M contacts, `npm run bench`) that pick how a page
@@ -149,6 +166,12 @@ interface ListFilters {
   shortWords: boolean;
   enums: EnumFilter[];
   companyId: string | null;
+  /** Owned by one of these admins, or by nobody (`none`); null: no owner filter. `me` is resolved by the caller. */
+  owners: { ids: string[]; none: boolean } | null;
+  /** 'only': the Archived view; 'hide': the default (nothing to hide when none is archived). */
+  archived: 'only' | 'hide' | 'none';
+  /** A tag's name: contacts carrying it. */
+  tag: string | null;
 }
 /** How a page is read; see the note above `ContactRepository.filters`. */
 export type PagePlan = 'plain' | 'walk' | 'walk-probe' | 'walk-set' | 'gather-search';
@@ -158,6 +181,7 @@ export class ContactRepository {
   // the link repository owns user_count: links of a synced insert go through it
   private readonly links: LinkRepository;
   private readonly snapshots: RowSnapshots;
+  private archiveColumn: boolean | null = null;
   constructor(db: Database) {
     this.st = new Statements(db);
     this.links = new LinkRepository(db);
@@ -171,10 +195,10 @@ export class ContactRepository {
   insert(r: NewContactRow): number {
     const info = this.st
       .get(
-        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at)
-         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt)`,
+        `INSERT INTO contacts (id, role, email, name, phone, visitor_id, external_id, stage, custom_attributes, created_at, updated_at, owner_id)
+         VALUES (@id, @role, @email, @name, @phone, @visitorId, @externalId, @stage, @customAttributes, @createdAt, @updatedAt, @ownerId)`,
       )
-      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt });
+      .run({ ...r, updatedAt: r.updatedAt ?? r.createdAt, ownerId: r.ownerId ?? null });
     const pk = Number(info.lastInsertRowid);
     // a new contact has no companies and no old entry: its search entry is written directly
     this.st
@@ -189,25 +213,56 @@ export class ContactRepository {
    * last, in one run: a statement that opens a savepoint (the count trigger, the links' foreign
    * keys) makes FTS5 flush its pending terms into a new segment, and interleaved with the rows
    * that is one tiny segment per contact, which makes a page several times slower.
-   * Returns the pks in input order.
+   * Returns the pks in input order. `searchEntries: false` leaves the search entries to a later
+   * `writeSearchEntriesAfter` (a large first import writes them in passes).
    */
-  insertSynced(rows: readonly NewSyncedContact[]): number[] {
+  insertSynced(rows: readonly NewSyncedContact[], options: { searchEntries?: boolean } = {}): number[] {
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base)
+                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails, owner_id)
        VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase)`,
+               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed, @ownerId)`,
     );
     const pks = rows.map((r) => {
-      const pk = Number(insert.run(r).lastInsertRowid);
+      const { companies: _links, unsubscribedFromEmails, ...values } = r;
+      void _links;
+      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0, ownerId: r.ownerId ?? null }).lastInsertRowid);
       for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
       return pk;
     });
+    if (options.searchEntries === false) return pks;
     const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, @companies)');
     rows.forEach((r, i) => {
       index.run({ pk: pks[i], name: r.name ?? '', email: r.email ?? '', companies: r.companies.map((c) => c.name).join(' ') });
     });
     return pks;
+  }
+
+  // ---- search entries written in passes (a large first import) -------------------------------
+
+  /** The highest pk so far (0 for none): contacts added after it are those with a greater one. */
+  maxPk(): number {
+    return (this.st.get<{ m: number }>('SELECT coalesce(max(pk), 0) AS m FROM contacts').get() as { m: number }).m;
+  }
+
+  /**
+   * Writes the search entry of every contact with a pk above `afterPk`, in one statement, with
+   * the text `reindex` writes; returns how many. Entries written meanwhile (a person's new
+   * contact, an edit's `reindex`) are replaced, never doubled: FTS5 takes OR REPLACE on a
+   * contentless-delete table by rowid. In pk order, so FTS5 fills its pending terms without
+   * flushing a segment per contact, which makes a pass several times cheaper than entries
+   * written page by page.
+   */
+  writeSearchEntriesAfter(afterPk: number): number {
+    return this.st
+      .get(
+        `INSERT OR REPLACE INTO contact_search (rowid, name, email, companies)
+         SELECT c.pk, coalesce(c.name, ''), coalesce(c.email, ''),
+                coalesce((SELECT group_concat(co.name, ' ') FROM contact_companies l
+                          JOIN companies co ON co.pk = l.company_pk WHERE l.contact_pk = c.pk), '')
+         FROM contacts c WHERE c.pk > ? ORDER BY c.pk`,
+      )
+      .run(afterPk).changes;
   }
 
   byId(id: string): ContactRow | undefined {
@@ -239,7 +294,10 @@ export class ContactRepository {
     const keys = (Object.keys(fields) as (keyof typeof WRITABLE)[]).filter((k) => fields[k] !== undefined).sort();
     if (keys.length === 0) return;
     const sql = `UPDATE contacts SET ${keys.map((k) => `${WRITABLE[k]} = @${k}`).join(', ')} WHERE pk = @pk`;
-    this.st.get(sql).run({ ...fields, pk });
+    const values: Record<string, unknown> = { ...fields, pk };
+    // SQLite has no boolean: the consent flag is stored 0 or 1
+    if (typeof fields.unsubscribedFromEmails === 'boolean') values.unsubscribedFromEmails = fields.unsubscribedFromEmails ? 1 : 0;
+    this.st.get(sql).run(values);
     if (keys.some((k) => k === 'name' || k === 'email')) this.reindex(pk);
   }
 
@@ -300,6 +358,17 @@ export class ContactRepository {
       .run(s);
   }
 
+  /**
+   * A removed row back with its own pk (a merge's undo), every stored column as the snapshot holds
+   * it; its search entry is the caller's (`reindex`, once its links are back).
+   */
+  reinsert(snap: RowSnapshot): void {
+    const cols = Object.keys(snap).filter((c) => /^[a-z_]+$/.test(c));
+    this.st.get(`INSERT INTO contacts (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(snap);
+    // the insert triggers derive the funnel columns; the snapshot's are the ones to keep
+    this.snapshots.put(snap, 2);
+  }
+
   /** The row and its search entry; its links, history and outbox entries must be gone first. */
   delete(pk: number): void {
     this.st.get('DELETE FROM contact_search WHERE rowid = ?').run(pk);
@@ -338,7 +407,19 @@ export class ContactRepository {
       shortWords: searchWords(q.search).every((w) => w.length <= MAX_INDEXED_PREFIX),
       enums,
       companyId: q.filter.companyId ?? null,
+      owners: q.filter.owner?.length
+        ? { ids: [...new Set(q.filter.owner.filter((o) => o !== 'none' && o !== 'me'))], none: q.filter.owner.includes('none') }
+        : null,
+      archived: q.filter.archived ? 'only' : this.anyArchived() ? 'hide' : 'none',
+      tag: q.filter.tag ?? null,
     };
+  }
+
+  /** Whether any contact is archived (the partial index contacts_archived answers at once). */
+  anyArchived(): boolean {
+    // a store read at an older schema (the migration tests) has no archived contacts
+    this.archiveColumn ??= this.st.db.prepare(`SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'archived_at'`).get() !== undefined;
+    return this.archiveColumn && this.st.get('SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1').get() !== undefined;
   }
 
   /** Contacts matching only the enum filters (all contacts when there are none), exactly. */
@@ -350,9 +431,15 @@ export class ContactRepository {
 
   /** The statement behind the total, chosen as described above. */
   private countSql(f: ListFilters): BoundSql | { byEnums: EnumFilter[] } {
-    if (!f.fts && !f.companyId) return { byEnums: f.enums };
-    if (f.fts && !f.companyId && f.enums.length === 0) {
-      return { sql: 'SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?', params: [f.fts] };
+    // contact_counts leaves archived contacts out (migration 0013): right for every view but theirs
+    if (!f.fts && !f.companyId && !f.owners && !f.tag && f.archived !== 'only') return { byEnums: f.enums };
+    // a tag alone: the length of its range of contact_tags' primary key (no contact row read)
+    if (f.tag && !f.fts && !f.companyId && !f.owners && f.enums.length === 0 && f.archived === 'none') {
+      return { sql: `SELECT count(*) AS n FROM contact_tags WHERE tag_pk = (${TAG_PK})`, params: [f.tag] };
+    }
+    if (f.fts && !f.companyId && !f.owners && !f.tag && f.enums.length === 0 && f.archived !== 'only') {
+      const hide = f.archived === 'hide' ? ` AND rowid NOT IN (${ARCHIVED_PKS})` : '';
+      return { sql: `SELECT count(*) AS n FROM contact_search WHERE contact_search MATCH ?${hide}`, params: [f.fts] };
     }
     const w = this.whereSql(f, 'in', true);
     return { sql: `SELECT count(*) AS n FROM contacts c WHERE ${w.sql}`, params: w.params };
@@ -384,23 +471,48 @@ export class ContactRepository {
       clauses.push(`${keep ? '' : '+'}c.${e.column} IN (${e.values.map(() => '?').join(', ')})`);
       params.push(...e.values);
     }
+    if (f.owners) {
+      // the owner index serves both tests (and, for one owner, the updated-time order)
+      const tests = [...(f.owners.ids.length ? [`c.owner_id IN (${f.owners.ids.map(() => '?').join(', ')})`] : []), ...(f.owners.none ? ['c.owner_id IS NULL'] : [])];
+      clauses.push(tests.length === 0 ? '0' : tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`);
+      params.push(...f.owners.ids);
+    }
     if (f.companyId) {
       clauses.push('c.pk IN (SELECT l.contact_pk FROM contact_companies l WHERE l.company_pk = (SELECT pk FROM companies WHERE id = ?))');
       params.push(f.companyId);
     }
+    if (f.tag) {
+      // gathering: the tag's range of contact_tags' primary key, each contact then found by pk;
+      // walking the sort index: one probe of that key per row (no set of members built first)
+      clauses.push(
+        indexable
+          ? `c.pk IN (SELECT ct.contact_pk FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}))`
+          : `EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = (${TAG_PK}) AND ct.contact_pk = c.pk)`,
+      );
+      params.push(f.tag);
+    }
+    // by pk, which every index holds: walking a sort index needs no table row for it
+    if (f.archived === 'hide') clauses.push(`c.pk NOT IN (${ARCHIVED_PKS})`);
+    if (f.archived === 'only') clauses.push('c.archived_at IS NOT NULL');
     return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
   }
 
   /** How to read the page, from the exact total; see the note above `filters`. */
   private choosePlan(q: ContactListQuery, f: ListFilters, total: number): PagePlan {
     if (f.companyId) return 'plain'; // a company has few contacts: SQLite starts from them
-    if (!f.fts && f.enums.length === 0) return 'plain';
-    if (!f.fts && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
+    // one owner's contacts: the (owner, updated, pk) index is the order; else SQLite starts from the owner index
+    if (f.owners && !f.fts) return 'plain';
+    if (f.archived === 'only') return 'plain'; // few: SQLite starts from the partial index
+    // a tag with a search or other filters: SQLite picks its way from the tag's key
+    if (f.tag && (f.fts || f.enums.length > 0)) return 'plain';
+    if (!f.fts && f.enums.length === 0 && !f.tag) return 'plain';
+    if (!f.fts && !f.tag && f.enums.every((e) => e.column === 'stage') && STAGE_PAIRED_SORTS.has(q.sort.field)) return 'plain';
     const all = this.countByEnums([]);
     const want = (q.cursor ? 0 : (q.offset ?? 0)) + q.limit;
     const steps = (want * all) / Math.max(total, 1); // sort index entries walked to fill the page
     // walking checks enum filters the sort index does not hold against the table row
-    const perStep = f.enums.length ? COST.rowLookup : 0;
+    // a tag is probed in its key (as cheap as a row lookup) on each step
+    const perStep = f.enums.length || f.tag ? COST.rowLookup : 0;
     const gather = total * COST.gatherRow;
     if (!f.fts) return steps * (COST.indexStep + perStep) < gather ? 'walk' : 'plain';
     const ftsMatches = total; // a lower bound when enum filters narrow the search further
@@ -472,6 +584,10 @@ export class ContactRepository {
     const total = this.runCount(this.countSql(f));
     const rows: ContactRow[] = [];
     if (total === 0 || (!q.cursor && (q.offset ?? 0) >= total)) return { rows, total }; // nothing on this page
+    if (f.archived === 'hide' && !q.cursor && (q.offset ?? 0) >= this.offsetSeekFrom) {
+      const page = this.offsetPastArchived(q, f, total, options.plan);
+      if (page) return { rows: page, total };
+    }
     const { plan, ranges, offset } = this.pageStatements(q, f, total, options.plan);
     for (const seek of ranges) {
       const page = this.pageStatement(q, f, plan, seek, q.limit - rows.length, offset);
@@ -480,6 +596,66 @@ export class ContactRepository {
     }
     return { rows, total };
   }
+
+  /**
+   * A deep offset page with archived contacts hidden. Checking every index entry an offset skips
+   * against the archived set costs about 0.5 µs each (30 ms at an offset of 50,000), where a bare
+   * offset skips entries unread: so the page is read without that check, from the offset M of the
+   * same query with archived contacts in, where M less the archived contacts before M is the
+   * offset asked. The archived contacts before a row are counted by its sort key among the few
+   * archived ones; M is found by iterating M = offset + archived before M (a few steps, each one
+   * bare offset read and one count), then the archived ones in the page are dropped.
+   */
+  private offsetPastArchived(q: ContactListQuery, f: ListFilters, total: number, forced?: PagePlan): ContactRow[] | null {
+    const open: ListFilters = { ...f, archived: 'none' };
+    const plan = forced ?? this.choosePlan(q, open, total);
+    const w = this.whereSql(open, 'in', true);
+    const archivedWhere = `c.archived_at IS NOT NULL AND ${w.sql}`;
+    const count = (extra: SeekRange[]): number => {
+      const ranges = extra.length ? ` AND (${extra.map((r) => r.sql).join(' OR ')})` : '';
+      // from the partial index of the few archived ones, not a sort index walked from the key
+      const sql = `SELECT count(*) AS n FROM contacts c INDEXED BY contacts_archived WHERE ${archivedWhere}${ranges}`;
+      return (this.st.get<{ n: number }>(sql).get(...w.params, ...extra.flatMap((r) => r.params)) as { n: number }).n;
+    };
+    const archived = count([]);
+    // many archived: each page would read them all; the check per entry is the cheaper then
+    if (archived > ARCHIVED_SEEK_LIMIT) return null;
+    const offset = q.offset ?? 0;
+    const read = (at: number, limit: number): ContactRow[] => {
+      const s = this.pageStatement(q, open, plan, null, limit, at);
+      return this.st.get<ContactRow>(s.sql).all(...s.params);
+    };
+    /** Archived contacts (matching the filters) sorted before the row at `at` of the open query. */
+    const archivedBefore = (at: number): number => {
+      const [row] = read(at, 1);
+      if (!row) return archived;
+      const cursor = { f: q.sort.field, d: q.sort.dir, v: row[SORT_COLUMN[q.sort.field]] as string | number | null, p: row.pk };
+      const after = count(seekAfter(SORT_EXPR[q.sort.field], 'c.pk', cursor, NOT_NULL_SORTS.has(q.sort.field)));
+      return archived - after - (row.archived_at !== null ? 1 : 0);
+    };
+    let at = offset;
+    for (let step = 0; step < 100; step++) {
+      const next = offset + archivedBefore(at);
+      if (next === at) break;
+      at = next;
+    }
+    // the page's pks from the index alone (reading the skipped archived rows would cost more), then its rows
+    const hidden = new Set(this.st.get<{ pk: number }>(`SELECT pk FROM contacts INDEXED BY contacts_archived WHERE archived_at IS NOT NULL`).all().map((r) => r.pk));
+    const s = this.pageSql(q, open, plan, null, q.limit + archived, at, true);
+    const pks = this.st
+      .get<{ pk: number }>(s.sql)
+      .all(...s.params)
+      .map((r) => r.pk)
+      .filter((pk) => !hidden.has(pk))
+      .slice(0, q.limit);
+    const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
+    return this.st
+      .get<ContactRow>(`SELECT c.* FROM contacts c WHERE c.pk IN (SELECT value FROM json_each(?)) ORDER BY ${SORT_EXPR[q.sort.field]} ${dir}, c.pk ${dir}`)
+      .all(JSON.stringify(pks));
+  }
+
+  /** From this offset on, a page with archived contacts hidden is read by `offsetPastArchived`. */
+  offsetSeekFrom = 1000;
 
   /** One page of the table plus the total for the same filters. */
   list(q: ContactListQuery): { rows: ContactRow[]; total: number; nextCursor: string | null } {

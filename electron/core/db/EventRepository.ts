@@ -1,8 +1,9 @@
 // Activity: events of contacts and of anonymous visitors, the event names Intercom already knows,
-// the first touch and last activity they set on contacts, and timelines (events, stage changes
-// and messages, newest first, paged by a keyset cursor on (at, key)).
+// the first touch and last activity they set on contacts, and timelines (events, stage changes,
+// messages and notes, newest first, paged by a keyset cursor on (at, key)).
 import type { Database } from 'better-sqlite3';
 import type { ActivityEvent, EventMetadata } from '../../../shared/activity';
+import { NOTE_STATE_SQL } from './NoteRepository';
 import { iso } from './rows';
 import { Statements } from './Statements';
 
@@ -51,7 +52,7 @@ export function toActivityEvent(r: EventRowWithContact): ActivityEvent {
 
 /** One timeline line as read: which kind, its sort position, and the fields of that kind as JSON. */
 export interface TimelineRow {
-  kind: 'event' | 'stage' | 'message';
+  kind: 'event' | 'stage' | 'message' | 'note';
   key: string;
   at: number;
   /** The contact it is about (null for a company's own stage change). */
@@ -80,12 +81,14 @@ export interface FirstTouchRow {
 const EVENT_KEY = `'e' || printf('%012d', e.id)`;
 const STAGE_KEY = `'s' || printf('%012d', h.id)`;
 const MESSAGE_KEY = `'m' || m.id`;
+const NOTE_KEY = `'n' || n.id`;
 
 const EVENT_DATA = `json_object('id', e.id, 'visitorId', e.visitor_id, 'name', e.name, 'metadata', json(coalesce(e.metadata, '{}')),
   'source', e.source, 'syncState', e.sync_state)`;
 const STAGE_DATA = `json_object('entityType', h.entity_type, 'entityId', h.entity_id, 'fromStage', h.from_stage, 'toStage', h.to_stage,
   'actor', h.actor, 'source', h.source)`;
 const MESSAGE_DATA = `json_object('id', m.id, 'kind', m.kind, 'channel', m.channel, 'subject', m.subject, 'status', m.status)`;
+const NOTE_DATA = `json_object('id', n.id, 'body', n.body, 'author', n.author, 'source', n.source, 'syncState', ${NOTE_STATE_SQL})`;
 
 /**
  * `(at, key)` strictly before the cursor. The first page seeks from a cursor after everything
@@ -122,6 +125,12 @@ const CONTACT_TIMELINE = `
       FROM messages m JOIN contacts c ON c.pk = @pk
       WHERE m.contact_id = @id AND ${before('m.created_at', MESSAGE_KEY)}
       ORDER BY m.created_at DESC, m.id DESC LIMIT @limit)
+    UNION ALL
+    SELECT * FROM (
+      SELECT 'note', ${NOTE_KEY}, n.created_at, ${CONTACT_COLS}, ${NOTE_DATA}
+      FROM notes n JOIN contacts c ON c.pk = n.contact_pk
+      WHERE n.contact_pk = @pk AND ${before('n.created_at', NOTE_KEY)}
+      ORDER BY n.created_at DESC, n.id DESC LIMIT @limit)
   ) ORDER BY at DESC, key DESC LIMIT @limit`;
 
 /** The same over all of a company's users, plus the company's own stage changes. */
@@ -150,6 +159,12 @@ const COMPANY_TIMELINE = `
       FROM contact_companies l JOIN contacts c ON c.pk = l.contact_pk JOIN messages m ON m.contact_id = c.id
       WHERE l.company_pk = @companyPk AND ${before('m.created_at', MESSAGE_KEY)}
       ORDER BY m.created_at DESC, m.id DESC LIMIT @limit)
+    UNION ALL
+    SELECT * FROM (
+      SELECT 'note', ${NOTE_KEY}, n.created_at, ${CONTACT_COLS}, ${NOTE_DATA}
+      FROM contact_companies l JOIN contacts c ON c.pk = l.contact_pk JOIN notes n ON n.contact_pk = l.contact_pk
+      WHERE l.company_pk = @companyPk AND ${before('n.created_at', NOTE_KEY)}
+      ORDER BY n.created_at DESC, n.id DESC LIMIT @limit)
   ) ORDER BY at DESC, key DESC LIMIT @limit`;
 
 const EVENT_WITH_CONTACT = `SELECT e.*, c.id AS contact_id FROM events e LEFT JOIN contacts c ON c.pk = e.contact_pk`;

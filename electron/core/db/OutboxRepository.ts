@@ -224,6 +224,20 @@ export class OutboxRepository {
   // Only pending entries go: what is being sent or was refused stays for the outbox to show.
   // The callers refresh the sync state of the records named (after their own writes).
 
+  /**
+   * Removes the record's entries that never went out (pending, never tried, or refused) and
+   * returns them in order, to be appended again by an undo (a merge's).
+   */
+  takeUnsentOf(entityId: string): { op: string; payload: string; hold: string | null }[] {
+    const rows = this.st
+      .get<{ op: string; payload: string; hold: string | null }>(
+        `SELECT op, payload, hold FROM outbox WHERE entity_id = @entityId AND (status = 'failed' OR (status = 'pending' AND attempts = 0)) ORDER BY seq`,
+      )
+      .all({ entityId });
+    this.st.get(`DELETE FROM outbox WHERE entity_id = @entityId AND (status = 'failed' OR (status = 'pending' AND attempts = 0))`).run({ entityId });
+    return rows;
+  }
+
   /** A record's pending entries (the record is being withdrawn as if it had never been made). */
   withdrawPendingOf(entityId: string): void {
     this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND status = 'pending'`).run(entityId);
@@ -235,6 +249,24 @@ export class OutboxRepository {
   }
 
   /**
+   * A deleted record's entries, whatever their status (done ones carry its data), but `keepSeq`
+   * (the delete itself) and those in flight, which stay for their answer (`settleErased` clears them).
+   */
+  eraseOf(entityId: string, keepSeq: number | null): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND seq IS NOT ? AND status != 'in_flight'`).run(entityId, keepSeq);
+  }
+
+  /**
+   * Once a deleted record's delete has reached Intercom: its other entries (any an answer left)
+   * go, and the delete's own payload keeps only the Intercom id, by which a pull knows not to
+   * bring it back while Intercom's search still shows it.
+   */
+  settleErased(entityId: string, deleteOp: OutboxOp): void {
+    this.st.get(`DELETE FROM outbox WHERE entity_id = ? AND op != ?`).run(entityId, deleteOp);
+    this.st.get(`UPDATE outbox SET payload = json_object('intercomId', json_extract(payload, '$.intercomId')) WHERE entity_id = ? AND op = ?`).run(entityId, deleteOp);
+  }
+
+  /**
    * The Intercom id a create answered with, for the waiting archive of its contact (or delete of
    * its company) removed while the create was in flight: the removal then goes to the right
    * record. Returns how many took it.
@@ -243,7 +275,7 @@ export class OutboxRepository {
     return this.st
       .get(
         `UPDATE outbox SET payload = json_set(payload, '$.intercomId', @intercomId)
-         WHERE entity_id = @entityId AND op IN ('contact.archive', 'company.delete') AND status IN ('pending', 'in_flight', 'failed')
+         WHERE entity_id = @entityId AND op IN ('contact.archive', 'contact.delete', 'company.delete') AND status IN ('pending', 'in_flight', 'failed')
            AND json_extract(payload, '$.intercomId') IS NULL`,
       )
       .run({ entityId, intercomId }).changes;
@@ -291,6 +323,18 @@ export class OutboxRepository {
     const owner = this.st.get(`SELECT entity_id FROM outbox WHERE ${where}`).pluck().get(params) as string | undefined;
     if (owner === undefined) return null;
     this.st.get(`DELETE FROM outbox WHERE ${where}`).run(params);
+    return owner;
+  }
+
+  /**
+   * The entries of a note Intercom has not got (pending or refused: a note deleted or taken back
+   * before it went out); returns the contact they were about, or null when there was none.
+   */
+  withdrawNoteEntries(noteId: string): string | null {
+    const where = `op = 'contact.note' AND status IN ('pending', 'failed') AND json_extract(payload, '$.noteId') = ?`;
+    const owner = this.st.get(`SELECT entity_id FROM outbox WHERE ${where}`).pluck().get(noteId) as string | undefined;
+    if (owner === undefined) return null;
+    this.st.get(`DELETE FROM outbox WHERE ${where}`).run(noteId);
     return owner;
   }
 

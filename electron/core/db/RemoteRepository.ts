@@ -108,6 +108,22 @@ export class RemoteRepository {
       .all({ after: afterPk, limit });
   }
 
+  /**
+   * Contacts Intercom has, not archived here and with nothing of theirs in the outbox (waiting,
+   * in flight or refused, or sent after `recent`: Intercom may not show a new contact at once),
+   * after `afterPk` in pk order: those a read by id checks are still there.
+   */
+  contactsToCheck(afterPk: number, limit: number, recent: number): { pk: number; id: string; intercom_id: string }[] {
+    return this.st
+      .get<{ pk: number; id: string; intercom_id: string }>(
+        `SELECT c.pk, c.id, c.intercom_id FROM contacts c
+         WHERE c.pk > @after AND c.intercom_id IS NOT NULL AND c.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = c.id AND (o.status != 'done' OR o.updated_at > @recent))
+         ORDER BY c.pk LIMIT @limit`,
+      )
+      .all({ after: afterPk, limit, recent });
+  }
+
   /** Local companies by their Intercom ids (unknown ids are left out). */
   companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string }> {
     const out = new Map<string, { pk: number; id: string; name: string }>();
@@ -134,14 +150,19 @@ export class RemoteRepository {
   }
 
   /**
-   * Contacts removed here whose archive has not reached Intercom yet: local id and Intercom id
-   * (null while their create's answer is awaited). A pull must not bring them back meanwhile.
+   * Contacts removed here whose archive has not reached Intercom yet, and contacts deleted here
+   * (sent or not: Intercom's search shows a deleted contact for minutes): local id and Intercom id
+   * (null while their create's answer is awaited). A pull must not bring them back.
    */
   waitingArchives(): { entity_id: string; intercom_id: string | null }[] {
     return this.st
       .get<{ entity_id: string; intercom_id: string | null }>(
         `SELECT entity_id, json_extract(payload, '$.intercomId') AS intercom_id FROM outbox
-         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive'`,
+         WHERE (status IN ('pending', 'in_flight', 'failed') AND op = 'contact.archive') OR op = 'contact.delete'
+         UNION ALL
+         -- a contact merged here into another: Intercom lists it until its merge goes out
+         SELECT json_extract(payload, '$.fromId'), json_extract(payload, '$.fromIntercomId') FROM outbox
+         WHERE status IN ('pending', 'in_flight', 'failed') AND op = 'contact.merge'`,
       )
       .all();
   }
@@ -208,18 +229,19 @@ export class RemoteRepository {
   }
 
   /**
-   * Drops the plain (non-unique) indexes of the contact and link tables for a large first
-   * import, and returns their definitions to build them again with `restoreIndexes`. At 100,000
-   * contacts each page of 150 new contacts dirties a leaf page per row in each of a dozen
-   * indexes, and writing those pages makes a page's transaction several times slower than the
-   * rows themselves; built once at the end, each index is one sort. The unique indexes stay, so
-   * identities are still checked, and matching uses only those.
+   * Drops the plain (non-unique) indexes of the contact, link and stage history tables for a
+   * large first import, and returns their definitions to build them again with `restoreIndexes`.
+   * At 100,000 contacts each page of 150 new contacts dirties a leaf page per row in each of a
+   * dozen indexes, and writing those pages makes a page's transaction several times slower than
+   * the rows themselves; built once at the end, each index is one sort. The unique indexes stay,
+   * so identities are still checked, and matching uses only those. (Meanwhile a contact's history
+   * is read by a scan of the table, as a sorted list is.)
    */
   dropListIndexes(): IndexDefinition[] {
     const list = this.st
       .get<IndexDefinition>(
         `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'
-         AND tbl_name IN ('contacts', 'contact_companies') ORDER BY name`,
+         AND tbl_name IN ('contacts', 'contact_companies', 'stage_history') ORDER BY name`,
       )
       .all();
     for (const ix of list) this.st.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);

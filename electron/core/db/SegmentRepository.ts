@@ -45,6 +45,7 @@ const SORT_INDEX: Record<ContactSortField, string> = {
   updatedAt: 'contacts_by_updated',
   lastActivityAt: 'contacts_by_activity',
   syncState: 'contacts_by_sync',
+  owner: 'contacts_by_owner',
 };
 
 /**

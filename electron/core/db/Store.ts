@@ -2,17 +2,21 @@
 // inside `transaction`, which is synchronous (no await can slip in between the row, the
 // history and the outbox entry) and takes the write lock up front.
 import type { Database } from 'better-sqlite3';
+import { AdminRepository } from './AdminRepository';
 import { BulkRepository } from './BulkRepository';
 import { ChangeRepository } from './ChangeRepository';
 import { CompanyRepository } from './CompanyRepository';
 import { ConflictRepository } from './ConflictRepository';
 import { ContactRepository } from './ContactRepository';
+import { ErasureRepository } from './ErasureRepository';
 import { EventRepository } from './EventRepository';
 import { fingerprint, type Fingerprint } from './fingerprint';
 import { FunnelRepository } from './FunnelRepository';
 import { ImportRepository } from './ImportRepository';
 import { LinkRepository } from './LinkRepository';
+import { MergeRepository } from './MergeRepository';
 import { MessageRepository } from './MessageRepository';
+import { NoteRepository } from './NoteRepository';
 import { schemaVersion } from './migrate';
 import { closeDatabase, openDatabase, openSnapshot, type OpenOptions } from './openDatabase';
 import { OutboxRepository } from './OutboxRepository';
@@ -21,6 +25,7 @@ import { SegmentRepository } from './SegmentRepository';
 import { SettingsRepository } from './SettingsRepository';
 import { StageHistoryRepository } from './StageHistoryRepository';
 import { SyncRepository } from './SyncRepository';
+import { TagRepository } from './TagRepository';
 import { TemplateRepository } from './TemplateRepository';
 
 export class Store {
@@ -41,6 +46,11 @@ export class Store {
   readonly bulk: BulkRepository;
   readonly changes: ChangeRepository;
   readonly templates: TemplateRepository;
+  readonly notes: NoteRepository;
+  readonly merges: MergeRepository;
+  readonly admins: AdminRepository;
+  readonly erasure: ErasureRepository;
+  readonly tags: TagRepository;
 
   constructor(readonly db: Database) {
     this.contacts = new ContactRepository(db);
@@ -60,6 +70,11 @@ export class Store {
     this.bulk = new BulkRepository(db);
     this.changes = new ChangeRepository(db);
     this.templates = new TemplateRepository(db);
+    this.notes = new NoteRepository(db);
+    this.merges = new MergeRepository(db);
+    this.admins = new AdminRepository(db);
+    this.erasure = new ErasureRepository(db);
+    this.tags = new TagRepository(db);
   }
 
   static open(file: string, options?: OpenOptions): Store {

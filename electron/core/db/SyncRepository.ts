@@ -119,6 +119,22 @@ export class SyncRepository {
     );
   }
 
+  /** Whether an entry of the record with this op waits (pending or in flight). */
+  hasWaitingOp(entityId: string, op: string): boolean {
+    return (
+      this.st.get(`SELECT 1 FROM outbox WHERE entity_id = @entityId AND op = @op AND status IN ('pending', 'in_flight') LIMIT 1`).get({ entityId, op }) !==
+      undefined
+    );
+  }
+
+  /** When the record's last entry with this op was done (sent), or null. */
+  lastDoneAt(entityId: string, op: string): number | null {
+    const row = this.st
+      .get<{ at: number | null }>(`SELECT max(updated_at) AS at FROM outbox WHERE entity_id = @entityId AND op = @op AND status = 'done'`)
+      .get({ entityId, op }) as { at: number | null } | undefined;
+    return row?.at ?? null;
+  }
+
   hasOpenConflict(entityId: string): boolean {
     return this.st.get('SELECT 1 FROM conflicts WHERE entity_id = @entityId AND resolved_at IS NULL LIMIT 1').get({ entityId }) !== undefined;
   }

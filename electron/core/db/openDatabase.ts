@@ -61,6 +61,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
     // Address space, not memory: the OS may drop these pages at any time.
     db.pragma('mmap_size = 1073741824');
     db.pragma('temp_store = MEMORY');
+    // a deleted contact's bytes are overwritten with zeros, not left in free space (see ErasureRepository)
+    db.pragma('secure_delete = ON');
     if (!options.readonly) {
       const target = options.targetVersion ?? migrations.length;
       const from = schemaVersion(db);

@@ -53,6 +53,10 @@ export interface ContactRow {
   updated_at: number;
   last_activity_at: number | null;
   sync_state: Contact['syncState'];
+  /** 0 or 1: Intercom's unsubscribed_from_emails. */
+  unsubscribed_from_emails: number;
+  owner_id: string | null;
+  archived_at: number | null;
 }
 
 export function toContact(r: ContactRow): Contact {
@@ -67,10 +71,13 @@ export function toContact(r: ContactRow): Contact {
     intercomId: r.intercom_id,
     stage: r.stage,
     customAttributes: parseAttributes(r.custom_attributes),
+    unsubscribedFromEmails: r.unsubscribed_from_emails === 1,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     lastActivityAt: isoOrNull(r.last_activity_at),
     syncState: r.sync_state,
+    ownerId: r.owner_id,
+    archivedAt: isoOrNull(r.archived_at),
   };
 }
 

@@ -36,7 +36,7 @@ const PAGE_ROWS = 2000;
 const DEFAULT_SORT: ContactSort = { field: 'updatedAt', dir: 'desc' };
 
 type Cell = string | number | boolean | null | undefined;
-type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes']) => Cell;
+type CellOf = (row: ContactExportRow, companies: string[], attributes: Contact['customAttributes'], tags: string[]) => Cell;
 
 const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   name: (r) => r.name,
@@ -46,6 +46,8 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   stage: (r) => STAGE_LABEL[r.stage],
   funnelStage: (r) => STAGE_LABEL[FUNNEL_STAGES[r.funnel_rank] ?? 'lead'],
   companies: (_r, companies) => companies.join('; '),
+  // the import reads a Tags column back as comma-separated names
+  tags: (_r, _c, _a, tags) => tags.join(', '),
   externalId: (r) => r.external_id,
   visitorId: (r) => r.visitor_id,
   intercomId: (r) => r.intercom_id,
@@ -55,6 +57,8 @@ const CELLS: Record<(typeof EXPORT_COLUMNS)[number], CellOf> = {
   syncState: (r) => r.sync_state,
   firstReferrer: (r) => r.first_referrer,
   firstLandingPage: (r) => r.first_landing_page,
+  // the team's names are only known per export (writeCsv): the admin id stands until then
+  owner: (r) => r.owner_id,
 };
 
 /**
@@ -91,7 +95,7 @@ export class ExportService {
   async exportContacts({ view, columns, ids }: ParsedInput<'contacts.export'>): Promise<MethodOutput<'contacts.export'>> {
     const sort = view.sort as ContactSort;
     // the selection is exported in the view's order; otherwise the view itself
-    const source: ExportSource = ids ? { ids, sort } : { where: this.segments.whereOf(this.segments.viewRule(view.filter, view.search)), sort };
+    const source: ExportSource = ids ? { ids, sort } : { where: this.segments.whereOf(this.segments.viewRule(view.filter, view.search), view.filter.archived ? 'only' : 'hide'), sort };
     return this.writeCsv(source, columns as ExportColumn[]);
   }
 
@@ -111,6 +115,11 @@ export class ExportService {
           const v = attributes[name];
           return v !== null && typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
         };
+      }
+      if (col === 'owner') {
+        // the owner's email (else name): what the import matches an owner column by
+        const team = new Map(store.admins.all().map((a) => [a.id, a.email ?? a.name ?? a.id]));
+        return (r) => (r.owner_id === null ? null : (team.get(r.owner_id) ?? r.owner_id));
       }
       const cell = CELLS[col as (typeof EXPORT_COLUMNS)[number]];
       if (!cell) throw new AppError('VALIDATION', `There is no column ${col}.`, { field: 'columns' });
@@ -147,11 +156,13 @@ export class ExportService {
         if (start > 0) await nextTick();
         const rows = store.segments.rowsByPks(pks.slice(start, start + PAGE_ROWS));
         const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+        const tags = store.tags.namesOfMany('contact', rows.map((r) => r.pk));
         let chunk = '';
         for (const row of rows) {
           const names = (companies.get(row.pk) ?? []).map((co) => co.name);
           const attributes = row.custom_attributes === '{}' ? {} : (JSON.parse(row.custom_attributes) as Contact['customAttributes']);
-          chunk += `${cells.map((cell) => csvField(cell(row, names, attributes))).join(',')}\r\n`;
+          const tagNames = tags.get(row.pk) ?? [];
+          chunk += `${cells.map((cell) => csvField(cell(row, names, attributes, tagNames))).join(',')}\r\n`;
         }
         const bytes = Buffer.byteLength(chunk);
         // counted before the write: a refused page still tells the size of a row

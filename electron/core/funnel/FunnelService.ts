@@ -37,7 +37,7 @@ export class FunnelService {
   constructor(readonly ctx: ServiceContext) {}
 
   private where(rule: SegmentRule | undefined, now: number): CompiledWhere | null {
-    return rule ? compileRule(rule, { now }) : null;
+    return rule ? compileRule(rule, { now, me: this.ctx.me }) : null;
   }
 
   get({ rule, stuckDays }: ParsedInput<'funnel.get'>): MethodOutput<'funnel.get'> {

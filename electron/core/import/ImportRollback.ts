@@ -11,6 +11,7 @@ import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
+import { TagWriter } from '../records/TagWriter';
 import { withdrawEvent } from '../records/recordEvent';
 import type { RowUndo } from './ImportWriter';
 
@@ -58,6 +59,7 @@ const CONTACT_FIELDS: Record<string, { column: string; words: string; identity?:
   email: { column: 'email', words: 'Email' },
   name: { column: 'name', words: 'Name' },
   phone: { column: 'phone', words: 'Phone' },
+  ownerId: { column: 'owner_id', words: 'Owner' },
   visitorId: { column: 'visitor_id', words: 'Visitor id', local: true },
   externalId: { column: 'external_id', words: 'User id', identity: true },
   role: { column: 'role', words: 'Role', identity: true },
@@ -79,6 +81,7 @@ class Gathered {
   readonly contactsBefore = new Map<number, RowSnapshot>();
   readonly companiesBefore = new Map<number, RowSnapshot>();
   readonly links: [number, number][] = [];
+  readonly tags: [number, string][] = [];
   readonly events: number[] = [];
   readonly adopted: [number, string, number][] = [];
   outboxRanges: [number, number][] = [];
@@ -92,6 +95,7 @@ class Gathered {
       for (const s of u.contacts ?? []) this.contactsBefore.set(s.pk as number, s);
       for (const s of u.companies ?? []) this.companiesBefore.set(s.pk as number, s);
       this.links.push(...(u.links ?? []));
+      this.tags.push(...(u.tags ?? []));
       this.events.push(...(u.events ?? []));
       this.adopted.push(...(u.adopted ?? []));
       if (u.o) this.outboxRanges.push(u.o);
@@ -146,6 +150,7 @@ function merged(ranges: readonly [number, number][]): [number, number][] {
 export class ImportRollback {
   private readonly contacts: ContactWriter;
   private readonly companies: CompanyWriter;
+  private readonly tagWriter: TagWriter;
   private readonly g: Gathered;
   /** The import's outbox entries, by record, in order. */
   private readonly entries = new Map<string, ImportEntry[]>();
@@ -160,6 +165,7 @@ export class ImportRollback {
   ) {
     this.contacts = new ContactWriter(store);
     this.companies = new CompanyWriter(store);
+    this.tagWriter = new TagWriter(store);
     this.g = new Gathered(lines);
     this.importedEvents = new Set(this.g.events);
     // not Math.min(...): a big import has more ranges than a call takes arguments
@@ -287,6 +293,19 @@ export class ImportRollback {
       touched.companies.add(company.id);
     }
 
+    // tags it put on contacts that stay: taken off (in Intercom too when its entry went out)
+    for (const [contactPk, tagId] of g.tags) {
+      if (createdContactPks.has(contactPk)) continue;
+      const contact = store.contacts.byPk(contactPk);
+      const tag = store.tags.byId(tagId);
+      if (!contact || !tag) continue;
+      const sent = this.tagSent(contact.id, tagId);
+      if (this.tagWriter.untag('contact', contact, tag, { at: o.at, queue: sent === 'sent' }) !== null) {
+        if (sent === 'sent') out.queued++;
+        touched.contacts.add(contact.id);
+      }
+    }
+
     // contacts it created: removed here, archived in Intercom when it has them
     for (const c of [...g.createdContacts].reverse()) {
       const row = store.contacts.byPk(c.pk);
@@ -368,6 +387,17 @@ export class ImportRollback {
   }
 
   /** Whether Intercom may have the link the import made (its entry went), or a later link or unlink of the pair waits. */
+  /** As linkSent, for a tag the import put on. */
+  private tagSent(contactId: string, tagId: string): 'unsent' | 'sent' {
+    const mine = this.entriesOf(contactId).filter((e) => e.op === 'contact.tag' && parse(e).tagId === tagId);
+    if (mine.length === 0 || mine.some(reached)) return 'sent';
+    const own = new Set(this.entriesOf(contactId).map((e) => e.seq));
+    const later = this.store.imports
+      .entriesAfter(contactId, mine[0]!.seq)
+      .some((e) => !own.has(e.seq) && e.status !== 'failed' && (e.op === 'contact.tag' || e.op === 'contact.untag') && parse(e).tagId === tagId);
+    return later ? 'sent' : 'unsent';
+  }
+
   private linkSent(contactId: string, companyId: string): 'unsent' | 'sent' {
     const mine = this.entriesOf(contactId).filter((e) => e.op === 'company.link' && parse(e).companyId === companyId);
     if (mine.length === 0 || mine.some(reached)) return 'sent';

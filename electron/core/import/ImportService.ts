@@ -24,7 +24,7 @@ import { describeOutcome, ImportRollback, type RollbackSurvey } from './ImportRo
 import { ImportWriter } from './ImportWriter';
 import { cellText, scanTable, TableReader, UnreadableFileError, type TableFacts, type TableRow } from './parse';
 import { previewRows } from './preview';
-import { compileMapping, firstRowNumber, mapRow } from './rows';
+import { compileMapping, firstRowNumber, mapRow, ownerLookup } from './rows';
 
 /** Rows per transaction: big enough to amortise the commit, small enough to keep calls flowing. */
 export const IMPORT_CHUNK_ROWS = 2000;
@@ -366,7 +366,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'preview');
     const facts = await this.factsOf(r);
-    const compiled = compileMapping(kind, mapping, facts.columns, facts.format);
+    const compiled = compileMapping(kind, mapping, facts.columns, facts.format, ownerLookup(this.ctx.store.admins.all()));
     const result = await previewRows(this.ctx.store, this.rowsOf(r, facts), compiled, duplicates, () => this.alive, path.join(this.dir, 'preview-scratch.sqlite'));
     if (!result) throw new Error('the console closed during the preview');
     return result;
@@ -378,7 +378,7 @@ export class ImportService {
     const r = this.mustGet(importId);
     if (r.state !== 'ready') this.wrongState(r, 'start');
     const facts = await this.factsOf(r);
-    compileMapping(kind, mapping, facts.columns, facts.format); // refuses a bad mapping before anything runs
+    compileMapping(kind, mapping, facts.columns, facts.format, ownerLookup(this.ctx.store.admins.all())); // refuses a bad mapping before anything runs
     // a second start may have come in while the columns were read
     const again = this.mustGet(importId);
     if (again.state !== 'ready') this.wrongState(again, 'start');
@@ -440,7 +440,7 @@ export class ImportService {
       const job = this.mustGet(id);
       const facts = await this.factsOf(job);
       if (handle.stop || !this.alive) return;
-      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns, facts.format);
+      const mapping = compileMapping(job.kind!, JSON.parse(job.mapping!) as ImportMapping, facts.columns, facts.format, ownerLookup(store.admins.all()));
       const writer = new ImportWriter(store, id, job.duplicates!, this.ctx.actor, this.ctx.newId);
       // a resumed run still knows which records earlier rows made ("duplicate of ... (row 3)")
       for (const l of store.imports.createdRows(id)) writer.rowOf.set(l.entity_id, l.row_no);

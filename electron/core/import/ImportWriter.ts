@@ -12,6 +12,7 @@ import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter, type Written } from '../records/ContactWriter';
+import { TagWriter } from '../records/TagWriter';
 import { decideCompany, decideContact, describeFound, type Found, type IdentityLookup } from './match';
 import type { CompanyPart, EventPart, MappedRow, PersonPart, Scalar } from './rows';
 
@@ -28,6 +29,8 @@ export interface RowUndo {
   companies?: RowSnapshot[];
   /** Links it made: [contact pk, company pk]. */
   links?: [number, number][];
+  /** Tags it put on contacts: [contact pk, tag id]. */
+  tags?: [number, string][];
   events?: number[];
   /** A visitor's events a contact took over: [contact pk, visitor id, last event id at the time]. */
   adopted?: [number, string, number][];
@@ -77,6 +80,7 @@ export class ImportWriter {
   private readonly lookup: IdentityLookup;
   private readonly contacts: ContactWriter;
   private readonly companies: CompanyWriter;
+  private readonly tagWriter: TagWriter;
   /** The time the chunk's writes carry; set by `beginChunk`. */
   now = 0;
   /** Outbox and history high-water marks: what a row writes is above them (one chunk = one transaction). */
@@ -93,6 +97,7 @@ export class ImportWriter {
     this.lookup = storeLookup(store, this.rowOf);
     this.contacts = new ContactWriter(store);
     this.companies = new CompanyWriter(store);
+    this.tagWriter = new TagWriter(store);
   }
 
   /** Call first inside each chunk's transaction. */
@@ -154,6 +159,7 @@ export class ImportWriter {
 
     if (contactRow && companyRow) this.link(contactRow, companyRow, out);
     if (contactRow && more) this.linkMore(contactRow, more, out);
+    if (contactRow && person?.tags.length) this.tag(contactRow, person.tags, out);
     if (!person && companyRow) out.primary('company', companyRow.id);
     if (!out.wrote && !out.skipped && companyDecision && companyDecision.action !== 'create') {
       out.skip('company', companyRow!.id, companyDecision.action === 'keep' ? `duplicate of ${describeFound(companyDecision.found)} by ${companyDecision.by}` : `no changes for ${companyRow!.id}`);
@@ -186,6 +192,7 @@ export class ImportWriter {
       externalId: p.externalId,
       stage,
       customAttributes: p.attributes,
+      ...(p.ownerId ? { ownerId: p.ownerId } : {}),
     };
     // the entries are held until the import is done; visitor events are adopted below, with their undo
     const w = this.contacts.create(fields, { id, at, actor: this.actor, createdAt, hold: this.importId, adopt: false });
@@ -224,6 +231,7 @@ export class ImportWriter {
       if (r[column] === null) write[key] = changes[key] = next;
       else out.note(`kept its ${label} ${r[column]}`);
     }
+    if (p.ownerId && p.ownerId !== r.owner_id) write.ownerId = changes.ownerId = p.ownerId;
     if (p.role === 'user' && r.role === 'lead') write.role = changes.role = 'user';
     else if (p.role === 'lead' && r.role === 'user') out.note('a user is not made a lead again');
     const current = parseAttrs(r.custom_attributes);
@@ -329,6 +337,20 @@ export class ImportWriter {
     (out.undo.links ??= []).push([contact.pk, company.pk]);
     out.updated('contact', contact.id);
     out.touched.companies.push(company.id);
+  }
+
+  /** As TagService.add, with the entries held; a tag the workspace lacks is made (the file names it). */
+  private tag(contact: Pick<ContactRow, 'pk' | 'id'>, names: readonly string[], out: RowState): void {
+    const isNew = out.made('contact', contact.pk);
+    for (const name of names) {
+      const { tag } = this.tagWriter.ensure(name, this.now);
+      if (!isNew) out.saveContact(this.store, contact.pk);
+      const seq = this.tagWriter.tag('contact', contact, tag, { at: this.now, hold: this.importId, fresh: isNew });
+      if (seq === null) continue;
+      out.lastSeq = seq;
+      (out.undo.tags ??= []).push([contact.pk, tag.id]);
+      out.updated('contact', contact.id);
+    }
   }
 
   // ---- events ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // record is one the console could have been given by hand.
 import type { z } from 'zod';
 import { EventMetadata, EventName, IMPORT_TARGETS, type ImportKind, type ImportMapping, type ImportProblem } from '../../../shared/activity';
-import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
+import { CustomAttributes, Email, EMAIL_OR_NAME, ExternalRef, Name, Phone, TagName, text, type CompanyStage, type ContactStage, type Role } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { fieldLabel } from '../../../shared/fieldLabels';
 import { isFormulaGuarded } from '../../../shared/formulaGuard';
@@ -22,6 +22,10 @@ export interface PersonPart {
   externalId: string | null;
   createdAt: number | null;
   attributes: Record<string, Scalar>;
+  /** The owning admin's id, matched from the file by email or name. */
+  ownerId?: string | null;
+  /** Tag names, each once (any case), as the file lists them. */
+  tags: string[];
 }
 
 export interface CompanyPart {
@@ -96,9 +100,27 @@ export interface CompiledMapping {
   columnOf: Map<string, string>;
   /** CSV: cells are text, perhaps with the export's formula guard, and attributes take their type from it. */
   csv: boolean;
+  /** An owner column's lookup: an admin's lower-cased email and name (and id) -> its id. */
+  owners: Map<string, string>;
 }
 
-export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns: string[], format: ImportFormat = 'csv'): CompiledMapping {
+/** The team as an owner column is matched against: each active admin by email, name and id, lower-cased. */
+export function ownerLookup(admins: readonly { id: string; name: string | null; email: string | null; active: number | boolean }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of admins) {
+    if (!a.active) continue;
+    for (const key of [a.email, a.name, a.id]) if (key) out.set(key.trim().toLowerCase(), a.id);
+  }
+  return out;
+}
+
+export function compileMapping(
+  kind: ImportKind,
+  mapping: ImportMapping,
+  columns: string[],
+  format: ImportFormat = 'csv',
+  owners: Map<string, string> = new Map(),
+): CompiledMapping {
   const allowed = new Set<string>(IMPORT_TARGETS[kind]);
   const index = new Map(columns.map((c, i) => [c, i]));
   const targets: (string | null)[] = new Array<string | null>(columns.length).fill(null);
@@ -137,7 +159,7 @@ export function compileMapping(kind: ImportKind, mapping: ImportMapping, columns
     need(has('at'), 'map a column to at (when the event happened)');
     need(has('visitorId') || has('externalId') || has('email'), 'map a column to visitorId, externalId or email (whose event it is)');
   }
-  return { kind, targets, columns, columnOf, csv: format === 'csv' };
+  return { kind, targets, columns, columnOf, csv: format === 'csv', owners };
 }
 
 const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?(e[+-]\d+)?$/;
@@ -168,6 +190,7 @@ const emptyPerson = (): PersonPart => ({
   externalId: null,
   createdAt: null,
   attributes: {},
+  tags: [],
 });
 const emptyCompany = (): CompanyPart => ({ externalId: null, name: null, plan: null, monthlySpend: null, stage: null, attributes: {} });
 
@@ -285,6 +308,14 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
           if (name !== null && !listed.some((n) => n.toLowerCase() === name.toLowerCase())) listed.push(name);
         }
         break;
+      case 'tags':
+        // "VIP, Beta": a new tag is made for a name the workspace does not have (mapping the column says so)
+        for (const part of raw.split(',')) {
+          if (part.trim() === '') continue;
+          const name = check(TagName, part, column, 'tags');
+          if (name !== null && !person.tags.some((n) => n.toLowerCase() === name.toLowerCase())) person.tags.push(name);
+        }
+        break;
       case 'plan':
         company.plan = check(Plan, raw, column, 'plan');
         break;
@@ -298,6 +329,12 @@ export function mapRow(m: CompiledMapping, cells: Cell[], rowNo: number, rowErro
         const t = typeof cell === 'number' ? parseTime(String(cell)) : parseTime(raw);
         if (t === null) problem(column, 'createdAt', `${quote(raw)} is not a date (ISO 8601 or Unix seconds)`);
         else person.createdAt = t;
+        break;
+      }
+      case 'owner': {
+        const id = m.owners.get(raw.trim().toLowerCase());
+        if (id) person.ownerId = id;
+        else problem(column, 'owner', `${quote(raw.trim())} is not an admin of the workspace: give the owner's email or name as Intercom lists them`);
         break;
       }
       case 'at': {

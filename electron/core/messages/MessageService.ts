@@ -5,6 +5,7 @@
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { MESSAGE_HOLD_MS, type Message } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { fieldLabel } from '../../../shared/fieldLabels';
 import { iso } from '../db/rows';
 import { messageUndoBlocked, toMessage } from '../db/MessageRepository';
 import { ContactWriter } from '../records/ContactWriter';
@@ -37,6 +38,13 @@ export class MessageService {
       if (input.channel === 'email' && !contact.email) {
         throw new AppError('VALIDATION', `${contact.name ?? 'This contact'} has no email address; send an in-app message instead.`, {
           field: 'channel',
+        });
+      }
+      // consent: in-app messages are not email, so only the email channel is closed to them
+      if (input.channel === 'email' && contact.unsubscribed_from_emails === 1) {
+        throw new AppError('VALIDATION', `${fieldLabel('channel')}: ${contact.name ?? contact.email ?? 'This contact'} unsubscribed from emails; send an in-app message instead.`, {
+          field: 'channel',
+          details: { reason: 'unsubscribed' },
         });
       }
       // the stored (and sent) text is the one rendered from this contact's values

@@ -7,6 +7,7 @@
 import type { ContactStage, OutboxOp } from '../../../shared/domain';
 import { adoptVisitorEvents } from './recordEvent';
 import type { ContactWrite, FunnelSnapshot, NewSyncedContact } from '../db/ContactRepository';
+import type { MergeSaved } from '../db/MergeRepository';
 import type { ContactRow } from '../db/rows';
 import type { RowSnapshot } from '../db/RowSnapshots';
 import type { Store } from '../db/Store';
@@ -21,6 +22,8 @@ export interface NewContactFields {
   externalId: string | null;
   stage: ContactStage;
   customAttributes: Record<string, unknown>;
+  /** The owning admin's id; left out (not null) when there is none, so the entry carries no owner. */
+  ownerId?: string;
 }
 
 type ContactKey = Pick<ContactRow, 'pk' | 'id'>;
@@ -170,6 +173,41 @@ export class ContactWriter {
     return this.store.outbox.append({ entityType: 'contact', entityId: contactId, op, payload, at: o.at, hold: o.hold ?? null, releaseAt: o.releaseAt ?? null });
   }
 
+  // ---- notes: written here (sent through a contact.note entry) or pulled from Intercom ----------
+
+  /** A note written here and its contact.note entry (the op reads the text from the note when it sends). */
+  addNote(contact: ContactKey, note: { id: string; body: string; author: string }, o: ChangeOptions): number {
+    this.store.notes.insert({ id: note.id, contact_pk: contact.pk, body: note.body, author: note.author, author_admin_id: null, source: 'local', created_at: o.at });
+    return this.queue(contact.id, 'contact.note', { noteId: note.id }, o);
+  }
+
+  /**
+   * New text for a note still waiting: its entry stays, and sends the new text. `requeue`: its
+   * entry was discarded from the outbox, and the edit means it should go after all.
+   */
+  editNote(noteId: string, body: string, o: ChangeOptions & { requeue?: ContactKey }): void {
+    this.store.notes.setBody(noteId, body, o.at);
+    if (o.requeue) this.queue(o.requeue.id, 'contact.note', { noteId }, o);
+  }
+
+  /** A note Intercom has not got goes, and its entry with it (a delete, or the undo of its add). */
+  withdrawNote(noteId: string): void {
+    const owner = this.store.outbox.withdrawNoteEntries(noteId);
+    this.store.notes.delete(noteId);
+    if (owner !== null) this.refreshSyncState(owner);
+  }
+
+  /** A deleted note brought back by an undo: the same note, waiting again. */
+  restoreNote(contact: ContactKey, note: { id: string; body: string; author: string; createdAt: number }, o: ChangeOptions): number {
+    this.store.notes.insert({ id: note.id, contact_pk: contact.pk, body: note.body, author: note.author, author_admin_id: null, source: 'local', created_at: note.createdAt });
+    return this.queue(contact.id, 'contact.note', { noteId: note.id }, o);
+  }
+
+  /** Intercom has the note (as the push learns it): its id and the admin it is written as. */
+  setNotePushed(noteId: string, intercomId: string, authorAdminId: string | null, at: number): void {
+    this.store.notes.setPushed(noteId, intercomId, authorAdminId, at);
+  }
+
   /** Moves a visitor's events onto the contact and queues them (see recordEvent.adoptVisitorEvents). */
   adoptVisitorEvents(pk: number, visitorId: string, o: ChangeOptions): number {
     return adoptVisitorEvents(this.store, pk, visitorId, { now: o.at, hold: o.hold ?? null });
@@ -181,8 +219,8 @@ export class ContactWriter {
    * Contacts first seen in Intercom, already synced, each with its first stage in the history
    * (at its creation in Intercom). The sync pull calls this for a page's new contacts, together.
    */
-  insertFromIntercom(rows: readonly NewSyncedContact[], actor: string): number[] {
-    const pks = this.store.contacts.insertSynced(rows);
+  insertFromIntercom(rows: readonly NewSyncedContact[], actor: string, options: { searchEntries?: boolean } = {}): number[] {
+    const pks = this.store.contacts.insertSynced(rows, options);
     for (const r of rows) {
       this.store.history.add({ entityType: 'contact', entityId: r.id, fromStage: null, toStage: r.stage, at: r.createdAt, actor, source: 'intercom' });
     }
@@ -286,6 +324,139 @@ export class ContactWriter {
       hold: o.hold ?? null,
       fresh: true,
     });
+  }
+
+  /**
+   * Archives (or restores) the contact, kept here with the time it was archived: out of the
+   * table, search, counts and segments until restored. A contact.setArchived entry takes the same
+   * step in Intercom (POST /contacts/{id}/archive or /unarchive); `queue: false` leaves the outbox
+   * alone (an undo that withdraws the entry instead).
+   */
+  setArchived(row: ContactKey, archived: boolean, o: ChangeOptions & { queue?: boolean }): Written {
+    const { store } = this;
+    store.contacts.update(row.pk, { archivedAt: archived ? o.at : null, updatedAt: o.at });
+    const seq =
+      o.queue === false
+        ? null
+        : store.outbox.append({ entityType: 'contact', entityId: row.id, op: 'contact.setArchived', payload: { archived }, at: o.at, hold: o.hold ?? null });
+    return { seq, historyId: null };
+  }
+
+  /** Intercom has the contact archived (someone else archived it): kept here, archived too; no entry. */
+  archivedInIntercom(row: ContactKey & { archived_at: number | null }, at: number): void {
+    if (row.archived_at === null) this.store.contacts.update(row.pk, { archivedAt: at });
+  }
+
+  /** Intercom lists the contact again (someone unarchived it there): restored here too; no entry. */
+  unarchivedInIntercom(row: ContactKey): void {
+    this.store.contacts.update(row.pk, { archivedAt: null });
+  }
+
+  /**
+   * Deletes the contact for good: its links (its companies' user counts follow), then every row
+   * about it (ErasureRepository: history, conflicts, messages, import rows, the journal's values,
+   * outbox entries, search entry, events, the row). A contact.delete entry takes it out of
+   * Intercom when Intercom has it or may have it (a create sent or in flight: as archiveCreated);
+   * returns that entry, or null. Entries in flight stay until their answer (which hands the delete
+   * the Intercom id); `settleDeleted` clears them once the delete has gone.
+   */
+  erase(row: ContactRow, o: ChangeOptions): number | null {
+    const { store } = this;
+    const reached = row.intercom_id !== null || store.sync.hasInFlight(row.id) || store.sync.hasSentWaiting(row.id);
+    store.links.unlinkContact(row.pk);
+    const words = [row.name, row.email, ...store.erasure.journalWords(row.id)].filter((w): w is string => typeof w === 'string');
+    const seq = reached
+      ? store.outbox.append({
+          entityType: 'contact',
+          entityId: row.id,
+          op: 'contact.delete',
+          // createSent: without an Intercom id, the delete finds the contact its create made (ops/archive.ts target)
+          payload: { intercomId: row.intercom_id, externalId: row.external_id, role: row.role, createSent: row.intercom_id === null },
+          at: o.at,
+          fresh: true,
+        })
+      : null;
+    store.outbox.eraseOf(row.id, seq);
+    store.erasure.eraseContact({ pk: row.pk, id: row.id, words });
+    return seq;
+  }
+
+  /** A deleted contact's delete reached Intercom: nothing of it stays in the outbox but the entry's bare record. */
+  settleDeleted(id: string): void {
+    this.store.outbox.settleErased(id, 'contact.delete');
+  }
+
+  // ---- merging duplicates ---------------------------------------------------------------------
+
+  /**
+   * Contact `from` merged into `into` here: its links, events, stage history and messages move to
+   * `into` (MergeRepository.moveContactRows), its entries that never went out are taken off the
+   * outbox, and its row goes. Returns what the undo needs to put both back (`unmerge`); the
+   * survivor's own fields are the caller's (`update`), and so are the moved events' entries
+   * (`requeueMovedEvents`, after the caller's contact.merge).
+   */
+  mergeAway(from: ContactRow, into: ContactRow, o: ChangeOptions): Omit<MergeSaved, 'intoUpdatedAt'> {
+    const { store } = this;
+    const fromRow = store.contacts.snapshot(from.pk)!;
+    const intoRow = store.contacts.snapshot(into.pk)!;
+    const fromLinks = store.merges.linksOf(from.pk);
+    const entries = store.outbox.takeUnsentOf(from.id);
+    const moved = store.merges.moveContactRows(from, into);
+    const droppedEvents = store.merges.eventsOf(from.pk);
+    store.links.unlinkContact(from.pk);
+    store.conflicts.dropOpen(from.id);
+    store.contacts.delete(from.pk);
+    // first touch and last activity from the events it has now
+    store.events.refreshFirstTouch(into.pk);
+    const last = store.events.lastEventAt(into.pk);
+    if (last !== null) store.events.bumpLastActivity(into.pk, last);
+    store.contacts.update(into.pk, { updatedAt: o.at });
+    store.contacts.reindex(into.pk);
+    return { fromRow, intoRow, fromLinks, moved, droppedEvents, entries };
+  }
+
+  /** Queues for `into` the moved events Intercom has not got (their entries went with the removed contact). */
+  requeueMovedEvents(into: ContactKey, moved: readonly number[], o: ChangeOptions, movedNotes: readonly string[] = []): void {
+    for (const e of this.store.merges.unsentEvents(moved)) {
+      this.store.outbox.append({ entityType: 'contact', entityId: into.id, op: 'event.create', payload: { eventId: e.id, name: e.name, at: e.at }, at: o.at, hold: o.hold ?? null });
+    }
+    // notes written on the removed contact go to Intercom on the survivor
+    for (const noteId of this.store.merges.unsentNotes(movedNotes)) this.queue(into.id, 'contact.note', { noteId }, o);
+  }
+
+  /** Tags the survivor gained by a merge go to Intercom on it (Intercom's merge does not say it moves them). */
+  queueMovedTags(into: ContactKey, gained: readonly number[], o: ChangeOptions): void {
+    for (const pk of gained) {
+      const tag = this.store.tags.byPk(pk);
+      if (tag) this.queue(into.id, 'contact.tag', { tagId: tag.id, name: tag.name }, o);
+    }
+  }
+
+  /**
+   * A merge taken back before any of it reached Intercom (its entries already withdrawn): the
+   * survivor's row as it was, the removed contact back with its pk, links, rows and unsent entries.
+   */
+  unmerge(saved: MergeSaved): { fromId: string; intoId: string } {
+    const { store } = this;
+    const into = { pk: saved.intoRow.pk as number, id: saved.intoRow.id as string };
+    const from = { pk: saved.fromRow.pk as number, id: saved.fromRow.id as string };
+    // the survivor first: it may hold the visitor id the removed contact comes back with
+    store.contacts.restore(saved.intoRow);
+    store.contacts.reinsert(saved.fromRow);
+    for (const l of saved.fromLinks) store.links.link(from.pk, l.company_pk, l.created_at);
+    store.merges.moveContactRowsBack(saved.moved, from, into);
+    store.merges.reinsertEvents(saved.droppedEvents);
+    for (const e of saved.entries) {
+      store.outbox.append({ entityType: 'contact', entityId: from.id, op: e.op as OutboxOp, payload: JSON.parse(e.payload) as Record<string, unknown>, at: saved.fromRow.updated_at as number, hold: e.hold });
+    }
+    // the link writes' triggers moved the funnel columns again: both rows as they were
+    store.contacts.restore(saved.intoRow);
+    store.contacts.restore(saved.fromRow);
+    store.contacts.reindex(from.pk);
+    store.contacts.reindex(into.pk);
+    this.refreshSyncState(from.id);
+    this.refreshSyncState(into.id);
+    return { fromId: from.id, intoId: into.id };
   }
 
   /** A removed contact's archive reached Intercom: what Intercom refused of it before is moot. */

@@ -4,7 +4,7 @@ import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { BUILTIN_SEGMENTS, builtinSegmentRules, type BuiltinSegment, type Segment, type SegmentCondition, type SegmentRule } from '../../../shared/segments';
 import type { ContactSort, SegmentRow } from '../db/SegmentRepository';
-import { compileRule, type CompiledWhere } from '../db/segmentSql';
+import { compileRule, withArchived, type CompiledWhere } from '../db/segmentSql';
 import { iso, toContact } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 
@@ -38,9 +38,9 @@ export class SegmentService {
     });
   }
 
-  /** The compiled rule, measured from now. */
-  whereOf(rule: SegmentRule): CompiledWhere {
-    return compileRule(rule, { now: this.ctx.now() });
+  /** The compiled rule, measured from now; archived contacts left out unless `archived` is 'only' (the Archived view). */
+  whereOf(rule: SegmentRule, archived: 'hide' | 'only' = 'hide'): CompiledWhere {
+    return withArchived(compileRule(rule, { now: this.ctx.now(), me: this.ctx.me }), archived, this.ctx.store.contacts.anyArchived());
   }
 
   /** A saved segment's rule (built-ins are there even before the first list). */
@@ -134,6 +134,8 @@ export class SegmentService {
     if (filter.role?.length) conditions.push({ field: 'role', in: filter.role });
     if (filter.syncState?.length) conditions.push({ field: 'syncState', in: filter.syncState });
     if (filter.companyId) conditions.push({ field: 'company', op: 'is', companyId: filter.companyId });
+    if (filter.owner?.length) conditions.push({ field: 'owner', in: filter.owner });
+    if (filter.tag) conditions.push({ field: 'tag', op: 'has', name: filter.tag });
     if (search?.trim()) conditions.push({ field: 'text', value: search.trim() });
     return { op: 'and', rules: [...rules, ...conditions] };
   }
@@ -141,13 +143,14 @@ export class SegmentService {
   /** `contacts.list` with a segment or a rule: an exact total and an offset page (no cursor). */
   listContacts(q: ParsedInput<'contacts.list'>): MethodOutput<'contacts.list'> {
     const { store } = this.ctx;
-    const where = this.whereOf(this.viewRule(q.filter, q.search));
+    const where = this.whereOf(this.viewRule(q.filter, q.search), q.filter.archived ? 'only' : 'hide');
     const total = store.segments.count(where);
     const offset = q.offset ?? 0;
     const rows = total > offset ? store.segments.page(where, q.sort as ContactSort, q.limit, offset, total) : [];
     const companies = store.links.companiesOfMany(rows.map((r) => r.pk));
+    const tags = store.tags.namesOfMany('contact', rows.map((r) => r.pk));
     return {
-      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [] })),
+      items: rows.map((r) => Object.assign(toContact(r), { companies: companies.get(r.pk) ?? [], tags: tags.get(r.pk) ?? [] })),
       total,
       nextCursor: null,
     };

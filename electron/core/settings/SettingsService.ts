@@ -1,7 +1,8 @@
 // Settings the sync depends on: the Intercom connection (region or base URL, the write-only
 // token) and how stages are spelled in Intercom. Kept in the settings table, except the token,
 // which lives in a TokenStore.
-import type { MethodOutput, ParsedInput } from '../../../shared/api';
+import { ME_ADMIN_KEY } from './meAdmin';
+import type { Me, MethodOutput, ParsedInput } from '../../../shared/api';
 import { DEFAULT_COMPANY_STAGE_ATTRIBUTE, DEFAULT_STAGE_ATTRIBUTE, DEFAULT_STAGE_VALUES, type Region, type StageValues } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { fieldLabel } from '../../../shared/fieldLabels';
@@ -34,6 +35,7 @@ const KEYS = {
   companyStageAttribute: 'sync.companyStageAttribute',
   stageValues: 'sync.stageValues',
   yourName: 'profile.name',
+  meAdminId: ME_ADMIN_KEY,
 } as const;
 
 /** The name of changes made before anyone is known (no name in Settings, no admin connected yet). */
@@ -56,9 +58,31 @@ export class SettingsService {
   actor(): string {
     const own = this.read<string | null>(KEYS.yourName, null);
     if (own) return own;
+    // who I am, chosen among the team: its name is mine
+    const chosen = this.chosenAdmin();
+    if (chosen) return chosen.name || chosen.email || chosen.id;
     if (this.defaultActor) return this.defaultActor;
     const admin = this.admin();
     return admin?.name || admin?.email || UNKNOWN_ACTOR;
+  }
+
+  /** The admin chosen as "me" in Settings, when the team still has it. */
+  private chosenAdmin() {
+    const id = this.read<string | null>(KEYS.meAdminId, null);
+    return id ? this.ctx.store.admins.byId(id) : undefined;
+  }
+
+  /**
+   * Who I am: the admin chosen in Settings, else the admin the token belongs to (GET /me), named
+   * as the team list has it when it does. Null before any connection.
+   */
+  me(): Me | null {
+    const chosen = this.chosenAdmin();
+    if (chosen) return { adminId: chosen.id, name: chosen.name, email: chosen.email, source: 'settings' };
+    const connected = this.admin();
+    if (!connected) return null;
+    const listed = this.ctx.store.admins.byId(connected.id);
+    return { adminId: connected.id, name: listed?.name ?? connected.name, email: listed?.email ?? connected.email, source: 'connection' };
   }
 
   /** Who hears which settings changed, after they are saved (the sync engine, which reconnects). */
@@ -113,6 +137,8 @@ export class SettingsService {
       stageValues: s.stageValues,
       yourName: this.read<string | null>(KEYS.yourName, null),
       actor: this.actor(),
+      meAdminId: this.read<string | null>(KEYS.meAdminId, null),
+      me: this.me(),
     };
   }
 
@@ -143,6 +169,20 @@ export class SettingsService {
       if (contactAttr.toLowerCase() === companyAttr.toLowerCase()) {
         const field = input.companyStageAttribute !== undefined ? 'companyStageAttribute' : 'stageAttribute';
         throw new AppError('VALIDATION', `${fieldLabel(field)}: Intercom keeps attribute names unique across people and companies; give the company stage a name of its own`, { field });
+      }
+      if (input.meAdminId !== undefined && input.meAdminId !== this.read<string | null>(KEYS.meAdminId, null)) {
+        if (input.meAdminId !== null && !store.admins.byId(input.meAdminId)) {
+          throw new AppError('VALIDATION', `${fieldLabel('meAdminId')}: there is no admin with id ${input.meAdminId} in the team; sync to refresh the team`, {
+            field: 'meAdminId',
+          });
+        }
+        store.settings.set(KEYS.meAdminId, input.meAdminId, at);
+        changed.push('meAdminId');
+        // the name changes are recorded under follows who I am, unless one is given with it
+        if (input.yourName === undefined && this.read<string | null>(KEYS.yourName, null) !== null) {
+          store.settings.set(KEYS.yourName, null, at);
+          changed.push('yourName');
+        }
       }
       if (input.yourName !== undefined) {
         const name = input.yourName?.trim() || null;
@@ -176,6 +216,8 @@ export class SettingsService {
       }
     });
     if (changed.length > 0) for (const l of [...this.listeners]) l(changed);
+    // "My leads" and the owner filter's "me" follow who I am
+    if (changed.includes('meAdminId')) this.ctx.hub.emit('changed', { entity: 'segment', ids: [], op: 'settings.me' });
     return { changed };
   }
 

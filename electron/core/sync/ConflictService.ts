@@ -115,7 +115,8 @@ export class ConflictService {
       }
       const write: ContactWrite = {};
       if (k.field.startsWith(ATTR_PREFIX)) write.customAttributes = withAttributes(row.custom_attributes, { [k.field]: remote });
-      else write[k.field as 'email' | 'name' | 'phone' | 'externalId' | 'role' | 'stage'] = remote as string | null;
+      else if (k.field === 'unsubscribedFromEmails') write.unsubscribedFromEmails = remote === true;
+      else write[k.field as 'email' | 'name' | 'phone' | 'externalId' | 'role' | 'stage' | 'ownerId'] = remote as string | null;
       // the value came from Intercom; the choice to take it was this user's (the history's actor)
       this.contacts.applyRemote(row, write, { updatedAt: at, stageAt: at, actor: this.o.actor });
     }

@@ -9,8 +9,11 @@ import {
   parseErrorBody,
 } from './IntercomError';
 import type {
+  AdminList,
   AdminMessage,
   ArchivedContact,
+  DeletedContact,
+  UnarchivedContact,
   CompanyList,
   CompanyScroll,
   CompanyWrite,
@@ -26,7 +29,11 @@ import type {
   IntercomAdmin,
   IntercomCompany,
   IntercomContact,
+  IntercomNote,
+  IntercomTag,
   MessageCreate,
+  NoteCreate,
+  NoteList,
 } from './intercomTypes';
 import { abortableSleep, RateLimiter } from './RateLimiter';
 
@@ -228,6 +235,11 @@ export class IntercomClient {
     return this.request('GET', '/me');
   }
 
+  /** The workspace's admins, in one answer (the endpoint does not page). */
+  listAdmins(): Promise<AdminList> {
+    return this.request('GET', '/admins');
+  }
+
   listDataAttributes(model: 'contact' | 'company'): Promise<DataAttributeList> {
     return this.request('GET', '/data_attributes', { query: { model } });
   }
@@ -273,6 +285,16 @@ export class IntercomClient {
     return this.request('POST', `/contacts/${seg(id)}/archive`, { idempotent: true });
   }
 
+  /** The archived contact back on Intercom's lists and searches; safe to repeat. */
+  unarchiveContact(id: string): Promise<UnarchivedContact> {
+    return this.request('POST', `/contacts/${seg(id)}/unarchive`, { idempotent: true });
+  }
+
+  /** Permanent; a repeat answers 404 (done). */
+  deleteContact(id: string): Promise<DeletedContact> {
+    return this.request('DELETE', `/contacts/${seg(id)}`, { idempotent: true });
+  }
+
   /** Intercom archives the company in the background; a repeat answers 404 (done). */
   deleteCompany(id: string): Promise<DeletedCompany> {
     return this.request('DELETE', `/companies/${seg(id)}`, { idempotent: true });
@@ -284,6 +306,11 @@ export class IntercomClient {
   }
 
   /** Null when Intercom has no company with that company_id (404 company_not_found). */
+  /** By Intercom id: current, as any read by id (the scroll and search are not). */
+  getCompany(id: string): Promise<IntercomCompany> {
+    return this.request('GET', `/companies/${seg(id)}`);
+  }
+
   async getCompanyByCompanyId(companyId: string): Promise<IntercomCompany | null> {
     const found = await orNullIfNotFound(
       this.request<IntercomCompany | CompanyList>('GET', '/companies', { query: { company_id: companyId } }),
@@ -312,6 +339,34 @@ export class IntercomClient {
     return this.request('DELETE', `/contacts/${seg(contactId)}/companies/${seg(companyIntercomId)}`);
   }
 
+  /** The workspace's tags, all of them in one answer. */
+  listTags(): Promise<{ type: 'list'; data: IntercomTag[] }> {
+    return this.request('GET', '/tags');
+  }
+
+  /** Creates the tag, or finds it by name (case-insensitive): safe to repeat. */
+  ensureTag(name: string): Promise<IntercomTag> {
+    return this.request('POST', '/tags', { body: { name }, idempotent: true });
+  }
+
+  /** Tags or untags a company (the tag is made when tagging needs it); safe to repeat. */
+  tagCompany(name: string, companyIntercomId: string, untag: boolean): Promise<IntercomTag> {
+    return this.request('POST', '/tags', { body: { name, companies: [{ id: companyIntercomId, ...(untag ? { untag: true } : {}) }] }, idempotent: true });
+  }
+
+  tagContact(contactId: string, tagIntercomId: string): Promise<IntercomTag> {
+    return this.request('POST', `/contacts/${seg(contactId)}/tags`, { body: { id: tagIntercomId }, idempotent: true });
+  }
+
+  untagContact(contactId: string, tagIntercomId: string): Promise<IntercomTag> {
+    return this.request('DELETE', `/contacts/${seg(contactId)}/tags/${seg(tagIntercomId)}`);
+  }
+
+  /** Every tag of a contact, with names (the contact object lists 10, as references). */
+  listContactTags(contactId: string): Promise<{ type: 'list'; data: IntercomTag[] }> {
+    return this.request('GET', `/contacts/${seg(contactId)}/tags`);
+  }
+
   listContactCompanies(contactId: string): Promise<CompanyList> {
     return this.request('GET', `/contacts/${seg(contactId)}/companies`);
   }
@@ -327,6 +382,16 @@ export class IntercomClient {
    */
   listEvents(query: Record<string, string>): Promise<EventList> {
     return this.request('GET', '/events', { query });
+  }
+
+  /** Not repeated after an ambiguous failure: a repeat makes a second note (ops/note.ts looks first). */
+  createNote(contactId: string, body: NoteCreate): Promise<IntercomNote> {
+    return this.request('POST', `/contacts/${seg(contactId)}/notes`, { body });
+  }
+
+  /** One page of the contact's notes, newest first. */
+  listNotes(contactId: string, page: number, perPage: number): Promise<NoteList> {
+    return this.request('GET', `/contacts/${seg(contactId)}/notes`, { query: { page, per_page: perPage } });
   }
 
   /** Never repeated after an ambiguous failure: the contact would get the message twice. */

@@ -8,7 +8,11 @@ import type { ConflictRow } from '../db/ConflictRepository';
 import { CompanyWriter } from '../records/CompanyWriter';
 import { ContactWriter } from '../records/ContactWriter';
 import { IntercomError, isIntercomError } from './IntercomError';
+import { CONSENT_BACKFILL_KEY } from '../db/migrations/0014-email-consent';
 import { PageGuard } from './PageGuard';
+import { BatchedWrites } from './batchedWrites';
+import { TimeOrderedIds } from './TimeOrderedIds';
+import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
 import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
@@ -23,6 +27,7 @@ import {
   type SyncSettings,
 } from './mapping';
 import { baseJson, flatten, mergeFields, type Flat, parseBase, pendingFields, pendingLinks, withAttributes, type FieldConflict } from './merge';
+import { RemoteTags } from './RemoteTags';
 import type { ProgressFn, SyncContext } from './SyncContext';
 
 /** Where the first pull keeps its progress (the key predates the name 'first pull'; stores hold it). */
@@ -72,12 +77,20 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const CONTACT_NULL_UNKNOWN = new Set(['stage']);
+// a base written before consent was kept has no unsubscribedFromEmails: unknown, not "subscribed"
+const CONTACT_NULL_UNKNOWN = new Set(['stage', 'unsubscribedFromEmails']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface FirstPullState {
   phase: 'companies' | 'contacts' | 'done';
-  /** `starting_after` of the next contact page (null: from the start). */
+  /**
+   * How the contacts are read: 'search' in ranges of creation days side by side, 'list' one page
+   * after the other (where Intercom refuses the search). Absent: not chosen yet ('search' first).
+   */
+  contactWalk?: 'search' | 'list';
+  /** The search walk's ranges not read to their end yet, each with its cursor. */
+  partitions?: ContactPartition[];
+  /** The list walk: `starting_after` of the next contact page (null: from the start). */
   cursor: string | null;
   /** Contacts written so far. */
   done: number;
@@ -90,6 +103,12 @@ export interface FirstPullState {
   finishedAt?: number;
   /** List indexes dropped for the first pull (built again at its end, or when it stops). */
   deferredIndexes?: IndexDefinition[];
+  /**
+   * Set while the first pull writes contacts without their search entries: those with a greater
+   * pk may lack one. They are written in passes (every `searchPassSize` contacts), at the end,
+   * and when the first pull stops; after a crash, by the next first-pull call.
+   */
+  searchAfterPk?: number;
 }
 
 export interface PullState {
@@ -148,7 +167,30 @@ export interface PullerOptions {
   deferIndexesFrom?: number;
   /** While a scroll nobody can close blocks the first pull's company phase, how often to ask again (default 5 s). */
   scrollBusyPollMs?: number;
+  /**
+   * Contact ranges the first pull reads at once (default: the context's pullConcurrency, else
+   * DEFAULT_FIRST_PULL_CONCURRENCY); the rate limiter still paces every request.
+   */
+  firstPullConcurrency?: number;
+  /** A range is cut only when it holds more than twice this many contacts (default 1,500: 10 pages). */
+  minPartition?: number;
+  /**
+   * While the list indexes are deferred, the search entries of new contacts are written in one
+   * statement per this many contacts (default 10,000), not page by page: search lags that far
+   * behind the list at most while the first pull runs (see FirstPullState.searchAfterPk).
+   */
+  searchPassSize?: number;
 }
+
+/**
+ * Ranges read at once by default: Intercom's 10,000 requests a minute are 167 a second, which at a
+ * few hundred ms an answer takes about 50 requests in flight; a few more keep the window full.
+ */
+export const DEFAULT_FIRST_PULL_CONCURRENCY = 64;
+/** Thrown inside the search walk when Intercom refuses the search itself (not a cursor). */
+const REFUSED = Symbol('search refused');
+/** Thrown inside the search walk by a range that stops because another one failed. */
+const STOPPED = Symbol('range stopped');
 
 const emptyCounts = (): ApplyCounts => ({ inserted: 0, updated: 0, unchanged: 0, conflicts: 0, stale: 0 });
 
@@ -243,7 +285,7 @@ async function sent(): Promise<void> {
  * Reads pages where each answer names the next one: the request for page n+1 leaves as soon as
  * page n arrives, and page n is written while it is on the wire, so writing costs no wall time.
  */
-async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void): Promise<number> {
+async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | null, write: (page: P, last: boolean) => void | Promise<void>): Promise<number> {
   let pending: Promise<P> | null = first;
   let pages = 0;
   while (pending) {
@@ -255,7 +297,7 @@ async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | nu
       pending.catch(() => undefined);
       await sent();
     }
-    write(page, pending === null);
+    await write(page, pending === null);
   }
   return pages;
 }
@@ -265,9 +307,17 @@ export class Puller {
   private readonly perPage: number;
   private readonly deferIndexesFrom: number;
   private readonly scrollBusyPollMs: number;
+  private readonly firstPullConcurrency: number;
+  private readonly minPartition: number;
+  private readonly searchPassSize: number;
   /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
+  /** Ids of contacts first seen in Intercom (see TimeOrderedIds). */
+  private readonly contactIds = new TimeOrderedIds();
+  private readonly remoteTags: RemoteTags;
+  /** Contacts whose tags must be read whole after their page (see RemoteTags.applyContact). */
+  private tagReads: { id: string; intercomId: string; updatedAt: number }[] = [];
 
   constructor(
     private readonly ctx: SyncContext,
@@ -277,8 +327,12 @@ export class Puller {
     this.perPage = options.perPage ?? PER_PAGE;
     this.deferIndexesFrom = options.deferIndexesFrom ?? 20_000;
     this.scrollBusyPollMs = options.scrollBusyPollMs ?? SCROLL_BUSY_POLL_MS;
+    this.firstPullConcurrency = Math.max(1, options.firstPullConcurrency ?? ctx.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
+    this.minPartition = Math.max(1, options.minPartition ?? 1_500);
+    this.searchPassSize = Math.max(1, options.searchPassSize ?? 10_000);
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
+    this.remoteTags = new RemoteTags(ctx.store);
   }
 
   // ---- first pull ------------------------------------------------------------------------------
@@ -315,21 +369,23 @@ export class Puller {
   }
 
   /**
-   * A first pull that stops (quit, pause, error) puts the indexes it dropped back at once, so the
-   * console's lists stay fast while it waits; a resumed one drops them again. After a crash
-   * they are still listed in its state, and the next first-pull call puts them back.
+   * A first pull that stops (quit, pause, error) puts the indexes it dropped back at once and
+   * writes the search entries it left out, so the console's lists stay fast and its search
+   * finds every contact while it waits; a resumed one defers them again. After a crash they are
+   * still listed in its state, and the next first-pull call puts them back.
    */
   private restoreDeferredIndexes(): void {
     const { store } = this.ctx;
     try {
       store.transaction(() => {
         const state = store.settings.get<FirstPullState>(FIRST_PULL_KEY);
-        if (!state?.deferredIndexes) return;
-        store.remote.restoreIndexes(state.deferredIndexes);
-        store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined }, this.ctx.now());
+        if (!state?.deferredIndexes && state?.searchAfterPk === undefined) return;
+        if (state.deferredIndexes) store.remote.restoreIndexes(state.deferredIndexes);
+        if (state.searchAfterPk !== undefined) store.contacts.writeSearchEntriesAfter(state.searchAfterPk);
+        store.settings.set(FIRST_PULL_KEY, { ...state, deferredIndexes: undefined, searchAfterPk: undefined }, this.ctx.now());
       });
     } catch (e) {
-      this.ctx.log('first pull: could not rebuild the contact list indexes; the next run tries again', e);
+      this.ctx.log('first pull: could not rebuild the contact list indexes or write the search entries left out; the next run tries again', e);
     }
   }
 
@@ -354,20 +410,86 @@ export class Puller {
       store.settings.set(FIRST_PULL_KEY, state, this.ctx.now());
     }
 
+    const ref = { state };
+    if (state.contactWalk !== 'list') {
+      const walked = await this.searchWalk(ref, s, contacts, onProgress);
+      if (walked !== 'refused') {
+        await this.readContactTags('sync.firstPull');
+        return pages + walked;
+      }
+      // a workspace (or plan) whose search refuses these queries is read the sequential way;
+      // contacts already written are matched by their Intercom id, so none is written twice
+      ref.state = { ...ref.state, contactWalk: 'list', partitions: undefined, cursor: null, done: 0 };
+      store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+    }
+    pages += await this.listWalk(ref, s, contacts, onProgress);
+    await this.readContactTags('sync.firstPull');
+    return pages;
+  }
+
+  /**
+   * The first pull's end, inside the transaction of its last page: the indexes back, the state
+   * done, and the incremental pull's watermark at the first pull's start (less the search lag):
+   * whatever changed or was created while it ran is newer than that, so the next pull reads it,
+   * whichever page or partition it missed.
+   */
+  private finishFirstPull(state: FirstPullState, total: number, at: number): FirstPullState {
+    const { store } = this.ctx;
+    if (state.searchAfterPk !== undefined) store.contacts.writeSearchEntriesAfter(state.searchAfterPk);
+    if (state.deferredIndexes) store.remote.restoreIndexes(state.deferredIndexes);
+    const done: FirstPullState = { ...state, deferredIndexes: undefined, searchAfterPk: undefined, phase: 'done', cursor: null, partitions: undefined, total, finishedAt: at };
+    store.settings.set(FIRST_PULL_KEY, done, at);
+    const w = Math.floor(state.startedAt / 1000) - this.lagS;
+    store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
+    return done;
+  }
+
+  /**
+   * Drops the list indexes, and leaves the search entries of new contacts to passes, when this
+   * many contacts are still to come (see deferIndexesFrom).
+   */
+  private deferIndexes(state: FirstPullState, coming: number): FirstPullState {
+    if (state.deferredIndexes || coming < this.deferIndexesFrom) return state;
+    const { store } = this.ctx;
+    return { ...state, deferredIndexes: store.remote.dropListIndexes(), searchAfterPk: state.searchAfterPk ?? store.contacts.maxPk() };
+  }
+
+  /**
+   * One page of the first pull, inside the caller's transaction: its contacts, without their
+   * search entries while those are deferred, then a pass over the entries left out once enough
+   * of them wait (or `finish`). Returns the state with its new pass mark, and the changed ids.
+   */
+  private applyFirstPullPage(state: FirstPullState, page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): { state: FirstPullState; ids: string[] } {
+    if (state.searchAfterPk === undefined) return { state, ids: this.applyContacts(page, s, counts, at) };
+    const deferred = { afterPk: state.searchAfterPk };
+    const ids = this.applyContacts(page, s, counts, at, deferred);
+    const { contacts } = this.ctx.store;
+    if (contacts.maxPk() - deferred.afterPk < this.searchPassSize) return { state: { ...state, searchAfterPk: deferred.afterPk }, ids };
+    contacts.writeSearchEntriesAfter(deferred.afterPk);
+    return { state: { ...state, searchAfterPk: contacts.maxPk() }, ids };
+  }
+
+  private progress(state: FirstPullState, onProgress?: ProgressFn): void {
+    onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + Math.max(state.total, state.done));
+  }
+
+  /** The contacts through the list, one page after the other (the fallback where search is refused). */
+  private async listWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn): Promise<number> {
+    const { store } = this.ctx;
     const list = (after: string | null) => this.ctx.client.listContacts({ perPage: this.perPage, startingAfter: after });
     const guard = new PageGuard({ method: 'GET', path: '/contacts', label: 'contact list' });
-    let first = list(state.cursor);
-    if (state.cursor !== null) {
+    let first = list(ref.state.cursor);
+    if (ref.state.cursor !== null) {
       // a saved cursor Intercom no longer takes: the first pull starts the contacts over (each
       // contact is matched by its Intercom id, so none is written twice)
       first = first.catch((e: unknown) => {
         if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found')) throw e;
         this.ctx.log(`first pull: Intercom refused the saved contact cursor; reading contacts from the start`, e);
-        state = { ...state, cursor: null, done: 0 };
+        ref.state = { ...ref.state, cursor: null, done: 0 };
         return list(null);
       });
     }
-    pages += await pipeline<ContactList>(
+    return pipeline<ContactList>(
       first,
       (page) => {
         guard.page(page.data.length, page.total_count);
@@ -379,30 +501,172 @@ export class Puller {
       (page, last) => {
         const at = this.ctx.now();
         const changed = store.transaction(() => {
-          const coming = (page.total_count ?? 0) - state.done;
-          if (!last && !state.deferredIndexes && coming >= this.deferIndexesFrom) state = { ...state, deferredIndexes: store.remote.dropListIndexes() };
-          const ids = this.applyContacts(page.data, s, contacts, at);
+          let state = ref.state;
+          if (!last) state = this.deferIndexes(state, (page.total_count ?? 0) - state.done);
+          const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
+          state = applied.state;
+          const ids = applied.ids;
           const done = state.done + page.data.length;
-          if (last && state.deferredIndexes) {
-            store.remote.restoreIndexes(state.deferredIndexes);
-            state = { ...state, deferredIndexes: undefined };
+          if (last) state = this.finishFirstPull({ ...state, done }, page.total_count ?? done, at);
+          else {
+            state = { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
+            store.settings.set(FIRST_PULL_KEY, state, at);
           }
-          state = last
-            ? { ...state, phase: 'done', cursor: null, done, total: page.total_count ?? done, finishedAt: at }
-            : { ...state, cursor: nextCursor(page.pages), done, total: page.total_count ?? null };
-          store.settings.set(FIRST_PULL_KEY, state, at);
-          if (last) {
-            // changes made while the first pull ran are newer than its start: the next pull finds them
-            const w = Math.floor(state.startedAt / 1000) - this.lagS;
-            store.settings.set(PULL_KEY, { watermark: w, companyWatermark: w } satisfies PullState, at);
-          }
+          ref.state = state;
           return ids;
         });
         if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
-        onProgress?.(state.companies + state.done, state.total === null ? null : state.companies + state.total);
+        this.progress(ref.state, onProgress);
       },
     );
+  }
+
+  /**
+   * The contacts through the search, in ranges of creation days read side by side (at most
+   * `firstPullConcurrency` at once; the shared rate limiter keeps them within Intercom's limit).
+   * It starts as one range; a range whose first page says it holds more than a share of the work
+   * is cut into ranges of equal time (that page is dropped) until each is small enough, or one
+   * day wide. Each page is one transaction that also records its range's cursor, so a quit loses
+   * at most the pages in flight, and a resumed pull goes on with every range where it stopped.
+   * Sorted by created_at, which never changes, a contact edited meanwhile does not move between
+   * pages; what changed or was created since the start is read again by the next pull (the
+   * watermark), as after the sequential walk. Returns 'refused' when Intercom refuses the search.
+   */
+  private async searchWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn): Promise<number | 'refused'> {
+    const { store } = this.ctx;
+    if (!ref.state.partitions) {
+      ref.state = { ...ref.state, contactWalk: 'search', partitions: [{ from: null, to: null, cursor: null }], done: 0, total: null };
+      store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+    }
+    const queue = [...ref.state.partitions!];
+    // the pages that arrive together are written together (one commit)
+    const writes = new BatchedWrites((fn) => store.transaction(fn));
+    let pages = 0;
+    let failure: { error: unknown } | null = null;
+    let refused = false;
+    await new Promise<void>((resolve) => {
+      let running = 0;
+      const pump = () => {
+        while (running < this.firstPullConcurrency && queue.length > 0 && failure === null && !refused) {
+          const p = queue.shift()!;
+          running++;
+          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused, writes)
+            .then(
+              (n) => {
+                pages += n;
+              },
+              (e: unknown) => {
+                if (e === REFUSED) refused = true;
+                else if (e !== STOPPED) failure ??= { error: e };
+              },
+            )
+            .finally(() => {
+              running--;
+              pump();
+            });
+        }
+        if (running === 0) resolve();
+      };
+      pump();
+    });
+    if (failure !== null) throw (failure as { error: unknown }).error;
+    if (refused) return 'refused';
     return pages;
+  }
+
+  /** One range to its end (or cut into smaller ones, pushed onto `queue`); returns the pages read. */
+  private async walkPartition(
+    p: ContactPartition,
+    ref: { state: FirstPullState },
+    queue: ContactPartition[],
+    s: SyncSettings,
+    contacts: ApplyCounts,
+    onProgress: ProgressFn | undefined,
+    stopped: () => boolean,
+    writes: BatchedWrites,
+  ): Promise<number> {
+    const { store, client } = this.ctx;
+    const query = partitionQuery(p);
+    const search = (after: string | null) =>
+      client.searchContacts({
+        query,
+        sort: { field: 'created_at', order: 'ascending' },
+        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+      });
+    const refusal = (e: unknown) => isIntercomError(e) && (e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'forbidden');
+    let first = search(p.cursor).catch((e: unknown) => {
+      if (!refusal(e)) throw e;
+      if (p.cursor === null) {
+        this.ctx.log('first pull: Intercom refused the contact search; reading the contact list instead', e);
+        throw REFUSED;
+      }
+      // a saved cursor Intercom no longer takes: this range starts over (its contacts are matched)
+      this.ctx.log('first pull: Intercom refused a saved search cursor; reading that range from its start', e);
+      p.cursor = null;
+      return search(null);
+    });
+    const firstPage = await first;
+    const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'contact search' });
+    if (p.cursor === null) {
+      if (p.from === null && p.to === null && ref.state.total === null) ref.state = { ...ref.state, total: firstPage.total_count ?? null };
+      const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * 4)));
+      const oldest = firstPage.data[0]?.created_at;
+      const total = firstPage.total_count ?? 0;
+      let parts = oldest === undefined ? null : splitPartition(p, total, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
+      // too many for a range that time cannot cut (a day of a bulk import): by the ids' last digits
+      if (!parts && total > target * 2) parts = splitById(p, firstPage.data.map((c) => c.id));
+      if (parts) {
+        store.transaction(() => {
+          const list = ref.state.partitions ?? [];
+          const i = list.indexOf(p);
+          ref.state = { ...ref.state, partitions: [...list.slice(0, i), ...parts, ...list.slice(i + 1)] };
+          store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+        });
+        queue.push(...parts);
+        return 1;
+      }
+    }
+    first = Promise.resolve(firstPage);
+    return pipeline<ContactList>(
+      first,
+      (page) => {
+        // another range failed (or the search was refused): this page is not written, and its
+        // range goes on from the cursor before it next time
+        if (stopped()) throw STOPPED;
+        guard.page(page.data.length, page.total_count);
+        const after = nextCursor(page.pages);
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return search(after);
+      },
+      (page, last) => {
+        let changed: string[] = [];
+        return writes.write(
+          () => {
+            const at = this.ctx.now();
+            let state = ref.state;
+            const list = state.partitions ?? [];
+            const rest = last ? list.filter((x) => x !== p) : list;
+            if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
+            const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
+            state = applied.state;
+            changed = applied.ids;
+            const done = state.done + page.data.length;
+            p.cursor = last ? null : nextCursor(page.pages);
+            if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
+            else {
+              state = { ...state, partitions: rest, done };
+              store.settings.set(FIRST_PULL_KEY, state, at);
+            }
+            ref.state = state;
+          },
+          () => {
+            if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
+            this.progress(ref.state, onProgress);
+          },
+        );
+      },
+    );
   }
 
   // ---- incremental pull --------------------------------------------------------------------------
@@ -529,7 +793,54 @@ export class Puller {
         onProgress?.(done, page.total_count ?? null);
       },
     );
+    await this.readContactTags('sync.pull');
     return { pages, watermark: state.watermark };
+  }
+
+  /**
+   * Once after the store learned to keep email consent (migration 0014): contacts pulled before
+   * may be unsubscribed in Intercom with no change since, which the incremental pull never
+   * reads. One search for them (the field rule applies as in any pull: a base without the flag
+   * counts as unknown, so Intercom's value is taken), then the mark is cleared.
+   */
+  async pullUnsubscribed(): Promise<number> {
+    const { store, client } = this.ctx;
+    if (store.settings.get<string>(CONSENT_BACKFILL_KEY) !== 'pending') return 0;
+    const s = this.ctx.settings();
+    const counts = emptyCounts();
+    const search = (after: string | null) =>
+      client.searchContacts({
+        query: { field: 'unsubscribed_from_emails', operator: '=', value: true },
+        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+      });
+    const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'unsubscribed contact search' });
+    let first: Promise<ContactList> = search(null);
+    // a workspace that refuses the query would fail every run for good: said once in the log instead
+    first = first.catch((e: unknown) => {
+      if (!isIntercomError(e) || e.kind !== 'invalid') throw e;
+      this.ctx.log('pull: Intercom refused the search for unsubscribed contacts; email consent comes in as contacts change', e);
+      return { type: 'list', data: [], total_count: 0 } satisfies ContactList;
+    });
+    const pages = await pipeline<ContactList>(
+      first,
+      (page) => {
+        guard.page(page.data.length, page.total_count);
+        const after = nextCursor(page.pages);
+        if (!after || page.data.length === 0) return null;
+        guard.next(after);
+        return search(after);
+      },
+      (page, last) => {
+        const at = this.ctx.now();
+        const changed = store.transaction(() => {
+          const ids = this.applyContacts(page.data as IntercomContact[], s, counts, at);
+          if (last) store.settings.set(CONSENT_BACKFILL_KEY, 'done', at);
+          return ids;
+        });
+        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.pull');
+      },
+    );
+    return pages;
   }
 
   /**
@@ -539,6 +850,21 @@ export class Puller {
   private advance(w: number, newest: number, nowMs: number): number {
     if (newest === -Infinity) return w;
     return Math.max(w, Math.min(newest, Math.floor(nowMs / 1000) - this.lagS));
+  }
+
+  // ---- a record read by id (the push's check, ops/currentCheck.ts) -------------------------------
+
+  /** A contact as Intercom holds it now, applied by the field rule as any pulled version is. */
+  applyCurrentContact(c: IntercomContact): void {
+    const at = this.ctx.now();
+    const changed = this.ctx.store.transaction(() => this.applyContacts([c], this.ctx.settings(), emptyCounts(), at));
+    if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.push');
+  }
+
+  /** A company as Intercom holds it now, the same way. */
+  applyCurrentCompany(co: IntercomCompany): void {
+    const changed = this.ctx.store.transaction(() => this.applyCompanies([co], this.ctx.settings(), emptyCounts()));
+    if (changed.length > 0) this.ctx.changed('company', changed, 'sync.push');
   }
 
   // ---- companies ---------------------------------------------------------------------------------
@@ -659,7 +985,7 @@ export class Puller {
         const adopted = adoptableId(co.company_id);
         const id = adopted ?? randomUUID();
         const createdAt = (co.created_at ?? co.updated_at) * 1000;
-        this.companyWriter.insertFromIntercom(
+        const pk = this.companyWriter.insertFromIntercom(
           {
           id,
           // a company_id naming a local id is derived from it again on push (companyIdFor)
@@ -677,13 +1003,15 @@ export class Puller {
           remote.stage,
           INTERCOM_ACTOR,
         );
+        this.remoteTags.applyCompany(pk, co.tags?.tags, co.updated_at, { waiting: [], pushed: [] }, at);
         counts.inserted++;
         changed.push(id);
         return;
       }
       seen.add(row.pk);
       const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
-      if (this.mergeCompany(row, co, remote, entries, open.get(row.id) ?? [], counts, at)) changed.push(row.id);
+      const merged = this.mergeCompany(row, co, remote, entries, open.get(row.id) ?? [], counts, at);
+      if (this.remoteTags.applyCompany(row.pk, co.tags?.tags, co.updated_at, entries, at) || merged) changed.push(row.id);
     });
     return changed;
   }
@@ -732,9 +1060,11 @@ export class Puller {
   /**
    * One page of contacts, inside the caller's transaction: one query each to match them, to find
    * their waiting outbox entries, open conflicts and companies, then a write per changed row.
-   * Returns the ids of the contacts that changed.
+   * Returns the ids of the contacts that changed. With `deferred`, new contacts get no search
+   * entry, and its mark is lowered should one take a pk at or below it (a deleted newest
+   * contact's pk is given again).
    */
-  private applyContacts(page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): string[] {
+  private applyContacts(page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number, deferred?: { afterPk: number }): string[] {
     const { store } = this.ctx;
     if (page.length === 0) return [];
     const keys = page.map((c) => ({
@@ -751,6 +1081,7 @@ export class Puller {
     const companies = store.remote.companiesByIntercomId(companyIntercomIds);
     const changed: string[] = [];
     const fresh: NewRemoteContact[] = [];
+    const freshRemote: IntercomContact[] = [];
     const seen = new Set<number>();
     // contacts removed here whose archive waits: Intercom still lists them until it goes out
     const archiving = matches.size < page.length ? waitingArchives(store.remote.waitingArchives()) : null;
@@ -761,7 +1092,7 @@ export class Puller {
       if (!row) {
         if (archiving?.has(c.id) || archiving?.has(keys[i]!.localId ?? '')) return;
         fresh.push({
-          id: adoptableId(c.external_id) ?? randomUUID(),
+          id: adoptableId(c.external_id) ?? this.contactIds.next(),
           role: remote.role,
           email: remote.email,
           name: remote.name,
@@ -769,23 +1100,45 @@ export class Puller {
           externalId: remote.externalId,
           intercomId: c.id,
           stage: remote.stage ?? 'lead',
+          unsubscribedFromEmails: remote.unsubscribedFromEmails,
           customAttributes: JSON.stringify(remote.customAttributes),
           createdAt: (c.created_at ?? c.updated_at) * 1000,
           updatedAt: c.updated_at * 1000,
           syncBase: baseJson(flatten(remote), { remoteUpdatedAt: c.updated_at }),
+          ownerId: remote.ownerId,
           companies: (c.companies?.data ?? []).flatMap((d) => companies.get(d.id) ?? []),
         });
+        freshRemote.push(c);
         return;
       }
       seen.add(row.pk);
       const entries = { waiting: waiting.get(row.id) ?? [], pushed: pushed.get(row.id) ?? [] };
-      if (this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at)) changed.push(row.id);
+      const merged = this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at);
+      if (this.contactTags(row.pk, row.id, c, entries) || merged) changed.push(row.id);
     });
     // new ones last and together: the repository writes their search entries in one run
-    this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR);
+    const pks = this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR, { searchEntries: deferred === undefined });
+    if (deferred && pks.length > 0) deferred.afterPk = Math.min(deferred.afterPk, Math.min(...pks) - 1);
+    fresh.forEach((r, i) => this.contactTags(pks[i]!, r.id, freshRemote[i]!, { waiting: [], pushed: [] }));
     for (const r of fresh) changed.push(r.id);
+    // Intercom counts each contact's notes: the notes step reads those it has more of than this store
+    store.notes.wantWhereBehind(page.flatMap((c) => ((c.notes?.total_count ?? 0) > 0 ? [{ intercomId: c.id, count: c.notes!.total_count! }] : [])), at);
     counts.inserted += fresh.length;
     return changed;
+  }
+
+  /**
+   * A contact archived here that Intercom lists again, in a version newer than the archive (its
+   * push, or when this console found it archived there): someone unarchived it, so it is restored
+   * here too. A version from before (search lags minutes) leaves it archived, and so does an
+   * archive or restore of ours still waiting to go out.
+   */
+  private listedAgain(row: SyncedContactRow, c: IntercomContact, waiting: readonly { op: string }[]): boolean {
+    if (row.archived_at === null || waiting.some((e) => e.op === 'contact.setArchived')) return false;
+    const since = Math.max(row.archived_at, this.ctx.store.sync.lastDoneAt(row.id, 'contact.setArchived') ?? 0);
+    if (c.updated_at * 1000 <= since) return false;
+    this.contactWriter.unarchivedInIntercom(row);
+    return true;
   }
 
   private mergeContact(
@@ -825,18 +1178,20 @@ export class Puller {
     }
     const write: ContactWrite = {};
     for (const [f, v] of Object.entries(m.apply)) {
-      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage') write[f] = v as string | null;
+      if (f === 'email' || f === 'name' || f === 'phone' || f === 'externalId' || f === 'role' || f === 'stage' || f === 'ownerId') write[f] = v as string | null;
+      else if (f === 'unsubscribedFromEmails') write.unsubscribedFromEmails = v === true;
     }
     const attrs = withAttributes(row.custom_attributes, m.apply);
     if (attrs !== undefined) write.customAttributes = attrs;
     const applied = Object.keys(write).length > 0;
     const contactAt = c.updated_at * 1000;
     if (applied) this.contactWriter.applyRemote(row, write, { updatedAt: Math.max(row.updated_at, contactAt), stageAt: contactAt, actor: INTERCOM_ACTOR });
+    const restored = this.listedAgain(row, c, waiting);
     const linked = this.syncLinks(row, c, companies, entries);
     const opened = this.recordConflicts('contact', row.id, m.conflicts, open, at);
     this.contactWriter.setRemote(row, c.id, baseJson(m.base, { remoteUpdatedAt: c.updated_at }));
     counts.conflicts += opened;
-    if (applied || linked) counts.updated++;
+    if (applied || linked || restored) counts.updated++;
     else counts.unchanged++;
     return applied || linked || opened > 0 || row.intercom_id !== c.id;
   }
@@ -870,6 +1225,45 @@ export class Puller {
       }
     }
     return this.contactWriter.applyRemoteLinks(row.pk, add, remove, versionAt);
+  }
+
+  /** A contact's tags from the contact object; one whose list is longer (or names a tag not known here) is read whole after the page. */
+  private contactTags(pk: number, id: string, c: IntercomContact, entries: RecordEntries): boolean {
+    const { changed, complete } = this.remoteTags.applyContact(pk, c, entries);
+    if (!complete) this.tagReads.push({ id, intercomId: c.id, updatedAt: c.updated_at });
+    return changed;
+  }
+
+  /** The whole tag lists of the contacts `contactTags` could not finish, one request each. */
+  private async readContactTags(op: string): Promise<void> {
+    const { store, client } = this.ctx;
+    const reads = this.tagReads.splice(0);
+    for (const r of reads) {
+      if (this.ctx.signal.aborted) return;
+      let list;
+      try {
+        list = await client.listContactTags(r.intercomId);
+      } catch (e) {
+        // gone from Intercom since the page was read: nothing to bring in
+        if (isIntercomError(e) && e.kind === 'not_found') continue;
+        throw e;
+      }
+      const changed = store.transaction(() => {
+        const row = store.contacts.byId(r.id);
+        if (!row) return false;
+        const entries = { waiting: store.remote.waitingEntries([r.id]), pushed: store.remote.doneEntriesSince([r.id], this.ctx.now() - this.lagS * 1000) };
+        return this.remoteTags.applyContactList(row.pk, list.data, r.updatedAt, entries, this.ctx.now());
+      });
+      if (changed) this.ctx.changed('contact', [r.id], op);
+    }
+  }
+
+  /** The workspace's tags (GET /tags), before the records that carry them. */
+  async pullTags(): Promise<void> {
+    const list = await this.ctx.client.listTags();
+    const changed = this.ctx.store.transaction(() => this.remoteTags.applyWorkspace(list.data, this.ctx.now()));
+    // screens that show tags refresh on a contact change (the sync's changes carry no tag entity)
+    if (changed) this.ctx.changed('contact', [], 'sync.pullTags');
   }
 
   /** Opens a conflict per field, or refreshes the open one of that field; returns how many changed. */

@@ -187,6 +187,8 @@ export class Pusher implements PushRun {
       const steps = planSteps(due, rec.type, Boolean(row.intercom_id));
       for (const step of steps) {
         if (this.stopped()) return;
+        // a step's check before its update may have found a colleague's change: the rest waits, as after a pull
+        if (sync.hasOpenConflict(rec.id)) return;
         if (!(await this.runStep(rec, step))) return;
       }
       // more than one load's worth, or entries written while this one was being sent
@@ -293,9 +295,10 @@ export class Pusher implements PushRun {
     const attempts = Math.max(1, ...step.entries.map((x) => x.attempts + 1));
     const creating = op?.fold === 'run' && !this.intercomIdOf(rec);
 
-    const fail = (message: string): boolean => {
+    const fail = (message: string, alongside?: Commit): boolean => {
       store.transaction(() => {
         store.outbox.markFailed(seqs, message, at);
+        alongside?.();
         const first = step.entries[0];
         if (first) op?.failed?.(store, first, message);
         store.outbox.refreshSyncState(rec.type, rec.id);
@@ -315,7 +318,7 @@ export class Pusher implements PushRun {
       return false;
     };
 
-    if (e instanceof StepFailure) return fail(e.message);
+    if (e instanceof StepFailure) return fail(e.message, e.alongside);
     if (!(e instanceof IntercomError)) {
       this.ctx.log(`push of ${rec.type} ${rec.id} (${step.kind}) failed unexpectedly`, e);
       return fail(`Lead Console could not record this change: ${e instanceof Error ? e.message : String(e)}`);

@@ -17,6 +17,14 @@ export interface SyncContext {
   changed: (entity: EntityType | 'outbox', ids: readonly string[], op: string) => void;
   /** How many records are pushed at once (each record's own entries stay in order). */
   concurrency: number;
+  /**
+   * Read each record by id before an update of its fields goes out, so a colleague's change the
+   * pull has not seen becomes a conflict instead of being overwritten (ops/currentCheck.ts).
+   * Default on; off only to measure what it costs (the push bench).
+   */
+  checkBeforeUpdate?: boolean;
+  /** How many contact ranges the first pull reads at once (see Puller; default 64). */
+  pullConcurrency?: number;
   log: (message: string, error?: unknown) => void;
   /** What this run learned so far, shared by its steps; the engine makes one per run (a step run alone makes its own). */
   run?: RunState;

@@ -3,6 +3,7 @@
 // (debounced), every minute, on "Sync now" and when the network comes back. It owns the status the console shows and pushes it as the `sync` event. A run that cannot
 // reach Intercom pauses (offline, or the token was refused); nothing is reported done that did
 // not reach Intercom, because the outbox and the pull cursors live in SQLite, not here.
+import { setMaxListeners } from 'node:events';
 import type { MethodOutput } from '../../../shared/api';
 import type { EntityType, SyncProgress, SyncRunState, SyncStatus } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
@@ -13,10 +14,11 @@ import { regionFromApp } from '../settings/hosts';
 import type { SettingsService } from '../settings/SettingsService';
 import { IntercomClient, type ClientOptions } from './IntercomClient';
 import { IntercomError } from './IntercomError';
-import { FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
+import { DEFAULT_FIRST_PULL_CONCURRENCY, FIRST_PULL_KEY, Puller, type FirstPullState } from './Puller';
 import { RateLimiter } from './RateLimiter';
 import type { SyncContext } from './SyncContext';
 import { contactEvents } from './steps/contactEvents';
+import { contactNotes } from './steps/contactNotes';
 import { RUN_STEPS } from './steps';
 import type { SyncRun } from './steps/SyncStep';
 
@@ -28,6 +30,10 @@ export interface SyncEngineOptions {
   log: (message: string, error?: unknown) => void;
   /** Records pushed at once (default 8). */
   concurrency?: number;
+  /** See SyncContext.checkBeforeUpdate (default true). */
+  checkBeforeUpdate?: boolean;
+  /** Contact ranges the first pull reads at once (default 64; see Puller's DEFAULT_FIRST_PULL_CONCURRENCY). */
+  pullConcurrency?: number;
   /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
   debounceMs?: number;
   /** Runs at least this often while connected (default 1 min). */
@@ -232,9 +238,17 @@ export class SyncEngine {
   // ---- the connection ------------------------------------------------------------------------
 
   private client(token: string, baseUrl: string, signal?: AbortSignal, interactive = false): IntercomClient {
-    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.o.concurrency ?? 8 }) };
+    if (!this.limiter || this.limiter.token !== token) this.limiter = { token, limiter: new RateLimiter({ maxConcurrent: this.maxInFlight() }) };
     const deadline = interactive ? { deadlineMs: this.o.interactiveDeadlineMs ?? 30_000 } : {};
     return new IntercomClient({ baseUrl, token, limiter: this.limiter.limiter, signal, ...this.o.client, ...deadline });
+  }
+
+  /**
+   * Requests in flight at once with one token: as many as the push or the first pull uses (the
+   * push waits on each record's answers, so a higher cap never makes it send more at once).
+   */
+  private maxInFlight(): number {
+    return Math.max(this.o.concurrency ?? 8, this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
   }
 
   /** GET /me with the stored token, or with one typed on the settings screen and not saved yet. */
@@ -278,6 +292,21 @@ export class SyncEngine {
     return result;
   }
 
+  /** The contact's notes from Intercom now (a record being opened): the team's, with author and time. */
+  async pullNotes(contactId: string): Promise<MethodOutput<'notes.pull'>> {
+    const row = this.o.store.contacts.byId(contactId);
+    if (!row) throw new AppError('NOT_FOUND', `Contact: there is no contact with id ${contactId}.`, { field: 'contactId' });
+    const intercomId = row.intercom_id;
+    // a contact Intercom does not have yet has no notes there: nothing to read, and no reason to fail
+    if (!intercomId) return { fetched: 0, added: 0 };
+    const result = await this.onDemand((ctx) => contactNotes.run(ctx, { contactId, intercomId }));
+    if (result.added > 0) {
+      this.o.hub.emit('changed', { entity: 'note', ids: [contactId], op: 'note.pull' });
+      this.o.hub.emit('changed', { entity: 'contact', ids: [contactId], op: 'note.pull' });
+    }
+    return result;
+  }
+
   private async onDemand<T>(fn: (ctx: SyncContext) => Promise<T>): Promise<T> {
     const conn = this.o.settings.connection();
     if (!conn) throw new AppError('VALIDATION', 'Not connected to Intercom; add an access token in Settings first.', { field: 'token' });
@@ -299,6 +328,8 @@ export class SyncEngine {
       signal,
       changed: (entity, ids) => this.recordChange(entity, ids),
       concurrency: this.o.concurrency ?? 8,
+      checkBeforeUpdate: this.o.checkBeforeUpdate ?? true,
+      pullConcurrency: this.o.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY,
       log: this.o.log,
       run: {},
     };
@@ -339,6 +370,8 @@ export class SyncEngine {
     // automatic runs learn who the connected admin is once: the default name changes are recorded under
     if (this.started && !this.o.settings.admin()) await this.testConnection().catch(() => undefined);
     const abort = new AbortController();
+    // every request in flight listens for the stop: the first pull has dozens at once
+    setMaxListeners(Math.max(this.maxInFlight() * 2, 10), abort.signal);
     this.abort = abort;
     const ctx = this.context(this.client(conn.token, conn.baseUrl, abort.signal), abort.signal);
     this.lastRunAt = this.o.now();

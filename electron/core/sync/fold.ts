@@ -21,8 +21,10 @@ export interface ContactPatch {
   phone?: string | null;
   externalId?: string | null;
   stage?: ContactStage | null;
+  unsubscribedFromEmails?: boolean;
   /** A delta: null means the attribute was removed. */
   customAttributes?: Record<string, Scalar | null>;
+  ownerId?: string | null;
 }
 
 export interface CompanyPatch {
@@ -34,7 +36,7 @@ export interface CompanyPatch {
 }
 
 // visitorId and `from` travel in the payloads for the history, but are not Intercom fields
-const CONTACT_KEYS = ['role', 'email', 'name', 'phone', 'externalId', 'stage'] as const;
+const CONTACT_KEYS = ['role', 'email', 'name', 'phone', 'externalId', 'stage', 'unsubscribedFromEmails', 'ownerId'] as const;
 // the email a sign-up carries is the one the contact already had: only its identity and stage change
 const SIGN_UP_KEYS = ['role', 'externalId', 'stage'] as const;
 const COMPANY_KEYS = ['name', 'plan', 'monthlySpend', 'stage'] as const;

@@ -12,6 +12,12 @@ export interface IntercomAdmin {
   app: { id_code: string; name: string; region: string; timezone: string };
 }
 
+/** GET /admins: the workspace's team. */
+export interface AdminList {
+  type: 'admin.list';
+  admins: { type: 'admin'; id: string | number; name?: string | null; email?: string | null }[];
+}
+
 export interface Pages {
   type?: 'pages';
   page?: number;
@@ -29,11 +35,17 @@ export interface IntercomContact {
   phone: string | null;
   name: string | null;
   owner_id: number | null;
+  /** Absent in answers that leave it out (the sandbox before 2.14, some lists): not unsubscribed. */
+  unsubscribed_from_emails?: boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
   custom_attributes: Record<string, AttributeValue | null>;
   /** The contact's companies (Intercom ids); `has_more` when the list is cut short. */
   companies?: { type?: 'list'; data?: Array<{ type?: 'company'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
+  /** Up to 10 of the contact's notes and how many it has (the pull reads them when it holds fewer). */
+  notes?: { type?: 'list'; data?: Array<{ type?: string; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
+  /** The contact's tags as references (ids only, at most 10); `has_more`: the rest at GET /contacts/{id}/tags. */
+  tags?: { type?: 'list'; data?: Array<{ type?: 'tag'; id: string; url?: string }>; url?: string; total_count?: number; has_more?: boolean } | null;
 }
 
 /** POST /contacts and PUT /contacts/{id}; create needs one of role, email or external_id. */
@@ -77,6 +89,20 @@ export interface ArchivedContact {
   archived: true;
 }
 
+export interface UnarchivedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  archived: false;
+}
+
+export interface DeletedContact {
+  type: 'contact';
+  id: string;
+  external_id: string | null;
+  deleted: true;
+}
+
 export interface DeletedCompany {
   id: string;
   object: 'company';
@@ -91,8 +117,9 @@ export interface DataAttribute {
   name: string;
   full_name: string;
   model: 'contact' | 'company';
+  /** The base type; a list attribute is a `string` with options (S14 data_attribute; only a create says `options`). */
   data_type: string;
-  options?: string[] | { value: string }[] | null;
+  options?: string[] | null;
   archived: boolean;
   custom?: boolean;
   api_writable?: boolean;
@@ -127,6 +154,15 @@ export interface IntercomCompany {
   size?: number | null;
   monthly_spend?: number | null;
   custom_attributes: Record<string, AttributeValue | null>;
+  /** The company's tags, each with its name. */
+  tags?: { type?: 'tag.list'; tags?: IntercomTag[] } | null;
+}
+
+/** A tag as Intercom lists it (GET /tags, a contact's tags, a company's). */
+export interface IntercomTag {
+  type?: 'tag';
+  id: string;
+  name: string;
 }
 
 /** POST /companies creates or updates by company_id, which can never change afterwards. */
@@ -207,4 +243,28 @@ export interface AdminMessage {
   body?: string | null;
   created_at?: Timestamp;
   owner?: { type: string; id: string } | null;
+}
+
+/** POST /contacts/{id}/notes: the body is the note's text (Intercom keeps it as HTML); admin_id its author. */
+export interface NoteCreate {
+  body: string;
+  admin_id?: string;
+}
+
+/** A note as Intercom answers it: the body as HTML, the author an admin (optional in the spec). */
+export interface IntercomNote {
+  type: 'note';
+  id: string;
+  created_at: Timestamp;
+  contact?: { type?: string; id?: string } | null;
+  author?: { type?: string; id?: string; name?: string | null; email?: string | null } | null;
+  body: string;
+}
+
+/** GET /contacts/{id}/notes: newest first, in numbered pages (`page`, `per_page`). */
+export interface NoteList {
+  type: 'list';
+  data: IntercomNote[];
+  total_count?: number;
+  pages?: Pages | null;
 }

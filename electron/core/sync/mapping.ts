@@ -38,7 +38,11 @@ export interface ContactBase {
   role: Role;
   /** null: Intercom holds a value that maps to no local stage (or none at all). */
   stage: ContactStage | null;
+  /** Intercom's unsubscribed_from_emails. */
+  unsubscribedFromEmails: boolean;
   customAttributes: CustomAttributes;
+  /** The owning admin's id (Intercom's `owner_id`, a number there), or null; absent in bases stored before owners. */
+  ownerId?: string | null;
 }
 
 export interface CompanyBase {
@@ -49,7 +53,7 @@ export interface CompanyBase {
   customAttributes: CustomAttributes;
 }
 
-export const CONTACT_FIELDS = ['email', 'name', 'phone', 'externalId', 'role', 'stage'] as const;
+export const CONTACT_FIELDS = ['email', 'name', 'phone', 'externalId', 'role', 'stage', 'unsubscribedFromEmails', 'ownerId'] as const;
 export const COMPANY_FIELDS = ['name', 'plan', 'monthlySpend', 'stage'] as const;
 
 function stageFromValue<S extends string>(value: unknown, values: StageValues, stages: readonly S[]): S | null {
@@ -76,7 +80,9 @@ export function contactBaseFromRemote(c: IntercomContact, s: SyncSettings): Cont
     externalId: realExternalId(c.external_id),
     role: c.role === 'user' ? 'user' : 'lead',
     stage: stageFromValue(c.custom_attributes?.[s.stageAttribute], s.stageValues, ['lead', 'signed_up'] as const),
+    unsubscribedFromEmails: c.unsubscribed_from_emails === true,
     customAttributes: otherAttributes(c.custom_attributes, s.stageAttribute),
+    ownerId: c.owner_id === null || c.owner_id === undefined ? null : String(c.owner_id),
   };
 }
 
@@ -100,6 +106,8 @@ export function contactBaseFromRow(r: {
   role: Role;
   stage: ContactStage;
   custom_attributes: string;
+  unsubscribed_from_emails: number;
+  owner_id: string | null;
 }): ContactBase {
   return {
     email: r.email,
@@ -108,7 +116,9 @@ export function contactBaseFromRow(r: {
     externalId: r.external_id,
     role: r.role,
     stage: r.stage,
+    unsubscribedFromEmails: r.unsubscribed_from_emails === 1,
     customAttributes: JSON.parse(r.custom_attributes) as CustomAttributes,
+    ownerId: r.owner_id,
   };
 }
 
@@ -142,6 +152,9 @@ export function contactBody(
   if (patch.name !== undefined) body.name = patch.name;
   if (patch.phone !== undefined) body.phone = patch.phone;
   if (patch.externalId !== undefined && patch.externalId !== null) body.external_id = patch.externalId;
+  if (patch.unsubscribedFromEmails !== undefined) body.unsubscribed_from_emails = patch.unsubscribedFromEmails;
+  // Intercom's owner_id is an integer; null takes the owner away
+  if (patch.ownerId !== undefined) body.owner_id = patch.ownerId === null ? null : Number(patch.ownerId);
   const attrs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch.customAttributes ?? {})) attrs[k] = v === null || v === undefined ? '' : v;
   if (patch.stage !== undefined) attrs[s.stageAttribute] = patch.stage === null ? '' : s.stageValues[patch.stage];

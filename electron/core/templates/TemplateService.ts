@@ -10,7 +10,7 @@ import { compileMessage, MessageRenderer } from './MessageRenderer';
 
 type Target = ParsedInput<'templates.preview'>['target'];
 /** The contacts of a target, as bulk actions resolve it (selection order, or segment pk order). */
-export type ResolveTarget = (target: Target) => { id: string; name: string | null; email: string | null }[];
+export type ResolveTarget = (target: Target) => { id: string; name: string | null; email: string | null; unsubscribed_from_emails: number }[];
 
 const toTemplate = (r: TemplateRow): MessageTemplate => ({
   id: r.id,
@@ -67,8 +67,8 @@ export class TemplateService {
 
   preview(input: ParsedInput<'templates.preview'>): MethodOutput<'templates.preview'> {
     const compiled = compileMessage(input.channel === 'email' ? input.subject : null, input.body);
-    // an email skips contacts without an address, as sending does
-    const recipients = this.resolve(input.target).filter((c) => input.channel !== 'email' || c.email);
+    // an email skips contacts without an address or who unsubscribed, as sending does
+    const recipients = this.resolve(input.target).filter((c) => input.channel !== 'email' || (c.email && c.unsubscribed_from_emails !== 1));
     const rendered = this.renderer.render(compiled, recipients.map((c) => c.id));
     const perPlaceholder = new Map<string, number>();
     let missingCount = 0;

@@ -5,6 +5,7 @@ import {
   type CompanyRecord,
   type CompanyWire,
   type ContactData,
+  type ContactRecord,
   type ContactWire,
   type Role,
   type Scalar,
@@ -12,7 +13,7 @@ import {
 } from '../model';
 import { body, decodeCursor, encodeCursor, has, isObject, optInt, optKey, optText, parsePerPage } from '../params';
 import type { WorkspaceCore } from '../WorkspaceCore';
-import { compareKeys, compileQuery, resolveField, type SearchContext } from '../searchQuery';
+import { compareKeys, compileQuery, dateSpan, resolveField, type SearchContext } from '../searchQuery';
 import type { DataAttributes } from './DataAttributes';
 
 const COMPANY_LIMIT = 1000;
@@ -24,8 +25,20 @@ interface SearchHit {
   key: unknown;
 }
 
+interface CachedSearch {
+  writes: number;
+  at: number;
+  hits: SearchHit[];
+}
+
+/** Result sets kept for paging: a parallel reader pages through many queries at once. */
+const SEARCH_CACHE_SIZE = 512;
+
 export class Contacts {
-  private searchCache: { key: string; writes: number; at: number; hits: SearchHit[] } | null = null;
+  /** Most recently used last (a Map keeps insertion order). */
+  private readonly searchCache = new Map<string, CachedSearch>();
+  /** Every contact by created_at (which never changes), then position; extended as contacts are added. */
+  private byCreated: ContactRecord[] = [];
 
   constructor(
     private readonly ws: WorkspaceCore,
@@ -54,6 +67,10 @@ export class Contacts {
     for (const key of ['owner_id', 'signed_up_at', 'last_seen_at'] as const) {
       const v = optInt(b, key);
       if (v !== undefined) out[key] = v;
+    }
+    // an owner must be an admin of the workspace
+    if (out.owner_id !== undefined && out.owner_id !== null && !this.ws.isAdmin(out.owner_id)) {
+      throw new ApiError(400, 'parameter_invalid', `owner_id ${out.owner_id} is not an admin of this workspace`, 'owner_id');
     }
     if (has(b, 'unsubscribed_from_emails')) {
       if (typeof b.unsubscribed_from_emails !== 'boolean') throw badParam('unsubscribed_from_emails must be a boolean', 'unsubscribed_from_emails');
@@ -190,22 +207,33 @@ export class Contacts {
     const at = this.ws.now() - this.ws.searchLagMs;
     const cmp = (a: SearchHit | { pos: number; key: unknown }, b: { pos: number; key: unknown }) => dir * compareKeys(a.key, b.key) || a.pos - b.pos;
     const cacheKey = JSON.stringify([b.query, b.sort ?? null]);
-    const cached = this.searchCache;
+    const cached = this.searchCache.get(cacheKey);
     // Paging through one query re-reads the same result set; it is still valid while nothing was
     // written and no version has come into the lagging index's view since it was computed
     let hits: SearchHit[];
-    if (cached && cached.key === cacheKey && cached.writes === this.ws.writes && (cached.at === at || (cached.at >= this.ws.lastWriteAt && at >= cached.at))) {
+    if (cached && cached.writes === this.ws.writes && (cached.at === at || (cached.at >= this.ws.lastWriteAt && at >= cached.at))) {
       hits = cached.hits;
+      this.searchCache.delete(cacheKey);
     } else {
       hits = [];
-      for (const rec of this.ws.order) {
+      const add = (rec: ContactRecord) => {
         const data = rec.since <= at ? rec.current : this.ws.indexed(rec, at);
-        if (!data || !isListed(data) || !predicate(data)) continue;
+        if (!data || !isListed(data) || !predicate(data)) return;
         hits.push({ data, pos: rec.position, key: sortGet ? (sortGet(data) ?? null) : null });
+      };
+      const span = dateSpan(b.query, 'created_at', this.ws.timezoneOffsetMinutes);
+      if (span) {
+        // only the contacts created in the span the query bounds, then in position order as a full scan gives
+        const index = this.createdIndex();
+        for (let i = firstCreatedFrom(index, span.lo); i < index.length && index[i]!.current.created_at < span.hi; i++) add(index[i]!);
+        hits.sort(sortGet ? cmp : (x, y) => x.pos - y.pos);
+      } else {
+        for (const rec of this.ws.order) add(rec);
+        if (sortGet) hits.sort(cmp);
       }
-      if (sortGet) hits.sort(cmp);
-      this.searchCache = { key: cacheKey, writes: this.ws.writes, at, hits };
     }
+    this.searchCache.set(cacheKey, { writes: this.ws.writes, at, hits });
+    if (this.searchCache.size > SEARCH_CACHE_SIZE) this.searchCache.delete(this.searchCache.keys().next().value!);
     let from = 0;
     if (cursor) {
       // First hit after the cursor's (key, position): hits are sorted by cmp, so bisect
@@ -235,6 +263,24 @@ export class Contacts {
     };
   }
 
+  /** byCreated brought up to date with the contacts added since it was last used. */
+  private createdIndex(): ContactRecord[] {
+    const order = this.ws.order;
+    // a workspace loaded or reset in place holds other records: start again
+    if (this.byCreated.length > order.length || (this.byCreated.length > 0 && this.ws.byId.get(this.byCreated[0]!.id) !== this.byCreated[0])) this.byCreated = [];
+    const index = this.byCreated;
+    if (index.length === order.length) return index;
+    let sorted = true;
+    for (let i = index.length; i < order.length; i++) {
+      const rec = order[i]!;
+      const last = index[index.length - 1];
+      if (last && last.current.created_at > rec.current.created_at) sorted = false;
+      index.push(rec);
+    }
+    if (!sorted) index.sort((x, y) => x.current.created_at - y.current.created_at || x.position - y.position);
+    return index;
+  }
+
   mergeContacts(input: unknown): ContactWire {
     const b = body(input);
     if (typeof b.from !== 'string' || b.from === '') throw missingParam('from is a required parameter', 'from');
@@ -258,6 +304,7 @@ export class Contacts {
     const custom: Record<string, Scalar | null> = { ...user.custom_attributes };
     for (const [k, v] of Object.entries(lead.custom_attributes)) if (custom[k] === undefined || custom[k] === null || custom[k] === '') custom[k] = v;
     const now = this.ws.nowSec();
+    this.moveEvents(lead.id, user.id);
     this.ws.commit(from, { ...lead, companyIds: [], mergedInto: user.id, updated_at: now });
     this.ws.commit(into, {
       ...user,
@@ -269,6 +316,24 @@ export class Contacts {
       updated_at: now,
     });
     return this.ws.wire(into.current);
+  }
+
+  /**
+   * A merged lead's events become the user's, as Intercom keeps a person's activity on one record;
+   * one the user already has (same name and second) is dropped, as Intercom drops a repeat.
+   */
+  private moveEvents(fromId: string, intoId: string): void {
+    const log = this.ws.eventLog;
+    const kept = log.filter((e) => {
+      if (e.contactId !== fromId) return true;
+      this.ws.eventKeys.delete(`${fromId}\u0000${e.event_name}\u0000${e.created_at}`);
+      const key = `${intoId}\u0000${e.event_name}\u0000${e.created_at}`;
+      if (this.ws.eventKeys.has(key)) return false;
+      this.ws.eventKeys.add(key);
+      e.contactId = intoId;
+      return true;
+    });
+    log.splice(0, log.length, ...kept);
   }
 
   archiveContact(id: string, archived: boolean) {
@@ -321,4 +386,16 @@ function sameContact(a: ContactData, b: ContactData): boolean {
   const ak = Object.keys(a.custom_attributes);
   if (ak.length !== Object.keys(b.custom_attributes).length) return false;
   return ak.every((k) => a.custom_attributes[k] === b.custom_attributes[k]) && a.companyIds === b.companyIds;
+}
+
+/** The first position in a created_at-ordered index at or after `lo` (Unix s). */
+function firstCreatedFrom(index: readonly ContactRecord[], lo: number): number {
+  let a = 0;
+  let b = index.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (index[mid]!.current.created_at < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }

@@ -13,6 +13,7 @@ import type { FieldKind } from '../searchQuery';
 // S14: "must only contain alphanumeric characters, currency symbols, and hyphens"; spaces and
 // underscores are in names Intercom itself ships, so they pass too
 const ATTRIBUTE_NAME = /^[\p{L}\p{N}\p{Sc}_\- ]+$/u;
+// what a create may ask for: `options` is a list attribute, kept (and answered) as a string with options
 const DATA_TYPES = new Set(['string', 'integer', 'float', 'boolean', 'datetime', 'date', 'options']);
 const MODEL_WORD: Record<Model, string> = { contact: 'people', company: 'company' };
 
@@ -81,14 +82,17 @@ export class DataAttributes {
     if (clash) {
       throw badParam(`You already have '${name}' in your ${MODEL_WORD[clash.model]} data. To save this as new ${MODEL_WORD[model]} data, use a different name.`, 'name');
     }
-    return structuredClone(this.defineAttribute(model, name, dataType, { description, options, messenger_writable: b.messenger_writable === true }));
+    const baseType = dataType === 'options' ? 'string' : dataType;
+    return structuredClone(this.defineAttribute(model, name, baseType, { description, options, messenger_writable: b.messenger_writable === true }));
   }
 
   updateDataAttribute(id: string, input: unknown): DataAttribute {
     const attr = this.ws.attributes.find((a) => a.id !== undefined && String(a.id) === id);
     if (!attr) throw new ApiError(404, 'field_not_found', "We couldn't find that data attribute to update");
     const b = body(input);
-    if (has(b, 'data_type') && b.data_type !== attr.data_type) throw badParam("The data type of an attribute can't be changed", 'data_type');
+    // a list attribute may be named by the type it was created with
+    const sameType = b.data_type === attr.data_type || (b.data_type === 'options' && attr.options !== undefined);
+    if (has(b, 'data_type') && !sameType) throw badParam("The data type of an attribute can't be changed", 'data_type');
     if (has(b, 'archived')) {
       if (typeof b.archived !== 'boolean') throw badParam('archived must be a boolean', 'archived');
       attr.archived = b.archived;
@@ -104,7 +108,8 @@ export class DataAttributes {
     return structuredClone(attr);
   }
 
-  private parseOptions(raw: unknown, dataType: string): { value: string }[] | undefined {
+  /** The request's options (S14: `[{ value }]`; S11 and older clients: strings) as the answer gives them: strings. */
+  private parseOptions(raw: unknown, dataType: string): string[] | undefined {
     if (raw === undefined || raw === null) {
       if (dataType === 'options') throw badParam('An options attribute needs at least 2 options', 'options');
       return undefined;
@@ -115,11 +120,11 @@ export class DataAttributes {
     const values = raw.map((o) => (isObject(o) && typeof o.value === 'string' ? o.value : typeof o === 'string' ? o : null));
     if (values.some((v) => v === null || v === '')) throw badParam('Each option must be {"value": "<text>"}', 'options');
     if (values.length < 2) throw badParam('An options attribute needs at least 2 options', 'options');
-    return values.map((value) => ({ value: value! }));
+    return values.map((value) => value!);
   }
 
   /** Adds a custom attribute without API validation (seeds, remote edits). */
-  defineAttribute(model: Model, name: string, dataType: string, extra: { description?: string; options?: { value: string }[]; messenger_writable?: boolean } = {}): DataAttribute {
+  defineAttribute(model: Model, name: string, dataType: string, extra: { description?: string; options?: string[]; messenger_writable?: boolean } = {}): DataAttribute {
     const existing = this.customAttribute(model, name);
     if (existing) return existing;
     const at = this.ws.nowSec();
@@ -182,13 +187,12 @@ export class DataAttributes {
     const field = `custom_attributes.${name}`;
     const wrong = () => badParam(`Custom attribute '${name}' expects a value of type ${attr.data_type}`, field);
     // "" is how clients clear a value (null is rejected); for a non-text attribute it empties it
-    if (value === '') return attr.data_type === 'string' || attr.data_type === 'options' ? '' : null;
+    if (value === '') return attr.data_type === 'string' ? '' : null;
     switch (attr.data_type) {
       case 'string':
-      case 'options':
         if (typeof value !== 'string') throw wrong();
         // A list attribute rejects values outside its options (PR #457 behaviour; stricter catches more)
-        if (attr.options && !attr.options.some((o) => o.value === value)) throw badParam(`'${value}' is not one of the options of '${name}'`, field);
+        if (attr.options && !attr.options.includes(value)) throw badParam(`'${value}' is not one of the options of '${name}'`, field);
         return value;
       case 'integer':
         if (typeof value !== 'number' || !Number.isInteger(value)) throw wrong();

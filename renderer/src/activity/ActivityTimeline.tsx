@@ -1,5 +1,5 @@
 // A contact's or company's timeline in the side panel: events (with their metadata), stage
-// changes and messages, newest first, older pages on request; the first touch (how the person
+// changes, messages and notes (with author), newest first, older pages on request; the first touch (how the person
 // first arrived); and, for a contact, a pull of its last 90 days of events from Intercom. A
 // company's timeline merges all its users', each line naming its contact.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
@@ -22,6 +22,7 @@ const contactName = (c: { name: string | null; email: string | null }) => c.name
 
 const SOURCE_WORDS: Record<string, string> = { local: 'Lead Console', website: 'Website', import: 'Import', intercom: 'Intercom' };
 const MESSAGE_STATUS: Record<string, string> = { queued: 'waits for Intercom', sent: 'sent', failed: 'failed', discarded: 'discarded' };
+const NOTE_STATE: Record<string, string> = { waiting: 'waits for Intercom', sending: 'sending', synced: '', failed: 'not sent' };
 
 export type TimelineTarget = { kind: 'contact'; id: string } | { kind: 'company'; id: string; userIds: string[] };
 
@@ -63,7 +64,7 @@ export function ActivityTimeline({ target }: { target: TimelineTarget }) {
     void load();
   }, [load]);
 
-  // events name no contact in their `changed` ids; stage moves and messages change the contact (or company)
+  // events name no contact in their `changed` ids; stage moves, messages and notes change the contact (or company)
   useChanged(['event'], () => void load(), { delay: 250 });
   const ids = target.kind === 'company' ? [target.id, ...target.userIds] : [target.id];
   useChanged(['contact', 'company'], () => void load(), { ids, delay: 250 });
@@ -94,7 +95,7 @@ export function ActivityTimeline({ target }: { target: TimelineTarget }) {
       {data?.firstTouch && <FirstTouch touch={data.firstTouch} company={target.kind === 'company'} />}
       {data && data.items.length === 0 && (
         <p className="muted rec-none" data-testid="timeline-empty">
-          {target.kind === 'contact' ? 'No activity yet: no events, stage changes or messages.' : 'No activity from its users yet.'}
+          {target.kind === 'contact' ? 'No activity yet: no events, stage changes, messages or notes.' : 'No activity from its users yet.'}
         </p>
       )}
       {data && data.items.length > 0 && (
@@ -159,6 +160,11 @@ function TimelineRow({ item, showContact }: { item: TimelineItem; showContact: b
         </button>
       )}
       {item.kind === 'event' && <EventDetails event={item.event} />}
+      {item.kind === 'note' && (
+        <p className="tl-note" data-testid="timeline-note-body">
+          {item.note.body}
+        </p>
+      )}
     </li>
   );
 }
@@ -183,6 +189,16 @@ function ItemWhat({ item }: { item: TimelineItem }) {
         <>
           {what}
           <span className={`muted tl-msg-${m.status}`}> ({MESSAGE_STATUS[m.status] ?? m.status})</span>
+        </>
+      );
+    }
+    case 'note': {
+      const n = item.note;
+      const state = NOTE_STATE[n.syncState];
+      return (
+        <>
+          Note <span className="muted" data-testid="timeline-note-author">by {n.author ?? 'someone'}</span>
+          {state && <span className="muted"> ({state})</span>}
         </>
       );
     }

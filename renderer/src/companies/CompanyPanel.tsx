@@ -22,6 +22,7 @@ import { SyncBadge } from '../contact/SyncBadge';
 import { useRecord } from '../contact/useRecord';
 import { useUnlink } from '../contact/useUnlink';
 import { UserLinker } from './UserLinker';
+import { TagsSection } from '../contact/TagsSection';
 import { confirmAction } from '../ui/Dialog';
 import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL, plural } from '../ui/labels';
@@ -210,6 +211,8 @@ function CompanyBody({
         )}
         <UserLinker companyId={id} linkedIds={data.users.map((u) => u.id)} onLinked={() => void reload()} />
       </section>
+
+      <TagsSection target={{ type: 'company', id, label: data.name }} />
 
       <ActivityTimeline target={{ kind: 'company', id, userIds: data.users.map((u) => u.id) }} />
 

@@ -28,7 +28,7 @@ export interface ComposedMessage {
 export function MessageComposer({
   target,
   many,
-  canEmail = true,
+  emailBlocked = null,
   onSend,
   onCancel,
   autoFocus = true,
@@ -37,7 +37,8 @@ export function MessageComposer({
   target: BulkTarget;
   /** A bulk send: the button counts the recipients and the send is confirmed after. */
   many: boolean;
-  canEmail?: boolean;
+  /** Why this contact cannot get an email (`short` beside the choice, `why` in a sentence), or null: it can. */
+  emailBlocked?: { short: string; why: string } | null;
   /** Sends (or counts and confirms); a thrown error is shown on its field. */
   onSend: (m: ComposedMessage) => Promise<void>;
   onCancel: () => void;
@@ -45,6 +46,7 @@ export function MessageComposer({
 }) {
   const client = useClient();
   const uid = useId();
+  const canEmail = emailBlocked === null;
   const [channel, setChannel] = useState<MessageChannel>('inapp');
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
@@ -216,11 +218,24 @@ export function MessageComposer({
           <input type="radio" name={`${uid}-channel`} value="inapp" checked={channel === 'inapp'} onChange={() => setChannel('inapp')} autoFocus={autoFocus} />
           In-app message
         </label>
-        <label title={canEmail ? undefined : 'This contact has no email address'}>
-          <input type="radio" name={`${uid}-channel`} value="email" checked={channel === 'email'} onChange={() => setChannel('email')} disabled={!canEmail} />
-          Email{!canEmail && <span className="muted"> (no email address)</span>}
+        <label>
+          <input
+            type="radio"
+            name={`${uid}-channel`}
+            value="email"
+            checked={channel === 'email'}
+            onChange={() => setChannel('email')}
+            disabled={!canEmail}
+            aria-describedby={emailBlocked ? `${uid}-email-blocked` : undefined}
+          />
+          Email{emailBlocked && <span className="muted"> ({emailBlocked.short})</span>}
         </label>
       </fieldset>
+      {emailBlocked && (
+        <p id={`${uid}-email-blocked`} className="muted rec-hint" data-testid="composer-email-blocked">
+          {emailBlocked.why}
+        </p>
+      )}
       {errorOf('channel')}
       {channel === 'email' && (
         <div className="field">

@@ -15,6 +15,7 @@ import './conflicts.css';
 import { groupByRecord } from '../ui/groupByRecord';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { PageTitle } from '../ui/PageTitle';
+import { ownerName, useTeam, useTeamFeed } from '../state/teamStore';
 
 const PAGE = 100;
 
@@ -23,6 +24,9 @@ const recordName = (g: { entityType: Conflict['entityType']; label: string | nul
 
 export function ConflictsView() {
   const client = useClient();
+  // an owner's conflict names the admins: redrawn when the team loads
+  useTeamFeed();
+  useTeam();
   const panel = useNav((s) => s.panel);
   const openContact = useNav((s) => s.openContact);
   const openCompany = useNav((s) => s.openCompany);
@@ -135,11 +139,11 @@ export function ConflictsView() {
                           <dl className="conflict-values">
                             <div>
                               <dt>In Lead Console:</dt>
-                              <dd data-testid="conflict-local">{formatFieldValue(c.field, c.localValue, c.entityType)}</dd>
+                              <dd data-testid="conflict-local">{formatFieldValue(c.field, c.localValue, c.entityType, ownerName)}</dd>
                             </div>
                             <div>
                               <dt>In Intercom:</dt>
-                              <dd data-testid="conflict-remote">{formatFieldValue(c.field, c.remoteValue, c.entityType)}</dd>
+                              <dd data-testid="conflict-remote">{formatFieldValue(c.field, c.remoteValue, c.entityType, ownerName)}</dd>
                             </div>
                           </dl>
                           <div className="conflict-actions">
@@ -147,7 +151,7 @@ export function ConflictsView() {
                               type="button"
                               onClick={() => void resolve(c, 'local')}
                               disabled={busy}
-                              aria-label={`Keep mine: ${field} of ${recordName(g)} stays ${formatFieldValue(c.field, c.localValue, c.entityType)}`}
+                              aria-label={`Keep mine: ${field} of ${recordName(g)} stays ${formatFieldValue(c.field, c.localValue, c.entityType, ownerName)}`}
                             >
                               Keep mine
                             </button>
@@ -156,7 +160,7 @@ export function ConflictsView() {
                               className="secondary"
                               onClick={() => void resolve(c, 'remote')}
                               disabled={busy}
-                              aria-label={`Keep Intercom's: ${field} of ${recordName(g)} becomes ${formatFieldValue(c.field, c.remoteValue, c.entityType)}`}
+                              aria-label={`Keep Intercom's: ${field} of ${recordName(g)} becomes ${formatFieldValue(c.field, c.remoteValue, c.entityType, ownerName)}`}
                             >
                               Keep Intercom's
                             </button>

@@ -1,7 +1,7 @@
 // The lead page in the side panel: every field edits in place, the stage moves forward freely
 // and back only after a confirmation, the sign-up flow, its companies (link, unlink, create) and
-// who moved it when, its messages, and a note when fields conflict with Intercom. It follows the
-// engine's pushed changes without losing an edit in progress.
+// who moved it when, its messages and notes, and a warning when fields conflict with Intercom.
+// It follows the engine's pushed changes without losing an edit in progress.
 import { useCallback, useState } from 'react';
 import { ActivityTimeline } from '../activity/ActivityTimeline';
 import type { MethodInput, MethodOutput } from '../../../shared/api';
@@ -16,14 +16,21 @@ import { StageSteps } from '../ui/StageSteps';
 import { COMPANY_STAGE_LABEL, CONTACT_STAGE_LABEL, ROLE_LABEL } from '../ui/labels';
 import { When } from '../ui/When';
 import { CompanyLinker } from './CompanyLinker';
+import { TagsSection } from './TagsSection';
 import { ConflictBanner } from './ConflictBanner';
 import { CustomAttributesEditor } from './CustomAttributesEditor';
 import { EditableField } from './EditableField';
+import { EmailConsent } from './EmailConsent';
 import { existingIdOf } from './fieldErrors';
 import { MessagesSection } from './MessagesSection';
+import { NotesSection } from './NotesSection';
+import { OwnerField } from './OwnerField';
+import { useTeamFeed } from '../state/teamStore';
 import { parseEmail, parseName, parsePhone, parseRef } from './parsers';
 import { SignUpForm } from './SignUpForm';
+import { MergeDialog } from '../merges/MergeDialog';
 import { RecordChanges } from './RecordChanges';
+import { ArchivedNote, RemoveSection } from './RemoveSection';
 import { StageHistory } from './StageHistory';
 import { SyncBadge } from './SyncBadge';
 import { useRecord } from './useRecord';
@@ -42,8 +49,9 @@ export function ContactPanel({ id }: { id: string }) {
   const rec = useRecord<Detail>(load);
   const companyIds = rec.data?.companies.map((c) => c.id) ?? [];
   useChanged(['contact', 'company'], () => void rec.reload(), { ids: [id, ...companyIds] });
+  useTeamFeed();
 
-  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been merged or removed in Intercom." />;
+  if (rec.gone || !rec.data) return <RecordStates kind="contact" rec={rec} goneText="This contact no longer exists. It may have been deleted, merged or removed in Intercom." />;
   return <ContactBody data={rec.data} reload={rec.reload} patch={rec.patch} loadError={rec.error} />;
 }
 
@@ -64,6 +72,7 @@ function ContactBody({
   const openCompany = useNav((s) => s.openCompany);
   const [stageBusy, setStageBusy] = useState(false);
   const [signUpOpen, setSignUpOpen] = useState(false);
+  const [mergeInto, setMergeInto] = useState<{ into: string | null } | null>(null);
   const { unlinking, unlink } = useUnlink('contact', reload);
   const id = data.id;
   const journal = useRecordChanges('contact', id);
@@ -130,7 +139,14 @@ function ContactBody({
         <CloseButton onClose={closePanel} />
       </div>
       {loadError !== null && <LoadError error={loadError} onRetry={() => void reload()} />}
+      <ArchivedNote contact={data} label={label} onDone={() => void reload()} />
       <ConflictBanner entityId={id} />
+      <div className="rec-actions">
+        <button type="button" className="secondary" onClick={() => setMergeInto({ into: null })} data-testid="merge-into">
+          Merge into…
+        </button>
+      </div>
+      {mergeInto && <MergeDialog fromId={id} intoId={mergeInto.into} onClose={() => setMergeInto(null)} />}
 
       {data.sameEmail.length > 0 && (
         <div className="rec-note" role="note" data-testid="same-email">
@@ -143,7 +159,10 @@ function ContactBody({
                 <button type="button" className="link" onClick={() => openContact(c.id)}>
                   {contactLabel(c)}
                 </button>
-                <span className="muted"> {ROLE_LABEL[c.role]}</span>
+                <span className="muted"> {ROLE_LABEL[c.role]}</span>{' '}
+                <button type="button" className="link" onClick={() => setMergeInto({ into: c.id })} data-testid="same-email-merge">
+                  Merge into it…
+                </button>
               </li>
             ))}
           </ul>
@@ -180,6 +199,7 @@ function ContactBody({
 
       <section className="rec-section" aria-labelledby="contact-fields-h">
         <h3 id="contact-fields-h">Details</h3>
+        <OwnerField ownerId={data.ownerId} onSave={(ownerId) => save({ ownerId })} />
         <EditableField label="Name" value={data.name ?? ''} parse={parseName} onSave={(v) => save({ name: v })} emptyText="Add a name" testId="field-name" />
         <EditableField
           label="Email"
@@ -217,6 +237,7 @@ function ContactBody({
           errorExtra={conflictExtra}
           testId="field-externalId"
         />
+        <EmailConsent unsubscribed={data.unsubscribedFromEmails} onSave={(v) => save({ unsubscribedFromEmails: v })} />
         <dl className="rec-meta">
           <div>
             <dt>Created</dt>
@@ -272,7 +293,11 @@ function ContactBody({
         <CompanyLinker contactId={id} linkedIds={data.companies.map((c) => c.id)} onLinked={() => void reload()} />
       </section>
 
+      <TagsSection target={{ type: 'contact', id, label }} />
+
       <MessagesSection contact={data} />
+
+      <NotesSection contactId={id} />
 
       <ActivityTimeline target={{ kind: 'contact', id }} />
 
@@ -290,6 +315,8 @@ function ContactBody({
         <h3 id="contact-changes-h">Changes made here</h3>
         <RecordChanges changes={journal.changes} onUndo={undo} testId="contact-changes" />
       </section>
+
+      <RemoveSection contact={data} label={label} onDone={() => void reload()} />
     </div>
   );
 }

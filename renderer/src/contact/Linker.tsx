@@ -35,10 +35,19 @@ export interface LinkerProps<T> {
   /** Links the picked record; returns what the toast says. */
   link(item: T): Promise<string>;
   /** When given, the last option makes a new record from the typed text (then links it). */
-  create?: { optionText(text: string): string; run(text: string): Promise<T> };
+  create?: {
+    optionText(text: string): string;
+    run(text: string): Promise<T>;
+    /** Whether to offer it for this text and these results (default: for any text); a tag is not offered again under its own name. */
+    offer?(text: string, results: readonly T[]): boolean;
+    /** What the toast says after creating (default: "Created … and linked it"). */
+    done?(item: T): string;
+  };
   /** Names the field in an error message ("Company: ..."). */
   errorSubject: string;
   onLinked(message: string): void;
+  /** Test id of the spoken status, where a page has more than one picker (default 'linker-status'). */
+  statusTestId?: string;
 }
 
 export function Linker<T>(props: LinkerProps<T>) {
@@ -80,7 +89,7 @@ export function Linker<T>(props: LinkerProps<T>) {
           const moves = movesPending.current;
           movesPending.current = 0;
           const p = latestProps.current;
-          const shown = items.filter((item) => !p.excludeIds.includes(p.idOf(item))).length + (p.create && q ? 1 : 0);
+          const shown = items.filter((item) => !p.excludeIds.includes(p.idOf(item))).length + (p.create && q && (p.create.offer?.(q, items) ?? true) ? 1 : 0);
           setActive(moves === 0 ? -1 : moveIn(shown, -1, moves));
         })
         .catch(() => {
@@ -101,7 +110,7 @@ export function Linker<T>(props: LinkerProps<T>) {
   const typed = text.trim();
   const options: Option<T>[] = [
     ...results.filter((item) => !excluded.has(idOf(item))).map((item): Option<T> => ({ kind: 'found', item })),
-    ...(create && typed ? [{ kind: 'create', text: typed } as const] : []),
+    ...(create && typed && (create.offer?.(typed, results) ?? true) ? [{ kind: 'create', text: typed } as const] : []),
   ];
   const activeIndex = Math.min(active, options.length - 1);
   // Enter on an answer to older text could link the wrong record or create a duplicate
@@ -119,7 +128,7 @@ export function Linker<T>(props: LinkerProps<T>) {
       const message = await props.link(item);
       setText('');
       setOpen(false);
-      props.onLinked(o.kind === 'create' ? `Created ${subject} and linked it` : message);
+      props.onLinked(o.kind === 'create' ? (create!.done?.(item) ?? `Created ${subject} and linked it`) : message);
     } catch (e) {
       setError(e instanceof InputError ? e.message : describeFieldError(e, subject));
     } finally {
@@ -172,7 +181,7 @@ export function Linker<T>(props: LinkerProps<T>) {
   let status = '';
   if (open && fresh && typed) {
     const parts = [found === 0 ? 'No match.' : `${found} ${found === 1 ? 'match' : 'matches'}: ↓ to choose, Enter to pick.`];
-    if (create) parts.push(`The last option is ${create.optionText(typed)}.`);
+    if (create && (create.offer?.(typed, results) ?? true)) parts.push(`The last option is ${create.optionText(typed)}.`);
     status = parts.join(' ');
   }
 
@@ -234,7 +243,7 @@ export function Linker<T>(props: LinkerProps<T>) {
         }}
       />
       {list}
-      <p className="visually-hidden" role="status" aria-live="polite" data-testid="linker-status">
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid={props.statusTestId ?? 'linker-status'}>
         {status}
       </p>
       {error && (

@@ -36,7 +36,16 @@ function useUntil(iso: string | null): boolean {
   return waiting;
 }
 
-export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'role' | 'email' | 'name'> }) {
+/** Why no email can go to this contact, in the composer's words; null when one can. */
+function emailBlockedFor(contact: Pick<Contact, 'email' | 'name' | 'unsubscribedFromEmails'>): { short: string; why: string } | null {
+  const who = contact.name ?? contact.email ?? 'This contact';
+  if (!contact.email) return { short: 'no email address', why: `${who} has no email address; an in-app message can still reach them.` };
+  // consent: unsubscribing closes email only; in-app messages are not email
+  if (contact.unsubscribedFromEmails) return { short: 'unsubscribed', why: `${who} unsubscribed from emails, so no email can be sent; an in-app message can still reach them.` };
+  return null;
+}
+
+export function MessagesSection({ contact }: { contact: Pick<Contact, 'id' | 'role' | 'email' | 'name' | 'unsubscribedFromEmails'> }) {
   const client = useClient();
   const uid = useId();
   const id = contact.id;
@@ -256,7 +265,7 @@ function SendForm({
   onCancel,
   onSent,
 }: {
-  contact: Pick<Contact, 'id' | 'email' | 'name'>;
+  contact: Pick<Contact, 'id' | 'email' | 'name' | 'unsubscribedFromEmails'>;
   onCancel: () => void;
   onSent: () => void;
 }) {
@@ -266,7 +275,7 @@ function SendForm({
       <MessageComposer
         target={{ kind: 'ids', ids: [contact.id] }}
         many={false}
-        canEmail={Boolean(contact.email)}
+        emailBlocked={emailBlockedFor(contact)}
         onCancel={onCancel}
         onSend={async (m) => {
           const sent = await client.call('messages.send', { contactId: contact.id, ...m });

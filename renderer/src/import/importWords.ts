@@ -25,6 +25,8 @@ export const TARGET_LABEL: Record<Target, string> = {
   companyExternalId: 'Company id',
   companyName: 'Company name',
   companies: 'Companies (names separated by ;)',
+  owner: 'Owner (email or name of a team member)',
+  tags: 'Tags (separated by commas)',
   plan: 'Plan',
   monthlySpend: 'Monthly spend',
   companyStage: 'Company stage',

@@ -15,10 +15,38 @@ import { When } from '../ui/When';
 import { useSecondsLeft } from '../ui/useSecondsLeft';
 import { currentTarget, dismissUndo, runBulk, undoBulk, useBulkUndo, visibleExportColumns } from './bulkActions';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { TagChoice } from './TagChoice';
 import { useLeads } from './leadsStore';
 import { Popover } from './Popover';
 import { OverflowRow } from '../ui/OverflowRow';
-import { setStageOfSelection } from './selection';
+import { setArchivedOfSelection, setStageOfSelection } from './selection';
+import { ownerName as nameOfOwner, useTeam } from '../state/teamStore';
+
+/** The team to assign to (me first), and "Nobody" to take the owner away. */
+function OwnerChoices({ onPick }: { onPick: (ownerId: string | null, name: string) => void }) {
+  const admins = useTeam((s) => s.admins);
+  const me = useTeam((s) => s.me);
+  const team = { admins, me };
+  const active = admins.filter((a) => a.active);
+  const ordered = [...active.filter((a) => a.id === me?.adminId), ...active.filter((a) => a.id !== me?.adminId)];
+  return (
+    <>
+      {ordered.length === 0 && <span className="popover-heading">No team yet: sync to read it from Intercom</span>}
+      {ordered.map((a) => (
+        <button key={a.id} type="button" className="secondary" onClick={() => onPick(a.id, nameOfOwner(a.id, team))}>
+          {nameOfOwner(a.id, team)}
+        </button>
+      ))}
+      <button type="button" className="secondary" onClick={() => onPick(null, 'nobody')}>
+        Nobody (remove the owner)
+      </button>
+    </>
+  );
+}
+
+
+/** What the bar offers on archived contacts: everything else changes them, which waits for a restore. */
+const IN_ARCHIVED_VIEW = new Set(['archive', 'export', 'clear']);
 
 export function BulkBar() {
   const client = useClient();
@@ -30,6 +58,7 @@ export function BulkBar() {
   useLeads((s) => s.filter);
   useLeads((s) => s.search);
   useLeads((s) => s.result?.total);
+  const archivedView = useLeads((s) => s.filter.archived === true);
   const [messageOpen, setMessageOpen] = useState(false);
   const choice = currentTarget();
   if (!choice && !note) return null;
@@ -103,6 +132,55 @@ export function BulkBar() {
                 ),
               },
               {
+                key: 'owner',
+                node: (
+                  <Popover menu="bulkOwner" label="Assign owner" buttonText="Assign owner ▾" testId="bulk-owner-menu">
+                    <OwnerChoices
+                      onPick={(ownerId, ownerName) => {
+                        setOpenMenu(null);
+                        void runBulk(client, { type: 'setOwner', ownerId }, { ownerName });
+                      }}
+                    />
+                  </Popover>
+                ),
+              },
+              {
+                key: 'tag',
+                node: (
+                  <Popover menu="bulkTag" label="Add tag" buttonText="Add tag ▾" testId="bulk-tag-menu">
+                    <div className="popover-group popover-company">
+                      <TagChoice
+                        label="Find a tag to add"
+                        onPick={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'addTag', name, create: false });
+                        }}
+                        onCreate={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'addTag', name, create: true });
+                        }}
+                      />
+                    </div>
+                  </Popover>
+                ),
+              },
+              {
+                key: 'untag',
+                node: (
+                  <Popover menu="bulkUntag" label="Remove tag" buttonText="Remove tag ▾" testId="bulk-untag-menu">
+                    <div className="popover-group popover-company">
+                      <TagChoice
+                        label="Find a tag to remove"
+                        onPick={(name) => {
+                          setOpenMenu(null);
+                          void runBulk(client, { type: 'removeTag', name });
+                        }}
+                      />
+                    </div>
+                  </Popover>
+                ),
+              },
+              {
                 key: 'message',
                 node: (
                   <button type="button" className="secondary" onClick={() => setMessageOpen(true)}>
@@ -118,6 +196,18 @@ export function BulkBar() {
                   </button>
                 ),
               },
+              ...(count > 0
+                ? [
+                    {
+                      key: 'archive',
+                      node: (
+                        <button type="button" className="secondary" onClick={() => void setArchivedOfSelection(client, !archivedView)} data-testid="bulk-archive">
+                          {archivedView ? 'Restore' : 'Archive'}
+                        </button>
+                      ),
+                    },
+                  ]
+                : []),
               {
                 key: 'export',
                 node: (
@@ -138,7 +228,7 @@ export function BulkBar() {
                     },
                   ]
                 : []),
-            ]}
+            ].filter((item) => !archivedView || IN_ARCHIVED_VIEW.has(item.key))}
           />
         </>
       )}

@@ -8,6 +8,9 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, 
 import type { ContactListItem } from '../../../shared/domain';
 import { useNav } from '../state/navStore';
 import { CONTACT_STAGE_LABEL, formatDateTime, formatRelative, ROLE_LABEL, SYNC_HINT, SYNC_LABEL } from '../ui/labels';
+import { ownerName, useTeam } from '../state/teamStore';
+
+type TeamView = Parameters<typeof ownerName>[1];
 import { CHECKBOX_COLUMN_WIDTH, COLUMNS, type ColumnDef, type ColumnId } from './columns';
 import { PAGE_SIZE, type LeadsLoader } from './leadsLoader';
 import { useLeads } from './leadsStore';
@@ -75,6 +78,7 @@ export function LeadsGrid({ loader }: { loader: LeadsLoader }) {
   const activeIndex = useLeads((s) => s.activeIndex);
   const selected = useLeads((s) => s.selected);
   const loading = useLeads((s) => s.loading);
+  const team = useTeam();
   const total = result?.total ?? 0;
   const scrollRef = useRef<HTMLDivElement>(null);
   const scaleRef = useRef(1);
@@ -185,6 +189,7 @@ export function LeadsGrid({ loader }: { loader: LeadsLoader }) {
                 selected={contact !== undefined && selected.has(contact.id)}
                 active={item.index === activeIndex}
                 loader={loader}
+                team={team}
               />
             );
           })}
@@ -288,7 +293,7 @@ function ColumnResizer({ id, label, width }: { id: ColumnId; label: string; widt
 }
 
 /** Text, tooltip and extra class of one cell (see GridRow for why this is plain data). */
-function cellContent(column: ColumnId, c: ContactListItem, name: string): { text: string; title?: string; className?: string } {
+function cellContent(column: ColumnId, c: ContactListItem, name: string, team: TeamView): { text: string; title?: string; className?: string } {
   switch (column) {
     case 'name':
       return { text: name, title: name, className: c.name ? 'lead-name' : 'lead-name muted' };
@@ -303,12 +308,20 @@ function cellContent(column: ColumnId, c: ContactListItem, name: string): { text
       const names = c.companies.map((co) => co.name).join(', ');
       return { text: names, title: names || undefined };
     }
+    case 'tags': {
+      const names = c.tags.join(', ');
+      return { text: names, title: names || undefined };
+    }
     case 'lastActivity':
       return { text: formatRelative(c.lastActivityAt), title: formatDateTime(c.lastActivityAt) || undefined };
     case 'created':
       return { text: formatRelative(c.createdAt), title: formatDateTime(c.createdAt) };
     case 'syncState':
       return { text: SYNC_LABEL[c.syncState], title: SYNC_HINT[c.syncState], className: `sync-${c.syncState}` };
+    case 'owner': {
+      const owner = ownerName(c.ownerId, team);
+      return { text: owner, title: owner || 'Nobody owns this contact' };
+    }
   }
 }
 
@@ -327,7 +340,10 @@ const GridRow = memo(function GridRow({
   selected,
   active,
   loader,
+  team,
 }: {
+  /** The team as loaded (a new object when it changes, so rows show new owner names). */
+  team: TeamView;
   index: number;
   top: number;
   /** Undefined while the row's page loads. */
@@ -388,7 +404,7 @@ const GridRow = memo(function GridRow({
         />
       </div>
       {columns.map((col) => {
-        const cell = contact ? cellContent(col.id, contact, name) : EMPTY_CELL;
+        const cell = contact ? cellContent(col.id, contact, name, team) : EMPTY_CELL;
         // Text sits right in the cell (one element per cell keeps style and layout work per row
         // small); only the stage and role badges need their own element.
         return (

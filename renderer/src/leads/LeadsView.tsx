@@ -9,6 +9,7 @@ import { isKey } from '../state/keymap';
 import { describeError } from '../state/toastStore';
 import { isTypingTarget, useShortcut } from '../state/shortcuts';
 import { useChanged } from '../state/useChanged';
+import { ownerName, useTeam, useTeamFeed } from '../state/teamStore';
 import { CONTACT_STAGE_LABEL, plural, ROLE_LABEL, SYNC_LABEL } from '../ui/labels';
 import { COLUMNS } from './columns';
 import { LeadsGrid } from './LeadsGrid';
@@ -16,6 +17,7 @@ import { LeadsLoader, PAGE_SIZE } from './leadsLoader';
 import { currentQuery, filterChips, hasFilters, queryKey, useLeads, type FilterChip } from './leadsStore';
 import { Popover } from './Popover';
 import { CompanyFilterSearch } from './CompanyFilterSearch';
+import { TagChoice } from './TagChoice';
 import { BulkBar, BulkHistory } from './BulkBar';
 import { exportView } from './bulkActions';
 import { OverflowRow } from '../ui/OverflowRow';
@@ -79,6 +81,8 @@ export function LeadsView() {
   // One loader per client; its own state is only request bookkeeping.
   const loader = useMemo(() => new LeadsLoader(client), [client]);
   const searchRef = useRef<HTMLInputElement>(null);
+  // owner names for the column, the filter and the bulk "Assign owner"
+  useTeamFeed();
 
   // A layout effect: the first request leaves before the first paint rather than after it.
   useLayoutEffect(() => loader.start(), [loader]);
@@ -186,8 +190,13 @@ function TotalCount() {
   );
 }
 
+/** An owner choice in words: "Nobody", "Me", or the admin's name. */
+export const ownerChoiceWords = (value: string): string => (value === 'none' ? 'Nobody' : value === 'me' ? 'Me' : ownerName(value));
+
 const chipLabel = (chip: FilterChip): string => {
   switch (chip.kind) {
+    case 'owner':
+      return `Owner: ${ownerChoiceWords(chip.value)}`;
     case 'stage':
       return `Stage: ${CONTACT_STAGE_LABEL[chip.value]}`;
     case 'role':
@@ -196,6 +205,10 @@ const chipLabel = (chip: FilterChip): string => {
       return `Sync: ${SYNC_LABEL[chip.value]}`;
     case 'company':
       return `Company: ${chip.name}`;
+    case 'archived':
+      return 'Archived';
+    case 'tag':
+      return `Tag: ${chip.name}`;
     case 'segment':
       return `Segment: ${chip.name}`;
     case 'rule':
@@ -223,6 +236,8 @@ function ExportButton() {
 
 function FilterChips() {
   const filter = useLeads((s) => s.filter);
+  // owner chips name the admin: redrawn when the team loads
+  useTeam();
   const removeFilter = useLeads((s) => s.removeFilter);
   const chips = filterChips(filter);
   if (chips.length === 0) return null;
@@ -280,11 +295,39 @@ function AddFilterMenu() {
           </button>
         ))}
       </div>
+      <OwnerFilterGroup picked={filter.owner} onPick={(owner) => pick({ owner: [owner] })} />
+      <div role="group" aria-label="Archived" className="popover-group">
+        <span className="popover-heading">Archived</span>
+        <button type="button" className="secondary" disabled={filter.archived === true} onClick={() => pick({ archived: true })} data-testid="filter-archived">
+          Archived contacts only
+        </button>
+      </div>
       <div role="group" aria-label="Company" className="popover-group popover-company">
         <span className="popover-heading">Company</span>
         <CompanyFilterSearch onPick={(company) => pick({ company })} />
       </div>
+      <div role="group" aria-label="Tag" className="popover-group popover-company">
+        <span className="popover-heading">Tag</span>
+        <TagChoice label="Find a tag to filter by" onPick={(tag) => pick({ tag })} />
+      </div>
     </Popover>
+  );
+}
+
+function OwnerFilterGroup({ picked, onPick }: { picked: string[]; onPick: (owner: string) => void }) {
+  const admins = useTeam((s) => s.admins);
+  const me = useTeam((s) => s.me);
+  const choices = ['me', 'none', ...admins.filter((a) => a.active && a.id !== me?.adminId).map((a) => a.id)];
+  return (
+    <div role="group" aria-label="Owner" className="popover-group">
+      <span className="popover-heading">Owner</span>
+      {choices.map((v) => (
+        <button key={v} type="button" className="secondary" disabled={picked.includes(v) || (v === 'me' && !me)} onClick={() => onPick(v)}>
+          <span className="visually-hidden">Owner: </span>
+          {ownerChoiceWords(v)}
+        </button>
+      ))}
+    </div>
   );
 }
 

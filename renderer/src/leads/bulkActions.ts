@@ -29,6 +29,8 @@ const EXPORT_COLUMN: Record<ColumnId, ExportColumn> = {
   role: 'role',
   stage: 'stage',
   companies: 'companies',
+  owner: 'owner',
+  tags: 'tags',
   lastActivity: 'lastActivityAt',
   created: 'createdAt',
   syncState: 'syncState',
@@ -52,6 +54,8 @@ export function currentTarget(): TargetChoice | null {
   if (s.selected.size > 0) return { target: { kind: 'ids', ids: [...s.selected] }, words: `${s.selected.size.toLocaleString()} selected` };
   const q = { search: s.search, filter: s.filter, sort: s.sort };
   if (!s.filter.segment && !s.filter.rule) return null;
+  // archived contacts are acted on only as a selection (restore), never as "everyone shown"
+  if (s.filter.archived) return null;
   const total = s.result?.total;
   // nobody shown: nothing to act on (an undo is still offered apart)
   if (total === 0) return null;
@@ -63,7 +67,7 @@ export function currentTarget(): TargetChoice | null {
 }
 
 /** "Set stage to Signed up", the start of every sentence about an action. */
-export function actionWords(action: BulkAction, names: { companyName?: string } = {}): string {
+export function actionWords(action: BulkAction, names: { companyName?: string; ownerName?: string } = {}): string {
   switch (action.type) {
     case 'setStage':
       return `Set stage to ${CONTACT_STAGE_LABEL[action.stage]}`;
@@ -77,6 +81,12 @@ export function actionWords(action: BulkAction, names: { companyName?: string } 
       return action.channel === 'email' ? `Send the email “${action.subject ?? ''}”` : 'Send the in-app message';
     case 'flush':
       return 'Flush pending messages';
+    case 'setOwner':
+      return action.ownerId === null ? 'Remove the owner' : `Assign to ${names.ownerName ?? 'the owner'}`;
+    case 'addTag':
+      return action.create ? `Create tag “${action.name}” and add it` : `Add tag “${action.name}”`;
+    case 'removeTag':
+      return `Remove tag “${action.name}”`;
     case 'export':
       return 'Export';
   }
@@ -203,7 +213,7 @@ export async function exportView(client: Client): Promise<void> {
  * Counts, asks, runs. `names` gives words the action itself does not carry (a company's name).
  * Resolves true when it ran.
  */
-export async function runBulk(client: Client, action: BulkAction, names: { companyName?: string } = {}): Promise<boolean> {
+export async function runBulk(client: Client, action: BulkAction, names: { companyName?: string; ownerName?: string } = {}): Promise<boolean> {
   const choice = currentTarget();
   if (!choice) return false;
   const what = actionWords(action, names);

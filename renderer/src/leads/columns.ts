@@ -4,7 +4,7 @@ import type { CONTACT_SORT_FIELDS } from '../../../shared/api';
 
 export type ContactSortField = (typeof CONTACT_SORT_FIELDS)[number];
 
-export const COLUMN_IDS = ['name', 'email', 'role', 'stage', 'companies', 'lastActivity', 'created', 'syncState'] as const;
+export const COLUMN_IDS = ['name', 'email', 'role', 'stage', 'companies', 'owner', 'tags', 'lastActivity', 'created', 'syncState'] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
 
 export interface ColumnDef {
@@ -22,6 +22,8 @@ export interface ColumnDef {
   grow?: number;
   /** The name identifies the row, so it cannot be hidden. */
   required?: boolean;
+  /** Hidden until the user shows it (Columns), so the default layout still fits its window. */
+  hiddenByDefault?: boolean;
 }
 
 // Defaults fit a 1280px-wide window next to the sidebar; wider columns scroll sideways, and on a
@@ -32,6 +34,9 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'role', label: 'Role', sortField: 'role', firstDir: 'asc', defaultWidth: 70 },
   { id: 'stage', label: 'Stage', sortField: 'stage', firstDir: 'asc', defaultWidth: 112 },
   { id: 'companies', label: 'Companies', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 2 },
+  // sorted by the owner's id through its index (fast at any size): owners come out grouped
+  { id: 'owner', label: 'Owner', sortField: 'owner', firstDir: 'asc', defaultWidth: 160, grow: 1 },
+  { id: 'tags', label: 'Tags', sortField: null, firstDir: 'asc', defaultWidth: 130, grow: 1, hiddenByDefault: true },
   { id: 'lastActivity', label: 'Last activity', sortField: 'lastActivityAt', firstDir: 'desc', defaultWidth: 120 },
   { id: 'created', label: 'Created', sortField: 'createdAt', firstDir: 'desc', defaultWidth: 124 },
   { id: 'syncState', label: 'Sync', sortField: 'syncState', firstDir: 'asc', defaultWidth: 90 },

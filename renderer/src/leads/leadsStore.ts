@@ -14,11 +14,17 @@ export interface LeadFilter {
   role: Role[];
   /** The name is kept only to label the chip; the query uses the id. */
   company: { id: string; name: string } | null;
+  /** Carries the tag of this name. */
+  tag: string | null;
   syncState: SyncState[];
+  /** Owned by one of these: admin ids, `none` (nobody), `me` (who I am in Settings). */
+  owner: string[];
   /** A saved segment's members (sidebar); the name only labels the chip. */
   segment: { id: string; name: string } | null;
   /** An ad hoc rule (a funnel drill-down), with the words its chip shows. */
   rule: { rule: SegmentRule; label: string } | null;
+  /** The Archived view: archived contacts only (the rest of the time they are hidden). */
+  archived?: boolean;
 }
 
 /** One removable chip: a single value of one filter. */
@@ -26,9 +32,12 @@ export type FilterChip =
   | { kind: 'stage'; value: ContactStage }
   | { kind: 'role'; value: Role }
   | { kind: 'syncState'; value: SyncState }
+  | { kind: 'owner'; value: string }
   | { kind: 'company'; id: string; name: string }
+  | { kind: 'tag'; name: string }
   | { kind: 'segment'; id: string; name: string }
-  | { kind: 'rule'; label: string };
+  | { kind: 'rule'; label: string }
+  | { kind: 'archived' };
 
 /** The chips for a filter, in a stable order. */
 export function filterChips(f: LeadFilter): FilterChip[] {
@@ -36,9 +45,12 @@ export function filterChips(f: LeadFilter): FilterChip[] {
     ...f.stage.map((value): FilterChip => ({ kind: 'stage', value })),
     ...f.role.map((value): FilterChip => ({ kind: 'role', value })),
     ...(f.company ? [{ kind: 'company', id: f.company.id, name: f.company.name } satisfies FilterChip] : []),
+    ...(f.tag ? [{ kind: 'tag', name: f.tag } satisfies FilterChip] : []),
     ...f.syncState.map((value): FilterChip => ({ kind: 'syncState', value })),
+    ...f.owner.map((value): FilterChip => ({ kind: 'owner', value })),
     ...(f.segment ? [{ kind: 'segment', id: f.segment.id, name: f.segment.name } satisfies FilterChip] : []),
     ...(f.rule ? [{ kind: 'rule', label: f.rule.label } satisfies FilterChip] : []),
+    ...(f.archived ? [{ kind: 'archived' } satisfies FilterChip] : []),
   ];
 }
 
@@ -68,9 +80,9 @@ export interface ColumnLayout {
   widths: Record<ColumnId, number>;
 }
 
-export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkHistory' | null;
+export type LeadsMenu = 'filter' | 'columns' | 'bulkStage' | 'bulkLink' | 'bulkOwner' | 'bulkTag' | 'bulkUntag' | 'bulkHistory' | null;
 
-export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, syncState: [], segment: null, rule: null };
+export const EMPTY_FILTER: LeadFilter = { stage: [], role: [], company: null, tag: null, syncState: [], owner: [], segment: null, rule: null };
 export const DEFAULT_SORT: LeadSort = { field: 'updatedAt', dir: 'desc' };
 
 interface LeadsState {
@@ -124,16 +136,19 @@ export function queryKey(q: LeadQuery): string {
     q.filter.stage,
     q.filter.role,
     q.filter.company?.id ?? null,
+    q.filter.tag,
     q.filter.syncState,
+    q.filter.owner,
     q.filter.segment?.id ?? null,
     q.filter.rule?.rule ?? null,
+    q.filter.archived === true,
     q.sort.field,
     q.sort.dir,
   ]);
 }
 
 export const hasFilters = (f: LeadFilter) =>
-  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.syncState.length > 0 || f.segment !== null || f.rule !== null;
+  f.stage.length > 0 || f.role.length > 0 || f.company !== null || f.tag !== null || f.syncState.length > 0 || f.owner.length > 0 || f.segment !== null || f.rule !== null || f.archived === true;
 
 /** The `contacts.list` input for a query (page and limit added by the caller). */
 export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
@@ -141,9 +156,12 @@ export function listInput(q: LeadQuery): MethodInput<'contacts.list'> {
   if (q.filter.stage.length) filter.stage = q.filter.stage;
   if (q.filter.role.length) filter.role = q.filter.role;
   if (q.filter.company) filter.companyId = q.filter.company.id;
+  if (q.filter.tag) filter.tag = q.filter.tag;
   if (q.filter.syncState.length) filter.syncState = q.filter.syncState;
+  if (q.filter.owner.length) filter.owner = q.filter.owner;
   if (q.filter.segment) filter.segmentId = q.filter.segment.id;
   if (q.filter.rule) filter.rule = q.filter.rule.rule;
+  if (q.filter.archived) filter.archived = true;
   return { search: q.search === '' ? undefined : q.search, filter, sort: q.sort };
 }
 
@@ -156,7 +174,7 @@ const defaultWidths = () => Object.fromEntries(COLUMNS.map((c) => [c.id, c.defau
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadColumnLayout(storage: Storage | undefined = globalThis.localStorage): ColumnLayout {
-  const layout: ColumnLayout = { hidden: [], widths: defaultWidths() };
+  const layout: ColumnLayout = { hidden: COLUMNS.filter((c) => c.hiddenByDefault).map((c) => c.id), widths: defaultWidths() };
   try {
     const raw = storage?.getItem(COLUMNS_STORAGE_KEY);
     if (!raw) return layout;
@@ -204,14 +222,19 @@ export const useLeads = create<LeadsState>()((set, get) => ({
   setSearch: (search) => set({ search }),
   addFilter(patch) {
     const f = get().filter;
+    // the Archived view is other people: a selection made outside it means nothing there
+    if (patch.archived !== undefined && patch.archived !== (f.archived ?? false)) set({ selected: new Set(), selectAllFor: null, selectionNote: null });
     set({
       filter: {
         stage: patch.stage ? patch.stage.reduce(withValue, f.stage) : f.stage,
         role: patch.role ? patch.role.reduce(withValue, f.role) : f.role,
         syncState: patch.syncState ? patch.syncState.reduce(withValue, f.syncState) : f.syncState,
+        owner: patch.owner ? patch.owner.reduce(withValue, f.owner) : f.owner,
         company: patch.company !== undefined ? patch.company : f.company,
+        tag: patch.tag !== undefined ? patch.tag : f.tag,
         segment: patch.segment !== undefined ? patch.segment : f.segment,
         rule: patch.rule !== undefined ? patch.rule : f.rule,
+        archived: patch.archived ?? f.archived,
       },
     });
   },
@@ -224,12 +247,18 @@ export const useLeads = create<LeadsState>()((set, get) => ({
         return set({ filter: { ...f, role: without(f.role, chip.value) } });
       case 'syncState':
         return set({ filter: { ...f, syncState: without(f.syncState, chip.value) } });
+      case 'owner':
+        return set({ filter: { ...f, owner: without(f.owner, chip.value) } });
       case 'company':
         return set({ filter: { ...f, company: null } });
+      case 'tag':
+        return set({ filter: { ...f, tag: null } });
       case 'segment':
         return set({ filter: { ...f, segment: null } });
       case 'rule':
         return set({ filter: { ...f, rule: null } });
+      case 'archived':
+        return set({ filter: { ...f, archived: false }, selected: new Set(), selectAllFor: null, selectionNote: null });
     }
   },
   clearSearchAndFilters: () => set({ search: '', filter: EMPTY_FILTER }),

@@ -81,3 +81,33 @@ export async function setStageOfSelection(client: Client, stage: ContactStage): 
     toast.error(e);
   }
 }
+
+/**
+ * Bulk archive or restore of the selection: counted first, confirmed with the numbers, then one
+ * change (contacts.setArchived) whose undo the change toast and Recent actions offer.
+ */
+export async function setArchivedOfSelection(client: Client, archived: boolean): Promise<void> {
+  const ids = [...useLeads.getState().selected];
+  if (ids.length === 0) return;
+  try {
+    const dry = await client.call('contacts.setArchived', { ids, archived, dryRun: true });
+    if (dry.changed === 0) {
+      toast.info(archived ? 'The selected contacts are archived already.' : 'None of the selected contacts is archived.');
+      return;
+    }
+    const who = plural(dry.changed, 'contact');
+    const ok = await confirmAction({
+      title: archived ? 'Archive contacts' : 'Restore contacts',
+      body: archived
+        ? `Archive ${who}? They leave the leads table, search, counts and segments (the Archived filter still finds them) and are archived in Intercom at the next sync. You can undo it or restore them later.`
+        : `Restore ${who}? They come back to the leads table and are unarchived in Intercom at the next sync.`,
+      confirmLabel: archived ? `Archive ${who}` : `Restore ${who}`,
+    });
+    if (!ok) return;
+    const done = await client.call('contacts.setArchived', { ids, archived });
+    toast.ok(`${plural(done.changed, 'contact')} ${archived ? 'archived' : 'restored'}.`);
+    useLeads.getState().clearSelection();
+  } catch (e) {
+    toast.error(e);
+  }
+}

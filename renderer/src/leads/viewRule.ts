@@ -11,7 +11,10 @@ export interface ViewQuery {
     stage: ContactStage[];
     role: Role[];
     company: Pick<CompanyRef, 'id'> | null;
+    tag?: string | null;
     syncState: SyncState[];
+    /** Absent in queries built before owners (tests): no owner filter. */
+    owner?: string[];
     segment: { id: string } | null;
     rule: { rule: SegmentGroup } | null;
   };
@@ -25,7 +28,9 @@ export function viewRule(q: ViewQuery, segmentRule: (id: string) => SegmentGroup
   if (f.stage.length) rules.push({ field: 'contactStage', in: f.stage });
   if (f.role.length) rules.push({ field: 'role', in: f.role });
   if (f.company) rules.push({ field: 'company', op: 'is', companyId: f.company.id });
+  if (f.tag) rules.push({ field: 'tag', op: 'has', name: f.tag });
   if (f.syncState.length) rules.push({ field: 'syncState', in: f.syncState });
+  if (f.owner?.length) rules.push({ field: 'owner', in: f.owner });
   if (f.segment) {
     const rule = segmentRule(f.segment.id);
     if (!rule) return null;

@@ -67,6 +67,16 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
       const who = str(p.name) ?? str(p.email);
       return who ? `Archive ${who} in Intercom` : 'Archive in Intercom';
     }
+    case 'contact.merge': {
+      // the merged contact is gone locally: its name travels in the entry
+      const who = str(p.fromLabel);
+      return who ? `Merge ${who} into this contact in Intercom` : 'Merge a lead into this contact in Intercom';
+    }
+    case 'contact.setArchived':
+      return p.archived === false ? 'Restored (unarchive in Intercom)' : 'Archived';
+    case 'contact.delete':
+      // nothing of the person is kept, the entry included
+      return 'Delete a contact in Intercom';
     case 'company.delete': {
       // the company is gone locally: its name travels in the entry
       const name = str(p.name);
@@ -91,6 +101,17 @@ export function describeOp(item: Pick<OutboxItem, 'op' | 'payload' | 'entityType
     case 'event.create': {
       const name = str(p.name);
       return name ? `Event “${name}”` : 'Event';
+    }
+    case 'contact.note':
+      // the entry names the note; its text is read from the note when it is sent (an edit changes it there)
+      return 'Add a note';
+    case 'contact.tag':
+    case 'company.tag':
+    case 'contact.untag':
+    case 'company.untag': {
+      const name = str(p.name);
+      const verb = item.op.endsWith('.untag') ? 'Removed tag' : 'Tagged';
+      return name ? `${verb} “${name}”` : verb;
     }
   }
 }

@@ -2,10 +2,11 @@
 // its type needs. The member count follows every edit (`segments.count`), and every message names
 // the condition and the input it is about. Built-in segments keep their name; their rule (e.g. the
 // days of "Slipping away") can change.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/client';
 import { COMPANY_STAGES, CONTACT_STAGES, ROLES, SYNC_STATES } from '../../../shared/values';
 import { useClient } from '../state/ClientContext';
+import { useWorkspaceTags } from '../state/tagsStore';
 import { describeError, describeWithoutLabel, toast } from '../state/toastStore';
 import { CompanyFilterSearch } from '../leads/CompanyFilterSearch';
 import { useLeads } from '../leads/leadsStore';
@@ -27,6 +28,7 @@ import {
   type DraftNode,
 } from './ruleDraft';
 import { reloadSegments, segmentById } from './segmentsStore';
+import { useTeam, useTeamFeed } from '../state/teamStore';
 import { STUCK_STAGES } from '../../../shared/segments';
 
 /** How long the count waits for typing to pause. */
@@ -48,6 +50,12 @@ const OPS: Partial<Record<ConditionField, { value: string; label: string }[]>> =
     { value: 'isNot', label: 'is not linked to' },
     { value: 'any', label: 'has any company' },
     { value: 'none', label: 'has no company' },
+  ],
+  tag: [
+    { value: 'has', label: 'has tag' },
+    { value: 'hasNot', label: 'does not have tag' },
+    { value: 'any', label: 'has any tag' },
+    { value: 'none', label: 'has no tag' },
   ],
   attribute: [
     { value: 'eq', label: 'equals' },
@@ -92,6 +100,7 @@ export function SegmentEditor({ id, onClose }: { id: string | null; onClose: () 
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const check = useMemo(() => checkRuleDraft(draft), [draft]);
+  useTeamFeed();
   const ruleKey = check.rule ? JSON.stringify(check.rule) : null;
 
   // The live count: asked once typing pauses; an answer for an older draft is dropped.
@@ -296,7 +305,10 @@ function ConditionRow({
   const errId = `cond-${cond.key}-error`;
   const invalid = errors.length > 0 ? true : undefined;
   const describedBy = errors.length > 0 ? errId : undefined;
-  const choices = CHOICES[cond.field];
+  const admins = useTeam((s) => s.admins);
+  // the team is the workspace's: its choices are read when the editor shows
+  const ownerChoices = [{ value: 'me', label: 'Me' }, { value: 'none', label: 'Nobody' }, ...admins.map((a) => ({ value: a.id, label: a.name ?? a.email ?? a.id }))];
+  const choices = cond.field === 'owner' ? ownerChoices : CHOICES[cond.field];
   const ops = OPS[cond.field];
   const daysInput = (label = 'Days') => (
     <label className="segment-inline">
@@ -385,6 +397,13 @@ function ConditionRow({
           <>
             {opSelect}
             {(cond.op === 'is' || cond.op === 'isNot') && <CompanyPick cond={cond} invalid={invalid} onPick={(c) => set({ companyId: c.id, companyName: c.name })} />}
+          </>
+        )}
+
+        {cond.field === 'tag' && (
+          <>
+            {opSelect}
+            {(cond.op === 'has' || cond.op === 'hasNot') && <TagNameInput value={cond.name} invalid={invalid === true} describedBy={describedBy} onChange={(name) => set({ name })} />}
           </>
         )}
 
@@ -479,6 +498,22 @@ function ConditionRow({
         </div>
       )}
     </div>
+  );
+}
+
+/** A tag's name, with the workspace's tags offered as it is typed (a segment may name a tag nobody carries yet). */
+function TagNameInput({ value, invalid, describedBy, onChange }: { value: string; invalid: boolean; describedBy: string | undefined; onChange: (name: string) => void }) {
+  const tags = useWorkspaceTags();
+  const listId = useId();
+  return (
+    <>
+      <input aria-label="Tag" placeholder="tag" list={listId} maxLength={190} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)} />
+      <datalist id={listId}>
+        {tags.map((t) => (
+          <option key={t.id} value={t.name} />
+        ))}
+      </datalist>
+    </>
   );
 }
 

@@ -14,8 +14,10 @@ export const CONDITION_FIELD_LABEL: Record<ConditionField, string> = {
   contactStage: 'Contact stage is',
   role: 'Role is',
   syncState: 'Sync state is',
+  owner: 'Owner is',
   company: 'Company',
   companyStage: 'Company stage is',
+  tag: 'Tag',
   attribute: 'Attribute',
   text: 'Text matches',
   lastActivity: 'Last activity',
@@ -78,6 +80,7 @@ export const newKey = () => nextKey++;
 /** The operator a fresh condition of each type starts with. */
 const FIRST_OP: Partial<Record<ConditionField, string>> = {
   company: 'is',
+  tag: 'has',
   attribute: 'eq',
   lastActivity: 'olderThan',
   created: 'newerThan',
@@ -124,6 +127,7 @@ export function draftOf(rule: SegmentGroup): DraftGroup {
         case 'contactStage':
         case 'role':
         case 'syncState':
+        case 'owner':
         case 'companyStage':
           return { ...d, values: [...r.in] };
         case 'reached':
@@ -132,6 +136,8 @@ export function draftOf(rule: SegmentGroup): DraftGroup {
           return { ...d, stage: r.stage, days: String(r.days) };
         case 'company':
           return { ...d, op: r.op, companyId: r.companyId ?? '' };
+        case 'tag':
+          return { ...d, op: r.op, name: r.name ?? '' };
         case 'attribute':
           return {
             ...d,
@@ -180,6 +186,7 @@ function candidate(d: DraftCondition): unknown {
     case 'contactStage':
     case 'role':
     case 'syncState':
+    case 'owner':
     case 'companyStage':
       return { field, in: d.values };
     case 'reached':
@@ -188,6 +195,8 @@ function candidate(d: DraftCondition): unknown {
       return { field, stage: d.stage, days: num(d.days) };
     case 'company':
       return { field, op: d.op, ...(d.op === 'is' || d.op === 'isNot' ? { companyId: d.companyId || undefined } : {}) };
+    case 'tag':
+      return { field, op: d.op, ...(d.op === 'has' || d.op === 'hasNot' ? { name: d.name.trim() || undefined } : {}) };
     case 'attribute':
       return { field, name: d.name, op: d.op, value: attributeValue(d) };
     case 'text':

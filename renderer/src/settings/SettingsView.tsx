@@ -21,6 +21,7 @@ import './settings.css';
 import { CouldNotRead } from '../ui/CouldNotRead';
 import { BackupsSection } from './BackupsSection';
 import { LogSection } from './LogSection';
+import { useTeam, useTeamFeed } from '../state/teamStore';
 
 type Settings = MethodOutput<'settings.get'>;
 type TestResult = { ok: true; value: MethodOutput<'sync.testConnection'> } | { ok: false; message: string };
@@ -128,6 +129,15 @@ function NameSection({ settings, reload }: { settings: Settings; reload: () => P
   return (
     <section className="settings-section" aria-labelledby={`${uid}-h`} data-testid="settings-name">
       <h2 id={`${uid}-h`}>You</h2>
+      <WhoAmI
+        settings={settings}
+        reload={async () => {
+          // choosing who you are gives the history their name: the name field follows
+          const s = await reload();
+          if (s) setName(s.yourName ?? '');
+          return s;
+        }}
+      />
       <form onSubmit={(e) => void submit(e)} noValidate className="settings-row">
         <div className="settings-grow">
           <label htmlFor={`${uid}-name`}>Your name</label>
@@ -162,6 +172,60 @@ function NameSection({ settings, reload }: { settings: Settings; reload: () => P
         </div>
       </form>
     </section>
+  );
+}
+
+/** "Who you are" among the team: the connected admin by default; "My leads" and the owner filter's "me". */
+function WhoAmI({ settings, reload }: { settings: Settings; reload: () => Promise<Settings | null> }) {
+  const client = useClient();
+  const uid = useId();
+  useTeamFeed();
+  const admins = useTeam((s) => s.admins).filter((a) => a.active || a.id === settings.meAdminId);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const connected = settings.intercom.admin;
+  const connectedName = connected ? connected.name || connected.email || connected.id : null;
+  return (
+    <div className="settings-row" data-testid="settings-me">
+      <div className="settings-grow">
+        <label htmlFor={`${uid}-me`}>Who you are</label>
+        <select
+          id={`${uid}-me`}
+          value={settings.meAdminId ?? ''}
+          disabled={saving}
+          aria-describedby={`${uid}-me-help${error ? ` ${uid}-me-error` : ''}`}
+          aria-invalid={error ? true : undefined}
+          data-testid="setting-me"
+          onChange={(e) => {
+            const meAdminId = e.target.value === '' ? null : e.target.value;
+            setSaving(true);
+            setError(null);
+            client
+              .call('settings.set', { meAdminId })
+              .then(() => reload())
+              .then((s) => toast.ok(`You are ${s?.me?.name ?? s?.me?.email ?? 'the connected admin'} now: “My leads” shows their contacts`))
+              .catch((err: unknown) => setError(describeWithoutLabel(err)))
+              .finally(() => setSaving(false));
+          }}
+        >
+          <option value="">{connectedName ? `The connected admin (${connectedName})` : 'The connected admin (once connected)'}</option>
+          {admins.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name ?? a.email ?? a.id}
+            </option>
+          ))}
+        </select>
+        <p id={`${uid}-me-help`} className="muted settings-help">
+          Your place in the team (read from Intercom at each sync): “My leads” and the owner filter's “Me” are this admin's contacts, and your changes
+          are recorded under their name unless you give one below.
+        </p>
+        {error && (
+          <p id={`${uid}-me-error`} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </div>
   );
 }
 

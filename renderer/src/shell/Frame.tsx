@@ -30,6 +30,7 @@ const SettingsView = onDemand('Settings', () => import('../settings/SettingsView
 const FunnelView = onDemand('the Funnel', () => import('../funnel/FunnelView').then((m) => m.FunnelView));
 const ImportView = onDemand('the Import screen', () => import('../import/ImportView').then((m) => m.ImportView));
 const RecentActionsView = onDemand('Recent actions', () => import('../recent/RecentActionsView').then((m) => m.RecentActionsView));
+const DuplicatesView = onDemand('Possible duplicates', () => import('../merges/DuplicatesView').then((m) => m.DuplicatesView));
 
 const SCREENS: Record<View, { what: string; Screen: ComponentType }> = {
   leads: { what: 'the Leads list', Screen: LeadsView },
@@ -39,6 +40,7 @@ const SCREENS: Record<View, { what: string; Screen: ComponentType }> = {
   outbox: { what: OutboxView.what, Screen: OutboxView.Component },
   conflicts: { what: ConflictsView.what, Screen: ConflictsView.Component },
   recent: { what: RecentActionsView.what, Screen: RecentActionsView.Component },
+  duplicates: { what: DuplicatesView.what, Screen: DuplicatesView.Component },
   settings: { what: SettingsView.what, Screen: SettingsView.Component },
 };
 
@@ -159,6 +161,17 @@ function Screens() {
               data-testid="nav-recent"
             >
               Recent actions
+            </button>
+          </li>
+          <li>
+            <button
+              type="button"
+              className={`nav-item ${view === 'duplicates' ? 'active' : ''}`}
+              aria-current={view === 'duplicates' ? 'page' : undefined}
+              onClick={() => go('duplicates')}
+              data-testid="nav-duplicates"
+            >
+              Possible duplicates
             </button>
           </li>
           <li>

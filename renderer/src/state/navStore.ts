@@ -1,9 +1,9 @@
 // Where the user is: the screen, the record open in the side panel, and the new-lead form.
 // Mirrored in the URL hash (#/leads, #/companies?company=<id>, #/leads?contact=<id>, #/conflicts,
-// #/recent, #/settings, #/leads?segment=<id>) so reload and back/forward keep the place.
+// #/recent, #/duplicates, #/settings, #/leads?segment=<id>) so reload and back/forward keep the place.
 import { create } from 'zustand';
 
-export const VIEWS = ['leads', 'companies', 'funnel', 'import', 'outbox', 'conflicts', 'recent', 'settings'] as const;
+export const VIEWS = ['leads', 'companies', 'funnel', 'import', 'outbox', 'conflicts', 'recent', 'duplicates', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type Panel = { kind: 'contact'; id: string } | { kind: 'company'; id: string } | null;

@@ -34,8 +34,18 @@ export class StepWait {
   ) {}
 }
 
-/** A step that fails for a reason of this console (not Intercom's): it waits for the user with this message. */
-export class StepFailure extends Error {}
+/**
+ * A step that fails for a reason of this console (not Intercom's): it waits for the user with this
+ * message. `alongside`: what to record locally in the same transaction (what the failure taught).
+ */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly alongside?: Commit,
+  ) {
+    super(message);
+  }
+}
 
 /** What the pusher lends an operation while it sends a step, for the length of one push run. */
 export interface PushRun {

@@ -7,14 +7,14 @@ import { realExternalId, syntheticExternalId } from '../mapping';
 import { nothing, type Commit, type Operation, type PushRun } from './Operation';
 
 /**
- * The Intercom contact to archive: the one the entry names (its create's answer, see
+ * The Intercom contact to archive (or delete: ops/contactDelete.ts): the one the entry names (its create's answer, see
  * ContactWriter.setPushed), else, when the create was sent and its answer lost (a crash, a dropped
  * connection), the one
  * with the user id it was created with: a create repeated with that id answers 409 with it (or
  * makes it, when the first never arrived: archived at once, it never shows). Null: no create
  * ever went out (or Intercom refused it), so Intercom has nothing to archive.
  */
-async function target(run: PushRun, id: string, archive: PushEntry, before: readonly PushEntry[]): Promise<{ id: string; archived: boolean } | null> {
+export async function removalTarget(run: PushRun, id: string, archive: PushEntry, before: readonly PushEntry[]): Promise<{ id: string; archived: boolean } | null> {
   const named = archive.payload.intercomId;
   if (typeof named === 'string' && named !== '') return { id: named, archived: false };
   const sent = archive.payload.createSent === true || before.some((e) => e.op === 'contact.create' && e.attempts > 0);
@@ -34,7 +34,7 @@ async function target(run: PushRun, id: string, archive: PushEntry, before: read
 async function sendArchive(run: PushRun, id: string, entries: readonly PushEntry[]): Promise<Commit> {
   const archive = entries.at(-1);
   if (!archive) return nothing;
-  const found = await target(run, id, archive, entries.slice(0, -1));
+  const found = await removalTarget(run, id, archive, entries.slice(0, -1));
   if (found && !found.archived) {
     try {
       await run.call(() => run.ctx.client.archiveContact(found.id));

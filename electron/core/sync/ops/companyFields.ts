@@ -4,6 +4,7 @@ import { foldCompany, isEmptyPatch, overlayBase, type PushEntry } from '../fold'
 import type { CompanyWrite } from '../intercomTypes';
 import { companyBaseFromRemote, companyBody, companyIdFor, type CompanyBase } from '../mapping';
 import { nonNullPatch, rowCompanyPatch } from './contactRecord';
+import { checkCompany } from './currentCheck';
 import { nothing, StepFailure, type Commit, type Operation, type PushRun } from './Operation';
 
 async function sendCompanyFields(run: PushRun, id: string, entries: readonly PushEntry[]): Promise<Commit> {
@@ -14,6 +15,14 @@ async function sendCompanyFields(run: PushRun, id: string, entries: readonly Pus
   const isNew = !row.intercom_id;
   if (!isNew && isEmptyPatch(patch)) return nothing;
   if (isNew && !entries.some((e) => e.op === 'company.create')) patch = { ...rowCompanyPatch(row), ...patch };
+  if (!isNew && run.ctx.checkBeforeUpdate !== false) {
+    // a colleague's change to a field sent here becomes a conflict (ops/currentCheck.ts)
+    const checked = await checkCompany(run, id, row.intercom_id!, patch);
+    if (checked) {
+      patch = checked.patch;
+      if (isEmptyPatch(patch)) return nothing;
+    }
+  }
   const resp = await run.call(() => client.upsertCompany(companyBody(companyIdFor(row), isNew ? nonNullPatch(patch) : patch, run.settings) as unknown as CompanyWrite));
   const remote = companyBaseFromRemote(resp, run.settings);
   const raw = store.sync.companyBase(id);

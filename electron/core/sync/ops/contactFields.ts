@@ -15,13 +15,23 @@ import {
   setContact,
   withoutNulls,
 } from './contactRecord';
+import { checkContact } from './currentCheck';
 import { nothing, type Commit, type Operation, type PushRun } from './Operation';
 
 export async function sendContactFields(run: PushRun, id: string, entries: readonly PushEntry[]): Promise<Commit> {
-  const row = contactRow(run, id);
-  const patch = foldContact(entries);
+  let row = contactRow(run, id);
+  let patch = foldContact(entries);
   if (!row.intercom_id) return createContact(run, row, entries, patch);
   if (isEmptyPatch(patch)) return nothing;
+  if (run.ctx.checkBeforeUpdate !== false) {
+    const checked = await checkContact(run, id, row.intercom_id, patch);
+    if (checked) {
+      // what a colleague changed meanwhile is applied or in conflict now; the rest goes out
+      patch = checked.patch;
+      row = contactRow(run, id);
+      if (isEmptyPatch(patch)) return nothing;
+    }
+  }
   const body = contactBody(patch, run.settings) as ContactWrite;
   let resp: IntercomContact;
   try {

@@ -15,7 +15,17 @@ export function withoutNulls(body: Record<string, unknown>): Record<string, unkn
 /** A full row as a patch: used when a record must be (re)created from what it holds now. */
 export function rowContactPatch(row: ContactRow): ContactPatch {
   const b = contactBaseFromRow(row);
-  return { role: b.role, email: b.email, name: b.name, phone: b.phone, externalId: b.externalId, stage: b.stage, customAttributes: b.customAttributes };
+  return {
+    role: b.role,
+    email: b.email,
+    name: b.name,
+    phone: b.phone,
+    externalId: b.externalId,
+    stage: b.stage,
+    unsubscribedFromEmails: b.unsubscribedFromEmails,
+    customAttributes: b.customAttributes,
+    ownerId: b.ownerId,
+  };
 }
 
 export function rowCompanyPatch(row: CompanyRow): CompanyPatch {
@@ -69,13 +79,14 @@ export function setContact(run: PushRun, localId: string, resp: IntercomContact,
  * POST /contacts, always with an external id: a repeat of a create whose answer was lost gets
  * 409 with the id of the first, which is then adopted (unarchived first when Intercom archived it).
  */
-export async function createOrAdopt(run: PushRun, body: ContactWrite): Promise<IntercomContact> {
+export async function createOrAdopt(run: PushRun, body: ContactWrite, own?: ContactRow): Promise<IntercomContact> {
   const { client } = run.ctx;
   try {
     return await run.call(() => client.createContact(body, { idempotent: true }));
   } catch (e) {
     if (!(e instanceof IntercomError && e.kind === 'conflict' && e.existingId)) throw e;
     const existing = e.existingId;
+    if (e.archived && own && existing === own.intercom_id && !restoredHere(run, own)) throw archivedElsewhere(run, own);
     if (e.archived) {
       await run.call(() => client.request('POST', `/contacts/${encodeURIComponent(existing)}/unarchive`, { idempotent: true }));
     }
@@ -97,7 +108,24 @@ export async function relocateContact(run: PushRun, row: ContactRow): Promise<In
       return run.call(() => run.ctx.client.updateContact(found.id, update));
     }
   }
-  return createOrAdopt(run, { ...everything, external_id: xid ?? syntheticExternalId(row.id) });
+  return createOrAdopt(run, { ...everything, external_id: xid ?? syntheticExternalId(row.id) }, row);
+}
+
+/** The person restored the contact here and its unarchive waits: Intercom's archive is the old state. */
+function restoredHere(run: PushRun, row: ContactRow): boolean {
+  return row.archived_at === null && run.ctx.store.sync.hasWaitingOp(row.id, 'contact.setArchived');
+}
+
+/**
+ * The contact this record is tied to is archived in Intercom, by someone else (Intercom's list and
+ * search leave archived contacts out, so no pull shows it): kept here, archived as there, and the
+ * change waits in the outbox for a restore rather than unarchiving it behind a colleague's back.
+ */
+function archivedElsewhere(run: PushRun, row: ContactRow): StepFailure {
+  const label = row.name ?? row.email ?? 'This contact';
+  return new StepFailure(`${label} was archived in Intercom by someone else; restore it here to send this change`, () =>
+    run.contacts.archivedInIntercom(row, run.ctx.now()),
+  );
 }
 
 /** The contact is not in Intercom yet: the step waits for its create (same record, earlier entry). */

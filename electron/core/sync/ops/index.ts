@@ -3,17 +3,25 @@
 import { archive } from './archive';
 import { companyDelete } from './companyDelete';
 import { companyFields } from './companyFields';
+import { contactArchived } from './contactArchived';
+import { contactDelete } from './contactDelete';
+import { companyTag } from './companyTag';
+import { companyUntag } from './companyUntag';
 import { contactFields } from './contactFields';
+import { contactTag } from './contactTag';
+import { contactUntag } from './contactUntag';
 import { event } from './event';
 import { flush } from './flush';
 import { link } from './link';
+import { merge } from './merge';
 import { message } from './message';
+import { note } from './note';
 import type { EntityType } from '../../../../shared/domain';
 import type { Operation } from './Operation';
 import { signUp } from './signUp';
 import { unlink } from './unlink';
 
-export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete];
+export const OPERATIONS: readonly Operation[] = [contactFields, companyFields, signUp, link, unlink, message, flush, event, archive, companyDelete, note, merge, contactArchived, contactDelete, contactTag, contactUntag, companyTag, companyUntag];
 
 const byOp = new Map(OPERATIONS.flatMap((o) => o.ops.map((op) => [op, o] as const)));
 const byKind = new Map(OPERATIONS.map((o) => [`${o.entity}:${o.kind}`, o] as const));

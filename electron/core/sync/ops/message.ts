@@ -4,10 +4,13 @@ import type { PushEntry } from '../fold';
 import type { MessageCreate } from '../intercomTypes';
 import { contactRow, notInIntercomYet } from './contactRecord';
 import { messageFailed, messageRow } from './messageRecord';
-import { nothing, type Commit, type Operation, type PushRun, onlyEntry } from './Operation';
+import { nothing, type Commit, type Operation, type PushRun, onlyEntry, StepFailure } from './Operation';
 
 export const LOST_SEND_MESSAGE =
   'The app stopped while sending this message; Intercom may or may not have sent it. Check the conversation in Intercom before retrying.';
+
+/** An email whose contact unsubscribed after it was written: it never goes out. */
+export const UNSUBSCRIBED_SEND = 'Not sent: the contact unsubscribed from emails after this email was written. An in-app message can still reach them.';
 
 /** A brand-new contact is not visible to /messages for a while (API-NOTES 6): retry this often before giving up. */
 const MESSAGE_NOT_FOUND_RETRIES = 5;
@@ -26,6 +29,8 @@ async function sendMessage(run: PushRun, id: string, entries: readonly PushEntry
   const contact = contactRow(run, id);
   if (!contact.intercom_id) throw notInIntercomYet('POST', '/messages');
   const channel = msg.channel ?? 'inapp';
+  // unsubscribed during the hold (a colleague, or Intercom's own unsubscribe link, seen by a pull)
+  if (channel === 'email' && contact.unsubscribed_from_emails === 1) throw new StepFailure(UNSUBSCRIBED_SEND);
   const body: MessageCreate = {
     message_type: channel,
     body: msg.body ?? '',

@@ -1,0 +1,70 @@
+// Writes the pages that arrive together in one store transaction: the parallel first pull gets
+// dozens of pages a second, and one commit for several of them writes each index page they share
+// once, not once per page.
+
+interface Job {
+  write: () => void;
+  /** Runs after the commit (events, progress); a throw fails this job only. */
+  after: () => void;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class BatchedWrites {
+  private readonly queue: Job[] = [];
+  private scheduled = false;
+  /**
+   * The error of a transaction that failed. Its writes changed the callers' state in memory
+   * (a range's cursor, the pages done) before the rollback, so a later commit would store that
+   * state without the rows behind it: every write after a failure fails with it.
+   */
+  private failed: { error: unknown } | null = null;
+
+  constructor(
+    private readonly transaction: (fn: () => void) => void,
+    private readonly maxBatch = 16,
+  ) {}
+
+  /**
+   * Queues a write; it runs with the others queued in the same turn of the event loop, in the
+   * order they came, inside one transaction. Resolves once it is committed and `after` ran; a
+   * failed transaction fails every write in it and every one after it.
+   */
+  write(write: () => void, after: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failed) return reject(this.failed.error);
+      this.queue.push({ write, after, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue.splice(0, this.maxBatch);
+    this.scheduled = this.queue.length > 0;
+    if (this.scheduled) setImmediate(() => this.flush());
+    if (this.failed) {
+      for (const j of jobs) j.reject(this.failed.error);
+      return;
+    }
+    try {
+      this.transaction(() => {
+        for (const j of jobs) j.write();
+      });
+    } catch (e) {
+      this.failed = { error: e };
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    for (const j of jobs) {
+      try {
+        j.after();
+        j.resolve();
+      } catch (e) {
+        j.reject(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { BatchedWrites } from '../../electron/core/sync/batchedWrites';
+
+describe('BatchedWrites', () => {
+  it('writes what arrives together in one transaction, in order, and runs each after-step once it is committed', async () => {
+    const log: string[] = [];
+    const writes = new BatchedWrites((fn) => {
+      log.push('begin');
+      fn();
+      log.push('commit');
+    });
+    await Promise.all([1, 2, 3].map((n) => writes.write(() => log.push(`write ${n}`), () => log.push(`after ${n}`))));
+    expect(log).toEqual(['begin', 'write 1', 'write 2', 'write 3', 'commit', 'after 1', 'after 2', 'after 3']);
+  });
+
+  it('after a transaction fails, fails every later write without running it: its state in memory is not what the store holds', async () => {
+    const ran: number[] = [];
+    let committed = 0;
+    // one write a transaction, so the later ones wait for the next turns
+    const writes = new BatchedWrites((fn) => {
+      fn();
+      committed++;
+    }, 1);
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((n) =>
+        writes.write(
+          () => {
+            ran.push(n);
+            if (n === 2) throw new Error('database or disk is full');
+          },
+          () => undefined,
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(ran).toEqual([1, 2]);
+    expect(committed).toBe(1);
+    await expect(writes.write(() => ran.push(4), () => undefined)).rejects.toThrow('database or disk is full');
+    expect(ran).toEqual([1, 2]);
+  });
+});
