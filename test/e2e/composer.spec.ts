@@ -59,6 +59,8 @@ test('bulk: the same composer previews the first messages, counts who lacks a va
   await pageApi(page, 'templates.save', { name: 'Welcome', channel: 'inapp', body: BODY });
   await page.getByLabel('Search leads').fill('composer');
   for (const name of ['Ana Composer', 'bo.composer@example.com', 'Cy Composer']) await page.getByLabel(`Select ${name}`).check();
+  // the three are the selection before the composer opens (a list refresh under load must not race it)
+  await expect(page.getByTestId('bulk-bar')).toContainText('3 selected');
   await page.getByTestId('bulk-bar').getByRole('button', { name: 'Send message…' }).click();
   const dialog = page.getByTestId('bulk-message-dialog');
   await dialog.getByLabel('Template').selectOption({ label: 'Welcome' });
