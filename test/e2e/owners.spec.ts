@@ -68,7 +68,12 @@ test('the owner set on the record page reaches Intercom; bulk Assign owner is co
   await page.getByRole('button', { name: 'Add filter' }).click();
   await page.getByTestId('add-filter-menu').getByRole('button', { name: 'Owner: Nobody' }).click();
   await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
+  // the filtered, sorted list has settled (its first row is the first of nobody's left) before rows are picked:
+  // a check on a row the list is still replacing would pick someone else
+  await expect(page.getByTestId('lead-row').first()).toContainText(nobodys[1]!.name!);
   for (const c of nobodys.slice(1, 3)) await page.getByLabel(`Select ${c.name}`).check();
+  for (const c of nobodys.slice(1, 3)) await expect(page.getByLabel(`Select ${c.name}`)).toBeChecked();
+  await expect(page.getByTestId('bulk-bar')).toContainText('2 selected');
   await page.getByRole('button', { name: 'Assign owner ▾' }).click();
   await page.getByTestId('bulk-owner-menu').getByRole('button', { name: 'Kai Okafor' }).click();
   const confirm = page.getByTestId('confirm-dialog');
