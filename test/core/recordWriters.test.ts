@@ -91,6 +91,37 @@ describe('ContactWriter and CompanyWriter', () => {
     expect(store.outbox.counts()).toEqual({ waiting: 0, failed: 0 });
   });
 
+
+  it('a contact first seen in Intercom gets the funnel columns the insert trigger gives a contact created here', () => {
+    const { store } = t.core;
+    const createdAt = Date.UTC(2023, 1, 3);
+    const at = Date.UTC(2024, 0, 3);
+    const funnel = (pk: number) =>
+      store.db.prepare('SELECT funnel_rank, funnel_max, stage_entered_at, signed_up_at, sql_at, customer_at, lead_ms, signed_up_ms, sql_ms FROM contacts WHERE pk = ?').get(pk);
+    const coPk = store.transaction(() =>
+      companies.insertFromIntercom(
+        { id: 'co-9', externalId: 'globex', intercomId: 'ic-co-9', name: 'Globex', plan: null, monthlySpend: null, stage: 'sql', customAttributes: '{}', createdAt: at, updatedAt: at, syncBase: '{}' },
+        'sql',
+        'Intercom',
+      ),
+    );
+    for (const [i, stage] of (['lead', 'signed_up'] as const).entries()) {
+      const local = store.transaction(() => contacts.create({ ...fields, email: `local${i}@example.test`, stage }, { id: `local-${i}`, at, actor: TEST_ACTOR, createdAt }));
+      const [remotePk, linkedPk] = store.transaction(() =>
+        contacts.insertFromIntercom(
+          [
+            { id: `ic-${i}`, role: 'lead', email: `remote${i}@example.test`, name: 'R', phone: null, externalId: null, intercomId: `ic-x-${i}`, stage, customAttributes: '{}', createdAt, updatedAt: at, syncBase: '{}', companies: [] },
+            { id: `ic-l-${i}`, role: 'user', email: `linked${i}@example.test`, name: 'L', phone: null, externalId: `u-${i}`, intercomId: `ic-y-${i}`, stage, customAttributes: '{}', createdAt, updatedAt: at, syncBase: '{}', companies: [{ pk: coPk, name: 'Globex' }] },
+          ],
+          'Intercom',
+        ),
+      );
+      expect(funnel(remotePk!)).toEqual(funnel(local.pk));
+      expect(funnel(remotePk!)).toMatchObject({ funnel_rank: stage === 'signed_up' ? 1 : 0, stage_entered_at: createdAt, signed_up_at: stage === 'signed_up' ? createdAt : null });
+      // a link to a company at SQL moves it on, as for any contact
+      expect(funnel(linkedPk!)).toMatchObject({ funnel_rank: 2, funnel_max: 2, stage_entered_at: at, sql_at: at, signed_up_at: stage === 'signed_up' ? createdAt : null });
+    }
+  });
   it('a local contact learns its Intercom id: the sync state moves from local to synced', () => {
     const { store } = t.core;
     const at = Date.UTC(2024, 0, 3);

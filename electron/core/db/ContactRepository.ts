@@ -217,16 +217,22 @@ export class ContactRepository {
    * `writeSearchEntriesAfter` (a large first import writes them in passes).
    */
   insertSynced(rows: readonly NewSyncedContact[], options: { searchEntries?: boolean } = {}): number[] {
+    // the funnel columns as the insert trigger would set them (a contact starts at its own stage,
+    // entered when it was created), so the trigger skips its second write of every row; a link
+    // below moves it on as before
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
-                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails, owner_id)
+                             created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails, owner_id,
+                             funnel_rank, funnel_max, stage_entered_at, signed_up_at)
        VALUES (@id, @role, @email, @name, @phone, @externalId, @intercomId, @stage, @customAttributes,
-               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed, @ownerId)`,
+               @createdAt, @updatedAt, 'synced', @syncBase, @unsubscribed, @ownerId,
+               @rank, @rank, @createdAt, CASE WHEN @rank = 1 THEN @createdAt END)`,
     );
     const pks = rows.map((r) => {
       const { companies: _links, unsubscribedFromEmails, ...values } = r;
       void _links;
-      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0, ownerId: r.ownerId ?? null }).lastInsertRowid);
+      const rank = r.stage === 'signed_up' ? 1 : 0;
+      const pk = Number(insert.run({ ...values, unsubscribed: unsubscribedFromEmails ? 1 : 0, ownerId: r.ownerId ?? null, rank }).lastInsertRowid);
       for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
       return pk;
     });
