@@ -14,6 +14,8 @@
 //   options: --import-rows N (100,000)  --first-import N (contacts in the sandbox, 100,000; 0 skips)
 //            --latency MS (sandbox latency per answer, 0)  --calls N (timed calls, 300)
 //            --compare-rows N (in-thread import for comparison, 20,000; 0 skips)  --json (one line of figures)
+//            --store FILE (a copy of this store instead of seeding one, e.g. one a 1M first import left:
+//            `npm run bench -- --first-import-only --first-import-sizes 1m --keep`)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,7 @@ import { DataFolderLock } from '../../electron/core/lock/DataFolderLock';
 import { startEngine, type EngineHost } from '../../electron/engine/EngineHost';
 import type { Result } from '../../shared/errors';
 import { fmtInt } from './report';
+import { Store } from '../../electron/core/db/Store';
 import { seedStore } from './seedStore';
 import { median, now } from './stats';
 
@@ -36,10 +39,11 @@ interface Options {
   latencyMs: number;
   calls: number;
   compareRows: number;
+  store: string | null;
 }
 
 function parse(argv: string[]): Options & { measure: string | null; json: boolean } {
-  const o = { contacts: 100_000, importRows: 100_000, firstImport: 100_000, latencyMs: 0, calls: 300, compareRows: 20_000, measure: null as string | null, json: false };
+  const o = { contacts: 100_000, importRows: 100_000, firstImport: 100_000, latencyMs: 0, calls: 300, compareRows: 20_000, store: null as string | null, measure: null as string | null, json: false };
   for (let i = 0; i < argv.length; i++) {
     const next = () => Number(argv[++i]);
     switch (argv[i]) {
@@ -51,6 +55,7 @@ function parse(argv: string[]): Options & { measure: string | null; json: boolea
       case '--compare-rows': o.compareRows = next(); break;
       case '--measure': o.measure = argv[++i]!; break;
       case '--json': o.json = true; break;
+      case '--store': o.store = argv[++i]!; break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -317,6 +322,15 @@ function markdown(f: EngineFigures, command: string): string {
   return `Made by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; Node ${f.node}; 1-minute load average ${f.loadAverage[0]!.toFixed(1)} on ${os.cpus().length} cores at the end (other work was running).\n\n${table}`;
 }
 
+function contactCount(file: string): number {
+  const store = Store.open(file);
+  try {
+    return store.contacts.count();
+  } finally {
+    store.close();
+  }
+}
+
 async function main() {
   const o = parse(process.argv.slice(2));
   if (o.measure) {
@@ -327,15 +341,26 @@ async function main() {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-bench-'));
   try {
-    console.log(`seeding ${fmtInt(o.contacts)} contacts...`);
-    // seeded here, measured in child processes: seeding's memory is not the engine's
-    const seeded = seedStore(path.join(dir, 'lead-console.sqlite'), o.contacts);
-    console.log(`  seeded in ${seeded.seedSeconds.toFixed(1)} s, ${seeded.fileMiB.toFixed(0)} MiB`);
+    const file = path.join(dir, 'lead-console.sqlite');
+    if (o.store) {
+      // a store left by an earlier run (e.g. a first import): copied, so the import phase writes into the copy
+      fs.copyFileSync(o.store, file);
+      if (fs.existsSync(`${o.store}-wal`)) fs.copyFileSync(`${o.store}-wal`, `${file}-wal`);
+      o.contacts = contactCount(file);
+      console.log(`copied ${o.store}: ${fmtInt(o.contacts)} contacts, ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
+    } else {
+      console.log(`seeding ${fmtInt(o.contacts)} contacts...`);
+      // seeded here, measured in child processes: seeding's memory is not the engine's
+      const seeded = seedStore(file, o.contacts);
+      console.log(`  seeded in ${seeded.seedSeconds.toFixed(1)} s, ${seeded.fileMiB.toFixed(0)} MiB`);
+    }
     const args = process.argv.slice(2);
+    // the measuring processes learn the copied store's size too (the funnel's rounds follow it)
+    const childArgs = o.store ? [...args, '--contacts', String(o.contacts)] : args;
     let figures: Partial<EngineFigures> = { contacts: o.contacts };
     for (const phase of ['open', 'import', 'firstImport', 'inThread'] as Phase[]) {
       console.log(`measuring: ${phase}...`);
-      const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args, '--measure', `${phase}:${dir}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...childArgs, '--measure', `${phase}:${dir}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
