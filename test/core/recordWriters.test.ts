@@ -122,6 +122,44 @@ describe('ContactWriter and CompanyWriter', () => {
       expect(funnel(linkedPk!)).toMatchObject({ funnel_rank: 2, funnel_max: 2, stage_entered_at: at, sql_at: at, signed_up_at: stage === 'signed_up' ? createdAt : null });
     }
   });
+
+  it('a new contact with its companies’ stages is inserted where the link triggers would take it, link by link', () => {
+    const { store } = t.core;
+    const createdAt = Date.UTC(2023, 4, 5);
+    const at = Date.UTC(2024, 2, 1);
+    const columns = 'funnel_rank, funnel_max, stage_entered_at, signed_up_at, sql_at, customer_at, lead_ms, signed_up_ms, sql_ms';
+    const funnel = (pk: number) => store.db.prepare(`SELECT ${columns} FROM contacts WHERE pk = ?`).get(pk);
+    const company = (i: number, stage: 'sql' | 'customer') =>
+      store.transaction(() =>
+        companies.insertFromIntercom(
+          { id: `co-s${i}`, externalId: `x${i}`, intercomId: `ic-co-s${i}`, name: `Co ${i}`, plan: null, monthlySpend: null, stage, customAttributes: '{}', createdAt: at, updatedAt: at, syncBase: '{}' },
+          stage,
+          'Intercom',
+        ),
+      );
+    const sql = { pk: company(1, 'sql'), name: 'Co 1', stage: 'sql' };
+    const customer = { pk: company(2, 'customer'), name: 'Co 2', stage: 'customer' };
+    const cases = [[], [sql], [customer], [sql, customer], [customer, sql], [sql, sql]];
+    let n = 0;
+    for (const stage of ['lead', 'signed_up']) {
+      for (const links of cases) {
+        // the same contact twice: once with the stages (set at insert), once without (the triggers set them)
+        const [withStages, byTriggers] = [links, links.map(({ pk, name }) => ({ pk, name }))].map((cos) => {
+          n++;
+          return store.transaction(() =>
+            contacts.insertFromIntercom(
+              [{ id: `f-${n}`, role: 'user', email: `f${n}@example.test`, name: 'F', phone: null, externalId: `uf-${n}`, intercomId: `ic-f-${n}`, stage, customAttributes: '{}', createdAt, updatedAt: at, syncBase: '{}', companies: cos }],
+              'Intercom',
+            ),
+          )[0]!;
+        });
+        expect(funnel(withStages!), `${stage} with ${links.map((l) => l.stage).join(', ')}`).toEqual(funnel(byTriggers!));
+      }
+    }
+    // each company counts each of its users once (a company listed twice is one link)
+    expect(store.companies.byId('co-s1')!.user_count).toBe(2 * 2 * 4);
+    expect(store.companies.byId('co-s2')!.user_count).toBe(2 * 2 * 3);
+  });
   it('a local contact learns its Intercom id: the sync state moves from local to synced', () => {
     const { store } = t.core;
     const at = Date.UTC(2024, 0, 3);

@@ -87,8 +87,38 @@ export interface NewSyncedContact {
   unsubscribedFromEmails?: boolean;
   /** The owning admin's id (default: none). */
   ownerId?: string | null;
-  /** Local companies it belongs to (pk and name, for its search entry). */
-  companies: readonly { pk: number; name: string }[];
+  /**
+   * Local companies it belongs to (pk and name, for its search entry; with their stages the row
+   * is inserted where its links take it in the funnel, else the link trigger moves it there).
+   */
+  companies: readonly { pk: number; name: string; stage?: string }[];
+}
+
+const COMPANY_RANK: Record<string, number> = { sql: 2, customer: 3 };
+
+/**
+ * The funnel columns a new contact ends with once its links are in, as the triggers would write
+ * them (funnel_contact_insert, then funnel_link_insert and funnel_entered for each link in
+ * order): it starts at its own stage, entered when it was created, and each link that raises
+ * its position moves it there at the link's time, recording when it first reached it. Null when
+ * a company's stage is not known (the triggers then do it).
+ */
+function funnelAtInsert(r: NewSyncedContact): { rank: number; max: number; entered: number; signedUpAt: number | null; sqlAt: number | null; customerAt: number | null } | null {
+  const own = r.stage === 'signed_up' ? 1 : 0;
+  const f = { rank: own, max: own, entered: r.createdAt, signedUpAt: own === 1 ? r.createdAt : null, sqlAt: null as number | null, customerAt: null as number | null };
+  let best = 0;
+  for (const co of r.companies) {
+    if (co.stage === undefined) return null;
+    best = Math.max(best, COMPANY_RANK[co.stage] ?? 0);
+    const rank = Math.max(own, best);
+    if (rank === f.rank) continue;
+    f.rank = rank;
+    f.entered = r.updatedAt;
+    f.max = Math.max(f.max, rank);
+    if (rank === 2) f.sqlAt ??= r.updatedAt;
+    if (rank === 3) f.customerAt ??= r.updatedAt;
+  }
+  return f;
 }
 
 type SortField = ContactListQuery['sort']['field'];
@@ -217,28 +247,31 @@ export class ContactRepository {
    * `writeSearchEntriesAfter` (a large first import writes them in passes).
    */
   insertSynced(rows: readonly NewSyncedContact[], options: { searchEntries?: boolean } = {}): number[] {
-    // the funnel columns as the insert trigger would set them (a contact starts at its own stage,
-    // entered when it was created), so the trigger skips its second write of every row; a link
-    // below moves it on as before. Bound by position: this runs once per contact of a first
-    // import, and an object of named values costs more to build and bind than the row to write.
+    // the funnel columns as the triggers would leave them once the links are in (funnelAtInsert),
+    // so neither the insert trigger nor a link rewrites the row; the companies' user counts go up
+    // once a page. Bound by position: this runs once per contact of a first import, and an object
+    // of named values costs more to build and bind than the row to write.
     const insert = this.st.get(
       `INSERT INTO contacts (id, role, email, name, phone, external_id, intercom_id, stage, custom_attributes,
                              created_at, updated_at, sync_state, sync_base, unsubscribed_from_emails, owner_id,
-                             funnel_rank, funnel_max, stage_entered_at, signed_up_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?, ?)`,
+                             funnel_rank, funnel_max, stage_entered_at, signed_up_at, sql_at, customer_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'synced', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const links: { contactPk: number; companyPk: number; at: number }[] = [];
     const pks = rows.map((r) => {
-      const rank = r.stage === 'signed_up' ? 1 : 0;
+      const own = r.stage === 'signed_up' ? 1 : 0;
+      const f = funnelAtInsert(r) ?? { rank: own, max: own, entered: r.createdAt, signedUpAt: own === 1 ? r.createdAt : null, sqlAt: null, customerAt: null };
       const pk = Number(
         insert.run(
           r.id, r.role, r.email, r.name, r.phone, r.externalId, r.intercomId, r.stage, r.customAttributes,
           r.createdAt, r.updatedAt, r.syncBase, r.unsubscribedFromEmails ? 1 : 0, r.ownerId ?? null,
-          rank, rank, r.createdAt, rank === 1 ? r.createdAt : null,
+          f.rank, f.max, f.entered, f.signedUpAt, f.sqlAt, f.customerAt,
         ).lastInsertRowid,
       );
-      for (const co of r.companies) this.links.link(pk, co.pk, r.updatedAt);
+      for (const co of r.companies) links.push({ contactPk: pk, companyPk: co.pk, at: r.updatedAt });
       return pk;
     });
+    this.links.linkNew(links);
     if (options.searchEntries === false) return pks;
     const index = this.st.get('INSERT INTO contact_search (rowid, name, email, companies) VALUES (@pk, @name, @email, @companies)');
     rows.forEach((r, i) => {

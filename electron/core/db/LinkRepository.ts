@@ -20,6 +20,23 @@ export class LinkRepository {
     return true;
   }
 
+  /**
+   * Links of contacts just inserted (a first import's pages): each company's user count goes up
+   * once for all of its new links instead of once per link. Returns how many links were new.
+   */
+  linkNew(links: readonly { contactPk: number; companyPk: number; at: number }[]): number {
+    const insert = this.st.get('INSERT OR IGNORE INTO contact_companies (contact_pk, company_pk, created_at) VALUES (?, ?, ?)');
+    const added = new Map<number, number>();
+    for (const l of links) if (insert.run(l.contactPk, l.companyPk, l.at).changes > 0) added.set(l.companyPk, (added.get(l.companyPk) ?? 0) + 1);
+    const count = this.st.get('UPDATE companies SET user_count = user_count + ? WHERE pk = ?');
+    let n = 0;
+    for (const [companyPk, k] of added) {
+      count.run(k, companyPk);
+      n += k;
+    }
+    return n;
+  }
+
   /** Returns false when there was no link. */
   unlink(contactPk: number, companyPk: number): boolean {
     const info = this.st.get('DELETE FROM contact_companies WHERE contact_pk = ? AND company_pk = ?').run(contactPk, companyPk);

@@ -125,15 +125,15 @@ export class RemoteRepository {
   }
 
   /** Local companies by their Intercom ids (unknown ids are left out). */
-  companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string }> {
-    const out = new Map<string, { pk: number; id: string; name: string }>();
+  companiesByIntercomId(intercomIds: readonly string[]): Map<string, { pk: number; id: string; name: string; stage: string }> {
+    const out = new Map<string, { pk: number; id: string; name: string; stage: string }>();
     if (intercomIds.length === 0) return out;
     const rows = this.st
-      .get<{ intercom_id: string; pk: number; id: string; name: string }>(
-        'SELECT intercom_id, pk, id, name FROM companies WHERE intercom_id IN (SELECT value FROM json_each(@ids))',
+      .get<{ intercom_id: string; pk: number; id: string; name: string; stage: string }>(
+        'SELECT intercom_id, pk, id, name, stage FROM companies WHERE intercom_id IN (SELECT value FROM json_each(@ids))',
       )
       .all({ ids: JSON.stringify(intercomIds) });
-    for (const r of rows) out.set(r.intercom_id, { pk: r.pk, id: r.id, name: r.name });
+    for (const r of rows) out.set(r.intercom_id, { pk: r.pk, id: r.id, name: r.name, stage: r.stage });
     return out;
   }
 
