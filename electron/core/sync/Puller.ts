@@ -359,11 +359,13 @@ export class Puller {
     const resumed = saved !== undefined;
     let pages: number;
     const restoreCheckpoints = store.remote.checkpointLessOften();
+    const restoreMap = store.remote.withoutMemoryMap();
     try {
       pages = await this.firstPullPhases(state, s, contacts, companies, onProgress);
     } finally {
       restoreCheckpoints();
       this.restoreDeferredIndexes();
+      restoreMap();
     }
     return { contacts, companies, pages, resumed, alreadyDone: false, ms: Math.round(performance.now() - t0) };
   }
