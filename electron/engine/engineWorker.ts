@@ -1,15 +1,28 @@
 // The engine's thread: builds the core (store, services, sync, import, export) with createCore
 // from the host's start options, answers each call and forwards every hub event. Built to
 // out/main/engineWorker.js; the host starts it (EngineHost.ts).
+import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCore, type Core } from '../core/app';
 import { createLog } from '../core/log/AppLog';
 import { HostTokenStore } from './HostTokenStore';
 import { importGate } from './importGate';
-import { toPlainError, type FromWorker, type ToWorker, type WorkerStart } from './protocol';
+import { ENGINE_NICE, toPlainError, type FromWorker, type ToWorker, type WorkerStart } from './protocol';
 
 const start = workerData as WorkerStart;
+
+// Linux gives each thread its own nice value: the engine's long work (an import, the first pull's
+// writes, a funnel over a million contacts) yields a core to the thread that routes calls and
+// the window's IPC whenever both want one, and takes every core that is free. (Elsewhere the call
+// would lower the whole process, the window's thread with it, so it is Linux only.)
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, ENGINE_NICE);
+  } catch {
+    // not allowed here (a sandbox without the right): the engine runs at the process's priority
+  }
+}
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 

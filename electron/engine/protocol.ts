@@ -75,3 +75,6 @@ export function fromPlainError(p: PlainError): Error {
   for (const key of ['code', 'status', 'path'] as const) if (p[key] !== undefined) e[key] = p[key];
   return e;
 }
+
+/** The engine thread's nice value on Linux (the host's stays as it was): see engineWorker.ts. */
+export const ENGINE_NICE = 10;

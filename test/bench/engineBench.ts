@@ -31,6 +31,8 @@ import { seedStore } from './seedStore';
 import { median, now } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** The worker as the app runs it: built (main() rebuilds a stale build first), not its source through tsx. */
+const BUILT_WORKER = path.join(ROOT, 'out/main/engineWorker.js');
 
 interface Options {
   contacts: number;
@@ -213,7 +215,7 @@ export interface EngineFigures {
 
 async function withEngine<T>(dir: string, work: (host: EngineHost) => Promise<T>): Promise<T> {
   const lock = DataFolderLock.acquire(dir, { mode: 'test' });
-  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock });
+  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock, entry: BUILT_WORKER });
   try {
     return await work(host);
   } finally {
@@ -275,7 +277,7 @@ async function firstImport(o: Options): Promise<NonNullable<EngineFigures['first
   const sb = await sandboxProcess(['--seed', String(o.firstImport), '--companies', String(Math.max(1, Math.floor(o.firstImport / 100))), '--latency', String(o.latencyMs), '--rate-limit', '100000/10000', '--random-seed', '13']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-first-'));
   const lock = DataFolderLock.acquire(dir, { mode: 'test' });
-  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock, intercom: { baseUrl: sb.url, source: 'environment', token: sb.token } });
+  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock, entry: BUILT_WORKER, intercom: { baseUrl: sb.url, source: 'environment', token: sb.token } });
   try {
     await call(host, 'sync.now', {});
     const r = await watch(async () => {
@@ -339,6 +341,8 @@ async function main() {
     console.log(`FIGURES ${JSON.stringify(figures)}`);
     return;
   }
+  const { ensureBuilt } = await import('../../electron/launcher/build.mjs');
+  ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-bench-'));
   try {
     const file = path.join(dir, 'lead-console.sqlite');

@@ -8,12 +8,14 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataFolderLock } from '../../electron/core/lock/DataFolderLock';
 import { logFilePath } from '../../electron/core/log/AppLog';
 import { ENCRYPTED_TOKEN_FILE, EncryptedTokenStore, TOKEN_FILE, type TokenStore } from '../../electron/core/settings/TokenStore';
 import { ENGINE_CLOSED, ENGINE_CRASHED, ENGINE_STOPPED, startEngine, type EngineHost, type EngineHostOptions } from '../../electron/engine/EngineHost';
+import { ENGINE_NICE } from '../../electron/engine/protocol';
 import type { ErrorPayload, Result } from '../../shared/errors';
 import { makeTempDir, removeTempDir, TEST_ACTOR } from '../helpers/testCore';
 
@@ -93,6 +95,25 @@ describe("the host's loop", () => {
     expect(firedWhilePending).toBe(true);
     // it could only get the lock once this thread let go of it
     expect(ok<{ contact: { email: string } }>(await call).contact.email).toBe('second@example.com');
+  });
+
+  it.runIf(process.platform === 'linux')('is favoured over the engine when both want a core: only the engine thread runs at a lower priority', async () => {
+    const niceOf = () =>
+      new Map(
+        fs.readdirSync('/proc/self/task').map((tid) => {
+          // the fields after the command name: state is the 1st, nice the 17th
+          const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+        }),
+      );
+    const before = niceOf();
+    const { host } = await engine();
+    ok(await host.call('contacts.list', {}));
+    const started = [...niceOf()].filter(([tid]) => !before.has(tid));
+    // one new thread (the engine's) at ENGINE_NICE; this thread and every one there before keep theirs
+    expect(started.filter(([, nice]) => nice === ENGINE_NICE)).toHaveLength(1);
+    expect(os.getPriority(0)).toBe(0);
+    for (const [tid, nice] of niceOf()) if (before.has(tid)) expect(nice, `thread ${tid}`).toBe(before.get(tid));
   });
 });
 
