@@ -328,6 +328,24 @@ describe('first pull with the search entries written in passes', () => {
     expect(await storeVsIntercom(passes.t, passes.sb)).toEqual([]);
   });
 
+  it('tells the screens which contacts they may show changed, and only that new ones came (not each new id)', async () => {
+    const r = await rig();
+    // a person already has one of Intercom's users here: the import matches it by its user id
+    const user = r.sb.workspace.contacts().find((c) => c.external_id !== null)!;
+    const here = await r.t.api.call('contacts.create', { email: 'already.here@example.org', externalId: user.external_id });
+    const events: { ids: string[]; op: string }[] = [];
+    const ctx = r.ctx();
+    ctx.changed = (entity, ids, op) => {
+      if (entity === 'contact') events.push({ ids: [...ids], op });
+    };
+    await r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }, ctx).firstPull();
+    const pages = events.filter((e) => e.op === 'sync.firstPull');
+    // an event for each page written (lists refresh on any), with only the contact that was here
+    expect(pages.length).toBeGreaterThanOrEqual(3000 / 150);
+    expect(pages.flatMap((e) => e.ids)).toEqual([here.contact.id]);
+    expectEachOnce(r);
+  });
+
   it('while it runs, search finds the contacts up to the last pass and those a person wrote; a quit writes the rest at once', async () => {
     const r = await rig();
     let pages = 0;

@@ -459,16 +459,26 @@ export class Puller {
   /**
    * One page of the first pull, inside the caller's transaction: its contacts, without their
    * search entries while those are deferred, then a pass over the entries left out once enough
-   * of them wait (or `finish`). Returns the state with its new pass mark, and the changed ids.
+   * of them wait (or `finish`). Returns the state with its new pass mark, the ids of the
+   * contacts already here that changed, and how many are new. The new ones' ids are left out of
+   * the page's event: no screen can be showing a contact it never had, lists refresh on any
+   * contact event, and a first import's pages would otherwise send every id it brings (a megabyte
+   * a second at full speed) through the host to each window.
    */
-  private applyFirstPullPage(state: FirstPullState, page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): { state: FirstPullState; ids: string[] } {
-    if (state.searchAfterPk === undefined) return { state, ids: this.applyContacts(page, s, counts, at) };
+  private applyFirstPullPage(state: FirstPullState, page: readonly IntercomContact[], s: SyncSettings, counts: ApplyCounts, at: number): { state: FirstPullState; ids: string[]; added: number } {
+    const before = counts.inserted;
+    const known = (ids: string[]) => {
+      // applyContacts lists the new contacts last
+      const added = counts.inserted - before;
+      return { ids: ids.slice(0, ids.length - added), added };
+    };
+    if (state.searchAfterPk === undefined) return { state, ...known(this.applyContacts(page, s, counts, at)) };
     const deferred = { afterPk: state.searchAfterPk };
-    const ids = this.applyContacts(page, s, counts, at, deferred);
+    const changed = known(this.applyContacts(page, s, counts, at, deferred));
     const { contacts } = this.ctx.store;
-    if (contacts.maxPk() - deferred.afterPk < this.searchPassSize) return { state: { ...state, searchAfterPk: deferred.afterPk }, ids };
+    if (contacts.maxPk() - deferred.afterPk < this.searchPassSize) return { state: { ...state, searchAfterPk: deferred.afterPk }, ...changed };
     contacts.writeSearchEntriesAfter(deferred.afterPk);
-    return { state: { ...state, searchAfterPk: contacts.maxPk() }, ids };
+    return { state: { ...state, searchAfterPk: contacts.maxPk() }, ...changed };
   }
 
   private progress(state: FirstPullState, onProgress?: ProgressFn): void {
@@ -507,7 +517,6 @@ export class Puller {
           if (!last) state = this.deferIndexes(state, (page.total_count ?? 0) - state.done);
           const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
           state = applied.state;
-          const ids = applied.ids;
           const done = state.done + page.data.length;
           if (last) state = this.finishFirstPull({ ...state, done }, page.total_count ?? done, at);
           else {
@@ -515,9 +524,9 @@ export class Puller {
             store.settings.set(FIRST_PULL_KEY, state, at);
           }
           ref.state = state;
-          return ids;
+          return applied;
         });
-        if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
+        if (changed.ids.length > 0 || changed.added > 0) this.ctx.changed('contact', changed.ids, 'sync.firstPull');
         this.progress(ref.state, onProgress);
       },
     );
@@ -642,7 +651,7 @@ export class Puller {
         return search(after);
       },
       (page, last) => {
-        let changed: string[] = [];
+        let changed: { ids: string[]; added: number } = { ids: [], added: 0 };
         return writes.write(
           () => {
             const at = this.ctx.now();
@@ -652,7 +661,7 @@ export class Puller {
             if (rest.length > 0) state = this.deferIndexes(state, (state.total ?? 0) - state.done);
             const applied = this.applyFirstPullPage(state, page.data, s, contacts, at);
             state = applied.state;
-            changed = applied.ids;
+            changed = applied;
             const done = state.done + page.data.length;
             p.cursor = last ? null : nextCursor(page.pages);
             if (rest.length === 0) state = this.finishFirstPull({ ...state, done }, done, at);
@@ -663,7 +672,7 @@ export class Puller {
             ref.state = state;
           },
           () => {
-            if (changed.length > 0) this.ctx.changed('contact', changed, 'sync.firstPull');
+            if (changed.ids.length > 0 || changed.added > 0) this.ctx.changed('contact', changed.ids, 'sync.firstPull');
             this.progress(ref.state, onProgress);
           },
         );
@@ -1118,7 +1127,8 @@ export class Puller {
       const merged = this.mergeContact(row, c, remote, entries, open.get(row.id) ?? [], companies, counts, at);
       if (this.contactTags(row.pk, row.id, c, entries) || merged) changed.push(row.id);
     });
-    // new ones last and together: the repository writes their search entries in one run
+    // new ones last and together: the repository writes their search entries in one run (and
+    // their ids come last in the list returned: see applyFirstPullPage)
     const pks = this.contactWriter.insertFromIntercom(fresh, INTERCOM_ACTOR, { searchEntries: deferred === undefined });
     if (deferred && pks.length > 0) deferred.afterPk = Math.min(deferred.afterPk, Math.min(...pks) - 1);
     fresh.forEach((r, i) => this.contactTags(pks[i]!, r.id, freshRemote[i]!, { waiting: [], pushed: [] }));
