@@ -2,6 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { BatchedWrites } from '../../electron/core/sync/batchedWrites';
 
 describe('BatchedWrites', () => {
+  it('makes a reader wait for room while more writes are queued than it holds, and lets it on as they commit', async () => {
+    const writes = new BatchedWrites((fn) => fn(), 2, 4);
+    const done: Promise<void>[] = [];
+    await writes.room(); // an empty queue has room
+    for (let n = 0; n < 5; n++) done.push(writes.write(() => undefined, () => undefined));
+    let letOn = false;
+    const waited = writes.room().then(() => (letOn = true));
+    // five queued, four at most: the reader waits (past every promise already settled); the first
+    // commit (two writes, on the loop's next turn) makes room
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(letOn).toBe(false);
+    await waited;
+    expect(letOn).toBe(true);
+    await Promise.all(done);
+    await writes.room();
+  });
+
   it('writes what arrives together in one transaction, in order, and runs each after-step once it is committed', async () => {
     const log: string[] = [];
     const writes = new BatchedWrites((fn) => {

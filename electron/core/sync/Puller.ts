@@ -648,7 +648,8 @@ export class Puller {
         const after = nextCursor(page.pages);
         if (!after || page.data.length === 0) return null;
         guard.next(after);
-        return search(after);
+        // the next page is fetched once the writes have room for it (memory, when they are behind)
+        return writes.room().then(() => search(after));
       },
       (page, last) => {
         let changed: { ids: string[]; added: number } = { ids: [], added: 0 };

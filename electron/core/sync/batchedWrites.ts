@@ -20,10 +20,25 @@ export class BatchedWrites {
    */
   private failed: { error: unknown } | null = null;
 
+  /** Callers waiting for the queue to shrink (see room). */
+  private readonly waiting: (() => void)[] = [];
+
   constructor(
     private readonly transaction: (fn: () => void) => void,
     private readonly maxBatch = 16,
+    /** Pages queued at most before `room` makes callers wait. */
+    private readonly maxQueued = maxBatch * 2,
   ) {}
+
+  /**
+   * Resolves once fewer than `maxQueued` writes wait. A reader asks before it fetches its next
+   * page: when the writes are the slower part, pages that would only wait in memory (parsed, a
+   * megabyte each) are not fetched yet, and the queue still never runs dry.
+   */
+  room(): Promise<void> {
+    if (this.queue.length < this.maxQueued || this.failed) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
 
   /**
    * Queues a write; it runs with the others queued in the same turn of the event loop, in the
@@ -45,6 +60,7 @@ export class BatchedWrites {
     const jobs = this.queue.splice(0, this.maxBatch);
     this.scheduled = this.queue.length > 0;
     if (this.scheduled) setImmediate(() => this.flush());
+    while (this.waiting.length > 0 && (this.queue.length < this.maxQueued || this.failed)) this.waiting.shift()!();
     if (this.failed) {
       for (const j of jobs) j.reject(this.failed.error);
       return;
