@@ -114,6 +114,9 @@ export function inspectResources(resourcesDir, { prod, dev }, budget = SIZE_BUDG
   const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8'));
   const main = path.posix.normalize(pkg.main ?? 'index.js');
   if (!packed.has(main)) problems.push(`package.json's main (${pkg.main}) is not in the asar`);
+  // the engine's thread loads its own entry beside the main script (electron/engine/EngineHost.ts)
+  const engineWorker = path.posix.join(path.posix.dirname(main), 'engineWorker.js');
+  if (!packed.has(engineWorker)) problems.push(`the engine worker (${engineWorker}) is not in the asar: the app would start without its engine`);
   if (pkg.devDependencies) problems.push("the packaged package.json still lists devDependencies");
 
   for (const f of files) {

@@ -36,6 +36,7 @@ const PACKAGES = { prod: new Set(['zod', 'better-sqlite3', 'bindings']), dev: ne
 const GOOD = {
   'package.json': JSON.stringify({ name: 'lead-console', main: 'out/main/index.js' }),
   'out/main/index.js': 'require("zod")',
+  'out/main/engineWorker.js': 'require("zod")',
   'out/renderer/index.html': '<title>Lead Console</title>',
   'node_modules/zod/index.cjs': '',
   'node_modules/zod/package.json': '{}',
@@ -50,6 +51,13 @@ describe('dist:check on a packaged app', () => {
     expect(problems).toEqual([]);
     expect(files.find((f) => f.path.endsWith('better_sqlite3.node'))).toMatchObject({ unpacked: true, size: 1000 });
     expect(size).toBeGreaterThan(1000);
+  });
+
+  it('names an app packed without the engine worker beside its main script', async () => {
+    const withoutWorker: Record<string, string | number> = { ...GOOD };
+    delete withoutWorker['out/main/engineWorker.js'];
+    const { problems } = inspectResources(await pack(withoutWorker), PACKAGES);
+    expect(problems).toEqual(['the engine worker (out/main/engineWorker.js) is not in the asar: the app would start without its engine']);
   });
 
   it('names each mistake: sources, tests, maps, dev and unknown packages, a missing one, main, the native module, the budget', async () => {

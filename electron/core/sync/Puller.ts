@@ -302,6 +302,21 @@ async function pipeline<P>(first: Promise<P>, next: (page: P) => Promise<P> | nu
   return pages;
 }
 
+/**
+ * The pipeline's next step through a cursor-paged contact list (the list, a search): checks the
+ * page with the guard (a cursor handed back twice, more pages than the total allows) and fetches
+ * the one after it, or ends (null).
+ */
+function nextContactPage(guard: PageGuard, fetch: (after: string) => Promise<ContactList>): (page: ContactList) => Promise<ContactList> | null {
+  return (page) => {
+    guard.page(page.data.length, page.total_count);
+    const after = nextCursor(page.pages);
+    if (!after || page.data.length === 0) return null;
+    guard.next(after);
+    return fetch(after);
+  };
+}
+
 export class Puller {
   private readonly lagS: number;
   private readonly perPage: number;
@@ -503,13 +518,7 @@ export class Puller {
     }
     return pipeline<ContactList>(
       first,
-      (page) => {
-        guard.page(page.data.length, page.total_count);
-        const after = nextCursor(page.pages);
-        if (!after || page.data.length === 0) return null;
-        guard.next(after);
-        return list(after);
-      },
+      nextContactPage(guard, list),
       (page, last) => {
         const at = this.ctx.now();
         const changed = store.transaction(() => {
@@ -638,18 +647,15 @@ export class Puller {
       }
     }
     first = Promise.resolve(firstPage);
+    // the next page is fetched once the writes have room for it (memory, when they are behind)
+    const next = nextContactPage(guard, (after) => writes.room().then(() => search(after)));
     return pipeline<ContactList>(
       first,
       (page) => {
         // another range failed (or the search was refused): this page is not written, and its
         // range goes on from the cursor before it next time
         if (stopped()) throw STOPPED;
-        guard.page(page.data.length, page.total_count);
-        const after = nextCursor(page.pages);
-        if (!after || page.data.length === 0) return null;
-        guard.next(after);
-        // the next page is fetched once the writes have room for it (memory, when they are behind)
-        return writes.room().then(() => search(after));
+        return next(page);
       },
       (page, last) => {
         let changed: { ids: string[]; added: number } = { ids: [], added: 0 };
@@ -776,13 +782,7 @@ export class Puller {
     const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'contact search' });
     const pages = await pipeline<ContactList>(
       search(null),
-      (page) => {
-        guard.page(page.data.length, page.total_count);
-        const after = nextCursor(page.pages);
-        if (!after || page.data.length === 0) return null;
-        guard.next(after);
-        return search(after);
-      },
+      nextContactPage(guard, search),
       (page, last) => {
         const at = this.ctx.now();
         const rows = (page.data as IntercomContact[]).filter((c) => c.updated_at >= w);
@@ -835,13 +835,7 @@ export class Puller {
     });
     const pages = await pipeline<ContactList>(
       first,
-      (page) => {
-        guard.page(page.data.length, page.total_count);
-        const after = nextCursor(page.pages);
-        if (!after || page.data.length === 0) return null;
-        guard.next(after);
-        return search(after);
-      },
+      nextContactPage(guard, search),
       (page, last) => {
         const at = this.ctx.now();
         const changed = store.transaction(() => {
