@@ -352,14 +352,18 @@ describe('first pull with the search entries written in passes', () => {
     let checked = 0;
     let edited = null as { id: string; pk: number } | null;
     const writes: Promise<unknown>[] = [];
-    // the store is read by copy while the import runs (its mapped pages would count as the process's memory)
+    // the store is read by copy, through a smaller cache, while the import runs (its mapped pages
+    // would count as the process's memory)
     const mapped = db(r).pragma('mmap_size', { simple: true }) as number;
+    const cache = db(r).pragma('cache_size', { simple: true }) as number;
     expect(mapped).toBeGreaterThan(0);
+    expect(cache).toBe(-65536);
     await expect(
       r.puller({ deferIndexesFrom: 0, searchPassSize: 700 }).firstPull((_done, total) => {
         if (total === null) return;
         pages++;
         expect(db(r).pragma('mmap_size', { simple: true })).toBe(0);
+        expect(db(r).pragma('cache_size', { simple: true })).toBe(-16384);
         const mark = firstPullState(r).searchAfterPk!;
         const contacts = r.t.core.store.contacts.count();
         // 'example' is in every imported email: the search finds exactly the contacts up to the
@@ -386,6 +390,7 @@ describe('first pull with the search entries written in passes', () => {
       }),
     ).rejects.toThrow('quit during contacts');
     expect(db(r).pragma('mmap_size', { simple: true })).toBe(mapped);
+    expect(db(r).pragma('cache_size', { simple: true })).toBe(cache);
     await Promise.all(writes);
     expect(checked).toBeGreaterThan(2);
     expect(edited).not.toBeNull();

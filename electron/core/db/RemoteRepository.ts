@@ -229,17 +229,21 @@ export class RemoteRepository {
   }
 
   /**
-   * Reads the store through SQLite's page cache instead of its memory map while a first import
+   * Reads the store through a smaller page cache instead of its memory map while a first import
    * runs: the import writes most of the file and the indexes built at its end scan all of it, and
    * every mapped page it touches counts in the process's resident memory (over 1 GiB at a million
-   * contacts) where the OS cache holds it otherwise. Reading by copy measured no slower for those
-   * scans. Returns the function that puts the map back.
+   * contacts) where the OS cache holds it otherwise; and the page cache (64 MiB, for the lists'
+   * indexes) is kept to 16 MiB, what the import's unique indexes need. Neither measured slower for
+   * the import. Returns the function that puts both back.
    */
-  withoutMemoryMap(): () => void {
-    const before = this.st.db.pragma('mmap_size', { simple: true }) as number;
+  importReads(): () => void {
+    const map = this.st.db.pragma('mmap_size', { simple: true }) as number;
+    const cache = this.st.db.pragma('cache_size', { simple: true }) as number;
     this.st.db.pragma('mmap_size = 0');
+    this.st.db.pragma(`cache_size = ${-16 * 1024}`);
     return () => {
-      this.st.db.pragma(`mmap_size = ${before}`);
+      this.st.db.pragma(`mmap_size = ${map}`);
+      this.st.db.pragma(`cache_size = ${cache}`);
     };
   }
 

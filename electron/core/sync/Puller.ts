@@ -374,13 +374,13 @@ export class Puller {
     const resumed = saved !== undefined;
     let pages: number;
     const restoreCheckpoints = store.remote.checkpointLessOften();
-    const restoreMap = store.remote.withoutMemoryMap();
+    const restoreReads = store.remote.importReads();
     try {
       pages = await this.firstPullPhases(state, s, contacts, companies, onProgress);
     } finally {
       restoreCheckpoints();
       this.restoreDeferredIndexes();
-      restoreMap();
+      restoreReads();
     }
     return { contacts, companies, pages, resumed, alreadyDone: false, ms: Math.round(performance.now() - t0) };
   }
