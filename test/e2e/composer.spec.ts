@@ -58,8 +58,16 @@ test('bulk: the same composer previews the first messages, counts who lacks a va
   await seed(page);
   await pageApi(page, 'templates.save', { name: 'Welcome', channel: 'inapp', body: BODY });
   await page.getByLabel('Search leads').fill('composer');
-  for (const name of ['Ana Composer', 'bo.composer@example.com', 'Cy Composer']) await page.getByLabel(`Select ${name}`).check();
-  // the three are the selection before the composer opens (a list refresh under load must not race it)
+  // the searched list has settled (the three, Ana with the company the last change gave her) before
+  // rows are picked: rows are keyed by screen slot, so a check on a row the list is still
+  // replacing would toggle whoever that slot shows next
+  const rows = page.getByTestId('lead-row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.filter({ hasText: 'Ana Composer' })).toContainText('Acme');
+  const picks = ['Ana Composer', 'bo.composer@example.com', 'Cy Composer'];
+  for (const name of picks) await page.getByLabel(`Select ${name}`).check();
+  for (const name of picks) await expect(page.getByLabel(`Select ${name}`)).toBeChecked();
+  // the three are the selection before the composer opens
   await expect(page.getByTestId('bulk-bar')).toContainText('3 selected');
   await page.getByTestId('bulk-bar').getByRole('button', { name: 'Send message…' }).click();
   const dialog = page.getByTestId('bulk-message-dialog');
