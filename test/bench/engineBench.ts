@@ -27,6 +27,7 @@ import { startEngine, type EngineHost } from '../../electron/engine/EngineHost';
 import type { Result } from '../../shared/errors';
 import { fmtInt } from './report';
 import { Store } from '../../electron/core/db/Store';
+import { sandboxProcess } from './sandboxProcess';
 import { seedStore } from './seedStore';
 import { median, now } from './stats';
 
@@ -174,24 +175,6 @@ async function timeCalls(core: Caller, n: number): Promise<number> {
     samples.push(now() - t);
   }
   return median(samples);
-}
-
-/** The sandbox as its own process (its loop is not the host's). */
-async function sandboxProcess(args: string[]): Promise<{ url: string; token: string; close(): Promise<void> }> {
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsx, path.join(ROOT, 'electron/sandbox/cli.ts'), '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const first = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { url: string; token: string });
-    });
-    child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code}): ${err.slice(-500)}`)));
-  });
-  return { ...first, close: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))) };
 }
 
 type Phase = 'open' | 'import' | 'firstImport' | 'inThread';

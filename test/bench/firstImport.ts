@@ -4,7 +4,6 @@
 // (createCore -> core.sync.runOnce(), default concurrency). Timed against two bounds: the rate
 // limit's (pages / allowed requests a second) and the sequential walk's (pages x latency).
 // Run by `npm run bench` (part of the sync bench), or alone with `npm run bench -- --first-import-only`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,10 @@ import { createCore } from '../../electron/core/app';
 import type { ExchangeInfo } from '../../electron/core/sync/IntercomClient';
 import { DEFAULT_FIRST_PULL_CONCURRENCY } from '../../electron/core/sync/Puller';
 import { trackDir, untrackDir } from './cleanup';
+import { sandboxProcess } from './sandboxProcess';
 import { fmtInt } from './report';
 import { median, now } from './stats';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONTACTS_PER_PAGE = 150;
 const COMPANIES_PER_SCROLL_PAGE = 50;
 
@@ -84,35 +83,6 @@ function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   trackDir(dir);
   return dir;
-}
-
-/** The sandbox in a process of its own, as Intercom is never in ours. */
-async function sandboxProcess(args: string[]): Promise<{ url: string; token: string; close(): Promise<void> }> {
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  // a million seeded contacts and their search result sets need more than the default heap
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', tsx, path.join(ROOT, 'electron/sandbox/cli.ts'), '--quiet', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const first = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { url: string; token: string });
-    });
-    child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code}): ${err.slice(-500)}`)));
-  });
-  return {
-    ...first,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 /** The most intervals [start, end] open at one moment. */

@@ -100,16 +100,17 @@ const COMPANY_RANK: Record<string, number> = { sql: 2, customer: 3 };
  * The funnel columns a new contact ends with once its links are in, as the triggers would write
  * them (funnel_contact_insert, then funnel_link_insert and funnel_entered for each link in
  * order): it starts at its own stage, entered when it was created, and each link that raises
- * its position moves it there at the link's time, recording when it first reached it. Null when
- * a company's stage is not known (the triggers then do it).
+ * its position moves it there at the link's time, recording when it first reached it. Where a
+ * company's stage is not known it stays at the start, and the link triggers move it on.
  */
-function funnelAtInsert(r: NewSyncedContact): { rank: number; max: number; entered: number; signedUpAt: number | null; sqlAt: number | null; customerAt: number | null } | null {
+function funnelAtInsert(r: NewSyncedContact): { rank: number; max: number; entered: number; signedUpAt: number | null; sqlAt: number | null; customerAt: number | null } {
   const own = r.stage === 'signed_up' ? 1 : 0;
-  const f = { rank: own, max: own, entered: r.createdAt, signedUpAt: own === 1 ? r.createdAt : null, sqlAt: null as number | null, customerAt: null as number | null };
+  const start = { rank: own, max: own, entered: r.createdAt, signedUpAt: own === 1 ? r.createdAt : null, sqlAt: null as number | null, customerAt: null as number | null };
+  if (r.companies.some((co) => co.stage === undefined)) return start;
+  const f = { ...start };
   let best = 0;
   for (const co of r.companies) {
-    if (co.stage === undefined) return null;
-    best = Math.max(best, COMPANY_RANK[co.stage] ?? 0);
+    best = Math.max(best, COMPANY_RANK[co.stage ?? ''] ?? 0);
     const rank = Math.max(own, best);
     if (rank === f.rank) continue;
     f.rank = rank;
@@ -259,8 +260,7 @@ export class ContactRepository {
     );
     const links: { contactPk: number; companyPk: number; at: number }[] = [];
     const pks = rows.map((r) => {
-      const own = r.stage === 'signed_up' ? 1 : 0;
-      const f = funnelAtInsert(r) ?? { rank: own, max: own, entered: r.createdAt, signedUpAt: own === 1 ? r.createdAt : null, sqlAt: null, customerAt: null };
+      const f = funnelAtInsert(r);
       const pk = Number(
         insert.run(
           r.id, r.role, r.email, r.name, r.phone, r.externalId, r.intercomId, r.stage, r.customAttributes,
