@@ -16,7 +16,7 @@ import { fmtInt } from './report';
 import { median, now } from './stats';
 
 const CONTACTS_PER_PAGE = 150;
-const COMPANIES_PER_SCROLL_PAGE = 50;
+const COMPANIES_PER_PAGE = 50;
 
 export const FIRST_IMPORT_TARGETS = { rateBoundRatio: 1.5, maxSeconds: 300 } as const;
 
@@ -24,7 +24,7 @@ export interface FirstImportOptions {
   sizes: number[];
   latencyMs: number;
   rateLimit: { limit: number; windowMs: number };
-  /** One company per this many contacts (each with users, so the scroll lists them all). */
+  /** One company per this many contacts (each with users, so the company list lists them all). */
   contactsPerCompany: number;
   keep: boolean;
   log?: (line: string) => void;
@@ -41,9 +41,9 @@ export const DEFAULT_FIRST_IMPORT_OPTIONS: FirstImportOptions = {
 export interface FirstImportRun {
   contacts: number;
   companies: number;
-  /** The fewest pages an import can read: contact pages of 150 and the company scroll's pages of 50 (and its empty end). */
+  /** The fewest pages an import can read: contact pages of 150 and company pages of 50. */
   minPages: number;
-  /** Contact pages read (search or list answers), company scroll pages, every request (429s and retries included). */
+  /** Contact pages read (search or list answers), company pages (list or scroll answers), every request (429s and retries included). */
   contactPages: number;
   companyPages: number;
   requests: number;
@@ -58,8 +58,11 @@ export interface FirstImportRun {
   maxInFlight: number;
   /** Median time from a contact page's request to its parsed answer. */
   pageMedianMs: number;
-  /** The company phase (the scroll, one page after the other) from the start of the run. */
+  /** The company phase (the company list's pages side by side, or the scroll) from the start of the run. */
   companyPhaseMs: number;
+  /** The contact phase: its first request left, and its last answer came, this long into the run. */
+  contactsFromMs: number;
+  contactsToMs: number;
   /** CPU time of this process (the engine) during the import, and the time in store transactions. */
   cpuMs: number;
   writeTotalMs: number;
@@ -142,10 +145,10 @@ async function runOne(contacts: number, o: FirstImportOptions, log: (line: strin
     if (status.initialImport !== 'done') throw new Error(`the first import did not finish: ${status.state} ${status.message ?? ''}`);
     if (errors.length) log(`  the engine logged ${errors.length} error(s), first: ${errors[0]}`);
     const isContactPage = (e: ExchangeInfo) => e.status === 200 && ((e.method === 'POST' && e.path === '/contacts/search') || (e.method === 'GET' && e.path === '/contacts'));
-    const isScroll = (e: ExchangeInfo) => e.status === 200 && e.path.startsWith('/companies/scroll');
+    const isCompanyPage = (e: ExchangeInfo) => e.status === 200 && (e.path.startsWith('/companies/scroll') || e.path.startsWith('/companies/list'));
     const contactPages = exchanges.filter(isContactPage);
-    const scrolls = exchanges.filter(isScroll);
-    const minPages = Math.ceil(contacts / CONTACTS_PER_PAGE) + Math.ceil(companies / COMPANIES_PER_SCROLL_PAGE) + 1;
+    const companyPages = exchanges.filter(isCompanyPage);
+    const minPages = Math.ceil(contacts / CONTACTS_PER_PAGE) + Math.ceil(companies / COMPANIES_PER_PAGE);
     const perSecond = (o.rateLimit.limit / o.rateLimit.windowMs) * 1000;
     const stored = core.store.contacts.count();
     if (stored !== contacts) throw new Error(`the first import stored ${stored} of ${contacts} contacts`);
@@ -154,7 +157,7 @@ async function runOne(contacts: number, o: FirstImportOptions, log: (line: strin
       companies,
       minPages,
       contactPages: contactPages.length,
-      companyPages: scrolls.length,
+      companyPages: companyPages.length,
       requests: exchanges.length,
       count429: exchanges.filter((e) => e.status === 429).length,
       elapsedMs,
@@ -163,7 +166,9 @@ async function runOne(contacts: number, o: FirstImportOptions, log: (line: strin
       rowsPerSecond: stored / (elapsedMs / 1000),
       maxInFlight: maxOverlap(exchanges.map((e) => ({ start: e.end - e.ms, end: e.end }))),
       pageMedianMs: median(contactPages.map((e) => e.ms)),
-      companyPhaseMs: scrolls.length ? Math.max(...scrolls.map((e) => e.end)) - started : 0,
+      companyPhaseMs: companyPages.length ? Math.max(...companyPages.map((e) => e.end)) - started : 0,
+      contactsFromMs: Math.min(...contactPages.map((e) => e.end - e.ms)) - started,
+      contactsToMs: Math.max(...contactPages.map((e) => e.end)) - started,
       cpuMs: (cpu.user + cpu.system) / 1000,
       writeTotalMs,
       stored,
@@ -191,7 +196,7 @@ export async function runFirstImportBench(options: Partial<FirstImportOptions> =
     const r = await runOne(n, o, log);
     log(`  ${fmtInt(n)}: ${sec(r.elapsedMs)}, ${ratio(r).toFixed(2)}x the rate-limit bound ${sec(r.rateBoundMs)}; sequential bound ${sec(r.sequentialBoundMs)}`);
     log(
-      `    ${fmtInt(r.contactPages)} contact pages, ${fmtInt(r.companyPages)} scroll pages (done at ${sec(r.companyPhaseMs)}), ${fmtInt(r.requests)} requests, ` +
+      `    ${fmtInt(r.contactPages)} contact pages, ${fmtInt(r.companyPages)} company pages (done at ${sec(r.companyPhaseMs)}), contact pages from ${sec(r.contactsFromMs)} to ${sec(r.contactsToMs)}, ${fmtInt(r.requests)} requests, ` +
         `${r.count429} x 429, at most ${r.maxInFlight} in flight, page median ${Math.round(r.pageMedianMs)} ms; engine CPU ${sec(r.cpuMs)}, in transactions ${sec(r.writeTotalMs)}`,
     );
     runs.push(r);
@@ -249,7 +254,7 @@ export function firstImportMarkdown(res: FirstImportResult, command: string, dat
       `. The sandbox (electron/sandbox/cli.ts) runs in a process of its own, seeded with the contacts (created over the year before) and ` +
       `one company per ${fmtInt(o.contactsPerCompany)} of them; every answer waits ${o.latencyMs} ms, and it allows ${fmtInt(o.rateLimit.limit)} ` +
       `requests per ${o.rateLimit.windowMs / 1000} s window (Intercom's default 10,000 a minute per app: ${perSecond.toFixed(1)} a second), ` +
-      `answering 429 past it. The engine, built by \`createCore\`, runs \`core.sync.runOnce()\` into an empty store: the company scroll, ` +
+      `answering 429 past it. The engine, built by \`createCore\`, runs \`core.sync.runOnce()\` into an empty store: the companies (the company list's pages read side by side), ` +
       `then the contacts through the search in ranges of creation days, up to ${DEFAULT_FIRST_PULL_CONCURRENCY} ranges read at once.`,
     '',
     md(HEADERS),
@@ -259,9 +264,9 @@ export function firstImportMarkdown(res: FirstImportResult, command: string, dat
     ...res.runs.map(
       (r) =>
         `- **${fmtInt(r.contacts)} contacts** (${fmtInt(r.companies)} companies, seeded in ${sec(r.seedMs)}): bounds over the fewest pages an ` +
-        `import reads, ${fmtInt(r.minPages)} (contact pages of 150, the company scroll's pages of 50 and its empty end). Read: ` +
+        `import reads, ${fmtInt(r.minPages)} (contact pages of 150, company pages of 50). Read: ` +
         `${fmtInt(r.contactPages)} contact pages (more than the fewest: each range ends on a part page, and the first page of a range that was cut smaller is read again by its pieces), ` +
-        `${fmtInt(r.companyPages)} scroll pages (the company phase, one page after the other, ended ${sec(r.companyPhaseMs)} into the run), ` +
+        `${fmtInt(r.companyPages)} company pages (the company phase ended ${sec(r.companyPhaseMs)} into the run), ` +
         `${fmtInt(r.requests)} requests in all, ${fmtInt(r.count429)} answered 429; at most ${r.maxInFlight} in flight at once; a contact page ` +
         `took ${Math.round(r.pageMedianMs)} ms from request to parsed answer (median). The engine's process used ${sec(r.cpuMs)} of CPU ` +
         `(${((r.cpuMs / r.elapsedMs) * 100).toFixed(0)}% of one core), ${sec(r.writeTotalMs)} of it in store transactions.`,

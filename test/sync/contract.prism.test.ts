@@ -421,6 +421,8 @@ describe('the sync engine against Intercom 2.14 (Prism)', () => {
       'GET /contacts/find_by_external_id/{external_id}',
       'POST /messages',
       'GET /conversations',
+      // the first import's companies (pages side by side), then every pull's scroll
+      'POST /companies/list',
       'GET /companies/scroll',
       'POST /contacts/search',
       'POST /contacts/{id}/notes',

@@ -251,10 +251,73 @@ describe('parallel first pull', () => {
     const summary = await r.puller({}, r.ctx(hs.url)).firstPull();
     expect(r.logged.some((l) => /refused the contact search/.test(l))).toBe(true);
     expect(firstPullState(r)).toMatchObject({ phase: 'done', contactWalk: 'list', done: 3000 });
-    expect(summary.pages).toBe(Math.ceil(3000 / 150) + 2);
+    expect(summary.pages).toBe(Math.ceil(3000 / 150) + 1); // and the company list's one page
     expect(hs.count('GET', '/contacts')).toBe(Math.ceil(3000 / 150));
     expectEachOnce(r);
     expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+});
+
+describe('the companies of a first pull', () => {
+  // 130 companies: three pages of the company list (50, 50, 30)
+  const seed = { contacts: 600, companies: 130, withStageAttributes: true };
+
+  it('reads the company list pages side by side, not the scroll, and leaves what the scroll leaves', async () => {
+    const scrolled = await rig({ seed });
+    await scrolled.puller({ companyListMax: 0 }).firstPull();
+    expect(scrolled.sb.stats().byRoute['POST /companies/list']).toBeUndefined();
+    expect(scrolled.sb.stats().byRoute['GET /companies/scroll']).toBe(4); // three pages and the empty end
+
+    const listed = await rig({ seed });
+    const hs = await startHostileServer({ upstream: listed.sb.url });
+    closers.push(() => hs.close());
+    // the first page says how many there are; the two others are held until both are asked for
+    // (side by side), then answered last first
+    const held = new Map<number, () => void>();
+    let together = false;
+    hs.route = (q) => {
+      if (q.path !== '/companies/list' || q.query.get('page') === '1') return undefined;
+      const hold = new Promise<void>((resolve) => held.set(Number(q.query.get('page')), resolve));
+      if (held.size === 2) {
+        together = true;
+        held.get(3)!();
+        setTimeout(() => held.get(2)!(), 30);
+      } else setTimeout(() => held.forEach((release) => release()), 2000);
+      return { hold };
+    };
+    const summary = await listed.puller({}, listed.ctx(hs.url)).firstPull();
+    expect(summary.companies.inserted).toBe(130);
+    expect(hs.count('POST', '/companies/list')).toBe(3);
+    expect(hs.count('GET', '/companies/scroll')).toBe(0);
+    expect(together).toBe(true);
+    expect(listed.logged.filter((l) => /company/.test(l))).toEqual([]);
+    // written in the list's order: the same companies, with the same pks, as the scroll left
+    const byPk = (r: Rig) => db(r).prepare('SELECT pk, intercom_id FROM companies ORDER BY pk').all();
+    expect(byPk(listed)).toEqual(byPk(scrolled));
+    expect(importedState(listed)).toEqual(importedState(scrolled));
+    expect(await storeVsIntercom(listed.t, listed.sb)).toEqual([]);
+  });
+
+  it('reads the scroll instead where the list changed while it was read, or Intercom refuses it, and ends with every company once', async () => {
+    for (const fault of ['moved', 'refused'] as const) {
+      const r = await rig({ seed });
+      const hs = await startHostileServer({ upstream: r.sb.url });
+      closers.push(() => hs.close());
+      hs.route = (q) => {
+        if (q.path !== '/companies/list') return undefined;
+        if (fault === 'refused') return { status: 404, json: errorList('not_found', 'Resource Not Found') };
+        // a company created meanwhile: the last page counts one more
+        if (q.query.get('page') !== '3') return undefined;
+        return { status: 200, json: { type: 'list', data: [], total_count: 131, pages: { type: 'pages', page: 3, per_page: 50, total_pages: 3 } } };
+      };
+      const summary = await r.puller({}, r.ctx(hs.url)).firstPull();
+      expect(hs.count('GET', '/companies/scroll'), fault).toBe(4);
+      expect(r.logged.some((l) => (fault === 'refused' ? /refused the company list/ : /company list changed while it was read/).test(l)), fault).toBe(true);
+      expect(summary.companies.inserted, fault).toBe(130);
+      expect(r.t.core.store.companies.count(), fault).toBe(130);
+      expect(firstPullState(r).companies, fault).toBe(130);
+      expect(await storeVsIntercom(r.t, r.sb), fault).toEqual([]);
+    }
   });
 });
 

@@ -54,6 +54,18 @@ const listOnly =
   (r, n) =>
     r.method === 'POST' && r.path === '/contacts/search' ? { status: 400, json: errorList('parameter_invalid', 'Search is not available') } : route(r, n);
 
+/**
+ * The first pull reads the company scroll only where the company list cannot cover the workspace
+ * (over 10,000 companies; otherwise it reads the list's pages side by side): the scroll's tests
+ * play a workspace that large.
+ */
+const scrollOnly =
+  (route: HostileServer['route']): HostileServer['route'] =>
+  (r, n) =>
+    r.method === 'POST' && r.path === '/companies/list'
+      ? { status: 200, json: { type: 'list', data: [], total_count: 12_000, pages: { type: 'pages', page: 1, per_page: 50, total_pages: 240 } } }
+      : route(r, n);
+
 describe('paging that never ends', () => {
   it('the first pull stops on the same page and the same starting_after, after a few requests, and says so; the offline work went out first', async () => {
     const { hs, sb, t } = await setup();
@@ -118,7 +130,7 @@ describe('paging that never ends', () => {
 
   it('the company scroll stops on a page of companies it already sent', async () => {
     const { hs, t } = await setup();
-    hs.route = (r) => (r.method === 'GET' && r.path === '/companies/scroll' ? { status: 200, json: scrollPage(['k1', 'k2'], 'scroll-1') } : undefined);
+    hs.route = scrollOnly((r) => (r.method === 'GET' && r.path === '/companies/scroll' ? { status: 200, json: scrollPage(['k1', 'k2'], 'scroll-1') } : undefined));
     const s = await t.core.sync.runOnce();
     expect(s.state).toBe('failing');
     expect(s.message).toMatch(/company scroll \(GET \/companies\/scroll\) sent a page of records it had already sent/);
@@ -160,7 +172,7 @@ describe('an error page of 1 MB of <title>', () => {
 
   it('a 503 with that body, retried six times, keeps the console answering (the event loop never blocks for long)', async () => {
     const { hs, t } = await setup();
-    hs.route = (r) => (r.method === 'GET' && r.path === '/companies/scroll' ? { status: 503, text: pathological } : undefined);
+    hs.route = scrollOnly((r) => (r.method === 'GET' && r.path === '/companies/scroll' ? { status: 503, text: pathological } : undefined));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const s = await t.core.sync.runOnce();
@@ -232,11 +244,11 @@ describe('a server that never answers', () => {
     const { hs, t } = await setup();
     let asked!: () => void;
     const waiting = new Promise<void>((resolve) => (asked = resolve));
-    hs.route = (r) => {
+    hs.route = scrollOnly((r) => {
       if (r.path !== '/companies/scroll') return undefined;
       asked();
       return 'hang';
-    };
+    });
     await t.api.call('contacts.create', { email: 'meanwhile@example.com' });
     const run = t.core.sync.runOnce();
     await waiting;
@@ -255,7 +267,7 @@ describe('faults that cost one request, not a run', () => {
   it('a scroll Intercom ended ("Please restart the scroll operation", then 404 for it) is restarted, not read again', async () => {
     const { hs, t } = await setup();
     let restarted = false;
-    hs.route = (r) => {
+    hs.route = scrollOnly((r) => {
       if (r.path !== '/companies/scroll') return undefined;
       const param = r.query.get('scroll_param');
       if (param === null) {
@@ -268,7 +280,7 @@ describe('faults that cost one request, not a run', () => {
         return { status: 500, json: errorList('server_error', 'Please restart the scroll operation.') };
       }
       return { status: 200, json: scrollPage([], 'alive') };
-    };
+    });
     const s = await t.core.sync.runOnce();
     expect(s).toMatchObject({ state: 'idle', initialImport: 'done' });
     expect(t.core.store.companies.count()).toBe(2);

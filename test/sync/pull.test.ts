@@ -93,7 +93,9 @@ describe('first import', () => {
     expect(summary).toMatchObject({ resumed: false, alreadyDone: false });
     expect(summary.contacts.inserted).toBe(2000);
     expect(summary.companies.inserted).toBe(50);
-    expect(summary.pages).toBe(Math.ceil(2000 / 150) + 2); // contact pages, the scroll's one page of 50 + its empty end
+    expect(summary.pages).toBe(Math.ceil(2000 / 150) + 1); // contact pages, the company list's one page of 50
+    expect(r.sb.stats().byRoute['POST /companies/list']).toBe(1);
+    expect(r.sb.stats().byRoute['GET /companies/scroll']).toBeUndefined();
     const { store } = r.t.core;
     expect(store.contacts.count()).toBe(2000);
     expect(store.companies.count()).toBe(50);
@@ -146,7 +148,8 @@ describe('first import', () => {
     // every run drops the list indexes (the threshold is 0 here) and puts them back when it stops
     const indexes = () => scalar(r, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('contacts', 'contact_companies')`);
     const allIndexes = Number(indexes());
-    const opts = { deferIndexesFrom: 0 };
+    // the companies through the scroll (a workspace beyond what the company list covers)
+    const opts = { deferIndexesFrom: 0, companyListMax: 0 };
     // 1: stopped during the company scroll (3 pages of 50), leaving the scroll open
     await expect(
       r.puller(opts).firstPull((done, total) => {
@@ -485,7 +488,8 @@ describe('a company scroll left open by a killed run', () => {
     const companyName = (intercomId: string) => db(r).prepare('SELECT name FROM companies WHERE intercom_id = @intercomId').pluck().get({ intercomId });
     // a run sent the scroll's first request and was killed before it kept the scroll parameter
     await r.ctx().client.scrollCompanies(null);
-    const importing = r.puller({ scrollBusyPollMs: 20 }).firstPull();
+    // a workspace the company list cannot cover needs the scroll
+    const importing = r.puller({ scrollBusyPollMs: 20, companyListMax: 0 }).firstPull();
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(r.t.core.store.companies.count()).toBe(0); // waiting, not failed
     r.clock.ms += 61_000; // the scroll idles out

@@ -320,6 +320,14 @@ export class IntercomClient {
   }
 
   /**
+   * One page of the company list (`page` from 1; Intercom lists at most 10,000 companies this way,
+   * and leaves out those without users, as the scroll does). A read, so safe to repeat.
+   */
+  listCompanies({ page, perPage, order }: { page: number; perPage: number; order?: 'asc' | 'desc' }): Promise<CompanyList> {
+    return this.request('POST', '/companies/list', { query: { page, per_page: perPage, order }, idempotent: true });
+  }
+
+  /**
    * One page of the company scroll (start without a param). A continuation is not repeated after an
    * ambiguous failure: Intercom may have moved the cursor on, so a repeat could skip a page silently;
    * the caller restarts the scroll on 'uncertain' (as on Intercom's own "restart the scroll" 500).

@@ -13,7 +13,7 @@ import { PageGuard } from './PageGuard';
 import { BatchedWrites } from './batchedWrites';
 import { TimeOrderedIds } from './TimeOrderedIds';
 import { partitionQuery, splitById, splitPartition, type ContactPartition } from './contactPartitions';
-import type { CompanyScroll, ContactList, Pages } from './intercomTypes';
+import type { CompanyList, CompanyScroll, ContactList, Pages } from './intercomTypes';
 import {
   companyBaseFromRemote,
   companyBaseFromRow,
@@ -52,6 +52,9 @@ const SCROLL_KEY = 'sync.scroll';
 const SCROLL_IDLE_MS = 60_000;
 /** Scroll restarts before giving up: Intercom asks for one when a scroll broke or expired. */
 const MAX_SCROLL_RESTARTS = 3;
+/** The company list (see listCompaniesAtOnce): companies a page, and the most it lists. */
+const COMPANY_LIST_PAGE = 50;
+const COMPANY_LIST_CAP = 10_000;
 /** While a scroll nobody can close blocks a new one (see scrollCompanies): how often to ask again. */
 const SCROLL_BUSY_POLL_MS = 5_000;
 
@@ -180,6 +183,11 @@ export interface PullerOptions {
    * behind the list at most while the first pull runs (see FirstPullState.searchAfterPk).
    */
   searchPassSize?: number;
+  /**
+   * The most companies the first pull reads through the company list, its pages side by side
+   * (default 10,000, all Intercom lists that way); a workspace with more is read by the scroll.
+   */
+  companyListMax?: number;
 }
 
 /**
@@ -282,6 +290,27 @@ async function sent(): Promise<void> {
 }
 
 /**
+ * Runs `task(0..n-1)`, at most `limit` at once; the first failure stops new tasks from starting
+ * and is thrown once those running have settled.
+ */
+async function inPool(n: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (next < n && failure === null) {
+      const i = next++;
+      try {
+        await task(i);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, Math.max(1, limit)) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
+/**
  * Reads pages where each answer names the next one: the request for page n+1 leaves as soon as
  * page n arrives, and page n is written while it is on the wire, so writing costs no wall time.
  */
@@ -325,6 +354,7 @@ export class Puller {
   private readonly firstPullConcurrency: number;
   private readonly minPartition: number;
   private readonly searchPassSize: number;
+  private readonly companyListMax: number;
   /** Every row the pull writes goes through the record writers, as a person's changes do (without an outbox entry). */
   private readonly contactWriter: ContactWriter;
   private readonly companyWriter: CompanyWriter;
@@ -345,6 +375,7 @@ export class Puller {
     this.firstPullConcurrency = Math.max(1, options.firstPullConcurrency ?? ctx.pullConcurrency ?? DEFAULT_FIRST_PULL_CONCURRENCY);
     this.minPartition = Math.max(1, options.minPartition ?? 1_500);
     this.searchPassSize = Math.max(1, options.searchPassSize ?? 10_000);
+    this.companyListMax = Math.min(COMPANY_LIST_CAP, options.companyListMax ?? COMPANY_LIST_CAP);
     this.contactWriter = new ContactWriter(ctx.store);
     this.companyWriter = new CompanyWriter(ctx.store);
     this.remoteTags = new RemoteTags(ctx.store);
@@ -412,17 +443,19 @@ export class Puller {
     let pages = 0;
     if (state.phase === 'companies') {
       let n = 0;
-      // contacts link to the companies as they arrive, so the first pull waits out a busy scroll
-      const scrolled = await this.scrollCompanies(
-        (page) => {
-          const changed = store.transaction(() => this.applyCompanies(page, s, companies));
-          if (changed.length > 0) this.ctx.changed('company', changed, 'sync.firstPull');
-          n += page.length;
-          onProgress?.(n, null);
-        },
-        { waitWhileBusy: true },
-      );
-      pages += scrolled;
+      const write = (page: IntercomCompany[]) => {
+        const changed = store.transaction(() => this.applyCompanies(page, s, companies));
+        if (changed.length > 0) this.ctx.changed('company', changed, 'sync.firstPull');
+        n += page.length;
+        onProgress?.(n, null);
+      };
+      const listed = await this.listCompaniesAtOnce(write);
+      pages += listed.pages;
+      if (!listed.complete) {
+        n = 0;
+        // contacts link to the companies as they arrive, so the first pull waits out a busy scroll
+        pages += await this.scrollCompanies(write, { waitWhileBusy: true });
+      }
       state = { ...state, phase: 'contacts', cursor: null, done: 0, total: null, companies: n };
       store.settings.set(FIRST_PULL_KEY, state, this.ctx.now());
     }
@@ -442,6 +475,61 @@ export class Puller {
     pages += await this.listWalk(ref, s, contacts, onProgress);
     await this.readContactTags('sync.firstPull');
     return pages;
+  }
+
+  /**
+   * Every company through the company list, its pages read side by side (at most
+   * `firstPullConcurrency` at once, within the shared rate limit) and written in page order: the
+   * scroll can only be read one page after the other (21 pages at 300 ms an answer are 6 s before
+   * the first contact). Intercom lists at most 10,000 companies this way, sorted by activity, so
+   * a list whose pages do not add up (a count that moved, a company missing or seen twice while
+   * companies changed) is not trusted: `complete: false` sends the first pull to the scroll, as
+   * does a workspace above the cap or one whose list is refused. Pages written meanwhile are
+   * matched again by the scroll.
+   */
+  private async listCompaniesAtOnce(write: (page: IntercomCompany[]) => void): Promise<{ pages: number; complete: boolean }> {
+    const { client } = this.ctx;
+    if (this.companyListMax <= 0) return { pages: 0, complete: false };
+    const list = (page: number) => client.listCompanies({ page, perPage: COMPANY_LIST_PAGE, order: 'asc' });
+    let first;
+    try {
+      first = await list(1);
+    } catch (e) {
+      if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found' && e.kind !== 'forbidden')) throw e;
+      this.ctx.log('first pull: Intercom refused the company list; reading the company scroll instead', e);
+      return { pages: 0, complete: false };
+    }
+    const total = first.total_count;
+    if (typeof total !== 'number' || total > this.companyListMax) return { pages: 1, complete: false };
+    const count = Math.max(1, Math.ceil(total / COMPANY_LIST_PAGE));
+    const seen = new Set<string>();
+    let consistent = true;
+    const take = (page: CompanyList, k: number) => {
+      const expected = k < count ? COMPANY_LIST_PAGE : total - (count - 1) * COMPANY_LIST_PAGE;
+      if (page.total_count !== total || page.data.length !== expected) consistent = false;
+      for (const co of page.data) {
+        if (seen.has(co.id)) consistent = false;
+        seen.add(co.id);
+      }
+      if (page.data.length > 0) write(page.data);
+    };
+    take(first, 1);
+    // answers come in any order; each is written once those before it are
+    const arrived = new Map<number, CompanyList>();
+    let nextToWrite = 2;
+    await inPool(count - 1, this.firstPullConcurrency, async (i) => {
+      const k = i + 2;
+      arrived.set(k, await list(k));
+      for (let page = arrived.get(nextToWrite); page; page = arrived.get(nextToWrite)) {
+        arrived.delete(nextToWrite);
+        take(page, nextToWrite++);
+      }
+    });
+    if (!consistent || seen.size !== total) {
+      this.ctx.log(`first pull: the company list changed while it was read (${seen.size} companies of ${total}); reading the company scroll instead`);
+      return { pages: count, complete: false };
+    }
+    return { pages: count, complete: true };
   }
 
   /**
