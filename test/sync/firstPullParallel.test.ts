@@ -409,6 +409,28 @@ describe('first pull with the search entries written in passes', () => {
     expectEachOnce(r);
   });
 
+  it('builds the dropped indexes again while the last ranges are read, one at a time, each build recording which are left', async () => {
+    const r = await rig();
+    const listIndexes = () => Number(scalar(r, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('contacts', 'contact_companies', 'stage_history')`));
+    const all = listIndexes();
+    // at each page written: contacts in, indexes in place, and how many the state says are left
+    const seen: { done: number; present: number; left: number }[] = [];
+    await r.puller({ deferIndexesFrom: 0 }).firstPull((done) => {
+      seen.push({ done, present: listIndexes(), left: firstPullState(r).deferredIndexes?.length ?? 0 });
+    });
+    const dropped = Math.max(...seen.map((x) => all - x.present));
+    expect(dropped).toBeGreaterThan(10);
+    // some were built while pages were still coming, and the state named exactly the missing ones
+    const midway = seen.filter((x) => x.done < 3031 && x.present > all - dropped && x.present < all);
+    expect(midway.length).toBeGreaterThan(0);
+    for (const x of seen) if (x.left > 0) expect(all - x.present).toBe(x.left);
+    expect(listIndexes()).toBe(all);
+    expect(firstPullState(r)).toMatchObject({ phase: 'done', done: 3000 });
+    expect(firstPullState(r).deferredIndexes).toBeUndefined();
+    expectEachOnce(r);
+    expect(await storeVsIntercom(r.t, r.sb)).toEqual([]);
+  });
+
   it('while it runs, search finds the contacts up to the last pass and those a person wrote; a quit writes the rest at once', async () => {
     const r = await rig();
     let pages = 0;

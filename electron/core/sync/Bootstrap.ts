@@ -106,7 +106,9 @@ export async function ensureStageAttributes(ctx: SyncContext): Promise<Bootstrap
   const run = (ctx.run ??= {});
   let names = run.attributes?.client === client ? run.attributes.names : undefined;
   if (!names) {
-    names = { contact: await listNames(client, 'contact'), company: await listNames(client, 'company') };
+    // both listings at once: one answer's wait instead of two before every run's first change
+    const [contact, company] = await Promise.all([listNames(client, 'contact'), listNames(client, 'company')]);
+    names = { contact, company };
     run.attributes = { client, names };
   }
 

@@ -52,6 +52,8 @@ const SCROLL_KEY = 'sync.scroll';
 const SCROLL_IDLE_MS = 60_000;
 /** Scroll restarts before giving up: Intercom asks for one when a scroll broke or expired. */
 const MAX_SCROLL_RESTARTS = 3;
+/** The search walk's first range, before it is cut: every contact. */
+const WHOLE_WORKSPACE: ContactPartition = { from: null, to: null, cursor: null };
 /** The company list (see listCompaniesAtOnce): companies a page, and the most it lists. */
 const COMPANY_LIST_PAGE = 50;
 const COMPANY_LIST_CAP = 10_000;
@@ -192,9 +194,18 @@ export interface PullerOptions {
 
 /**
  * Ranges read at once by default: Intercom's 10,000 requests a minute are 167 a second, which at a
- * few hundred ms an answer takes about 50 requests in flight; a few more keep the window full.
+ * few hundred ms an answer takes about 50 requests in flight, and more while the engine is busy
+ * writing the pages that came (their ranges' next requests wait for that); the rate limiter keeps
+ * the rest waiting. Measured at a million contacts at 300 ms an answer: 64 kept the lanes short
+ * of the limit, 96 reached it.
  */
-export const DEFAULT_FIRST_PULL_CONCURRENCY = 64;
+export const DEFAULT_FIRST_PULL_CONCURRENCY = 96;
+/**
+ * About this many ranges a lane: enough that the last round is short, few enough that each
+ * range's part page at its end (and the first page of a range that is cut, read again by its
+ * pieces) stays a small share of the pages.
+ */
+const RANGES_PER_LANE = 2.5;
 /** Thrown inside the search walk when Intercom refuses the search itself (not a cursor). */
 const REFUSED = Symbol('search refused');
 /** Thrown inside the search walk by a range that stops because another one failed. */
@@ -360,6 +371,8 @@ export class Puller {
   private readonly companyWriter: CompanyWriter;
   /** Ids of contacts first seen in Intercom (see TimeOrderedIds). */
   private readonly contactIds = new TimeOrderedIds();
+  /** Set once the first pull builds its indexes again (restoreIndexesBehind): they are not dropped again in this run. */
+  private indexesKept = false;
   private readonly remoteTags: RemoteTags;
   /** Contacts whose tags must be read whole after their page (see RemoteTags.applyContact). */
   private tagReads: { id: string; intercomId: string; updatedAt: number }[] = [];
@@ -398,6 +411,7 @@ export class Puller {
     if (store.settings.get<FirstPullState>(FIRST_PULL_KEY)?.phase === 'done') {
       return { contacts, companies, pages: 0, resumed: false, alreadyDone: true, ms: 0 };
     }
+    this.indexesKept = false;
     this.restoreDeferredIndexes(); // left dropped by a run that crashed
     const saved = store.settings.get<FirstPullState>(FIRST_PULL_KEY);
     const state: FirstPullState = saved ?? { phase: 'companies', cursor: null, done: 0, total: null, companies: 0, startedAt: this.ctx.now() };
@@ -441,7 +455,14 @@ export class Puller {
     const { store } = this.ctx;
     let state = start;
     let pages = 0;
+    let ahead: Promise<ContactList> | undefined;
     if (state.phase === 'companies') {
+      // the contact walk's first search (the whole workspace, to plan its ranges) needs no
+      // company: it goes out with the company pages (a failure surfaces when the walk takes it)
+      if (state.contactWalk !== 'list' && !state.partitions) {
+        ahead = this.searchPartition(WHOLE_WORKSPACE, null);
+        ahead.catch(() => undefined);
+      }
       let n = 0;
       const write = (page: IntercomCompany[]) => {
         const changed = store.transaction(() => this.applyCompanies(page, s, companies));
@@ -462,7 +483,7 @@ export class Puller {
 
     const ref = { state };
     if (state.contactWalk !== 'list') {
-      const walked = await this.searchWalk(ref, s, contacts, onProgress);
+      const walked = await this.searchWalk(ref, s, contacts, onProgress, ahead);
       if (walked !== 'refused') {
         await this.readContactTags('sync.firstPull');
         return pages + walked;
@@ -554,7 +575,7 @@ export class Puller {
    * many contacts are still to come (see deferIndexesFrom).
    */
   private deferIndexes(state: FirstPullState, coming: number): FirstPullState {
-    if (state.deferredIndexes || coming < this.deferIndexesFrom) return state;
+    if (state.deferredIndexes || this.indexesKept || coming < this.deferIndexesFrom) return state;
     const { store } = this.ctx;
     return { ...state, deferredIndexes: store.remote.dropListIndexes(), searchAfterPk: state.searchAfterPk ?? store.contacts.maxPk() };
   }
@@ -640,10 +661,12 @@ export class Puller {
    * pages; what changed or was created since the start is read again by the next pull (the
    * watermark), as after the sequential walk. Returns 'refused' when Intercom refuses the search.
    */
-  private async searchWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn): Promise<number | 'refused'> {
+  private async searchWalk(ref: { state: FirstPullState }, s: SyncSettings, contacts: ApplyCounts, onProgress?: ProgressFn, ahead?: Promise<ContactList>): Promise<number | 'refused'> {
     const { store } = this.ctx;
+    let whole: ContactPartition | null = null;
     if (!ref.state.partitions) {
-      ref.state = { ...ref.state, contactWalk: 'search', partitions: [{ from: null, to: null, cursor: null }], done: 0, total: null };
+      whole = { ...WHOLE_WORKSPACE };
+      ref.state = { ...ref.state, contactWalk: 'search', partitions: [whole], done: 0, total: null };
       store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
     }
     const queue = [...ref.state.partitions!];
@@ -652,13 +675,26 @@ export class Puller {
     let pages = 0;
     let failure: { error: unknown } | null = null;
     let refused = false;
+    let indexesBack: Promise<void> | null = null;
     await new Promise<void>((resolve) => {
       let running = 0;
+      // ranges running whose first page has not said yet whether they are cut
+      let unplanned = 0;
+      // ranges read to their end while none waited to start: the last round is ending
+      let endedLast = 0;
       const pump = () => {
         while (running < this.firstPullConcurrency && queue.length > 0 && failure === null && !refused) {
           const p = queue.shift()!;
           running++;
-          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused, writes)
+          unplanned++;
+          const plan = { pending: true };
+          const planned = () => {
+            if (!plan.pending) return;
+            plan.pending = false;
+            unplanned--;
+            pump();
+          };
+          this.walkPartition(p, ref, queue, s, contacts, onProgress, () => failure !== null || refused, writes, planned, p === whole ? ahead : undefined)
             .then(
               (n) => {
                 pages += n;
@@ -670,16 +706,62 @@ export class Puller {
             )
             .finally(() => {
               running--;
+              if (queue.length === 0) endedLast++;
+              planned();
               pump();
             });
+        }
+        // the last ranges are being read and lanes stand idle: the indexes are built meanwhile
+        if (queue.length === 0 && unplanned === 0 && endedLast > 0 && running > 0 && !indexesBack) {
+          indexesBack = this.restoreIndexesBehind(ref, writes, () => failure !== null || refused);
         }
         if (running === 0) resolve();
       };
       pump();
     });
+    await indexesBack;
     if (failure !== null) throw (failure as { error: unknown }).error;
     if (refused) return 'refused';
     return pages;
+  }
+
+  /**
+   * Builds the dropped list indexes again while the walk's last ranges are read, one index a
+   * transaction, each when no page waits to be written (pages first): at that point the engine
+   * mostly waits on Intercom, and building them after the last page (12 s at a million
+   * contacts) would add all of it to the import's time. The few pages still to come are written
+   * with the indexes in place. Each transaction records which indexes are still to build, so a
+   * stop or a crash builds only the rest; the last page's transaction builds what is left.
+   */
+  private async restoreIndexesBehind(ref: { state: FirstPullState }, writes: BatchedWrites, stopped: () => boolean): Promise<void> {
+    const { store } = this.ctx;
+    this.indexesKept = true;
+    try {
+      while (!stopped() && (ref.state.deferredIndexes?.length ?? 0) > 0) {
+        await writes.idle();
+        await writes.write(
+          () => {
+            const [next, ...rest] = ref.state.deferredIndexes ?? [];
+            if (!next || ref.state.phase === 'done') return;
+            store.remote.restoreIndexes([next]);
+            ref.state = { ...ref.state, deferredIndexes: rest.length > 0 ? rest : undefined };
+            store.settings.set(FIRST_PULL_KEY, ref.state, this.ctx.now());
+          },
+          () => undefined,
+        );
+      }
+    } catch {
+      // a failed write fails the walk itself, which reports it; the indexes left are built when it stops
+    }
+  }
+
+  /** One page of a range of the search walk (`after` null: its first). */
+  private searchPartition(p: ContactPartition, after: string | null): Promise<ContactList> {
+    return this.ctx.client.searchContacts({
+      query: partitionQuery(p),
+      sort: { field: 'created_at', order: 'ascending' },
+      pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
+    });
   }
 
   /** One range to its end (or cut into smaller ones, pushed onto `queue`); returns the pages read. */
@@ -692,17 +774,13 @@ export class Puller {
     onProgress: ProgressFn | undefined,
     stopped: () => boolean,
     writes: BatchedWrites,
+    planned: () => void,
+    ahead?: Promise<ContactList>,
   ): Promise<number> {
-    const { store, client } = this.ctx;
-    const query = partitionQuery(p);
-    const search = (after: string | null) =>
-      client.searchContacts({
-        query,
-        sort: { field: 'created_at', order: 'ascending' },
-        pagination: { per_page: this.perPage, ...(after ? { starting_after: after } : {}) },
-      });
+    const { store } = this.ctx;
+    const search = (after: string | null) => this.searchPartition(p, after);
     const refusal = (e: unknown) => isIntercomError(e) && (e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'forbidden');
-    let first = search(p.cursor).catch((e: unknown) => {
+    let first = (ahead ?? search(p.cursor)).catch((e: unknown) => {
       if (!refusal(e)) throw e;
       if (p.cursor === null) {
         this.ctx.log('first pull: Intercom refused the contact search; reading the contact list instead', e);
@@ -717,7 +795,7 @@ export class Puller {
     const guard = new PageGuard({ method: 'POST', path: '/contacts/search', label: 'contact search' });
     if (p.cursor === null) {
       if (p.from === null && p.to === null && ref.state.total === null) ref.state = { ...ref.state, total: firstPage.total_count ?? null };
-      const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * 4)));
+      const target = Math.max(this.minPartition, Math.ceil((ref.state.total ?? firstPage.total_count ?? 0) / (this.firstPullConcurrency * RANGES_PER_LANE)));
       const oldest = firstPage.data[0]?.created_at;
       const total = firstPage.total_count ?? 0;
       let parts = oldest === undefined ? null : splitPartition(p, total, oldest, Math.floor(this.ctx.now() / 1000), target, this.firstPullConcurrency);
@@ -734,6 +812,7 @@ export class Puller {
         return 1;
       }
     }
+    planned();
     first = Promise.resolve(firstPage);
     // the next page is fetched once the writes have room for it (memory, when they are behind)
     const next = nextContactPage(guard, (after) => writes.room().then(() => search(after)));

@@ -23,7 +23,7 @@ export interface SyncContext {
    * Default on; off only to measure what it costs (the push bench).
    */
   checkBeforeUpdate?: boolean;
-  /** How many contact ranges the first pull reads at once (see Puller; default 64). */
+  /** How many contact ranges the first pull reads at once (see Puller; default 96). */
   pullConcurrency?: number;
   log: (message: string, error?: unknown) => void;
   /** What this run learned so far, shared by its steps; the engine makes one per run (a step run alone makes its own). */
@@ -35,6 +35,11 @@ export interface RunState {
   attributes?: KnownAttributes;
   /** The bootstrap step's result: the push of the same run reads it instead of asking again. */
   bootstrap?: BootstrapResult;
+  /**
+   * The team, asked for while the bootstrap's own reads are on the wire (the admins step takes
+   * it): one answer's wait less before every run's first change.
+   */
+  admins?: ReturnType<IntercomClient['listAdmins']>;
 }
 
 /** Progress of one step: done so far, and the total when it is known. */

@@ -40,6 +40,11 @@ export class BatchedWrites {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  /** Resolves once no write waits to be written (at once when none does). */
+  async idle(): Promise<void> {
+    while (this.queue.length > 0 || this.scheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   /**
    * Queues a write; it runs with the others queued in the same turn of the event loop, in the
    * order they came, inside one transaction. Resolves once it is committed and `after` ran; a

@@ -9,7 +9,12 @@ export const bootstrap: SyncStep = {
   label: 'Preparing Intercom',
   when: () => true,
   async run({ ctx }) {
+    const run = (ctx.run ??= {});
+    // the admins step comes next and its read does not depend on this one: it goes out now
+    // (a failure surfaces there, when the step takes it)
+    run.admins = ctx.client.listAdmins();
+    run.admins.catch(() => undefined);
     const result = await ensureStageAttributes(ctx);
-    (ctx.run ??= {}).bootstrap = result;
+    run.bootstrap = result;
   },
 };

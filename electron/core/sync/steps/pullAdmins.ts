@@ -13,7 +13,10 @@ export const pullAdmins: SyncStep = {
   async run({ ctx }) {
     let listed;
     try {
-      listed = await ctx.client.listAdmins();
+      // read ahead by the bootstrap step in this run, when it ran
+      const ahead = ctx.run?.admins;
+      if (ctx.run) ctx.run.admins = undefined;
+      listed = await (ahead ?? ctx.client.listAdmins());
     } catch (e) {
       if (e instanceof IntercomError && (e.kind === 'forbidden' || e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'unusable')) {
         ctx.log(`admins: the team could not be read (${e.message}); the last list is kept`);
