@@ -18,7 +18,12 @@ import { median, now } from './stats';
 const CONTACTS_PER_PAGE = 150;
 const COMPANIES_PER_PAGE = 50;
 
-export const FIRST_IMPORT_TARGETS = { rateBoundRatio: 1.5, maxSeconds: 300 } as const;
+/**
+ * The issue's target is for a million contacts (`targetFrom`): a smaller import's time is mostly
+ * what every import pays once (the bootstrap's reads, the first search, the last ranges' pages one
+ * after the other, the indexes), so its ratio is reported, not held to the target.
+ */
+export const FIRST_IMPORT_TARGETS = { rateBoundRatio: 1.5, maxSeconds: 300, targetFrom: 1_000_000 } as const;
 
 export interface FirstImportOptions {
   sizes: number[];
@@ -209,11 +214,12 @@ export async function runFirstImportBench(options: Partial<FirstImportOptions> =
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const ratio = (r: FirstImportRun) => r.elapsedMs / r.rateBoundMs;
+const targeted = (r: FirstImportRun) => r.contacts >= FIRST_IMPORT_TARGETS.targetFrom;
 const runOk = (r: FirstImportRun) => ratio(r) <= FIRST_IMPORT_TARGETS.rateBoundRatio && r.elapsedMs < FIRST_IMPORT_TARGETS.maxSeconds * 1000;
 
 export function firstImportMisses(res: FirstImportResult): string[] {
   return res.runs
-    .filter((r) => !runOk(r))
+    .filter((r) => targeted(r) && !runOk(r))
     .map(
       (r) =>
         `first import: ${fmtInt(r.contacts)} contacts in ${sec(r.elapsedMs)}, ${ratio(r).toFixed(2)}x the rate-limit bound (target ≤ ${FIRST_IMPORT_TARGETS.rateBoundRatio}x and under ${FIRST_IMPORT_TARGETS.maxSeconds / 60} min)`,
@@ -227,7 +233,7 @@ const cells = (r: FirstImportRun) => [
   sec(r.rateBoundMs),
   `${ratio(r).toFixed(2)}x`,
   `${sec(r.sequentialBoundMs)} (${(r.sequentialBoundMs / r.elapsedMs).toFixed(1)}x the elapsed)`,
-  runOk(r) ? 'PASS' : 'MISS',
+  !targeted(r) ? '(reported)' : runOk(r) ? 'PASS' : 'MISS',
 ];
 
 export function firstImportConsoleTable(res: FirstImportResult): string {
@@ -255,7 +261,9 @@ export function firstImportMarkdown(res: FirstImportResult, command: string, dat
       `one company per ${fmtInt(o.contactsPerCompany)} of them; every answer waits ${o.latencyMs} ms, and it allows ${fmtInt(o.rateLimit.limit)} ` +
       `requests per ${o.rateLimit.windowMs / 1000} s window (Intercom's default 10,000 a minute per app: ${perSecond.toFixed(1)} a second), ` +
       `answering 429 past it. The engine, built by \`createCore\`, runs \`core.sync.runOnce()\` into an empty store: the companies (the company list's pages read side by side), ` +
-      `then the contacts through the search in ranges of creation days, up to ${DEFAULT_FIRST_PULL_CONCURRENCY} ranges read at once.`,
+      `then the contacts through the search in ranges of creation days, up to ${DEFAULT_FIRST_PULL_CONCURRENCY} ranges read at once. ` +
+      `Target (issue 17): ${fmtInt(FIRST_IMPORT_TARGETS.targetFrom)} contacts within ${FIRST_IMPORT_TARGETS.rateBoundRatio}x the rate-limit bound ` +
+      `and under ${FIRST_IMPORT_TARGETS.maxSeconds / 60} minutes; a smaller import's ratio is reported (what every import pays once weighs more in it).`,
     '',
     md(HEADERS),
     md(['---:', '---:', '---:', '---:', '---:', '---']),

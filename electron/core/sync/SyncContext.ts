@@ -23,7 +23,7 @@ export interface SyncContext {
    * Default on; off only to measure what it costs (the push bench).
    */
   checkBeforeUpdate?: boolean;
-  /** How many contact ranges the first pull reads at once (see Puller; default 96). */
+  /** How many contact ranges the first pull reads at once (see Puller; default 64). */
   pullConcurrency?: number;
   log: (message: string, error?: unknown) => void;
   /** What this run learned so far, shared by its steps; the engine makes one per run (a step run alone makes its own). */

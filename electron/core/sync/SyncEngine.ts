@@ -32,7 +32,7 @@ export interface SyncEngineOptions {
   concurrency?: number;
   /** See SyncContext.checkBeforeUpdate (default true). */
   checkBeforeUpdate?: boolean;
-  /** Contact ranges the first pull reads at once (default 96; see Puller's DEFAULT_FIRST_PULL_CONCURRENCY). */
+  /** Contact ranges the first pull reads at once (default 64; see Puller's DEFAULT_FIRST_PULL_CONCURRENCY). */
   pullConcurrency?: number;
   /** Wait after a local change before a run, so a burst of edits goes out together (default 1.5 s). */
   debounceMs?: number;

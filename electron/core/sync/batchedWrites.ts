@@ -27,7 +27,7 @@ export class BatchedWrites {
     private readonly transaction: (fn: () => void) => void,
     private readonly maxBatch = 16,
     /** Pages queued at most before `room` makes callers wait. */
-    private readonly maxQueued = maxBatch * 2,
+    private readonly maxQueued = maxBatch,
   ) {}
 
   /**
