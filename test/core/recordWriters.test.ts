@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompanyWriter } from '../../electron/core/records/CompanyWriter';
 import { ContactWriter } from '../../electron/core/records/ContactWriter';
-import { startCore, TEST_ACTOR, type TestCore } from '../helpers/testCore';
+import { removeTempDir, startCore, TEST_ACTOR, type TestCore } from '../helpers/testCore';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,7 +43,10 @@ describe('ContactWriter and CompanyWriter', () => {
     contacts = new ContactWriter(t.core.store);
     companies = new CompanyWriter(t.core.store);
   });
-  afterEach(() => t.dispose());
+  afterEach(() => {
+    t.dispose();
+    removeTempDir(t.dir);
+  });
 
   const fields = { role: 'lead', email: 'ann@example.test', name: 'Ann', phone: null, visitorId: null, externalId: null, customAttributes: {} };
 
