@@ -19,6 +19,25 @@ describe('BatchedWrites', () => {
     await writes.room();
   });
 
+  it('says when no write waits: at once when none does, else once every queued one (and any its after-step queued) is committed', async () => {
+    const committed: number[] = [];
+    const writes = new BatchedWrites((fn) => fn(), 2);
+    await writes.idle();
+    let more: Promise<void> | null = null;
+    for (let n = 1; n <= 3; n++) {
+      void writes.write(
+        () => committed.push(n),
+        () => {
+          // the first one's after-step queues another write: idle waits for it too
+          if (n === 1) more = writes.write(() => committed.push(4), () => undefined);
+        },
+      );
+    }
+    await writes.idle();
+    expect(committed).toEqual([1, 2, 3, 4]);
+    await more;
+  });
+
   it('writes what arrives together in one transaction, in order, and runs each after-step once it is committed', async () => {
     const log: string[] = [];
     const writes = new BatchedWrites((fn) => {

@@ -65,6 +65,9 @@ const SCROLL_BUSY_POLL_MS = 5_000;
  * one a run stopped before it kept the first page's scroll parameter (killed with the answer on
  * the wire) cannot be read to its end, only left to idle out.
  */
+/** Intercom will not answer this kind of read here (the plan, the token's rights): another way is taken. */
+const isRefusal = (e: unknown): boolean => isIntercomError(e) && (e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'forbidden');
+
 const isScrollBusy = (e: unknown): boolean => isIntercomError(e) && e.kind === 'invalid' && /scroll already exists/i.test(e.message);
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -516,7 +519,7 @@ export class Puller {
     try {
       first = await list(1);
     } catch (e) {
-      if (!isIntercomError(e) || (e.kind !== 'invalid' && e.kind !== 'not_found' && e.kind !== 'forbidden')) throw e;
+      if (!isRefusal(e)) throw e;
       this.ctx.log('first pull: Intercom refused the company list; reading the company scroll instead', e);
       return { pages: 0, complete: false };
     }
@@ -687,10 +690,10 @@ export class Puller {
           const p = queue.shift()!;
           running++;
           unplanned++;
-          const plan = { pending: true };
+          let pending = true;
           const planned = () => {
-            if (!plan.pending) return;
-            plan.pending = false;
+            if (!pending) return;
+            pending = false;
             unplanned--;
             pump();
           };
@@ -779,9 +782,8 @@ export class Puller {
   ): Promise<number> {
     const { store } = this.ctx;
     const search = (after: string | null) => this.searchPartition(p, after);
-    const refusal = (e: unknown) => isIntercomError(e) && (e.kind === 'invalid' || e.kind === 'not_found' || e.kind === 'forbidden');
     let first = (ahead ?? search(p.cursor)).catch((e: unknown) => {
-      if (!refusal(e)) throw e;
+      if (!isRefusal(e)) throw e;
       if (p.cursor === null) {
         this.ctx.log('first pull: Intercom refused the contact search; reading the contact list instead', e);
         throw REFUSED;

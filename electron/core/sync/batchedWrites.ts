@@ -22,6 +22,8 @@ export class BatchedWrites {
 
   /** Callers waiting for the queue to shrink (see room). */
   private readonly waiting: (() => void)[] = [];
+  /** Callers waiting for the queue to empty (see idle). */
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly transaction: (fn: () => void) => void,
@@ -41,8 +43,9 @@ export class BatchedWrites {
   }
 
   /** Resolves once no write waits to be written (at once when none does). */
-  async idle(): Promise<void> {
-    while (this.queue.length > 0 || this.scheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -62,6 +65,15 @@ export class BatchedWrites {
   }
 
   private flush(): void {
+    try {
+      this.flushBatch();
+    } finally {
+      // the jobs' `after` may have queued more: idle means none waits and none is scheduled
+      if (this.queue.length === 0 && !this.scheduled) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private flushBatch(): void {
     const jobs = this.queue.splice(0, this.maxBatch);
     this.scheduled = this.queue.length > 0;
     if (this.scheduled) setImmediate(() => this.flush());
