@@ -110,7 +110,10 @@ for (const scheme of ['light', 'dark'] as const) {
       ] as const) {
         await go(page, screen);
         for (const stage of stages) {
-          const [c] = await contrasts(page.locator(`.stage-chip-${stage}`).first());
+          // the screen's rows arrive after its title: wait for the chip before reading its colours
+          const chip = page.locator(`.stage-chip-${stage}`).first();
+          await expect(chip).toBeVisible();
+          const [c] = await contrasts(chip);
           chips.set(stage, { bg: c!.bg, ratio: c!.ratio });
           expect(c!.ratio, `${stage} chip: ${c!.fg} on ${c!.bg}`).toBeGreaterThanOrEqual(4.5);
         }
