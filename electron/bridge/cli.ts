@@ -10,6 +10,8 @@ import { DataFolderLock, FolderInUseError } from '../core/lock/DataFolderLock';
 import { parseStartArgs, START_USAGE } from '../startup/cliArgs';
 import { startIntercom } from '../startup/startIntercom';
 import { startEngine } from '../engine/EngineHost';
+import { ENGINE_NICE } from '../engine/protocol';
+import { lowerHelperThreads } from '../engine/threadPriority';
 import { startBridge } from './BridgeServer';
 
 const DEFAULT_PORT = 4477;
@@ -53,6 +55,10 @@ async function main() {
     importGate: true,
     lock,
   });
+  // the engine's work (its thread, V8's helpers collecting its heap) yields a core to the routing
+  // thread; libuv's pool starts on its first use, so it is started first and lowered with the rest
+  await fs.promises.stat(opts.dataDir);
+  const lowered = lowerHelperThreads(ENGINE_NICE);
   // the log is written from here on only: a start refused before the store opened leaves the folder as it was
   const log = core.log;
   log.info('start', {
@@ -63,6 +69,7 @@ async function main() {
     pid: process.pid,
     intercom: opts.sandbox ? 'sandbox' : opts.intercomUrl ? opts.intercomUrl.source : 'settings',
     readOnly: core.readOnly !== null,
+    helperThreadsLowered: lowered,
   });
   let bridge;
   try {
