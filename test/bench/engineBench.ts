@@ -1,19 +1,29 @@
-// `npm run bench:engine`: the engine in its worker thread, seen from the process that hosts it
-// (the bridge, the Electron main process). It seeds a store, then measures in a fresh child
-// process (so seeding's memory is not counted):
-//   - the cost the worker adds to a call: `contacts.list` (first page) through the host against the
-//     same call on a core built in the same thread (createCore);
-//   - the host's event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution: p99 and max)
-//     while the worker runs a CSV import, the funnel over the seeded contacts, and a first import
-//     from an Intercom sandbox running in its own process; and the same delay with the engine in
-//     the host's own thread, for comparison (funnel and a smaller import);
-//   - the process's resident memory (host and worker: one process) after opening the store,
-//     during the import, the funnel and the first import; the host alone before the engine starts.
+// `npm run bench:engine`: the engine in its worker thread, seen from the process that hosts it.
+// The loop delay and the memory are measured in the built browser-mode bridge (out/main/bridge.js,
+// what `npm start -- --browser` runs: it only routes HTTP calls and events to the engine's worker),
+// started as a process of its own and measured from inside by test/bench/loopProbe.mjs
+// (measuredBridge.ts); the page's calls go over HTTP with an event stream open, as the console's
+// page makes them. It seeds a store, then measures:
+//   - the cost the worker adds to a call: `contacts.list` (first page) through the engine's host
+//     (startEngine, in a fresh child process) against the same call on a core built in that thread
+//     (createCore);
+//   - the bridge's event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution: p99 and
+//     max) and its own garbage-collection pauses while the worker runs the funnel over the seeded
+//     contacts, a CSV import, and a first import from an Intercom sandbox running in its own
+//     process; the same stretch with nothing to do; and the delay with the engine in the host's own
+//     thread, for comparison (funnel and a smaller import);
+//   - the bridge's resident memory (the bridge and its engine worker: one process, from /proc) on
+//     an empty folder, after opening the store, and at its peak during the funnel, the import and
+//     the first import.
 //   npm run bench:engine                             100k contacts, 100k-row import, 100k first import
 //   npm run bench:engine -- --contacts 1000000 --first-import 0    the 1M store (seeded ~2 min), no sandbox
+//   npm run bench:engine -- --first-import-only --first-import 1000000 [--latency 300 --rate-limit 1666/10000]
+//            the first import alone (no store seeded)
 //   options: --import-rows N (100,000)  --first-import N (contacts in the sandbox, 100,000; 0 skips)
-//            --latency MS (sandbox latency per answer, 0)  --calls N (timed calls, 300)
-//            --compare-rows N (in-thread import for comparison, 20,000; 0 skips)  --json (one line of figures)
+//            --latency MS (sandbox latency per answer, 0)  --rate-limit N/MS (the sandbox's, 100000/10000:
+//            never binds, so the engine runs flat out: the most work per second the bridge can see)
+//            --calls N (timed calls, 300)  --compare-rows N (in-thread import for comparison, 20,000; 0 skips)
+//            --json (one line of figures)
 //            --store FILE (a copy of this store instead of seeding one, e.g. one a 1M first import left:
 //            `npm run bench -- --first-import-only --first-import-sizes 1m --keep`)
 import { spawn } from 'node:child_process';
@@ -24,6 +34,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore, type Core } from '../../electron/core/app';
 import { DataFolderLock } from '../../electron/core/lock/DataFolderLock';
 import { startEngine, type EngineHost } from '../../electron/engine/EngineHost';
+import { startMeasuredBridge, type BridgeLag, type MeasuredBridge } from './measuredBridge';
 import type { Result } from '../../shared/errors';
 import { fmtInt } from './report';
 import { Store } from '../../electron/core/db/Store';
@@ -43,10 +54,24 @@ interface Options {
   calls: number;
   compareRows: number;
   store: string | null;
+  rateLimit: string;
+  firstImportOnly: boolean;
 }
 
 function parse(argv: string[]): Options & { measure: string | null; json: boolean } {
-  const o = { contacts: 100_000, importRows: 100_000, firstImport: 100_000, latencyMs: 0, calls: 300, compareRows: 20_000, store: null as string | null, measure: null as string | null, json: false };
+  const o = {
+    contacts: 100_000,
+    importRows: 100_000,
+    firstImport: 100_000,
+    latencyMs: 0,
+    calls: 300,
+    compareRows: 20_000,
+    store: null as string | null,
+    rateLimit: '100000/10000',
+    firstImportOnly: false,
+    measure: null as string | null,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const next = () => Number(argv[++i]);
     switch (argv[i]) {
@@ -59,6 +84,8 @@ function parse(argv: string[]): Options & { measure: string | null; json: boolea
       case '--measure': o.measure = argv[++i]!; break;
       case '--json': o.json = true; break;
       case '--store': o.store = argv[++i]!; break;
+      case '--rate-limit': o.rateLimit = argv[++i]!; break;
+      case '--first-import-only': o.firstImportOnly = true; break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -115,6 +142,8 @@ interface Lag {
   p99: number;
   max: number;
   mean: number;
+  /** The measured process's own garbage-collection pauses in the same stretch (the bridge's). */
+  gc?: BridgeLag['gc'];
 }
 const lagOf = (h: ReturnType<typeof monitorEventLoopDelay>): Lag => ({ p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 });
 
@@ -177,13 +206,14 @@ async function timeCalls(core: Caller, n: number): Promise<number> {
   return median(samples);
 }
 
-type Phase = 'open' | 'import' | 'firstImport' | 'inThread';
+type Phase = 'open' | 'inThread';
 
 export interface EngineFigures {
   contacts: number;
-  /** The host's loop with nothing to do, for as long as the import took: what the machine's load alone does to it. */
+  /** The bridge's loop with nothing to do, for as long as the import took (at most 20 s): what the machine's load alone does to it. */
   idle: Lag;
-  hostBaseline: Memory;
+  /** The bridge with its engine on an empty data folder (the first import's, before the token is given). */
+  bridgeEmpty: Memory | null;
   open: Memory;
   listInThreadMs: number;
   listWorkerMs: number;
@@ -191,7 +221,7 @@ export interface EngineFigures {
   importInThread: { rows: number; seconds: number; lag: Lag } | null;
   funnel: { rounds: number; seconds: number; lag: Lag; peak: Memory };
   funnelInThread: { rounds: number; seconds: number; lag: Lag };
-  firstImport: { contacts: number; seconds: number; lag: Lag; peak: Memory; latencyMs: number } | null;
+  firstImport: { contacts: number; seconds: number; lag: Lag; peak: Memory; latencyMs: number; rateLimit: string } | null;
   node: string;
   loadAverage: number[];
 }
@@ -207,40 +237,21 @@ async function withEngine<T>(dir: string, work: (host: EngineHost) => Promise<T>
   }
 }
 
+const funnelRoundsFor = (contacts: number) => (contacts >= 1_000_000 ? 5 : 20);
+
 /**
- * In a child process of its own per phase, so each phase's memory is its own (a process keeps the
- * pages it once used): the store opened, list calls and the funnel; the import; the first import;
- * the engine in this thread for comparison.
+ * In a child process of its own per phase: the cost of a call through the engine's host, and the
+ * engine in this thread for comparison.
  */
 async function measure(phase: Phase, dir: string, o: Options): Promise<Partial<EngineFigures>> {
-  const hostBaseline = memoryNow();
-  const funnelRoundsN = o.contacts >= 1_000_000 ? 5 : 20;
   switch (phase) {
     case 'open':
-      return withEngine(dir, async (host) => {
-        await call(host, 'contacts.list', {});
-        const open = memoryNow();
-        const listWorkerMs = await timeCalls(host, o.calls);
-        const funnel = await watch(() => funnelRounds(host, funnelRoundsN));
-        return { hostBaseline, open, listWorkerMs, funnel: { rounds: funnel.value, seconds: funnel.seconds, lag: funnel.lag, peak: funnel.peak } };
-      });
-    case 'import': {
-      const bytes = contactsCsv(o.importRows, 'worker');
-      return withEngine(dir, async (host) => {
-        const run = await startImport(host, 'contacts.csv', bytes);
-        const imp = await watch(run);
-        // the same stretch of time with nothing to do: the machine's share of the delays above
-        const idle = await watch(() => new Promise((r) => setTimeout(r, Math.min(imp.seconds, 20) * 1000)));
-        return { import: { rows: imp.value, seconds: imp.seconds, lag: imp.lag, peak: imp.peak }, idle: idle.lag };
-      });
-    }
-    case 'firstImport':
-      return o.firstImport > 0 ? { firstImport: await firstImport(o) } : {};
+      return withEngine(dir, async (host) => ({ listWorkerMs: await timeCalls(host, o.calls) }));
     case 'inThread': {
       const inThread = createCore({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench' });
       try {
         const listInThreadMs = await timeCalls(inThread, o.calls);
-        const funnelInThread = await watch(() => funnelRounds(inThread, funnelRoundsN));
+        const funnelInThread = await watch(() => funnelRounds(inThread, funnelRoundsFor(o.contacts)));
         let importInThread: EngineFigures['importInThread'] = null;
         if (o.compareRows > 0) {
           const run = await startImport(inThread, 'compare.csv', contactsCsv(o.compareRows, 'thread'));
@@ -255,56 +266,123 @@ async function measure(phase: Phase, dir: string, o: Options): Promise<Partial<E
   }
 }
 
-/** A first import of `o.firstImport` contacts into an empty store, through the worker, the sandbox in its own process. */
-async function firstImport(o: Options): Promise<NonNullable<EngineFigures['firstImport']>> {
-  const sb = await sandboxProcess(['--seed', String(o.firstImport), '--companies', String(Math.max(1, Math.floor(o.firstImport / 100))), '--latency', String(o.latencyMs), '--rate-limit', '100000/10000', '--random-seed', '13']);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-first-'));
-  const lock = DataFolderLock.acquire(dir, { mode: 'test' });
-  const host = await startEngine({ dataDir: dir, mode: 'test', autoSync: false, actor: 'bench', lock, entry: BUILT_WORKER, intercom: { baseUrl: sb.url, source: 'environment', token: sb.token } });
+/** The bridge's loop delay and GC pauses (from inside it) and its peak resident memory while `work` runs. */
+async function watchBridge<T>(bridge: MeasuredBridge, work: () => Promise<T>): Promise<{ value: T; lag: Lag; peak: Memory; seconds: number }> {
+  const peak = bridge.memory();
+  const sample = () => {
+    const m = bridge.memory();
+    peak.rssMiB = Math.max(peak.rssMiB, m.rssMiB);
+    peak.anonMiB = Math.max(peak.anonMiB, m.anonMiB);
+  };
+  await bridge.resetLag();
+  const sampler = setInterval(sample, 100);
+  const t0 = now();
   try {
-    await call(host, 'sync.now', {});
-    const r = await watch(async () => {
-      for (;;) {
-        // polled as the status bar is kept fresh: a call every 50 ms while the run goes on
-        const status = await call<{ state: string; initialImport: string; message: string | null }>(host, 'sync.status', {});
-        if (status.initialImport === 'done' && status.state !== 'syncing') return status;
-        if (status.state === 'error' || status.state === 'paused_auth') throw new Error(`first import: ${status.state} ${status.message ?? ''}`);
-        await new Promise((res) => setTimeout(res, 50));
-      }
-    });
-    const stored = (await call<{ total: number }>(host, 'contacts.list', {})).total;
-    if (stored !== o.firstImport) throw new Error(`first import: ${stored} contacts stored of ${o.firstImport}`);
-    return { contacts: stored, seconds: r.seconds, lag: r.lag, peak: r.peak, latencyMs: o.latencyMs };
+    const value = await work();
+    const seconds = (now() - t0) / 1000;
+    sample();
+    return { value, lag: await bridge.lag(), peak, seconds };
   } finally {
-    host.dispose();
-    lock.release();
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * The seeded store served by the built bridge: its memory once the store is open, the funnel's
+ * rounds and a CSV import (uploaded and polled over HTTP as the page does), and as long again with
+ * nothing to do.
+ */
+async function bridgeOnStore(dir: string, o: Options): Promise<Pick<EngineFigures, 'open' | 'funnel' | 'import' | 'idle'>> {
+  // the file is built here, before the bridge starts: only the bridge is measured
+  const bytes = contactsCsv(o.importRows, 'bridge');
+  const bridge = await startMeasuredBridge(dir);
+  try {
+    await call(bridge, 'contacts.list', {});
+    const open = bridge.memory();
+    const funnel = await watchBridge(bridge, () => funnelRounds(bridge, funnelRoundsFor(o.contacts)));
+    const run = await startImport(bridge, 'contacts.csv', bytes);
+    const imp = await watchBridge(bridge, run);
+    // the same stretch of time with nothing to do: the machine's share of the delays above
+    const idle = await watchBridge(bridge, () => new Promise((r) => setTimeout(r, Math.min(imp.seconds, 20) * 1000)));
+    return {
+      open,
+      funnel: { rounds: funnel.value, seconds: funnel.seconds, lag: funnel.lag, peak: funnel.peak },
+      import: { rows: imp.value, seconds: imp.seconds, lag: imp.lag, peak: imp.peak },
+      idle: idle.lag,
+    };
+  } finally {
+    await bridge.stop();
+  }
+}
+
+/**
+ * A first import of `o.firstImport` contacts into an empty folder, run by the bridge once the
+ * sandbox's token is given in Settings (as a person does), the sandbox in its own process; the
+ * status polled every 50 ms, as the status bar is kept fresh.
+ */
+async function bridgeFirstImport(o: Options): Promise<{ firstImport: NonNullable<EngineFigures['firstImport']>; bridgeEmpty: Memory }> {
+  const sb = await sandboxProcess(['--seed', String(o.firstImport), '--companies', String(Math.max(1, Math.floor(o.firstImport / 100))), '--latency', String(o.latencyMs), '--rate-limit', o.rateLimit, '--random-seed', '13']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-first-'));
+  try {
+    const bridge = await startMeasuredBridge(dir, ['--intercom-url', sb.url]);
+    try {
+      await call(bridge, 'contacts.list', {});
+      const bridgeEmpty = bridge.memory();
+      const r = await watchBridge(bridge, async () => {
+        await call(bridge, 'settings.set', { token: sb.token });
+        for (;;) {
+          const status = await call<{ state: string; initialImport: string; message: string | null }>(bridge, 'sync.status', {});
+          if (status.initialImport === 'done' && status.state !== 'syncing') return status;
+          if (status.state === 'error' || status.state === 'paused_auth') throw new Error(`first import: ${status.state} ${status.message ?? ''}`);
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      });
+      const stored = (await call<{ total: number }>(bridge, 'contacts.list', {})).total;
+      if (stored !== o.firstImport) throw new Error(`first import: ${stored} contacts stored of ${o.firstImport}`);
+      return { firstImport: { contacts: stored, seconds: r.seconds, lag: r.lag, peak: r.peak, latencyMs: o.latencyMs, rateLimit: o.rateLimit }, bridgeEmpty };
+    } finally {
+      await bridge.stop();
+    }
+  } finally {
     await sb.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const f2 = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const lagText = (l: Lag) => `p99 ${f2(l.p99)} ms, max ${f2(l.max)} ms`;
+const lagText = (l: Lag) =>
+  `p99 ${f2(l.p99)} ms, max ${f2(l.max)} ms` + (l.gc ? ` (its own GC: ${l.gc.count} pauses, longest ${f2(l.gc.maxMs)} ms${l.gc.maxKind ? `, ${l.gc.maxKind}` : ''})` : '');
+const mem = (m: Memory) => `${m.rssMiB.toFixed(0)} MiB (${m.anonMiB.toFixed(0)} MiB not file-backed)`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const tableOf = (rows: string[][]) => ['| measure | figure | target | meets target |', '| --- | --- | --- | ---: |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const madeBy = (command: string, loadAverage: number[]) =>
+  `Made by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; Node ${process.versions.node}; 1-minute load average ${loadAverage[0]!.toFixed(1)} on ${os.cpus().length} cores at the end.`;
+
+function firstImportRows(f: NonNullable<EngineFigures['firstImport']>, empty: Memory | null): string[][] {
+  const pace = `sandbox latency ${f.latencyMs} ms, rate limit ${f.rateLimit}`;
+  return [
+    [`bridge loop delay: first import of ${fmtInt(f.contacts)} contacts (${f.seconds.toFixed(1)} s, ${pace})`, lagText(f.lag), 'max < 20 ms', verdict(f.lag.max < 20)],
+    ...(empty ? [['resident memory of the bridge: its engine on an empty folder', mem(empty), '(reported)', '-']] : []),
+    ['resident memory of the bridge: peak during the first import', mem(f.peak), '< 500 MiB', verdict(f.peak.rssMiB < 500)],
+  ];
+}
 
 function markdown(f: EngineFigures, command: string): string {
-  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const rows: string[][] = [
     ['cost added per call: `contacts.list` median', `${(f.listWorkerMs - f.listInThreadMs).toFixed(3)} ms (${f.listWorkerMs.toFixed(3)} through the worker, ${f.listInThreadMs.toFixed(3)} in the same thread)`, '< 0.3 ms', verdict(f.listWorkerMs - f.listInThreadMs < 0.3)],
-    [`host loop delay: import of ${fmtInt(f.import.rows)} CSV rows (${f.import.seconds.toFixed(1)} s)`, lagText(f.import.lag), 'max < 20 ms', verdict(f.import.lag.max < 20)],
-    [`host loop delay: funnel over ${fmtInt(f.contacts)} contacts (${f.funnel.rounds} rounds, ${f.funnel.seconds.toFixed(1)} s)`, lagText(f.funnel.lag), 'max < 20 ms', verdict(f.funnel.lag.max < 20)],
+    [`bridge loop delay: import of ${fmtInt(f.import.rows)} CSV rows (${f.import.seconds.toFixed(1)} s)`, lagText(f.import.lag), 'max < 20 ms', verdict(f.import.lag.max < 20)],
+    [`bridge loop delay: funnel over ${fmtInt(f.contacts)} contacts (${f.funnel.rounds} rounds, ${f.funnel.seconds.toFixed(1)} s)`, lagText(f.funnel.lag), 'max < 20 ms', verdict(f.funnel.lag.max < 20)],
   ];
-  if (f.firstImport) rows.push([`host loop delay: first import of ${fmtInt(f.firstImport.contacts)} contacts (${f.firstImport.seconds.toFixed(1)} s, sandbox latency ${f.firstImport.latencyMs} ms)`, lagText(f.firstImport.lag), 'max < 20 ms', verdict(f.firstImport.lag.max < 20)]);
-  if (f.importInThread) rows.push([`same thread, for comparison: import of ${fmtInt(f.importInThread.rows)} rows`, lagText(f.importInThread.lag), '(reported)', '-']);
-  rows.push([`same thread, for comparison: the funnel rounds`, lagText(f.funnelInThread.lag), '(reported)', '-']);
-  rows.push([`host loop delay with nothing to do (the machine's load alone)`, lagText(f.idle), '(reported)', '-']);
-  const mem = (m: Memory) => `${m.rssMiB.toFixed(0)} MiB (${m.anonMiB.toFixed(0)} MiB not file-backed)`;
-  rows.push(['resident memory of the process: the host alone, before the engine started', mem(f.hostBaseline), '(reported)', '-']);
-  rows.push([`resident memory: store of ${fmtInt(f.contacts)} opened`, mem(f.open), '< 500 MiB', verdict(f.open.rssMiB < 500)]);
-  rows.push([`resident memory: peak during the funnel`, mem(f.funnel.peak), '< 500 MiB', verdict(f.funnel.peak.rssMiB < 500)]);
-  rows.push([`resident memory: peak during the import (its process also built the ${fmtInt(f.import.rows)}-row file)`, mem(f.import.peak), '< 500 MiB', verdict(f.import.peak.rssMiB < 500)]);
-  if (f.firstImport) rows.push(['resident memory: peak during the first import', mem(f.firstImport.peak), '< 500 MiB', verdict(f.firstImport.peak.rssMiB < 500)]);
-  const table = ['| measure | figure | target | meets target |', '| --- | --- | --- | ---: |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-  return `Made by \`${command}\` on ${new Date().toISOString().slice(0, 10)}; Node ${f.node}; 1-minute load average ${f.loadAverage[0]!.toFixed(1)} on ${os.cpus().length} cores at the end (other work was running).\n\n${table}`;
+  if (f.firstImport) rows.push(firstImportRows(f.firstImport, null)[0]!);
+  if (f.importInThread) rows.push([`engine in the host's thread, for comparison: import of ${fmtInt(f.importInThread.rows)} rows`, lagText(f.importInThread.lag), '(reported)', '-']);
+  rows.push([`engine in the host's thread, for comparison: the funnel rounds`, lagText(f.funnelInThread.lag), '(reported)', '-']);
+  rows.push([`bridge loop delay with nothing to do (the machine's load alone)`, lagText(f.idle), '(reported)', '-']);
+  if (f.bridgeEmpty) rows.push(['resident memory of the bridge: its engine on an empty folder', mem(f.bridgeEmpty), '(reported)', '-']);
+  rows.push([`resident memory of the bridge: store of ${fmtInt(f.contacts)} opened`, mem(f.open), '< 500 MiB', verdict(f.open.rssMiB < 500)]);
+  rows.push([`resident memory of the bridge: peak during the funnel`, mem(f.funnel.peak), '< 500 MiB', verdict(f.funnel.peak.rssMiB < 500)]);
+  rows.push([`resident memory of the bridge: peak during the import`, mem(f.import.peak), '< 500 MiB', verdict(f.import.peak.rssMiB < 500)]);
+  if (f.firstImport) rows.push(firstImportRows(f.firstImport, null)[1]!);
+  return `${madeBy(command, f.loadAverage)}\n\n${tableOf(rows)}`;
 }
 
 function contactCount(file: string): number {
@@ -314,6 +392,22 @@ function contactCount(file: string): number {
   } finally {
     store.close();
   }
+}
+
+/** The phases that measure the engine's host in this process's children (under tsx, as the source runs). */
+async function measureInChildren(phases: Phase[], args: string[], dir: string): Promise<Partial<EngineFigures>> {
+  let figures: Partial<EngineFigures> = {};
+  for (const phase of phases) {
+    console.log(`measuring: ${phase}...`);
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args, '--measure', `${phase}:${dir}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('FIGURES '));
+    if (code !== 0 || !line) throw new Error(`measuring ${phase} failed (${code}):\n${out}`);
+    figures = { ...figures, ...(JSON.parse(line.slice('FIGURES '.length)) as Partial<EngineFigures>) };
+  }
+  return figures;
 }
 
 async function main() {
@@ -326,6 +420,15 @@ async function main() {
   }
   const { ensureBuilt } = await import('../../electron/launcher/build.mjs');
   ensureBuilt();
+  const args = process.argv.slice(2);
+  const command = `npm run bench:engine${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  if (o.firstImportOnly) {
+    console.log(`measuring: the first import of ${fmtInt(o.firstImport)} contacts through the bridge...`);
+    const { firstImport, bridgeEmpty } = await bridgeFirstImport(o);
+    if (o.json) console.log(JSON.stringify({ firstImport, bridgeEmpty, node: process.versions.node, loadAverage: os.loadavg() }));
+    console.log(`${madeBy(command, os.loadavg())}\n\n${tableOf(firstImportRows(firstImport, bridgeEmpty))}`);
+    return;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lead-console-engine-bench-'));
   try {
     const file = path.join(dir, 'lead-console.sqlite');
@@ -337,27 +440,27 @@ async function main() {
       console.log(`copied ${o.store}: ${fmtInt(o.contacts)} contacts, ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
     } else {
       console.log(`seeding ${fmtInt(o.contacts)} contacts...`);
-      // seeded here, measured in child processes: seeding's memory is not the engine's
+      // seeded here, measured in other processes: seeding's memory is not the engine's
       const seeded = seedStore(file, o.contacts);
       console.log(`  seeded in ${seeded.seedSeconds.toFixed(1)} s, ${seeded.fileMiB.toFixed(0)} MiB`);
     }
-    const args = process.argv.slice(2);
     // the measuring processes learn the copied store's size too (the funnel's rounds follow it)
     const childArgs = o.store ? [...args, '--contacts', String(o.contacts)] : args;
-    let figures: Partial<EngineFigures> = { contacts: o.contacts };
-    for (const phase of ['open', 'import', 'firstImport', 'inThread'] as Phase[]) {
-      console.log(`measuring: ${phase}...`);
-      const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...childArgs, '--measure', `${phase}:${dir}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const line = out.split('\n').find((l) => l.startsWith('FIGURES '));
-      if (code !== 0 || !line) throw new Error(`measuring ${phase} failed (${code}):\n${out}`);
-      figures = { ...figures, ...(JSON.parse(line.slice('FIGURES '.length)) as Partial<EngineFigures>) };
+    // the cost per call and the funnel on the store as seeded; the imports add rows after them
+    let figures: Partial<EngineFigures> = { contacts: o.contacts, ...(await measureInChildren(['open'], childArgs, dir)) };
+    console.log('measuring: the bridge on the store (funnel, CSV import)...');
+    figures = { ...figures, ...(await bridgeOnStore(dir, o)) };
+    figures = { ...figures, ...(await measureInChildren(['inThread'], childArgs, dir)) };
+    figures.firstImport = null;
+    figures.bridgeEmpty = null;
+    if (o.firstImport > 0) {
+      console.log(`measuring: the first import of ${fmtInt(o.firstImport)} contacts through the bridge...`);
+      const r = await bridgeFirstImport(o);
+      figures = { ...figures, ...r };
     }
-    figures = { ...figures, firstImport: figures.firstImport ?? null, node: process.versions.node, loadAverage: os.loadavg() };
+    figures = { ...figures, node: process.versions.node, loadAverage: os.loadavg() };
     if (o.json) console.log(JSON.stringify(figures));
-    console.log(markdown(figures as EngineFigures, `npm run bench:engine${args.length ? ` -- ${args.join(' ')}` : ''}`));
+    console.log(markdown(figures as EngineFigures, command));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
