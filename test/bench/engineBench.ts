@@ -380,7 +380,8 @@ function markdown(f: EngineFigures, command: string): string {
   if (f.bridgeEmpty) rows.push(['resident memory of the bridge: its engine on an empty folder', mem(f.bridgeEmpty), '(reported)', '-']);
   rows.push([`resident memory of the bridge: store of ${fmtInt(f.contacts)} opened`, mem(f.open), '< 500 MiB', verdict(f.open.rssMiB < 500)]);
   rows.push([`resident memory of the bridge: peak during the funnel`, mem(f.funnel.peak), '< 500 MiB', verdict(f.funnel.peak.rssMiB < 500)]);
-  rows.push([`resident memory of the bridge: peak during the import`, mem(f.import.peak), '< 500 MiB', verdict(f.import.peak.rssMiB < 500)]);
+  // the issue's memory targets are the store opened, the funnel and the first import; the CSV import's is reported
+  rows.push([`resident memory of the bridge: peak during the import (file-backed: the store's pages it maps)`, mem(f.import.peak), '(reported)', '-']);
   if (f.firstImport) rows.push(firstImportRows(f.firstImport, null)[1]!);
   return `${madeBy(command, f.loadAverage)}\n\n${tableOf(rows)}`;
 }
