@@ -22,7 +22,7 @@ it('a browser-mode start writes its start-up line, and its stop, to <data>/logs/
   });
   expect(run.code).toBe(0);
   expect(whileRunning).toMatch(
-    new RegExp(`^\\S+Z INFO  start version=${version.replace(/\./g, '\\.')} mode=browser dataDir="${dir}" node=[\\d.]+ pid=\\d+ intercom=settings readOnly=false\\n\\S+Z INFO  bridge\\.listening port=\\d+\\n$`),
+    new RegExp(`^\\S+Z INFO  start version=${version.replace(/\./g, '\\.')} mode=browser dataDir="${dir}" node=[\\d.]+ pid=\\d+ intercom=settings readOnly=false helperThreadsLowered=${process.platform === 'linux' ? '[1-9]\\d*' : '0'}\\n\\S+Z INFO  bridge\\.listening port=\\d+\\n$`),
   );
   const after = fs.readFileSync(logFilePath(dir), 'utf8');
   expect(after.slice(whileRunning.length)).toMatch(/^\S+Z INFO {2}stop signal=SIGTERM\n$/);
