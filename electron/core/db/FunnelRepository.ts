@@ -4,7 +4,11 @@
 // at ~40 ns an entry, while GROUP BY costs ~250 ns a row, which at 1M contacts is the difference
 // between tens and hundreds of milliseconds. With a rule, the figures are grouped over the
 // compiled WHERE instead (slower, but exact).
+// Archived contacts are out of the funnel as they are out of every count: a rule comes with them
+// left out (the service adds it), and a count over a whole index range takes away the archived
+// contacts in that range, counted through their partial index (contacts_archived; there are few).
 import type { Database } from 'better-sqlite3';
+import { ARCHIVED_PKS } from './ContactRepository';
 import { attributePath, type CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
@@ -39,32 +43,50 @@ export class FunnelRepository {
     this.st = new Statements(db);
   }
 
-  /** All contacts (SQLite counts a whole table without reading its rows). */
+  /** Whether any contact is archived (their partial index answers at once). */
+  anyArchived(): boolean {
+    return this.st.get('SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1').get() !== undefined;
+  }
+
+  /**
+   * The contacts that are not archived among those `conditions` (on `c`) select: the count over
+   * the conditions' index range, less the archived ones in it, read through their partial index.
+   */
+  private liveCount(conditions: string, values: Record<string, unknown> = {}): number {
+    const all = (this.st.get<{ n: number }>(`SELECT count(*) AS n FROM contacts c WHERE ${conditions}`).get(values) as { n: number }).n;
+    if (all === 0 || !this.anyArchived()) return all;
+    const archived = this.st
+      .get<{ n: number }>(`SELECT count(*) AS n FROM contacts c INDEXED BY contacts_archived WHERE c.archived_at IS NOT NULL AND ${conditions}`)
+      .get(values) as { n: number };
+    return all - archived.n;
+  }
+
+  /** A rule as given, else (everyone) the archived contacts left out by pk, which every index holds; null when there is nothing to leave out. */
+  private liveWhere(where: CompiledWhere | null): CompiledWhere | null {
+    if (where || !this.anyArchived()) return where;
+    return { sql: `c.pk NOT IN (${ARCHIVED_PKS})`, params: {} };
+  }
+
+  /** All contacts but the archived (SQLite counts a whole table without reading its rows). */
   total(): number {
-    return (this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts').get() as { n: number }).n;
+    return this.liveCount('1');
   }
 
   /** Contacts at this funnel position now (contacts_funnel_entered). */
   countAtRank(rank: number): number {
-    return (this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts c WHERE c.funnel_rank = @rank').get({ rank }) as { n: number }).n;
+    return this.liveCount('c.funnel_rank = @rank', { rank });
   }
 
   /** Contacts whose furthest position is this one, optionally captured in [from, to) (contacts_max_created). */
   countAtMax(max: number, from: number | null = null, to: number | null = null): number {
-    const sql =
-      from === null
-        ? 'SELECT count(*) AS n FROM contacts c WHERE c.funnel_max = @max'
-        : 'SELECT count(*) AS n FROM contacts c WHERE c.funnel_max = @max AND c.created_at >= @from AND c.created_at < @to';
-    return (this.st.get<{ n: number }>(sql).get(from === null ? { max } : { max, from, to }) as { n: number }).n;
+    return from === null
+      ? this.liveCount('c.funnel_max = @max', { max })
+      : this.liveCount('c.funnel_max = @max AND c.created_at >= @from AND c.created_at < @to', { max, from, to });
   }
 
   /** Contacts captured in [from, to) (contacts_by_created). */
   countCaptured(from: number, to: number): number {
-    return (
-      this.st.get<{ n: number }>('SELECT count(*) AS n FROM contacts c WHERE c.created_at >= @from AND c.created_at < @to').get({ from, to }) as {
-        n: number;
-      }
-    ).n;
+    return this.liveCount('c.created_at >= @from AND c.created_at < @to', { from, to });
   }
 
   /** Every (now, furthest) pair with its count among the contacts of a rule. */
@@ -83,6 +105,7 @@ export class FunnelRepository {
    * so zero (and, for clock skew in pulled data, negative) times are left out.
    */
   durationCount(column: StageDurationColumn, where: CompiledWhere | null): number {
+    if (!where) return this.liveCount(`c.${column} > 0`);
     return (
       this.st.get<{ n: number }>(`SELECT count(*) AS n FROM contacts c WHERE c.${column} > 0${and(where)}`).get(params(where)) as { n: number }
     ).n;
@@ -92,7 +115,8 @@ export class FunnelRepository {
    * The k-th (0-based) of the n positive durations in ascending order: a seek on the column's
    * partial index, from whichever end is nearer (p90 skips a tenth of the entries, not nine).
    */
-  durationAt(column: StageDurationColumn, k: number, n: number, where: CompiledWhere | null): number | null {
+  durationAt(column: StageDurationColumn, k: number, n: number, given: CompiledWhere | null): number | null {
+    const where = this.liveWhere(given);
     const fromTop = k >= n / 2;
     const row = this.st
       .get<{ v: number }>(
@@ -104,6 +128,7 @@ export class FunnelRepository {
 
   /** At this position since before `cutoff`. */
   stuckCount(rank: number, cutoff: number, where: CompiledWhere | null): number {
+    if (!where) return this.liveCount('c.funnel_rank = @rank AND c.stage_entered_at < @cutoff', { rank, cutoff });
     return (
       this.st
         .get<{ n: number }>(`SELECT count(*) AS n FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at < @cutoff${and(where)}`)
@@ -117,13 +142,9 @@ export class FunnelRepository {
    */
   notStuckCount(rank: number, cutoff: number): number {
     return (
-      this.st
-        .get<{ n: number }>(
-          `SELECT (SELECT count(*) FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at >= @cutoff)
-                + (SELECT count(*) FROM contacts c WHERE c.funnel_rank = @rank AND c.stage_entered_at IS NULL) AS n`,
-        )
-        .get({ rank, cutoff }) as { n: number }
-    ).n;
+      this.liveCount('c.funnel_rank = @rank AND c.stage_entered_at >= @cutoff', { rank, cutoff }) +
+      this.liveCount('c.funnel_rank = @rank AND c.stage_entered_at IS NULL', { rank })
+    );
   }
 
   /** Contacts of a rule captured in [from, to), by furthest position reached. */
@@ -144,9 +165,9 @@ export class FunnelRepository {
    * (1M contacts: ~60 against ~125 ms of CPU, `npm run bench`). Many distinct values, or a rule,
    * fall back to the one covering scan.
    */
-  byFirstTouch(key: 'referrer' | 'landingPage', where: CompiledWhere | null): ValueMaxCount[] {
+  byFirstTouch(key: 'referrer' | 'landingPage', given: CompiledWhere | null): ValueMaxCount[] {
     const column = key === 'referrer' ? 'first_referrer' : 'first_landing_page';
-    if (!where) {
+    if (!given) {
       const values = this.st
         .get<{ value: string }>(
           `WITH RECURSIVE v(value, k) AS (
@@ -158,18 +179,19 @@ export class FunnelRepository {
         )
         .all({ cap: SKIP_SCAN_MAX_VALUES })
         .map((r) => r.value);
+      // (a value only archived contacts hold counts 0 below, and is left out)
       if (values.length <= SKIP_SCAN_MAX_VALUES) {
-        const count = this.st.get<{ n: number }>(`SELECT count(*) AS n FROM contacts WHERE ${column} IS @value AND funnel_max = @max`);
         const out: ValueMaxCount[] = [];
         for (const value of [...values, null]) {
           for (let max = 0; max <= 3; max++) {
-            const n = (count.get({ value, max }) as { n: number }).n;
+            const n = this.liveCount(`c.${column} IS @value AND c.funnel_max = @max`, { value, max });
             if (n > 0) out.push({ value, max, n });
           }
         }
         return out;
       }
     }
+    const where = this.liveWhere(given);
     return this.st
       .get<ValueMaxCount>(
         `SELECT c.${column} AS value, c.funnel_max AS max, count(*) AS n FROM contacts c
@@ -182,7 +204,8 @@ export class FunnelRepository {
    * Contacts by a custom attribute's value (as text; true / false for booleans, null when the
    * contact has none) and furthest position. Reads every row's attributes.
    */
-  byAttribute(name: string, where: CompiledWhere | null): ValueMaxCount[] {
+  byAttribute(name: string, given: CompiledWhere | null): ValueMaxCount[] {
+    const where = this.liveWhere(given);
     const value = `CASE json_type(c.custom_attributes, @attrPath)
         WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL
         ELSE CAST(json_extract(c.custom_attributes, @attrPath) AS TEXT) END`;

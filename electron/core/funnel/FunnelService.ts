@@ -4,7 +4,7 @@
 import type { MethodOutput, ParsedInput } from '../../../shared/api';
 import { canBeStuck, FUNNEL_STAGES, type FunnelStage, type SegmentRule } from '../../../shared/segments';
 import { STAGE_DURATION_COLUMNS, type ValueMaxCount } from '../db/FunnelRepository';
-import { compileRule, MS_PER_DAY, startOfLocalMonth, startOfLocalWeek, type CompiledWhere } from '../db/segmentSql';
+import { compileRule, MS_PER_DAY, startOfLocalMonth, startOfLocalWeek, withArchived, type CompiledWhere } from '../db/segmentSql';
 import { iso } from '../db/rows';
 import type { ServiceContext } from '../ServiceContext';
 
@@ -37,7 +37,8 @@ export class FunnelService {
   constructor(readonly ctx: ServiceContext) {}
 
   private where(rule: SegmentRule | undefined, now: number): CompiledWhere | null {
-    return rule ? compileRule(rule, { now, me: this.ctx.me }) : null;
+    // archived contacts are out of the funnel as out of every count (without a rule the repository takes them away)
+    return rule ? withArchived(compileRule(rule, { now, me: this.ctx.me }), 'hide', this.ctx.store.funnel.anyArchived()) : null;
   }
 
   get({ rule, stuckDays }: ParsedInput<'funnel.get'>): MethodOutput<'funnel.get'> {
