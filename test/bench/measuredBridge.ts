@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../shared/errors';
+import { bridgeInfo, stopBridge } from './bridge';
 import { trackChild } from './cleanup';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -69,16 +70,7 @@ export async function startMeasuredBridge(dataDir: string, args: string[] = [], 
     }
   });
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + timeoutMs;
-  while (!fs.existsSync(info)) {
-    if (child.exitCode !== null) throw new Error(`the bridge exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM');
-      throw new Error(`the bridge did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const { url: address, token } = JSON.parse(fs.readFileSync(info, 'utf8')) as { url: string; token: string };
+  const { url: address, token } = await bridgeInfo(child, info, timeoutMs, () => output);
   const url = address.replace(/\/$/, '');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
@@ -131,16 +123,9 @@ export async function startMeasuredBridge(dataDir: string, args: string[] = [], 
     get events() {
       return events;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        streamAbort.abort();
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => {
+      streamAbort.abort();
+      return stopBridge(child, 15_000);
+    },
   };
 }
