@@ -1,6 +1,6 @@
 // The Leads table, driven as a person would: typing, clicking headers, menus, modifier clicks,
 // keys. Records are seeded through the page's own typed client (what a script could do too).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { consolePerTest } from './browserMode';
 
 const app = consolePerTest();
@@ -274,6 +274,44 @@ test('j/k move the highlighted row and Enter opens the contact', async ({ page }
   await expect(help).toContainText('Previous lead');
   await expect(help).toContainText('Open the highlighted lead');
   await expect(help).toContainText('Search leads');
+});
+
+test('a row whose contact changes while the button is held is neither opened nor ticked on release', async ({ page }) => {
+  await open(page, PEOPLE);
+  // newest first: the last one seeded is the first row
+  const first = page.locator('[data-testid="lead-row"][data-row-index="0"]');
+  await expect(first).toContainText('Dmitri Olsen');
+  const press = async (target: Locator) => {
+    const box = (await target.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+  };
+  // the page has handled the release (its click) once two frames have been drawn after it
+  const settled = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+  // pressed on Dmitri; a contact created meanwhile (another window, a sync) takes the first row
+  await press(first.locator('.lead-name'));
+  await seed(page, [{ name: 'Eve Newcomer' }]);
+  await expect(first).toContainText('Eve Newcomer');
+  await page.mouse.up();
+  await settled();
+  await expect(page.getByTestId('contact-panel')).toHaveCount(0);
+  expect(page.url()).not.toContain('contact=');
+
+  // the same for the row's checkbox
+  await press(first.getByRole('checkbox'));
+  await seed(page, [{ name: 'Fay Later' }]);
+  await expect(first).toContainText('Fay Later');
+  await page.mouse.up();
+  await settled();
+  await expect(page.getByLabel('Select Fay Later')).not.toBeChecked();
+  await expect(page.getByLabel('Select Eve Newcomer')).not.toBeChecked();
+  await expect(page.getByTestId('bulk-bar')).toHaveCount(0);
+
+  // a click on what the row shows still opens it
+  await first.locator('.lead-name').click();
+  await expect(page.getByTestId('contact-panel')).toBeVisible();
+  await expect(page.getByTestId('contact-panel')).toContainText('Fay Later');
 });
 
 test('a few hundred rows scroll smoothly to the last one', async ({ page }) => {

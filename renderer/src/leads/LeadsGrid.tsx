@@ -332,6 +332,9 @@ const EMPTY_CELL = { text: '', title: undefined, className: undefined };
  * assignSlots) or a page arriving only changes text and attributes. Memoized, with selection and
  * highlight passed in, so a scroll frame re-renders only the rows that changed.
  */
+/** A press this long before a click is that click's (a click with no press of its own, from assistive technology, is taken as it is). */
+const PRESS_MATCHES_CLICK_MS = 5_000;
+
 const GridRow = memo(function GridRow({
   index,
   top,
@@ -354,9 +357,19 @@ const GridRow = memo(function GridRow({
   loader: LeadsLoader;
 }) {
   const name = contact ? displayName(contact) : '';
+  // The contact this row showed when the button went down: the list can change under a still
+  // pointer (a sync, another window), and a click is for the row that was pressed, not for the one
+  // that moved into its place before the release.
+  const pressed = useRef<{ id: string | null; at: number } | null>(null);
+  /** Whether this click's press was on another contact (the press is used up either way). */
+  const pressedAnother = (timeStamp: number): boolean => {
+    const down = pressed.current;
+    pressed.current = null;
+    return down !== null && down.id !== (contact?.id ?? null) && timeStamp - down.at < PRESS_MATCHES_CLICK_MS;
+  };
 
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
-    if (!contact) return;
+    if (pressedAnother(e.timeStamp) || !contact) return;
     const store = useLeads.getState();
     if (e.shiftKey && store.anchorIndex !== null) {
       // The anchor stays, so a second shift-click re-spans from the same row.
@@ -383,8 +396,11 @@ const GridRow = memo(function GridRow({
       data-testid={contact ? 'lead-row' : 'lead-row-placeholder'}
       data-row-index={index}
       data-id={contact?.id}
-      // Shift-click would otherwise select the page's text between the two clicks.
-      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+      onMouseDown={(e) => {
+        pressed.current = { id: contact?.id ?? null, at: e.timeStamp };
+        // Shift-click would otherwise select the page's text between the two clicks.
+        if (e.shiftKey) e.preventDefault();
+      }}
       onClick={onClick}
     >
       <div role="gridcell" className="lead-cell lead-check" onClick={(e) => e.stopPropagation()}>
@@ -394,7 +410,7 @@ const GridRow = memo(function GridRow({
           checked={selected}
           disabled={!contact}
           onChange={(e) => {
-            if (!contact) return;
+            if (pressedAnother(e.timeStamp) || !contact) return;
             const store = useLeads.getState();
             const shift = e.nativeEvent instanceof MouseEvent && e.nativeEvent.shiftKey;
             if (shift && store.anchorIndex !== null) void selectRange(loader, store.anchorIndex, index);
