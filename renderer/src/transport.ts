@@ -15,6 +15,13 @@ declare global {
 
 const TOKEN_KEY = 'lead-console-token';
 
+/** What a browser-mode page opened without its token says, before it asks the engine anything. */
+export const NO_TOKEN = 'This page has no access token: open the link that `npm start` printed (it changes on each start).';
+
+let tokenMissing = false;
+/** Browser mode, and no token in the link nor kept for this tab: every call would be refused. */
+export const isTokenMissing = (): boolean => tokenMissing;
+
 function ipcTransport(api: WindowApi): Transport {
   return {
     invoke: (method, input) => api.methods[method](input),
@@ -48,6 +55,13 @@ function parseSse(chunk: string, onEvent: (name: string, data: string) => void):
 
 function httpTransport(token: string | null): Transport {
   const headers = (): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
+  if (!token) {
+    // nothing to send that the bridge would take: the page says how to get in (Frame) instead of failing call by call
+    return {
+      invoke: async () => ({ ok: false, error: { code: 'AUTH', message: NO_TOKEN } }),
+      subscribe: () => () => {},
+    };
+  }
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   let streaming = false;
 
@@ -120,5 +134,8 @@ function httpTransport(token: string | null): Transport {
 }
 
 export function createAppClient(): Client {
-  return createClient(window.api ? ipcTransport(window.api) : httpTransport(takeToken()));
+  if (window.api) return createClient(ipcTransport(window.api));
+  const token = takeToken();
+  tokenMissing = token === null;
+  return createClient(httpTransport(token));
 }

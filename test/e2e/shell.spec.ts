@@ -64,8 +64,12 @@ test('a lead created through the page transport is listed, and survives a restar
 });
 
 test('a page without the token is refused and says how to get in', async ({ page }) => {
+  const calls: string[] = [];
+  page.on('request', (r) => new URL(r.url()).pathname.startsWith('/api/') && calls.push(r.url()));
   await page.goto(app.url);
-  // the bridge answers with its own page, not the app, so nothing is listed
+  // the page says how to get in at once: no screen behind it, and no call it knows would be refused
   await expect(page.getByRole('alert')).toContainText('open the link that `npm start` printed');
+  await expect(page.getByRole('alert')).toHaveCount(1);
   await expect(page.getByTestId('leads-grid')).toHaveCount(0);
+  expect(calls).toEqual([]);
 });

@@ -3,6 +3,7 @@
 import { Suspense, useEffect, useState, type ComponentType } from 'react';
 import { ApiError } from '../../../shared/client';
 import { useClient } from '../state/ClientContext';
+import { isTokenMissing, NO_TOKEN } from '../transport';
 import { ConfirmHost, Dialog } from '../ui/Dialog';
 import { ScreenBoundary } from '../ui/ScreenBoundary';
 import { onDemand, preloadOnDemand } from '../state/onDemand';
@@ -60,7 +61,8 @@ const NAV: { view: View; label: string }[] = [
  */
 export function Frame() {
   const client = useClient();
-  const [denied, setDenied] = useState<string | null>(null);
+  // without a token the screens would only show their calls refused: the way in is said at once
+  const [denied, setDenied] = useState<string | null>(() => (isTokenMissing() ? NO_TOKEN : null));
   const [readOnly, setReadOnly] = useState<string | null>(null);
   useEffect(() => {
     client
