@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CoreOptions } from '../core/app';
 import { writePrivateFile } from '../core/files/privateFiles';
 import type { StartOptions } from './cliArgs';
-import { startSandbox, type Sandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox';
 
 export interface StartedIntercom {
   intercom?: CoreOptions['intercom'];
@@ -27,6 +27,8 @@ export async function startIntercom(opts: Pick<StartOptions, 'sandbox' | 'interc
   if (opts.sandbox) {
     // Kept between starts: the console's store remembers the workspace's Intercom ids
     const stateFile = path.join(opts.dataDir, SANDBOX_WORKSPACE_FILE);
+    // loaded only when asked for: the sandbox (an HTTP server and a whole workspace model) is no part of a console without it
+    const { startSandbox } = await import('../sandbox');
     const sandbox = await startSandbox({ seed: 'demo', searchLagMs: DEMO_SEARCH_LAG_MS, stateFile });
     const controlFile = path.join(opts.dataDir, SANDBOX_CONTROL_TOKEN_FILE);
     try {
