@@ -155,6 +155,10 @@ export const Company = z.object({
 });
 export type Company = z.infer<typeof Company>;
 
+/** A row of the companies list: the company and its tags' names (as the leads table's rows carry theirs). */
+export const CompanyListItem = Company.extend({ tags: z.array(z.string()) });
+export type CompanyListItem = z.infer<typeof CompanyListItem>;
+
 /** An Intercom admin id, as `GET /admins` gives it (digits). */
 export const AdminId = z.string().trim().regex(/^[0-9]{1,20}$/, { message: 'must be an Intercom admin id' });
 

@@ -1,7 +1,7 @@
 // The contract's part for companies: create, read, list, edit, stage changes, and linking users to
 // them.
 import { z } from 'zod';
-import { Company, CompanyStage, ContactRef, CustomAttributes, ExternalRef, LocalId, Name, StageChange, SyncState, text } from '../domain';
+import { Company, CompanyListItem, CompanyStage, ContactRef, CustomAttributes, ExternalRef, LocalId, Name, StageChange, SyncState, text } from '../domain';
 import { Page, SearchText, SortDir } from './listing';
 import type { MethodGroup } from './MethodGroup';
 
@@ -48,7 +48,7 @@ export const companyMethods = {
       })
       .strict()
       .default({ filter: {}, sort: { field: 'name', dir: 'asc' }, limit: 50 }),
-    output: z.object({ items: z.array(Company), total: z.number().int() }),
+    output: z.object({ items: z.array(CompanyListItem), total: z.number().int() }),
   },
   'companies.update': {
     input: z

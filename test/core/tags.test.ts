@@ -45,6 +45,13 @@ describe('tags.add / tags.remove', () => {
     expect(await tagsOf('company', co.id)).toEqual(['Hot']);
     const page = await t.api.call('contacts.list', { limit: 10 });
     expect(page.items.find((c) => c.id === ann)!.tags).toEqual(['Beta', 'Hot']);
+    // the companies list carries each company's tags too (another company has none)
+    const other = await t.api.call('companies.create', { name: 'Bolt' });
+    const companies = await t.api.call('companies.list', {});
+    expect(companies.items.map((c) => [c.id, c.tags])).toEqual([
+      [co.id, ['Hot']],
+      [other.id, []],
+    ]);
 
     expect(await t.api.call('tags.remove', { type: 'company', id: co.id, tagId: hot.tag.id })).toEqual({ changed: true });
     expect(await t.api.call('tags.remove', { type: 'company', id: co.id, tagId: hot.tag.id })).toEqual({ changed: false });

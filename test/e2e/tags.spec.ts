@@ -72,6 +72,14 @@ test('a company page takes tags the same way', async ({ page }) => {
   await input.press('Enter');
   await expect(panel.getByTestId('record-tag')).toHaveText(['Enterprise×']);
   expect(await tagNames(page, 'company', acme.id)).toEqual(['Enterprise']);
+  // the companies list, open behind the panel, shows the company's tags in its Tags column
+  const table = page.getByTestId('company-table');
+  const tagsColumn = (await table.locator('th').allTextContents()).findIndex((t) => t.trim() === 'Tags');
+  expect(tagsColumn).toBeGreaterThan(0);
+  const acmeRow = table.locator('tbody tr').filter({ hasText: 'Acme' });
+  await expect(acmeRow.locator('td').nth(tagsColumn)).toHaveText('Enterprise');
+  await pageApi(page, 'tags.add', { type: 'company', id: acme.id, name: 'Partner', create: true });
+  await expect(acmeRow.locator('td').nth(tagsColumn)).toHaveText(/Enterprise, Partner|Partner, Enterprise/);
 });
 
 test('the leads table shows a Tags column, filters by a tag, and tags and untags in bulk with an undo', async ({ page }) => {

@@ -147,8 +147,10 @@ export class CompanyService {
   }
 
   list(q: ParsedInput<'companies.list'>): MethodOutput<'companies.list'> {
-    const page = this.ctx.store.companies.list(q);
-    return { items: page.rows.map(toCompany), total: page.total };
+    const { store } = this.ctx;
+    const page = store.companies.list(q);
+    const tags = store.tags.namesOfMany('company', page.rows.map((r) => r.pk));
+    return { items: page.rows.map((r) => Object.assign(toCompany(r), { tags: tags.get(r.pk) ?? [] })), total: page.total };
   }
 
   update({ id, patch }: ParsedInput<'companies.update'>): Company {

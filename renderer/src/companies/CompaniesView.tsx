@@ -3,7 +3,7 @@
 // keys move between rows and Enter opens.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { COMPANY_SORT_FIELDS } from '../../../shared/api';
-import type { Company } from '../../../shared/domain';
+import type { CompanyListItem } from '../../../shared/domain';
 import { useClient } from '../state/ClientContext';
 import { useNav } from '../state/navStore';
 import { useShortcut } from '../state/shortcuts';
@@ -32,6 +32,7 @@ const COLUMNS: { label: string; sort: SortField | null; className?: string }[] =
   { label: 'Users', sort: 'userCount', className: 'num' },
   { label: 'Plan', sort: 'plan' },
   { label: 'Monthly spend', sort: 'monthlySpend', className: 'num' },
+  { label: 'Tags', sort: null },
   { label: 'Sync', sort: null },
 ];
 
@@ -48,7 +49,7 @@ export function CompaniesView() {
   const uid = useId();
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState<Query>({ search: '', stage: 'all', sort: { field: 'name', dir: 'asc' } });
-  const [items, setItems] = useState<Company[]>([]);
+  const [items, setItems] = useState<CompanyListItem[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -252,6 +253,9 @@ export function CompaniesView() {
                 <td className="num">{c.userCount.toLocaleString()}</td>
                 <td>{c.plan ?? ''}</td>
                 <td className="num">{formatSpend(c.monthlySpend)}</td>
+                <td className="company-tags" title={c.tags.join(', ') || undefined}>
+                  {c.tags.join(', ')}
+                </td>
                 <td>
                   <SyncBadge state={c.syncState} />
                 </td>
