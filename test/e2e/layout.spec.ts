@@ -1,6 +1,7 @@
 // The layout at 1024, 1280 and 1920 wide: toolbars stay one row (what does not fit goes into
 // "More"), the table's columns use the width, the search placeholder shows whole, an open record
-// at <= 1280 lies over the table instead of squeezing it, and segment names show in full.
+// at <= 1280 lies over the table instead of squeezing it, and segment names show in full; the
+// companies list shows its columns without scrolling sideways (the company id gives way below 1200).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { consolePerTest, pageApi } from './browserMode';
 
@@ -108,5 +109,17 @@ for (const width of [1024, 1280, 1920]) {
     const names = await page.locator('.segment-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 })));
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((n) => n.cut)).toEqual([]);
+
+    // the companies list: every column it shows in view, tags and sync state included, with no sideways scroll
+    const [acme] = (await pageApi(page, 'companies.list', { search: 'Acme' })).items;
+    await pageApi(page, 'tags.add', { type: 'company', id: acme!.id, name: 'Enterprise', create: true });
+    await pageApi(page, 'tags.add', { type: 'company', id: acme!.id, name: 'Partner program', create: true });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Companies', exact: true }).click();
+    const table = page.getByTestId('company-table');
+    await expect(table.locator('tbody tr').filter({ hasText: 'Acme' })).toContainText('Enterprise');
+    const scroller = await page.locator('.companies-scroll').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(scroller.scroll).toBeLessThanOrEqual(scroller.client + 1);
+    await expect(table.getByRole('columnheader', { name: 'Sync' })).toBeInViewport();
+    await expect(table.getByRole('columnheader', { name: 'Company id' })).toBeVisible({ visible: width >= 1280 });
   });
 }

@@ -27,7 +27,8 @@ const STAGE_FILTERS: { value: StageFilter; label: string }[] = [
 ];
 const COLUMNS: { label: string; sort: SortField | null; className?: string }[] = [
   { label: 'Name', sort: 'name' },
-  { label: 'Company id', sort: 'externalId' },
+  // secondary: on a narrow window it gives its room to the others (companies.css)
+  { label: 'Company id', sort: 'externalId', className: 'col-secondary' },
   { label: 'Stage', sort: 'stage' },
   { label: 'Users', sort: 'userCount', className: 'num' },
   { label: 'Plan', sort: 'plan' },
@@ -248,7 +249,7 @@ export function CompaniesView() {
                 }}
               >
                 <td className="name">{c.name}</td>
-                <td className="muted">{c.externalId ?? ''}</td>
+                <td className="muted col-secondary">{c.externalId ?? ''}</td>
                 <td>{c.stage ? <span className={`badge stage-chip stage-chip-${c.stage}`}>{COMPANY_STAGE_LABEL[c.stage]}</span> : <span className="muted">No stage</span>}</td>
                 <td className="num">{c.userCount.toLocaleString()}</td>
                 <td>{c.plan ?? ''}</td>
