@@ -11,7 +11,7 @@ export async function sandboxProcess(args: string[]): Promise<{ url: string; tok
   // a million seeded contacts and their search result sets need more than the default heap
   const command = [process.execPath, '--max-old-space-size=8192', tsx, path.join(ROOT, 'electron/sandbox/cli.ts'), '--quiet', ...args];
   // Intercom's CPU is never this machine's: the sandbox takes a core only when the console's threads leave one
-  if (process.platform === 'linux' && process.env.LEAD_CONSOLE_BENCH_SANDBOX_NICE !== '0') command.unshift('nice', '-n', '19');
+  if (process.platform === 'linux') command.unshift('nice', '-n', '19');
   const child = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -162,6 +162,8 @@ const STAGE_PAIRED_SORTS = new Set<SortField>(['updatedAt', 'name']);
 const MAX_INDEXED_PREFIX = Math.max(...CONTACT_SEARCH_PREFIXES);
 /** The archived contacts' pks (few; read once per statement from the partial index contacts_archived). */
 export const ARCHIVED_PKS = 'SELECT pk FROM contacts WHERE archived_at IS NOT NULL';
+/** One row when any contact is archived (the same partial index answers at once). */
+export const ANY_ARCHIVED = 'SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1';
 /** Up to this many archived contacts, a deep offset page is read past them (see offsetPastArchived). */
 const ARCHIVED_SEEK_LIMIT = 5000;
 
@@ -461,7 +463,7 @@ export class ContactRepository {
   anyArchived(): boolean {
     // a store read at an older schema (the migration tests) has no archived contacts
     this.archiveColumn ??= this.st.db.prepare(`SELECT 1 FROM pragma_table_info('contacts') WHERE name = 'archived_at'`).get() !== undefined;
-    return this.archiveColumn && this.st.get('SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1').get() !== undefined;
+    return this.archiveColumn && this.st.get(ANY_ARCHIVED).get() !== undefined;
   }
 
   /** Contacts matching only the enum filters (all contacts when there are none), exactly. */

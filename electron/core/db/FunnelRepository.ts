@@ -8,7 +8,7 @@
 // left out (the service adds it), and a count over a whole index range takes away the archived
 // contacts in that range, counted through their partial index (contacts_archived; there are few).
 import type { Database } from 'better-sqlite3';
-import { ARCHIVED_PKS } from './ContactRepository';
+import { ANY_ARCHIVED, ARCHIVED_PKS } from './ContactRepository';
 import { attributePath, type CompiledWhere } from './segmentSql';
 import { Statements } from './Statements';
 
@@ -43,9 +43,8 @@ export class FunnelRepository {
     this.st = new Statements(db);
   }
 
-  /** Whether any contact is archived (their partial index answers at once). */
-  anyArchived(): boolean {
-    return this.st.get('SELECT 1 FROM contacts WHERE archived_at IS NOT NULL LIMIT 1').get() !== undefined;
+  private anyArchived(): boolean {
+    return this.st.get(ANY_ARCHIVED).get() !== undefined;
   }
 
   /**

@@ -38,7 +38,7 @@ export class FunnelService {
 
   private where(rule: SegmentRule | undefined, now: number): CompiledWhere | null {
     // archived contacts are out of the funnel as out of every count (without a rule the repository takes them away)
-    return rule ? withArchived(compileRule(rule, { now, me: this.ctx.me }), 'hide', this.ctx.store.funnel.anyArchived()) : null;
+    return rule ? withArchived(compileRule(rule, { now, me: this.ctx.me }), 'hide', this.ctx.store.contacts.anyArchived()) : null;
   }
 
   get({ rule, stuckDays }: ParsedInput<'funnel.get'>): MethodOutput<'funnel.get'> {
